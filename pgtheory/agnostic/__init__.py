@@ -1,0 +1,3 @@
+"""pgtheory.agnostic (see shared/design.md)."""
+
+__all__: list[str] = []

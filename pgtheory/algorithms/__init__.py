@@ -1,0 +1,3 @@
+"""pgtheory.algorithms (see shared/design.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""pgtheory.bandits (see shared/design.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""One module per paper; each registers its bounds with :func:`pgtheory.bounds.register`."""

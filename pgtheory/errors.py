@@ -1,0 +1,65 @@
+"""Typed errors and warnings of pgtheory.
+
+Every error is a subclass of :class:`ValueError` (or :class:`RuntimeError` for
+environment problems), so ``except ValueError`` keeps working for callers who do
+not care about the finer types.  Messages always name the offending argument and
+say how to fix it, e.g.::
+
+    InvalidTransitionError: P[s, a, :] must sum to 1 (found row (s=3, a=1) summing
+    to 0.97). Fix: normalise each row, e.g. P / P.sum(axis=-1, keepdims=True).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "PgTheoryError",
+    "ValidationError",
+    "ShapeError",
+    "InvalidProbabilityError",
+    "InvalidTransitionError",
+    "InvalidDiscountError",
+    "InvalidStepSizeError",
+    "BackendUnavailableError",
+    "InfeasibleSizeError",
+    "ConvergenceWarning",
+]
+
+
+class PgTheoryError(ValueError):
+    """Base class of every pgtheory error raised for bad input."""
+
+
+class ValidationError(PgTheoryError):
+    """An argument has an invalid value (NaN, wrong sign, unknown option, ...)."""
+
+
+class ShapeError(ValidationError):
+    """An array argument has the wrong number of dimensions or a mismatched size."""
+
+
+class InvalidProbabilityError(ValidationError):
+    """A probability vector is negative, NaN, or does not sum to one."""
+
+
+class InvalidTransitionError(InvalidProbabilityError):
+    """A transition tensor ``P[s, a, :]`` is not row-stochastic."""
+
+
+class InvalidDiscountError(ValidationError):
+    """The discount factor is outside ``[0, 1)``."""
+
+
+class InvalidStepSizeError(ValidationError):
+    """A step size (learning rate) is outside the admissible range of the method."""
+
+
+class InfeasibleSizeError(ValidationError):
+    """An exact (enumerating) method was asked for an instance too large to enumerate."""
+
+
+class BackendUnavailableError(RuntimeError):
+    """A requested compute backend (e.g. ``"cupy"``) is not installed or has no device."""
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """An iterative solver stopped at its iteration cap before meeting its tolerance."""

@@ -1,0 +1,3 @@
+"""pgtheory.estimators (see shared/design.md)."""
+
+__all__: list[str] = []

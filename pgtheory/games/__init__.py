@@ -1,0 +1,3 @@
+"""pgtheory.games (see shared/design.md)."""
+
+__all__: list[str] = []

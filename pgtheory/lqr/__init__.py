@@ -1,0 +1,3 @@
+"""pgtheory.lqr (see shared/design.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,243 @@
+"""Tabular MDP models: discounted :class:`TabularMDP` and :class:`FiniteHorizonMDP`.
+
+Conventions (shared by the whole package): ``P[s, a, s']`` transition probabilities,
+``r[s, a]`` expected rewards, ``rho[s]`` initial distribution, policies ``pi[s, a]``;
+finite-horizon quantities carry a leading stage axis ``h = 0, ..., H-1``.
+
+Sparse transitions are stored as a ``scipy.sparse`` CSR matrix of shape ``(S*A, S)``
+whose row ``s*A + a`` is ``P[s, a, :]`` (use :func:`TabularMDP.from_sparse`), so that
+instances with S up to 10^5 and a few successors per pair fit in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._validate import (
+    ATOL_PROB,
+    ATOL_SUM,
+    as_float_array,
+    check_distribution,
+    check_gamma,
+    check_positive_int,
+    check_shape,
+)
+from ..errors import InvalidTransitionError, ShapeError
+
+__all__ = ["TabularMDP", "FiniteHorizonMDP"]
+
+
+def _freeze(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=np.float64, copy=True)
+    a.setflags(write=False)
+    return a
+
+
+def _check_sparse_P(P, S: int, A: int, name: str = "P") -> sp.csr_matrix:
+    P = sp.csr_matrix(P, dtype=np.float64)
+    if P.shape != (S * A, S):
+        raise ShapeError(f"sparse {name} must have shape (S*A, S) = ({S * A}, {S}); got {P.shape}. "
+                         f"Fix: row s*A + a holds P[s, a, :].")
+    if not np.all(np.isfinite(P.data)):
+        raise InvalidTransitionError(f"{name} contains NaN or inf. Fix: pass finite probabilities.")
+    if P.data.size and P.data.min() < -ATOL_PROB:
+        raise InvalidTransitionError(f"{name} has negative probabilities (min {P.data.min():.3g}). "
+                                     f"Fix: probabilities must be >= 0.")
+    sums = np.asarray(P.sum(axis=1)).ravel()
+    bad = np.flatnonzero(np.abs(sums - 1.0) > ATOL_SUM)
+    if bad.size:
+        i = int(bad[0])
+        raise InvalidTransitionError(f"{name}[s, a, :] must sum to 1 (row (s={i // A}, a={i % A}) sums to "
+                                     f"{sums[i]:.10g}). Fix: normalise each row of {name}.")
+    P.sort_indices()
+    return P
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TabularMDP:
+    r"""A discounted tabular MDP :math:`(\mathcal S, \mathcal A, P, r, \gamma, \rho)`.
+
+    The value of a policy is :math:`V^\pi(s) = \mathbb E[\sum_{t\ge0}\gamma^t r(s_t,a_t)\mid s_0=s]`
+    and the objective is :math:`J(\pi) = \rho^\top V^\pi`.
+
+    Parameters
+    ----------
+    P : array, shape (S, A, S), or scipy.sparse matrix, shape (S*A, S)
+        Transition probabilities ``P[s, a, s']``; each ``P[s, a, :]`` must be a distribution.
+    r : array, shape (S, A)
+        Expected immediate rewards.
+    gamma : float
+        Discount factor in ``[0, 1)``.
+    rho : array, shape (S,), optional
+        Initial-state distribution; uniform when omitted.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        (or a subclass) when a row of ``P`` is not a distribution, an entry is NaN,
+        ``gamma`` is outside ``[0, 1)``, shapes disagree, ``rho`` is not a distribution,
+        or there are zero states or actions.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from pgtheory.mdp import TabularMDP
+    >>> P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]])
+    >>> mdp = TabularMDP(P, r=np.array([[0.0, 0.0], [1.0, 1.0]]), gamma=0.9)
+    >>> mdp.S, mdp.A
+    (2, 2)
+    """
+
+    P: np.ndarray | sp.csr_matrix
+    r: np.ndarray
+    gamma: float
+    rho: np.ndarray | None = None
+
+    def __post_init__(self):
+        r = as_float_array(self.r, "r", ndim=2)
+        S, A = r.shape
+        if S == 0 or A == 0:
+            raise ShapeError(f"r has shape {r.shape}: an MDP needs at least one state and one action.")
+        if sp.issparse(self.P):
+            P = _check_sparse_P(self.P, S, A)
+            P.data.setflags(write=False)
+        else:
+            P = as_float_array(self.P, "P", ndim=3)
+            check_shape(P, (S, A, S), "P", f"Fix: P[s, a, s'] must match r[s, a] of shape {r.shape}.")
+            P = _freeze(check_distribution(P, "P", axis=-1, transition=True))
+        gamma = check_gamma(self.gamma)
+        if self.rho is None:
+            rho = np.full(S, 1.0 / S)
+        else:
+            rho = as_float_array(self.rho, "rho", ndim=1)
+            check_shape(rho, (S,), "rho", "Fix: rho is a distribution over the S states.")
+            rho = check_distribution(rho, "rho")
+        object.__setattr__(self, "P", P)
+        object.__setattr__(self, "r", _freeze(r))
+        object.__setattr__(self, "gamma", gamma)
+        object.__setattr__(self, "rho", _freeze(rho))
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def S(self) -> int:
+        """Number of states."""
+        return self.r.shape[0]
+
+    @property
+    def A(self) -> int:
+        """Number of actions."""
+        return self.r.shape[1]
+
+    @property
+    def is_sparse(self) -> bool:
+        """Whether transitions are stored sparsely as an ``(S*A, S)`` CSR matrix."""
+        return sp.issparse(self.P)
+
+    @classmethod
+    def from_sparse(cls, P, r, gamma, rho=None) -> "TabularMDP":
+        """Build from a sparse ``(S*A, S)`` transition matrix (row ``s*A+a`` is ``P[s, a, :]``)."""
+        return cls(sp.csr_matrix(P), r, gamma, rho)
+
+    def P_matrix(self):
+        """Transitions as a 2-D ``(S*A, S)`` matrix (dense ndarray or CSR), row ``s*A+a``."""
+        return self.P if self.is_sparse else self.P.reshape(self.S * self.A, self.S)
+
+    def P_pi(self, pi: np.ndarray):
+        r"""State transition matrix :math:`P_\pi[s, s'] = \sum_a \pi(a|s) P(s'|s,a)`, shape (S, S).
+
+        Sparse MDPs give a CSR matrix.
+        """
+        if self.is_sparse:
+            S, A = self.S, self.A
+            rows = np.repeat(np.arange(S), A)
+            W = sp.csr_matrix((np.asarray(pi, dtype=np.float64).ravel(), (rows, np.arange(S * A))), shape=(S, S * A))
+            return (W @ self.P).tocsr()
+        return np.einsum("sa,sat->st", pi, self.P)
+
+    def r_pi(self, pi: np.ndarray) -> np.ndarray:
+        r"""Expected reward under ``pi``: :math:`r_\pi(s) = \sum_a \pi(a|s) r(s,a)`, shape (S,)."""
+        return np.einsum("sa,sa->s", pi, self.r)
+
+    def expect_next(self, V: np.ndarray) -> np.ndarray:
+        r""":math:`(PV)(s,a) = \sum_{s'} P(s'|s,a) V(s')`, shape (S, A)."""
+        return (self.P_matrix() @ V).reshape(self.S, self.A)
+
+    def with_gamma(self, gamma: float) -> "TabularMDP":
+        """A copy with another discount factor."""
+        return TabularMDP(self.P, self.r, gamma, self.rho)
+
+    def with_rho(self, rho) -> "TabularMDP":
+        """A copy with another initial distribution."""
+        return TabularMDP(self.P, self.r, self.gamma, rho)
+
+    def __repr__(self) -> str:
+        kind = "sparse" if self.is_sparse else "dense"
+        return f"TabularMDP(S={self.S}, A={self.A}, gamma={self.gamma}, P={kind})"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FiniteHorizonMDP:
+    r"""A finite-horizon MDP with horizon ``H`` (stages ``h = 0, ..., H-1``).
+
+    The value is :math:`V_h^\pi(s) = \mathbb E[\sum_{k=h}^{H-1} r_k(s_k,a_k)\mid s_h=s]`
+    and :math:`J(\pi) = \rho^\top V_0^\pi`.
+
+    Parameters
+    ----------
+    P : array, shape (S, A, S) (stationary) or (H, S, A, S) (non-stationary)
+        Transition probabilities.
+    r : array, shape (S, A) (stationary) or (H, S, A)
+        Expected rewards.
+    H : int
+        Horizon (>= 1).
+    rho : array, shape (S,), optional
+        Initial distribution (uniform when omitted).
+    """
+
+    P: np.ndarray
+    r: np.ndarray
+    H: int
+    rho: np.ndarray | None = None
+
+    def __post_init__(self):
+        H = check_positive_int(self.H, "H")
+        r = as_float_array(self.r, "r", ndim=(2, 3))
+        if r.ndim == 2:
+            r = np.broadcast_to(r, (H,) + r.shape)
+        if r.shape[0] != H:
+            raise ShapeError(f"r has {r.shape[0]} stages but H = {H}. Fix: pass r of shape (H, S, A) or (S, A).")
+        _, S, A = r.shape
+        if S == 0 or A == 0:
+            raise ShapeError(f"r has shape {r.shape}: an MDP needs at least one state and one action.")
+        P = as_float_array(self.P, "P", ndim=(3, 4))
+        if P.ndim == 3:
+            check_shape(P, (S, A, S), "P", "Fix: stationary P has shape (S, A, S).")
+            P = np.broadcast_to(P, (H,) + P.shape)
+        check_shape(P, (H, S, A, S), "P", "Fix: non-stationary P has shape (H, S, A, S).")
+        P = check_distribution(P, "P", axis=-1, transition=True)
+        if self.rho is None:
+            rho = np.full(S, 1.0 / S)
+        else:
+            rho = as_float_array(self.rho, "rho", ndim=1)
+            check_shape(rho, (S,), "rho", "Fix: rho is a distribution over the S states.")
+            rho = check_distribution(rho, "rho")
+        object.__setattr__(self, "H", H)
+        object.__setattr__(self, "P", _freeze(P))
+        object.__setattr__(self, "r", _freeze(r))
+        object.__setattr__(self, "rho", _freeze(rho))
+
+    @property
+    def S(self) -> int:
+        """Number of states."""
+        return self.r.shape[1]
+
+    @property
+    def A(self) -> int:
+        """Number of actions."""
+        return self.r.shape[2]
+
+    def __repr__(self) -> str:
+        return f"FiniteHorizonMDP(S={self.S}, A={self.A}, H={self.H})"

@@ -1,0 +1,3 @@
+"""pgtheory.ratecheck (see shared/design.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,221 @@
+"""Shared frozen result types.
+
+All results are frozen dataclasses holding plain NumPy arrays and scalars, with a
+readable ``__repr__`` (arrays summarised by shape), ``to_dict()`` for saving (arrays
+become lists) and ``summary()`` for a short text table.  A flag never changes the
+return type of a function (scipy's lesson): optional fields are ``None`` when absent.
+
+Other packages define their own results with :class:`ResultMixin` (e.g.
+``pgtheory.games`` has an equilibrium result); the ones used across packages live here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ResultMixin", "Solution", "GradientEstimate", "Trace", "CheckReport"]
+
+
+def _to_plain(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, (np.floating, np.integer, np.bool_)):
+        return x.item()
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return {f.name: _to_plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
+    if isinstance(x, dict):
+        return {str(k): _to_plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_to_plain(v) for v in x]
+    if hasattr(x, "toarray"):  # scipy.sparse
+        return x.toarray().tolist()
+    return x
+
+
+def _short(x: Any) -> str:
+    if isinstance(x, np.ndarray):
+        if x.size <= 6:
+            return np.array2string(x, precision=4, separator=", ")
+        return f"array(shape={x.shape}, dtype={x.dtype})"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in list(x.items())[:8]) + (", ..." if len(x) > 8 else "") + "}"
+    if isinstance(x, (list, tuple)) and len(x) > 6:
+        return f"[{len(x)} items]"
+    return repr(x)
+
+
+class ResultMixin:
+    """Mixin giving frozen result dataclasses ``__repr__``, ``to_dict`` and ``summary``."""
+
+    def to_dict(self) -> dict:
+        """Return the result as JSON-serialisable plain Python objects."""
+        return _to_plain(self)
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as a JSON string."""
+        return json.dumps(self.to_dict())
+
+    def summary(self) -> str:
+        """Return a short text table of the fields."""
+        width = max(len(f.name) for f in dataclasses.fields(self))
+        return "\n".join(f"{f.name:>{width}} : {_short(getattr(self, f.name))}" for f in dataclasses.fields(self))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f.name}={_short(getattr(self, f.name))}" for f in dataclasses.fields(self) if f.repr)
+        return f"{type(self).__name__}({inner})"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Solution(ResultMixin):
+    """Result of an exact MDP solver.
+
+    Attributes
+    ----------
+    V : array, shape (S,) or (H+1, S)
+        State values of ``policy`` (finite horizon: one row per stage, last row 0).
+    Q : array, shape (S, A) or (H, S, A)
+        Action values.
+    policy : array, shape (S, A) or (H, S, A)
+        The (greedy / optimal / evaluated) policy as action probabilities.
+    iterations : int
+        Number of iterations (sweeps, improvement steps, or LP iterations).
+    residual : float
+        Certificate: the final Bellman residual ``||T V - V||_inf`` (or, for the LP,
+        the duality gap), computed after the solver stopped.
+    converged : bool
+        Whether the solver met its stopping rule (never silently True at an iteration cap).
+    method : str
+        Name of the solver.
+    certificate : dict
+        Further evidence, e.g. ``{"value_error_bound": ..., "greedy_gap": ..., "duality_gap": ...}``.
+    occupancy : array or None
+        Optimal (normalised) state-action occupancy measure, for LP-dual solutions.
+    message : str
+        Human-readable status.
+    """
+
+    V: np.ndarray
+    Q: np.ndarray
+    policy: np.ndarray
+    iterations: int
+    residual: float
+    converged: bool
+    method: str
+    certificate: dict = dataclasses.field(default_factory=dict)
+    occupancy: np.ndarray | None = None
+    message: str = ""
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class GradientEstimate(ResultMixin):
+    """A Monte-Carlo gradient (or Hessian-vector, or value) estimate.
+
+    Attributes
+    ----------
+    mean : array
+        The estimate (average of per-sample estimates), shaped like the parameter.
+    stderr : array
+        Per-coordinate standard error ``std(samples, ddof=1) / sqrt(n)``.
+    n_trajectories : int
+        Number of independent trajectories (samples) averaged.
+    n_steps : int
+        Number of environment steps consumed.
+    samples : array or None
+        Per-sample estimates, shape ``(n_trajectories, *mean.shape)``, when requested.
+    estimator : str
+        Estimator name (e.g. ``"reinforce"``, ``"gpomdp"``).
+    backend : str
+        Backend that produced it.
+    """
+
+    mean: np.ndarray
+    stderr: np.ndarray
+    n_trajectories: int
+    n_steps: int
+    samples: np.ndarray | None = None
+    estimator: str = ""
+    backend: str = "numpy"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Trace(ResultMixin):
+    """What an algorithm run measured.
+
+    Attributes
+    ----------
+    iterations : array of int, shape (K,)
+        Iteration index at each record.
+    samples : array of int, shape (K,)
+        Cumulative samples consumed at each record (trajectories, preference queries, or
+        gradient calls for exact methods; see ``sample_unit``).
+    metrics : dict of str -> array, shape (K,)
+        The quantities the theorem talks about (``"suboptimality"``, ``"kl"``, ``"gap"``, ...).
+    algorithm : str
+        Algorithm name.
+    params : dict
+        Hyper-parameters used (step sizes, batch sizes, seed, ...).
+    sample_unit : str
+        What ``samples`` counts.
+    final : dict
+        Final iterate(s), e.g. ``{"theta": ..., "pi": ...}``.
+    """
+
+    iterations: np.ndarray
+    samples: np.ndarray
+    metrics: dict
+    algorithm: str
+    params: dict = dataclasses.field(default_factory=dict)
+    sample_unit: str = "iterations"
+    final: dict = dataclasses.field(default_factory=dict)
+
+    def metric(self, name: str) -> np.ndarray:
+        """Return metric ``name``; raises a KeyError listing the available metrics."""
+        try:
+            return self.metrics[name]
+        except KeyError:
+            raise KeyError(f"Trace of {self.algorithm!r} has no metric {name!r}; "
+                           f"available: {sorted(self.metrics)}") from None
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class CheckReport(ResultMixin):
+    """Outcome of one named experiment (one line of ``pgtheory reproduce``).
+
+    Attributes
+    ----------
+    name : str
+        Experiment name (``pgtheory check NAME``).
+    source : str
+        Short citation: paper, theorem (e.g. ``"Mei et al. 2020, Thm 4"``).
+    stated : str
+        The stated rate / bound in words (e.g. ``"O(1/t)"``, ``"(1+2 beta)^(-N/2)"``).
+    measured : str
+        The measured rate with its confidence interval (e.g. ``"slope -1.00 [-1.01, -0.99]"``).
+    verdict : str
+        ``"consistent"``, ``"violated"``, ``"inconclusive"``, or for claims ``"holds exactly"``,
+        ``"holds in expectation"``, ``"biased"``.
+    details : dict
+        The numbers behind the verdict (JSON-serialisable).
+    figures : tuple of str
+        Paths of figures written (PNG and PDF).
+    data_files : tuple of str
+        Paths of data written (CSV / JSON).
+    seconds : float
+        Wall-clock time of the run.
+    """
+
+    name: str
+    source: str
+    stated: str
+    measured: str
+    verdict: str
+    details: dict = dataclasses.field(default_factory=dict)
+    figures: tuple = ()
+    data_files: tuple = ()
+    seconds: float = 0.0

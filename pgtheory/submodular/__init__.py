@@ -1,0 +1,3 @@
+"""pgtheory.submodular (see shared/design.md)."""
+
+__all__: list[str] = []
