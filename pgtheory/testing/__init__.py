@@ -2,9 +2,11 @@
 
 Public API
 ----------
-assert_close
+assert_close, assert_unbiased, bonferroni_z, z_scores, DEFAULT_ALPHA
+``pgtheory.testing.strategies`` (imports hypothesis) holds the strategies.
 """
 
 from ._assert import assert_close
+from ._stats import DEFAULT_ALPHA, assert_unbiased, bonferroni_z, z_scores
 
-__all__ = ["assert_close"]
+__all__ = ["assert_close", "assert_unbiased", "bonferroni_z", "z_scores", "DEFAULT_ALPHA"]
