@@ -62,7 +62,22 @@ _LOADED = False
 
 
 def experiment(name: str, title: str, tags: tuple = ()) -> Callable:
-    """Decorator registering ``run(config) -> CheckReport`` under ``name``."""
+    """Decorator registering ``run(config) -> CheckReport`` under ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Unique name (``pgtheory check NAME``), lower case with dashes.
+    title : str
+        One line saying what is checked.
+    tags : tuple of str
+        Free-form tags (paper, topic).
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function unchanged.
+    """
 
     def deco(fn: Callable[[RunConfig], CheckReport]) -> Callable[[RunConfig], CheckReport]:
         if name in _REGISTRY and _REGISTRY[name].run is not fn:
@@ -100,7 +115,18 @@ def list_experiments() -> list[Experiment]:
 
 
 def out_path(config: RunConfig, name: str) -> Path | None:
-    """``config.out_dir / name`` with the directory created, or None when not writing."""
+    """``config.out_dir / name`` with the directory created, or None when not writing.
+
+    Parameters
+    ----------
+    config : RunConfig
+    name : str
+        File name (e.g. ``"mei2020_bandit.png"``).
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
     if config.out_dir is None:
         return None
     p = Path(config.out_dir)

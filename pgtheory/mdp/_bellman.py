@@ -39,7 +39,26 @@ __all__ = [
 
 
 def check_policy(mdp, pi, name: str = "pi") -> np.ndarray:
-    """Validate a stochastic policy ``pi[s, a]`` (rows on the simplex) for ``mdp``."""
+    """Validate a stochastic policy ``pi[s, a]`` (rows on the simplex) for ``mdp``.
+
+    Parameters
+    ----------
+    mdp : TabularMDP or FiniteHorizonMDP
+        Supplies ``S`` and ``A``.
+    pi : array_like, shape (S, A)
+        Candidate policy.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    pi : ndarray, shape (S, A)
+        float64 copy with rounding negatives (> -1e-12) clipped to 0.
+
+    Raises
+    ------
+    pgtheory.errors.ShapeError, pgtheory.errors.InvalidProbabilityError
+    """
     arr = as_float_array(pi, name, ndim=2)
     check_shape(arr, (mdp.S, mdp.A), name, f"Fix: a policy for this MDP has shape (S, A) = ({mdp.S}, {mdp.A}).")
     return check_distribution(arr, name, axis=-1)
@@ -107,13 +126,34 @@ def policy_evaluation(mdp: TabularMDP, pi, *, validate: bool = True) -> Solution
 
 
 def advantage(mdp: TabularMDP, pi) -> np.ndarray:
-    r"""Advantage :math:`A^\pi(s,a) = Q^\pi(s,a) - V^\pi(s)`, shape (S, A)."""
+    r"""Advantage :math:`A^\pi(s,a) = Q^\pi(s,a) - V^\pi(s)`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+
+    Returns
+    -------
+    adv : array, shape (S, A)
+        Satisfies :math:`\sum_a \pi(a|s) A^\pi(s,a) = 0` for every ``s``.
+    """
     sol = policy_evaluation(mdp, pi)
     return sol.Q - sol.V[:, None]
 
 
 def objective(mdp: TabularMDP, pi) -> float:
-    r""":math:`J(\pi) = \rho^\top V^\pi`."""
+    r"""The objective :math:`J(\pi) = \rho^\top V^\pi` with ``rho = mdp.rho``.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+
+    Returns
+    -------
+    float
+    """
     return float(mdp.rho @ policy_evaluation(mdp, pi).V)
 
 
@@ -141,6 +181,20 @@ def state_occupancy(mdp: TabularMDP, pi, rho=None, *, validate: bool = True) -> 
 
 
 def state_action_occupancy(mdp: TabularMDP, pi, rho=None) -> np.ndarray:
-    r"""Normalised discounted state-action occupancy :math:`\lambda(s,a) = d_\rho^\pi(s)\pi(a|s)`, shape (S, A)."""
+    r"""Normalised discounted state-action occupancy :math:`\lambda(s,a) = d_\rho^\pi(s)\pi(a|s)`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    lam : array, shape (S, A)
+        Sums to one and satisfies the flow constraints
+        :math:`\sum_a \lambda(s',a) = (1-\gamma)\rho(s') + \gamma\sum_{s,a} P(s'|s,a)\lambda(s,a)`.
+    """
     pi = check_policy(mdp, pi)
     return state_occupancy(mdp, pi, rho, validate=False)[:, None] * pi

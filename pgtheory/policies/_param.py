@@ -246,7 +246,24 @@ class DirectPolicy(_Base):
 
 
 def as_policy(policy, mdp) -> _Base:
-    """Return ``policy`` or, for the strings ``"softmax"`` / ``"direct"``, the parameterisation for ``mdp``."""
+    """Return ``policy`` or, for the strings ``"softmax"`` / ``"direct"``, the parameterisation for ``mdp``.
+
+    Parameters
+    ----------
+    policy : SoftmaxPolicy, LogLinearPolicy, DirectPolicy or str
+        A parameterisation, or ``"softmax"`` / ``"direct"``.
+    mdp : TabularMDP or FiniteHorizonMDP
+        The problem whose ``S`` and ``A`` the policy must match.
+
+    Returns
+    -------
+    policy object
+
+    Raises
+    ------
+    pgtheory.errors.ShapeError
+        If the policy's ``S``, ``A`` differ from the MDP's.
+    """
     if isinstance(policy, _Base):
         if (policy.S, policy.A) != (mdp.S, mdp.A):
             raise ShapeError(f"policy is for S={policy.S}, A={policy.A} but the MDP has S={mdp.S}, A={mdp.A}.")

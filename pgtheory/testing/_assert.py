@@ -16,7 +16,14 @@ def assert_close(actual, desired, *, rtol: float | None = None, atol: float | No
                  err_msg: str = "") -> None:
     """Assert ``|actual - desired| <= atol + rtol * |desired|`` elementwise, and equal shapes.
 
-    Defaults: ``rtol = 1e-10``, ``atol = 1e-12`` for float64 (float32: 1e-5, 1e-6).
+    Parameters
+    ----------
+    actual, desired : array_like
+        Must have equal shapes.
+    rtol, atol : float, optional
+        Defaults: ``rtol = 1e-10``, ``atol = 1e-12`` for float64 (float32: 1e-5, 1e-6).
+    err_msg : str
+        Appended to the failure message.
     """
     a = np.asarray(actual)
     d = np.asarray(desired)

@@ -18,14 +18,38 @@ DEFAULT_ALPHA = 1e-5
 
 
 def bonferroni_z(alpha: float, k: int) -> float:
-    r"""Two-sided threshold :math:`\Phi^{-1}(1-\alpha/(2k))` for ``k`` simultaneous comparisons."""
+    r"""Two-sided threshold :math:`\Phi^{-1}(1-\alpha/(2k))` for ``k`` simultaneous comparisons.
+
+    Parameters
+    ----------
+    alpha : float
+        Family-wise false-alarm rate of the ``k`` comparisons.
+    k : int
+        Number of comparisons.
+
+    Returns
+    -------
+    float
+    """
     from scipy.stats import norm
 
     return float(norm.isf(alpha / (2 * max(int(k), 1))))
 
 
 def z_scores(mean, stderr, exact, se_floor: float = 1e-300) -> np.ndarray:
-    """``(mean - exact) / stderr`` elementwise (coordinates with zero error and zero se give 0)."""
+    """``(mean - exact) / stderr`` elementwise (coordinates with zero error and zero se give 0).
+
+    Parameters
+    ----------
+    mean, stderr, exact : array_like
+        Estimate, its standard error, and the exact value.
+    se_floor : float
+        Standard errors below this count as zero.
+
+    Returns
+    -------
+    ndarray
+    """
     mean, stderr, exact = (np.asarray(x, dtype=np.float64) for x in (mean, stderr, exact))
     diff = mean - exact
     return np.where((stderr <= se_floor) & (np.abs(diff) <= 1e-12), 0.0, diff / np.maximum(stderr, se_floor))
@@ -37,6 +61,22 @@ def assert_unbiased(mean, stderr, exact, *, alpha: float = DEFAULT_ALPHA, atol: 
 
     ``z`` is the Bonferroni threshold over all coordinates at family level ``alpha``. Returns
     the largest absolute z-score (for reporting).
+
+    Parameters
+    ----------
+    mean, stderr, exact : array_like
+        Estimate, its per-coordinate standard error, and the exact value (same shape).
+    alpha : float
+        Family-wise false-alarm rate of this assertion (default 1e-5).
+    atol : float
+        Absolute slack for coordinates where the estimator is exact.
+    err_msg : str
+        Appended to the failure message.
+
+    Returns
+    -------
+    float
+        Largest absolute z-score.
     """
     mean, stderr, exact = (np.asarray(x, dtype=np.float64) for x in (mean, stderr, exact))
     z = bonferroni_z(alpha, mean.size)
