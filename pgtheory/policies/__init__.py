@@ -3,8 +3,36 @@
 Public API
 ----------
 SoftmaxPolicy, LogLinearPolicy, DirectPolicy, as_policy
+    Tabular parameterisations (probabilities, scores, Jacobians).
+policy_gradient, value_and_gradient
+    Exact gradient of J(theta) = rho^T V^{pi_theta} (policy-gradient theorem).
+fisher_matrix, natural_gradient, npg_update
+    Fisher information under the discounted visitation, the NPG direction and step.
+performance_difference, PerformanceDifference
+    Both sides of the performance-difference lemma.
 """
 
+from ._gradients import (
+    PerformanceDifference,
+    fisher_matrix,
+    natural_gradient,
+    npg_update,
+    performance_difference,
+    policy_gradient,
+    value_and_gradient,
+)
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
 
-__all__ = ["SoftmaxPolicy", "LogLinearPolicy", "DirectPolicy", "as_policy"]
+__all__ = [
+    "SoftmaxPolicy",
+    "LogLinearPolicy",
+    "DirectPolicy",
+    "as_policy",
+    "policy_gradient",
+    "value_and_gradient",
+    "fisher_matrix",
+    "natural_gradient",
+    "npg_update",
+    "performance_difference",
+    "PerformanceDifference",
+]

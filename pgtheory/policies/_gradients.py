@@ -1,0 +1,544 @@
+r"""Exact policy gradients, Fisher matrices and natural gradients of tabular policies.
+
+For a discounted :class:`~pgtheory.mdp.TabularMDP` and a differentiable parameterisation
+:math:`\theta\mapsto\pi_\theta` the objective is :math:`J(\theta) = \rho^\top V^{\pi_\theta}`.
+Everything here is *exact* (one or two linear solves of size S), so it is the ground truth
+against which stochastic estimators and iterative algorithms are checked.
+
+Normalisation conventions (used consistently in the package):
+
+* :math:`d_\rho^\pi = (1-\gamma)\rho^\top(I-\gamma P_\pi)^{-1}` is the *normalised*
+  discounted state visitation (sums to one), so the policy-gradient theorem carries the
+  factor :math:`1/(1-\gamma)`:
+
+  .. math:: \nabla_\theta J(\theta) = \frac{1}{1-\gamma}\sum_s d_\rho^{\pi}(s)
+            \sum_a \nabla_\theta\pi_\theta(a|s)\,Q^{\pi}(s,a).
+
+* The Fisher matrix uses the same normalised :math:`d_\rho^\pi` (no :math:`1/(1-\gamma)`):
+  :math:`F_\rho(\theta) = \mathbb E_{s\sim d_\rho^\pi,a\sim\pi}[\nabla\log\pi\,\nabla\log\pi^\top]`.
+  With these two choices the natural gradient :math:`w = F^{+}\nabla J` of the softmax
+  policy is :math:`A^\pi/(1-\gamma)` (up to per-state constants), so the NPG step
+  :math:`\theta\leftarrow\theta+\eta w` is :math:`\pi_{t+1}\propto\pi_t\exp(\eta A^{\pi_t}/(1-\gamma))`
+  (Agarwal et al. 2021, Lemma 5.1 / Eq. (17) of arXiv v4 numbering [R]).
+
+Sizes: gradients cost one dense LU of size S (or a sparse solve). The Fisher matrix is
+``n x n`` with ``n`` the number of parameters (``S*A`` for the tabular policies), so it is
+meant for small problems (``S*A`` up to a few thousand); :func:`natural_gradient` of the
+softmax policy uses the closed form and never builds it.
+
+References
+----------
+.. [1] R. S. Sutton, D. McAllester, S. Singh, Y. Mansour (2000), "Policy gradient methods for
+   reinforcement learning with function approximation", NeurIPS 12, Theorem 1.
+.. [2] A. Agarwal, S. M. Kakade, J. D. Lee, G. Mahajan (2021), "On the theory of policy gradient
+   methods: optimality, approximation, and distribution shift", JMLR 22(98), arXiv:1908.00261,
+   Sec. 2 (Eq. for the softmax gradient), Sec. 5.3 (NPG), Lemma 2 (performance difference,
+   after Kakade & Langford 2002).
+.. [3] S. M. Kakade (2001), "A natural policy gradient", NeurIPS 14.
+.. [4] J. Mei, C. Xiao, C. Szepesvári, D. Schuurmans (2020), "On the global convergence rates of
+   softmax policy gradient methods", ICML, arXiv:2005.06392, Lemma 1 (softmax gradient).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from .._validate import as_float_array, check_distribution, check_positive, check_shape
+from ..errors import ShapeError, ValidationError
+from ..results import ResultMixin
+from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
+
+__all__ = [
+    "policy_gradient",
+    "value_and_gradient",
+    "fisher_matrix",
+    "natural_gradient",
+    "npg_update",
+    "performance_difference",
+    "PerformanceDifference",
+]
+
+
+# --------------------------------------------------------------------------- internals
+@dataclasses.dataclass(frozen=True)
+class _Pieces:
+    """Exact quantities of pi_theta shared by gradient, Fisher and Hessian (private)."""
+
+    theta: np.ndarray
+    pi: np.ndarray  # (S, A)
+    V: np.ndarray  # (S,)
+    Q: np.ndarray  # (S, A)
+    d: np.ndarray  # (S,) normalised discounted visitation
+    rho: np.ndarray  # (S,)
+    J: float
+
+
+def _check_mdp(mdp) -> None:
+    from ..mdp import TabularMDP
+
+    if not isinstance(mdp, TabularMDP):
+        raise ValidationError(f"mdp must be a pgtheory.mdp.TabularMDP (discounted); got {type(mdp).__name__}. "
+                              f"Fix: for finite-horizon problems use the finite_horizon_* functions.")
+
+
+def _check_policy_obj(mdp, policy) -> None:
+    if not (hasattr(policy, "probs") and hasattr(policy, "jacobian")):
+        raise ValidationError(f"policy must provide probs(theta) and jacobian(theta) (e.g. SoftmaxPolicy); "
+                              f"got {type(policy).__name__}.")
+    S, A = getattr(policy, "S", None), getattr(policy, "A", None)
+    if S is not None and A is not None and (S, A) != (mdp.S, mdp.A):
+        raise ShapeError(f"policy is for S={S}, A={A} but the MDP has S={mdp.S}, A={mdp.A}. "
+                         f"Fix: build the policy with the MDP's numbers of states and actions.")
+
+
+def _check_theta(policy, theta) -> np.ndarray:
+    if hasattr(policy, "check_theta"):
+        return policy.check_theta(theta)
+    return as_float_array(theta, "theta")
+
+
+def _check_rho(mdp, rho) -> np.ndarray:
+    if rho is None:
+        return np.asarray(mdp.rho)
+    rho = as_float_array(rho, "rho", ndim=1)
+    check_shape(rho, (mdp.S,), "rho", "Fix: rho is a distribution over the S states.")
+    return check_distribution(rho, "rho")
+
+
+def _system(mdp, pi):
+    """M = I - gamma P_pi (dense ndarray or CSC)."""
+    Ppi = mdp.P_pi(pi)
+    if sp.issparse(Ppi):
+        return (sp.identity(mdp.S, format="csr") - mdp.gamma * Ppi).tocsc()
+    M = -mdp.gamma * Ppi
+    M[np.diag_indices_from(M)] += 1.0
+    return M
+
+
+def _solve(M, b, transpose: bool = False):
+    if sp.issparse(M):
+        return spla.spsolve((M.T if transpose else M).tocsc(), b)
+    return np.linalg.solve(M.T if transpose else M, b)
+
+
+def _probs(policy, theta, mdp) -> np.ndarray:
+    pi = np.asarray(policy.probs(theta), dtype=np.float64)
+    if pi.shape != (mdp.S, mdp.A):
+        raise ShapeError(f"policy.probs(theta) has shape {pi.shape} but the MDP needs (S, A) = ({mdp.S}, {mdp.A}). "
+                         f"Fix: build the policy for this MDP.")
+    return pi
+
+
+def _pieces(mdp, policy, theta, rho=None) -> _Pieces:
+    """Validate the public arguments and compute pi, V, Q, d and J with two LU solves."""
+    _check_mdp(mdp)
+    _check_policy_obj(mdp, policy)
+    theta = _check_theta(policy, theta)
+    rho = _check_rho(mdp, rho)
+    pi = _probs(policy, theta, mdp)
+    return _pieces_unchecked(mdp, theta, pi, rho)
+
+
+def _pieces_unchecked(mdp, theta, pi, rho) -> _Pieces:
+    M = _system(mdp, pi)
+    if sp.issparse(M):
+        lu = spla.splu(M)
+        V = lu.solve(mdp.r_pi(pi))
+        d = lu.solve((1.0 - mdp.gamma) * rho, trans="T")
+    else:
+        import scipy.linalg as sla
+
+        lu = sla.lu_factor(M, check_finite=False)
+        V = sla.lu_solve(lu, mdp.r_pi(pi), check_finite=False)
+        d = sla.lu_solve(lu, (1.0 - mdp.gamma) * rho, trans=1, check_finite=False)
+    d = np.clip(d, 0.0, None)
+    Q = mdp.r + mdp.gamma * mdp.expect_next(V)
+    return _Pieces(theta=theta, pi=pi, V=V, Q=Q, d=d, rho=rho, J=float(rho @ V))
+
+
+def _vjp(policy, theta, pi, x) -> np.ndarray:
+    r"""Vector-Jacobian product :math:`\sum_{s,a} x[s,a]\,\partial\pi(a|s)/\partial\theta`, shape param_shape."""
+    if isinstance(policy, SoftmaxPolicy):
+        return pi * (x - np.sum(pi * x, axis=1, keepdims=True))
+    if isinstance(policy, LogLinearPolicy):
+        g = pi * (x - np.sum(pi * x, axis=1, keepdims=True))
+        return np.einsum("sa,sad->d", g, policy.phi)
+    if isinstance(policy, DirectPolicy):
+        return np.array(x, dtype=np.float64)
+    Jac = np.asarray(policy.jacobian(theta), dtype=np.float64)
+    return np.tensordot(x, Jac, axes=([0, 1], [0, 1]))
+
+
+def _jvp(policy, theta, pi, v) -> np.ndarray:
+    r"""Jacobian-vector product :math:`\sum_i \partial\pi(a|s)/\partial\theta_i\,v_i`, shape (S, A)."""
+    if isinstance(policy, SoftmaxPolicy):
+        return pi * (v - np.sum(pi * v, axis=1, keepdims=True))
+    if isinstance(policy, LogLinearPolicy):
+        z = policy.phi @ v
+        return pi * (z - np.sum(pi * z, axis=1, keepdims=True))
+    if isinstance(policy, DirectPolicy):
+        return np.array(v, dtype=np.float64)
+    Jac = np.asarray(policy.jacobian(theta), dtype=np.float64)
+    S, A = pi.shape
+    return Jac.reshape(S, A, -1) @ np.ravel(v)
+
+
+def _jacobian_matrix(policy, theta, pi) -> np.ndarray:
+    """``d pi[s,a] / d theta`` as an (S*A, n) matrix, without validation."""
+    S, A = pi.shape
+    if isinstance(policy, SoftmaxPolicy):
+        J = np.zeros((S, A, S, A))
+        idx = np.arange(S)
+        J[idx, :, idx, :] = pi[:, :, None] * (np.eye(A)[None] - pi[:, None, :])
+        return J.reshape(S * A, S * A)
+    if isinstance(policy, LogLinearPolicy):
+        centred = policy.phi - np.einsum("sb,sbd->sd", pi, policy.phi)[:, None, :]
+        return (pi[:, :, None] * centred).reshape(S * A, -1)
+    if isinstance(policy, DirectPolicy):
+        return np.eye(S * A)
+    return np.asarray(policy.jacobian(theta), dtype=np.float64).reshape(S * A, -1)
+
+
+def _gradient_from_pieces(mdp, policy, pc: _Pieces) -> np.ndarray:
+    if isinstance(policy, SoftmaxPolicy):
+        # Closed form (Agarwal et al. 2021, Mei et al. 2020 Lemma 1): d(s) pi(a|s) A(s,a) / (1-gamma).
+        adv = pc.Q - pc.V[:, None]
+        return pc.d[:, None] * pc.pi * adv / (1.0 - mdp.gamma)
+    x = pc.d[:, None] * pc.Q / (1.0 - mdp.gamma)
+    return _vjp(policy, pc.theta, pc.pi, x).reshape(np.shape(pc.theta))
+
+
+# --------------------------------------------------------------------------- public
+def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
+    r"""Exact policy gradient :math:`\nabla_\theta J(\theta)`, :math:`J(\theta) = \rho^\top V^{\pi_\theta}`.
+
+    By the policy-gradient theorem,
+
+    .. math::
+
+        \nabla_\theta J(\theta) = \frac{1}{1-\gamma}\sum_{s} d_\rho^{\pi_\theta}(s)
+        \sum_a \nabla_\theta \pi_\theta(a|s)\, Q^{\pi_\theta}(s,a),
+
+    with :math:`d_\rho^\pi` the normalised discounted visitation. Special cases:
+
+    * softmax: :math:`\partial J/\partial\theta_{s,a} = \frac{1}{1-\gamma}d_\rho^\pi(s)\pi(a|s)A^\pi(s,a)`;
+    * log-linear: :math:`\frac{1}{1-\gamma}\sum_{s,a} d_\rho^\pi(s)\pi(a|s)A^\pi(s,a)\phi(s,a)`;
+    * direct: :math:`\partial J/\partial\pi(a|s) = \frac{1}{1-\gamma}d_\rho^\pi(s)Q^\pi(s,a)`
+      (the gradient in the ambient space :math:`\mathbb R^{S\times A}`, before projection onto
+      the simplices; Agarwal et al. 2021, Eq. (6)).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+        Discounted MDP (dense or sparse transitions).
+    policy : SoftmaxPolicy, LogLinearPolicy, DirectPolicy, or any object with ``probs(theta)``
+        (shape (S, A)) and ``jacobian(theta)`` (shape (S, A, *theta.shape)).
+    theta : array, shape ``policy.param_shape``
+        Parameter; must be finite.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    grad : ndarray, same shape as ``theta``
+
+    Raises
+    ------
+    pgtheory.errors.ShapeError
+        ``theta`` of the wrong shape, or a policy built for another (S, A).
+    pgtheory.errors.ValidationError
+        NaN/inf in ``theta``; ``mdp`` not a TabularMDP.
+
+    References
+    ----------
+    Sutton, McAllester, Singh, Mansour (2000), NeurIPS, Theorem 1.
+    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 2 and Eq. (6).
+    Mei, Xiao, Szepesvári, Schuurmans (2020), arXiv:2005.06392, Lemma 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from pgtheory.mdp import TabularMDP
+    >>> from pgtheory.policies import SoftmaxPolicy, policy_gradient
+    >>> P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]])
+    >>> mdp = TabularMDP(P, r=np.array([[0.0, 0.0], [1.0, 1.0]]), gamma=0.9)
+    >>> g = policy_gradient(mdp, SoftmaxPolicy(2, 2), np.zeros((2, 2)))
+    >>> bool(g[0, 1] > 0 > g[0, 0])
+    True
+    """
+    pc = _pieces(mdp, policy, theta, rho)
+    return _gradient_from_pieces(mdp, policy, pc)
+
+
+def value_and_gradient(mdp, policy, theta, rho=None) -> tuple[float, np.ndarray]:
+    r"""The objective :math:`J(\theta)=\rho^\top V^{\pi_\theta}` and its exact gradient, sharing one solve.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : policy object (see :func:`policy_gradient`)
+    theta : array, shape ``policy.param_shape``
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    J : float
+    grad : ndarray, same shape as ``theta``
+
+    See Also
+    --------
+    policy_gradient : the formula and references.
+    """
+    pc = _pieces(mdp, policy, theta, rho)
+    return pc.J, _gradient_from_pieces(mdp, policy, pc)
+
+
+def _fisher_from_pieces(policy, pc: _Pieces) -> np.ndarray:
+    S, A = pc.pi.shape
+    w = pc.d[:, None] * pc.pi  # state-action occupancy lambda(s, a)
+    if isinstance(policy, SoftmaxPolicy):
+        F = np.zeros((S, A, S, A))
+        idx = np.arange(S)
+        F[idx, :, idx, :] = pc.d[:, None, None] * (pc.pi[:, :, None] * np.eye(A)[None]
+                                                   - pc.pi[:, :, None] * pc.pi[:, None, :])
+        return F.reshape(S * A, S * A)
+    if isinstance(policy, LogLinearPolicy):
+        centred = policy.phi - np.einsum("sb,sbd->sd", pc.pi, policy.phi)[:, None, :]
+        C = centred.reshape(S * A, -1)
+        F = C.T @ (w.reshape(-1, 1) * C)
+        return 0.5 * (F + F.T)  # exactly symmetric
+    if isinstance(policy, DirectPolicy):
+        if np.any((pc.pi <= 0) & (pc.d[:, None] > 0)):
+            raise ValidationError("the Fisher matrix of a DirectPolicy is infinite where theta[s, a] = 0 at a "
+                                  "visited state. Fix: use a full-support policy.")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            diag = np.where(pc.pi > 0, pc.d[:, None] / pc.pi, 0.0)
+        return np.diag(diag.ravel())
+    # generic: scores = jacobian / pi on the support (terms with pi = 0 vanish for smooth policies).
+    Jac = _jacobian_matrix(policy, pc.theta, pc.pi)
+    pi_flat = pc.pi.ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wt = np.where(pi_flat > 0, np.repeat(pc.d, A) / pi_flat, 0.0)
+    F = Jac.T @ (wt[:, None] * Jac)
+    return 0.5 * (F + F.T)
+
+
+def fisher_matrix(mdp, policy, theta, rho=None) -> np.ndarray:
+    r"""Exact Fisher information matrix of the policy under its discounted state visitation.
+
+    .. math::
+
+        F_\rho(\theta) = \mathbb E_{s\sim d_\rho^{\pi_\theta}}\,\mathbb E_{a\sim\pi_\theta(\cdot|s)}
+        \big[\nabla_\theta\log\pi_\theta(a|s)\,\nabla_\theta\log\pi_\theta(a|s)^\top\big],
+
+    with the *normalised* visitation :math:`d_\rho^\pi` (sums to one), as in Kakade (2001) and
+    Agarwal et al. (2021, Sec. 5.3). Together with the :math:`1/(1-\gamma)` carried by
+    :func:`policy_gradient`, the NPG direction :math:`F^+\nabla J` of the softmax policy equals
+    :math:`A^\pi/(1-\gamma)` up to per-state constants. Closed forms:
+
+    * softmax: block diagonal, block :math:`s` is :math:`d(s)(\mathrm{diag}\,\pi_s-\pi_s\pi_s^\top)`;
+    * log-linear: :math:`\sum_{s,a} d(s)\pi(a|s)\bar\phi(s,a)\bar\phi(s,a)^\top`,
+      :math:`\bar\phi = \phi - \mathbb E_{b\sim\pi(\cdot|s)}\phi(s,b)`;
+    * direct: :math:`\mathrm{diag}(d(s)/\pi(a|s))` (needs full support at visited states).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : policy object (see :func:`policy_gradient`)
+    theta : array, shape ``policy.param_shape``
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    F : ndarray, shape (n, n)
+        Symmetric positive semi-definite, ``n = theta.size`` with parameters flattened in C
+        order. Memory ``8 n^2`` bytes (``n = S*A`` for the tabular policies: S*A = 2000 is 32 MB).
+
+    References
+    ----------
+    Kakade (2001), "A natural policy gradient", NeurIPS 14.
+    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 5.3 (Eq. for F_rho).
+    """
+    pc = _pieces(mdp, policy, theta, rho)
+    return _fisher_from_pieces(policy, pc)
+
+
+def _softmax_natural_direction(mdp, pc: _Pieces) -> np.ndarray:
+    """Minimal-norm solution of F w = grad for the softmax policy (closed form, per state)."""
+    adv = pc.Q - pc.V[:, None]
+    w = (adv - adv.mean(axis=1, keepdims=True)) / (1.0 - mdp.gamma)
+    return np.where(pc.d[:, None] > 0, w, 0.0)
+
+
+def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcond: float | None = None) -> np.ndarray:
+    r"""Natural policy gradient direction :math:`w = F_\rho(\theta)^{+}\,\nabla_\theta J(\theta)`.
+
+    The minimal-norm least-squares solution of :math:`F w = \nabla J` (the system is
+    consistent: :math:`\nabla J` lies in the range of :math:`F`). For the softmax policy the
+    solution is explicit,
+
+    .. math::
+
+        w_{s,\cdot} = \frac{1}{1-\gamma}\Big(A^\pi(s,\cdot) - \tfrac1{|A|}\textstyle\sum_b A^\pi(s,b)\Big)
+        \quad\text{if } d_\rho^\pi(s) > 0, \qquad w_{s,\cdot} = 0 \text{ otherwise},
+
+    which equals :math:`A^\pi/(1-\gamma)` up to per-state constants (Agarwal et al. 2021,
+    Lemma 5.1 in arXiv v4 [R]); the policy after a step does not depend on those constants.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : policy object (see :func:`policy_gradient`)
+    theta : array, shape ``policy.param_shape``
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+    method : {"auto", "lstsq"}
+        ``"auto"`` uses the closed form for :class:`SoftmaxPolicy` (exact, O(SA), no ``n x n``
+        matrix) and ``numpy.linalg.lstsq`` otherwise; ``"lstsq"`` always builds the Fisher
+        matrix and calls ``numpy.linalg.lstsq(F, grad, rcond=rcond)``.
+    rcond : float, optional
+        Relative cut-off for small singular values of ``F`` (singular values below
+        ``rcond * max singular value`` are treated as zero). ``None`` uses NumPy's default,
+        machine epsilon times ``n``. Directions with a tiny Fisher weight (rarely visited
+        states, nearly deterministic actions) are kept unless ``rcond`` removes them.
+
+    Returns
+    -------
+    w : ndarray, same shape as ``theta``
+
+    References
+    ----------
+    Kakade (2001), NeurIPS 14. Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 5.3.
+    """
+    if method not in ("auto", "lstsq"):
+        raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
+    pc = _pieces(mdp, policy, theta, rho)
+    if method == "auto" and isinstance(policy, SoftmaxPolicy):
+        return _softmax_natural_direction(mdp, pc)
+    if rcond is not None:
+        rcond = check_positive(rcond, "rcond")
+    g = _gradient_from_pieces(mdp, policy, pc)
+    F = _fisher_from_pieces(policy, pc)
+    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=rcond)
+    return w.reshape(np.shape(pc.theta))
+
+
+def npg_update(mdp, policy, theta, eta, rho=None) -> np.ndarray:
+    r"""One natural-policy-gradient step :math:`\theta + \eta\,F^+\nabla J`.
+
+    For :class:`SoftmaxPolicy` this is the closed form of Agarwal et al. (2021, Sec. 5.3),
+
+    .. math::
+
+        \theta_{t+1} = \theta_t + \frac{\eta}{1-\gamma} A^{\pi_{\theta_t}}
+        \quad\Longleftrightarrow\quad
+        \pi_{t+1}(a|s) \propto \pi_t(a|s)\exp\!\big(\eta A^{\pi_t}(s,a)/(1-\gamma)\big),
+
+    applied at every state (states with :math:`d_\rho^\pi(s)=0` included, as in the paper's
+    update; they do not affect :math:`J`). Other parameterisations use
+    :func:`natural_gradient` (minimal-norm least squares). The direct parameterisation is not
+    supported (its update needs a projection onto the simplex).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : SoftmaxPolicy or LogLinearPolicy (or a generic smooth policy object)
+    theta : array, shape ``policy.param_shape``
+    eta : float
+        Step size, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    theta_next : ndarray, same shape as ``theta``
+
+    References
+    ----------
+    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 5.3 (NPG for softmax).
+    Kakade (2001), NeurIPS 14.
+    """
+    eta = check_positive(eta, "eta", step=True)
+    if isinstance(policy, DirectPolicy):
+        raise ValidationError("npg_update does not support DirectPolicy (the step must be projected onto the "
+                              "simplex). Fix: use SoftmaxPolicy or LogLinearPolicy.")
+    pc = _pieces(mdp, policy, theta, rho)
+    if isinstance(policy, SoftmaxPolicy):
+        return pc.theta + eta * (pc.Q - pc.V[:, None]) / (1.0 - mdp.gamma)
+    g = _gradient_from_pieces(mdp, policy, pc)
+    F = _fisher_from_pieces(policy, pc)
+    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=None)
+    return pc.theta + eta * w.reshape(np.shape(pc.theta))
+
+
+# --------------------------------------------------------------------------- performance difference
+@dataclasses.dataclass(frozen=True, repr=False)
+class PerformanceDifference(ResultMixin):
+    """Both sides of the performance-difference lemma.
+
+    Attributes
+    ----------
+    lhs : float
+        :math:`V^{\\pi'}(\\rho) - V^{\\pi}(\\rho)`, from two exact evaluations.
+    rhs : float
+        :math:`\\frac{1}{1-\\gamma}\\mathbb E_{s\\sim d_\\rho^{\\pi'}, a\\sim\\pi'} A^{\\pi}(s,a)`.
+    d_prime : ndarray, shape (S,)
+        The visitation :math:`d_\\rho^{\\pi'}` used on the right-hand side.
+    advantage : ndarray, shape (S, A)
+        :math:`A^{\\pi}`.
+    """
+
+    lhs: float
+    rhs: float
+    d_prime: np.ndarray
+    advantage: np.ndarray
+
+    @property
+    def gap(self) -> float:
+        """``lhs - rhs`` (zero up to rounding)."""
+        return self.lhs - self.rhs
+
+
+def performance_difference(mdp, pi, pi_prime, rho=None) -> PerformanceDifference:
+    r"""Evaluate both sides of the performance-difference lemma for two stochastic policies.
+
+    .. math::
+
+        V^{\pi'}(\rho) - V^{\pi}(\rho) = \frac{1}{1-\gamma}
+        \mathbb E_{s\sim d_\rho^{\pi'}}\mathbb E_{a\sim\pi'(\cdot|s)}\big[A^{\pi}(s,a)\big].
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi, pi_prime : array, shape (S, A)
+        Stochastic policies (rows on the simplex).
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    PerformanceDifference
+        ``lhs``, ``rhs`` (equal up to rounding), ``d_prime``, ``advantage``.
+
+    References
+    ----------
+    Kakade & Langford (2002), "Approximately optimal approximate reinforcement learning", ICML, Lemma 6.1.
+    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Lemma 2.
+    """
+    from ..mdp import check_policy
+
+    _check_mdp(mdp)
+    pi = check_policy(mdp, pi, "pi")
+    pi_prime = check_policy(mdp, pi_prime, "pi_prime")
+    rho = _check_rho(mdp, rho)
+    a = _pieces_unchecked(mdp, pi, pi, rho)
+    b = _pieces_unchecked(mdp, pi_prime, pi_prime, rho)
+    adv = a.Q - a.V[:, None]
+    rhs = float(np.sum(b.d[:, None] * pi_prime * adv) / (1.0 - mdp.gamma))
+    return PerformanceDifference(lhs=b.J - a.J, rhs=rhs, d_prime=b.d, advantage=adv)
