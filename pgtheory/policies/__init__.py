@@ -10,8 +10,14 @@ fisher_matrix, natural_gradient, npg_update
     Fisher information under the discounted visitation, the NPG direction and step.
 performance_difference, PerformanceDifference
     Both sides of the performance-difference lemma.
+hessian, hessian_vector_product
+    Exact Hessian of J and exact Hessian-vector products.
+GaussianLinearPolicy, CauchyLinearPolicy
+    Continuous-action linear policies (module ``_continuous``, re-exported by its ``__all__``).
 """
 
+from . import _continuous
+from ._continuous import *  # noqa: F401,F403  (names listed in _continuous.__all__)
 from ._gradients import (
     PerformanceDifference,
     fisher_matrix,
@@ -21,6 +27,7 @@ from ._gradients import (
     policy_gradient,
     value_and_gradient,
 )
+from ._hessian import hessian, hessian_vector_product
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
 
 __all__ = [
@@ -35,4 +42,7 @@ __all__ = [
     "npg_update",
     "performance_difference",
     "PerformanceDifference",
+    "hessian",
+    "hessian_vector_product",
 ]
+__all__ += list(_continuous.__all__)

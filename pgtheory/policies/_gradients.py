@@ -75,6 +75,15 @@ class _Pieces:
     d: np.ndarray  # (S,) normalised discounted visitation
     rho: np.ndarray  # (S,)
     J: float
+    lu: object = dataclasses.field(default=None, repr=False)  # factorisation of M = I - gamma P_pi
+
+    def solve(self, b: np.ndarray, transpose: bool = False) -> np.ndarray:
+        """Solve ``M x = b`` (or ``M^T x = b``) with the stored factorisation."""
+        if isinstance(self.lu, tuple):
+            import scipy.linalg as sla
+
+            return sla.lu_solve(self.lu, b, trans=1 if transpose else 0, check_finite=False)
+        return self.lu.solve(b, trans="T" if transpose else "N")
 
 
 def _check_mdp(mdp) -> None:
@@ -119,12 +128,6 @@ def _system(mdp, pi):
     return M
 
 
-def _solve(M, b, transpose: bool = False):
-    if sp.issparse(M):
-        return spla.spsolve((M.T if transpose else M).tocsc(), b)
-    return np.linalg.solve(M.T if transpose else M, b)
-
-
 def _probs(policy, theta, mdp) -> np.ndarray:
     pi = np.asarray(policy.probs(theta), dtype=np.float64)
     if pi.shape != (mdp.S, mdp.A):
@@ -157,7 +160,7 @@ def _pieces_unchecked(mdp, theta, pi, rho) -> _Pieces:
         d = sla.lu_solve(lu, (1.0 - mdp.gamma) * rho, trans=1, check_finite=False)
     d = np.clip(d, 0.0, None)
     Q = mdp.r + mdp.gamma * mdp.expect_next(V)
-    return _Pieces(theta=theta, pi=pi, V=V, Q=Q, d=d, rho=rho, J=float(rho @ V))
+    return _Pieces(theta=theta, pi=pi, V=V, Q=Q, d=d, rho=rho, J=float(rho @ V), lu=lu)
 
 
 def _vjp(policy, theta, pi, x) -> np.ndarray:
