@@ -1,3 +1,39 @@
-"""pgtheory.bandits (see shared/design.md)."""
+r"""Bandits and contextual bandits with softmax policies: the LLM-RL group-sampling abstraction.
 
-__all__: list[str] = []
+A prompt is a context, a response an arm, a group ``G`` i.i.d. responses per prompt. Group
+estimators of the GRPO family (REINFORCE, RLOO, GRPO, Dr. GRPO, BNPO, SAN, NFT, PSR/NSR,
+DisCO, OREAL) are small pure functions of (logits, sampled arms, rewards); their exact mean and
+covariance come from count-vector enumeration (:func:`exact_moments`) or, for binary rewards,
+the one-dimensional weight :func:`binary_weight`; :func:`monte_carlo_gradient` samples them.
+Option names follow TRL's ``GRPOConfig`` (``loss_type``, ``scale_rewards``, ``epsilon``).
+
+Public API
+----------
+Models: ContextualBandit, policy_probs, success_probability, exact_gradient, check_logits.
+Estimators: make_estimator, GroupEstimator, ESTIMATORS, LOSS_TYPES, SCALE_REWARDS, group_gradient,
+loss_type_weights and the ``*_advantages`` functions.
+Exact: exact_moments, ExactMoments, brute_force_moments, binary_weight, count_vectors,
+num_count_vectors. Sampling: sample_groups, monte_carlo_gradient.
+Claims: see :mod:`pgtheory.bandits._claims` (closed forms re-exported here).
+"""
+
+from ._claims import *  # noqa: F401,F403
+from ._claims import __all__ as _claims_all
+from ._estimators import *  # noqa: F401,F403
+from ._estimators import __all__ as _est_all
+from ._exact import *  # noqa: F401,F403
+from ._exact import __all__ as _exact_all
+from ._model import *  # noqa: F401,F403
+from ._model import __all__ as _model_all
+from ._sampling import *  # noqa: F401,F403
+from ._sampling import __all__ as _sampling_all
+
+__all__ = [*_model_all, *_est_all, *_exact_all, *_sampling_all, *_claims_all]
+
+try:  # helper H's continuous bandits (optional until that module exists)
+    from ._continuous import *  # noqa: F401,F403
+    from ._continuous import __all__ as _cont_all
+
+    __all__ += list(_cont_all)
+except ImportError:  # pragma: no cover - module not written yet
+    pass
