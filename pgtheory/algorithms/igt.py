@@ -1,0 +1,440 @@
+r"""N-PG-IGT (Algorithm 1 of Fatkhullin et al. 2023), vanilla PG and normalized SGD-momentum.
+
+Algorithm 1 (N-PG-IGT), as run here for :math:`t = 0, 1, \dots, T-1` with :math:`\theta_{-1} := \theta_0`:
+
+.. math::
+    \bar\theta_t = \theta_t + \frac{1-\eta_t}{\eta_t}(\theta_t - \theta_{t-1}),\quad
+    d_t = (1-\eta_t)d_{t-1} + \eta_t\tilde\nabla J_H(\bar\tau_t, \bar\theta_t),\quad
+    \theta_{t+1} = \theta_t + \gamma_t\frac{d_t}{\|d_t\|},
+
+one trajectory :math:`\bar\tau_t \sim \pi_{\bar\theta_t}` per iteration, schedules of Theorem 1
+:math:`\eta_t = (t+1)^{-4/5}`, :math:`\gamma_t = \gamma_0/(t+1)`, horizon
+:math:`H = \lceil\log(T+1)/(1-\gamma)\rceil`.  Indexing: the paper's loop starts from given
+:math:`\theta_0, \theta_1, d_0`; starting at ``t = 0`` with :math:`\eta_0 = 1` makes :math:`d_0` the
+plain estimate at :math:`\theta_0` and :math:`\theta_1 = \theta_0 + \gamma_0 d_0/\|d_0\|`, which is
+one admissible choice of those inputs.  If :math:`d_t = 0` the normalized step is skipped.
+
+Baselines (same driver, same estimators):
+
+* vanilla PG: :math:`\theta_{t+1} = \theta_t + \gamma_t\tilde\nabla J_H(\tau_t,\theta_t)`,
+  :math:`\gamma_t = \gamma_0(t+1)^{-2/3}`, one trajectory per iteration — the schedule of the
+  authors' code [C] (``sgd``: :math:`\gamma_0(2/(t+2))^{2/3}`); the batch schedule of Yuan et al. (2022)
+  behind the paper's :math:`\tilde O(\varepsilon^{-3})` comparison was **not** read (see the report).
+* normalized SGD with momentum (ablation without transport): :math:`\eta_t = (t+1)^{-2/3}`,
+  :math:`\gamma_t = \gamma_0/(t+1)` (authors' code ``nsgdm``, theorem-style indexing).
+
+Every runner advances ``n_seeds`` independent runs as one batch (NumPy reference or a Numba kernel
+consuming the same pre-drawn noise, so both backends agree to rounding) and returns a
+:class:`~pgtheory.results.Trace` of the exact expected suboptimality :math:`J^\star - J(\theta_t)`
+against trajectories used.
+
+References
+----------
+.. [1] I. Fatkhullin, A. Barakat, A. Kireeva, N. He. Stochastic Policy Gradient Methods: Improved
+   Sample Complexity for Fisher-non-degenerate Policies. ICML 2023, arXiv:2302.01734,
+   Algorithm 1 and Theorem 1.
+.. [2] A. Cutkosky, H. Mehta. Momentum improves normalized SGD. ICML 2020 (implicit gradient transport).
+.. [3] R. Yuan, R. M. Gower, A. Lazaric. A general sample complexity analysis of vanilla policy
+   gradient. AISTATS 2022, arXiv:2107.11433.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from .._validate import check_positive, check_positive_int
+from ..errors import ShapeError, ValidationError
+from ..results import Trace
+
+__all__ = [
+    "MethodSpec", "METHODS", "step_size", "momentum_weight",
+    "igt_extrapolate", "momentum_update", "normalized_step", "ascent_step",
+    "n_pg_igt", "vanilla_pg", "n_sgdm", "run_method", "default_horizon",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class MethodSpec:
+    r"""Schedule and update type of one method: :math:`\gamma_t = \gamma_0(t+1)^{-a}`,
+    :math:`\eta_t = (t+1)^{-b}`.
+
+    Attributes
+    ----------
+    name : str
+    kind : int
+        0 plain, 1 momentum, 2 IGT (Algorithm 1), 3 Hessian-aided recursive momentum (Algorithm 2).
+    normalized : bool
+        Whether the step is :math:`\gamma_t d_t/\|d_t\|`.
+    step_exponent : float
+        ``a``.
+    momentum_exponent : float
+        ``b`` (unused for ``kind = 0``).
+    trajectories_per_iteration : int
+    source : str
+    """
+
+    name: str
+    kind: int
+    normalized: bool
+    step_exponent: float
+    momentum_exponent: float
+    trajectories_per_iteration: int
+    source: str
+
+
+METHODS = {
+    "vanilla_pg": MethodSpec("vanilla_pg", 0, False, 2 / 3, 0.0, 1,
+                             "authors' code schedule gamma0 (t+1)^(-2/3), batch 1 [C]"),
+    "n_sgdm": MethodSpec("n_sgdm", 1, True, 1.0, 2 / 3, 1, "ablation: authors' code 'nsgdm' [C]"),
+    "n_pg_igt": MethodSpec("n_pg_igt", 2, True, 1.0, 4 / 5, 1, "Algorithm 1, Theorem 1"),
+    "harpg": MethodSpec("harpg", 3, False, 0.5, 1.0, 2, "Algorithm 2, Theorem 2 (HARPG)"),
+    "n_harpg": MethodSpec("n_harpg", 3, True, 1.0, 1.0, 2, "Algorithm 2, Theorem 2 (N-HARPG)"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# small pure update functions (batched over any leading axes)
+# ---------------------------------------------------------------------------------------------
+def step_size(spec: MethodSpec, t, gamma0: float):
+    r""":math:`\gamma_t = \gamma_0 (t+1)^{-a}`."""
+    return gamma0 * (np.asarray(t, dtype=np.float64) + 1.0) ** (-spec.step_exponent)
+
+
+def momentum_weight(spec: MethodSpec, t):
+    r""":math:`\eta_t = (t+1)^{-b}` (so :math:`\eta_0 = 1`)."""
+    return (np.asarray(t, dtype=np.float64) + 1.0) ** (-spec.momentum_exponent)
+
+
+def igt_extrapolate(theta, theta_prev, eta):
+    r"""Transported point :math:`\bar\theta = \theta + \frac{1-\eta}{\eta}(\theta - \theta_{prev})`."""
+    return theta + ((1.0 - eta) / eta) * (theta - theta_prev)
+
+
+def momentum_update(d, g, eta):
+    r""":math:`d^+ = (1-\eta)d + \eta g`."""
+    return (1.0 - eta) * d + eta * g
+
+
+def _rownorm(d):
+    return np.sqrt(np.sum(d.reshape(d.shape[0], -1) ** 2, axis=1)).reshape((-1,) + (1,) * (d.ndim - 1))
+
+
+def normalized_step(theta, d, step):
+    r""":math:`\theta^+ = \theta + \gamma\,d/\|d\|` per row (no move where :math:`d = 0`); rows = seeds."""
+    nrm = _rownorm(d)
+    return theta + step * np.divide(d, nrm, out=np.zeros_like(d), where=nrm > 0)
+
+
+def ascent_step(theta, d, step):
+    r""":math:`\theta^+ = \theta + \gamma\,d`."""
+    return theta + step * d
+
+
+def default_horizon(gamma: float, T: int) -> int:
+    r"""Horizon of Theorems 1-2: :math:`H = \lceil\log(T+1)/(1-\gamma)\rceil` (``1`` when ``gamma = 0``)."""
+    if gamma == 0.0:
+        return 1
+    return max(1, int(math.ceil(math.log(T + 1) / (1.0 - gamma))))
+
+
+# ---------------------------------------------------------------------------------------------
+# model adapters (bandit: H = 1; LQR: length-H rollouts, stabilizing safeguard)
+# ---------------------------------------------------------------------------------------------
+class _BanditAdapter:
+    is_lqr = False
+
+    def __init__(self, model):
+        self.model = model
+        self.p = model.dim
+        self.H = 1
+
+    def theta0(self):
+        return np.zeros(self.p)
+
+    def check_theta(self, theta0):
+        return self.model.policy.check_theta(theta0, "theta0")
+
+    def noise(self, rng, Tc, R, second):
+        from ..estimators._continuous import cauchy_bandit_noise
+
+        ctx1, xi1 = cauchy_bandit_noise(self.model, rng, (Tc, R))
+        if second:
+            q = rng.random((Tc, R))
+            ctx2, xi2 = cauchy_bandit_noise(self.model, rng, (Tc, R))
+        else:
+            q, ctx2, xi2 = np.zeros((0, 0)), np.zeros((0, 0), np.int64), np.zeros((0, 0))
+        return (ctx1, xi1), q, (ctx2, xi2)
+
+    def grad(self, theta, k, n1):
+        from ..estimators._continuous import cauchy_bandit_grad_from_noise
+
+        return cauchy_bandit_grad_from_noise(self.model, theta, n1[0][k], n1[1][k])
+
+    def hvp(self, theta, v, k, n2):
+        from ..estimators._continuous import cauchy_bandit_hvp_from_noise
+
+        return cauchy_bandit_hvp_from_noise(self.model, theta, v, n2[0][k], n2[1][k])
+
+    def accept(self, new):
+        return np.ones(new.shape[0], dtype=bool)
+
+    def suboptimality(self, theta):
+        return self.model.suboptimality(theta)
+
+    def grad_norm(self, theta):
+        return np.linalg.norm(self.model.gradient(theta), axis=-1)
+
+    def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
+        from ..lqr._batched import bandit_chunk
+
+        m = self.model
+        bandit_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
+                     theta, theta_prev, d, m.features, m.targets, m.sigma, n1[0], n1[1], q, n2[0], n2[1])
+
+
+class _LQRAdapter:
+    is_lqr = True
+
+    def __init__(self, model, H, rho_max):
+        self.model = model
+        self.p = model.m * model.n
+        self.H = H
+        self.rho_max = rho_max
+        from ..estimators._continuous import lqr_factors
+
+        self.L0, self.LW = lqr_factors(model)
+
+    def theta0(self):
+        return np.zeros(self.p)
+
+    def check_theta(self, theta0):
+        K = self.model.check_gain(theta0, "theta0", stabilizing=True)
+        if self.model.spectral_radius(K) >= self.rho_max:
+            raise ValidationError(f"theta0 has rho(sqrt(gamma)(A-BK)) = {float(self.model.spectral_radius(K)):.4g} "
+                                  f">= rho_max = {self.rho_max}. Fix: start from a gain inside the safeguard region.")
+        return K.reshape(-1)
+
+    def _K(self, theta):
+        return theta.reshape(theta.shape[0], self.model.m, self.model.n)
+
+    def noise(self, rng, Tc, R, second):
+        from ..estimators._continuous import lqr_noise
+
+        n1 = lqr_noise(self.model, rng, (Tc, R), self.H)
+        if second:
+            q = rng.random((Tc, R))
+            n2 = lqr_noise(self.model, rng, (Tc, R), self.H)
+        else:
+            q = np.zeros((0, 0))
+            n2 = (np.zeros((0, 0, 0)), np.zeros((0, 0, 0, 0)), np.zeros((0, 0, 0, 0)))
+        return n1, q, n2
+
+    def grad(self, theta, k, n1):
+        from ..estimators._continuous import lqr_grad_from_noise
+
+        g = lqr_grad_from_noise(self.model, self._K(theta), n1[0][k], n1[1][k], n1[2][k])
+        return g.reshape(theta.shape)
+
+    def hvp(self, theta, v, k, n2):
+        from ..estimators._continuous import lqr_hvp_from_noise
+
+        h = lqr_hvp_from_noise(self.model, self._K(theta), self._K(v), n2[0][k], n2[1][k], n2[2][k])
+        return h.reshape(theta.shape)
+
+    def accept(self, new):
+        return self.model.spectral_radius(self._K(new)) < self.rho_max
+
+    def suboptimality(self, theta):
+        return self.model.suboptimality(self._K(theta))
+
+    def grad_norm(self, theta):
+        return np.linalg.norm(self.model.gradient(self._K(theta)).reshape(theta.shape[0], -1), axis=-1)
+
+    def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
+        from ..lqr._batched import lqr_chunk
+
+        m = self.model
+        lqr_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
+                  theta, theta_prev, d, rejected, m.A, m.B, m.Q, m.R, self.L0, self.LW, m.gamma, m.sigma,
+                  self.rho_max, n1[0], n1[1], n1[2], q, n2[0], n2[1], n2[2])
+
+
+def _adapter(model, H, rho_max, T):
+    from ..bandits._continuous import CauchyContextualBandit
+    from ..lqr._model import LQR
+
+    if isinstance(model, CauchyContextualBandit):
+        return _BanditAdapter(model)
+    if isinstance(model, LQR):
+        H = default_horizon(model.gamma, T) if H is None else check_positive_int(H, "H")
+        return _LQRAdapter(model, H, rho_max)
+    raise ValidationError(f"model must be a CauchyContextualBandit or an LQR; got {type(model).__name__}. "
+                          f"Fix: build one with pgtheory.bandits.make_cauchy_bandit() or pgtheory.lqr.make_lqr().")
+
+
+def _numpy_chunk(ad, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
+    """NumPy reference of one chunk (same noise, same order as the Numba kernels); in place."""
+    Tc = n1[1].shape[0]
+    for k in range(Tc):
+        t = t0 + k
+        eta = momentum_weight(spec, t)
+        gam = step_size(spec, t, gamma0)
+        if spec.kind == 2:
+            g = ad.grad(igt_extrapolate(theta, theta_prev, eta), k, n1)
+        else:
+            g = ad.grad(theta, k, n1)
+        if spec.kind == 0:
+            d[...] = g
+        elif spec.kind in (1, 2):
+            d[...] = momentum_update(d, g, eta)
+        else:
+            from .harpg import harpg_momentum, harpg_point
+
+            qq = q[k][:, None]
+            v = ad.hvp(harpg_point(theta, theta_prev, qq), theta - theta_prev, k, n2)
+            d[...] = harpg_momentum(d, v, g, eta)
+        new = normalized_step(theta, d, gam) if spec.normalized else ascent_step(theta, d, gam)
+        ok = ad.accept(new)
+        rejected += ~ok
+        theta_prev[...] = theta
+        theta[ok] = new[ok]
+
+
+def _record_iterations(T: int, n_records: int) -> np.ndarray:
+    pts = np.unique(np.round(np.logspace(0, np.log10(T), n_records)).astype(np.int64))
+    return np.concatenate([[0], pts[pts <= T]])
+
+
+def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seeds: int = 1, rng=None,
+               theta0=None, n_records: int = 40, H: int | None = None, backend: str = "numba",
+               rho_max: float = 0.999, max_chunk: int = 2048) -> Trace:
+    r"""Run one method of Fatkhullin et al. (2023) on ``n_seeds`` independent seeds as a batch.
+
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    method : {"n_pg_igt", "harpg", "n_harpg", "vanilla_pg", "n_sgdm"}
+    n_trajectories : int
+        Trajectory budget ``N``; iterations ``T = N // trajectories_per_iteration``.
+    gamma0 : float > 0
+        Initial step size; :math:`\gamma_t = \gamma_0 (t+1)^{-a}` (:data:`METHODS`).
+    n_seeds : int
+        Independent runs, advanced together (one kernel call per chunk).
+    rng : Generator or int seed
+        Source of all noise (drawn in chunks, shared by both backends).
+    theta0 : array, optional
+        Start (``(d,)`` for the bandit, ``(m, n)`` gain for LQR); default zeros.
+    n_records : int
+        Number of log-spaced record points.
+    H : int, optional
+        LQR rollout length; default :func:`default_horizon` ``(gamma, T)`` (Theorems 1-2).
+    backend : {"numba", "numpy"}
+    rho_max : float
+        LQR safeguard: steps to gains with :math:`\rho(\sqrt\gamma(A-BK)) \ge` ``rho_max`` are rejected
+        and counted (``Trace.metrics["rejected"]``).
+    max_chunk : int
+        Iterations per noise chunk (memory bound).
+
+    Returns
+    -------
+    Trace
+        ``samples`` = trajectories used; metrics ``"suboptimality"`` (mean over seeds of
+        :math:`J^\star - J(\theta_t)`, shape (K,)), ``"suboptimality_by_seed"`` (n_seeds, K),
+        ``"grad_norm"`` (mean exact :math:`\|\nabla J\|`), ``"rejected"`` (mean rejected steps so far);
+        ``final = {"theta": (n_seeds, p), "rejected_by_seed": (n_seeds,)}``.
+
+    References
+    ----------
+    Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithms 1-2, Theorems 1-2.
+    """
+    if method not in METHODS:
+        raise ValidationError(f"unknown method {method!r}. Fix: use one of {sorted(METHODS)}.")
+    spec = METHODS[method]
+    gamma0 = check_positive(gamma0, "gamma0", step=True)
+    N = check_positive_int(n_trajectories, "n_trajectories", minimum=spec.trajectories_per_iteration)
+    R = check_positive_int(n_seeds, "n_seeds")
+    check_positive_int(n_records, "n_records", minimum=2)
+    if backend not in ("numba", "numpy"):
+        raise ValidationError(f"backend must be 'numba' or 'numpy'; got {backend!r}.")
+    if not (0 < rho_max <= 1):
+        raise ValidationError(f"rho_max must lie in (0, 1]; got {rho_max!r}.")
+    T = N // spec.trajectories_per_iteration
+    ad = _adapter(model, H, rho_max, T)
+    th0 = ad.theta0() if theta0 is None else ad.check_theta(theta0)
+    if th0.shape != (ad.p,):
+        raise ShapeError(f"theta0 must have {ad.p} entries; got shape {np.shape(theta0)}.")
+    rng = np.random.default_rng(rng)
+    theta = np.tile(th0, (R, 1))
+    theta_prev = theta.copy()
+    d = np.zeros_like(theta)
+    rejected = np.zeros(R, dtype=np.int64)
+    rec = _record_iterations(T, n_records)
+    sub = np.empty((R, rec.size))
+    gn = np.empty(rec.size)
+    rej = np.empty(rec.size)
+    sub[:, 0] = ad.suboptimality(theta)
+    gn[0] = ad.grad_norm(theta).mean()
+    rej[0] = 0.0
+    second = spec.kind == 3
+    chunk_fn = _numpy_chunk if backend == "numpy" else None
+    t = 0
+    for i in range(1, rec.size):
+        while t < rec[i]:
+            Tc = int(min(max_chunk, rec[i] - t))
+            n1, q, n2 = ad.noise(rng, Tc, R, second)
+            if chunk_fn is None:
+                ad.run_numba(spec, gamma0, t, theta, theta_prev, d, rejected, n1, q, n2)
+            else:
+                chunk_fn(ad, spec, gamma0, t, theta, theta_prev, d, rejected, n1, q, n2)
+            t += Tc
+        sub[:, i] = ad.suboptimality(theta)
+        gn[i] = ad.grad_norm(theta).mean()
+        rej[i] = rejected.mean()
+    params = dict(method=method, gamma0=gamma0, n_seeds=R, n_trajectories=N, iterations=T,
+                  step_exponent=spec.step_exponent, momentum_exponent=spec.momentum_exponent,
+                  normalized=spec.normalized, trajectories_per_iteration=spec.trajectories_per_iteration,
+                  H=ad.H, backend=backend, source=spec.source)
+    if ad.is_lqr:
+        params["rho_max"] = rho_max
+    return Trace(iterations=rec, samples=rec * spec.trajectories_per_iteration,
+                 metrics={"suboptimality": sub.mean(axis=0), "suboptimality_by_seed": sub,
+                          "grad_norm": gn, "rejected": rej},
+                 algorithm=method, params=params, sample_unit="trajectories",
+                 final={"theta": theta, "rejected_by_seed": rejected})
+
+
+def n_pg_igt(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
+    r"""N-PG-IGT, Algorithm 1 of Fatkhullin et al. (2023): :math:`\eta_t=(t+1)^{-4/5}`,
+    :math:`\gamma_t=\gamma_0/(t+1)`, one trajectory per iteration (see module docstring; keywords of
+    :func:`run_method`).
+
+    References
+    ----------
+    Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 1, Theorem 1.
+    """
+    return run_method(model, "n_pg_igt", n_trajectories, gamma0, **kw)
+
+
+def vanilla_pg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
+    r"""Vanilla stochastic PG, :math:`\gamma_t = \gamma_0(t+1)^{-2/3}`, one trajectory per iteration.
+
+    References
+    ----------
+    Yuan, Gower, Lazaric, AISTATS 2022, arXiv:2107.11433 (the comparison rate); schedule from the
+    code of Fatkhullin et al. 2023.
+    """
+    return run_method(model, "vanilla_pg", n_trajectories, gamma0, **kw)
+
+
+def n_sgdm(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
+    r"""Normalized SGD with momentum (IGT without transport; ablation), :math:`\eta_t = (t+1)^{-2/3}`,
+    :math:`\gamma_t = \gamma_0/(t+1)`.
+
+    References
+    ----------
+    Cutkosky & Mehta, ICML 2020; used as ``nsgdm`` in the code of Fatkhullin et al. 2023.
+    """
+    return run_method(model, "n_sgdm", n_trajectories, gamma0, **kw)
