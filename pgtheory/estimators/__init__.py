@@ -1,3 +1,46 @@
-"""pgtheory.estimators (see shared/design.md)."""
+r"""Stochastic oracles: trajectory samplers and policy-gradient / Hessian-vector / Q estimators.
 
-__all__: list[str] = []
+Every estimator has one signature over backends::
+
+    f(problem, policy, theta, n, *, rng=None, backend="auto", termination="geometric",
+      horizon=None, return_samples=False, ...) -> GradientEstimate
+
+``backend`` is ``"numpy"`` (the readable reference, ``_reference.py``), ``"numba"`` (compiled CPU
+kernels, ``_numba.py``, imported on first use), ``"cupy"`` (GPU, ``_cupy.py``, optional) or
+``"auto"`` (see :func:`pgtheory.backend.resolve_backend`). Geometric termination makes every
+estimator unbiased for the discounted objective; truncation at ``horizon=H`` makes it unbiased
+for the ``H``-step objective (bias bounds in :mod:`pgtheory.estimators._api`).
+
+Public API
+----------
+sample_trajectories, TrajectoryBatch
+    NumPy reference sampler.
+reinforce, gpomdp, off_policy_gradient
+    Policy-gradient estimators (baselines: constant, state value, optimal per-coordinate).
+q_estimate, advantage_estimate
+    Monte-Carlo action values and advantages.
+hessian_vector_product_estimate
+    The unbiased policy-Hessian-vector estimator used by (N)-HARPG.
+"""
+
+from ._api import (
+    TrajectoryBatch,
+    advantage_estimate,
+    gpomdp,
+    hessian_vector_product_estimate,
+    off_policy_gradient,
+    q_estimate,
+    reinforce,
+    sample_trajectories,
+)
+
+__all__ = [
+    "TrajectoryBatch",
+    "sample_trajectories",
+    "reinforce",
+    "gpomdp",
+    "off_policy_gradient",
+    "q_estimate",
+    "advantage_estimate",
+    "hessian_vector_product_estimate",
+]
