@@ -12,12 +12,29 @@ performance_difference, PerformanceDifference
     Both sides of the performance-difference lemma.
 hessian, hessian_vector_product
     Exact Hessian of J and exact Hessian-vector products.
+soft_policy_evaluation, regularized_objective, regularized_gradient,
+regularized_value_and_gradient, regularized_natural_gradient, regularized_npg_update
+    Entropy regularisation (Cen et al. 2021).
+finite_horizon_evaluation, finite_horizon_objective, finite_horizon_gradient,
+finite_horizon_value_and_gradient, finite_horizon_fisher, finite_horizon_natural_gradient,
+finite_horizon_npg_update, FiniteHorizonEvaluation
+    The same for (non-)stationary softmax policies on FiniteHorizonMDP.
 GaussianLinearPolicy, CauchyLinearPolicy
     Continuous-action linear policies (module ``_continuous``, re-exported by its ``__all__``).
 """
 
 from . import _continuous
 from ._continuous import *  # noqa: F401,F403  (names listed in _continuous.__all__)
+from ._finite import (
+    FiniteHorizonEvaluation,
+    finite_horizon_evaluation,
+    finite_horizon_fisher,
+    finite_horizon_gradient,
+    finite_horizon_natural_gradient,
+    finite_horizon_npg_update,
+    finite_horizon_objective,
+    finite_horizon_value_and_gradient,
+)
 from ._gradients import (
     PerformanceDifference,
     fisher_matrix,
@@ -28,6 +45,14 @@ from ._gradients import (
     value_and_gradient,
 )
 from ._hessian import hessian, hessian_vector_product
+from ._regularized import (
+    regularized_gradient,
+    regularized_natural_gradient,
+    regularized_npg_update,
+    regularized_objective,
+    regularized_value_and_gradient,
+    soft_policy_evaluation,
+)
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
 
 __all__ = [
@@ -44,5 +69,19 @@ __all__ = [
     "PerformanceDifference",
     "hessian",
     "hessian_vector_product",
+    "soft_policy_evaluation",
+    "regularized_objective",
+    "regularized_gradient",
+    "regularized_value_and_gradient",
+    "regularized_natural_gradient",
+    "regularized_npg_update",
+    "FiniteHorizonEvaluation",
+    "finite_horizon_evaluation",
+    "finite_horizon_objective",
+    "finite_horizon_gradient",
+    "finite_horizon_value_and_gradient",
+    "finite_horizon_fisher",
+    "finite_horizon_natural_gradient",
+    "finite_horizon_npg_update",
 ]
 __all__ += list(_continuous.__all__)

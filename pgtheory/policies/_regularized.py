@@ -1,0 +1,322 @@
+r"""Entropy-regularised objective, its exact gradient, soft values and regularised NPG.
+
+Following Cen et al. (2021), the entropy-regularised value of a policy is
+
+.. math::
+
+    V_\tau^\pi(s) = \mathbb E\Big[\sum_{t\ge0}\gamma^t\big(r(s_t,a_t) - \tau\log\pi(a_t|s_t)\big)
+    \,\Big|\, s_0 = s\Big] = V^\pi(s) + \tau\,\mathcal H(s,\pi),
+
+the soft Q-function is :math:`Q_\tau^\pi(s,a) = r(s,a) + \gamma\sum_{s'}P(s'|s,a)V_\tau^\pi(s')`
+(no entropy bonus at the first step), and
+:math:`V_\tau^\pi(s) = \sum_a\pi(a|s)\big(Q_\tau^\pi(s,a) - \tau\log\pi(a|s)\big)`.
+The convention :math:`0\log 0 = 0` is used. The objective is :math:`J_\tau(\theta) = \rho^\top V_\tau^{\pi_\theta}`.
+
+Exact gradient (derived like the policy-gradient theorem, the entropy term contributing
+:math:`-\tau(\log\pi + 1)` per unit of :math:`\pi`):
+
+.. math::
+
+    \frac{\partial J_\tau}{\partial\pi(a|s)} = \frac{d_\rho^\pi(s)}{1-\gamma}
+    \big(Q_\tau^\pi(s,a) - \tau\log\pi(a|s) - \tau\big),
+    \qquad
+    \frac{\partial J_\tau}{\partial\theta_{s,a}} = \frac{d_\rho^\pi(s)\pi(a|s)}{1-\gamma}
+    \big(Q_\tau^\pi(s,a) - \tau\log\pi(a|s) - V_\tau^\pi(s)\big)\ \text{(softmax)},
+
+the softmax form being Mei et al. (2020, Lemma 10) [R]. With the Fisher matrix of
+:func:`~pgtheory.policies.fisher_matrix`, the softmax natural gradient is
+:math:`(Q_\tau^\pi - \tau\log\pi)/(1-\gamma)` up to per-state constants, so the NPG step is
+Cen et al.'s update (18):
+:math:`\pi_{t+1}(a|s)\propto\pi_t(a|s)^{1-\eta\tau/(1-\gamma)}\exp\big(\eta Q_\tau^{\pi_t}(s,a)/(1-\gamma)\big)`;
+with :math:`\eta = (1-\gamma)/\tau` it is soft policy iteration
+:math:`\pi_{t+1}(\cdot|s)\propto\exp(Q_\tau^{\pi_t}(s,\cdot)/\tau)`.
+
+References
+----------
+.. [1] S. Cen, C. Cheng, Y. Chen, Y. Wei, Y. Chi (2021), "Fast global convergence of natural policy
+   gradient methods with entropy regularization", arXiv:2007.06558, Sec. 2 (definitions),
+   Eq. (18) and Algorithm 1.
+.. [2] J. Mei, C. Xiao, C. Szepesvári, D. Schuurmans (2020), arXiv:2005.06392, Sec. 5 (entropy-regularised
+   softmax policy gradient, Lemma 10 for the gradient) [R].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validate import check_positive
+from ..errors import ValidationError
+from ..results import Solution
+from ._gradients import (
+    _check_mdp,
+    _check_rho,
+    _fisher_from_pieces,
+    _pieces,
+    _Pieces,
+    _vjp,
+)
+from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
+
+__all__ = [
+    "soft_policy_evaluation",
+    "regularized_objective",
+    "regularized_gradient",
+    "regularized_value_and_gradient",
+    "regularized_natural_gradient",
+    "regularized_npg_update",
+]
+
+
+def _xlogx_rows(pi: np.ndarray, logpi: np.ndarray) -> np.ndarray:
+    return np.sum(pi * np.where(pi > 0, logpi, 0.0), axis=1)
+
+
+def _soft_pieces(mdp, policy, theta, tau, rho):
+    """Validated pieces plus log pi, V_tau, Q_tau (one extra solve with the stored LU)."""
+    tau = check_positive(tau, "tau")
+    pc = _pieces(mdp, policy, theta, rho)
+    if isinstance(policy, (SoftmaxPolicy, LogLinearPolicy)):
+        logpi = policy.log_probs(pc.theta)
+    else:
+        with np.errstate(divide="ignore"):
+            logpi = np.log(pc.pi)
+    Vt = pc.solve(mdp.r_pi(pc.pi) - tau * _xlogx_rows(pc.pi, logpi))
+    Qt = mdp.r + mdp.gamma * mdp.expect_next(Vt)
+    return tau, pc, logpi, Vt, Qt
+
+
+def soft_policy_evaluation(mdp, pi, tau, rho=None) -> Solution:
+    r"""Exact entropy-regularised values :math:`V_\tau^\pi` and soft Q-function :math:`Q_\tau^\pi`.
+
+    Solves :math:`(I-\gamma P_\pi)V_\tau = r_\pi - \tau\sum_a\pi\log\pi` and sets
+    :math:`Q_\tau = r + \gamma P V_\tau` (Cen et al. 2021, Sec. 2).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+        Stochastic policy (zeros allowed: :math:`0\log0 = 0`).
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution used for ``certificate["objective"]`` (default ``mdp.rho``).
+
+    Returns
+    -------
+    Solution
+        ``V`` (:math:`V_\tau^\pi`), ``Q`` (:math:`Q_\tau^\pi`), ``policy = pi``, ``residual`` the
+        soft Bellman residual :math:`\|\sum_a\pi(Q_\tau-\tau\log\pi) - V_\tau\|_\infty`,
+        ``certificate = {"objective": rho^T V_tau, "soft_bellman_residual": ...}``.
+
+    References
+    ----------
+    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2.
+    """
+    from ..mdp import check_policy
+    from ._gradients import _pieces_unchecked
+
+    _check_mdp(mdp)
+    tau = check_positive(tau, "tau")
+    pi = check_policy(mdp, pi, "pi")
+    rho = _check_rho(mdp, rho)
+    pc = _pieces_unchecked(mdp, pi, pi, rho)
+    with np.errstate(divide="ignore"):
+        logpi = np.log(pi)
+    ent = _xlogx_rows(pi, logpi)
+    Vt = pc.solve(mdp.r_pi(pi) - tau * ent)
+    Qt = mdp.r + mdp.gamma * mdp.expect_next(Vt)
+    res = float(np.max(np.abs(np.sum(pi * Qt, axis=1) - tau * ent - Vt)))
+    return Solution(V=Vt, Q=Qt, policy=pi, iterations=1, residual=res, converged=True,
+                    method="soft_policy_evaluation",
+                    certificate={"objective": float(rho @ Vt), "soft_bellman_residual": res, "tau": tau},
+                    message="direct solve")
+
+
+def regularized_objective(mdp, policy, theta, tau, rho=None) -> float:
+    r"""Entropy-regularised objective :math:`J_\tau(\theta) = \rho^\top V_\tau^{\pi_\theta}`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : policy object (see :func:`~pgtheory.policies.policy_gradient`)
+    theta : array, shape ``policy.param_shape``
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2.
+    """
+    _, pc, _, Vt, _ = _soft_pieces(mdp, policy, theta, tau, rho)
+    return float(pc.rho @ Vt)
+
+
+def _reg_gradient(mdp, policy, tau, pc: _Pieces, logpi, Vt, Qt) -> np.ndarray:
+    visited = pc.d > 0
+    if isinstance(policy, SoftmaxPolicy):
+        return pc.d[:, None] * pc.pi * (Qt - tau * logpi - Vt[:, None]) / (1.0 - mdp.gamma)
+    if not isinstance(policy, LogLinearPolicy) and np.any(np.isinf(logpi[visited])):
+        raise ValidationError("the entropy-regularised gradient is infinite where pi(a|s) = 0 at a visited state. "
+                              "Fix: use a full-support policy (e.g. softmax).")
+    x = pc.d[:, None] * (Qt - tau * np.where(np.isfinite(logpi), logpi, 0.0) - tau) / (1.0 - mdp.gamma)
+    return _vjp(policy, pc.theta, pc.pi, x).reshape(pc.theta.shape)
+
+
+def regularized_gradient(mdp, policy, theta, tau, rho=None) -> np.ndarray:
+    r"""Exact gradient of the entropy-regularised objective :math:`\nabla_\theta J_\tau(\theta)`.
+
+    .. math::
+
+        \nabla_\theta J_\tau = \frac{1}{1-\gamma}\sum_{s,a} d_\rho^\pi(s)\,
+        \big(Q_\tau^\pi(s,a) - \tau\log\pi(a|s) - \tau\big)\,\nabla_\theta\pi(a|s),
+
+    which for softmax is :math:`\frac{1}{1-\gamma}d_\rho^\pi(s)\pi(a|s)(Q_\tau^\pi(s,a)-\tau\log\pi(a|s)-V_\tau^\pi(s))`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : SoftmaxPolicy, LogLinearPolicy, DirectPolicy or a generic policy object
+        (direct/generic need :math:`\pi>0` at visited states).
+    theta : array, shape ``policy.param_shape``
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    grad : ndarray, same shape as ``theta``
+
+    References
+    ----------
+    Mei, Xiao, Szepesvári, Schuurmans (2020), arXiv:2005.06392, Lemma 10 [R].
+    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2.
+    """
+    tau, pc, logpi, Vt, Qt = _soft_pieces(mdp, policy, theta, tau, rho)
+    return _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
+
+
+def regularized_value_and_gradient(mdp, policy, theta, tau, rho=None) -> tuple[float, np.ndarray]:
+    r""":math:`J_\tau(\theta)` and :math:`\nabla_\theta J_\tau(\theta)` sharing one factorisation.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : policy object
+    theta : array, shape ``policy.param_shape``
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    J_tau : float
+    grad : ndarray, same shape as ``theta``
+
+    See Also
+    --------
+    regularized_gradient : formula and references.
+    """
+    tau, pc, logpi, Vt, Qt = _soft_pieces(mdp, policy, theta, tau, rho)
+    return float(pc.rho @ Vt), _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
+
+
+def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: str = "auto",
+                                 rcond: float | None = None) -> np.ndarray:
+    r"""Natural gradient of the regularised objective, :math:`F_\rho(\theta)^+\nabla_\theta J_\tau(\theta)`.
+
+    For softmax (``method="auto"``) the minimal-norm solution is explicit:
+    :math:`w_{s,\cdot} = \frac{1}{1-\gamma}\,\mathrm{centre}\big(Q_\tau^\pi(s,\cdot) - \tau\log\pi(\cdot|s)\big)`
+    at visited states and 0 elsewhere. Otherwise ``numpy.linalg.lstsq(F, grad, rcond=rcond)``
+    (see :func:`~pgtheory.policies.natural_gradient` for ``rcond``).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : SoftmaxPolicy, LogLinearPolicy or a generic smooth policy object
+    theta : array, shape ``policy.param_shape``
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+    method : {"auto", "lstsq"}
+    rcond : float, optional
+
+    Returns
+    -------
+    w : ndarray, same shape as ``theta``
+
+    References
+    ----------
+    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Eq. (18) and the discussion before it.
+    """
+    if method not in ("auto", "lstsq"):
+        raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
+    if isinstance(policy, DirectPolicy):
+        raise ValidationError("regularized_natural_gradient does not support DirectPolicy. "
+                              "Fix: use SoftmaxPolicy or LogLinearPolicy.")
+    tau, pc, logpi, Vt, Qt = _soft_pieces(mdp, policy, theta, tau, rho)
+    if method == "auto" and isinstance(policy, SoftmaxPolicy):
+        x = Qt - tau * logpi
+        w = (x - x.mean(axis=1, keepdims=True)) / (1.0 - mdp.gamma)
+        return np.where(pc.d[:, None] > 0, w, 0.0)
+    if rcond is not None:
+        rcond = check_positive(rcond, "rcond")
+    g = _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
+    F = _fisher_from_pieces(policy, pc)
+    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=rcond)
+    return w.reshape(pc.theta.shape)
+
+
+def regularized_npg_update(mdp, policy, theta, eta, tau, rho=None) -> np.ndarray:
+    r"""One entropy-regularised NPG step (Cen et al. 2021, update (18)).
+
+    For :class:`SoftmaxPolicy`, in closed form at every state,
+
+    .. math::
+
+        \theta_{t+1} = \theta_t + \frac{\eta}{1-\gamma}\big(Q_\tau^{\pi_t} - \tau\log\pi_t\big)
+        \ \Longleftrightarrow\
+        \pi_{t+1}(a|s)\propto\pi_t(a|s)^{1-\frac{\eta\tau}{1-\gamma}}
+        \exp\!\Big(\frac{\eta\,Q_\tau^{\pi_t}(s,a)}{1-\gamma}\Big);
+
+    :math:`\eta = (1-\gamma)/\tau` gives soft policy iteration. Cen et al.'s Theorem 1 needs
+    :math:`0 < \eta \le (1-\gamma)/\tau`; larger steps are accepted but not covered by it.
+    Other smooth parameterisations use :func:`regularized_natural_gradient`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : SoftmaxPolicy or LogLinearPolicy
+    theta : array, shape ``policy.param_shape``
+    eta : float
+        Step size, > 0.
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``; does not affect the softmax step).
+
+    Returns
+    -------
+    theta_next : ndarray, same shape as ``theta``
+
+    References
+    ----------
+    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Eq. (18), Algorithm 1, Theorem 1.
+    """
+    eta = check_positive(eta, "eta", step=True)
+    if isinstance(policy, DirectPolicy):
+        raise ValidationError("regularized_npg_update does not support DirectPolicy. "
+                              "Fix: use SoftmaxPolicy or LogLinearPolicy.")
+    if isinstance(policy, SoftmaxPolicy):
+        tau, pc, logpi, Vt, Qt = _soft_pieces(mdp, policy, theta, tau, rho)
+        return pc.theta + eta * (Qt - tau * logpi) / (1.0 - mdp.gamma)
+    w = regularized_natural_gradient(mdp, policy, theta, tau, rho, method="lstsq")
+    return np.asarray(theta, dtype=np.float64) + eta * w
