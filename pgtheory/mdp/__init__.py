@@ -6,8 +6,22 @@ TabularMDP, FiniteHorizonMDP
     Frozen, validated models (dense or sparse transitions).
 policy_evaluation, q_from_v, advantage, objective, state_occupancy, state_action_occupancy
     Exact quantities of a fixed policy.
+value_iteration, policy_iteration, modified_policy_iteration, lp_primal, lp_dual
+    Exact solvers of discounted MDPs with certificates (Bellman residual, value-error bound,
+    greedy gap, LP duality gap).
+soft_value_iteration, soft_policy_evaluation
+    Entropy-regularised optimum and values.
+backward_induction, finite_horizon_evaluation, finite_horizon_occupancy
+    Finite-horizon MDPs.
+distribution_mismatch, concentrability_coefficient, action_gap, optimal_advantage
+    Distribution-shift measures and optimal-solution helpers.
+from_pymdptoolbox, from_gymnasium, to_gymnasium
+    Importers and exporters.
+instances
+    Garnet, chain, RiverSwim, gridworld, combination lock, Li et al. (2021) hard MDP.
 """
 
+from . import instances
 from ._bellman import (
     advantage,
     check_policy,
@@ -17,7 +31,20 @@ from ._bellman import (
     state_action_occupancy,
     state_occupancy,
 )
+from ._finite import backward_induction, finite_horizon_evaluation, finite_horizon_occupancy
+from ._io import from_gymnasium, from_pymdptoolbox, to_gymnasium
+from ._lp import lp_dual, lp_primal
+from ._measures import action_gap, concentrability_coefficient, distribution_mismatch, optimal_advantage
 from ._model import FiniteHorizonMDP, TabularMDP
+from ._solvers import (
+    bellman_residual,
+    greedy_policy,
+    modified_policy_iteration,
+    policy_iteration,
+    soft_policy_evaluation,
+    soft_value_iteration,
+    value_iteration,
+)
 
 __all__ = [
     "TabularMDP",
@@ -29,4 +56,24 @@ __all__ = [
     "objective",
     "state_occupancy",
     "state_action_occupancy",
+    "value_iteration",
+    "policy_iteration",
+    "modified_policy_iteration",
+    "lp_primal",
+    "lp_dual",
+    "soft_value_iteration",
+    "soft_policy_evaluation",
+    "greedy_policy",
+    "bellman_residual",
+    "backward_induction",
+    "finite_horizon_evaluation",
+    "finite_horizon_occupancy",
+    "distribution_mismatch",
+    "concentrability_coefficient",
+    "action_gap",
+    "optimal_advantage",
+    "from_pymdptoolbox",
+    "from_gymnasium",
+    "to_gymnasium",
+    "instances",
 ]
