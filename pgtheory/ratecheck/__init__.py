@@ -1,3 +1,45 @@
-"""pgtheory.ratecheck (see shared/design.md)."""
+r"""Rate checks: fit measured convergence, compare it with a symbolic bound, return evidence.
 
-__all__: list[str] = []
+Fit a rate from one trace or many seeds, with an interval that says what it is (a confidence
+interval resampling whole seed traces -- jackknife-t or BCa bootstrap --, or -- for a single deterministic trace -- the range of local
+slopes, which is *not* a statistical interval), then compare with a registered
+:class:`~pgtheory.bounds.Bound`: the inequality at every recorded point where the constants
+are explicit, and the exponent / contraction "at least as fast as stated" for upper bounds.
+The tail-window rule is in :mod:`pgtheory.ratecheck._fit`, the verdict rule in
+:mod:`pgtheory.ratecheck._check`.
+
+Usage
+-----
+>>> import numpy as np
+>>> from pgtheory import ratecheck
+>>> t = np.arange(1.0, 5001.0)
+>>> gaps = 1.7 / t                                   # one deterministic trace
+>>> fit = ratecheck.fit_polynomial(t, gaps)          # last decade of t
+>>> round(fit.slope, 3), fit.ci_method
+(-1.0, 'local-slope-range')
+>>> rng = np.random.default_rng(0)
+>>> noisy = (1.7 / t) * rng.lognormal(0.0, 0.1, size=(30, t.size))   # 30 seeds
+>>> fit = ratecheck.fit_polynomial(t, noisy, n_resamples=500)
+>>> fit.ci_method, fit.ci[0] < -1.0 < fit.ci[1]
+('jackknife-t-seeds', True)
+>>> res = ratecheck.check_rate("mei2020.bandit", t, gaps, params={"c": 1 / 3})
+>>> res.verdict, res.inequality_holds
+('consistent', True)
+>>> ax = res.plot()                                  # doctest: +SKIP
+
+Geometric rates use :func:`fit_linear` and the bound's :meth:`~pgtheory.bounds.Bound.linear_rate`;
+``check_rate`` picks the model from ``bound.rate_type``. Per-point constants (a running
+minimum, a per-iterate C) are passed as arrays in ``params`` aligned with ``x``.
+Several results combine with :func:`combine_verdicts` (violated > inconclusive > consistent).
+
+Public API
+----------
+RateFit, fit_polynomial, fit_linear, RateCheckResult, check_rate, combine_verdicts,
+MIN_SEEDS_FOR_CI, AUTO_BOOTSTRAP_MIN_SEEDS, VERDICTS
+"""
+
+from ._check import VERDICTS, RateCheckResult, check_rate, combine_verdicts
+from ._fit import AUTO_BOOTSTRAP_MIN_SEEDS, MIN_SEEDS_FOR_CI, RateFit, fit_linear, fit_polynomial
+
+__all__ = ["RateFit", "fit_polynomial", "fit_linear", "RateCheckResult", "check_rate", "combine_verdicts",
+           "MIN_SEEDS_FOR_CI", "AUTO_BOOTSTRAP_MIN_SEEDS", "VERDICTS"]
