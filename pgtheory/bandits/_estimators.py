@@ -305,11 +305,9 @@ def bnpo_beta_parameters(phat) -> tuple[float, float]:
 def _beta_density(p, a, b):
     logB = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lp = (a - 1) * np.log(p) + (b - 1) * np.log1p(-p) - logB
-    # a==1 or b==1 make 0*log(0) -> nan at the ends
-    lp = np.where((p == 0) & (a == 1), (b - 1) * np.log1p(-p) - logB, lp)
-    lp = np.where((p == 1) & (b == 1), (a - 1) * np.log(np.where(p == 1, 1.0, p)) - logB, lp)
-    return np.exp(lp)
+        la = np.where(a == 1, 0.0, (a - 1) * np.log(p))  # a == 1: p^0 = 1 also at p = 0
+        lb = np.where(b == 1, 0.0, (b - 1) * np.log1p(-p))
+        return np.exp(la + lb - logB)
 
 
 def bnpo_advantages(rewards, *, alpha: float | None = None, beta: float | None = None,
@@ -551,9 +549,8 @@ def nft_coefficients(rewards, actions, logits, old_logits, *, normalize: int = 2
         raise ValidationError(f"normalize must be 0, 1 or 2; got {normalize!r}.")
     rh = np.clip(_group_mean(r), *rhat_clip)
     w = {0: np.ones_like(rh), 1: 1 - rh, 2: np.sqrt((1 - rh) / rh)}[normalize]
-    lp, lpo = _log_probs(logits), _log_probs(old_logits)
-    if lp.ndim == 1:
-        lp, lpo = lp[None], lpo[None]
+    lp = np.atleast_2d(_log_probs(logits))
+    lpo = np.atleast_2d(_log_probs(old_logits))
     a = np.asarray(actions)
     M = lp.shape[0]
     xi = np.arange(M).reshape((M, 1))
@@ -580,7 +577,7 @@ class GroupEstimator:
     name : str
     options : dict
     advantage : callable
-        ``(rewards, actions, logits) -> A`` of shape (..., M, G).
+        ``(rewards, actions, logits, behavior_logits) -> A`` of shape (..., M, G).
     separable : bool
         True when a prompt's estimate depends only on its own group (exact moments can then be
         enumerated prompt by prompt).
@@ -598,12 +595,17 @@ class GroupEstimator:
     loss_type: str | None = None
     max_completion_length: float | None = None
 
-    def __call__(self, logits, actions, rewards, lengths=None) -> np.ndarray:
-        """Evaluate the estimate for groups ``actions``/``rewards`` (..., M, G) -> (..., M, K)."""
+    def __call__(self, logits, actions, rewards, lengths=None, behavior_logits=None) -> np.ndarray:
+        """Evaluate the estimate for groups ``actions``/``rewards`` (..., M, G) -> (..., M, K).
+
+        ``behavior_logits`` (M, K) is the sampling policy (default: ``logits``); only NFT uses it
+        (as :math:`\\theta_{old}` when its ``old_logits`` option is not given).
+        """
         a = np.asarray(actions)
         if a.shape[-1] < self.min_G:
             _check_G(a.shape[-1], self.min_G, self.name)
-        A = self.advantage(np.asarray(rewards, dtype=np.float64), a, logits)
+        A = self.advantage(np.asarray(rewards, dtype=np.float64), a, logits,
+                           logits if behavior_logits is None else behavior_logits)
         if self.loss_type is not None and lengths is not None:
             ell = np.asarray(lengths, dtype=np.float64)
             th = np.asarray(logits)
@@ -648,10 +650,10 @@ def make_estimator(name: str, *, loss_type: str | None = None, max_completion_le
     sep = loss_type not in ("bnpo", "dapo")
     if name == "reinforce":
         b = float(o.get("baseline", 0.0))
-        return GroupEstimator(name, o, lambda r, a, th: reinforce_advantages(r, b), sep, False, 1,
+        return GroupEstimator(name, o, lambda r, a, th, beh: reinforce_advantages(r, b), sep, False, 1,
                               loss_type, max_completion_length)
     if name == "rloo":
-        return GroupEstimator(name, o, lambda r, a, th: rloo_advantages(r), sep, False, 2,
+        return GroupEstimator(name, o, lambda r, a, th, beh: rloo_advantages(r), sep, False, 2,
                               loss_type, max_completion_length)
     if name in ("grpo", "dr_grpo"):
         sr = o.get("scale_rewards", "group" if name == "grpo" else "none")
@@ -662,12 +664,12 @@ def make_estimator(name: str, *, loss_type: str | None = None, max_completion_le
         if ddof not in (0, 1):
             raise ValidationError(f"ddof must be 0 or 1; got {ddof!r}.")
         ming = 1 + ddof if sr == "group" else 1
-        return GroupEstimator(name, o, lambda r, a, th: grpo_advantages(r, scale_rewards=sr, ddof=ddof, epsilon=eps),
+        return GroupEstimator(name, o, lambda r, a, th, beh: grpo_advantages(r, scale_rewards=sr, ddof=ddof, epsilon=eps),
                               sep and sr != "batch", False, ming, loss_type, max_completion_length)
     if name == "bnpo":
         al, be, cl = o.get("alpha"), o.get("beta"), float(o.get("clamp", 1e6))
         fixed = al is not None and be is not None
-        return GroupEstimator(name, o, lambda r, a, th: bnpo_advantages(r, alpha=al, beta=be, clamp=cl),
+        return GroupEstimator(name, o, lambda r, a, th, beh: bnpo_advantages(r, alpha=al, beta=be, clamp=cl),
                               sep and fixed, False, 1, loss_type, max_completion_length)
     if name == "san":
         if "strata" not in o:
@@ -676,28 +678,28 @@ def make_estimator(name: str, *, loss_type: str | None = None, max_completion_le
         st = np.asarray(o["strata"])
         eps, ddof, bl = float(o.get("epsilon", 0.0)), int(o.get("ddof", 0)), float(o.get("blend", 1.0))
 
-        def adv(r, a, th, st=st):
+        def adv(r, a, th, beh, st=st):
             lab = st[a] if st.ndim == 1 else np.take_along_axis(np.broadcast_to(st, a.shape[:-1] + st.shape[-1:]), a, -1)
             return san_advantages(r, lab, epsilon=eps, ddof=ddof, blend=bl)
         return GroupEstimator(name, o, adv, sep, True, 1, loss_type, max_completion_length)
     if name in ("psr", "nsr", "w_reinforce"):
         lam, sm = float(o.get("lam", 0.1)), bool(o.get("subset_mean", False))
-        return GroupEstimator(name, o, lambda r, a, th: psr_nsr_advantages(r, name, lam=lam, subset_mean=sm),
+        return GroupEstimator(name, o, lambda r, a, th, beh: psr_nsr_advantages(r, name, lam=lam, subset_mean=sm),
                               sep, False, 1, loss_type, max_completion_length)
     if name == "disco":
-        return GroupEstimator(name, o, lambda r, a, th: disco_advantages(r), sep, False, 1,
+        return GroupEstimator(name, o, lambda r, a, th, beh: disco_advantages(r), sep, False, 1,
                               loss_type, max_completion_length)
     if name == "oreal":
         neg = o.get("negative", "rloo")
-        return GroupEstimator(name, o, lambda r, a, th: oreal_advantages(r, negative=neg), sep, False, 2,
+        return GroupEstimator(name, o, lambda r, a, th, beh: oreal_advantages(r, negative=neg), sep, False, 2,
                               loss_type, max_completion_length)
     if name == "nft":
         old = o.get("old_logits")
         norm, nw = int(o.get("normalize", 2)), float(o.get("neg_weight", 1.0))
         clip = tuple(o.get("rhat_clip", (0.02, 0.98)))
 
-        def adv(r, a, th, old=old):
-            return nft_coefficients(r, a, th, th if old is None else old, normalize=norm, neg_weight=nw,
+        def adv(r, a, th, beh, old=old):
+            return nft_coefficients(r, a, th, beh if old is None else old, normalize=norm, neg_weight=nw,
                                     rhat_clip=clip)
         return GroupEstimator(name, o, adv, sep, True, 1, loss_type, max_completion_length)
     raise ValidationError(f"unknown estimator {name!r}. Fix: use one of {ESTIMATORS}.")

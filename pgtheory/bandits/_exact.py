@@ -239,7 +239,7 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
             a = arms[reps][:, None, :]
             r = outc[reps][:, None, :]
             lx = None if ell is None else ell[x][None, :]
-            g = est(th[x:x + 1], a, r, lengths=lx)[:, 0, :]
+            g = est(th[x:x + 1], a, r, lengths=lx, behavior_logits=beh[x:x + 1])[:, 0, :]
             w = np.exp(logpmf[x])
             mu = w @ g
             d = g - mu
@@ -254,7 +254,7 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
     idx = np.stack(np.meshgrid(*[np.arange(N)] * M, indexing="ij"), axis=-1).reshape(-1, M)
     a = np.stack([cats[x][0][reps[idx[:, x]]] for x in range(M)], axis=1)
     r = np.stack([cats[x][1][reps[idx[:, x]]] for x in range(M)], axis=1)
-    g = est(th, a, r, lengths=ell).reshape(total, M * K)
+    g = est(th, a, r, lengths=ell, behavior_logits=beh).reshape(total, M * K)
     lw = sum(logpmf[x][idx[:, x]] for x in range(M))
     w = np.exp(lw)
     mu = w @ g
@@ -293,7 +293,7 @@ def brute_force_moments(estimator, logits, rewards, G: int, *, behavior_logits=N
     lp = _log_probs(beh)
     logw = lp[np.arange(M)[None, :, None], seqs].sum(axis=(1, 2))
     r = rw[np.arange(M)[None, :, None], seqs]
-    g = est(th, seqs, r).reshape(seqs.shape[0], M * K)
+    g = est(th, seqs, r, behavior_logits=beh).reshape(seqs.shape[0], M * K)
     w = np.exp(logw)
     mu = w @ g
     d = g - mu
@@ -341,7 +341,7 @@ def binary_weight(estimator, p, G: int, **options) -> np.ndarray:
         raise ValidationError("p must lie in [0, 1].")
     k = np.arange(G + 1)
     r = (np.arange(G)[None, :] < k[:, None]).astype(float)[:, None, :]  # (G+1, 1, G)
-    A = est.advantage(r, np.zeros(r.shape, dtype=np.int64), np.zeros((1, 2)))[:, 0, :]
+    A = est.advantage(r, np.zeros(r.shape, dtype=np.int64), np.zeros((1, 2)), np.zeros((1, 2)))[:, 0, :]
     Aplus = np.where(k >= 1, A[:, 0], 0.0)
     Aminus = np.where(k <= G - 1, A[:, -1], 0.0)
     pp = pa[..., None]

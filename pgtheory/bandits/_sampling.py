@@ -105,7 +105,7 @@ def monte_carlo_gradient(estimator, logits, rewards, G: int, n: int, *, rng=None
     while done < n:
         m = min(chunk, n - done)
         a, r = sample_groups(beh, rewards, G, m, rng=rng, binary=binary)
-        g = est(th, a, r)
+        g = est(th, a, r, behavior_logits=beh)
         s1 += g.sum(axis=0)
         s2 += (g ** 2).sum(axis=0)
         done += m
