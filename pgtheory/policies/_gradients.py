@@ -19,7 +19,7 @@ Normalisation conventions (used consistently in the package):
   With these two choices the natural gradient :math:`w = F^{+}\nabla J` of the softmax
   policy is :math:`A^\pi/(1-\gamma)` (up to per-state constants), so the NPG step
   :math:`\theta\leftarrow\theta+\eta w` is :math:`\pi_{t+1}\propto\pi_t\exp(\eta A^{\pi_t}/(1-\gamma))`
-  (Agarwal et al. 2021, Lemma 5.1 / Eq. (17) of arXiv v4 numbering [R]).
+  (Agarwal et al. 2021, Sec. 5.3; lemma/equation numbers not re-verified [R]).
 
 Sizes: gradients cost one dense LU of size S (or a sparse solve). The Fisher matrix is
 ``n x n`` with ``n`` the number of parameters (``S*A`` for the tabular policies), so it is
@@ -32,11 +32,11 @@ References
    reinforcement learning with function approximation", NeurIPS 12, Theorem 1.
 .. [2] A. Agarwal, S. M. Kakade, J. D. Lee, G. Mahajan (2021), "On the theory of policy gradient
    methods: optimality, approximation, and distribution shift", JMLR 22(98), arXiv:1908.00261,
-   Sec. 2 (Eq. for the softmax gradient), Sec. 5.3 (NPG), Lemma 2 (performance difference,
+   Sec. 2 (softmax gradient), Sec. 5.3 (NPG), Sec. 3 (performance-difference lemma,
    after Kakade & Langford 2002).
 .. [3] S. M. Kakade (2001), "A natural policy gradient", NeurIPS 14.
 .. [4] J. Mei, C. Xiao, C. Szepesvári, D. Schuurmans (2020), "On the global convergence rates of
-   softmax policy gradient methods", ICML, arXiv:2005.06392, Lemma 1 (softmax gradient).
+   softmax policy gradient methods", ICML, arXiv:2005.06392, Lemma 1 (softmax gradient) [R].
 """
 
 from __future__ import annotations
@@ -190,6 +190,20 @@ def _jvp(policy, theta, pi, v) -> np.ndarray:
     return Jac.reshape(S, A, -1) @ np.ravel(v)
 
 
+def _vjp_batch(policy, theta, pi, X) -> np.ndarray:
+    r"""Batched vector-Jacobian products: ``X`` of shape (S, A, k) -> (n, k), column j = vjp(X[..., j])."""
+    S, A, k = X.shape
+    if isinstance(policy, (SoftmaxPolicy, LogLinearPolicy)):
+        Y = pi[:, :, None] * (X - np.einsum("sa,sak->sk", pi, X)[:, None, :])
+        if isinstance(policy, SoftmaxPolicy):
+            return Y.reshape(S * A, k)
+        return np.einsum("sak,sad->dk", Y, policy.phi)
+    if isinstance(policy, DirectPolicy):
+        return X.reshape(S * A, k)
+    Jac = np.asarray(policy.jacobian(theta), dtype=np.float64).reshape(S * A, -1)
+    return Jac.T @ X.reshape(S * A, k)
+
+
 def _jacobian_matrix(policy, theta, pi) -> np.ndarray:
     """``d pi[s,a] / d theta`` as an (S*A, n) matrix, without validation."""
     S, A = pi.shape
@@ -208,7 +222,7 @@ def _jacobian_matrix(policy, theta, pi) -> np.ndarray:
 
 def _gradient_from_pieces(mdp, policy, pc: _Pieces) -> np.ndarray:
     if isinstance(policy, SoftmaxPolicy):
-        # Closed form (Agarwal et al. 2021, Mei et al. 2020 Lemma 1): d(s) pi(a|s) A(s,a) / (1-gamma).
+        # Closed form (Agarwal et al. 2021 Sec. 2; Mei et al. 2020): d(s) pi(a|s) A(s,a) / (1-gamma).
         adv = pc.Q - pc.V[:, None]
         return pc.d[:, None] * pc.pi * adv / (1.0 - mdp.gamma)
     x = pc.d[:, None] * pc.Q / (1.0 - mdp.gamma)
@@ -232,7 +246,7 @@ def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
     * log-linear: :math:`\frac{1}{1-\gamma}\sum_{s,a} d_\rho^\pi(s)\pi(a|s)A^\pi(s,a)\phi(s,a)`;
     * direct: :math:`\partial J/\partial\pi(a|s) = \frac{1}{1-\gamma}d_\rho^\pi(s)Q^\pi(s,a)`
       (the gradient in the ambient space :math:`\mathbb R^{S\times A}`, before projection onto
-      the simplices; Agarwal et al. 2021, Eq. (6)).
+      the simplices; Agarwal et al. 2021, Sec. 4 [R]).
 
     Parameters
     ----------
@@ -259,8 +273,8 @@ def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
     References
     ----------
     Sutton, McAllester, Singh, Mansour (2000), NeurIPS, Theorem 1.
-    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 2 and Eq. (6).
-    Mei, Xiao, Szepesvári, Schuurmans (2020), arXiv:2005.06392, Lemma 1.
+    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 2 (softmax) and Sec. 4 (direct) [R].
+    Mei, Xiao, Szepesvári, Schuurmans (2020), arXiv:2005.06392, Lemma 1 [R].
 
     Examples
     --------
@@ -392,7 +406,7 @@ def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcon
         \quad\text{if } d_\rho^\pi(s) > 0, \qquad w_{s,\cdot} = 0 \text{ otherwise},
 
     which equals :math:`A^\pi/(1-\gamma)` up to per-state constants (Agarwal et al. 2021,
-    Lemma 5.1 in arXiv v4 [R]); the policy after a step does not depend on those constants.
+    Sec. 5.3 [R]); the policy after a step does not depend on those constants.
 
     Parameters
     ----------
@@ -531,8 +545,8 @@ def performance_difference(mdp, pi, pi_prime, rho=None) -> PerformanceDifference
 
     References
     ----------
-    Kakade & Langford (2002), "Approximately optimal approximate reinforcement learning", ICML, Lemma 6.1.
-    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Lemma 2.
+    Kakade & Langford (2002), "Approximately optimal approximate reinforcement learning", ICML, Lemma 6.1 [R].
+    Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 3 (performance-difference lemma) [R].
     """
     from ..mdp import check_policy
 

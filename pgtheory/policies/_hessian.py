@@ -57,7 +57,7 @@ import numpy as np
 
 from .._validate import as_float_array
 from ..errors import ShapeError, ValidationError
-from ._gradients import _jacobian_matrix, _jvp, _pieces, _vjp
+from ._gradients import _jacobian_matrix, _jvp, _pieces, _vjp, _vjp_batch
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 
 __all__ = ["hessian", "hessian_vector_product"]
@@ -153,12 +153,18 @@ def hessian(mdp, policy, theta, rho=None) -> np.ndarray:
     _check_supported(policy)
     pc = _pieces(mdp, policy, theta, rho)
     S, A = pc.pi.shape
-    Jpi = _jacobian_matrix(policy, pc.theta, pc.pi)  # (SA, n)
-    U = np.einsum("san,sa->sn", Jpi.reshape(S, A, -1), pc.Q)  # (S, n)
+    if isinstance(policy, SoftmaxPolicy):
+        # U[s, (s', b)] = 1{s = s'} pi(b|s) A(s, b): block structure, no (SA x SA) Jacobian needed.
+        U = np.zeros((S, S, A))
+        idx = np.arange(S)
+        U[idx, idx, :] = pc.pi * (pc.Q - pc.V[:, None])
+        U = U.reshape(S, S * A)
+    else:
+        Jpi = _jacobian_matrix(policy, pc.theta, pc.pi)  # (SA, n)
+        U = np.einsum("san,sa->sn", Jpi.reshape(S, A, -1), pc.Q)  # (S, n)
     W = pc.solve(U)  # dV, (S, n)
-    G = np.asarray(mdp.P_matrix() @ W)  # (SA, n)
-    dw = np.repeat(pc.d, A)[:, None]
-    B = Jpi.T @ (dw * G)
+    G = np.asarray(mdp.P_matrix() @ W).reshape(S, A, -1)  # (S, A, n)
+    B = _vjp_batch(policy, pc.theta, pc.pi, pc.d[:, None, None] * G)  # J_pi^T D G, (n, n)
     H = (_curvature_matrix(policy, pc) + mdp.gamma * (B + B.T)) / (1.0 - mdp.gamma)
     return 0.5 * (H + H.T)
 

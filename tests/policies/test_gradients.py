@@ -92,7 +92,7 @@ def test_loglinear_tabular_features_reproduce_softmax():
 @given(tabular_mdps(max_states=4, max_actions=3), st.data())
 @settings(deadline=None)
 def test_direct_gradient_is_q_formula_and_matches_fd(mdp, data):
-    """Direct parameterisation: dJ/dpi(a|s) = d(s) Q(s,a) / (1-gamma) (Agarwal et al. Eq. (6))."""
+    """Direct parameterisation: dJ/dpi(a|s) = d(s) Q(s,a) / (1-gamma) (Agarwal et al. 2021, Sec. 4)."""
     pi = data.draw(policies_for(mdp.S, mdp.A, min_mass=0.05))
     g = policy_gradient(mdp, DirectPolicy(mdp.S, mdp.A), pi)
     sol = policy_evaluation(mdp, pi)
@@ -303,3 +303,21 @@ def test_bad_rho_and_method_raise():
         policy_gradient(mdp, SoftmaxPolicy(3, 2), np.zeros((3, 2)), rho=np.ones(4) / 4)
     with pytest.raises(ValidationError, match="method"):
         natural_gradient(mdp, SoftmaxPolicy(3, 2), np.zeros((3, 2)), method="cg")
+
+
+@pytest.mark.parametrize("kind", ["softmax", "loglinear", "direct"])
+def test_pg_theorem_with_the_parameterisations_own_jacobian(kind):
+    """grad J = 1/(1-gamma) sum_{s,a} d(s) Q(s,a) d pi(a|s)/d theta, with the Jacobian from _param."""
+    rng = np.random.default_rng(71)
+    mdp = random_mdp(5, 3, 0.95, 72)
+    if kind == "softmax":
+        pol, theta = SoftmaxPolicy(5, 3), rng.normal(size=(5, 3))
+    elif kind == "loglinear":
+        pol, theta = LogLinearPolicy(rng.normal(size=(5, 3, 4))), rng.normal(size=4)
+    else:
+        pol, theta = DirectPolicy(5, 3), rng.dirichlet(np.ones(3), size=5)
+    pi = pol.probs(theta)
+    d = state_occupancy(mdp, pi)
+    Q = policy_evaluation(mdp, pi).Q
+    expected = np.tensordot(d[:, None] * Q, pol.jacobian(theta), axes=([0, 1], [0, 1])) / (1 - mdp.gamma)
+    assert_close(policy_gradient(mdp, pol, theta), expected, rtol=1e-9, atol=1e-12)
