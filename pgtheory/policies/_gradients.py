@@ -136,6 +136,17 @@ def _probs(policy, theta, mdp) -> np.ndarray:
     return pi
 
 
+def _prepare(mdp, policy):
+    """Check ``mdp``; accept the strings ``"softmax"`` / ``"direct"`` (via :func:`as_policy`) or a policy object."""
+    _check_mdp(mdp)
+    if isinstance(policy, str):
+        from ._param import as_policy
+
+        return as_policy(policy, mdp)
+    _check_policy_obj(mdp, policy)
+    return policy
+
+
 def _pieces(mdp, policy, theta, rho=None) -> _Pieces:
     """Validate the public arguments and compute pi, V, Q, d and J with two LU solves."""
     _check_mdp(mdp)
@@ -252,8 +263,9 @@ def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
     ----------
     mdp : TabularMDP
         Discounted MDP (dense or sparse transitions).
-    policy : SoftmaxPolicy, LogLinearPolicy, DirectPolicy, or any object with ``probs(theta)``
-        (shape (S, A)) and ``jacobian(theta)`` (shape (S, A, *theta.shape)).
+    policy : SoftmaxPolicy, LogLinearPolicy, DirectPolicy, the strings ``"softmax"`` / ``"direct"``,
+        or any object with ``probs(theta)`` (shape (S, A)) and ``jacobian(theta)``
+        (shape (S, A, *theta.shape)). Every function of this module accepts the same.
     theta : array, shape ``policy.param_shape``
         Parameter; must be finite.
     rho : array, shape (S,), optional
@@ -287,6 +299,7 @@ def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
     >>> bool(g[0, 1] > 0 > g[0, 0])
     True
     """
+    policy = _prepare(mdp, policy)
     pc = _pieces(mdp, policy, theta, rho)
     return _gradient_from_pieces(mdp, policy, pc)
 
@@ -311,6 +324,7 @@ def value_and_gradient(mdp, policy, theta, rho=None) -> tuple[float, np.ndarray]
     --------
     policy_gradient : the formula and references.
     """
+    policy = _prepare(mdp, policy)
     pc = _pieces(mdp, policy, theta, rho)
     return pc.J, _gradient_from_pieces(mdp, policy, pc)
 
@@ -382,6 +396,7 @@ def fisher_matrix(mdp, policy, theta, rho=None) -> np.ndarray:
     Kakade (2001), "A natural policy gradient", NeurIPS 14.
     Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 5.3 (Eq. for F_rho).
     """
+    policy = _prepare(mdp, policy)
     pc = _pieces(mdp, policy, theta, rho)
     return _fisher_from_pieces(policy, pc)
 
@@ -433,6 +448,7 @@ def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcon
     ----------
     Kakade (2001), NeurIPS 14. Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 5.3.
     """
+    policy = _prepare(mdp, policy)
     if method not in ("auto", "lstsq"):
         raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
     pc = _pieces(mdp, policy, theta, rho)
@@ -481,6 +497,7 @@ def npg_update(mdp, policy, theta, eta, rho=None) -> np.ndarray:
     Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 5.3 (NPG for softmax).
     Kakade (2001), NeurIPS 14.
     """
+    policy = _prepare(mdp, policy)
     eta = check_positive(eta, "eta", step=True)
     if isinstance(policy, DirectPolicy):
         raise ValidationError("npg_update does not support DirectPolicy (the step must be projected onto the "

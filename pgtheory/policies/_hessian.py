@@ -57,7 +57,7 @@ import numpy as np
 
 from .._validate import as_float_array
 from ..errors import ShapeError, ValidationError
-from ._gradients import _jacobian_matrix, _jvp, _pieces, _vjp, _vjp_batch
+from ._gradients import _jacobian_matrix, _prepare, _jvp, _pieces, _vjp, _vjp_batch
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 
 __all__ = ["hessian", "hessian_vector_product"]
@@ -150,6 +150,7 @@ def hessian(mdp, policy, theta, rho=None) -> np.ndarray:
     Fatkhullin, Barakat, Kireeva, He (2023), arXiv:2302.01734 (Hessian-vector products in HARPG).
     Mei et al. (2020), arXiv:2005.06392, Lemma 7 (smoothness bound :math:`8/(1-\gamma)^3`).
     """
+    policy = _prepare(mdp, policy)
     _check_supported(policy)
     pc = _pieces(mdp, policy, theta, rho)
     S, A = pc.pi.shape
@@ -195,6 +196,7 @@ def hessian_vector_product(mdp, policy, theta, v, rho=None) -> np.ndarray:
     --------
     hessian : the full matrix and references.
     """
+    policy = _prepare(mdp, policy)
     _check_supported(policy)
     pc = _pieces(mdp, policy, theta, rho)
     v = as_float_array(v, "v")

@@ -48,6 +48,7 @@ from .._validate import check_positive
 from ..errors import ValidationError
 from ..results import Solution
 from ._gradients import (
+    _prepare,
     _check_mdp,
     _check_rho,
     _fisher_from_pieces,
@@ -153,6 +154,7 @@ def regularized_objective(mdp, policy, theta, tau, rho=None) -> float:
     ----------
     Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2.
     """
+    policy = _prepare(mdp, policy)
     _, pc, _, Vt, _ = _soft_pieces(mdp, policy, theta, tau, rho)
     return float(pc.rho @ Vt)
 
@@ -198,6 +200,7 @@ def regularized_gradient(mdp, policy, theta, tau, rho=None) -> np.ndarray:
     Mei, Xiao, Szepesvári, Schuurmans (2020), arXiv:2005.06392, Lemma 10 [R].
     Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2.
     """
+    policy = _prepare(mdp, policy)
     tau, pc, logpi, Vt, Qt = _soft_pieces(mdp, policy, theta, tau, rho)
     return _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
 
@@ -224,6 +227,7 @@ def regularized_value_and_gradient(mdp, policy, theta, tau, rho=None) -> tuple[f
     --------
     regularized_gradient : formula and references.
     """
+    policy = _prepare(mdp, policy)
     tau, pc, logpi, Vt, Qt = _soft_pieces(mdp, policy, theta, tau, rho)
     return float(pc.rho @ Vt), _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
 
@@ -257,6 +261,7 @@ def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: s
     ----------
     Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Eq. (18) and the discussion before it.
     """
+    policy = _prepare(mdp, policy)
     if method not in ("auto", "lstsq"):
         raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
     if isinstance(policy, DirectPolicy):
@@ -311,6 +316,7 @@ def regularized_npg_update(mdp, policy, theta, eta, tau, rho=None) -> np.ndarray
     ----------
     Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Eq. (18), Algorithm 1, Theorem 1.
     """
+    policy = _prepare(mdp, policy)
     eta = check_positive(eta, "eta", step=True)
     if isinstance(policy, DirectPolicy):
         raise ValidationError("regularized_npg_update does not support DirectPolicy. "

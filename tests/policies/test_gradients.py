@@ -290,7 +290,9 @@ def test_direct_theta_off_simplex_raises():
 def test_not_a_policy_or_not_an_mdp_raises():
     mdp = random_mdp(3, 2, 0.9, 35)
     with pytest.raises(ValidationError, match="policy"):
-        policy_gradient(mdp, "softmax", np.zeros((3, 2)))
+        policy_gradient(mdp, 42, np.zeros((3, 2)))
+    with pytest.raises(ValidationError, match="policy"):
+        policy_gradient(mdp, "gaussian", np.zeros((3, 2)))
     with pytest.raises(ValidationError, match="mdp"):
         policy_gradient(object(), SoftmaxPolicy(3, 2), np.zeros((3, 2)))
 
@@ -321,3 +323,12 @@ def test_pg_theorem_with_the_parameterisations_own_jacobian(kind):
     Q = policy_evaluation(mdp, pi).Q
     expected = np.tensordot(d[:, None] * Q, pol.jacobian(theta), axes=([0, 1], [0, 1])) / (1 - mdp.gamma)
     assert_close(policy_gradient(mdp, pol, theta), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_policy_strings_resolve_to_parameterisations():
+    mdp = random_mdp(3, 2, 0.9, 73)
+    theta = np.random.default_rng(74).normal(size=(3, 2))
+    assert_close(policy_gradient(mdp, "softmax", theta), policy_gradient(mdp, SoftmaxPolicy(3, 2), theta))
+    pi = SoftmaxPolicy(3, 2).probs(theta)
+    assert_close(policy_gradient(mdp, "direct", pi), policy_gradient(mdp, DirectPolicy(3, 2), pi))
+    assert_close(npg_update(mdp, "softmax", theta, 0.3), npg_update(mdp, SoftmaxPolicy(3, 2), theta, 0.3))
