@@ -133,6 +133,8 @@ def _probs(policy, theta, mdp) -> np.ndarray:
     if pi.shape != (mdp.S, mdp.A):
         raise ShapeError(f"policy.probs(theta) has shape {pi.shape} but the MDP needs (S, A) = ({mdp.S}, {mdp.A}). "
                          f"Fix: build the policy for this MDP.")
+    if not isinstance(policy, (SoftmaxPolicy, LogLinearPolicy, DirectPolicy)):
+        pi = check_distribution(pi, "policy.probs(theta)", axis=-1)  # user-defined policies are checked
     return pi
 
 
