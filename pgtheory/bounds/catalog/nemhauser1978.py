@@ -29,12 +29,13 @@ _CITE = Citation(
     url="https://doi.org/10.1007/BF01588971")
 
 k = sp.Symbol("k", positive=True, integer=True)
+OPT = sp.Symbol("OPT", positive=True)
 
 GREEDY_K = register(Bound(
     id="nemhauser1978.greedy_k",
-    expr=1 - (1 - 1 / k) ** k,
-    quantity=r"F(S^{\mathrm{greedy}}_k) / \max_{|S| \le k} F(S)",
-    symbols={k: "cardinality budget (number of greedy picks)"},
+    expr=(1 - (1 - 1 / k) ** k) * OPT,
+    quantity=r"F(S^{\mathrm{greedy}}_k)",
+    symbols={k: "cardinality budget (number of greedy picks)", OPT: "max_{|S| <= k} F(S)"},
     kind="lower", citation=_CITE,
     assumptions=("F monotone submodular with F(empty) = 0", "cardinality constraint |S| <= k",
                  "exact greedy: each step adds an element of maximal marginal gain"),
@@ -44,11 +45,11 @@ GREEDY_K = register(Bound(
 
 GREEDY_E = register(Bound(
     id="nemhauser1978.greedy_e",
-    expr=1 - sp.exp(-1),
-    quantity=r"F(S^{\mathrm{greedy}}_k) / \max_{|S| \le k} F(S)",
-    symbols={},
+    expr=(1 - sp.exp(-1)) * OPT,
+    quantity=r"F(S^{\mathrm{greedy}}_k)",
+    symbols={OPT: "max_{|S| <= k} F(S)"},
     kind="lower", citation=_CITE,
     assumptions=("as nemhauser1978.greedy_k; 1 - (1 - 1/k)^k >= 1 - 1/e for every k >= 1",),
     provenance="derived",
     provenance_note="Limit k -> infinity of nemhauser1978.greedy_k (the sequence decreases to 1 - 1/e).",
-    variable="k"))
+    variable="OPT"))

@@ -36,13 +36,13 @@ def _cite(theorem: str) -> Citation:
         url="https://openreview.net/forum?id=loYSzjSaAK")
 
 
-c, cc, OPT = sp.symbols("c c_curv OPT", positive=True)
+c, OPT = sp.symbols("c OPT", positive=True)
 
 EPS_BANDIT_FW = register(Bound(
     id="prajapat2024.eps_bandit_fw",
-    expr=1 - sp.exp(-1),
-    quantity=r"J(\pi_{\mathrm{FW}}) / J(\pi^*)",
-    symbols={},
+    expr=(1 - sp.exp(-1)) * OPT,
+    quantity=r"J(\pi_{\mathrm{FW}})",
+    symbols={OPT: "J(pi*), optimal value over all (history-dependent) policies"},
     kind="lower", citation=_cite("guarantee on epsilon-Bandit SMDPs (Theorem 3 of the submission per reviewers)"),
     assumptions=("epsilon-Bandit SMDP: every state has a unique action reaching it w.p. 1 - epsilon (informal; "
                  "formal definition not read)",
@@ -52,31 +52,32 @@ EPS_BANDIT_FW = register(Bound(
     provenance="abstract",
     provenance_note="Abstract [A]: 'recovers optimal constant factor approximations of submodular bandits'. "
                     "The constant 1 - 1/e, the policy class and the assumption name are from third-party reviews [T].",
-    variable="t"))
+    variable="OPT"))
 
 EPS_BANDIT_STATIONARY = register(Bound(
     id="prajapat2024.eps_bandit_stationary",
-    expr=sp.Rational(1, 2),
-    quantity=r"J(\pi_{\mathrm{stat}}) / J(\pi^*)",
-    symbols={},
+    expr=OPT / 2,
+    quantity=r"J(\pi_{\mathrm{stat}})",
+    symbols={OPT: "J(pi*), optimal value"},
     kind="lower", citation=_cite("guarantee on epsilon-Bandit SMDPs, stationary points (per reviewers)"),
     assumptions=("as prajapat2024.eps_bandit_fw", "pi_stat any stationary point of projected gradient ascent"),
     provenance="inferred",
     provenance_note="Third-party reviews [T] plus the standard monotone DR-submodular stationary-point result "
                     "(Hassani et al. 2017) [R]; not read in the paper.",
-    variable="t"))
+    variable="OPT"))
 
 CURVATURE = register(Bound(
     id="prajapat2024.curvature",
-    expr=1 - cc,
-    quantity=r"J(\pi_{\mathrm{SubPO}}) / J(\pi^*)",
-    symbols={cc: "total curvature c = 1 - min_v (F(V) - F(V minus v)) / F({v}) of F"},
+    expr=(1 - c) * OPT,
+    quantity=r"J(\pi_{\mathrm{SubPO}})",
+    symbols={c: "total curvature c = 1 - min_v (F(V) - F(V minus v)) / F({v}) of F, in [0, 1]",
+             OPT: "J(pi*), optimal value"},
     kind="lower", citation=_cite("curvature proposition (Proposition 3 of the submission per reviewers)"),
     assumptions=("tabular SMDP; F monotone submodular with total curvature c",
                  "which SubPO output (global optimum or stationary point) is meant is unclear"),
     provenance="inferred",
     provenance_note="From third-party reviews [T]; interpretation-dependent, not read in the paper.",
-    variable="t"))
+    variable="OPT"))
 
 HARDNESS = register(Bound(
     id="prajapat2024.hardness",
