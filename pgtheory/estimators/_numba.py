@@ -1,0 +1,298 @@
+r"""Numba backend: one compiled kernel that samples trajectories and reduces per-trajectory estimates.
+
+Imported lazily (first use of ``backend="numba"``), compiled once per machine (``cache=True``).
+The kernel follows :mod:`pgtheory.estimators._reference` step for step:
+
+* trajectories are split into ``n_chunks`` = ``min(n, 64)`` fixed chunks, processed in parallel
+  with ``prange``; chunk ``c`` reseeds the calling thread's NumPy generator (Numba's per-thread
+  Mersenne Twister) with ``seeds[c]`` (derived from the caller's ``rng`` through
+  ``SeedSequence.spawn``), so results depend on the seed only, not on the number of threads;
+* inverse-CDF sampling with the rule "first index whose cumulative probability exceeds u"
+  (linear scan over actions, binary search over the CSR successors of ``(s, a)``);
+* per-trajectory weights :math:`w_t` exactly as :func:`~pgtheory.estimators._reference.step_weights`;
+* the softmax score is never materialised: only the rows of visited states are touched, so the
+  cost per trajectory is :math:`O(L + A\cdot\#\text{visited states})`; table policies cost
+  :math:`O(L\,d)`;
+* per-chunk sums and sums of squares are combined in Python (Chan et al.'s pairwise rule).
+
+With ``use_u = 1`` the kernel reads the uniforms ``u0[i]``, ``U[i, t, k]`` instead of drawing
+them (parity mode, used by the tests to compare with NumPy to rounding).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from ._tables import EnvTable, PolicyMap, cumulative_rows, n_chunks_for
+
+__all__: list[str] = []
+
+
+@njit(cache=True, inline="always")
+def _draw(use_u, U, i, t, k):
+    if use_u:
+        return U[i, t, k]
+    return np.random.random()
+
+
+@njit(cache=True)
+def _search_row(cum2, s, A, u):
+    """First ``j`` with ``cum2[s, j] > u`` (linear scan; rows are short), clamped to ``A - 1``."""
+    for j in range(A):
+        if cum2[s, j] > u:
+            return j
+    return A - 1
+
+
+@njit(cache=True)
+def _search_csr(cum, lo, hi, u):
+    """First ``j`` in ``[lo, hi)`` with ``cum[j] > u`` (binary search), clamped to ``hi - 1``."""
+    end = hi
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if cum[mid] > u:
+            hi = mid
+        else:
+            lo = mid + 1
+    if lo >= end:
+        lo = end - 1
+    return lo
+
+
+@njit(cache=True)
+def _grow_i(buf):
+    out = np.empty(2 * buf.shape[0], dtype=buf.dtype)
+    out[:buf.shape[0]] = buf
+    return out
+
+
+@njit(cache=True)
+def _grow_f(buf):
+    out = np.empty(2 * buf.shape[0], dtype=buf.dtype)
+    out[:buf.shape[0]] = buf
+    return out
+
+
+@njit(cache=True, parallel=True)
+def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, r, S, A, n_stages, discount, cont_prob, max_steps, bern,
+              pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
+              hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
+              out_sum, out_sq, samples, keep, returns, lengths):
+    """Sample ``n`` trajectories and accumulate per-chunk sums / sums of squares of the estimates."""
+    d = out_sum.shape[1]
+    for c in prange(n_chunks):
+        lo_i = (c * n) // n_chunks
+        hi_i = ((c + 1) * n) // n_chunks
+        if not use_u:
+            np.random.seed(seeds[c])
+        cap = 64
+        bs = np.empty(cap, dtype=np.int64)
+        ba = np.empty(cap, dtype=np.int64)
+        br = np.empty(cap, dtype=np.float64)
+        bdisc = np.empty(cap, dtype=np.float64)
+        bc = np.empty(cap, dtype=np.float64)
+        bw = np.empty(cap, dtype=np.float64)
+        if kind == 0:
+            Wsc = np.zeros((S, A))
+            wsum = np.zeros(S)
+            mark = np.zeros(S, dtype=np.bool_)
+            vis = np.empty(S, dtype=np.int64)
+            gvec = np.zeros(1)
+            hvec = np.zeros(1)
+        else:
+            Wsc = np.zeros((1, 1))
+            wsum = np.zeros(1)
+            mark = np.zeros(1, dtype=np.bool_)
+            vis = np.empty(1, dtype=np.int64)
+            gvec = np.zeros(d)
+            hvec = np.zeros(d)
+        for i in range(lo_i, hi_i):
+            # ---------------------------------------------------------- sample
+            if start_s.shape[0] > 0:
+                s = start_s[i]
+            else:
+                u = u0[i] if use_u else np.random.random()
+                s = _search_csr(rho_cum, 0, S, u)
+            t = 0
+            while True:
+                if max_steps >= 0 and t >= max_steps:
+                    break
+                h = t if t < n_stages else n_stages - 1
+                if t == 0 and start_a.shape[0] > 0:
+                    a = start_a[i]
+                else:
+                    a = _search_row(pi_cum, s, A, _draw(use_u, U, i, t, 0))
+                rew = r[h, s, a]
+                if bern:
+                    rew = 1.0 if _draw(use_u, U, i, t, 3) < rew else 0.0
+                if t >= cap:
+                    bs = _grow_i(bs)
+                    ba = _grow_i(ba)
+                    br = _grow_f(br)
+                    bdisc = _grow_f(bdisc)
+                    bc = _grow_f(bc)
+                    bw = _grow_f(bw)
+                    cap = bs.shape[0]
+                bs[t] = s
+                ba[t] = a
+                br[t] = rew
+                t += 1
+                if max_steps >= 0 and t >= max_steps:
+                    break
+                row = (h * S + s) * A + a
+                j = _search_csr(p_cum, p_indptr[row], p_indptr[row + 1], _draw(use_u, U, i, t - 1, 1))
+                if cont_prob < 1.0:
+                    if _draw(use_u, U, i, t - 1, 2) >= cont_prob:
+                        break
+                s = p_indices[j]
+            L = t
+            # ---------------------------------------------------------- weights
+            R = 0.0
+            dk = 1.0
+            ck = 1.0
+            for k in range(L):
+                if use_ratio:
+                    ck *= ratio[bs[k], ba[k]]
+                bdisc[k] = dk
+                bc[k] = ck
+                R += dk * br[k]
+                dk *= discount
+            if est_mode == 0:
+                wconst = ck * (R - b_const)
+                for k in range(L):
+                    bw[k] = wconst
+            elif est_mode == 1:
+                acc = 0.0
+                for k in range(L - 1, -1, -1):
+                    acc += bdisc[k] * br[k] * bc[k]
+                    hk = k if k < n_stages else n_stages - 1
+                    bw[k] = acc - bdisc[k] * bc[k] * b_tab[hk, bs[k]]
+            else:
+                for k in range(L):
+                    bw[k] = 1.0
+            returns[i] = R
+            lengths[i] = L
+            # ---------------------------------------------------------- reduce
+            C = 0.0
+            if kind == 0:
+                nvis = 0
+                for k in range(L):
+                    sk = bs[k]
+                    if not mark[sk]:
+                        mark[sk] = True
+                        vis[nvis] = sk
+                        nvis += 1
+                    Wsc[sk, ba[k]] += bw[k]
+                    wsum[sk] += bw[k]
+                    if hvp:
+                        C += sv[sk * A + ba[k]]
+                for q in range(nvis):
+                    sk = vis[q]
+                    for b in range(A):
+                        g = Wsc[sk, b] - wsum[sk] * pi[sk, b]
+                        if hvp:
+                            g = g * C + wsum[sk] * hv_soft[sk, b]
+                        x = sk * A + b
+                        out_sum[c, x] += g
+                        out_sq[c, x] += g * g
+                        if keep:
+                            samples[i, x] = g
+                        Wsc[sk, b] = 0.0
+                    wsum[sk] = 0.0
+                    mark[sk] = False
+            else:
+                for k in range(L):
+                    x = bs[k] * A + ba[k]
+                    wk = bw[k]
+                    for jj in range(d):
+                        gvec[jj] += wk * table[x, jj]
+                    if hvp:
+                        C += sv[x]
+                        for jj in range(d):
+                            hvec[jj] += wk * hv_tab[x, jj]
+                for jj in range(d):
+                    g = gvec[jj]
+                    if hvp:
+                        g = g * C + hvec[jj]
+                        hvec[jj] = 0.0
+                    out_sum[c, jj] += g
+                    out_sq[c, jj] += g * g
+                    if keep:
+                        samples[i, jj] = g
+                    gvec[jj] = 0.0
+
+
+def chunk_seeds(rng: np.random.Generator, n_chunks: int) -> np.ndarray:
+    """Per-chunk 32-bit seeds: ``SeedSequence(entropy drawn from rng).spawn(n_chunks)``."""
+    ss = np.random.SeedSequence(int(rng.integers(0, 2**63 - 1)))
+    return np.array([child.generate_state(1, dtype=np.uint32)[0] for child in ss.spawn(n_chunks)], dtype=np.int64)
+
+
+def combine_chunks(out_sum: np.ndarray, out_sq: np.ndarray, n: int, n_chunks: int):
+    """Mean and sum of squared deviations from per-chunk sums (Chan et al.'s pairwise rule)."""
+    bounds = (np.arange(n_chunks + 1) * n) // n_chunks
+    counts = np.diff(bounds).astype(np.float64)
+    mean = out_sum.sum(axis=0) / n
+    cm = out_sum / counts[:, None]
+    m2_c = np.maximum(out_sq - counts[:, None] * cm**2, 0.0)
+    m2 = (m2_c + counts[:, None] * (cm - mean[None, :]) ** 2).sum(axis=0)
+    return mean, m2
+
+
+def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mode: int, b_tab, b_const,
+        ratio=None, hvp=None, rng=None, uniforms=None, start_states=None, start_actions=None,
+        keep_samples: bool = False) -> dict:
+    """Numba counterpart of :func:`pgtheory.estimators._reference.run` (same inputs, same outputs)."""
+    S, A = env.S, env.A
+    d = pmap.d
+    n_chunks = n_chunks_for(n)
+    pi_cum = cumulative_rows(sample_pi)
+    if uniforms is not None:
+        u0, U = uniforms
+        u0 = np.ascontiguousarray(u0, dtype=np.float64)
+        U = np.ascontiguousarray(U, dtype=np.float64)
+        max_steps = U.shape[1] if env.max_steps < 0 else min(env.max_steps, U.shape[1])
+        seeds = np.zeros(n_chunks, dtype=np.int64)
+        use_u = 1
+    else:
+        u0 = np.zeros(1)
+        U = np.zeros((1, 1, 4))
+        max_steps = env.max_steps
+        seeds = chunk_seeds(rng, n_chunks)
+        use_u = 0
+    if hvp is None:
+        sv = np.zeros(1)
+        hv_soft = np.zeros((1, 1))
+        hv_tab = np.zeros((1, 1))
+        use_hvp = 0
+    else:
+        sv, hv = hvp
+        use_hvp = 1
+        if pmap.kind == 0:
+            hv_soft, hv_tab = np.ascontiguousarray(hv, dtype=np.float64), np.zeros((1, 1))
+        else:
+            hv_soft, hv_tab = np.zeros((1, 1)), np.ascontiguousarray(hv, dtype=np.float64)
+        sv = np.ascontiguousarray(sv, dtype=np.float64)
+    table = pmap.table if pmap.kind == 1 else np.zeros((1, 1))
+    if table.shape[1] == 0:
+        table = np.zeros((table.shape[0], 0))
+    use_ratio = 0 if ratio is None else 1
+    ratio_arr = np.ones((1, 1)) if ratio is None else np.ascontiguousarray(ratio, dtype=np.float64)
+    ss = np.zeros(0, dtype=np.int64) if start_states is None else np.ascontiguousarray(start_states, dtype=np.int64)
+    sa = np.zeros(0, dtype=np.int64) if start_actions is None else np.ascontiguousarray(start_actions, dtype=np.int64)
+    out_sum = np.zeros((n_chunks, d))
+    out_sq = np.zeros((n_chunks, d))
+    samples = np.zeros((n, d)) if keep_samples else np.zeros((0, d))
+    returns = np.empty(n)
+    lengths = np.empty(n, dtype=np.int64)
+    pg_kernel(env.rho_cum, env.p_indptr, env.p_indices, env.p_cum, np.ascontiguousarray(env.r), int(S), int(A),
+              int(env.n_stages), float(env.discount), float(env.cont_prob), int(max_steps), int(env.bernoulli),
+              pi_cum, ratio_arr, int(use_ratio), int(pmap.kind), np.ascontiguousarray(pmap.pi),
+              np.ascontiguousarray(table, dtype=np.float64), int(est_mode),
+              np.ascontiguousarray(b_tab, dtype=np.float64), float(b_const),
+              int(use_hvp), sv, hv_soft, hv_tab, ss, sa, int(n), int(n_chunks), seeds, int(use_u), u0, U,
+              out_sum, out_sq, samples, int(keep_samples), returns, lengths)
+    mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks)
+    return {"mean": mean, "m2": m2, "samples": samples if keep_samples else None, "returns": returns,
+            "lengths": lengths}
