@@ -54,7 +54,9 @@ SCALE_REWARDS = ("group", "batch", "none")
 
 # --------------------------------------------------------------------------- helpers
 def _group_mean(r):
-    return r.mean(axis=-1, keepdims=True)
+    """Group mean, exactly r[0] for all-equal groups (so all-equal groups get A = 0 exactly)."""
+    m = r.mean(axis=-1, keepdims=True)
+    return np.where(np.all(r == r[..., :1], axis=-1, keepdims=True), r[..., :1], m)
 
 
 def _safe_div(num, den):
@@ -201,7 +203,7 @@ def rloo_advantages(rewards) -> np.ndarray:
     r = _rewards(rewards)
     G = r.shape[-1]
     _check_G(G, 2, "rloo (leave-one-out baseline)")
-    return (r - (r.sum(axis=-1, keepdims=True) - r) / (G - 1))
+    return G / (G - 1) * (r - _group_mean(r))  # = r_i - mean of the others
 
 
 def grpo_advantages(rewards, *, scale_rewards: str = "group", ddof: int = 1, epsilon: float = 1e-4) -> np.ndarray:
@@ -392,11 +394,12 @@ def san_advantages(rewards, strata, *, epsilon: float = 0.0, ddof: int = 0, blen
         n = mask.sum(axis=-1, keepdims=True)
         nz = np.maximum(n, 1)
         mean = np.where(mask, r, 0).sum(axis=-1, keepdims=True) / nz
-        dev = np.where(mask, r - mean, 0.0)
+        # constant strata (max == min): exactly zero deviation (the rounded mean could leave 1e-16)
+        const = (np.where(mask, r, -np.inf).max(axis=-1, keepdims=True)
+                 == np.where(mask, r, np.inf).min(axis=-1, keepdims=True))
+        dev = np.where(mask & ~const, r - mean, 0.0)
         var = (dev ** 2).sum(axis=-1, keepdims=True) / np.maximum(n - ddof, 1)
-        sd = np.where(n - ddof > 0, np.sqrt(var), 0.0)
-        # all-equal strata: exact zero
-        sd = np.where(np.abs(dev).sum(axis=-1, keepdims=True) == 0, 0.0, sd)
+        sd = np.where((n - ddof > 0) & ~const, np.sqrt(var), 0.0)
         a = _safe_div(dev, sd + epsilon) if epsilon == 0 else dev / (sd + epsilon)
         out = np.where(mask, a, out)
     if blend != 1.0:
@@ -508,7 +511,7 @@ def oreal_advantages(rewards, *, negative: str = "rloo") -> np.ndarray:
 
 
 def nft_coefficients(rewards, actions, logits, old_logits, *, normalize: int = 2, neg_weight: float = 1.0,
-                     rhat_clip: tuple = (0.02, 0.98)) -> np.ndarray:
+                     rhat_clip: tuple = (0.02, 0.98), log_floor: float = 1e-6) -> np.ndarray:
     r"""NFT's descent-direction coefficients on :math:`\nabla\log\pi_\theta(y_i)`.
 
     With :math:`\hat r` = group success rate clipped to ``rhat_clip`` and the sequence ratio
@@ -533,6 +536,11 @@ def nft_coefficients(rewards, actions, logits, old_logits, *, normalize: int = 2
     neg_weight : float
         1 = NFT, 0 = rejection fine-tuning.
     rhat_clip : (float, float)
+    log_floor : float
+        Floor of the straight-through clamp of the log argument
+        :math:`(1-\hat rR)/(1-\hat r)` (value clamped, gradient passed: the coefficient becomes
+        :math:`\hat rR/((1-\hat r)\max(x,\text{floor}))`). The code's constant was not read; 1e-6 is
+        [inferred]. The clamp is inactive when :math:`\hat rR<1`, e.g. at :math:`\theta=\theta_{old}`.
 
     Returns
     -------
@@ -541,8 +549,7 @@ def nft_coefficients(rewards, actions, logits, old_logits, *, normalize: int = 2
     References
     ----------
     Chen et al. 2025, *Bridging Supervised Learning and Reinforcement Learning in Math Reasoning*,
-    arXiv:2505.18116 v2; ``dp_actor.py`` of NVlabs/NFT [code, via dossier]. The straight-through
-    clamp of the log argument is not modelled (inactive near θ_old).
+    arXiv:2505.18116 v2; ``dp_actor.py`` of NVlabs/NFT [code, via dossier].
     """
     r = _rewards(rewards)
     if normalize not in (0, 1, 2):
@@ -555,7 +562,9 @@ def nft_coefficients(rewards, actions, logits, old_logits, *, normalize: int = 2
     M = lp.shape[0]
     xi = np.arange(M).reshape((M, 1))
     R = np.exp(lp[xi, a] - lpo[xi, a])
-    neg = neg_weight * rh * R / (1 - rh * R)
+    # straight-through clamp: -grad log(clamp(x)) = grad(x) / max(x, log_floor), x = (1 - rh R)/(1 - rh)
+    x = np.maximum((1 - rh * R) / (1 - rh), log_floor)
+    neg = neg_weight * rh * R / ((1 - rh) * x)
     return w * np.where(r == 1, 1.0, -neg)
 
 
