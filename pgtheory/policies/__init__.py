@@ -13,7 +13,8 @@ performance_difference, PerformanceDifference
 hessian, hessian_vector_product
     Exact Hessian of J and exact Hessian-vector products.
 soft_policy_evaluation, regularized_objective, regularized_gradient,
-regularized_value_and_gradient, regularized_natural_gradient, regularized_npg_update
+regularized_value_and_gradient, regularized_natural_gradient, regularized_npg_update,
+regularized_hessian, regularized_hessian_vector_product
     Entropy regularisation (Cen et al. 2021).
 finite_horizon_evaluation, finite_horizon_objective, finite_horizon_gradient,
 finite_horizon_value_and_gradient, finite_horizon_fisher, finite_horizon_natural_gradient,
@@ -47,6 +48,8 @@ from ._gradients import (
 from ._hessian import hessian, hessian_vector_product
 from ._regularized import (
     regularized_gradient,
+    regularized_hessian,
+    regularized_hessian_vector_product,
     regularized_natural_gradient,
     regularized_npg_update,
     regularized_objective,
@@ -75,6 +78,8 @@ __all__ = [
     "regularized_value_and_gradient",
     "regularized_natural_gradient",
     "regularized_npg_update",
+    "regularized_hessian",
+    "regularized_hessian_vector_product",
     "FiniteHorizonEvaluation",
     "finite_horizon_evaluation",
     "finite_horizon_objective",

@@ -85,10 +85,14 @@ def _softmax_T_apply(pi: np.ndarray, adv: np.ndarray, x: np.ndarray) -> np.ndarr
     return pa * x - pa * np.sum(pi * x, axis=1, keepdims=True) - pi * np.sum(pa * x, axis=1, keepdims=True)
 
 
-def _curvature_matrix(policy, pc) -> np.ndarray:
-    """C = sum_s d(s) sum_a Q(s,a) Hess pi(a|s), shape (n, n)."""
+def _centre(pi: np.ndarray, Qt: np.ndarray) -> np.ndarray:
+    return Qt - np.sum(pi * Qt, axis=1, keepdims=True)
+
+
+def _curvature_matrix(policy, pc, Qt) -> np.ndarray:
+    """C = sum_s d(s) sum_a Qt(s,a) Hess pi(a|s), shape (n, n)."""
     S, A = pc.pi.shape
-    adv = pc.Q - pc.V[:, None]
+    adv = _centre(pc.pi, Qt)
     if isinstance(policy, SoftmaxPolicy):
         C = np.zeros((S, A, S, A))
         idx = np.arange(S)
@@ -101,8 +105,8 @@ def _curvature_matrix(policy, pc) -> np.ndarray:
     return np.zeros((n, n))  # direct: pi is linear in theta
 
 
-def _curvature_apply(policy, pc, v: np.ndarray) -> np.ndarray:
-    adv = pc.Q - pc.V[:, None]
+def _curvature_apply(policy, pc, Qt, v: np.ndarray) -> np.ndarray:
+    adv = _centre(pc.pi, Qt)
     if isinstance(policy, SoftmaxPolicy):
         return pc.d[:, None] * _softmax_T_apply(pc.pi, adv, v)
     if isinstance(policy, LogLinearPolicy):
@@ -153,20 +157,25 @@ def hessian(mdp, policy, theta, rho=None) -> np.ndarray:
     policy = _prepare(mdp, policy)
     _check_supported(policy)
     pc = _pieces(mdp, policy, theta, rho)
+    return _hessian_core(mdp, policy, pc, pc.Q)
+
+
+def _hessian_core(mdp, policy, pc, Qt) -> np.ndarray:
+    """(1/(1-gamma)) [C + gamma (J^T D G + G^T D J)] with the action-value-like array ``Qt`` (S, A)."""
     S, A = pc.pi.shape
     if isinstance(policy, SoftmaxPolicy):
-        # U[s, (s', b)] = 1{s = s'} pi(b|s) A(s, b): block structure, no (SA x SA) Jacobian needed.
+        # U[s, (s', b)] = 1{s = s'} pi(b|s) (Qt(s, b) - E_pi Qt(s, .)): block structure, no SA x SA Jacobian.
         U = np.zeros((S, S, A))
         idx = np.arange(S)
-        U[idx, idx, :] = pc.pi * (pc.Q - pc.V[:, None])
+        U[idx, idx, :] = pc.pi * _centre(pc.pi, Qt)
         U = U.reshape(S, S * A)
     else:
         Jpi = _jacobian_matrix(policy, pc.theta, pc.pi)  # (SA, n)
-        U = np.einsum("san,sa->sn", Jpi.reshape(S, A, -1), pc.Q)  # (S, n)
+        U = np.einsum("san,sa->sn", Jpi.reshape(S, A, -1), Qt)  # (S, n)
     W = pc.solve(U)  # dV, (S, n)
     G = np.asarray(mdp.P_matrix() @ W).reshape(S, A, -1)  # (S, A, n)
     B = _vjp_batch(policy, pc.theta, pc.pi, pc.d[:, None, None] * G)  # J_pi^T D G, (n, n)
-    H = (_curvature_matrix(policy, pc) + mdp.gamma * (B + B.T)) / (1.0 - mdp.gamma)
+    H = (_curvature_matrix(policy, pc, Qt) + mdp.gamma * (B + B.T)) / (1.0 - mdp.gamma)
     return 0.5 * (H + H.T)
 
 
@@ -202,16 +211,20 @@ def hessian_vector_product(mdp, policy, theta, v, rho=None) -> np.ndarray:
     v = as_float_array(v, "v")
     if v.shape != pc.theta.shape:
         raise ShapeError(f"v must have the shape of theta {pc.theta.shape}; got {v.shape}.")
+    return _hvp_core(mdp, policy, pc, pc.Q, v)
+
+
+def _hvp_core(mdp, policy, pc, Qt, v) -> np.ndarray:
     S, A = pc.pi.shape
     g = mdp.gamma
     jv = _jvp(policy, pc.theta, pc.pi, v)  # (S, A): directional derivative of pi
     # gamma J^T D P M^{-1} U v
-    Wv = pc.solve(np.sum(pc.Q * jv, axis=1))
+    Wv = pc.solve(np.sum(Qt * jv, axis=1))
     Gv = np.asarray(mdp.P_matrix() @ Wv).reshape(S, A)
     t2 = _vjp(policy, pc.theta, pc.pi, pc.d[:, None] * Gv)
     # gamma U^T M^{-T} P^T D J v
     y = np.asarray(mdp.P_matrix().T @ (pc.d[:, None] * jv).ravel()).ravel()
     z = pc.solve(y, transpose=True)
-    t3 = _vjp(policy, pc.theta, pc.pi, z[:, None] * pc.Q)
-    out = (_curvature_apply(policy, pc, v) + g * (t2 + t3)) / (1.0 - g)
+    t3 = _vjp(policy, pc.theta, pc.pi, z[:, None] * Qt)
+    out = (_curvature_apply(policy, pc, Qt, v) + g * (t2 + t3)) / (1.0 - g)
     return np.asarray(out).reshape(pc.theta.shape)

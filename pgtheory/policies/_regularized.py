@@ -58,6 +58,8 @@ from ._gradients import (
 )
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 
+_HESS_SUPPORTED = (SoftmaxPolicy, LogLinearPolicy, DirectPolicy)
+
 __all__ = [
     "soft_policy_evaluation",
     "regularized_objective",
@@ -65,6 +67,8 @@ __all__ = [
     "regularized_value_and_gradient",
     "regularized_natural_gradient",
     "regularized_npg_update",
+    "regularized_hessian",
+    "regularized_hessian_vector_product",
 ]
 
 
@@ -326,3 +330,102 @@ def regularized_npg_update(mdp, policy, theta, eta, tau, rho=None) -> np.ndarray
         return pc.theta + eta * (Qt - tau * logpi) / (1.0 - mdp.gamma)
     w = regularized_natural_gradient(mdp, policy, theta, tau, rho, method="lstsq")
     return np.asarray(theta, dtype=np.float64) + eta * w
+
+
+def _reg_hessian_setup(mdp, policy, theta, tau, rho):
+    if not isinstance(policy, _HESS_SUPPORTED):
+        raise ValidationError(f"the exact regularised Hessian is available for SoftmaxPolicy, LogLinearPolicy and "
+                              f"DirectPolicy; got {type(policy).__name__}.")
+    tau, pc, logpi, Vt, Qt = _soft_pieces(mdp, policy, theta, tau, rho)
+    if isinstance(policy, DirectPolicy) and np.any((pc.pi <= 0) & (pc.d[:, None] > 0)):
+        raise ValidationError("the entropy-regularised Hessian is infinite where pi(a|s) = 0 at a visited state. "
+                              "Fix: use a full-support policy (e.g. softmax).")
+    q = Qt - tau * np.where(np.isfinite(logpi), logpi, 0.0) - tau
+    return tau, pc, q
+
+
+def regularized_hessian(mdp, policy, theta, tau, rho=None) -> np.ndarray:
+    r"""Exact Hessian of the entropy-regularised objective :math:`J_\tau(\theta) = \rho^\top V_\tau^{\pi_\theta}`.
+
+    Differentiating :math:`(I-\gamma P_\pi)V_\tau = \sum_a\pi(r-\tau\log\pi)` twice gives the Hessian
+    of :func:`~pgtheory.policies.hessian` with :math:`Q^\pi` replaced by
+    :math:`\tilde Q = Q_\tau^\pi - \tau\log\pi - \tau`, plus the entropy's own curvature
+    :math:`-\tau\sum_{s,a} d(s)\,\partial_i\pi\,\partial_j\pi/\pi`, which is :math:`-\tau` times the
+    Fisher matrix:
+
+    .. math::
+
+        \nabla^2 J_\tau = \frac{1}{1-\gamma}\Big[\tilde C + \gamma\big(J_\pi^\top D\tilde G
+        + \tilde G^\top D J_\pi\big) - \tau F_\rho(\theta)\Big],
+
+    with :math:`\tilde C`, :math:`\tilde G` built from :math:`\tilde Q` (notation of
+    :mod:`pgtheory.policies._hessian`).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : SoftmaxPolicy, LogLinearPolicy or DirectPolicy (full support at visited states)
+    theta : array, shape ``policy.param_shape``
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    H : ndarray, shape (n, n)
+        Symmetric.
+
+    References
+    ----------
+    Mei, Xiao, Szepesvári, Schuurmans (2020), arXiv:2005.06392, Sec. 5 (the regularised objective is
+    :math:`(8 + \tau(4 + 8\log|A|))/(1-\gamma)^3`-smooth for softmax) [R].
+    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2 (definitions).
+    """
+    from ._hessian import _hessian_core
+
+    policy = _prepare(mdp, policy)
+    tau, pc, q = _reg_hessian_setup(mdp, policy, theta, tau, rho)
+    H = _hessian_core(mdp, policy, pc, q) - tau * _fisher_from_pieces(policy, pc) / (1.0 - mdp.gamma)
+    return 0.5 * (H + H.T)
+
+
+def regularized_hessian_vector_product(mdp, policy, theta, v, tau, rho=None) -> np.ndarray:
+    r"""Exact :math:`\nabla^2 J_\tau(\theta)\,v` without forming the Hessian.
+
+    The Fisher term is applied as :math:`F v = J_\pi^\top D\,\mathrm{diag}(1/\pi)\,J_\pi v`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : SoftmaxPolicy, LogLinearPolicy or DirectPolicy
+    theta : array, shape ``policy.param_shape``
+    v : array, shape ``policy.param_shape``
+        Direction.
+    tau : float
+        Regularisation strength, > 0.
+    rho : array, shape (S,), optional
+        Start distribution (default ``mdp.rho``).
+
+    Returns
+    -------
+    Hv : ndarray, same shape as ``theta``
+
+    See Also
+    --------
+    regularized_hessian : formula and references.
+    """
+    from .._validate import as_float_array
+    from ..errors import ShapeError
+    from ._gradients import _jvp
+    from ._hessian import _hvp_core
+
+    policy = _prepare(mdp, policy)
+    tau, pc, q = _reg_hessian_setup(mdp, policy, theta, tau, rho)
+    v = as_float_array(v, "v")
+    if v.shape != pc.theta.shape:
+        raise ShapeError(f"v must have the shape of theta {pc.theta.shape}; got {v.shape}.")
+    jv = _jvp(policy, pc.theta, pc.pi, v)
+    ratio = np.divide(jv, pc.pi, out=np.zeros_like(jv), where=pc.pi > 0)
+    Fv = _vjp(policy, pc.theta, pc.pi, pc.d[:, None] * ratio).reshape(pc.theta.shape)
+    return _hvp_core(mdp, policy, pc, q, v) - tau * Fv / (1.0 - mdp.gamma)

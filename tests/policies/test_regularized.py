@@ -16,6 +16,8 @@ from pgtheory.policies import (
     LogLinearPolicy,
     SoftmaxPolicy,
     regularized_gradient,
+    regularized_hessian,
+    regularized_hessian_vector_product,
     regularized_natural_gradient,
     regularized_npg_update,
     regularized_objective,
@@ -169,3 +171,65 @@ def test_soft_evaluation_with_zero_probabilities_uses_0_log_0():
     sol = soft_policy_evaluation(mdp, pi, 0.3)
     assert np.all(np.isfinite(sol.V)) and np.all(np.isfinite(sol.Q))
     assert_close(sol.certificate["objective"], Jtau_of_pi(mdp, pi, 0.3), rtol=1e-10, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- regularised Hessian
+def _fd_jac(grad, theta, h=1e-6):
+    n = theta.size
+    out = np.zeros((n, n))
+    for i in range(n):
+        e = np.zeros(n)
+        e[i] = h
+        e = e.reshape(theta.shape)
+        out[:, i] = ((grad(theta + e) - grad(theta - e)) / (2 * h)).ravel()
+    return out
+
+
+@given(tabular_mdps(max_states=4, max_actions=3), st.data(), st.sampled_from([0.01, 0.1, 1.0]))
+@settings(deadline=None)
+def test_softmax_regularized_hessian_matches_fd_and_hvp(mdp, data, tau):
+    theta = data.draw(logits((mdp.S, mdp.A), scale=data.draw(st.sampled_from([0.5, 3.0]))))
+    pol = SoftmaxPolicy(mdp.S, mdp.A)
+    H = regularized_hessian(mdp, pol, theta, tau)
+    assert_close(H, H.T, rtol=0.0, atol=0.0)
+    c = 1 / (1 - mdp.gamma)
+    assert_close(H, _fd_jac(lambda t: regularized_gradient(mdp, pol, t, tau), theta), rtol=1e-5, atol=1e-7 * c**4)
+    v = np.random.default_rng(0).normal(size=theta.shape)
+    assert_close(regularized_hessian_vector_product(mdp, pol, theta, v, tau), (H @ v.ravel()).reshape(v.shape),
+                 rtol=1e-8, atol=1e-12 * c**3)
+
+
+def test_loglinear_and_direct_regularized_hessian_match_fd():
+    rng = np.random.default_rng(81)
+    mdp = random_mdp(4, 3, 0.9, 82)
+    pol = LogLinearPolicy(rng.normal(size=(4, 3, 3)))
+    theta = rng.normal(size=3)
+    H = regularized_hessian(mdp, pol, theta, 0.3)
+    assert_close(H, _fd_jac(lambda t: regularized_gradient(mdp, pol, t, 0.3), theta), rtol=1e-5, atol=1e-6)
+    v = rng.normal(size=3)
+    assert_close(regularized_hessian_vector_product(mdp, pol, theta, v, 0.3), H @ v, rtol=1e-9, atol=1e-11)
+    pi = rng.dirichlet(np.ones(3), size=4) * 0.9 + 0.1 / 3
+    dpol = DirectPolicy(4, 3)
+    Hd = regularized_hessian(mdp, dpol, pi, 0.3)
+
+    def grad_amb(p):  # ambient gradient d(s)(Q_tau - tau log p - tau)/(1-gamma) for p off the simplex
+        M = np.eye(4) - mdp.gamma * np.einsum("sa,sat->st", p, mdp.P)
+        V = np.linalg.solve(M, np.sum(p * (mdp.r - 0.3 * np.log(p)), axis=1))
+        d = (1 - mdp.gamma) * np.linalg.solve(M.T, mdp.rho)
+        Q = mdp.r + mdp.gamma * mdp.P @ V
+        return d[:, None] * (Q - 0.3 * np.log(p) - 0.3) / (1 - mdp.gamma)
+
+    assert_close(Hd, _fd_jac(grad_amb, pi), rtol=1e-5, atol=1e-6)
+    w = rng.normal(size=(4, 3))
+    assert_close(regularized_hessian_vector_product(mdp, dpol, pi, w, 0.3), (Hd @ w.ravel()).reshape(4, 3),
+                 rtol=1e-9, atol=1e-10)
+
+
+@given(tabular_mdps(max_states=5, max_actions=4), st.data(), st.sampled_from([0.01, 0.1, 1.0]))
+@settings(deadline=None)
+def test_regularized_smoothness_bound(mdp, data, tau):
+    """||Hess J_tau||_2 <= (8 + tau (4 + 8 log|A|)) / (1-gamma)^3 (Mei et al. 2020, Sec. 5 [R])."""
+    theta = data.draw(logits((mdp.S, mdp.A), scale=data.draw(st.sampled_from([0.1, 1.0, 5.0]))))
+    H = regularized_hessian(mdp, SoftmaxPolicy(mdp.S, mdp.A), theta, tau)
+    bound = (8 + tau * (4 + 8 * np.log(mdp.A))) / (1 - mdp.gamma) ** 3
+    assert np.abs(np.linalg.eigvalsh(H)).max() <= bound
