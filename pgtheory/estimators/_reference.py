@@ -25,7 +25,17 @@ from ._tables import EnvTable, PolicyMap
 __all__: list[str] = []
 
 
-def _row_search(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _add_at(xp, a, idx, v) -> None:
+    """Unbuffered ``a[idx] += v`` (``np.add.at``; ``cupyx.scatter_add`` on CuPy)."""
+    if xp is np:
+        np.add.at(a, idx, v)
+    else:  # pragma: no cover - needs a GPU
+        import cupyx
+
+        cupyx.scatter_add(a, idx, v)
+
+
+def _row_search(cum, lo, hi, u, xp=np):
     """Vectorised binary search: first ``j`` in ``[lo, hi)`` with ``cum[j] > u`` (clamped to ``hi-1``)."""
     lo = lo.copy()
     hi0 = hi
@@ -35,17 +45,17 @@ def _row_search(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, u: np.ndarray) 
         if not act.any():
             break
         mid = (lo + hi) >> 1
-        midc = np.where(act, mid, 0)
+        midc = xp.where(act, mid, 0)
         go = cum[midc] > u
-        hi = np.where(act & go, mid, hi)
-        lo = np.where(act & ~go, mid + 1, lo)
-    return np.minimum(lo, hi0 - 1)
+        hi = xp.where(act & go, mid, hi)
+        lo = xp.where(act & ~go, mid + 1, lo)
+    return xp.minimum(lo, hi0 - 1)
 
 
-def _row_search_dense(cum_rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _row_search_dense(cum_rows, u, xp=np):
     """First ``j`` with ``cum_rows[i, j] > u[i]`` (dense rows, e.g. the policy); clamped to the row end."""
-    idx = np.sum(cum_rows <= u[:, None], axis=1)
-    return np.minimum(idx, cum_rows.shape[1] - 1)
+    idx = xp.sum(cum_rows <= u[:, None], axis=1)
+    return xp.minimum(idx, cum_rows.shape[1] - 1)
 
 
 class Trajectories:
@@ -58,17 +68,18 @@ class Trajectories:
         self.lengths = lengths
 
     @property
-    def mask(self) -> np.ndarray:
-        """``mask[i, t]`` is True for the steps of trajectory ``i``."""
-        return np.arange(self.states.shape[1])[None, :] < self.lengths[:, None]
+    def mask(self):
+        """``mask[i, t]`` is True for the steps of trajectory ``i`` (states are -1 after the end)."""
+        return self.states >= 0
 
 
 def sample_trajectories(env: EnvTable, pi_cum: np.ndarray, n: int, *, rng=None, uniforms=None,
-                        start_states=None, start_actions=None) -> Trajectories:
+                        start_states=None, start_actions=None, xp=np) -> Trajectories:
     """Sample ``n`` trajectories with inverse-CDF draws (see the module docstring for the layout).
 
     ``uniforms = (u0, U)`` with ``U`` of shape ``(n, T, 4)`` replaces ``rng`` (parity mode);
-    trajectories are then also cut at ``T`` steps.
+    trajectories are then also cut at ``T`` steps. ``xp`` is the array module (NumPy, or CuPy
+    with ``env`` arrays on the device and a CuPy generator as ``rng``).
     """
     S, A = env.S, env.A
     if uniforms is not None:
@@ -89,23 +100,23 @@ def sample_trajectories(env: EnvTable, pi_cum: np.ndarray, n: int, *, rng=None, 
         def draw0(idx):
             return rng.random(idx.size)
 
-    alive = np.arange(n)
+    alive = xp.arange(n)
     if start_states is None:
-        s = _row_search_dense(env.rho_cum[None, :].repeat(n, 0), draw0(alive))
+        s = _row_search_dense(xp.broadcast_to(env.rho_cum[None, :], (n, S)), draw0(alive), xp)
     else:
-        s = np.asarray(start_states, dtype=np.int64).copy()
+        s = xp.asarray(start_states, dtype=xp.int64).copy()
     rec_t, rec_i, rec_s, rec_a, rec_r = [], [], [], [], []
     t = 0
     while alive.size and (cap < 0 or t < cap):
         h = min(t, env.n_stages - 1)
         if t == 0 and start_actions is not None:
-            a = np.asarray(start_actions, dtype=np.int64)[alive]
+            a = xp.asarray(start_actions, dtype=xp.int64)[alive]
         else:
-            a = _row_search_dense(pi_cum[s], draw(t, 0, alive))
+            a = _row_search_dense(pi_cum[s], draw(t, 0, alive), xp)
         rew = env.r[h, s, a]
         if env.bernoulli:
-            rew = (draw(t, 3, alive) < rew).astype(np.float64)
-        rec_t.append(np.full(alive.size, t))
+            rew = (draw(t, 3, alive) < rew).astype(xp.float64)
+        rec_t.append(xp.full(alive.size, t))
         rec_i.append(alive)
         rec_s.append(s)
         rec_a.append(a)
@@ -114,27 +125,26 @@ def sample_trajectories(env: EnvTable, pi_cum: np.ndarray, n: int, *, rng=None, 
         if cap >= 0 and t >= cap:
             break
         row = (h * S + s) * A + a
-        nxt = env.p_indices[_row_search(env.p_cum, env.p_indptr[row], env.p_indptr[row + 1], draw(t - 1, 1, alive))]
+        nxt = env.p_indices[_row_search(env.p_cum, env.p_indptr[row], env.p_indptr[row + 1], draw(t - 1, 1, alive), xp)]
         if env.cont_prob < 1.0:
             keep = draw(t - 1, 2, alive) < env.cont_prob
             alive, nxt = alive[keep], nxt[keep]
         s = nxt
     T = max(t, 1)
-    states = np.full((n, T), -1, dtype=np.int64)
-    actions = np.full((n, T), -1, dtype=np.int64)
-    rewards = np.zeros((n, T))
-    lengths = np.zeros(n, dtype=np.int64)
+    states = xp.full((n, T), -1, dtype=xp.int64)
+    actions = xp.full((n, T), -1, dtype=xp.int64)
+    rewards = xp.zeros((n, T))
     if rec_t:
-        tt, ii = np.concatenate(rec_t), np.concatenate(rec_i)
-        states[ii, tt] = np.concatenate(rec_s)
-        actions[ii, tt] = np.concatenate(rec_a)
-        rewards[ii, tt] = np.concatenate(rec_r)
-        np.add.at(lengths, ii, 1)
+        tt, ii = xp.concatenate(rec_t), xp.concatenate(rec_i)
+        states[ii, tt] = xp.concatenate(rec_s)
+        actions[ii, tt] = xp.concatenate(rec_a)
+        rewards[ii, tt] = xp.concatenate(rec_r)
+    lengths = (states >= 0).sum(axis=1).astype(xp.int64)
     return Trajectories(states, actions, rewards, lengths)
 
 
-def step_weights(env: EnvTable, tr: Trajectories, est_mode: int, b_tab: np.ndarray, b_const: float,
-                 ratio: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def step_weights(env: EnvTable, tr: Trajectories, est_mode: int, b_tab: xp.ndarray, b_const: float,
+                 ratio, xp=np):
     r"""Per-step weights ``w[i, t]`` and per-trajectory returns ``R[i]``.
 
     With :math:`\delta_t` = ``discount**t``, :math:`c_t=\prod_{j\le t}\pi(a_j|s_j)/\mu(a_j|s_j)`
@@ -146,53 +156,53 @@ def step_weights(env: EnvTable, tr: Trajectories, est_mode: int, b_tab: np.ndarr
     """
     mask = tr.mask
     n, T = mask.shape
-    disc = env.discount ** np.arange(T)
-    rew = np.where(mask, tr.rewards, 0.0)
+    disc = env.discount ** xp.arange(T)
+    rew = xp.where(mask, tr.rewards, 0.0)
     R = (rew * disc).sum(axis=1)
-    s = np.where(mask, tr.states, 0)
-    a = np.where(mask, tr.actions, 0)
+    s = xp.where(mask, tr.states, 0)
+    a = xp.where(mask, tr.actions, 0)
     if ratio is None:
-        c = np.ones((n, T))
+        c = xp.ones((n, T))
     else:
-        c = np.cumprod(np.where(mask, ratio[s, a], 1.0), axis=1)
+        c = xp.cumprod(xp.where(mask, ratio[s, a], 1.0), axis=1)
     if est_mode == 0:
-        c_last = c[np.arange(n), np.maximum(tr.lengths - 1, 0)]
-        w = np.broadcast_to((c_last * (R - b_const))[:, None], (n, T))
+        c_last = c[xp.arange(n), xp.maximum(tr.lengths - 1, 0)]
+        w = xp.broadcast_to((c_last * (R - b_const))[:, None], (n, T))
     elif est_mode == 1:
         x = rew * disc * c
-        rtg = np.cumsum(x[:, ::-1], axis=1)[:, ::-1]
-        h = np.minimum(np.arange(T), env.n_stages - 1)
+        rtg = xp.cumsum(x[:, ::-1], axis=1)[:, ::-1]
+        h = xp.minimum(xp.arange(T), env.n_stages - 1)
         w = rtg - disc * c * b_tab[h[None, :], s]
     else:
-        w = np.ones((n, T))
-    return np.where(mask, w, 0.0), R
+        w = xp.ones((n, T))
+    return xp.where(mask, w, 0.0), R
 
 
-def per_sample_estimates(env: EnvTable, pmap: PolicyMap, tr: Trajectories, w: np.ndarray,
-                         hvp=None) -> np.ndarray:
+def per_sample_estimates(env: EnvTable, pmap: PolicyMap, tr: Trajectories, w, hvp=None, xp=np):
     r"""Per-trajectory estimates, shape ``(n, d)``.
 
     :math:`\hat g_i = \sum_t w_{i,t}\,\nabla\log\pi(a_{i,t}|s_{i,t})`; with ``hvp = (sv, hv)`` the
     Hessian-vector estimate :math:`\hat g_i\,(\sum_t \nabla\log\pi_t\cdot v) + \sum_t w_{i,t}\nabla^2\log\pi_t\,v`.
     """
     S, A = env.S, env.A
+    pi, table = xp.asarray(pmap.pi), xp.asarray(pmap.table)
     mask = tr.mask
     n = mask.shape[0]
-    ii, tt = np.nonzero(mask)
+    ii, tt = xp.nonzero(mask)
     x = tr.states[ii, tt] * A + tr.actions[ii, tt]
     wv = w[ii, tt]
-    W = np.zeros((n, S * A))
-    np.add.at(W, (ii, x), wv)
+    W = xp.zeros((n, S * A))
+    _add_at(xp, W, (ii, x), wv)
     if pmap.kind == 0:
         W3 = W.reshape(n, S, A)
-        g = (W3 - W3.sum(axis=2, keepdims=True) * pmap.pi[None]).reshape(n, S * A)
+        g = (W3 - W3.sum(axis=2, keepdims=True) * pi[None]).reshape(n, S * A)
     else:
-        g = W @ pmap.table
+        g = W @ table
     if hvp is None:
         return g
     sv, hv = hvp
-    C = np.zeros(n)
-    np.add.at(C, ii, sv[x])
+    C = xp.zeros(n)
+    _add_at(xp, C, ii, sv[x])
     if pmap.kind == 0:
         Ws = W.reshape(n, S, A).sum(axis=2)
         h = (Ws[:, :, None] * hv[None]).reshape(n, S * A)
@@ -203,35 +213,37 @@ def per_sample_estimates(env: EnvTable, pmap: PolicyMap, tr: Trajectories, w: np
 
 def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mode: int, b_tab, b_const,
         ratio=None, hvp=None, rng=None, uniforms=None, start_states=None, start_actions=None,
-        keep_samples: bool = False, block: int | None = None) -> dict:
+        keep_samples: bool = False, block: int | None = None, xp=np) -> dict:
     """Sample and estimate in blocks of trajectories.
 
     Returns a dict with ``mean`` and ``m2`` (sum of squared deviations, combined across blocks
     by Chan et al.'s pairwise update), ``returns`` and ``lengths`` per trajectory, and
-    ``samples`` (shape ``(n, d)``) when ``keep_samples``.
+    ``samples`` (shape ``(n, d)``) when ``keep_samples``. With ``xp`` = CuPy, ``env``, ``ratio``,
+    ``b_tab``, ``hvp`` and the start arrays must be on the device and ``rng`` a CuPy generator;
+    the returned arrays are on the device too.
     """
     from ._tables import cumulative_rows
 
-    pi_cum = cumulative_rows(sample_pi)
+    pi_cum = xp.asarray(cumulative_rows(sample_pi))
     d = pmap.d
     if block is None:
         block = max(1, min(n, 4_000_000 // max(d, env.S * env.A, 1)))
     if uniforms is not None:
         block = n  # parity mode: one block so that the uniform layout is the caller's
-    samples = np.empty((n, d)) if keep_samples else None
-    returns = np.empty(n)
-    lengths = np.empty(n, dtype=np.int64)
-    mean = np.zeros(d)
-    m2 = np.zeros(d)
+    samples = xp.empty((n, d)) if keep_samples else None
+    returns = xp.empty(n)
+    lengths = xp.empty(n, dtype=xp.int64)
+    mean = xp.zeros(d)
+    m2 = xp.zeros(d)
     count = 0
     for lo in range(0, n, block):
         hi = min(n, lo + block)
         sl = slice(lo, hi)
         tr = sample_trajectories(env, pi_cum, hi - lo, rng=rng, uniforms=uniforms,
                                  start_states=None if start_states is None else start_states[sl],
-                                 start_actions=None if start_actions is None else start_actions[sl])
-        w, R = step_weights(env, tr, est_mode, b_tab, b_const, ratio)
-        g = per_sample_estimates(env, pmap, tr, w, hvp)
+                                 start_actions=None if start_actions is None else start_actions[sl], xp=xp)
+        w, R = step_weights(env, tr, est_mode, b_tab, b_const, ratio, xp)
+        g = per_sample_estimates(env, pmap, tr, w, hvp, xp)
         if keep_samples:
             samples[sl] = g
         returns[sl] = R

@@ -81,7 +81,7 @@ def cumulative_rows(probs: np.ndarray) -> np.ndarray:
 
 
 def _csr_cum(P2d) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    M = sp.csr_matrix(P2d, dtype=np.float64)
+    M = sp.csr_matrix(P2d, dtype=np.float64, copy=True)
     M.eliminate_zeros()
     M.sort_indices()
     indptr = M.indptr.astype(np.int64)
