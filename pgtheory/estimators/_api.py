@@ -103,9 +103,9 @@ def _rng(rng) -> np.random.Generator:
 def _prepare(problem, policy, theta, n, termination, horizon, backend):
     backend = resolve_backend(backend)
     n = check_positive_int(n, "n")
+    env = T.env_table(problem, termination=termination, horizon=horizon)
     pol = T.resolve_policy(policy, problem)
     theta = pol.check_theta(theta)
-    env = T.env_table(problem, termination=termination, horizon=horizon)
     pmap = T.policy_map(pol, theta)
     return backend, n, pol, theta, env, pmap
 
