@@ -604,8 +604,8 @@ class GroupEstimator:
     loss_type: str | None = None
     max_completion_length: float | None = None
 
-    def __call__(self, logits, actions, rewards, lengths=None, behavior_logits=None) -> np.ndarray:
-        """Evaluate the estimate for groups ``actions``/``rewards`` (..., M, G) -> (..., M, K).
+    def coefficients(self, logits, actions, rewards, lengths=None, behavior_logits=None) -> np.ndarray:
+        """Per-sample coefficients :math:`c_i=A_iw_i` of the groups, shape (..., M, G).
 
         ``behavior_logits`` (M, K) is the sampling policy (default: ``logits``); only NFT uses it
         (as :math:`\\theta_{old}` when its ``old_logits`` option is not given).
@@ -622,7 +622,12 @@ class GroupEstimator:
                 ell = ell[a] if ell.ndim == 1 else np.take_along_axis(
                     np.broadcast_to(ell, a.shape[:-1] + ell.shape[-1:]), a, axis=-1)
             A = A * loss_type_weights(ell, self.loss_type, self.max_completion_length)
-        return group_gradient(logits, a, A)
+        return A
+
+    def __call__(self, logits, actions, rewards, lengths=None, behavior_logits=None) -> np.ndarray:
+        """Evaluate the estimate for groups ``actions``/``rewards`` (..., M, G) -> (..., M, K)."""
+        A = self.coefficients(logits, actions, rewards, lengths, behavior_logits)
+        return group_gradient(logits, np.asarray(actions), A)
 
 
 def make_estimator(name: str, *, loss_type: str | None = None, max_completion_length: float | None = None,

@@ -61,24 +61,36 @@ def num_count_vectors(C: int, G: int) -> int:
     return math.comb(G + C - 1, C - 1)
 
 
+def _compositions(C: int, G: int) -> np.ndarray:
+    """All compositions of G into C non-negative parts, lexicographically decreasing in part 0."""
+    # table[c][g] = compositions of g into c parts, built bottom-up with vectorised concatenation
+    prev = [np.array([[g]], dtype=np.int64) for g in range(G + 1)]  # c = 1
+    for c in range(2, C + 1):
+        cur = []
+        for g in range(G + 1):
+            blocks = [np.concatenate([np.full((prev[g - v].shape[0], 1), v, dtype=np.int64), prev[g - v]], axis=1)
+                      for v in range(g, -1, -1)]
+            cur.append(np.concatenate(blocks, axis=0))
+        prev = cur
+    return prev[G]
+
+
 @functools.lru_cache(maxsize=32)
 def _count_vectors_cached(C: int, G: int):
-    if C == 1:
-        counts = np.array([[G]], dtype=np.int64)
-    else:
-        n = num_count_vectors(C, G)
-        bars = np.fromiter(itertools.chain.from_iterable(itertools.combinations(range(G + C - 1), C - 1)),
-                           dtype=np.int64, count=n * (C - 1)).reshape(n, C - 1)
-        edges = np.concatenate([np.full((n, 1), -1), bars, np.full((n, 1), G + C - 1)], axis=1)
-        counts = np.diff(edges, axis=1) - 1
+    from scipy.special import gammaln
+
+    counts = _compositions(C, G)
     # representative sorted group: category of position j = #(cumulative counts <= j)
-    cum = np.cumsum(counts, axis=1)
-    reps = np.zeros((counts.shape[0], G), dtype=np.int64)
-    for c in range(C - 1):
-        reps += (cum[:, c:c + 1] <= np.arange(G)[None, :])
-    counts.setflags(write=False)
-    reps.setflags(write=False)
-    return counts, reps
+    reps = np.repeat(np.tile(np.arange(C, dtype=np.int64), counts.shape[0]), counts.ravel()).reshape(-1, G)
+    # log multinomial coefficient log(G! / prod n_c!) (independent of the probabilities)
+    lg = gammaln(np.arange(G + 1) + 1.0)
+    logcoef = lg[G] - lg[counts].sum(axis=1)
+    ends = np.cumsum(counts, axis=1)
+    flat_ends = (ends + (G + 1) * np.arange(counts.shape[0])[:, None]).ravel()
+    flat_starts = flat_ends - counts.ravel()
+    for arr in (counts, reps, logcoef, flat_ends, flat_starts):
+        arr.setflags(write=False)
+    return counts, reps, logcoef, flat_ends, flat_starts
 
 
 def count_vectors(C: int, G: int) -> tuple[np.ndarray, np.ndarray]:
@@ -103,16 +115,29 @@ def count_vectors(C: int, G: int) -> tuple[np.ndarray, np.ndarray]:
     if num_count_vectors(C, G) > MAX_GROUPS:
         raise InfeasibleSizeError(f"{num_count_vectors(C, G)} count vectors for C={C}, G={G} exceed "
                                   f"{MAX_GROUPS}. Fix: use fewer arms/draws, binary_weight, or Monte Carlo.")
-    return _count_vectors_cached(C, G)
+    return _count_vectors_cached(C, G)[:2]
 
 
-def _multinomial_logpmf(counts, logq):
-    from scipy.special import gammaln
+def _multinomial_logpmf(C, G, logq):
+    counts, _, logcoef, _, _ = _count_vectors_cached(C, G)
+    finite = np.isfinite(logq)
+    t = counts @ np.where(finite, logq, 0.0)
+    if not np.all(finite):  # categories of probability 0: pmf 0 when drawn
+        t = np.where(counts[:, ~finite].sum(axis=1) > 0, -np.inf, t)
+    return logcoef + t
 
-    G = counts[0].sum()
-    with np.errstate(invalid="ignore"):
-        t = np.where(counts > 0, counts * logq, 0.0)
-    return gammaln(G + 1) - gammaln(counts + 1).sum(axis=1) + t.sum(axis=1)
+
+def _sorted_group_gradient(pi, C, coef, arms, K):
+    """(1/G) sum_i c_i (e_{y_i} - pi) for sorted representative groups (segment sums via cumsum)."""
+    N, G = coef.shape
+    _, _, _, flat_ends, flat_starts = _count_vectors_cached(C, G)
+    cs = np.zeros((N, G + 1))
+    np.cumsum(coef, axis=1, out=cs[:, 1:])
+    flat = cs.ravel()
+    seg = (flat[flat_ends] - flat[flat_starts]).reshape(N, C)  # per category
+    if arms.shape[0] != K:  # (arm, outcome) categories -> arms
+        seg = seg.reshape(N, K, -1).sum(axis=2)
+    return (seg - pi[None, :] * cs[:, -1:]) / G
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -229,17 +254,18 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
     C = cats[0][0].shape[0]
     counts, reps = count_vectors(C, G)
     N = counts.shape[0]
-    logpmf = [_multinomial_logpmf(counts, c[2]) for c in cats]
+    logpmf = [_multinomial_logpmf(C, G, c[2]) for c in cats]
 
     if est.separable or M == 1:
         means = np.empty((M, K))
         covs = np.empty((M, K, K))
         for x in range(M):
             arms, outc, _ = cats[x]
-            a = arms[reps][:, None, :]
+            a = (reps if not binary else arms[reps])[:, None, :]
             r = outc[reps][:, None, :]
             lx = None if ell is None else ell[x][None, :]
-            g = est(th[x:x + 1], a, r, lengths=lx, behavior_logits=beh[x:x + 1])[:, 0, :]
+            coef = est.coefficients(th[x:x + 1], a, r, lengths=lx, behavior_logits=beh[x:x + 1])[:, 0, :]
+            g = _sorted_group_gradient(policy_probs(th[x]), C, coef, arms, K)
             w = np.exp(logpmf[x])
             mu = w @ g
             d = g - mu
