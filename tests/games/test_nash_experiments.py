@@ -1,0 +1,21 @@
+"""Smoke tests of the registered Nash checks (small seeds): verdicts and written files."""
+
+import pytest
+
+from pgtheory.experiments import RunConfig, get, list_experiments
+
+NAMES = ["nash.compare", "nash.rate_vs_beta", "nash.response_independence", "nash.md_theorem1",
+         "nash.stochastic_floor"]
+
+
+def test_registered():
+    names = {e.name for e in list_experiments()}
+    assert set(NAMES) <= names
+
+
+@pytest.mark.parametrize("name", ["nash.rate_vs_beta", "nash.md_theorem1"])
+def test_quick_run_is_consistent_and_writes_files(name, tmp_path):
+    rep = get(name).run(RunConfig(quick=True, seeds=3, out_dir=tmp_path))
+    assert rep.verdict == "consistent", rep.measured
+    assert rep.figures and all((tmp_path / p.split("/")[-1]).exists() for p in rep.figures)
+    assert rep.data_files
