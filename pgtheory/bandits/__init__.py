@@ -13,7 +13,7 @@ Models: ContextualBandit, policy_probs, success_probability, exact_gradient, che
 Estimators: make_estimator, GroupEstimator, ESTIMATORS, LOSS_TYPES, SCALE_REWARDS, group_gradient,
 loss_type_weights and the ``*_advantages`` functions.
 Exact: exact_moments, ExactMoments, brute_force_moments, binary_weight, count_vectors,
-num_count_vectors. Sampling: sample_groups, monte_carlo_gradient.
+num_count_vectors. Sampling: sample_groups, monte_carlo_gradient. Token level: TokenTree.
 Claims: see :mod:`pgtheory.bandits._claims` (closed forms re-exported here).
 """
 
@@ -27,8 +27,10 @@ from ._model import *  # noqa: F401,F403
 from ._model import __all__ as _model_all
 from ._sampling import *  # noqa: F401,F403
 from ._sampling import __all__ as _sampling_all
+from ._tokentree import *  # noqa: F401,F403
+from ._tokentree import __all__ as _tree_all
 
-__all__ = [*_model_all, *_est_all, *_exact_all, *_sampling_all, *_claims_all]
+__all__ = [*_model_all, *_est_all, *_exact_all, *_sampling_all, *_claims_all, *_tree_all]
 
 try:  # helper H's continuous bandits (optional until that module exists)
     from ._continuous import *  # noqa: F401,F403

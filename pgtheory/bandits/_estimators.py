@@ -618,10 +618,13 @@ class GroupEstimator:
         if self.loss_type is not None and lengths is not None:
             ell = np.asarray(lengths, dtype=np.float64)
             th = np.asarray(logits)
+            Lmax = self.max_completion_length
             if ell.shape[-1] == (th.shape[-1]) and ell.shape != a.shape:
+                # per-arm lengths: L_max defaults to the longest response (not the longest sampled one)
+                Lmax = float(np.max(ell)) if Lmax is None else Lmax
                 ell = ell[a] if ell.ndim == 1 else np.take_along_axis(
                     np.broadcast_to(ell, a.shape[:-1] + ell.shape[-1:]), a, axis=-1)
-            A = A * loss_type_weights(ell, self.loss_type, self.max_completion_length)
+            A = A * loss_type_weights(ell, self.loss_type, Lmax)
         return A
 
     def __call__(self, logits, actions, rewards, lengths=None, behavior_logits=None) -> np.ndarray:

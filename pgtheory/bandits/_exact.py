@@ -127,8 +127,11 @@ def _multinomial_logpmf(C, G, logq):
     return logcoef + t
 
 
-def _sorted_group_gradient(pi, C, coef, arms, K):
-    """(1/G) sum_i c_i (e_{y_i} - pi) for sorted representative groups (segment sums via cumsum)."""
+def _sorted_group_gradient(pi, C, coef, arms, K, score_matrix=None):
+    """(1/G) sum_i c_i s(y_i) for sorted representative groups (segment sums via cumsum).
+
+    s(a) = e_a - pi (softmax over arms) or row a of ``score_matrix``.
+    """
     N, G = coef.shape
     _, _, _, flat_ends, flat_starts = _count_vectors_cached(C, G)
     cs = np.zeros((N, G + 1))
@@ -137,6 +140,8 @@ def _sorted_group_gradient(pi, C, coef, arms, K):
     seg = (flat[flat_ends] - flat[flat_starts]).reshape(N, C)  # per category
     if arms.shape[0] != K:  # (arm, outcome) categories -> arms
         seg = seg.reshape(N, K, -1).sum(axis=2)
+    if score_matrix is not None:
+        return seg @ score_matrix / G
     return (seg - pi[None, :] * cs[:, -1:]) / G
 
 
@@ -184,7 +189,7 @@ def _categories(pi_row, rew_row, binary):
 
 
 def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, behavior_logits=None,
-                  lengths=None, **options) -> ExactMoments:
+                  lengths=None, score_matrix=None, **options) -> ExactMoments:
     r"""Exact :math:`\mathbb E[\hat g]` and :math:`\mathrm{Cov}[\hat g]` by count-vector enumeration.
 
     Parameters
@@ -204,6 +209,10 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
         Sampling policy (default: ``logits``); e.g. :math:`\theta_{old}` for NFT off-policy.
     lengths : array_like, shape (K,) or (M, K), optional
         Response lengths for estimators built with a ``loss_type``.
+    score_matrix : array_like, shape (K, P), optional
+        Score :math:`\nabla_\phi\log\pi(a)` of each response w.r.t. other parameters
+        :math:`\phi` (e.g. :meth:`TokenTree.score_matrix`); one prompt only. The mean then has
+        shape (1, P). ``logits`` must be the response log-probabilities.
     **options
         Passed to :func:`~pgtheory.bandits.make_estimator` when ``estimator`` is a name.
 
@@ -250,6 +259,10 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
     M, K = th.shape
     ell = None if lengths is None else np.broadcast_to(as_float_array(lengths, "lengths"), (M, K))
 
+    if score_matrix is not None:
+        score_matrix = as_float_array(score_matrix, "score_matrix", ndim=2)
+        if M != 1 or score_matrix.shape[0] != K:
+            raise ShapeError(f"score_matrix needs one prompt and shape ({K}, P); got M={M}, {score_matrix.shape}.")
     cats = [_categories(pib[x], rw[x], binary) for x in range(M)]
     C = cats[0][0].shape[0]
     counts, reps = count_vectors(C, G)
@@ -257,15 +270,16 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
     logpmf = [_multinomial_logpmf(C, G, c[2]) for c in cats]
 
     if est.separable or M == 1:
-        means = np.empty((M, K))
-        covs = np.empty((M, K, K))
+        P = K if score_matrix is None else score_matrix.shape[1]
+        means = np.empty((M, P))
+        covs = np.empty((M, P, P))
         for x in range(M):
             arms, outc, _ = cats[x]
             a = (reps if not binary else arms[reps])[:, None, :]
             r = outc[reps][:, None, :]
             lx = None if ell is None else ell[x][None, :]
             coef = est.coefficients(th[x:x + 1], a, r, lengths=lx, behavior_logits=beh[x:x + 1])[:, 0, :]
-            g = _sorted_group_gradient(policy_probs(th[x]), C, coef, arms, K)
+            g = _sorted_group_gradient(policy_probs(th[x]), C, coef, arms, K, score_matrix)
             w = np.exp(logpmf[x])
             mu = w @ g
             d = g - mu

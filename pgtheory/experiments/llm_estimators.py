@@ -77,7 +77,7 @@ def check_grpo(quick: bool = True) -> dict:
     w2 = B.grpo_weight_closed_form(p2, G)
     implied = 0.5 * w2[:, None] * B.exact_gradient(th2, r2)
     subs.append(_sub("GRPO (binary, two prompts) estimates grad J",
-                     "Shao et al. 2024, arXiv:2402.03300; Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 (abstract)",
+                     "Shao et al. 2024, arXiv:2402.03300; Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 v1 (abstract, Fig. 1)",
                      "biased: unbiased for grad sum_q rho F_G(p_q), F_G' = c_G", "biased",
                      {"p": p2.tolist(), "c_G(p)": w2.tolist(), "weight_ratio": float(w2[0] / w2[1]),
                       "cos(E g, grad J)": _cos(Eg, gJ), "rel_err_vs_gradJ": _rel(Eg, gJ),
@@ -110,10 +110,10 @@ def check_grpo(quick: bool = True) -> dict:
     Egk3 = pi @ grads["k3"]
     Egk1 = pi @ grads["k1"]
     Egk2 = pi @ grads["k2"]
-    subs.append(_sub("k3 estimates KL(pi||pi_ref) (value)", "Shao et al. 2024, arXiv:2402.03300 v3, Eq. (4) [docs]",
+    subs.append(_sub("k3 estimates KL(pi||pi_ref) (value)", "Shao et al. 2024, arXiv:2402.03300, GRPO objective (KL term) [secondary: TRL docs]",
                      "holds in expectation", "holds in expectation" if abs(Ek3 - kl_rev) <= TOL * kl_rev else "biased",
                      {"E_k3": Ek3, "KL": kl_rev, "abs_err": abs(Ek3 - kl_rev)}, "inferred"))
-    subs.append(_sub("gradient of the k3 penalty is grad KL(pi||pi_ref)", "Shao et al. 2024, arXiv:2402.03300 v3, Eq. (4)",
+    subs.append(_sub("gradient of the k3 penalty is grad KL(pi||pi_ref)", "Shao et al. 2024, arXiv:2402.03300, GRPO objective (KL term) [secondary]",
                      "biased: it is grad KL(pi_ref||pi)", "biased",
                      {"rel_err_vs_grad_KL(pi||ref)": _rel(Egk3, grad_rev), "rel_err_vs_grad_KL(ref||pi)": _rel(Egk3, grad_fwd),
                       "E_grad_k1_norm": float(np.linalg.norm(Egk1)), "k2_rel_err_vs_grad_KL(pi||ref)": _rel(Egk2, grad_rev)},
@@ -140,7 +140,7 @@ def check_rloo_length(quick: bool = True) -> dict:
                      "holds in expectation" if worst_rloo <= TOL else "biased",
                      {"max_rel_err": worst_rloo, "sizes(K,G)": sizes}, "inferred"))
     subs.append(_sub("Dr. GRPO (no std, self-inclusive mean) is unbiased",
-                     "Liu et al. 2025, arXiv:2503.20783 (abstract)", "holds in expectation up to the factor (G-1)/G",
+                     "Liu et al. 2025, arXiv:2503.20783 v1 (abstract, Fig. 1)", "holds in expectation up to the factor (G-1)/G",
                      "biased" if worst_dr <= TOL else "violated",
                      {"E[g] / grad J": "(G-1)/G exactly", "max_rel_err_vs_(G-1)/G": worst_dr,
                       "note": "direction unbiased; scale (G-1)/G (e.g. 0.75 at G=4); unbiased for (G-1)/G grad J"},
@@ -170,11 +170,28 @@ def check_rloo_length(quick: bool = True) -> dict:
     ok = d_wrong["grpo"] > 0 and d_right["grpo"] > 0 and abs(d_wrong["dr_grpo"]) <= TOL and abs(d_right["dr_grpo"]) <= TOL
     subs.append(_sub("GRPO's 1/|o| pushes long wrong answers down less (and short right answers up more); "
                      "a constant normaliser (loss_type dr_grpo) removes it",
-                     "Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 (abstract); TRL loss_type [docs]",
+                     "Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 v1 (abstract, Fig. 1); TRL loss_type [docs]",
                      "holds exactly", _exact(ok),
                      {"E_logit_update(long wrong) - E(short wrong)": d_wrong,
                       "E(short right) - E(long right)": d_right, "lengths": lengths.tolist(), "G": 4,
                       "note": "bnpo/dapo (batch token mean) make the length weights group-dependent"},
+                     "inferred"))
+    # the same on a token tree (per-token softmax policies, shared prefixes)
+    tree = B.TokenTree([[1], [2], [3, 4, 4, 4], [3, 5]])  # correct: [1], [3,5]; wrong: [2] (short), [3,4,4,4] (long)
+    phi = np.array([0.2, 0.1, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    S = tree.score_matrix(phi)
+    rt = np.array([1.0, 0.0, 0.0, 1.0])
+    dd = {}
+    for lt in ("grpo", "dr_grpo", "bnpo"):
+        est = B.make_estimator("grpo", loss_type=lt, epsilon=0.0)
+        mt = B.exact_moments(est, tree.log_probs(phi), rt, 4, lengths=tree.lengths, score_matrix=S).mean[0]
+        dd[lt] = float(mt @ (S[2] - S[1]))
+    subs.append(_sub("token tree: GRPO's 1/|o| favours the long wrong answer over the short one more than a constant "
+                     "normaliser (expected first-order change of log pi(long wrong) - log pi(short wrong))",
+                     "Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 v1 (abstract, Fig. 1); TRL loss_type [docs]",
+                     "holds exactly", _exact(dd["grpo"] > dd["dr_grpo"] + 1e-6),
+                     {"d_log_ratio": dd, "lengths": tree.lengths.tolist(), "n_params": tree.n_params, "G": 4,
+                      "note": "with shared prefixes the constant normaliser's value is not 0; the 1/|o| excess is the bias"},
                      "inferred"))
     return {"name": "llm-rloo-length", "subchecks": subs, "headline": 0}
 
@@ -490,7 +507,7 @@ def check_weights(quick: bool = True) -> dict:
     grpo_ratio = pick(f"GRPO ddof=1 G={G}", 0.1) / pick(f"GRPO ddof=1 G={G}", 0.5)
     disco_ratio = pick(f"DisCO-b G={G}", 0.1) / pick(f"DisCO-b G={G}", 0.5)
     subs.append(_sub("GRPO's std normalisation has a question-level difficulty bias",
-                     "Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 (abstract); Li et al. 2025 (DisCO), arXiv:2505.12366",
+                     "Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 v1 (abstract, Fig. 1); Li et al. 2025 (DisCO), arXiv:2505.12366",
                      "holds exactly: w(p) ~ 1/sqrt(p(1-p)) up-weights easy/hard prompts", "biased",
                      {f"w_GRPO(0.1)/w_GRPO(0.5), G={G}": grpo_ratio, "limit ratio": float(0.5 / np.sqrt(0.09)),
                       "note": "unbiased for grad sum_q F_G(p_q); F_inf = 2 arcsin sqrt(p)"}, "inferred"))

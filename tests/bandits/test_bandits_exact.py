@@ -328,3 +328,28 @@ def test_large_enumeration_runs():
     e = B.exact_moments("rloo", th, r, 16)
     assert e.n_groups == 245157
     assert_close(e.mean[0], B.exact_gradient(th, r), rtol=1e-9, atol=1e-14)
+
+
+def test_token_tree_scores_and_enumeration():
+    """TokenTree: scores = finite differences of log-probs; enumeration with score_matrix = brute force."""
+    import itertools
+
+    tree = B.TokenTree([[1], [2], [3, 4, 4], [3, 5], [3]])
+    rng = np.random.default_rng(3)
+    phi = rng.normal(size=tree.n_params)
+    assert_close(tree.probs(phi).sum(), 1.0)
+    S = tree.score_matrix(phi)
+    h = 1e-6
+    fd = np.array([(tree.log_probs(phi + h * e) - tree.log_probs(phi - h * e)) / (2 * h) for e in np.eye(tree.n_params)]).T
+    assert_close(S, fd, rtol=1e-7, atol=1e-9)
+    r = np.array([1.0, 0.0, 0.0, 1.0, 0.5])
+    G = 3
+    lp = tree.log_probs(phi)
+    for lt in ("grpo", "dr_grpo", "bnpo"):
+        est = B.make_estimator("grpo", loss_type=lt, ddof=0, epsilon=0.0)
+        e = B.exact_moments(est, lp, r, G, lengths=tree.lengths, score_matrix=S).mean[0]
+        seqs = np.array(list(itertools.product(range(5), repeat=G)))[:, None, :]
+        w = np.exp(lp[seqs].sum(axis=(1, 2)))
+        coef = est.coefficients(lp[None, :], seqs, r[seqs], lengths=tree.lengths)[:, 0, :]
+        g = np.einsum("ng,ngp->np", coef, S[seqs[:, 0, :]]) / G
+        assert_close(e, w @ g, rtol=RTOL, atol=1e-13)
