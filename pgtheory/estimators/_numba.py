@@ -9,7 +9,8 @@ The kernel follows :mod:`pgtheory.estimators._reference` step for step:
   ``SeedSequence.spawn``), so results depend on the seed only, not on the number of threads;
 * inverse-CDF sampling with the rule "first index whose cumulative probability exceeds u"
   (linear scan over actions, binary search over the CSR successors of ``(s, a)``);
-* per-trajectory weights :math:`w_t` exactly as :func:`~pgtheory.estimators._reference.step_weights`;
+* per-trajectory weights :math:`w_t` as :func:`~pgtheory.estimators._reference.step_weights`, but in
+  a single pass (prefix form of the reward-to-go, see :func:`pg_kernel`), so no step buffers;
 * the softmax score is never materialised: only the rows of visited states are touched, so the
   cost per trajectory is :math:`O(L + A\cdot\#\text{visited states})`; table policies cost
   :math:`O(L\,d)`;
@@ -60,61 +61,61 @@ def _search_csr(cum, lo, hi, u):
     return lo
 
 
-@njit(cache=True)
-def _grow_i(buf):
-    out = np.empty(2 * buf.shape[0], dtype=buf.dtype)
-    out[:buf.shape[0]] = buf
-    return out
-
-
-@njit(cache=True)
-def _grow_f(buf):
-    out = np.empty(2 * buf.shape[0], dtype=buf.dtype)
-    out[:buf.shape[0]] = buf
-    return out
-
-
 @njit(cache=True, parallel=True)
-def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, r, S, A, n_stages, discount, cont_prob, max_steps, bern,
+def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, r, S, A, n_stages, discount, cont_prob, max_steps, bern,
               pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
               hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
               out_sum, out_sq, samples, keep, returns, lengths):
-    """Sample ``n`` trajectories and accumulate per-chunk sums / sums of squares of the estimates."""
+    r"""Sample ``n`` trajectories and accumulate per-chunk sums / sums of squares of the estimates.
+
+    Single pass per trajectory: with :math:`P_{t-1}=\sum_{k<t}\delta_k r_k c_k` and
+    :math:`R_c=\sum_k\delta_k r_k c_k`, the GPOMDP weight is
+    :math:`w_t=R_c-m_t`, :math:`m_t=P_{t-1}+\delta_t c_t b_{h_t}(s_t)`, so
+    :math:`\sum_t w_t\,\mathrm{score}_t=R_c\,N-M` with the visit counts :math:`N[s,a]` and
+    :math:`M[s,a]=\sum_{t:(s_t,a_t)=(s,a)}m_t`, both accumulated while sampling (REINFORCE:
+    :math:`\alpha N` with :math:`\alpha=c_{L-1}(R-b)`; score sums: :math:`N`).
+    """
     d = out_sum.shape[1]
     for c in prange(n_chunks):
         lo_i = (c * n) // n_chunks
         hi_i = ((c + 1) * n) // n_chunks
         if not use_u:
             np.random.seed(seeds[c])
-        cap = 64
-        bs = np.empty(cap, dtype=np.int64)
-        ba = np.empty(cap, dtype=np.int64)
-        br = np.empty(cap, dtype=np.float64)
-        bdisc = np.empty(cap, dtype=np.float64)
-        bc = np.empty(cap, dtype=np.float64)
-        bw = np.empty(cap, dtype=np.float64)
         if kind == 0:
-            Wsc = np.zeros((S, A))
-            wsum = np.zeros(S)
+            Nc = np.zeros((S, A))
+            Mc = np.zeros((S, A))
+            Ns = np.zeros(S)
+            Ms = np.zeros(S)
             mark = np.zeros(S, dtype=np.bool_)
             vis = np.empty(S, dtype=np.int64)
-            gvec = np.zeros(1)
-            hvec = np.zeros(1)
+            gN = np.zeros(1)
+            gM = np.zeros(1)
+            hN = np.zeros(1)
+            hM = np.zeros(1)
         else:
-            Wsc = np.zeros((1, 1))
-            wsum = np.zeros(1)
+            Nc = np.zeros((1, 1))
+            Mc = np.zeros((1, 1))
+            Ns = np.zeros(1)
+            Ms = np.zeros(1)
             mark = np.zeros(1, dtype=np.bool_)
             vis = np.empty(1, dtype=np.int64)
-            gvec = np.zeros(d)
-            hvec = np.zeros(d)
+            gN = np.zeros(d)
+            gM = np.zeros(d)
+            hN = np.zeros(d)
+            hM = np.zeros(d)
         for i in range(lo_i, hi_i):
-            # ---------------------------------------------------------- sample
             if start_s.shape[0] > 0:
                 s = start_s[i]
             else:
                 u = u0[i] if use_u else np.random.random()
                 s = _search_csr(rho_cum, 0, S, u)
             t = 0
+            nvis = 0
+            R = 0.0      # sum_k delta_k r_k
+            Rc = 0.0     # sum_k delta_k r_k c_k  (= prefix P_{t-1} inside the loop)
+            dk = 1.0
+            ck = 1.0
+            C = 0.0
             while True:
                 if max_steps >= 0 and t >= max_steps:
                     break
@@ -126,101 +127,89 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, r, S, A, n_stages, discount, 
                 rew = r[h, s, a]
                 if bern:
                     rew = 1.0 if _draw(use_u, U, i, t, 3) < rew else 0.0
-                if t >= cap:
-                    bs = _grow_i(bs)
-                    ba = _grow_i(ba)
-                    br = _grow_f(br)
-                    bdisc = _grow_f(bdisc)
-                    bc = _grow_f(bc)
-                    bw = _grow_f(bw)
-                    cap = bs.shape[0]
-                bs[t] = s
-                ba[t] = a
-                br[t] = rew
+                if use_ratio:
+                    ck *= ratio[s, a]
+                m = 0.0
+                if est_mode == 1:
+                    m = Rc + dk * ck * b_tab[h, s]
+                if kind == 0:
+                    if not mark[s]:
+                        mark[s] = True
+                        vis[nvis] = s
+                        nvis += 1
+                    Nc[s, a] += 1.0
+                    Ns[s] += 1.0
+                    if est_mode == 1:
+                        Mc[s, a] += m
+                        Ms[s] += m
+                    if hvp:
+                        C += sv[s * A + a]
+                else:
+                    x = s * A + a
+                    for jj in range(d):
+                        gN[jj] += table[x, jj]
+                    if est_mode == 1:
+                        for jj in range(d):
+                            gM[jj] += m * table[x, jj]
+                    if hvp:
+                        C += sv[x]
+                        for jj in range(d):
+                            hN[jj] += hv_tab[x, jj]
+                        if est_mode == 1:
+                            for jj in range(d):
+                                hM[jj] += m * hv_tab[x, jj]
+                R += dk * rew
+                Rc += dk * rew * ck
+                dk *= discount
                 t += 1
                 if max_steps >= 0 and t >= max_steps:
                     break
                 row = (h * S + s) * A + a
-                j = _search_csr(p_cum, p_indptr[row], p_indptr[row + 1], _draw(use_u, U, i, t - 1, 1))
+                lo = p_indptr[row]
+                j = _search_csr(p_cum, lo, p_indptr[row + 1], _draw(use_u, U, i, t - 1, 1))
                 if cont_prob < 1.0:
                     if _draw(use_u, U, i, t - 1, 2) >= cont_prob:
                         break
-                s = p_indices[j]
-            L = t
-            # ---------------------------------------------------------- weights
-            R = 0.0
-            dk = 1.0
-            ck = 1.0
-            for k in range(L):
-                if use_ratio:
-                    ck *= ratio[bs[k], ba[k]]
-                bdisc[k] = dk
-                bc[k] = ck
-                R += dk * br[k]
-                dk *= discount
-            if est_mode == 0:
-                wconst = ck * (R - b_const)
-                for k in range(L):
-                    bw[k] = wconst
-            elif est_mode == 1:
-                acc = 0.0
-                for k in range(L - 1, -1, -1):
-                    acc += bdisc[k] * br[k] * bc[k]
-                    hk = k if k < n_stages else n_stages - 1
-                    bw[k] = acc - bdisc[k] * bc[k] * b_tab[hk, bs[k]]
-            else:
-                for k in range(L):
-                    bw[k] = 1.0
+                s = j - lo if p_dense else p_indices[j]
             returns[i] = R
-            lengths[i] = L
-            # ---------------------------------------------------------- reduce
-            C = 0.0
+            lengths[i] = t
+            if est_mode == 0:
+                alpha = ck * (R - b_const)
+            elif est_mode == 1:
+                alpha = Rc
+            else:
+                alpha = 1.0
             if kind == 0:
-                nvis = 0
-                for k in range(L):
-                    sk = bs[k]
-                    if not mark[sk]:
-                        mark[sk] = True
-                        vis[nvis] = sk
-                        nvis += 1
-                    Wsc[sk, ba[k]] += bw[k]
-                    wsum[sk] += bw[k]
-                    if hvp:
-                        C += sv[sk * A + ba[k]]
                 for q in range(nvis):
                     sk = vis[q]
+                    wsum = alpha * Ns[sk] - Ms[sk]
                     for b in range(A):
-                        g = Wsc[sk, b] - wsum[sk] * pi[sk, b]
+                        g = (alpha * Nc[sk, b] - Mc[sk, b]) - wsum * pi[sk, b]
                         if hvp:
-                            g = g * C + wsum[sk] * hv_soft[sk, b]
+                            g = g * C + wsum * hv_soft[sk, b]
                         x = sk * A + b
                         out_sum[c, x] += g
                         out_sq[c, x] += g * g
                         if keep:
                             samples[i, x] = g
-                        Wsc[sk, b] = 0.0
-                    wsum[sk] = 0.0
+                        Nc[sk, b] = 0.0
+                        Mc[sk, b] = 0.0
+                    Ns[sk] = 0.0
+                    Ms[sk] = 0.0
                     mark[sk] = False
             else:
-                for k in range(L):
-                    x = bs[k] * A + ba[k]
-                    wk = bw[k]
-                    for jj in range(d):
-                        gvec[jj] += wk * table[x, jj]
-                    if hvp:
-                        C += sv[x]
-                        for jj in range(d):
-                            hvec[jj] += wk * hv_tab[x, jj]
                 for jj in range(d):
-                    g = gvec[jj]
+                    g = alpha * gN[jj] - gM[jj]
                     if hvp:
-                        g = g * C + hvec[jj]
-                        hvec[jj] = 0.0
+                        g = g * C + (alpha * hN[jj] - hM[jj])
+                        hN[jj] = 0.0
+                        hM[jj] = 0.0
                     out_sum[c, jj] += g
                     out_sq[c, jj] += g * g
                     if keep:
                         samples[i, jj] = g
-                    gvec[jj] = 0.0
+                    gN[jj] = 0.0
+                    gM[jj] = 0.0
 
 
 def chunk_seeds(rng: np.random.Generator, n_chunks: int) -> np.ndarray:
@@ -286,7 +275,8 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     samples = np.zeros((n, d)) if keep_samples else np.zeros((0, d))
     returns = np.empty(n)
     lengths = np.empty(n, dtype=np.int64)
-    pg_kernel(env.rho_cum, env.p_indptr, env.p_indices, env.p_cum, np.ascontiguousarray(env.r), int(S), int(A),
+    pg_kernel(env.rho_cum, env.p_indptr, env.p_indices, env.p_cum, int(env.p_dense), np.ascontiguousarray(env.r),
+              int(S), int(A),
               int(env.n_stages), float(env.discount), float(env.cont_prob), int(max_steps), int(env.bernoulli),
               pi_cum, ratio_arr, int(use_ratio), int(pmap.kind), np.ascontiguousarray(pmap.pi),
               np.ascontiguousarray(table, dtype=np.float64), int(est_mode),

@@ -125,7 +125,9 @@ def sample_trajectories(env: EnvTable, pi_cum: np.ndarray, n: int, *, rng=None, 
         if cap >= 0 and t >= cap:
             break
         row = (h * S + s) * A + a
-        nxt = env.p_indices[_row_search(env.p_cum, env.p_indptr[row], env.p_indptr[row + 1], draw(t - 1, 1, alive), xp)]
+        lo = env.p_indptr[row]
+        j = _row_search(env.p_cum, lo, env.p_indptr[row + 1], draw(t - 1, 1, alive), xp)
+        nxt = j - lo if env.p_dense else env.p_indices[j]
         if env.cont_prob < 1.0:
             keep = draw(t - 1, 2, alive) < env.cont_prob
             alive, nxt = alive[keep], nxt[keep]

@@ -6,8 +6,10 @@ discounted MDP, a finite-horizon MDP or a contextual bandit with inverse-CDF sam
 * ``rho_cum[s]`` -- cumulative initial distribution;
 * ``p_indptr, p_indices, p_cum`` -- transition rows in CSR form, row ``(h*S + s)*A + a``
   holding the cumulative probabilities of the successors of ``(s, a)`` at stage ``h``
-  (zero-probability successors are dropped, the last cumulative value of a row is set to
-  exactly 1 so that ``u < 1`` always lands inside the row);
+  (sparse MDPs: zero-probability successors dropped). Dense MDPs (``p_dense``) keep all ``S``
+  entries per row and no ``p_indices`` (the successor is ``j - p_indptr[row]``). The cumulative
+  value of the last positive entry of a row and of every entry after it is set to exactly 1, so
+  ``u < 1`` always lands inside the row on an entry of positive probability;
 * ``r[h, s, a]`` -- expected rewards (Bernoulli success probabilities for binary bandits);
 * ``discount`` (``gamma`` under truncation, 1 otherwise), ``cont_prob`` (``gamma`` under
   geometric termination, 1 otherwise) and ``max_steps`` (the horizon, or -1 for none).
@@ -60,6 +62,7 @@ class EnvTable:
     bernoulli: bool
     kind: str  # "discounted", "finite_horizon", "bandit"
     gamma: float
+    p_dense: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,10 +77,19 @@ class PolicyMap:
 
 
 def cumulative_rows(probs: np.ndarray) -> np.ndarray:
-    """Row-wise cumulative sums with the last entry of each row set to exactly 1 (shape kept)."""
-    c = np.cumsum(np.asarray(probs, dtype=np.float64), axis=-1)
-    c[..., -1] = 1.0
+    """Row-wise cumulative sums, exactly 1 from the last positive entry of each row on (shape kept)."""
+    p = np.asarray(probs, dtype=np.float64)
+    c = np.cumsum(p, axis=-1)
+    pos = p > 0
+    last = p.shape[-1] - 1 - np.argmax(pos[..., ::-1], axis=-1)
+    c[np.arange(p.shape[-1]) >= last[..., None]] = 1.0
     return c
+
+
+def _dense_cum(P2d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows, S = P2d.shape
+    return (np.arange(rows + 1, dtype=np.int64) * S, np.zeros(0, dtype=np.int64),
+            np.ascontiguousarray(cumulative_rows(P2d)).reshape(-1))
 
 
 def _csr_cum(P2d) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -116,7 +128,8 @@ def env_table(problem, *, termination: str = "geometric", horizon=None) -> EnvTa
     if isinstance(problem, TabularMDP):
         termination = check_termination(termination)
         S, A = problem.S, problem.A
-        indptr, indices, cum = _csr_cum(problem.P_matrix())
+        dense = not problem.is_sparse
+        indptr, indices, cum = _dense_cum(problem.P_matrix()) if dense else _csr_cum(problem.P_matrix())
         gamma = problem.gamma
         if termination == "truncate":
             if horizon is None:
@@ -127,21 +140,21 @@ def env_table(problem, *, termination: str = "geometric", horizon=None) -> EnvTa
             H = check_positive_int(horizon, "horizon")
             return EnvTable(S, A, cumulative_rows(problem.rho), indptr, indices, cum,
                             np.asarray(problem.r, dtype=np.float64)[None].copy(), 1, gamma, 1.0, H, False,
-                            "discounted", gamma)
+                            "discounted", gamma, dense)
         cap = -1 if horizon is None else check_positive_int(horizon, "horizon")
         return EnvTable(S, A, cumulative_rows(problem.rho), indptr, indices, cum,
                         np.asarray(problem.r, dtype=np.float64)[None].copy(), 1, 1.0, gamma, cap, False,
-                        "discounted", gamma)
+                        "discounted", gamma, dense)
     if isinstance(problem, FiniteHorizonMDP):
         H = problem.H
         if horizon is not None and check_positive_int(horizon, "horizon") != H:
             raise ValidationError(f"horizon={horizon} differs from the FiniteHorizonMDP's H={H}. "
                                   f"Fix: omit horizon for finite-horizon MDPs.")
         S, A = problem.S, problem.A
-        indptr, indices, cum = _csr_cum(np.asarray(problem.P).reshape(H * S * A, S))
+        indptr, indices, cum = _dense_cum(np.asarray(problem.P).reshape(H * S * A, S))
         return EnvTable(S, A, cumulative_rows(problem.rho), indptr, indices, cum,
                         np.ascontiguousarray(problem.r, dtype=np.float64), H, 1.0, 1.0, H, False,
-                        "finite_horizon", 1.0)
+                        "finite_horizon", 1.0, True)
     if _is_bandit(problem):
         if horizon not in (None, 1):
             raise ValidationError(f"a contextual bandit has horizon 1; got horizon={horizon}. Fix: omit horizon.")
