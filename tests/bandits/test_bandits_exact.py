@@ -353,3 +353,23 @@ def test_token_tree_scores_and_enumeration():
         coef = est.coefficients(lp[None, :], seqs, r[seqs], lengths=tree.lengths)[:, 0, :]
         g = np.einsum("ng,ngp->np", coef, S[seqs[:, 0, :]]) / G
         assert_close(e, w @ g, rtol=RTOL, atol=1e-13)
+
+
+@given(bandit_case(max_K=5, max_M=3, min_G=1, max_G=1))
+@settings(deadline=None)
+def test_exact_gradient_finite_differences(case):
+    """exact_gradient = central finite differences of J (independent ground truth), with rho."""
+    th, r, _, _ = case
+    M, K = th.shape
+    rho = np.arange(1.0, M + 1) / np.arange(1.0, M + 1).sum()
+    bandit = B.ContextualBandit(r, rho=rho)
+    g = bandit.gradient(th)
+    h = 1e-6
+    fd = np.zeros_like(th)
+    for x in range(M):
+        for a in range(K):
+            e = np.zeros_like(th)
+            e[x, a] = h
+            fd[x, a] = (bandit.objective(th + e) - bandit.objective(th - e)) / (2 * h)
+    assert_close(g, fd, rtol=1e-6, atol=1e-9)
+    assert_close(g, B.exact_gradient(th, r) * rho[:, None])
