@@ -37,7 +37,7 @@ import numpy as np
 
 from .._validate import as_float_array
 from ..errors import ShapeError, ValidationError
-from ._model import _log_probs, check_logits, policy_probs
+from ._model import _log_probs, policy_probs
 
 __all__ = [
     "LOSS_TYPES", "SCALE_REWARDS", "ESTIMATORS",
@@ -731,5 +731,3 @@ def _as_estimator(estimator, **options) -> GroupEstimator:
         return make_estimator(estimator, **options)
     raise ValidationError(f"estimator must be a name in {ESTIMATORS} or a GroupEstimator; got {type(estimator).__name__}.")
 
-
-_ = check_logits  # re-exported helper used by callers of this module

@@ -34,8 +34,8 @@ import numpy as np
 from .._validate import as_float_array, check_positive_int
 from ..errors import InfeasibleSizeError, ShapeError, ValidationError
 from ..results import ResultMixin
-from ._estimators import GroupEstimator, _as_estimator
-from ._model import _log_probs, check_logits, exact_gradient, policy_probs
+from ._estimators import _as_estimator
+from ._model import _log_probs, check_logits, policy_probs
 
 __all__ = ["count_vectors", "ExactMoments", "exact_moments", "brute_force_moments", "binary_weight",
            "num_count_vectors"]
@@ -389,5 +389,3 @@ def binary_weight(estimator, p, G: int, **options) -> np.ndarray:
     wminus = binom.pmf(k, G - 1, pp)
     return (wplus * Aplus - wminus * Aminus).sum(axis=-1)
 
-
-_unused = (GroupEstimator, exact_gradient)
