@@ -603,6 +603,7 @@ class GroupEstimator:
     min_G: int = 1
     loss_type: str | None = None
     max_completion_length: float | None = None
+    clip_epsilon: float | None = None
 
     def coefficients(self, logits, actions, rewards, lengths=None, behavior_logits=None) -> np.ndarray:
         """Per-sample coefficients :math:`c_i=A_iw_i` of the groups, shape (..., M, G).
@@ -625,6 +626,9 @@ class GroupEstimator:
                 ell = ell[a] if ell.ndim == 1 else np.take_along_axis(
                     np.broadcast_to(ell, a.shape[:-1] + ell.shape[-1:]), a, axis=-1)
             A = A * loss_type_weights(ell, self.loss_type, Lmax)
+        if self.clip_epsilon is not None:
+            A = A * _ppo_clip_factor(A, a, logits, logits if behavior_logits is None else behavior_logits,
+                                     self.clip_epsilon)
         return A
 
     def __call__(self, logits, actions, rewards, lengths=None, behavior_logits=None) -> np.ndarray:
@@ -633,8 +637,23 @@ class GroupEstimator:
         return group_gradient(logits, np.asarray(actions), A)
 
 
+def _ppo_clip_factor(A, actions, logits, old_logits, eps):
+    r"""Gradient factor of the clipped surrogate :math:`\min(\rho A,\mathrm{clip}(\rho,1\pm\epsilon)A)`.
+
+    Its gradient is :math:`\rho A\nabla\log\pi` where the unclipped branch is active
+    (:math:`A>0,\rho<1+\epsilon` or :math:`A<0,\rho>1-\epsilon`) and 0 elsewhere; returns
+    :math:`\rho\,\mathbb 1[\text{active}]` (sequence-level ratio).
+    """
+    lp = np.atleast_2d(_log_probs(logits))
+    lpo = np.atleast_2d(_log_probs(old_logits))
+    xi = np.arange(lp.shape[0]).reshape((lp.shape[0], 1))
+    rho = np.exp(lp[xi, actions] - lpo[xi, actions])
+    active = np.where(A > 0, rho < 1 + eps, rho > 1 - eps)
+    return rho * active
+
+
 def make_estimator(name: str, *, loss_type: str | None = None, max_completion_length: float | None = None,
-                   **options) -> GroupEstimator:
+                   clip_epsilon: float | None = None, **options) -> GroupEstimator:
     r"""Build a named group estimator (see :data:`ESTIMATORS`).
 
     Parameters
@@ -649,6 +668,10 @@ def make_estimator(name: str, *, loss_type: str | None = None, max_completion_le
         Token aggregation (needs ``lengths`` at call time; see :func:`loss_type_weights`).
     max_completion_length : float, optional
         :math:`L_{\max}` of ``loss_type="dr_grpo"``.
+    clip_epsilon : float, optional
+        PPO/GRPO clipping :math:`\epsilon` of the ratio :math:`\pi_\theta/\pi_{old}` (sampling policy =
+        ``behavior_logits``); the coefficient becomes :math:`\rho A\,\mathbb 1[\text{unclipped}]`;
+        ``np.inf`` gives the ratio-weighted (importance-sampled) estimator without clipping.
     **options
         Estimator options.
 
@@ -663,7 +686,15 @@ def make_estimator(name: str, *, loss_type: str | None = None, max_completion_le
     """
     if loss_type is not None and loss_type not in LOSS_TYPES:
         raise ValidationError(f"unknown loss_type {loss_type!r}. Fix: use one of {LOSS_TYPES}.")
-    o = dict(options)
+    est = _make(name, loss_type, max_completion_length, dict(options))
+    if clip_epsilon is not None:
+        if not (clip_epsilon > 0):
+            raise ValidationError(f"clip_epsilon must be > 0 (np.inf: ratio-weighted, never clipped); got {clip_epsilon!r}.")
+        est = dataclasses.replace(est, clip_epsilon=float(clip_epsilon), needs_arms=True)
+    return est
+
+
+def _make(name, loss_type, max_completion_length, o) -> GroupEstimator:
     sep = loss_type not in ("bnpo", "dapo")
     if name == "reinforce":
         b = float(o.get("baseline", 0.0))

@@ -118,6 +118,30 @@ def check_grpo(quick: bool = True) -> dict:
                      {"rel_err_vs_grad_KL(pi||ref)": _rel(Egk3, grad_rev), "rel_err_vs_grad_KL(ref||pi)": _rel(Egk3, grad_fwd),
                       "E_grad_k1_norm": float(np.linalg.norm(Egk1)), "k2_rel_err_vs_grad_KL(pi||ref)": _rel(Egk2, grad_rev)},
                      "inferred"))
+    # (e) PPO-style clipping: exact at theta = theta_old, biased off-policy
+    th5 = np.array([0.5, -0.3, 1.2, -1.0])
+    c5 = np.array([1.0, 0.2, 0.6, 0.0])
+    G5 = 4
+    clip = B.make_estimator("rloo", clip_epsilon=0.2)
+    is_unclipped = B.make_estimator("rloo", clip_epsilon=np.inf)  # ratio-weighted, never clipped
+    same = _rel(B.exact_moments(clip, th5, c5, G5).mean, B.exact_moments("rloo", th5, c5, G5).mean)
+    rows = []
+    direction = np.array([1.0, -1.0, 0.5, -0.5]) / np.sqrt(2.5)
+    for dist in (0.05, 0.2, 0.5, 1.0):
+        th_new = th5 + dist * direction
+        e_clip = B.exact_moments(clip, th_new, c5, G5, behavior_logits=th5).mean
+        e_is = B.exact_moments(is_unclipped, th_new, c5, G5, behavior_logits=th5).mean
+        gJ5 = B.exact_gradient(th_new, c5)
+        rows.append({"||theta-theta_old||": dist, "rel_err_clipped_vs_grad_J(theta)": _rel(e_clip, gJ5),
+                     "rel_err_ratio_weighted_unclipped_vs_grad_J(theta)": _rel(e_is, gJ5),
+                     "cos(clipped, grad J(theta))": _cos(e_clip, gJ5)})
+    subs.append(_sub("clipped surrogate (eps=0.2, RLOO advantages): at theta_old its gradient is the on-policy one; "
+                     "off-policy it estimates grad J(theta)",
+                     "Shao et al. 2024, arXiv:2402.03300 (GRPO objective, PPO clip) [secondary]; dossier §1 check 6",
+                     "exact at theta_old; biased off-policy (expected)", "biased" if same <= TOL else "violated",
+                     {"rel_diff_at_theta_old": same, "off_policy": rows,
+                      "note": "the ratio-weighted unclipped estimator stays unbiased; clipping biases it once ratios leave [0.8, 1.2]"},
+                     "inferred"))
     return {"name": "llm-grpo-expectation", "subchecks": subs, "headline": 1}
 
 

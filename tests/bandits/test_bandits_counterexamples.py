@@ -117,3 +117,18 @@ def test_copg_off_policy_direction_and_js_partition_bias():
     js = L.check_fdpg()["subchecks"][1]["numbers"]["js"]
     assert_close(js["rel_err"], 0.3580337269532854)
     assert_close(js["scale"], 0.6421354449900863)
+
+
+def test_clipping_exact_on_policy_biased_off_policy():
+    """RLOO + PPO clip (eps=0.2): equal to RLOO at theta_old; ratio-weighted unclipped stays unbiased off-policy;
+    clipped: rel. error 0.44164 vs grad J(theta) at distance 0.5."""
+    th = np.array([0.5, -0.3, 1.2, -1.0])
+    r = np.array([1.0, 0.2, 0.6, 0.0])
+    clip = B.make_estimator("rloo", clip_epsilon=0.2)
+    assert_close(B.exact_moments(clip, th, r, 4).mean, B.exact_moments("rloo", th, r, 4).mean)
+    new = th + 0.5 * np.array([1.0, -1.0, 0.5, -0.5]) / np.sqrt(2.5)
+    g = B.exact_gradient(new, r)
+    e_is = B.exact_moments(B.make_estimator("rloo", clip_epsilon=np.inf), new, r, 4, behavior_logits=th).mean[0]
+    assert_close(e_is, g, rtol=1e-10, atol=1e-14)
+    e_clip = B.exact_moments(clip, new, r, 4, behavior_logits=th).mean[0]
+    assert_close(np.linalg.norm(e_clip - g) / np.linalg.norm(g), 0.4416431356443399)
