@@ -731,3 +731,25 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
     return rec.trace("stochastic Nash-MP", {"beta": beta, "eta": eta, "n_inner": n_inner, "batch": batch,
                                             "lr": lr}, theta, ctx, time.perf_counter() - t0,
                      unit="sampled preference queries")
+
+
+# ============================================================================ sources (pgtheory.cite)
+def _cen2021_extragradient():
+    from ..bounds import Citation
+
+    return Citation(key="cen2021fastextragradient", authors=("Cen, Shicong", "Wei, Yuting", "Chi, Yuejie"),
+                    title="Fast Policy Extragradient Methods for Competitive Games with Entropy Regularization",
+                    venue="Advances in Neural Information Processing Systems (NeurIPS)", year=2021,
+                    arxiv="2105.15186", url="https://arxiv.org/abs/2105.15186")
+
+
+nash_md.__citation__ = ("munos2023.thm1",)
+nash_md_update.__citation__ = ("munos2023.thm1",)
+online_mirror_descent.__citation__ = ("munos2023.thm1",)
+omd_update.__citation__ = ("munos2023.thm1",)
+nash_mp.__citation__ = ("tiapkin2025.kl_rate",)
+nash_mp_update.__citation__ = ("tiapkin2025.kl_rate",)
+stochastic_nash_mp.__citation__ = ("tiapkin2025.kl_rate",)
+egpo.__citation__ = ("zhou2025.kl_rate",)
+egpo_update.__citation__ = ("zhou2025.kl_rate",)
+omwu.__citation__ = _cen2021_extragradient()
