@@ -67,7 +67,11 @@ confirm against the paper before citing them as the paper's statement.
    $c=\min_y\pi(y)$ only.
 8. **BNPO**'s Beta rule $(1+a/3,1+b/3)$ is the exact stationary point of
    $\mathbb E_{\mathrm{Beta}(a,b)}[p(1-p)/f_N^2]$ (our reconstruction of its variance theorem).
-9. Best-of-$N$ with binary reward **is** a KL-regularised optimum (OREAL), EMPG's Rényi-2
+9. **Clipping** (PPO/GRPO ratio clip, $\epsilon=0.2$) leaves the gradient unchanged at
+   $\theta=\theta_{old}$; off-policy the ratio-weighted RLOO estimator stays exactly unbiased for
+   $\nabla J(\theta)$, while the clipped one is biased once ratios leave $[1-\epsilon,1+\epsilon]$
+   (44% relative error at $\|\theta-\theta_{old}\|=0.5$ on a 4-arm example).
+10. Best-of-$N$ with binary reward **is** a KL-regularised optimum (OREAL), EMPG's Rényi-2
    identity and CoPG's fixed point hold exactly; f-DPG is unbiased for any $f$, but a wrong
    partition function biases the Jensen–Shannon gradient.
 

@@ -373,3 +373,13 @@ def test_exact_gradient_finite_differences(case):
             fd[x, a] = (bandit.objective(th + e) - bandit.objective(th - e)) / (2 * h)
     assert_close(g, fd, rtol=1e-6, atol=1e-9)
     assert_close(g, B.exact_gradient(th, r) * rho[:, None])
+
+
+@given(bandit_case(max_K=4, max_M=1, min_G=2, max_G=4), st.integers(0, 2**32 - 1))
+@settings(deadline=None)
+def test_ratio_weighted_rloo_unbiased_off_policy(case, seed):
+    """E_{pi_old}[(pi/pi_old)(y_i) (r_i - mean of others) grad log pi(y_i)] = grad J(theta) for any full-support pi_old."""
+    th, r, G, _ = case
+    old = th + np.random.default_rng(seed).normal(size=th.shape)
+    e = B.exact_moments(B.make_estimator("rloo", clip_epsilon=np.inf), th, r, G, behavior_logits=old).mean
+    assert_close(e, B.exact_gradient(th, r), rtol=1e-9, atol=1e-10 * (1 + np.max(np.abs(r))))
