@@ -32,11 +32,12 @@ from ..submodular._subrl import (
     SubRLEnv,
     build_history_graph,
     exact_gradient,
+    exact_gradient_direct,
     exact_objective,
     policy_shape,
 )
 
-__all__ = ["subpo", "modular_pg"]
+__all__ = ["subpo", "modular_pg", "continuous_greedy", "projected_gradient_ascent"]
 
 
 def subpo(env: SubRLEnv, *, policy: str = "markov", oracle: str = "exact", reward: str = "submodular",
@@ -176,3 +177,134 @@ def modular_pg(env: SubRLEnv, **kwargs) -> Trace:
     if "reward" in kwargs:
         raise ValidationError("reward: modular_pg fixes reward='modular'; call subpo for other rewards.")
     return subpo(env, reward="modular", **kwargs)
+
+
+def _null_index(env, null_action):
+    if null_action is None:
+        null_action = env.A - 1
+    if not (0 <= int(null_action) < env.A):
+        raise ValidationError(f"null_action: must be an action index in 0..{env.A - 1}; got {null_action!r}.")
+    sink = np.flatnonzero(env.P[:, int(null_action), :].max(axis=0) > 0)
+    if np.any(env.items[sink] >= 0):
+        raise ValidationError("null_action: must lead only to states without an item (it must earn nothing). "
+                              "Fix: build the environment with bandit_env(F, H, null_action=True).")
+    return int(null_action)
+
+
+def continuous_greedy(env: SubRLEnv, *, steps: int = 100, null_action: int | None = None,
+                      graph: HistoryGraph | None = None, opt: float | None = None) -> Trace:
+    r"""Frank-Wolfe / continuous greedy on the state-independent policy polytope :math:`\pi^h(a)`.
+
+    Coordinates :math:`x^h(a) = \pi^h(a)` for the real actions, with the remaining mass on the
+    ``null_action`` (which earns nothing), so the feasible set is the down-closed polytope
+    :math:`\{x \ge 0, \sum_a x^h(a) \le 1\}`. From :math:`x_0 = 0`,
+
+    .. math::
+
+        v_k = \arg\max_{v \in P} \langle v, \nabla J(x_k) \rangle, \qquad x_{k+1} = x_k + v_k / K,
+
+    with the LMO picking, per step ``h``, the action of largest positive partial derivative. For
+    a monotone DR-submodular :math:`J` this gives :math:`J(x_K) \ge (1 - 1/e)\,\mathrm{OPT} - O(1/K)`.
+
+    Parameters
+    ----------
+    env : SubRLEnv
+        E.g. ``bandit_env(F, H, eps, null_action=True)``.
+    steps : int
+        ``K``.
+    null_action : int, optional
+        The "do nothing" action (default: the last action).
+    graph : HistoryGraph, optional
+    opt : float, optional
+        OPT, to record ratios.
+
+    Returns
+    -------
+    Trace
+        Metric ``"objective"`` (and ``"ratio"``); ``final = {"pi": (H, A) policy, "objective"}``.
+
+    References
+    ----------
+    Prajapat et al., ICLR 2024, arXiv:2307.13372 (guarantee on eps-Bandit SMDPs, per reviewers);
+    Bian, Mirzasoleiman, Buhmann, Krause, AISTATS 2017 (continuous greedy for DR-submodular maximisation).
+    """
+    steps = check_positive_int(steps, "steps")
+    null = _null_index(env, null_action)
+    if graph is None:
+        graph = build_history_graph(env)
+    real = np.array([a for a in range(env.A) if a != null])
+    x = np.zeros((env.H, env.A))
+    x[:, null] = 1.0
+    objs = []
+    for _ in range(steps):
+        J, g = exact_gradient_direct(env, x, graph=graph)
+        objs.append(J)
+        gx = g[:, real] - g[:, [null]]
+        best = np.argmax(gx, axis=1)
+        take = gx[np.arange(env.H), best] > 0
+        h = np.flatnonzero(take)
+        x[h, real[best[take]]] += 1.0 / steps
+        x[h, null] = np.maximum(x[h, null] - 1.0 / steps, 0.0)
+    J, _ = exact_gradient_direct(env, x, graph=graph)
+    objs.append(J)
+    metrics = {"objective": np.array(objs)}
+    if opt is not None:
+        metrics["ratio"] = metrics["objective"] / opt
+    return Trace(iterations=np.arange(steps + 1), samples=np.arange(steps + 1), metrics=metrics,
+                 algorithm="ContinuousGreedy[state_independent]", params={"steps": steps, "null_action": null},
+                 sample_unit="gradient calls", final={"pi": np.clip(x, 0.0, 1.0), "objective": J})
+
+
+def _project_simplex(y):
+    u = np.sort(y, axis=1)[:, ::-1]
+    css = np.cumsum(u, axis=1) - 1.0
+    k = np.arange(1, y.shape[1] + 1)
+    cond = u - css / k > 0
+    r = cond.shape[1] - 1 - np.argmax(cond[:, ::-1], axis=1)
+    tau = css[np.arange(y.shape[0]), r] / (r + 1)
+    return np.maximum(y - tau[:, None], 0.0)
+
+
+def projected_gradient_ascent(env: SubRLEnv, *, iterations: int = 500, step_size: float = 0.1,
+                              graph: HistoryGraph | None = None, opt: float | None = None,
+                              pi0=None) -> Trace:
+    r"""Projected gradient ascent on direct state-independent policies :math:`\pi^h \in \Delta_A`.
+
+    :math:`\pi^h \leftarrow \Pi_{\Delta}\big(\pi^h + \eta\, \partial J / \partial \pi^h\big)` (Euclidean
+    projection on the simplex, row by row). Its stationary points are the ones the ``1/2``
+    guarantee refers to (per reviews of Prajapat et al. 2024).
+
+    Parameters
+    ----------
+    env : SubRLEnv
+    iterations : int
+    step_size : float
+    graph : HistoryGraph, optional
+    opt : float, optional
+    pi0 : array, shape (H, A), optional
+        Start (default uniform).
+
+    Returns
+    -------
+    Trace
+        Metrics ``"objective"``, ``"stationarity"`` (:math:`\|\Pi(\pi + \nabla J) - \pi\|_\infty`)
+        and ``"ratio"`` when ``opt`` is given; ``final = {"pi", "objective"}``.
+    """
+    iterations = check_positive_int(iterations, "iterations", minimum=0)
+    step_size = check_positive(step_size, "step_size")
+    if graph is None:
+        graph = build_history_graph(env)
+    x = np.full((env.H, env.A), 1.0 / env.A) if pi0 is None else np.array(pi0, dtype=np.float64)
+    objs, stat = [], []
+    for t in range(iterations + 1):
+        J, g = exact_gradient_direct(env, x, graph=graph)
+        objs.append(J)
+        stat.append(float(np.abs(_project_simplex(x + g) - x).max()))
+        if t < iterations:
+            x = _project_simplex(x + step_size * g)
+    metrics = {"objective": np.array(objs), "stationarity": np.array(stat)}
+    if opt is not None:
+        metrics["ratio"] = metrics["objective"] / opt
+    return Trace(iterations=np.arange(iterations + 1), samples=np.arange(iterations + 1), metrics=metrics,
+                 algorithm="PGA[state_independent, direct]", params={"step_size": step_size},
+                 sample_unit="gradient calls", final={"pi": x, "objective": objs[-1]})

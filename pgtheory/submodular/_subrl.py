@@ -64,6 +64,7 @@ __all__ = [
     "policy_shape",
     "exact_objective",
     "exact_gradient",
+    "exact_gradient_direct",
     "optimal_value",
     "enumerate_trajectories",
     "objective_by_enumeration",
@@ -175,7 +176,7 @@ class SubRLEnv(ResultMixin):
         return np.where(self.items >= 0, single[np.maximum(self.items, 0)], 0.0)
 
 
-def bandit_env(F: SetFunction, H: int, eps: float = 0.0) -> SubRLEnv:
+def bandit_env(F: SetFunction, H: int, eps: float = 0.0, null_action: bool = False) -> SubRLEnv:
     r"""Bandit-like SubRL environment: from any state, action ``a`` moves to item ``a``.
 
     States ``0..n-1`` are the items of ``F``; state ``n`` is a start state with no item.
@@ -191,6 +192,10 @@ def bandit_env(F: SetFunction, H: int, eps: float = 0.0) -> SubRLEnv:
     eps : float in [0, 1]
         Slip probability (an :math:`\varepsilon`-bandit-like model; the paper's exact definition
         of the :math:`\varepsilon`-Bandit SMDP was not read, see ``docs``/dossier).
+    null_action : bool
+        Add action ``n`` that moves (surely) to the start state, which has no item: the "pick
+        nothing" option that makes the state-independent policy set a down-closed polytope
+        :math:`\{x^h \ge 0, \sum_a x^h(a) \le 1\}` (used by Frank-Wolfe / continuous greedy).
 
     Returns
     -------
@@ -199,12 +204,15 @@ def bandit_env(F: SetFunction, H: int, eps: float = 0.0) -> SubRLEnv:
     n = F.n
     if not (0.0 <= eps <= 1.0):
         raise ValidationError(f"eps: must be in [0, 1]; got {eps!r}.")
-    P = np.zeros((n + 1, n, n + 1))
-    P[:, :, :n] = eps / n
+    P = np.zeros((n + 1, n + int(null_action), n + 1))
+    P[:, :n, :n] = eps / n
     P[:, np.arange(n), np.arange(n)] += 1.0 - eps
+    if null_action:
+        P[:, n, n] = 1.0
     rho = np.zeros(n + 1)
     rho[n] = 1.0
-    return SubRLEnv(P, F, H, rho, np.r_[np.arange(n), -1], name=f"bandit(n={n}, H={H}, eps={eps})")
+    return SubRLEnv(P, F, H, rho, np.r_[np.arange(n), -1],
+                    name=f"bandit(n={n}, H={H}, eps={eps}{', null' if null_action else ''})")
 
 
 def grid_env(shape, F: SetFunction, H: int, start: int = 0) -> SubRLEnv:
@@ -596,6 +604,54 @@ def exact_gradient(env: SubRLEnv, theta, policy: str = "markov", *, graph: Histo
     sl = graph.layer(0)
     value = float(graph.init_prob @ (V[sl] + _initial_reward(env, graph, reward)))
     return value, g.reshape(theta.shape)
+
+
+def exact_gradient_direct(env: SubRLEnv, pi, *, graph: HistoryGraph | None = None) -> tuple[float, np.ndarray]:
+    r""":math:`J` and :math:`\partial J / \partial \pi^h(a)` for a *direct* state-independent policy.
+
+    For :math:`\pi^h(a)` (time-indexed, state-independent probabilities, no softmax)
+
+    .. math::
+
+        \frac{\partial J}{\partial \pi^h(a)} = \sum_{x \text{ at layer } h} d^\pi(x)\, Q^\pi(x, a),
+
+    the derivative of the multilinear extension in the coordinates of step ``h`` (rows need not be
+    normalised for the derivative; ``J`` is evaluated at ``pi`` as given).
+
+    Parameters
+    ----------
+    env : SubRLEnv
+    pi : array, shape (H, A)
+        Non-negative rows (probability vectors for a valid policy).
+    graph : HistoryGraph, optional
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, shape (H, A)
+
+    References
+    ----------
+    Prajapat et al., ICLR 2024, arXiv:2307.13372 (the policy class :math:`\pi^h(a)` of the
+    guarantee on :math:`\varepsilon`-Bandit SMDPs).
+    """
+    if graph is None:
+        graph = build_history_graph(env)
+    pi = np.asarray(pi, dtype=np.float64)
+    if pi.shape != (env.H, env.A):
+        raise ShapeError(f"pi: expected shape ({env.H}, {env.A}); got {pi.shape}.")
+    if np.any(pi < 0) or not np.all(np.isfinite(pi)):
+        raise ValidationError("pi: entries must be finite and >= 0.")
+    rows = _node_rows(env, graph, "state_independent")
+    pin = pi[rows]
+    r = _rewards(env, graph, "submodular")
+    V, Q = _backward(graph, pin, r)
+    d = _forward(graph, pin)
+    nd = graph.n_decision
+    g = np.zeros((env.H, env.A))
+    np.add.at(g, rows, d[:nd, None] * Q)
+    sl = graph.layer(0)
+    return float(graph.init_prob @ (V[sl] + graph.value[sl])), g
 
 
 def optimal_value(env: SubRLEnv, *, graph: HistoryGraph | None = None) -> tuple[float, np.ndarray]:

@@ -78,3 +78,29 @@ def test_bad_arguments():
         subpo(env, theta0=np.zeros(3))
     with pytest.raises(ValidationError, match="reward"):
         modular_pg(env, reward="submodular")
+
+
+def test_continuous_greedy_and_pga_guarantees_on_bandit_like_instances():
+    from pgtheory.algorithms.subpo import continuous_greedy, projected_gradient_ascent
+
+    for seed in range(6):
+        F = random_coverage(5, 10, rng=seed)
+        env = bandit_env(F, 3, eps=0.1 * (seed % 3), null_action=True)
+        g = build_history_graph(env)
+        opt, _ = optimal_value(env, graph=g)
+        assert_close(opt, optimal_value(bandit_env(F, 3, eps=0.1 * (seed % 3)))[0], rtol=1e-12)  # null is useless
+        cg = continuous_greedy(env, steps=200, graph=g, opt=opt)
+        assert cg.metric("ratio")[-1] >= 1 - 1 / np.e - 0.01            # (1 - 1/e) OPT - O(1/K)
+        pi = cg.final["pi"]
+        assert_close(pi.sum(1), np.ones(3), rtol=1e-9)
+        pga = projected_gradient_ascent(env, iterations=300, step_size=0.2, graph=g, opt=opt)
+        assert pga.metric("ratio")[-1] >= 0.5
+        assert np.all(np.diff(pga.metric("objective")) >= -1e-10)       # ascent with a small step
+
+
+def test_continuous_greedy_rejects_a_null_action_that_earns():
+    from pgtheory.algorithms.subpo import continuous_greedy
+
+    env = bandit_env(random_coverage(3, 4, rng=0), 2)        # no null action: the last action picks item 2
+    with pytest.raises(ValidationError, match="null_action"):
+        continuous_greedy(env, steps=5)
