@@ -97,7 +97,7 @@ python -m pytest tests/bandits -q        # identities, counterexamples, Monte-Ca
 
 def _fmt(v):
     if isinstance(v, float):
-        return f"{v:.4g}"
+        return f"{v:.6g}"
     if isinstance(v, dict):
         return "{" + ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items()) + "}"
     if isinstance(v, (list, tuple)):

@@ -554,7 +554,7 @@ def check_weights(quick: bool = True) -> dict:
     pick = lambda key, pv: float(np.interp(pv, cur["p"], cur[key]))  # noqa: E731
     grpo_ratio = pick(f"GRPO ddof=1 G={G}", 0.1) / pick(f"GRPO ddof=1 G={G}", 0.5)
     disco_ratio = pick(f"DisCO-b G={G}", 0.1) / pick(f"DisCO-b G={G}", 0.5)
-    subs.append(_sub("GRPO's std normalisation has a question-level difficulty bias",
+    subs.append(_sub("GRPO's std normalisation re-weights prompts by difficulty (the claimed difficulty bias) instead of estimating grad J",
                      "Liu et al. 2025 (Dr. GRPO), arXiv:2503.20783 v1 (abstract, Fig. 1); Li et al. 2025 (DisCO), arXiv:2505.12366",
                      "holds exactly: w(p) ~ 1/sqrt(p(1-p)) up-weights easy/hard prompts", "biased",
                      {f"w_GRPO(0.1)/w_GRPO(0.5), G={G}": grpo_ratio, "limit ratio": float(0.5 / np.sqrt(0.09)),
