@@ -32,10 +32,7 @@ from ._tokentree import __all__ as _tree_all
 
 __all__ = [*_model_all, *_est_all, *_exact_all, *_sampling_all, *_claims_all, *_tree_all]
 
-try:  # helper H's continuous bandits (optional until that module exists)
-    from ._continuous import *  # noqa: F401,F403
-    from ._continuous import __all__ as _cont_all
+from ._continuous import *  # noqa: F401,F403,E402  (helper H's continuous-action bandits)
+from ._continuous import __all__ as _cont_all  # noqa: E402
 
-    __all__ += list(_cont_all)
-except ImportError:  # pragma: no cover - module not written yet
-    pass
+__all__ += list(_cont_all)
