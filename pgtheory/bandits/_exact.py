@@ -62,17 +62,17 @@ def num_count_vectors(C: int, G: int) -> int:
 
 
 def _compositions(C: int, G: int) -> np.ndarray:
-    """All compositions of G into C non-negative parts, lexicographically decreasing in part 0."""
-    # table[c][g] = compositions of g into c parts, built bottom-up with vectorised concatenation
-    prev = [np.array([[g]], dtype=np.int64) for g in range(G + 1)]  # c = 1
-    for c in range(2, C + 1):
-        cur = []
-        for g in range(G + 1):
-            blocks = [np.concatenate([np.full((prev[g - v].shape[0], 1), v, dtype=np.int64), prev[g - v]], axis=1)
-                      for v in range(g, -1, -1)]
-            cur.append(np.concatenate(blocks, axis=0))
-        prev = cur
-    return prev[G]
+    """All compositions of G into C non-negative parts (stars and bars: C-1 bar positions)."""
+    if C == 1:
+        return np.array([[G]], dtype=np.int64)
+    n = num_count_vectors(C, G)
+    bars = np.fromiter(itertools.chain.from_iterable(itertools.combinations(range(G + C - 1), C - 1)),
+                       dtype=np.int64, count=n * (C - 1)).reshape(n, C - 1)
+    edges = np.empty((n, C + 1), dtype=np.int64)
+    edges[:, 0] = -1
+    edges[:, 1:-1] = bars
+    edges[:, -1] = G + C - 1
+    return np.diff(edges, axis=1) - 1
 
 
 @functools.lru_cache(maxsize=32)
