@@ -353,6 +353,7 @@ def _trap_figure(config, res, iterations, esc):
     ax2.set_ylabel("exact-gradient iterations to leave the lure")
     ax2.set_xticks(em)
     ax2.set_title("Escape time (the lure is a plateau)")
+    ax2.set_ylim(10, esc["max_iterations"] * 20)
     ax2.legend(loc="upper left")
     figs = save_figure(fig, stem)
     return figs, (write_csv(str(stem) + ".csv", res),)
