@@ -76,6 +76,15 @@ def bimodal_weights(shape) -> np.ndarray:
     return w / w.max()
 
 
+def _write_details(config, stem_name, details):
+    path = out_path(config, stem_name + ".json")
+    if path is None:
+        return ()
+    from ..plotting import write_json
+
+    return (write_json(path, details),)
+
+
 def _bandit_instance(k, n, H, eps, rng):
     from ..submodular import bandit_env, random_coverage, random_facility_location
 
@@ -168,6 +177,7 @@ def bandit_ratio(config: RunConfig) -> CheckReport:
                "opt_dp_vs_enumeration_max_rel_err": float(res["opt_check"].max()),
                "fraction_modular_below_1-1/e": float(np.mean(res["modular"] < _E))}
     figures, data = _bandit_figure(config, res, eps_res)
+    data = data + _write_details(config, "subpo_bandit_ratio", details)
     cg = stats["continuous_greedy"]
     measured = (f"SubPO-M ratio mean {sm['mean']:.3f} [{sm['ci_lo']:.3f}, {sm['ci_hi']:.3f}], min {sm['min']:.3f}; "
                 f"continuous greedy on pi^h(a) mean {cg['mean']:.3f}, min {cg['min']:.3f}; "
@@ -316,6 +326,7 @@ def trap_family(config: RunConfig) -> CheckReport:
                     "eps-Bandit SMDP (each state reachable from every state by a unique action): here only "
                     "neighbouring cells are reachable, so the policy-space objective is not DR-submodular"})
     figures, data = _trap_figure(config, res, details["iterations"], esc)
+    data = data + _write_details(config, "subpo_trap_family", details)
     return CheckReport(
         name="subpo-trap-family", source="Prajapat et al. 2024 (ICLR), hardness outside eps-Bandit SMDPs",
         stated="no constant-factor guarantee without the eps-Bandit assumption (hardness Omega(log^{1-c} OPT))",
@@ -429,6 +440,7 @@ def grid_coverage(config: RunConfig) -> CheckReport:
     stats = {k: dict(zip(("mean", "ci_lo", "ci_hi"), mean_ci(v)), min=float(v.min())) for k, v in fin.items()}
     ok = stats["subpo_markov"]["min"] > stats["modular_markov"]["mean"]
     figures, data = _grid_figure(config, res)
+    data = data + _write_details(config, "subpo_grid_coverage", {"opt": res["opt"], "final_ratio_stats": stats})
     sm, mm = stats["subpo_markov"], stats["modular_markov"]
     return CheckReport(
         name="subpo-grid-coverage", source="Prajapat et al. 2024 (ICLR), coverage experiments",
