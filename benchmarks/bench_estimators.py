@@ -8,7 +8,9 @@ S in {10, 100, 1000} and A in {4, 16}. Methods, all measured in this process:
   does FrozenLake's categorical sampling; the agent samples actions and accumulates the score);
 * ``numpy``   -- the vectorised NumPy reference (``backend="numpy"``);
 * ``numba1`` / ``numba2`` -- the Numba kernel with 1 and 2 threads;
-* ``floor``   -- sampling only, same draws and searches, NumPy's RNG inside Numba, 1 thread.
+* ``floor``   -- sampling only, same draws and searches, NumPy's RNG inside Numba, 1 thread;
+* ``splitmix1`` -- the Numba kernel, 1 thread, with the counter-based SplitMix64 stream instead of
+  NumPy's Mersenne Twister (stretch goal: lifts the ceiling set by the RNG).
 
 Targets (issue 3): numba1 >= 60% of floor, >= 100x gym, >= 2.5x numpy; numba2 >= 1.7x numba1.
 The machine is shared: wall-clock rates depend on other processes, and CPU time (also printed for
@@ -154,6 +156,11 @@ def run_instance(S, A, quick=False):
             _numba.run(env, pmap.pi, pmap, 64, rng=np.random.default_rng(1), **kw)  # warm (cache load)
             w, c, _ = _timed(lambda: _numba.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0), **kw))
             rates[f"numba{nt}"], cpu[f"numba{nt}"] = n * H / w / 1e6, n * H / c / 1e6
+        numba.set_num_threads(1)
+        _numba.run(env, pmap.pi, pmap, 64, rng=np.random.default_rng(1), rng_kind="splitmix64", **kw)
+        w, c, _ = _timed(lambda: _numba.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0),
+                                            rng_kind="splitmix64", **kw))
+        rates["splitmix1"], cpu["splitmix1"] = n * H / w / 1e6, n * H / c / 1e6
     finally:
         numba.set_num_threads(before)
 
@@ -168,7 +175,8 @@ def run_instance(S, A, quick=False):
     return rates, cpu
 
 
-TARGETS = [("numba1", "floor", 0.6), ("numba1", "gym", 100.0), ("numba1", "numpy", 2.5), ("numba2", "numba1", 1.7)]
+TARGETS = [("numba1", "floor", 0.6), ("numba1", "gym", 100.0), ("numba1", "numpy", 2.5), ("numba2", "numba1", 1.7),
+           ("splitmix1", "floor", 1.0)]
 
 
 def main(argv=None) -> int:
@@ -194,7 +202,7 @@ def main(argv=None) -> int:
         sizes = [(10, 4), (100, 16)]
     else:
         sizes = [(S, A) for S in (10, 100, 1000) for A in (4, 16)]
-    methods = ["python", "gym", "numpy", "numba1", "numba2", "floor"]
+    methods = ["python", "gym", "numpy", "numba1", "numba2", "floor", "splitmix1"]
     print(f"REINFORCE with gradient, softmax, truncation H={H}; million env steps / s (wall; cpu in brackets)")
     print(f"{'S':>5} {'A':>3} " + " ".join(f"{m:>14}" for m in methods))
     rows = []
@@ -217,8 +225,10 @@ def main(argv=None) -> int:
                 parts.append(f"{a}/{b} = {r:8.2f} (target >= {target:g}: {'met' if r >= target else 'MISSED'})")
         print(f"S={S:>4} A={A:>2}: " + "; ".join(parts))
         if "floor" in cpu:
-            print(f"{'':>12}cpu-time numba1/floor = {cpu['numba1'] / cpu['floor']:.2f}, "
-                  f"numba1/numpy = {cpu['numba1'] / cpu['numpy']:.2f}")
+            print(f"{'':>12}cpu-time: numba1/floor = {cpu['numba1'] / cpu['floor']:.2f}, "
+                  f"numba1/gym = {cpu['numba1'] / cpu.get('gym', np.nan):.1f}, "
+                  f"numba1/numpy = {cpu['numba1'] / cpu['numpy']:.2f}, "
+                  f"splitmix1/floor = {cpu['splitmix1'] / cpu['floor']:.2f}")
     return 0
 
 

@@ -31,10 +31,32 @@ __all__: list[str] = []
 
 
 @njit(cache=True, inline="always")
-def _draw(use_u, U, i, t, k):
+def _mix64(z):
+    """SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit hash."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, inline="always")
+def _draw(use_u, U, i, t, k, rng_kind, st):
     if use_u:
         return U[i, t, k]
+    if rng_kind == 1:
+        st[0] += np.uint64(0x9E3779B97F4A7C15)
+        return float(_mix64(st[0]) >> np.uint64(11)) * 1.1102230246251565e-16
     return np.random.random()
+
+
+@njit(cache=True)
+def splitmix_uniforms(key, traj, m):
+    """The first ``m`` uniforms of trajectory ``traj``'s SplitMix64 stream (for statistical tests)."""
+    st = np.empty(1, dtype=np.uint64)
+    st[0] = _mix64(key + np.uint64(traj) * np.uint64(0xD1B54A32D192ED03))
+    out = np.empty(m)
+    for k in range(m):
+        out[k] = _draw(0, np.zeros((1, 1, 1)), 0, 0, 0, 1, st)
+    return out
 
 
 @njit(cache=True)
@@ -103,7 +125,7 @@ def build_guides(p_indptr, p_cum, K):
 def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob, max_steps, bern,
               pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
               hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
-              out_sum, out_sq, samples, keep, returns, lengths):
+              out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key):
     r"""Sample ``n`` trajectories and accumulate per-chunk sums / sums of squares of the estimates.
 
     Single pass per trajectory: with :math:`P_{t-1}=\sum_{k<t}\delta_k r_k c_k` and
@@ -117,8 +139,10 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
     for c in prange(n_chunks):
         lo_i = (c * n) // n_chunks
         hi_i = ((c + 1) * n) // n_chunks
-        if not use_u:
+        if not use_u and rng_kind == 0:
             np.random.seed(seeds[c])
+        st = np.empty(1, dtype=np.uint64)
+        st[0] = np.uint64(0)
         if kind == 0:
             Nc = np.zeros((S, A))
             Mc = np.zeros((S, A))
@@ -142,10 +166,12 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
             hN = np.zeros(d)
             hM = np.zeros(d)
         for i in range(lo_i, hi_i):
+            if rng_kind == 1:
+                st[0] = _mix64(key + np.uint64(i) * np.uint64(0xD1B54A32D192ED03))
             if start_s.shape[0] > 0:
                 s = start_s[i]
             else:
-                u = u0[i] if use_u else np.random.random()
+                u = u0[i] if use_u else (np.random.random() if rng_kind == 0 else _draw(0, U, i, 0, 0, 1, st))
                 s = _search_csr(rho_cum, 0, S, u)
             t = 0
             nvis = 0
@@ -161,10 +187,10 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
                 if t == 0 and start_a.shape[0] > 0:
                     a = start_a[i]
                 else:
-                    a = _search_row(pi_cum, s, A, _draw(use_u, U, i, t, 0))
+                    a = _search_row(pi_cum, s, A, _draw(use_u, U, i, t, 0, rng_kind, st))
                 rew = r[h, s, a]
                 if bern:
-                    rew = 1.0 if _draw(use_u, U, i, t, 3) < rew else 0.0
+                    rew = 1.0 if _draw(use_u, U, i, t, 3, rng_kind, st) < rew else 0.0
                 if use_ratio:
                     ck *= ratio[s, a]
                 m = 0.0
@@ -204,9 +230,9 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
                     break
                 row = (h * S + s) * A + a
                 lo = p_indptr[row]
-                j = _search_guided(p_cum, lo, p_indptr[row + 1], _draw(use_u, U, i, t - 1, 1), guide, row, K)
+                j = _search_guided(p_cum, lo, p_indptr[row + 1], _draw(use_u, U, i, t - 1, 1, rng_kind, st), guide, row, K)
                 if cont_prob < 1.0:
-                    if _draw(use_u, U, i, t - 1, 2) >= cont_prob:
+                    if _draw(use_u, U, i, t - 1, 2, rng_kind, st) >= cont_prob:
                         break
                 s = j - lo if p_dense else p_indices[j]
             returns[i] = R
@@ -274,8 +300,20 @@ def combine_chunks(out_sum: np.ndarray, out_sq: np.ndarray, n: int, n_chunks: in
 
 def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mode: int, b_tab, b_const,
         ratio=None, hvp=None, rng=None, uniforms=None, start_states=None, start_actions=None,
-        keep_samples: bool = False) -> dict:
-    """Numba counterpart of :func:`pgtheory.estimators._reference.run` (same inputs, same outputs)."""
+        keep_samples: bool = False, rng_kind: str = "mt19937") -> dict:
+    """Numba counterpart of :func:`pgtheory.estimators._reference.run` (same inputs, same outputs).
+
+    ``rng_kind="mt19937"`` (default) uses Numba's NumPy-compatible Mersenne Twister, reseeded per
+    chunk; ``"splitmix64"`` uses a counter-based SplitMix64 stream per trajectory (key from the
+    caller's ``rng``, counter = trajectory index), which is ~5x cheaper per draw and independent of
+    chunking and threads; its uniformity and the estimators' unbiasedness under it are tested in
+    ``tests/estimators/test_counter_rng.py``.
+    """
+    kinds = {"mt19937": 0, "splitmix64": 1}
+    if rng_kind not in kinds:
+        from ..errors import ValidationError
+
+        raise ValidationError(f"rng_kind must be 'mt19937' or 'splitmix64'; got {rng_kind!r}.")
     S, A = env.S, env.A
     d = pmap.d
     n_chunks = n_chunks_for(n)
@@ -293,6 +331,7 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
         max_steps = env.max_steps
         seeds = chunk_seeds(rng, n_chunks)
         use_u = 0
+    key = np.uint64(np.random.SeedSequence([int(x) for x in seeds]).generate_state(1, dtype=np.uint64)[0])
     if hvp is None:
         sv = np.zeros(1)
         hv_soft = np.zeros((1, 1))
@@ -328,7 +367,7 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
               np.ascontiguousarray(table, dtype=np.float64), int(est_mode),
               np.ascontiguousarray(b_tab, dtype=np.float64), float(b_const),
               int(use_hvp), sv, hv_soft, hv_tab, ss, sa, int(n), int(n_chunks), seeds, int(use_u), u0, U,
-              out_sum, out_sq, samples, int(keep_samples), returns, lengths)
+              out_sum, out_sq, samples, int(keep_samples), returns, lengths, int(kinds[rng_kind]), key)
     mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks)
     return {"mean": mean, "m2": m2, "samples": samples if keep_samples else None, "returns": returns,
             "lengths": lengths}
