@@ -158,25 +158,25 @@ class _BanditAdapter:
         return self.model.policy.check_theta(theta0, "theta0")
 
     def noise(self, rng, Tc, R, second):
-        from ..estimators._continuous import cauchy_bandit_noise
+        from ..estimators._continuous import cauchy_bandit_uniforms
 
-        ctx1, xi1 = cauchy_bandit_noise(self.model, rng, (Tc, R))
+        u1 = cauchy_bandit_uniforms(rng, (Tc, R))
         if second:
             q = rng.random((Tc, R))
-            ctx2, xi2 = cauchy_bandit_noise(self.model, rng, (Tc, R))
+            u2 = cauchy_bandit_uniforms(rng, (Tc, R))
         else:
-            q, ctx2, xi2 = np.zeros((0, 0)), np.zeros((0, 0), np.int64), np.zeros((0, 0))
-        return (ctx1, xi1), q, (ctx2, xi2)
+            q, u2 = np.zeros((0, 0)), np.zeros((0, 0, 2))
+        return u1, q, u2
 
     def grad(self, theta, k, n1):
-        from ..estimators._continuous import cauchy_bandit_grad_from_noise
+        from ..estimators._continuous import cauchy_bandit_grad_from_noise, cauchy_bandit_transform
 
-        return cauchy_bandit_grad_from_noise(self.model, theta, n1[0][k], n1[1][k])
+        return cauchy_bandit_grad_from_noise(self.model, theta, *cauchy_bandit_transform(self.model, n1[k]))
 
     def hvp(self, theta, v, k, n2):
-        from ..estimators._continuous import cauchy_bandit_hvp_from_noise
+        from ..estimators._continuous import cauchy_bandit_hvp_from_noise, cauchy_bandit_transform
 
-        return cauchy_bandit_hvp_from_noise(self.model, theta, v, n2[0][k], n2[1][k])
+        return cauchy_bandit_hvp_from_noise(self.model, theta, v, *cauchy_bandit_transform(self.model, n2[k]))
 
     def accept(self, new):
         return np.ones(new.shape[0], dtype=bool)
@@ -192,7 +192,7 @@ class _BanditAdapter:
 
         m = self.model
         bandit_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
-                     theta, theta_prev, d, m.features, m.targets, m.sigma, n1[0], n1[1], q, n2[0], n2[1])
+                     theta, theta_prev, d, m.features, m.targets, m.sigma, np.cumsum(m.context_probs), n1, q, n2)
 
 
 class _LQRAdapter:
@@ -277,7 +277,7 @@ def _adapter(model, H, rho_max, T):
 
 def _numpy_chunk(ad, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
     """NumPy reference of one chunk (same noise, same order as the Numba kernels); in place."""
-    Tc = n1[1].shape[0]
+    Tc = n1.shape[0] if isinstance(n1, np.ndarray) else n1[1].shape[0]
     for k in range(Tc):
         t = t0 + k
         eta = momentum_weight(spec, t)
@@ -310,7 +310,7 @@ def _record_iterations(T: int, n_records: int) -> np.ndarray:
 
 def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seeds: int = 1, rng=None,
                theta0=None, n_records: int = 40, H: int | None = None, backend: str = "numba",
-               rho_max: float = 0.999, max_chunk: int = 2048) -> Trace:
+               rho_max: float = 0.999, max_chunk: int | None = None) -> Trace:
     r"""Run one method of Fatkhullin et al. (2023) on ``n_seeds`` independent seeds as a batch.
 
     Parameters
@@ -335,8 +335,8 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
     rho_max : float
         LQR safeguard: steps to gains with :math:`\rho(\sqrt\gamma(A-BK)) \ge` ``rho_max`` are rejected
         and counted (``Trace.metrics["rejected"]``).
-    max_chunk : int
-        Iterations per noise chunk (memory bound).
+    max_chunk : int, optional
+        Iterations per noise chunk; default keeps each chunk's noise near 4 MB (cache-friendly).
 
     Returns
     -------
@@ -371,6 +371,9 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
     theta_prev = theta.copy()
     d = np.zeros_like(theta)
     rejected = np.zeros(R, dtype=np.int64)
+    if max_chunk is None:
+        per_iter = R * (2 if not ad.is_lqr else ad.H * (model.m + model.n) + model.n) * (2 if spec.kind == 3 else 1)
+        max_chunk = max(1, int(5e5 // per_iter))
     rec = _record_iterations(T, n_records)
     sub = np.empty((R, rec.size))
     gn = np.empty(rec.size)

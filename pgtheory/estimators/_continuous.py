@@ -40,7 +40,7 @@ from ..errors import ShapeError
 from ..results import GradientEstimate
 
 __all__ = [
-    "cauchy_bandit_noise", "cauchy_bandit_grad_from_noise", "cauchy_bandit_hvp_from_noise",
+    "cauchy_bandit_uniforms", "cauchy_bandit_transform", "cauchy_bandit_noise", "cauchy_bandit_grad_from_noise", "cauchy_bandit_hvp_from_noise",
     "cauchy_bandit_gradient", "cauchy_bandit_hvp",
     "lqr_noise", "lqr_grad_from_noise", "lqr_hvp_from_noise", "lqr_gradient", "lqr_hvp",
     "harpg_correction",
@@ -50,16 +50,25 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Cauchy-linear contextual bandit (H = 1)
 # ---------------------------------------------------------------------------------------------
+def cauchy_bandit_uniforms(rng, shape) -> np.ndarray:
+    """Raw noise of ``shape`` one-step trajectories: uniforms of shape ``shape + (2,)``
+    (context draw, action draw); see :func:`cauchy_bandit_transform`."""
+    rng = np.random.default_rng(rng)
+    shape = tuple(np.atleast_1d(shape))
+    return rng.random(shape + (2,))
+
+
+def cauchy_bandit_transform(bandit, u) -> tuple:
+    r"""Map uniforms ``u[..., 0:2]`` to ``(context, xi)``: inverse-CDF context draw from
+    ``context_probs`` and :math:`\xi = \tan(\pi(u - 1/2))` (standard Cauchy)."""
+    cum = np.cumsum(bandit.context_probs)
+    ctx = np.minimum(np.searchsorted(cum, u[..., 0], side="right"), cum.size - 1).astype(np.int64)
+    return ctx, np.tan(np.pi * (u[..., 1] - 0.5))
+
+
 def cauchy_bandit_noise(bandit, rng, shape) -> tuple:
     """Standardised noise of ``shape`` one-step trajectories: ``(contexts int64, xi standard Cauchy)``."""
-    rng = np.random.default_rng(rng)
-    S = bandit.features.shape[0]
-    p = bandit.context_probs
-    if np.allclose(p, 1.0 / S):
-        ctx = rng.integers(0, S, size=shape)
-    else:
-        ctx = rng.choice(S, size=shape, p=p)
-    return ctx.astype(np.int64), rng.standard_cauchy(size=shape)
+    return cauchy_bandit_transform(bandit, cauchy_bandit_uniforms(rng, shape))
 
 
 def _bandit_terms(bandit, theta, ctx, xi):

@@ -27,7 +27,7 @@ they serve both continuous models (bandit and LQR).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 __all__ = ["bandit_chunk", "lqr_chunk"]
 
@@ -64,6 +64,17 @@ def _bandit_hvp(phi, c, sigma, pt, vec, s, xi, out):
 
 
 @njit(cache=True)
+def _schedules(T, t0, a_exp, b_exp, gamma0):
+    etas = np.empty(T)
+    gams = np.empty(T)
+    for k in range(T):
+        t1 = t0 + k + 1.0
+        etas[k] = t1 ** (-b_exp)
+        gams[k] = gamma0 * t1 ** (-a_exp)
+    return etas, gams
+
+
+@njit(cache=True)
 def _step(theta, theta_prev, d, gam, normalized, newtheta):
     p = theta.shape[0]
     nrm = 0.0
@@ -79,25 +90,37 @@ def _step(theta, theta_prev, d, gam, normalized, newtheta):
 
 
 @njit(cache=True)
+def _ctx(cum, u):
+    S = cum.shape[0]
+    for s in range(S - 1):
+        if u < cum[s]:
+            return s
+    return S - 1
+
+
+@njit(cache=True, parallel=True)
 def bandit_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, d,
-                 phi, c, sigma, ctx1, xi1, q, ctx2, xi2):
-    """Advance all seeds (rows of ``theta``) through ``xi1.shape[0]`` iterations in place."""
-    T = xi1.shape[0]
+                 phi, c, sigma, cum, u1, q, u2):
+    """Advance all seeds (rows of ``theta``) through ``u1.shape[0]`` iterations in place.
+
+    ``u1``, ``u2`` (T, R, 2) uniforms: context by inverse CDF ``cum``, action noise tan(pi(u - 1/2)).
+    """
+    T = u1.shape[0]
     R = theta.shape[0]
     p = theta.shape[1]
-    g = np.empty(p)
-    v = np.empty(p)
-    pt = np.empty(p)
-    delta = np.empty(p)
-    new = np.empty(p)
-    for r in range(R):
+    etas, gams = _schedules(T, t0, a_exp, b_exp, gamma0)
+    for r in prange(R):  # seeds are independent: one thread per block of seeds
+        g = np.empty(p)
+        v = np.empty(p)
+        pt = np.empty(p)
+        delta = np.empty(p)
+        new = np.empty(p)
         th = theta[r]
         tp = theta_prev[r]
         dd = d[r]
         for k in range(T):
-            t = t0 + k
-            eta = (t + 1.0) ** (-b_exp)
-            gam = gamma0 * (t + 1.0) ** (-a_exp)
+            eta = etas[k]
+            gam = gams[k]
             if kind == 2:
                 co = (1.0 - eta) / eta
                 for j in range(p):
@@ -105,7 +128,7 @@ def bandit_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, 
             else:
                 for j in range(p):
                     pt[j] = th[j]
-            _bandit_grad(phi, c, sigma, pt, ctx1[k, r], xi1[k, r], g)
+            _bandit_grad(phi, c, sigma, pt, _ctx(cum, u1[k, r, 0]), np.tan(np.pi * (u1[k, r, 1] - 0.5)), g)
             if kind == 0:
                 for j in range(p):
                     dd[j] = g[j]
@@ -117,7 +140,7 @@ def bandit_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, 
                 for j in range(p):
                     pt[j] = qq * th[j] + (1.0 - qq) * tp[j]
                     delta[j] = th[j] - tp[j]
-                _bandit_hvp(phi, c, sigma, pt, delta, ctx2[k, r], xi2[k, r], v)
+                _bandit_hvp(phi, c, sigma, pt, delta, _ctx(cum, u2[k, r, 0]), np.tan(np.pi * (u2[k, r, 1] - 0.5)), v)
                 for j in range(p):
                     dd[j] = (1.0 - eta) * (dd[j] + v[j]) + eta * g[j]
             _step(th, tp, dd, gam, normalized, new)
@@ -210,16 +233,30 @@ def _lqr_hvp(A, B, Q, Rm, L0, LW, gamma, sigma, K, V, z0, xi, zw, xs, G, out):
 
 @njit(cache=True)
 def _rho(A, B, K, gamma):
+    """rho(sqrt(gamma)(A - BK)); closed form for n <= 2 (the hot path), LAPACK otherwise."""
     AK = A - B @ K
-    ev = np.linalg.eigvals(AK.astype(np.complex128))
-    mx = 0.0
-    for e in ev:
-        if abs(e) > mx:
-            mx = abs(e)
+    n = AK.shape[0]
+    if n == 1:
+        mx = abs(AK[0, 0])
+    elif n == 2:
+        half = 0.5 * (AK[0, 0] + AK[1, 1])
+        det = AK[0, 0] * AK[1, 1] - AK[0, 1] * AK[1, 0]
+        disc = half * half - det
+        if disc >= 0.0:
+            r = np.sqrt(disc)
+            mx = max(abs(half + r), abs(half - r))
+        else:
+            mx = np.sqrt(det)
+    else:
+        ev = np.linalg.eigvals(AK.astype(np.complex128))
+        mx = 0.0
+        for e in ev:
+            if abs(e) > mx:
+                mx = abs(e)
     return np.sqrt(gamma) * mx
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def lqr_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, d, rejected,
               A, B, Q, Rm, L0, LW, gamma, sigma, rho_max, z01, xi1, zw1, q, z02, xi2, zw2):
     """LQR analogue of :func:`bandit_chunk`; ``theta`` rows are ``vec(K)`` (row-major, length m*n)."""
@@ -229,21 +266,21 @@ def lqr_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, d, 
     m = B.shape[1]
     n = A.shape[0]
     p = m * n
-    xs = np.empty((H, n))
-    G = np.empty(H)
-    g = np.empty((m, n))
-    v = np.empty((m, n))
-    pt = np.empty((m, n))
-    delta = np.empty((m, n))
-    new = np.empty(p)
-    for r in range(R):
+    etas, gams = _schedules(T, t0, a_exp, b_exp, gamma0)
+    for r in prange(R):  # seeds are independent
+        xs = np.empty((H, n))
+        G = np.empty(H)
+        g = np.empty((m, n))
+        v = np.empty((m, n))
+        pt = np.empty((m, n))
+        delta = np.empty((m, n))
+        new = np.empty(p)
         th = theta[r]
         tp = theta_prev[r]
         dd = d[r]
         for k in range(T):
-            t = t0 + k
-            eta = (t + 1.0) ** (-b_exp)
-            gam = gamma0 * (t + 1.0) ** (-a_exp)
+            eta = etas[k]
+            gam = gams[k]
             co = (1.0 - eta) / eta if kind == 2 else 0.0
             for a in range(m):
                 for j in range(n):
