@@ -377,8 +377,8 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
     from ..bounds.catalog import munos2023
 
     t0 = time.perf_counter()
-    R = config.seeds or (8 if config.quick else 30)
-    T, n, tau = (1000, 10, 0.1) if config.quick else (20000, 20, 0.1)
+    R = config.seeds or (8 if config.quick else 20)
+    T, n, tau = (1000, 10, 0.1) if config.quick else (10000, 20, 0.1)
     kls, worst_rec = [], -np.inf
     for r in _rngs(config, R, 4):
         g, mu = _instance(r, n)
