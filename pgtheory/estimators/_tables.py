@@ -31,7 +31,6 @@ import dataclasses
 import math
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._validate import as_float_array, check_positive_int
 from ..errors import InfeasibleSizeError, ShapeError, ValidationError
@@ -93,6 +92,8 @@ def _dense_cum(P2d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _csr_cum(P2d) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import scipy.sparse as sp
+
     M = sp.csr_matrix(P2d, dtype=np.float64, copy=True)
     M.eliminate_zeros()
     M.sort_indices()
