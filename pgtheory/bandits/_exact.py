@@ -77,13 +77,11 @@ def _compositions(C: int, G: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=32)
 def _count_vectors_cached(C: int, G: int):
-    from scipy.special import gammaln
-
     counts = _compositions(C, G)
     # representative sorted group: category of position j = #(cumulative counts <= j)
     reps = np.repeat(np.tile(np.arange(C, dtype=np.int64), counts.shape[0]), counts.ravel()).reshape(-1, G)
     # log multinomial coefficient log(G! / prod n_c!) (independent of the probabilities)
-    lg = gammaln(np.arange(G + 1) + 1.0)
+    lg = np.array([math.lgamma(k + 1.0) for k in range(G + 1)])
     logcoef = lg[G] - lg[counts].sum(axis=1)
     ends = np.cumsum(counts, axis=1)
     flat_ends = (ends + (G + 1) * np.arange(counts.shape[0])[:, None]).ravel()
