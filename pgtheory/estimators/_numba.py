@@ -316,7 +316,7 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
         raise ValidationError(f"rng_kind must be 'mt19937' or 'splitmix64'; got {rng_kind!r}.")
     S, A = env.S, env.A
     d = pmap.d
-    n_chunks = n_chunks_for(n)
+    n_chunks = n_chunks_for(n, d)
     pi_cum = cumulative_rows(sample_pi)
     if uniforms is not None:
         u0, U = uniforms

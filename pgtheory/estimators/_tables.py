@@ -198,6 +198,9 @@ def resolve_policy(policy, problem):
             raise ValidationError(f"policy must be a pgtheory.policies parameterisation (with probs, score, "
                                   f"param_shape, check_theta); got {type(policy).__name__} without {attr!r}.")
     pS, pA = getattr(policy, "S", None), getattr(policy, "A", None)
+    if pS is None or pA is None:
+        raise ValidationError(f"{type(policy).__name__} is not a tabular policy (no S, A). Fix: for continuous-"
+                              f"action policies use pgtheory.estimators.cauchy_bandit_gradient / lqr_gradient.")
     if (pS, pA) != (S, A):
         raise ShapeError(f"policy is for S={pS}, A={pA} but the problem has S={S}, A={A}. "
                          f"Fix: build the policy for this problem's state and action counts.")
@@ -316,6 +319,10 @@ def value_baseline(env: EnvTable, problem, pi: np.ndarray) -> np.ndarray:
     return V[:H].copy()
 
 
-def n_chunks_for(n: int) -> int:
-    """Number of independent RNG streams (chunks) for ``n`` trajectories; independent of thread count."""
-    return int(min(n, 64))
+def n_chunks_for(n: int, d: int = 1) -> int:
+    """Number of independent RNG streams (chunks) for ``n`` trajectories and ``d`` parameters.
+
+    At most 64, and at most ``2.5e7 / d`` so that the per-chunk accumulators (two ``(chunks, d)``
+    float64 arrays) stay below 400 MB. Depends on ``n`` and ``d`` only, never on the thread count.
+    """
+    return int(max(1, min(n, 64, 25_000_000 // max(d, 1))))

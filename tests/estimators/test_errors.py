@@ -129,3 +129,18 @@ def test_cupy_request_is_clear_when_unavailable():
         pytest.skip("CuPy present")
     with pytest.raises(BackendUnavailableError, match="Fix"):
         gpomdp(MDP, POL, TH, 10, rng=0, backend="cupy")
+
+
+def test_non_tabular_policy_points_to_continuous_estimators():
+    class Continuous:
+        param_shape = (3,)
+
+        def probs(self, theta): ...
+
+        def score(self, theta, states, actions): ...
+
+        def check_theta(self, theta, name="theta"):
+            return theta
+
+    with pytest.raises(ValidationError, match="not a tabular policy"):
+        gpomdp(MDP, Continuous(), np.zeros(3), 10, rng=0, backend="numpy")

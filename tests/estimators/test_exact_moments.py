@@ -114,3 +114,52 @@ def test_exact_variance_optimal_baseline_below_constant_baselines(seed):
     v_star = var_of(b_star)
     for b in (np.zeros(4), np.full(4, prob @ R), b_star + 0.1, b_star - 0.1):
         assert np.all(v_star <= var_of(b) + 1e-15)
+
+
+class _TemperedSoftmax:
+    """A tabular policy class unknown to the estimators: pi = softmax(2 theta), score 2(e_a - pi).
+
+    Exercises the generic path (score table from ``policy.score``, Hessian-vector product by a
+    central difference of ``score``)."""
+
+    def __init__(self, S, A):
+        self.S, self.A = S, A
+        self.param_shape = (S, A)
+
+    def check_theta(self, theta, name="theta"):
+        return np.asarray(theta, dtype=float)
+
+    def probs(self, theta):
+        z = 2.0 * np.asarray(theta)
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+    def jacobian(self, theta):
+        pi = self.probs(theta)
+        S, A = self.S, self.A
+        s = np.repeat(np.arange(S), A)
+        a = np.tile(np.arange(A), S)
+        return pi[..., None, None] * self.score(theta, s, a).reshape(S, A, S, A)
+
+    def score(self, theta, states, actions):
+        pi = self.probs(theta)
+        n = len(states)
+        out = np.zeros((n, self.S, self.A))
+        out[np.arange(n), states, :] = -2.0 * pi[states]
+        out[np.arange(n), states, actions] += 2.0
+        return out
+
+
+def test_generic_policy_class_gradient_and_hvp_exact():
+    mdp, rng = _instance(7)
+    H = 3
+    policy, theta = _TemperedSoftmax(2, 2), rng.normal(size=(2, 2))
+    pmap = _tables.policy_map(policy, theta)
+    assert pmap.kind == 1  # generic score table
+    mean, *_ = _moments(mdp, policy, theta, H, 1)
+    assert_close(mean, truncated_gradient(mdp, policy, theta, H), rtol=1e-10, atol=1e-12)
+    v = rng.normal(size=(2, 2))
+    hvp = _tables.hvp_tables(policy, theta, pmap, v)
+    mean, *_ = _moments(mdp, policy, theta, H, 1, hvp=hvp)
+    exact = fd_hvp(lambda th: truncated_gradient(mdp, policy, th, H), theta, v)
+    assert_close(mean, exact, rtol=1e-6, atol=1e-7)  # two central differences (eps ~ 1e-5)
