@@ -56,8 +56,10 @@ THM1 = register(Bound(
     symbols={T: "iteration T >= 1 (and T = 0 when pi_0 = mu, tau <= 16)", tau: "regularisation tau (beta) > 0"},
     kind="upper", citation=_cite("Theorem 1"), assumptions=_ASSUME + ("eta_t = 2/(tau (t+2))",),
     provenance="verified",
-    provenance_note="Constant 8 and the schedule eta_t = 2/(tau(t+2)) read in the full text (ICML 2024 PDF); "
-                    "the induction from the recursion is re-checked symbolically in proofs_check/nash.py.",
+    provenance_note="Constant 8 and the schedule eta_t = 2/(tau(t+2)) read in the full text (ICML 2024 PDF) by the "
+                    "project dossier (theorems.md §3.7, [V]); only page openings were reachable when this module "
+                    "was written, so they were not re-read here. The induction from the recursion is re-checked "
+                    "symbolically in proofs_check/nash.py and the bound holds at every iterate in tests/games.",
     variable="T", rate_type="polynomial"))
 
 THM1_RECURSION = register(Bound(
@@ -65,7 +67,8 @@ THM1_RECURSION = register(Bound(
     quantity=r"\mathrm{KL}(\pi^*_\tau \| \pi_{t+1})",
     symbols={K: "KL(pi*_tau || pi_t)", eta: "step eta_t with 0 <= eta_t tau <= 1", tau: "regularisation"},
     kind="upper", citation=_cite("Theorem 1 (proof), Appendix D Lemma 1"), assumptions=_ASSUME,
-    provenance="verified", provenance_note="One-step inequality read in the full text (ICML 2024 PDF).",
+    provenance="verified", provenance_note="One-step inequality read in the full text (ICML 2024 PDF) by the project "
+                                           "dossier (theorems.md §3.7, [V]); checked at every iterate in tests/games.",
     variable="t", rate_type="polynomial"))
 
 
