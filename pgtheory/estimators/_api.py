@@ -23,10 +23,12 @@ Termination of discounted MDPs (``termination=``)
     Trajectories run exactly ``H`` steps with discounted rewards :math:`\gamma^t r_t`. The
     estimators are unbiased for the truncated objective :math:`J_H=\mathbb E[\sum_{t<H}\gamma^t r_t]`
     and its gradient, which differ from the discounted ones by
-    :math:`|J-J_H|\le\gamma^H R_{\max}/(1-\gamma)` and, for GPOMDP/REINFORCE with
-    :math:`\|\nabla\log\pi\|\le M_g`,
-    :math:`\|\nabla J-\nabla J_H\|\le M_g R_{\max}\gamma^H\big(\tfrac{H}{1-\gamma}+\tfrac{1}{(1-\gamma)^2}\big)`,
-    :math:`R_{\max}=\max|r|` (e.g. Yuan et al. 2022, arXiv:2107.11433, Lemma 4.5-type bound).
+    :math:`|J-J_H|\le\gamma^H R_{\max}/(1-\gamma)` and, with :math:`\|\nabla\log\pi\|\le M_g`,
+    :math:`\|\nabla J-\nabla J_H\|=\|\mathbb E\sum_{t\ge H}\gamma^t r_t\sum_{k\le t}\nabla\log\pi_k\|
+    \le M_g R_{\max}\sum_{t\ge H}(t+1)\gamma^t
+    = M_g R_{\max}\gamma^H\big(\tfrac{H}{1-\gamma}+\tfrac{1}{(1-\gamma)^2}\big)`,
+    :math:`R_{\max}=\max|r|` (derived here from the GPOMDP form; bounds of this type appear in
+    Yuan et al. 2022, arXiv:2107.11433). The softmax has :math:`M_g\le\sqrt2`.
 
 Finite-horizon MDPs run exactly ``H`` steps (undiscounted, stage-dependent ``P[h]``, ``r[h]``);
 bandits run one step (with Bernoulli rewards when the bandit is ``binary``). Policies are
@@ -614,7 +616,10 @@ def hessian_vector_product_estimate(problem, policy, theta, v, n, *, rng=None, b
     References
     ----------
     Z. Shen, A. Ribeiro, H. Hassani, H. Qian, C. Mi (2019), "Hessian aided policy gradient", ICML,
-    PMLR 97:5729-5738, Lemma 3.1 (the policy-Hessian estimator).
+    PMLR 97 (the policy-Hessian estimator :math:`\nabla\Phi\nabla\log p^\top+\nabla^2\Phi`; the paper's
+    equation number was not re-read here -- the form agrees with the HARPG authors' code, see
+    ``shared/dossiers/theorems_addendum.md`` Sec. 1.4 -- and is validated against the exact Hessian
+    of :func:`pgtheory.policies.hessian_vector_product` in the tests).
     S. Salehkaleybar, S. Khorasani, N. Kiyavash, N. He, P. Thiran (2022), "Adaptive momentum-based
     policy gradient with second-order information", arXiv:2205.08253.
     I. Fatkhullin, A. Barakat, A. Kireeva, N. He (2023), "Stochastic policy gradient methods: improved

@@ -163,3 +163,23 @@ def test_generic_policy_class_gradient_and_hvp_exact():
     mean, *_ = _moments(mdp, policy, theta, H, 1, hvp=hvp)
     exact = fd_hvp(lambda th: truncated_gradient(mdp, policy, th, H), theta, v)
     assert_close(mean, exact, rtol=1e-6, atol=1e-7)  # two central differences (eps ~ 1e-5)
+
+
+@pytest.mark.parametrize("H", [1, 5, 20])
+def test_documented_truncation_bias_bounds_hold(H):
+    """|J - J_H| <= gamma^H R_max/(1-gamma) and ||grad J - grad J_H|| <= M_g R_max gamma^H
+    (H/(1-gamma) + 1/(1-gamma)^2) with M_g = sqrt(2) (softmax), as documented in _api."""
+    from pgtheory.policies import policy_gradient
+
+    from ._exact import truncated_objective
+
+    mdp, rng = _instance(11, S=3, A=3, gamma=0.8)
+    policy, theta = SoftmaxPolicy(3, 3), rng.normal(size=(3, 3))
+    g = mdp.gamma
+    rmax = float(np.abs(mdp.r).max())
+    J = float(mdp.rho @ np.linalg.solve(np.eye(3) - g * np.einsum("sa,sat->st", policy.probs(theta), mdp.P),
+                                        np.einsum("sa,sa->s", policy.probs(theta), mdp.r)))
+    assert abs(J - truncated_objective(mdp, policy, theta, H)) <= g**H * rmax / (1 - g)
+    gap = np.linalg.norm(policy_gradient(mdp, policy, theta) - truncated_gradient(mdp, policy, theta, H))
+    assert gap <= np.sqrt(2) * rmax * g**H * (H / (1 - g) + 1 / (1 - g) ** 2)
+    assert gap > 0
