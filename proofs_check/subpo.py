@@ -213,22 +213,27 @@ def _curvature(F):
 def step_curvature(quick=False):
     """SubPO-M (exact gradient, run to near-stationarity) satisfies J >= (1 - c) OPT (interpretation-dependent)."""
     from pgtheory.algorithms.subpo import subpo
-    from pgtheory.submodular import bandit_env, build_history_graph, optimal_value
+    from pgtheory.submodular import bandit_env, build_history_graph, exact_gradient, optimal_value
 
     rng = np.random.default_rng(7)
-    worst = np.inf
+    worst, gmax = np.inf, 0.0
+    iters = 2000 if quick else 8000
     for t in range(6 if quick else 30):
         F = _instance(t % 3, int(rng.integers(4, 7)), rng)
         env = bandit_env(F, 3, eps=(0.0, 0.2)[t % 2])
         g = build_history_graph(env)
         opt, _ = optimal_value(env, graph=g)
         c = _curvature(F)
-        r = subpo(env, policy="markov", iterations=400, step_size=2.0 / F.value(range(F.n)), graph=g, opt=opt,
-                  eval_every=400).metric("ratio")[-1]
-        worst = min(worst, r - (1 - c))
+        tr = subpo(env, policy="markov", iterations=iters, step_size=2.0 / F.value(range(F.n)), graph=g, opt=opt,
+                   eval_every=iters)
+        _, grad = exact_gradient(env, tr.final["theta"], "markov", graph=g)
+        worst = min(worst, tr.metric("ratio")[-1] - (1 - c))
+        gmax = max(gmax, float(np.abs(grad).max() / opt))
     return _step("curvature bound J >= (1-c) OPT for SubPO-M", "prajapat2024.curvature", "falsification",
-                 "J(SubPO-M after 400 exact steps)/OPT - (1 - c) >= 0", bool(worst >= -1e-9),
-                 f"worst slack = {worst:.4g} (interpretation-dependent: which SubPO output is meant was not read)")
+                 f"J(SubPO-M after {iters} exact steps)/OPT - (1 - c) >= 0", bool(worst >= -1e-9),
+                 f"worst slack = {worst:.4g}; max |grad J|/OPT at the output = {gmax:.2g} (interpretation-dependent: "
+                 "which SubPO output is meant was not read; after only 400 steps slow logdet instances with "
+                 "c < 0.05 fall short by up to 0.09, so the check needs near-stationary outputs)")
 
 
 STEPS = (step_greedy_bound, step_estimator_unbiased, step_dr_submodular, step_fw_and_stationary, step_curvature)
