@@ -102,7 +102,7 @@ def run_compare(config: RunConfig) -> CheckReport:
     c_mp = ratecheck.check_rate("tiapkin2025.kl_rate", N_mp, mp / mp[:, :1], params={"beta": beta, "KL_0": 1.0},
                                 label="KL(pi*||pi_k)/KL_0, Nash-MP")
     c_eg = ratecheck.check_rate("zhou2025.kl_rate", N_mp, eg / eg[:, :1],
-                                params={"beta": beta, "eta": eta_eg, "KL_0": 1.0}, label="KL/KL_0, EGPO")
+                                params={"beta": beta, "KL_0": 1.0}, label="KL/KL_0, EGPO (eta = 1/(1+beta))")
     T = runs[0]["Nash-MD"].iterations.astype(float)
     c_md = ratecheck.check_rate("munos2023.thm1", T[1:], md[:, 1:], params={"tau": beta}, check="inequality",
                                 label="KL(pi*||pi_T), Nash-MD")

@@ -69,7 +69,7 @@ THM1_RECURSION = register(Bound(
     kind="upper", citation=_cite("Theorem 1 (proof), Appendix D Lemma 1"), assumptions=_ASSUME,
     provenance="verified", provenance_note="One-step inequality read in the full text (ICML 2024 PDF) by the project "
                                            "dossier (theorems.md §3.7, [V]); checked at every iterate in tests/games.",
-    variable="t", rate_type="polynomial"))
+    variable="K_t", rate_type="polynomial"))
 
 
 def thm1_bound(T_: int, tau_: float) -> float:

@@ -27,13 +27,14 @@ from .._core import Bound, Citation, register
 
 __all__ = ["KL_RATE", "kl_bound"]
 
-N, beta, eta, K0 = sp.symbols("N beta eta KL_0", positive=True)
+N, beta, K0 = sp.symbols("N beta KL_0", positive=True)
 
+#: Registered at the largest admissible step eta = 1/(1 + beta), where (1 - eta beta) = 1/(1 + beta)
+#: (as the Nash-MP bound is registered at its largest step); :func:`kl_bound` takes any eta.
 KL_RATE = register(Bound(
-    id="zhou2025.kl_rate", expr=K0 * (1 - eta * beta) ** (N / 2),
-    quantity=r"\mathrm{KL}(\pi^*_\beta \| \pi_t),\ N = 2t",
-    symbols={N: "preference queries N = 2t", beta: "regularisation beta > 0",
-             eta: "step 0 < eta <= 1/(1 + beta)", K0: "KL(pi*_beta || pi_0)"},
+    id="zhou2025.kl_rate", expr=K0 * (1 + beta) ** (-N / 2),
+    quantity=r"\mathrm{KL}(\pi^*_\beta \| \pi_t),\ N = 2t,\ \eta = 1/(1+\beta)",
+    symbols={N: "preference queries N = 2t", beta: "regularisation beta > 0", K0: "KL(pi*_beta || pi_0)"},
     kind="upper",
     citation=Citation(key="zhou2025extragradient", authors=("Zhou, Runlong", "Fazel, Maryam", "Du, Simon S."),
                       title="Extragradient Preference Optimization (EGPO): Beyond Last-Iterate Convergence for "
@@ -42,7 +43,8 @@ KL_RATE = register(Bound(
                       arxiv_version="v3", theorem="linear rate on the KL-regularised game (statement not read)",
                       url="https://arxiv.org/abs/2503.08942"),
     assumptions=("exact preference queries", "tabular policies, full-support reference mu",
-                 "extragradient in policy space (= EGPO's online-IPO gradient implementation, exact)"),
+                 "extragradient in policy space (= EGPO's online-IPO gradient implementation, exact)",
+                 "step eta = 1/(1 + beta) (general eta: factor (1 - eta beta)^(N/2), see kl_bound)"),
     provenance="inferred",
     provenance_note="EGPO's linear-rate claim read in the abstract only; the factor (1 - eta beta) and the step "
                     "range eta <= 1/(1+beta) are Cen et al. (2105.15186) PU's, recalled, mapped to A = P - 1/2.",
