@@ -83,7 +83,8 @@ def subpo(env: SubRLEnv, *, policy: str = "markov", oracle: str = "exact", rewar
     -------
     Trace
         Metrics ``"objective"`` (true submodular :math:`J`), ``"objective_stderr"`` (0 when exact),
-        ``"surrogate"`` (the objective of ``reward``), and ``"ratio"`` when ``opt`` is given;
+        ``"surrogate"`` (the objective of ``reward``; NaN for the modular reward with the sampled
+        oracle and no graph), and ``"ratio"`` when ``opt`` is given;
         ``final = {"theta", "objective"}``.
 
     References
