@@ -8,16 +8,18 @@ Steps
 -----
 1. ``munos2023.thm1`` induction: the recursion with :math:`\eta_t = 2/(\tau(t+2))` implies
    :math:`8/(\tau^2(T+1))` for every :math:`T \ge 1` (symbolic).
-2. Base case :math:`T = 0` for :math:`\pi_0 = \mu`: :math:`\mathrm{KL}(\pi^*\|\mu) \le 1/(2\tau)`
+2. The recursion's constant: the smallest :math:`c` with :math:`\mathrm{KL}_{t+1} \le (1-\eta_t\tau)\mathrm{KL}_t
+   + c\,\eta_t^2` along Nash-MD runs must be :math:`\le 2` (falsification).
+3. Base case :math:`T = 0` for :math:`\pi_0 = \mu`: :math:`\mathrm{KL}(\pi^*\|\mu) \le 1/(2\tau)`
    (falsification) and :math:`1/(2\tau) \le 8/\tau^2 \iff \tau \le 16` (symbolic).
-3. Gap identity :math:`\mathrm{gap}(\pi) = 2\beta\mathrm{KL}(\pi\|\mathrm{BR}(\pi))` for two
+4. Gap identity :math:`\mathrm{gap}(\pi) = 2\beta\mathrm{KL}(\pi\|\mathrm{BR}(\pi))` for two
    responses with symbolic entries (symbolic).
-4. Nash-MP query accounting: :math:`(1+\eta)^{-k}` with :math:`\eta = 2\beta`, :math:`N = 2k`
+5. Nash-MP query accounting: :math:`(1+\eta)^{-k}` with :math:`\eta = 2\beta`, :math:`N = 2k`
    equals :math:`(1+2\beta)^{-N/2}` (symbolic).
-5. Nash-MP inferred bound :math:`\mathrm{KL}_k \le (1+\eta)^{-k}\mathrm{KL}_0` at
+6. Nash-MP inferred bound :math:`\mathrm{KL}_k \le (1+\eta)^{-k}\mathrm{KL}_0` at
    :math:`\eta = 2\beta` (falsification), and the same inequality at :math:`\eta = 4\beta` (expected to
    fail: locates the admissible step).
-6. Nash-MP and EGPO are the same extragradient family: mixing weight :math:`\eta/(1+\eta)` vs
+7. Nash-MP and EGPO are the same extragradient family: mixing weight :math:`\eta/(1+\eta)` vs
    :math:`\eta'\beta`; the inferred Nash-MP step corresponds to :math:`\eta' = 2/(1+2\beta)`, above
    the recalled PU limit :math:`1/(1+\beta)` (symbolic; informational).
 
@@ -56,6 +58,37 @@ def step_munos_induction():
     return _step("Munos Thm 1: induction from the recursion", "munos2023.thm1", "symbolic",
                  "(1 - eta_t tau) 8/(tau^2(t+1)) + 2 eta_t^2 <= 8/(tau^2(t+2)) with eta_t = 2/(tau(t+2)); K_1 <= 2/tau^2 <= 4/tau^2",
                  bool(ok_step and ok_base), f"slack = {slack} (>= 0); base-case slack = {base}")
+
+
+def step_munos_recursion_constant(n_games: int = 100, seed: int = 3):
+    """Smallest c with KL_{t+1} <= (1 - eta_t tau) KL_t + c eta_t^2 along Nash-MD runs (paper: c = 2)."""
+    from pgtheory.algorithms.nash import nash_md
+    from pgtheory.games import PreferenceGame, random_preference_game
+
+    rng = np.random.default_rng(seed)
+    worst = -np.inf
+    for s in range(n_games):
+        n = int(rng.integers(2, 8))
+        tau = float(10 ** rng.uniform(-2, 0.5))
+        if s % 2:
+            g = random_preference_game(n, rng=rng)
+        else:
+            L = (rng.random((n, n)) < 0.5).astype(float)
+            P = np.tril(L, -1)
+            P = P + np.triu(1 - P.T, 1)
+            np.fill_diagonal(P, 0.5)
+            g = PreferenceGame(P)
+        mu = rng.dirichlet(np.full(n, 0.5))
+        pi0 = rng.dirichlet(np.full(n, 0.5))
+        eta = "theorem1" if s % 3 else float(rng.uniform(0.05, 1.0) / tau)
+        tr = nash_md(g, tau, 200, mu=mu, pi0=pi0, eta=eta)
+        kl, e = tr.metric("kl"), tr.metric("eta")
+        c = (kl[1:] - (1 - e[:-1] * tau) * kl[:-1]) / e[:-1] ** 2
+        worst = max(worst, float(np.max(c)))
+    return _step("Munos Thm 1: constant of the recursion", "munos2023.thm1_recursion", "falsification",
+                 "KL_{t+1} - (1 - eta_t tau) KL_t <= 2 eta_t^2 (Theorem 1 schedule and constant steps)",
+                 worst <= 2.0 + 1e-9, f"largest (KL_(t+1) - (1-eta_t tau) KL_t) / eta_t^2 over {n_games} runs x 200 "
+                                      f"steps: {worst:.4f} (paper's constant: 2)")
 
 
 def step_munos_base_case(n_games: int = 200, seed: int = 0):
@@ -187,7 +220,7 @@ def step_egpo_mapping():
                            f"the recalled PU limit by this factor; both bounds hold numerically (tests/games)")
 
 
-STEPS = (step_munos_induction, step_munos_base_case, step_gap_identity, step_query_accounting,
+STEPS = (step_munos_induction, step_munos_recursion_constant, step_munos_base_case, step_gap_identity, step_query_accounting,
          step_nash_mp_bound, step_nash_mp_step_limit, step_egpo_mapping)
 
 
