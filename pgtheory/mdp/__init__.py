@@ -5,7 +5,8 @@ Public API
 TabularMDP, FiniteHorizonMDP
     Frozen, validated models (dense or sparse transitions).
 policy_evaluation, q_from_v, advantage, objective, state_occupancy, state_action_occupancy
-    Exact quantities of a fixed policy.
+    Exact quantities of a fixed policy (``iterative_policy_evaluation``: GMRES with a certified
+    residual for large sparse MDPs).
 value_iteration, policy_iteration, modified_policy_iteration, lp_primal, lp_dual
     Exact solvers of discounted MDPs with certificates (Bellman residual, value-error bound,
     greedy gap, LP duality gap).
@@ -39,6 +40,7 @@ from ._model import FiniteHorizonMDP, TabularMDP
 from ._solvers import (
     bellman_residual,
     greedy_policy,
+    iterative_policy_evaluation,
     modified_policy_iteration,
     policy_iteration,
     soft_policy_evaluation,
@@ -65,6 +67,7 @@ __all__ = [
     "soft_policy_evaluation",
     "greedy_policy",
     "bellman_residual",
+    "iterative_policy_evaluation",
     "backward_induction",
     "finite_horizon_evaluation",
     "finite_horizon_occupancy",
