@@ -30,6 +30,11 @@ Termination of discounted MDPs (``termination=``)
     :math:`R_{\max}=\max|r|` (derived here from the GPOMDP form; bounds of this type appear in
     Yuan et al. 2022, arXiv:2107.11433). The softmax has :math:`M_g\le\sqrt2`.
 
+Score-function estimators only see directions of positive probability: they are unbiased for
+the coordinates of :math:`\nabla J` that move mass among actions with :math:`\pi_\theta(a|s)>0`
+(all of them for softmax and log-linear policies); for a direct policy on the boundary of the
+simplex, coordinates with :math:`\theta_{s,a}=0` are estimated as 0.
+
 Finite-horizon MDPs run exactly ``H`` steps (undiscounted, stage-dependent ``P[h]``, ``r[h]``);
 bandits run one step (with Bernoulli rewards when the bandit is ``binary``). Policies are
 stationary: ``theta`` is shared by all stages.

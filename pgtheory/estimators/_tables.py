@@ -209,7 +209,7 @@ def resolve_policy(policy, problem):
 
 def policy_map(policy, theta: np.ndarray) -> PolicyMap:
     """Build the :class:`PolicyMap` of ``policy`` at a validated ``theta``."""
-    from ..policies import SoftmaxPolicy
+    from ..policies import DirectPolicy, SoftmaxPolicy
 
     pi = np.ascontiguousarray(policy.probs(theta), dtype=np.float64)
     S, A = pi.shape
@@ -221,6 +221,13 @@ def policy_map(policy, theta: np.ndarray) -> PolicyMap:
         raise InfeasibleSizeError(f"the score table of {type(policy).__name__} would have S*A*d = {S * A * d} "
                                   f"entries (> {MAX_TABLE_ENTRIES}). Fix: use SoftmaxPolicy (never "
                                   f"materialised) or fewer features.")
+    if type(policy) is DirectPolicy:
+        # score e_{sa} / theta_sa; pairs with theta_sa = 0 are never sampled (their row is unused)
+        flat = np.asarray(theta, dtype=np.float64).reshape(-1)
+        table = np.zeros((S * A, d))
+        pos = flat > 0
+        table[np.flatnonzero(pos), np.flatnonzero(pos)] = 1.0 / flat[pos]
+        return PolicyMap(1, pi, table, pshape, d)
     s = np.repeat(np.arange(S), A)
     a = np.tile(np.arange(A), S)
     table = np.ascontiguousarray(np.asarray(policy.score(theta, s, a), dtype=np.float64).reshape(S * A, d))
@@ -263,8 +270,8 @@ def hvp_tables(policy, theta: np.ndarray, pmap: PolicyMap, v: np.ndarray) -> tup
         th = np.asarray(theta, dtype=np.float64).reshape(-1)
         hv = np.zeros((S * A, S * A))
         idx = np.arange(S * A)
-        with np.errstate(divide="ignore"):
-            hv[idx, idx] = np.where(th > 0, -vflat / th**2, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hv[idx, idx] = np.where(th > 0, -vflat / np.where(th > 0, th, 1.0) ** 2, 0.0)
     elif type(policy) is SoftmaxPolicy:  # pragma: no cover - handled by kind 0
         raise AssertionError
     elif hasattr(policy, "score_hvp"):

@@ -183,3 +183,18 @@ def test_documented_truncation_bias_bounds_hold(H):
     gap = np.linalg.norm(policy_gradient(mdp, policy, theta) - truncated_gradient(mdp, policy, theta, H))
     assert gap <= np.sqrt(2) * rmax * g**H * (H / (1 - g) + 1 / (1 - g) ** 2)
     assert gap > 0
+
+
+def test_direct_policy_with_zero_entries():
+    """A direct policy on the boundary of the simplex: zero-probability actions are never sampled;
+    the exact mean equals the truncated gradient on the support (theta_sa > 0) and is 0 off it
+    (a score-function estimator cannot see directions of zero probability; documented in _api)."""
+    from pgtheory.policies import DirectPolicy
+
+    mdp, rng = _instance(2)
+    policy, theta = DirectPolicy(2, 2), np.array([[1.0, 0.0], [0.3, 0.7]])
+    mean, *_ = _moments(mdp, policy, theta, 3, 1)
+    exact = truncated_gradient(mdp, policy, theta, 3)
+    support = theta > 0
+    assert_close(mean[support], exact[support], rtol=1e-10, atol=1e-12)
+    assert np.all(mean[~support] == 0.0) and np.all(exact[~support] != 0.0)
