@@ -11,6 +11,21 @@ kernels, ``_numba.py``, imported on first use), ``"cupy"`` (GPU, ``_cupy.py``, o
 estimator unbiased for the discounted objective; truncation at ``horizon=H`` makes it unbiased
 for the ``H``-step objective (bias bounds in :mod:`pgtheory.estimators._api`).
 
+Backend support (every estimator, every problem type: discounted / finite-horizon MDPs, bandits):
+
+===============================  =====  =====  ====================================
+estimator                        numpy  numba  cupy
+===============================  =====  =====  ====================================
+reinforce (+ constant, optimal)  yes    yes    yes (vectorised reference on device)
+gpomdp (+ state baselines)       yes    yes    yes
+off_policy_gradient              yes    yes    yes
+q_estimate, advantage_estimate   yes    yes    yes
+hessian_vector_product_estimate  yes    yes    yes
+===============================  =====  =====  ====================================
+
+Numba kernels specialise the tabular softmax (score never materialised) and use a dense score
+table for every other tabular class (log-linear, direct, user classes with ``score``).
+
 Public API
 ----------
 sample_trajectories, TrajectoryBatch
