@@ -30,7 +30,6 @@ STYLE = {
     "figure.figsize": (6.4, 4.4),
     "figure.dpi": 110,
     "savefig.dpi": 150,
-    "savefig.bbox": "tight",
     "axes.grid": True,
     "grid.alpha": 0.3,
     "grid.linestyle": ":",

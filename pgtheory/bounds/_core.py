@@ -262,6 +262,12 @@ class Bound:
             raise ValidationError(f"Bound {self.id!r} has no symbol(s) {unknown}; symbols: {list(self.symbol_names)}.")
         return expr.subs({pos[n]: sympy.nsimplify(v) if isinstance(v, (int, float)) else v for n, v in values.items()})
 
+    def _cached(self, key, fn):
+        cache = self.__dict__.setdefault("_sym_cache", {})
+        if key not in cache:
+            cache[key] = fn()
+        return cache[key]
+
     def exponent(self, var=None, **values):
         r"""Asymptotic polynomial exponent of the bound in ``var``, derived symbolically.
 
@@ -284,6 +290,10 @@ class Bound:
             Usually a rational number (``sympy.Integer(-1)``); ``float(b.exponent())`` gives
             a float. ``-oo`` for geometric rates.
         """
+        key = ("exponent", var, tuple(sorted((k, float(v)) for k, v in values.items())))
+        return self._cached(key, lambda: self._exponent(var, values))
+
+    def _exponent(self, var, values):
         import sympy
 
         var = self._var(var)
@@ -318,6 +328,10 @@ ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
         sympy.Expr or float
             The contraction (1 for polynomial bounds).
         """
+        key = ("linear_rate", var, tuple(sorted((k, float(v)) for k, v in values.items())))
+        return self._cached(key, lambda: self._linear_rate(var, values))
+
+    def _linear_rate(self, var, values):
         import sympy
 
         var = self._var(var)
