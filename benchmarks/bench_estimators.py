@@ -152,7 +152,9 @@ def run_instance(S, A, quick=False):
     before = numba.get_num_threads()
     try:
         for nt in (1, 2):
-            numba.set_num_threads(min(nt, numba.config.NUMBA_NUM_THREADS))
+            if nt > numba.config.NUMBA_NUM_THREADS:
+                continue  # e.g. `python -m benchmarks` pins NUMBA_NUM_THREADS=1
+            numba.set_num_threads(nt)
             _numba.run(env, pmap.pi, pmap, 64, rng=np.random.default_rng(1), **kw)  # warm (cache load)
             w, c, _ = _timed(lambda: _numba.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0), **kw))
             rates[f"numba{nt}"], cpu[f"numba{nt}"] = n * H / w / 1e6, n * H / c / 1e6
@@ -203,7 +205,12 @@ def main(argv=None) -> int:
     else:
         sizes = [(S, A) for S in (10, 100, 1000) for A in (4, 16)]
     methods = ["python", "gym", "numpy", "numba1", "numba2", "floor", "splitmix1"]
+    import numba
+
     print(f"REINFORCE with gradient, softmax, truncation H={H}; million env steps / s (wall; cpu in brackets)")
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        print(f"note: NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, so numba2 is not measured; run "
+              f"`PGTHEORY_BENCH_THREADS=2 python -m benchmarks estimators` (or this file directly) for it.")
     print(f"{'S':>5} {'A':>3} " + " ".join(f"{m:>14}" for m in methods))
     rows = []
     for S, A in sizes:
