@@ -207,3 +207,25 @@ def test_power_action_dependent_baseline_is_detected():
         else:
             with pytest.raises(AssertionError):
                 assert_unbiased(mean, se, exact, alpha=ALPHA)
+
+
+@pytest.mark.statistical
+def test_variance_orderings_of_the_implementations():
+    """Variance facts on the implemented estimators (n = 20,000 each, seeded): on a designed instance
+    (rewards 1 + small noise, so returns are large and the gradient small) the total variance of
+    GPOMDP is below REINFORCE's and REINFORCE with the (leave-one-out) optimal baseline is below the
+    constant baseline b ~ E[R]. Measured totals (seed 5): REINFORCE 331, GPOMDP 125, constant 155,
+    optimal 110, i.e. gaps of > 2x and ~30%; the relative standard error of a variance estimate at
+    this n is ~2-3%, so a false alarm needs a > 10-sigma deviation (probability < 1e-5)."""
+    rng = np.random.default_rng(3)
+    S, A = 3, 3
+    mdp = TabularMDP(rng.dirichlet(np.ones(S), size=(S, A)), 1.0 + 0.1 * rng.uniform(size=(S, A)), 0.8)
+    policy, theta = SoftmaxPolicy(S, A), rng.normal(size=(S, A))
+    var = {}
+    for name, f, kw in [("reinforce", reinforce, {}), ("gpomdp", gpomdp, {}),
+                        ("const", reinforce, {"baseline": 1.05 / (1 - 0.8)}),
+                        ("optimal", reinforce, {"baseline": "optimal"})]:
+        est = f(mdp, policy, theta, N, rng=5, backend="numpy", **kw)
+        var[name] = float((est.stderr**2).sum() * N)
+    assert var["gpomdp"] < 0.5 * var["reinforce"]
+    assert var["optimal"] < var["const"] < var["reinforce"]
