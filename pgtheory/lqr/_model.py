@@ -35,6 +35,7 @@ References
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -213,21 +214,27 @@ class LQR:
         """Exact :math:`\\nabla J = -\\nabla C`."""
         return -self.cost_gradient(K)
 
-    def optimal_value_matrix(self) -> np.ndarray:
-        """:math:`P^\\star` from ``scipy.linalg.solve_discrete_are(sqrt(gamma) A, sqrt(gamma) B, Q, R)``."""
+    @functools.cached_property
+    def _riccati(self) -> np.ndarray:
         from scipy.linalg import solve_discrete_are
 
         g = np.sqrt(self.gamma)
-        return solve_discrete_are(g * self.A, g * self.B, self.Q, self.R)
+        P = solve_discrete_are(g * self.A, g * self.B, self.Q, self.R)
+        P.setflags(write=False)
+        return P
+
+    def optimal_value_matrix(self) -> np.ndarray:
+        """:math:`P^\\star` from ``scipy.linalg.solve_discrete_are(sqrt(gamma) A, sqrt(gamma) B, Q, R)`` (cached)."""
+        return self._riccati.copy()
 
     def optimal_gain(self) -> np.ndarray:
         r""":math:`K^\star = \gamma(R + \gamma B^\top P^\star B)^{-1}B^\top P^\star A` (optimal for every sigma)."""
         P = self.optimal_value_matrix()
         return self.gamma * np.linalg.solve(self.R + self.gamma * self.B.T @ P @ self.B, self.B.T @ P @ self.A)
 
-    @property
+    @functools.cached_property
     def optimal_cost(self) -> float:
-        """:math:`C(K^\\star)`."""
+        """:math:`C(K^\\star)` (cached)."""
         return float(self.cost(self.optimal_gain()))
 
     @property
