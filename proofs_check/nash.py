@@ -23,24 +23,25 @@ Steps
    :math:`\eta'\beta`; the inferred Nash-MP step corresponds to :math:`\eta' = 2/(1+2\beta)`, above
    the recalled PU limit :math:`1/(1+\beta)` (symbolic; informational).
 
-Run: ``python -m proofs_check.nash`` or through the ``proofs_check`` runner.
+Run: ``python -m proofs_check --paper nash``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["STEPS", "run"]
+from ._framework import step
+
+__all__: list = []
 
 PAPER = "Munos et al. 2023 (arXiv:2312.00886); Tiapkin et al. 2025 (arXiv:2505.19731v1); Zhou et al. 2025 (arXiv:2503.08942)"
 
 
 def _step(name, bound_id, kind, claim, ok, detail, expected=True):
-    status = "holds" if ok else "fails"
+    """(ok, detail) for the framework; ``expected=False`` steps PASS when the inequality fails."""
     if not expected:
-        status = ("fails as expected" if not ok else "holds (unexpected)")
-    return {"step": name, "bound": bound_id, "kind": kind, "claim": claim, "status": status,
-            "passed": bool(ok) == bool(expected), "detail": detail}
+        return (not ok), f"[{bound_id}] expected to fail and {'does' if not ok else 'does NOT'}: {detail}"
+    return bool(ok), f"[{bound_id}] {detail}"
 
 
 def step_munos_induction():
@@ -220,32 +221,24 @@ def step_egpo_mapping():
                            f"the recalled PU limit by this factor; both bounds hold numerically (tests/games)")
 
 
-STEPS = (step_munos_induction, step_munos_recursion_constant, step_munos_base_case, step_gap_identity, step_query_accounting,
-         step_nash_mp_bound, step_nash_mp_step_limit, step_egpo_mapping)
+_REGISTRY = (
+    ("munos-thm1-induction", step_munos_induction, "symbolic",
+     "Munos Thm 1: recursion + eta_t = 2/(tau(t+2)) give KL_T <= 8/(tau^2(T+1)) for every T >= 1"),
+    ("munos-recursion-constant", step_munos_recursion_constant, "falsification",
+     "Munos Thm 1: KL_{t+1} <= (1 - eta_t tau) KL_t + 2 eta_t^2 along Nash-MD runs (constant 2)"),
+    ("munos-base-case", step_munos_base_case, "falsification",
+     "Munos Thm 1 at T = 0, pi_0 = mu: KL(pi*||mu) <= 1/(2 tau) <= 8/tau^2 for tau <= 16"),
+    ("gap-identity", step_gap_identity, "symbolic",
+     "regularised duality gap = 2 beta KL(pi || BR(pi)) (2 responses, symbolic entries)"),
+    ("nash-mp-query-accounting", step_query_accounting, "symbolic",
+     "Nash-MP: (1+eta)^(-k), eta = 2 beta, N = 2k queries == (1+2 beta)^(-N/2)"),
+    ("nash-mp-bound-eta-2beta", step_nash_mp_bound, "falsification",
+     "Nash-MP (inferred): KL_k <= (1+2 beta)^(-k) KL_0 at eta = 2 beta, every k"),
+    ("nash-mp-bound-fails-eta-4beta", step_nash_mp_step_limit, "falsification",
+     "Nash-MP: the same inequality FAILS at eta = 4 beta (so eta <= 2 beta is not a loose choice)"),
+    ("nash-mp-vs-egpo-steps", step_egpo_mapping, "symbolic",
+     "Nash-MP(eta) is extragradient with eta' = eta/(beta(1+eta)); eta = 2 beta gives eta' = 2/(1+2 beta)"),
+)
 
-
-def run(quick: bool = False) -> list:
-    """Run every step and return a list of per-step dicts.
-
-    Parameters
-    ----------
-    quick : bool
-        Fewer random games in the falsification steps.
-
-    Returns
-    -------
-    list of dict
-        ``{"step", "bound", "kind", "claim", "status", "passed", "detail"}`` per step.
-    """
-    out = []
-    for fn in STEPS:
-        kw = {}
-        if quick and "n_games" in fn.__code__.co_varnames:
-            kw["n_games"] = 40
-        out.append(fn(**kw))
-    return out
-
-
-if __name__ == "__main__":
-    for r in run():
-        print(f"[{r['status']:>18}] {r['step']}: {r['claim']}\n{'':21}{r['detail']}")
+for _name, _fn, _kind, _claim in _REGISTRY:
+    step("nash", _name, _claim, _kind)(_fn)
