@@ -32,18 +32,60 @@ __all__ = ["harpg_point", "harpg_momentum", "harpg", "n_harpg"]
 
 
 def harpg_point(theta, theta_prev, q):
-    r""":math:`\hat\theta = q\theta + (1-q)\theta_{prev}` (``q`` broadcast against ``theta``)."""
+    r""":math:`\hat\theta = q\theta + (1-q)\theta_{prev}` (``q`` broadcast against ``theta``).
+
+    Parameters
+    ----------
+    theta, theta_prev : array (R, p)
+        Current and previous iterates.
+    q : float or array (R, 1)
+        Uniform draws in [0, 1].
+
+    Returns
+    -------
+    array (R, p)
+    """
     return q * theta + (1.0 - q) * theta_prev
 
 
 def harpg_momentum(d, v, g, eta):
-    r""":math:`d^+ = (1-\eta)(d + v) + \eta g`."""
+    r""":math:`d^+ = (1-\eta)(d + v) + \eta g`.
+
+    Parameters
+    ----------
+    d : array (R, p)
+        Previous direction.
+    v : array (R, p)
+        Hessian-vector correction.
+    g : array (R, p)
+        Gradient estimate at the current iterate.
+    eta : float
+        Momentum weight.
+
+    Returns
+    -------
+    array (R, p)
+    """
     return (1.0 - eta) * (d + v) + eta * g
 
 
 def harpg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
     r"""HARPG (un-normalized), :math:`\gamma_t = \gamma_0/\sqrt{t+1}`, :math:`\eta_t = 1/(t+1)`;
     keywords of :func:`pgtheory.algorithms.igt.run_method`.
+
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    n_trajectories : int
+        Trajectory budget (two per iteration).
+    gamma0 : float
+        Initial step size.
+    **kw
+        Keywords of :func:`pgtheory.algorithms.igt.run_method`.
+
+    Returns
+    -------
+    Trace
 
     References
     ----------
@@ -54,6 +96,20 @@ def harpg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
 
 def n_harpg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
     r"""N-HARPG (normalized), :math:`\gamma_t = \gamma_0/(t+1)`, :math:`\eta_t = 1/(t+1)`.
+
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    n_trajectories : int
+        Trajectory budget (two per iteration).
+    gamma0 : float
+        Initial step size.
+    **kw
+        Keywords of :func:`pgtheory.algorithms.igt.run_method`.
+
+    Returns
+    -------
+    Trace
 
     References
     ----------

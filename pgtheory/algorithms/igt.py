@@ -99,22 +99,72 @@ METHODS = {
 # small pure update functions (batched over any leading axes)
 # ---------------------------------------------------------------------------------------------
 def step_size(spec: MethodSpec, t, gamma0: float):
-    r""":math:`\gamma_t = \gamma_0 (t+1)^{-a}`."""
+    r""":math:`\gamma_t = \gamma_0 (t+1)^{-a}`.
+
+    Parameters
+    ----------
+    spec : MethodSpec
+        Method (gives the exponent ``a``).
+    t : int or array
+        Iteration index (from 0).
+    gamma0 : float
+        Initial step size.
+
+    Returns
+    -------
+    float or array
+    """
     return gamma0 * (np.asarray(t, dtype=np.float64) + 1.0) ** (-spec.step_exponent)
 
 
 def momentum_weight(spec: MethodSpec, t):
-    r""":math:`\eta_t = (t+1)^{-b}` (so :math:`\eta_0 = 1`)."""
+    r""":math:`\eta_t = (t+1)^{-b}` (so :math:`\eta_0 = 1`).
+
+    Parameters
+    ----------
+    spec : MethodSpec
+        Method (gives the exponent ``b``).
+    t : int or array
+        Iteration index (from 0).
+
+    Returns
+    -------
+    float or array
+    """
     return (np.asarray(t, dtype=np.float64) + 1.0) ** (-spec.momentum_exponent)
 
 
 def igt_extrapolate(theta, theta_prev, eta):
-    r"""Transported point :math:`\bar\theta = \theta + \frac{1-\eta}{\eta}(\theta - \theta_{prev})`."""
+    r"""Transported point :math:`\bar\theta = \theta + \frac{1-\eta}{\eta}(\theta - \theta_{prev})`.
+
+    Parameters
+    ----------
+    theta, theta_prev : array (R, p)
+        Current and previous iterates (one row per seed).
+    eta : float
+        Momentum weight in (0, 1].
+
+    Returns
+    -------
+    array (R, p)
+    """
     return theta + ((1.0 - eta) / eta) * (theta - theta_prev)
 
 
 def momentum_update(d, g, eta):
-    r""":math:`d^+ = (1-\eta)d + \eta g`."""
+    r""":math:`d^+ = (1-\eta)d + \eta g`.
+
+    Parameters
+    ----------
+    d, g : array (R, p)
+        Momentum and new gradient estimate.
+    eta : float
+        Momentum weight.
+
+    Returns
+    -------
+    array (R, p)
+    """
     return (1.0 - eta) * d + eta * g
 
 
@@ -123,18 +173,54 @@ def _rownorm(d):
 
 
 def normalized_step(theta, d, step):
-    r""":math:`\theta^+ = \theta + \gamma\,d/\|d\|` per row (no move where :math:`d = 0`); rows = seeds."""
+    r""":math:`\theta^+ = \theta + \gamma\,d/\|d\|` per row (no move where :math:`d = 0`); rows = seeds.
+
+    Parameters
+    ----------
+    theta, d : array (R, ...)
+        Iterates and directions (one row per seed).
+    step : float
+        Step size.
+
+    Returns
+    -------
+    array (R, ...)
+    """
     nrm = _rownorm(d)
     return theta + step * np.divide(d, nrm, out=np.zeros_like(d), where=nrm > 0)
 
 
 def ascent_step(theta, d, step):
-    r""":math:`\theta^+ = \theta + \gamma\,d`."""
+    r""":math:`\theta^+ = \theta + \gamma\,d`.
+
+    Parameters
+    ----------
+    theta, d : array
+        Iterates and directions.
+    step : float
+        Step size.
+
+    Returns
+    -------
+    array
+    """
     return theta + step * d
 
 
 def default_horizon(gamma: float, T: int) -> int:
-    r"""Horizon of Theorems 1-2: :math:`H = \lceil\log(T+1)/(1-\gamma)\rceil` (``1`` when ``gamma = 0``)."""
+    r"""Horizon of Theorems 1-2: :math:`H = \lceil\log(T+1)/(1-\gamma)\rceil` (``1`` when ``gamma = 0``).
+
+    Parameters
+    ----------
+    gamma : float
+        Discount factor in [0, 1).
+    T : int
+        Number of iterations.
+
+    Returns
+    -------
+    int
+    """
     if gamma == 0.0:
         return 1
     return max(1, int(math.ceil(math.log(T + 1) / (1.0 - gamma))))
@@ -276,7 +362,19 @@ def _adapter(model, H, rho_max, T):
 
 
 def _numpy_chunk(ad, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-    """NumPy reference of one chunk (same noise, same order as the Numba kernels); in place."""
+    """NumPy reference of one chunk (same noise, same order as the Numba kernels); in place.
+
+    Parameters
+    ----------
+    gamma : float
+        Discount factor in [0, 1).
+    T : int
+        Number of iterations.
+
+    Returns
+    -------
+    int
+    """
     Tc = n1.shape[0] if isinstance(n1, np.ndarray) else n1[1].shape[0]
     for k in range(Tc):
         t = t0 + k
@@ -414,6 +512,20 @@ def n_pg_igt(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
     :math:`\gamma_t=\gamma_0/(t+1)`, one trajectory per iteration (see module docstring; keywords of
     :func:`run_method`).
 
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    n_trajectories : int
+        Trajectory budget (one per iteration).
+    gamma0 : float
+        Initial step size.
+    **kw
+        Keywords of :func:`run_method` (``n_seeds``, ``rng``, ``theta0``, ``H``, ``backend``, ...).
+
+    Returns
+    -------
+    Trace
+
     References
     ----------
     Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 1, Theorem 1.
@@ -423,6 +535,20 @@ def n_pg_igt(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
 
 def vanilla_pg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
     r"""Vanilla stochastic PG, :math:`\gamma_t = \gamma_0(t+1)^{-2/3}`, one trajectory per iteration.
+
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    n_trajectories : int
+        Trajectory budget (one per iteration).
+    gamma0 : float
+        Initial step size.
+    **kw
+        Keywords of :func:`run_method`.
+
+    Returns
+    -------
+    Trace
 
     References
     ----------
@@ -435,6 +561,20 @@ def vanilla_pg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
 def n_sgdm(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
     r"""Normalized SGD with momentum (IGT without transport; ablation), :math:`\eta_t = (t+1)^{-2/3}`,
     :math:`\gamma_t = \gamma_0/(t+1)`.
+
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    n_trajectories : int
+        Trajectory budget (one per iteration).
+    gamma0 : float
+        Initial step size.
+    **kw
+        Keywords of :func:`run_method`.
+
+    Returns
+    -------
+    Trace
 
     References
     ----------

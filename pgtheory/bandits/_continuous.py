@@ -217,6 +217,20 @@ def make_cauchy_bandit(n_contexts: int = 8, dim: int = 4, sigma: float = 0.5, w_
 
     Features are Gaussian rows normalised to unit length (so :math:`M_g = 1/\sigma`); the draw
     is repeated until :math:`\lambda_{\min}(\mathbb E[\phi\phi^\top]) \ge 0.2/d`.
+
+    Parameters
+    ----------
+    n_contexts, dim : int
+        Number of contexts and features.
+    sigma : float
+        Cauchy scale.
+    w_norm : float
+        Norm of the optimal parameter.
+    rng : Generator or int seed
+
+    Returns
+    -------
+    CauchyContextualBandit
     """
     rng = np.random.default_rng(rng)
     for _ in range(1000):

@@ -52,7 +52,18 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 def cauchy_bandit_uniforms(rng, shape) -> np.ndarray:
     """Raw noise of ``shape`` one-step trajectories: uniforms of shape ``shape + (2,)``
-    (context draw, action draw); see :func:`cauchy_bandit_transform`."""
+    (context draw, action draw); see :func:`cauchy_bandit_transform`.
+
+    Parameters
+    ----------
+    rng : Generator or int seed
+    shape : int or tuple
+        Batch shape.
+
+    Returns
+    -------
+    array, shape ``shape + (2,)``
+    """
     rng = np.random.default_rng(rng)
     shape = tuple(np.atleast_1d(shape))
     return rng.random(shape + (2,))
@@ -60,14 +71,37 @@ def cauchy_bandit_uniforms(rng, shape) -> np.ndarray:
 
 def cauchy_bandit_transform(bandit, u) -> tuple:
     r"""Map uniforms ``u[..., 0:2]`` to ``(context, xi)``: inverse-CDF context draw from
-    ``context_probs`` and :math:`\xi = \tan(\pi(u - 1/2))` (standard Cauchy)."""
+    ``context_probs`` and :math:`\xi = \tan(\pi(u - 1/2))` (standard Cauchy).
+
+    Parameters
+    ----------
+    bandit : CauchyContextualBandit
+    u : array (..., 2)
+        Uniforms from :func:`cauchy_bandit_uniforms`.
+
+    Returns
+    -------
+    (contexts, xi) : int64 array (...), float array (...)
+    """
     cum = np.cumsum(bandit.context_probs)
     ctx = np.minimum(np.searchsorted(cum, u[..., 0], side="right"), cum.size - 1).astype(np.int64)
     return ctx, np.tan(np.pi * (u[..., 1] - 0.5))
 
 
 def cauchy_bandit_noise(bandit, rng, shape) -> tuple:
-    """Standardised noise of ``shape`` one-step trajectories: ``(contexts int64, xi standard Cauchy)``."""
+    """Standardised noise of ``shape`` one-step trajectories: ``(contexts int64, xi standard Cauchy)``.
+
+    Parameters
+    ----------
+    bandit : CauchyContextualBandit
+    rng : Generator or int seed
+    shape : int or tuple
+        Batch shape.
+
+    Returns
+    -------
+    (contexts, xi) : arrays of shape ``shape``
+    """
     return cauchy_bandit_transform(bandit, cauchy_bandit_uniforms(rng, shape))
 
 
@@ -87,6 +121,20 @@ def cauchy_bandit_grad_from_noise(bandit, theta, ctx, xi) -> np.ndarray:
 
     With :math:`a = \theta^\top\phi(s) + \sigma\xi`, :math:`u = \sigma\xi`:
     :math:`\tilde\nabla J = r\,\frac{2u}{\sigma^2+u^2}\,\phi(s)`.
+
+    Parameters
+    ----------
+    bandit : CauchyContextualBandit
+    theta : array (R, d)
+        One parameter per row.
+    ctx : int array (R,)
+        Contexts.
+    xi : array (R,)
+        Standard Cauchy action noise.
+
+    Returns
+    -------
+    array (R, d)
     """
     phi, r, g1, _ = _bandit_terms(bandit, theta, ctx, xi)
     return (r * g1)[:, None] * phi
@@ -95,7 +143,20 @@ def cauchy_bandit_grad_from_noise(bandit, theta, ctx, xi) -> np.ndarray:
 def cauchy_bandit_hvp_from_noise(bandit, theta, v, ctx, xi) -> np.ndarray:
     r"""Per-row :math:`r\,[\nabla\log\pi\nabla\log\pi^\top + \nabla^2\log\pi]\,v
     = r\,(g_1^2 + g_2)(\phi^\top v)\,\phi`, with :math:`g_1 = 2u/(\sigma^2+u^2)`,
-    :math:`g_2 = 2(u^2-\sigma^2)/(\sigma^2+u^2)^2`; ``theta``, ``v`` (R, d) -> (R, d)."""
+    :math:`g_2 = 2(u^2-\sigma^2)/(\sigma^2+u^2)^2`; ``theta``, ``v`` (R, d) -> (R, d).
+
+    Parameters
+    ----------
+    bandit : CauchyContextualBandit
+    theta, v : array (R, d)
+        Points and directions, one per row.
+    ctx : int array (R,)
+    xi : array (R,)
+
+    Returns
+    -------
+    array (R, d)
+    """
     phi, r, g1, g2 = _bandit_terms(bandit, theta, ctx, xi)
     return (r * (g1 * g1 + g2) * np.einsum("rd,rd->r", phi, v))[:, None] * phi
 
@@ -131,7 +192,21 @@ def cauchy_bandit_gradient(bandit, theta, n: int, rng=None) -> GradientEstimate:
 
 
 def cauchy_bandit_hvp(bandit, theta, v, n: int, rng=None) -> GradientEstimate:
-    r"""Monte-Carlo :math:`\nabla^2 J(\theta)\,v` from ``n`` one-step trajectories (see module docstring)."""
+    r"""Monte-Carlo :math:`\nabla^2 J(\theta)\,v` from ``n`` one-step trajectories (see module docstring).
+
+    Parameters
+    ----------
+    bandit : CauchyContextualBandit
+    theta, v : array (d,)
+        Point and direction.
+    n : int
+        Number of trajectories.
+    rng : Generator or int seed
+
+    Returns
+    -------
+    GradientEstimate
+    """
     theta = bandit.policy.check_theta(theta)
     v = bandit.policy.check_theta(v, "v")
     n = check_positive_int(n, "n", minimum=2)
@@ -146,7 +221,21 @@ def cauchy_bandit_hvp(bandit, theta, v, n: int, rng=None) -> GradientEstimate:
 # ---------------------------------------------------------------------------------------------
 def lqr_noise(lqr, rng, shape, H: int) -> tuple:
     r"""Standardised noise of ``shape`` rollouts: ``z0`` (..., n), ``xi`` (..., H, m), ``zw`` (..., H, n),
-    all standard normal; :math:`x_0 = L_0 z_0`, :math:`w_t = L_W z_{w,t}` with Cholesky-type factors."""
+    all standard normal; :math:`x_0 = L_0 z_0`, :math:`w_t = L_W z_{w,t}` with Cholesky-type factors.
+
+    Parameters
+    ----------
+    lqr : LQR
+    rng : Generator or int seed
+    shape : int or tuple
+        Batch shape.
+    H : int
+        Rollout length.
+
+    Returns
+    -------
+    (z0, xi, zw) : arrays
+    """
     rng = np.random.default_rng(rng)
     shape = tuple(np.atleast_1d(shape))
     z0 = rng.standard_normal(shape + (lqr.n,))
@@ -166,7 +255,18 @@ def lqr_factors(lqr) -> tuple:
 
 
 def _lqr_rollout(lqr, K, z0, xi, zw):
-    """States x (R, H, n), score factors xi (R, H, m), discounted reward-to-go G (R, H)."""
+    """States x (R, H, n), score factors xi (R, H, m), discounted reward-to-go G (R, H).
+
+    Parameters
+    ----------
+    rng : Generator or int seed
+    shape : int or tuple
+        Batch shape.
+
+    Returns
+    -------
+    array, shape ``shape + (2,)``
+    """
     L0, LW = lqr_factors(lqr)
     R_, H = xi.shape[0], xi.shape[1]
     x = z0 @ L0.T
@@ -187,6 +287,18 @@ def lqr_grad_from_noise(lqr, K, z0, xi, zw) -> np.ndarray:
 
     Score of :math:`u = -Kx + \sigma\xi`: :math:`\nabla_K\log\pi = -\xi x^\top/\sigma`;
     estimate :math:`\sum_h G_h(-\xi_h x_h^\top/\sigma)` with :math:`G_h` the discounted reward-to-go.
+
+    Parameters
+    ----------
+    lqr : LQR
+    K : array (R, m, n)
+        One gain per row.
+    z0, xi, zw : arrays (R, n), (R, H, m), (R, H, n)
+        Standardised noise of :func:`lqr_noise`.
+
+    Returns
+    -------
+    array (R, m, n)
     """
     xs, G = _lqr_rollout(lqr, K, z0, xi, zw)
     return -np.einsum("rh,rhm,rhn->rmn", G, xi, xs) / lqr.sigma
@@ -196,6 +308,18 @@ def lqr_hvp_from_noise(lqr, K, V, z0, xi, zw) -> np.ndarray:
     r"""Per-row estimate of :math:`\nabla^2_K J_H[V]` (module docstring), ``K``, ``V`` (R, m, n).
 
     Uses :math:`\nabla^2_K\log\pi[V] = -Vxx^\top/\sigma^2`.
+
+    Parameters
+    ----------
+    lqr : LQR
+    K, V : array (R, m, n)
+        Gains and directions.
+    z0, xi, zw : arrays
+        Standardised noise of :func:`lqr_noise`.
+
+    Returns
+    -------
+    array (R, m, n)
     """
     xs, G = _lqr_rollout(lqr, K, z0, xi, zw)
     grad = -np.einsum("rh,rhm,rhn->rmn", G, xi, xs) / lqr.sigma
@@ -233,7 +357,21 @@ def lqr_gradient(lqr, K, n: int, H: int, rng=None) -> GradientEstimate:
 
 
 def lqr_hvp(lqr, K, V, n: int, H: int, rng=None) -> GradientEstimate:
-    r"""Monte-Carlo :math:`\nabla^2_K J_H(K)[V]` from ``n`` rollouts of length ``H``."""
+    r"""Monte-Carlo :math:`\nabla^2_K J_H(K)[V]` from ``n`` rollouts of length ``H``.
+
+    Parameters
+    ----------
+    lqr : LQR
+    K, V : array (m, n)
+        Gain and direction.
+    n, H : int
+        Number and length of rollouts.
+    rng : Generator or int seed
+
+    Returns
+    -------
+    GradientEstimate
+    """
     K = lqr.check_gain(K, stabilizing=False)
     V = as_float_array(V, "V")
     if V.shape != K.shape:
@@ -251,6 +389,21 @@ def harpg_correction(model, theta, theta_prev, n: int, rng=None, H: int | None =
 
     Unbiased for :math:`\nabla J_H(\theta) - \nabla J_H(\theta')` (fundamental theorem of calculus
     along the segment); ``model`` is a ``CauchyContextualBandit`` or an ``LQR`` (then ``H`` is required).
+
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    theta, theta_prev : array
+        Current and previous parameter.
+    n : int
+        Number of draws.
+    rng : Generator or int seed
+    H : int, optional
+        Rollout length (LQR only).
+
+    Returns
+    -------
+    GradientEstimate
     """
     rng = np.random.default_rng(rng)
     n = check_positive_int(n, "n", minimum=2)

@@ -295,6 +295,17 @@ def make_lqr(gamma: float = 0.8, sigma: float = 0.5) -> LQR:
     :math:`A = \begin{pmatrix}0.9 & 0.3\\ 0 & 0.8\end{pmatrix}`, :math:`B = (0, 1)^\top`,
     :math:`Q = I`, :math:`R = 1`, :math:`W = 0.01 I`, :math:`\Sigma_0 = 0.5 I`.  ``A`` is stable,
     so ``K = 0`` is a stabilizing start.
+
+    Parameters
+    ----------
+    gamma : float
+        Discount factor.
+    sigma : float
+        Exploration standard deviation.
+
+    Returns
+    -------
+    LQR
     """
     return LQR(A=np.array([[0.9, 0.3], [0.0, 0.8]]), B=np.array([[0.0], [1.0]]), Q=np.eye(2),
                R=np.eye(1), W=0.01 * np.eye(2), Sigma0=0.5 * np.eye(2), gamma=gamma, sigma=sigma)
