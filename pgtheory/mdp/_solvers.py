@@ -77,8 +77,6 @@ PI_TIE_RTOL = 1e-12
 #: Sparse MDPs with more states than this are evaluated iteratively (GMRES, with an exact
 #: SuperLU fallback) by default: LU of random sparse graphs fills in badly (S = 5000 Garnet: ~40 s).
 SPARSE_DIRECT_MAX_STATES = 200
-#: ``backend="auto"`` uses the compiled (numba) sweeps for sparse MDPs with ``S * A`` at least this.
-NUMBA_MIN_PAIRS = 1_000
 #: Dense ``P`` with at most this fraction of nonzeros (and at least ``SPARSIFY_MIN_ENTRIES``
 #: entries) is swept through a CSR copy by the iterative solvers (one O(S^2 A) conversion).
 SPARSIFY_MAX_DENSITY = 0.1
@@ -193,14 +191,10 @@ def _numba_available() -> bool:
 def _resolve_backend(backend: str, mdp) -> str:
     if backend not in ("auto", "numpy", "numba"):
         raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
-    if backend == "auto":
-        # compiled sweeps pay off on CSR data (fused gather + max, no (S, A) temporaries); dense
-        # sweeps are memory-bound and BLAS is as fast, so they stay in NumPy.
-        # large dense P may be swept as CSR (see _sparsify); the sweeper then upgrades "auto".
-        if mdp.S * mdp.A >= NUMBA_MIN_PAIRS and _numba_available() and (mdp.is_sparse or mdp.P.size >= SPARSIFY_MIN_ENTRIES):
-            return "auto-numba"
-        return "numpy"
-    return backend
+    # Measured (benchmarks/bench_mdp.py machine, one core): SciPy's CSR mat-vec + NumPy argmax beat
+    # the compiled loops by 1.3-2x at S in {1000, 5000}, so "auto" means NumPy; "numba" is kept as
+    # an independent reference implementation of the sweeps.
+    return "numpy" if backend == "auto" else backend
 
 
 def _sparsify(mdp: TabularMDP):
@@ -226,12 +220,10 @@ class _Sweeper:
         self.mdp = mdp
         self.S, self.A, self.gamma = mdp.S, mdp.A, mdp.gamma
         self.P2 = mdp.P_matrix()
-        csr = _sparsify(mdp) if backend in ("auto-numba", "numba") else None
+        csr = _sparsify(mdp)
         self.is_sparse = mdp.is_sparse or csr is not None
         if csr is not None:
             self.P2 = csr
-        if backend == "auto-numba":  # compiled sweeps only pay off on CSR data
-            backend = "numba" if self.is_sparse else "numpy"
         self.backend = backend
         self.r = mdp.r
         self.r_flat = np.ascontiguousarray(mdp.r.ravel())
@@ -239,7 +231,7 @@ class _Sweeper:
         if backend == "numba":
             if self.is_sparse:
                 P = self.P2
-                self.csr = (P.indptr.astype(np.int64), P.indices.astype(np.int64), np.asarray(P.data))
+                self.csr = (P.indptr, P.indices, np.asarray(P.data))
             else:
                 self.P2 = np.ascontiguousarray(self.P2)
         self._a_cached, self._Ppi = None, None
@@ -252,7 +244,10 @@ class _Sweeper:
             else:
                 _compiled("_k_bellman_dense")(self.P2, self.r_flat, self.gamma, V, self.A, TV, act)
             return TV, act
-        Q = _lookahead(self.P2, self.r, self.gamma, V)
+        Q = self.P2 @ V  # fresh array: scale and shift in place
+        Q *= self.gamma
+        Q += self.r_flat
+        Q = Q.reshape(self.S, self.A)
         act = np.argmax(Q, axis=1)
         return Q[self.rows, act], act
 
@@ -260,16 +255,18 @@ class _Sweeper:
         if self.backend == "numba":
             U = np.array(U, dtype=np.float64)
             if self.is_sparse:
-                return _compiled("_k_policy_sweeps_csr")(*self.csr, self.r_flat, self.gamma, act.astype(np.int64),
+                return _compiled("_k_policy_sweeps_csr")(*self.csr, self.r_flat, self.gamma, np.asarray(act, dtype=np.int64),
                                                          self.A, U, m)
-            return _compiled("_k_policy_sweeps_dense")(self.P2, self.r_flat, self.gamma, act.astype(np.int64),
+            return _compiled("_k_policy_sweeps_dense")(self.P2, self.r_flat, self.gamma, np.asarray(act, dtype=np.int64),
                                                        self.A, U, m)
         if self._a_cached is None or not np.array_equal(act, self._a_cached):
             self._Ppi = self.P2[self.rows * self.A + act] if self.is_sparse else _policy_rows(self.mdp, act)
             self._a_cached = act
         r_pi = self.r[self.rows, act]
         for _ in range(m):
-            U = r_pi + self.gamma * (self._Ppi @ U)
+            U = self._Ppi @ U
+            U *= self.gamma
+            U += r_pi
         return U
 
 
@@ -507,9 +504,10 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, max_iter: int | None = N
     V0 : array, shape (S,), optional
         Initial values (default 0).
     backend : {"auto", "numpy", "numba"}
-        Sweep implementation: NumPy (matrix-vector product + argmax) or a fused compiled loop
-        (numba, no ``(S, A)`` temporaries). ``"auto"`` uses numba when ``S * A >= 20000``.
-        Both give the same iterates up to summation order.
+        Sweep implementation: NumPy/SciPy (matrix-vector product + argmax; ``"auto"``) or a fused
+        compiled loop (numba; slower on the machines we measured, kept as a reference). Both give
+        the same iterates up to rounding. Independently of the backend, a large dense ``P`` with at
+        most 10% nonzeros is swept through a CSR copy (one pass, needs numba).
 
     Returns
     -------
