@@ -122,6 +122,21 @@ def chain(n: int = 5, slip: float = 0.2, r_forward_end: float = 10.0, r_return: 
     ``r_return``. With probability ``slip`` the other action's effect happens instead.
     Start state 0. The optimal policy always goes forward when ``gamma`` is large.
 
+    Parameters
+    ----------
+    n : int
+        Number of states (>= 2).
+    slip : float
+        Probability that the other action's effect happens.
+    r_forward_end, r_return : float
+        Reward for "forward" at the last state, and for "return".
+    gamma : float
+        Discount factor.
+
+    Returns
+    -------
+    TabularMDP
+
     References
     ----------
     Dearden, Friedman, Russell (1998), "Bayesian Q-learning", AAAI, Fig. 1 [R].
@@ -154,6 +169,21 @@ def riverswim(n: int = 6, gamma: float = 0.95, r_left: float = 5.0 / 10000.0, r_
     (at state 0: right w.p. ``p_right``, else stay; at state ``n-1``: stay w.p.
     ``1 - (1-p_right-p_stay)``, pays ``r_right`` in expectation of the stay). Start state 0.
     The original rewards (5 and 10000) are rescaled to ``(5e-4, 1)`` [I].
+
+    Parameters
+    ----------
+    n : int
+        Number of states (>= 2).
+    gamma : float
+        Discount factor.
+    r_left, r_right : float
+        Rewards at the left bank (action 0 at state 0) and the right end (action 1 at ``n-1``).
+    p_right, p_stay : float
+        Probabilities of moving right / staying when swimming right (interior states).
+
+    Returns
+    -------
+    TabularMDP
 
     References
     ----------
@@ -195,6 +225,23 @@ def gridworld(n_rows: int = 4, n_cols: int = 4, slip: float = 0.1, goal=None, ga
     off the grid leave the agent in place. Every action at the goal pays ``goal_reward`` and
     stays there; elsewhere each step pays ``step_reward``. Start: uniform over non-goal cells.
     The optimal values are ``goal_reward/(1-gamma)`` at the goal and decrease with distance.
+
+    Parameters
+    ----------
+    n_rows, n_cols : int
+        Grid size.
+    slip : float
+        Probability of a uniformly random move instead of the intended one.
+    goal : int, optional
+        Goal cell ``row * n_cols + col`` (default: the last cell).
+    gamma : float
+        Discount factor.
+    goal_reward, step_reward : float
+        Reward per action at the goal, and per step elsewhere.
+
+    Returns
+    -------
+    TabularMDP
 
     References
     ----------
@@ -246,6 +293,23 @@ def combination_lock(H: int = 10, A: int = 4, gamma: float = 0.99, seed=None, re
     policy gets :math:`(\gamma/A)^H` ``reward`` -- exponentially small.
 
     The correct actions are ``np.argmax(P[:H, :, 1:H+1].sum(-1), axis=1)``.
+
+    Parameters
+    ----------
+    H : int
+        Number of lock states.
+    A : int
+        Number of actions.
+    gamma : float
+        Discount factor.
+    seed : int or numpy.random.Generator, optional
+        Draws the correct actions.
+    reward : float
+        Reward in the open state.
+
+    Returns
+    -------
+    TabularMDP
 
     References
     ----------

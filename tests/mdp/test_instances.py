@@ -113,3 +113,20 @@ def test_li2021_structure_and_sizes():
         li2021_hard_mdp(0.99, 1e3)
     with pytest.raises(ValidationError, match="H ="):
         li2021_hard_mdp(0.9, 1e9)
+
+
+def test_li2021_softmax_pg_improves_monotonically_for_small_steps():
+    """Exact softmax PG with eta < (1-gamma)^2/5 is monotone (Li et al. 2021, Remark 2; Agarwal et al.
+    Lemma C.2); the masked actions keep probability 0."""
+    L = li2021_hard_mdp(0.97, 1e8)
+    eta = 0.9 * (1 - 0.97) ** 2 / 5
+    th = L.init_theta()
+    vals = [L.objective(th)]
+    for _ in range(30):
+        th = th + eta * L.gradient(th)
+        vals.append(L.objective(th))
+    assert all(b >= a - 1e-15 for a, b in zip(vals, vals[1:]))
+    assert np.all(L.probs(th)[~L.action_mask] == 0.0)
+    from pgtheory.mdp import policy_iteration
+
+    assert vals[-1] <= float(L.mdp.rho @ policy_iteration(L.mdp).V) + 1e-12
