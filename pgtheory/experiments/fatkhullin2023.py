@@ -410,9 +410,8 @@ def run_eps_complexity(config: RunConfig) -> CheckReport:
         ax.set_yscale("log")
         ax.set_xlabel(r"accuracy $\varepsilon$")
         ax.set_ylabel(r"trajectories until $\mathbb{E}[J^\star - J] \leq \varepsilon$")
-        ax.set_title("Fatkhullin et al. 2023, sample complexity (Thms 1-2): Cauchy bandit, "
-                     f"{res['sizes']['seeds']} seeds, eps over the last decade of n\n"
-                     "dotted: stated eps-exponent through the smallest eps",
+        ax.set_title(f"Fatkhullin et al. 2023, Thms 1-2 sample complexity: Cauchy bandit, {res['sizes']['seeds']} "
+                     "seeds\neps over the last decade of n; dotted: stated exponent through the smallest eps",
                      fontsize=9)
         ax.legend(fontsize=7)
         figs = save_figure(fig, stem)
@@ -488,12 +487,14 @@ def run_robustness(config: RunConfig) -> CheckReport:
     if stem is not None:
         from ..plotting import new_axes, save_figure, write_csv
 
-        fig, ax = new_axes()
+        fig, ax = new_axes(figsize=(6.4, 5.6))
+        fig.subplots_adjust(bottom=0.3)
         for m in METHOD_ORDER:
             v = np.array(need[m])
             ok = np.isfinite(v)
             ax.plot(grid, np.where(ok, v, N), "-", color=_COLOR[m], alpha=0.5)
-            ax.plot(grid[ok], v[ok], "o", color=_COLOR[m], label=f"{_LABEL[m]}: success range {width[m]:.2f} dec.")
+            ax.plot(grid[ok], v[ok], "o", color=_COLOR[m], label=f"{_LABEL[m]}: " + (f"success range {width[m]:.2f} dec." if np.isfinite(width[m])
+                                                          else "never reached"))
             ax.plot(grid[~ok], np.full((~ok).sum(), N), "x", color=_COLOR[m])
         ax.axhline(N, color="k", lw=0.8, ls="--")
         ax.text(grid[0], N * 1.05, "budget (x = not reached)", fontsize=7, va="bottom")
@@ -502,7 +503,8 @@ def run_robustness(config: RunConfig) -> CheckReport:
         ax.set_xlabel(r"initial step size $\gamma_0$")
         ax.set_ylabel(rf"trajectories until $\mathbb{{E}}[J^\star-J] \leq {eps:g}$")
         ax.set_title(f"Fatkhullin et al. 2023, robustness (their Exp. 2) on the Cauchy bandit, {R} seeds", fontsize=9)
-        ax.legend(fontsize=7, loc="lower right")
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=2, frameon=False)
         figs = save_figure(fig, stem)
         data = (write_csv(str(stem) + ".csv", {"gamma0": grid, **{m: np.array(need[m]) for m in METHOD_ORDER}}),)
     measured = ", ".join(f"{_short(m)} {width[m]:.2f}" for m in METHOD_ORDER) + " decades of gamma0 reach eps"
