@@ -116,3 +116,7 @@ def n_harpg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
     Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 2, Theorem 2.
     """
     return run_method(model, "n_harpg", n_trajectories, gamma0, **kw)
+
+
+harpg.__citation__ = ("fatkhullin2023.thm2_harpg",)
+n_harpg.__citation__ = ("fatkhullin2023.thm2_nharpg",)

@@ -581,3 +581,9 @@ def n_sgdm(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
     Cutkosky & Mehta, ICML 2020; used as ``nsgdm`` in the code of Fatkhullin et al. 2023.
     """
     return run_method(model, "n_sgdm", n_trajectories, gamma0, **kw)
+
+
+n_pg_igt.__citation__ = ("fatkhullin2023.thm1",)
+vanilla_pg.__citation__ = ("fatkhullin2023.vanilla_pg", "fatkhullin2023.thm1")
+n_sgdm.__citation__ = ("fatkhullin2023.thm1",)
+run_method.__citation__ = ("fatkhullin2023.thm1", "fatkhullin2023.thm2_harpg", "fatkhullin2023.vanilla_pg")

@@ -19,7 +19,9 @@ Provenance (``shared/dossiers/theorems.md`` §1 and ``theorems_addendum.md`` §1
 * The poster does not spell out the paper's "regularity" assumption; the bounded-score hypothesis
   ``||grad log pi|| <= M_g`` of Lemma 1 is [V]; a bounded Hessian of ``log pi`` is recalled only [R].
 * The vanilla-PG comparison exponent -1/3 in the number of trajectories is *derived* from the
-  eps^-3 sample complexity quoted in the abstract/table (Yuan et al. 2022 was not read).
+  eps^-3 sample complexity; the abstract of Yuan et al. (2022) (read) states O~(eps^-3) to the global
+  optimum for Fisher-non-degenerate policies under relaxed weak gradient domination, with a batch size
+  that may be 1; its step-size schedule was not read.
 """
 
 from __future__ import annotations
@@ -147,8 +149,8 @@ VANILLA_PG_SAMPLES = register(Bound(
     kind="rate", citation=_yuan(),
     assumptions=_ASSUME,
     provenance="abstract",
-    provenance_note="O~(eps^-3) is the previously known complexity quoted in the abstract of Fatkhullin et al. 2023; "
-                    "Yuan et al. 2022 (and its batch/step schedule) not read.",
+    provenance_note="O~(eps^-3) to the global optimum for Fisher-non-degenerate policies: abstract of Yuan et al. 2022 "
+                    "(read; batch size may be 1) and abstract of Fatkhullin et al. 2023; step schedule not read.",
     variable="eps"))
 
 VANILLA_PG = register(Bound(
