@@ -87,3 +87,30 @@ def pg_dense_kernel(P, r, gamma, mu, rho, mult, theta, eta, n_iter, rec, a_star,
                 out_V[j, k] = V[rec_states[k]]
             j += 1
     return c_run, c_arg
+
+
+@njit(cache=True)
+def pg_gradient_dense(P, r, gamma, mu, mult, theta, grad):
+    """Exact softmax-PG gradient (d_mu / mult) pi A / (1-gamma) into ``grad``; returns V (same ops as the loop)."""
+    S, A = r.shape
+    pi = np.empty((S, A))
+    _softmax_rows(theta, pi)
+    M = np.zeros((S, S))
+    rpi = np.zeros(S)
+    for s in range(S):
+        for a in range(A):
+            rpi[s] += pi[s, a] * r[s, a]
+            if pi[s, a] != 0.0:
+                for sp in range(S):
+                    M[s, sp] -= gamma * pi[s, a] * P[s, a, sp]
+        M[s, s] += 1.0
+    V = np.linalg.solve(M, rpi)
+    d = np.linalg.solve(np.ascontiguousarray(M.T), (1.0 - gamma) * mu)
+    for s in range(S):
+        w = max(d[s], 0.0) / mult[s] / (1.0 - gamma)
+        for a in range(A):
+            acc = 0.0
+            for sp in range(S):
+                acc += P[s, a, sp] * V[sp]
+            grad[s, a] = w * pi[s, a] * (r[s, a] + gamma * acc - V[s])
+    return V

@@ -34,7 +34,7 @@ from .._validate import as_float_array, check_distribution, check_positive, chec
 from ..errors import ShapeError, ValidationError
 from ..results import Trace
 
-__all__ = ["softmax_pg", "record_schedule", "optimal_reference"]
+__all__ = ["softmax_pg", "softmax_pg_flow", "record_schedule", "optimal_reference"]
 
 
 def record_schedule(n_iter: int, n_records: int | None = None) -> np.ndarray:
@@ -97,7 +97,7 @@ def _problem(mdp):
 
 
 class _Evaluator:
-    """Exact V, Q and occupancy of a policy, with a lean dense path (no validation: the hot loop).
+    r"""Exact V, Q and occupancy of a policy, with a lean dense path (no validation: the hot loop).
 
     Dense MDPs solve :math:`(I-\gamma P_\pi)V = r_\pi` and :math:`(I-\gamma P_\pi)^\top d = (1-\gamma)\mu`
     with ``numpy.linalg.solve``; sparse ones use :func:`pgtheory.mdp.policy_evaluation` and
@@ -323,3 +323,113 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
 
 
 softmax_pg.__citation__ = ("mei2020.thm4", "agarwal2021.pga_direct")
+
+
+def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_records: int = 200, rtol: float = 1e-8,
+                    atol: float = 1e-10, reference: dict | None = None) -> Trace:
+    r"""Gradient flow of exact softmax PG, :math:`\dot\theta = \nabla_\theta V^{\pi_\theta}(\mu)`, the
+    :math:`\eta\to0` limit of :func:`softmax_pg`: iterate ``t`` of PG with step ``eta`` is close to
+    flow time :math:`T = \eta t` (first-order error :math:`O(\eta)`, checked against the discrete
+    iteration in ``tests/classic``).
+
+    Used where the discrete iteration is out of reach, e.g. Li et al.'s hard MDP, whose crossing
+    times at the theorem's step size :math:`\eta<(1-\gamma)^2/5` exceed :math:`10^{11}` iterations.
+    Integrated by ``scipy.integrate.solve_ivp`` (LSODA: switches to BDF on stiff plateaus) with a
+    compiled gradient; crossing times are located by the solver's event root-finding.
+
+    Parameters
+    ----------
+    mdp : TabularMDP (dense) or structured problem (``mdp``, ``probs``, ``gradient``, ``init_theta``,
+        and optionally ``action_mask`` / ``multiplicity`` as in :class:`~pgtheory.mdp.instances.LiHardMDP`)
+    T : float
+        Final flow time.
+    thresholds : array, shape (n,), optional
+        With ``record_values``: record the first flow time at which :math:`V(s_k)\ge` ``thresholds[k]``.
+    record_values : array of int, shape (n,), optional
+        States whose values are recorded (metric ``"V_states"``).
+    n_records : int
+        Log-spaced record times in ``[1, T]`` (plus 0).
+    rtol, atol : float
+        Tolerances of the integrator.
+    reference : dict, optional
+        :func:`optimal_reference` output.
+
+    Returns
+    -------
+    Trace
+        ``iterations`` holds flow times (floats); metrics ``"suboptimality"`` and ``"V_states"``;
+        ``final``: ``theta``, ``crossing_times`` (array, NaN where not reached), ``nfev``,
+        ``status`` and ``message`` of the integrator.
+
+    References
+    ----------
+    Li, Wei, Chi, Chen (2021), arXiv:2102.11270, Sec. 3 (crossing times, eq. (30)).
+    Mei et al. (2020), arXiv:2005.06392 (softmax PG gradient).
+    """
+    from scipy.integrate import solve_ivp
+
+    from ._pg_kernels import pg_gradient_dense
+
+    base, _, grad_fn, theta0 = _problem(mdp)
+    if base.is_sparse:
+        raise ValidationError("softmax_pg_flow needs a dense MDP. Fix: build it with dense P.")
+    T = check_positive(T, "T")
+    mask = getattr(mdp, "action_mask", None)
+    mult = np.asarray(getattr(mdp, "multiplicity", np.ones(base.S)), dtype=np.float64)
+    if grad_fn is not None and mask is None:
+        raise ValidationError("softmax_pg_flow supports TabularMDP and LiHardMDP-style problems only.")
+    P = np.ascontiguousarray(np.asarray(base.P))
+    r = np.ascontiguousarray(np.asarray(base.r))
+    mu = np.asarray(base.rho, dtype=np.float64)
+    S, A = r.shape
+    shape = (S, A)
+    live = np.ones(shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    ref = optimal_reference(base) if reference is None else reference
+    g = np.zeros(shape)
+
+    def full(x):
+        th = np.full(shape, -np.inf)
+        th[live] = x
+        return th
+
+    def f(_, x):
+        pg_gradient_dense(P, r, base.gamma, mu, mult, full(x), g)
+        return g[live].copy()
+
+    def values(x):
+        return pg_gradient_dense(P, r, base.gamma, mu, mult, full(x), g)
+
+    rec_states = None if record_values is None else np.asarray(record_values, dtype=np.int64)
+    events = []
+    if thresholds is not None:
+        if rec_states is None or len(thresholds) != rec_states.size:
+            raise ShapeError("thresholds needs record_values of the same length.")
+        for k in range(rec_states.size):
+            def ev(_, x, k=k):
+                return values(x)[rec_states[k]] - thresholds[k]
+
+            ev.direction = 1.0
+            events.append(ev)
+    t_eval = np.unique(np.concatenate([[0.0], np.logspace(0, np.log10(T), int(n_records))]))
+    t_eval = t_eval[t_eval <= T]
+    x0 = np.asarray(theta0, dtype=np.float64)[live]
+    t0 = time.perf_counter()
+    sol = solve_ivp(f, (0.0, T), x0, method="LSODA", t_eval=t_eval, events=events or None, rtol=rtol, atol=atol)
+    Vs = np.array([values(sol.y[:, i]) for i in range(sol.t.size)])
+    sub = ref["J_star"] - Vs @ mu
+    metrics = {"suboptimality": sub}
+    if rec_states is not None:
+        metrics["V_states"] = Vs[:, rec_states]
+    cross = np.full(0 if thresholds is None else len(thresholds), np.nan)
+    if thresholds is not None:
+        for k, te in enumerate(sol.t_events):
+            if len(te):
+                cross[k] = float(te[0])
+    return Trace(iterations=sol.t, samples=sol.t.copy(), metrics=metrics, algorithm="softmax_pg_flow",
+                 params={"T": T, "rtol": rtol, "atol": atol, "gamma": base.gamma, "seconds": time.perf_counter() - t0},
+                 sample_unit="flow time (= eta * iterations)",
+                 final={"theta": full(sol.y[:, -1]), "crossing_times": cross, "nfev": int(sol.nfev),
+                        "status": int(sol.status), "message": str(sol.message)})
+
+
+softmax_pg_flow.__citation__ = ("li2021.thm3", "mei2020.thm4")

@@ -387,3 +387,126 @@ def cen2021_fig1(config: RunConfig) -> CheckReport:
     return report_from_checks("cen2021-fig1", checks, source="Cen et al. 2021, Prop. 1 / Fig. 1 [V]",
                               stated="2 (1 - eta tau)^t ||log pi0 - log pi*||", measured=meas,
                               details={"runs": rows, "eta": eta}, figures=figs, data_files=data)
+
+
+# ----------------------------------------------------------------------------- Li et al.
+def li2021_crossing_times(gamma: float, T: float, n_states: float = 1e8):
+    """Flow crossing times T_s of the primary states of Li et al.'s lumped hard MDP.
+
+    Parameters
+    ----------
+    gamma : float
+        Discount (H = floor(0.18/(1-gamma)) primary levels).
+    T : float
+        Final flow time of the integration.
+    n_states : float
+        Nominal |S| (sets the multiplicities).
+
+    Returns
+    -------
+    (LiHardMDP, Trace)
+        The trace of :func:`pgtheory.algorithms.softmax_pg_flow` with ``final["crossing_times"]``
+        for s = 3..H (NaN where not reached by T).
+    """
+    from ..algorithms import softmax_pg_flow
+    from ..mdp import instances
+
+    li = instances.li2021_hard_mdp(gamma=gamma, n_states=n_states)
+    states = list(range(3, li.H + 1))
+    tr = softmax_pg_flow(li, T, thresholds=[li.tau[s] for s in states], record_values=[li.primary[s] for s in states],
+                         n_records=300)
+    return li, tr
+
+
+@experiment("li2021-hard", "Li et al.: softmax PG crossing times on the hard MDP grow super-polynomially; NPG fast",
+            tags=("li2021", "exact", "classic", "figure"))
+def li2021_hard(config: RunConfig) -> CheckReport:
+    """Li et al. 2021 (arXiv:2102.11270): softmax PG vs NPG on the lumped hard MDP (|S| = 1e8, eq. (35) constants).
+
+    At the theorem's step size (eta < (1-gamma)^2/5) the crossing times exceed 1e11 iterations, so
+    softmax PG is followed by its gradient flow (:func:`pgtheory.algorithms.softmax_pg_flow`):
+    iteration t at step eta is flow time eta * t (validated against the discrete iteration in
+    ``tests/classic``). Evidence: the crossing times t_s = T_s/eta (a) increase with s (their (33)),
+    (b) grow faster than any polynomial: log T_s / log T_{s-2} is compared with the 3/2 of recursion
+    (46); while NPG (eta = 1) on the same MDP reaches sup-gap <= 0.07 within a few iterations.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from ..algorithms import softmax_npg
+
+    gamma = 0.96 if config.quick else 0.97
+    T = 1e9 if config.quick else 1e13
+    li, tr = li2021_crossing_times(gamma, T)
+    eta = 0.99 * (1 - gamma) ** 2 / 5
+    states = np.arange(3, li.H + 1)
+    Ts = tr.final["crossing_times"]
+    reached = np.isfinite(Ts)
+    t_iter = Ts / eta
+    npg = softmax_npg(li, eta=1.0, n_iter=60)
+    sup = npg.metric("sup_gap")
+    k_npg = int(np.flatnonzero(sup <= 0.07)[0]) if np.any(sup <= 0.07) else None
+    growth = []
+    for i, s in enumerate(states):
+        if s - 2 in states and reached[i] and reached[i - 2] and Ts[i - 2] > 1:
+            growth.append({"s": int(s), "log_ratio": float(np.log(Ts[i]) / np.log(Ts[i - 2]))})
+    monotone = bool(np.all(np.diff(Ts[reached]) > 0)) if reached.sum() >= 2 else None
+    if reached.sum() < 2 or k_npg is None:
+        verdict = "inconclusive"
+    elif not monotone:
+        verdict = "violated"
+    elif growth and min(g["log_ratio"] for g in growth) < 1.0:
+        verdict = "inconclusive"  # not super-polynomial over the observed range
+    else:
+        verdict = "consistent" if growth else "inconclusive"
+    figs = ()
+    p = out_path(config, "li2021_hard")
+    if p is not None:
+        from .. import plotting
+
+        fig, (a1, a2, a3) = plotting.new_axes(1, 3, figsize=(16, 4.6))
+        V = tr.metric("V_states")
+        tt = tr.iterations
+        for i, s in enumerate(states):
+            (ln,) = a1.plot(tt[1:] / eta, V[1:, i], label=f"V^(t)(s={s})")
+            a1.axhline(li.tau[s], color=ln.get_color(), ls=":", lw=0.9)
+        a1.set_xscale("log")
+        a1.set_xlabel(f"iteration t (gradient flow, eta = {eta:.2e})")
+        a1.set_ylabel("V^(t)(s), primary states (dotted: tau_s)")
+        a1.set_title(f"softmax PG on Li et al.'s MDP (gamma={gamma}, |S|=1e8)")
+        a1.legend(fontsize=7)
+        a2.semilogy(states[reached], t_iter[reached], "o-", label="crossing time t_s(tau_s), softmax PG")
+        a2.set_xlabel("primary state s")
+        a2.set_ylabel("iterations t_s")
+        a2.set_title("Li et al. 2021, Thm 3: t_s grows super-polynomially in s")
+        if k_npg is not None:
+            a2.axhline(k_npg, color="C1", ls="--", label=f"NPG (eta=1): {k_npg} iterations to sup-gap <= 0.07")
+        a2.legend(fontsize=7)
+        a3.semilogy(npg.iterations, np.maximum(sup, 1e-16), label="NPG sup_s V*(s) - V^(t)(s)")
+        a3.axhline(0.07, color="k", ls=":", label="0.07 (Thm 1 target)")
+        a3.set_xlabel("NPG iteration")
+        a3.set_ylabel("||V* - V^(t)||_inf")
+        a3.set_title("NPG on the same MDP (Agarwal et al. 2021)")
+        a3.legend(fontsize=7)
+        fig.tight_layout()
+        figs = plotting.save_figure(fig, p)
+    rows = [{"s": int(s), "flow_time": float(Ts[i]), "iterations_at_eta": float(t_iter[i]), "tau_s": li.tau[int(s)]}
+            for i, s in enumerate(states)]
+    data = _json(config, "li2021_hard.json", {"gamma": gamma, "eta": eta, "T": T, "crossing": rows, "growth": growth,
+                                              "npg_iterations_to_0.07": k_npg, "nfev": tr.final["nfev"]})
+    meas = ", ".join(f"t_{r_['s']}={r_['iterations_at_eta']:.2g}" for r_ in rows if np.isfinite(r_["flow_time"]))
+    if growth:
+        meas += "; log t_s/log t_(s-2) " + ", ".join(f"{g['log_ratio']:.2f}" for g in growth)
+    meas += f"; NPG: {k_npg} it."
+    return CheckReport(name="li2021-hard", source="Li et al. 2021, Thms 1-3 (45)-(46) [V]",
+                       stated="t_s >~ t_(s-2)^1.5 (super-polynomial); NPG O(1/((1-g)^2 eps))", measured=meas,
+                       verdict=verdict,
+                       details={"rows": rows, "growth": growth, "monotone": monotone, "npg_iterations": k_npg,
+                                "gamma": gamma, "eta": eta, "flow_T": T, "integrator": tr.final["message"],
+                                "note": "gradient flow of softmax PG; t_s = T_s/eta (validated vs discrete PG in tests)"},
+                       figures=figs, data_files=data)

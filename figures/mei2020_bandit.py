@@ -1,0 +1,15 @@
+"""Mei et al. 2020: softmax PG on the bandit r=(1, .9, .1); O(1/t) and the t*gap limit.
+
+Usage: ``python figures/mei2020_bandit.py [--quick] [--out DIR]`` (public API only: runs the registered
+experiment ``mei2020-bandit``, which draws the figure and writes its data).
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import main  # noqa: E402
+
+if __name__ == "__main__":
+    raise SystemExit(main("mei2020-bandit", __doc__.splitlines()[0]))

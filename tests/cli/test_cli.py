@@ -1,0 +1,94 @@
+"""The pgtheory command: list, check, reproduce --quick on a subset, resume, errors, exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pgtheory import cli
+from pgtheory.experiments import experiment
+from pgtheory.experiments import _registry as registry
+from pgtheory.experiments._runner import format_table, load_report, run_all
+
+FAST = ["cen2021-fig1", "agarwal2021-npg"]
+
+
+def test_list_and_bound_and_cite(capsys):
+    assert cli.main(["list", "--bounds"]) == 0
+    out = capsys.readouterr().out
+    assert "mei2020-bandit" in out and "cen2021.thm1_q" in out
+    assert cli.main(["bound", "cen2021.thm1_q"]) == 0
+    out = capsys.readouterr().out
+    assert "Cen et al. 2021" in out and "@article" in out and "\\le" in out
+    assert cli.main(["cite"]) == 0 and "@software" in capsys.readouterr().out
+    assert cli.main(["bound", "nope"]) == 2
+    assert cli.main(["check", "no-such-experiment"]) == 2
+
+
+def test_console_script_runs():
+    proc = subprocess.run([sys.executable, "-m", "pgtheory", "list"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "experiments" in proc.stdout
+
+
+def test_check_writes_figures_and_data(tmp_path, capsys):
+    assert cli.main(["check", "cen2021-fig1", "--quick", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "consistent" in out and "Cen et al." in out
+    assert (tmp_path / "cen2021_fig1.png").stat().st_size > 10_000
+    assert (tmp_path / "cen2021_fig1.pdf").exists() and (tmp_path / "cen2021_fig1.json").exists()
+    assert (tmp_path / "report.json").exists()
+
+
+def test_reproduce_quick_subset_and_resume(tmp_path, capsys):
+    argv = ["reproduce", "--quick", "--out", str(tmp_path), "--only", *FAST]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    for name in FAST:
+        assert name in out
+    for col in ("check", "source", "stated", "measured", "verdict"):
+        assert col in out
+    reports = {n: tmp_path / n / "report.json" for n in FAST}
+    mtimes = {n: p.stat().st_mtime_ns for n, p in reports.items()}
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert [s["name"] for s in summary] == FAST
+    assert (tmp_path / "summary.csv").read_text().count("\n") == 3
+    # resume: finished reports are not recomputed
+    assert cli.main(argv) == 0
+    assert "2 resumed" in capsys.readouterr().out
+    assert all(reports[n].stat().st_mtime_ns == mtimes[n] for n in FAST)
+    # an interrupted run (one report missing) recomputes only that one
+    reports[FAST[0]].unlink()
+    reps = run_all(FAST, quick=True, out_dir=tmp_path)
+    assert not reps[0].details.get("resumed") and reps[1].details.get("resumed")
+    assert reports[FAST[1]].stat().st_mtime_ns == mtimes[FAST[1]]
+    # --force recomputes everything
+    assert cli.main(argv + ["--force"]) == 0
+    assert "resumed" not in capsys.readouterr().out
+    assert load_report(reports[FAST[1]]).name == FAST[1]
+
+
+@pytest.fixture
+def failing_experiment():
+    @experiment("zz-test-failing", "always raises (test fixture)")
+    def _fail(config):
+        raise RuntimeError("deliberate failure")
+
+    yield "zz-test-failing"
+    registry._REGISTRY.pop("zz-test-failing", None)
+
+
+def test_error_row_and_nonzero_exit(tmp_path, capsys, failing_experiment):
+    code = cli.main(["reproduce", "--quick", "--out", str(tmp_path), "--only", "cen2021-fig1", failing_experiment])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "error" in captured.out and "deliberate failure" in captured.err
+    assert (tmp_path / "cen2021-fig1" / "report.json").exists()
+    assert not (tmp_path / failing_experiment / "report.json").exists()  # never marked finished
+
+
+def test_workers_use_a_process_pool(tmp_path):
+    reps = run_all(FAST, quick=True, out_dir=tmp_path, workers=2)
+    assert [r.name for r in reps] == FAST and all(r.verdict == "consistent" for r in reps)
+    table = format_table(reps)
+    assert table.splitlines()[0].startswith("check")
