@@ -36,6 +36,9 @@ q_estimate, advantage_estimate
     Monte-Carlo action values and advantages.
 hessian_vector_product_estimate
     The unbiased policy-Hessian-vector estimator used by (N)-HARPG.
+Continuous models (``_continuous``)
+    Score-function gradient and Hessian-vector estimators for the Cauchy-linear contextual
+    bandit and the LQR with a Gaussian linear policy (Fatkhullin et al. 2023 checks).
 """
 
 from ._api import (
@@ -48,6 +51,8 @@ from ._api import (
     reinforce,
     sample_trajectories,
 )
+from . import _continuous
+from ._continuous import *  # noqa: F401,F403  (names listed in _continuous.__all__)
 
 __all__ = [
     "TrajectoryBatch",
@@ -59,3 +64,4 @@ __all__ = [
     "advantage_estimate",
     "hessian_vector_product_estimate",
 ]
+__all__ += list(_continuous.__all__)
