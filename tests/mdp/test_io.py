@@ -113,3 +113,13 @@ def test_from_gymnasium_rejects_envs_without_a_table():
     env = gym.make("CartPole-v1")
     with pytest.raises(ValidationError, match="toy-text"):
         from_gymnasium(env, 0.9)
+
+
+def test_to_gymnasium_without_gymnasium_names_the_fix(monkeypatch):
+    import sys
+
+    from pgtheory.errors import BackendUnavailableError
+
+    monkeypatch.setitem(sys.modules, "gymnasium", None)
+    with pytest.raises(BackendUnavailableError, match="pip install"):
+        to_gymnasium(garnet(3, 2, 2, 0.9, seed=0))
