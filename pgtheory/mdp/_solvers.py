@@ -56,7 +56,7 @@ from .._math import log_softmax, logsumexp, softmax
 from .._validate import as_float_array, check_positive_int, check_shape, check_tol
 from ..errors import ConvergenceWarning, ValidationError
 from ..results import Solution
-from ._bellman import check_policy, q_from_v
+from ._bellman import SPARSE_DIRECT_MAX_STATES, check_policy, q_from_v, solve_sparse_certified
 from ._model import TabularMDP
 
 __all__ = [
@@ -74,9 +74,8 @@ logger = logging.getLogger(__name__)
 
 #: Relative margin by which another action must beat the current one in policy iteration.
 PI_TIE_RTOL = 1e-12
-#: Sparse MDPs with more states than this are evaluated iteratively (GMRES, with an exact
-#: SuperLU fallback) by default: LU of random sparse graphs fills in badly (S = 5000 Garnet: ~40 s).
-SPARSE_DIRECT_MAX_STATES = 200
+# SPARSE_DIRECT_MAX_STATES (from _bellman): sparse MDPs with more states are evaluated by GMRES
+# with an exact SuperLU fallback; LU of random sparse graphs fills in badly (S = 5000 Garnet: ~40 s).
 #: Dense ``P`` with at most this fraction of nonzeros (and at least ``SPARSIFY_MIN_ENTRIES``
 #: entries) is swept through a CSR copy by the iterative solvers (one O(S^2 A) conversion).
 SPARSIFY_MAX_DENSITY = 0.1
@@ -403,17 +402,8 @@ def _solve_policy_system(Ppi, r_pi: np.ndarray, gamma: float, method: str = "aut
     if method == "direct":
         V = spla.spsolve(M.tocsc(), r_pi)
     elif method == "iterative":
-        target = tol * (1.0 - gamma) * scale
-        V = np.zeros(S) if V0 is None else np.array(V0, dtype=np.float64)
-        # GMRES cycles (restart 60) until the inf-norm residual meets the target; after 10 cycles
-        # (600 Krylov steps) fall back to an exact sparse LU.
-        for _ in range(10):
-            V, _info = spla.gmres(M, r_pi, x0=V, rtol=0.0, atol=target, restart=min(60, S), maxiter=1)
-            if np.max(np.abs(r_pi - M @ V)) <= target:
-                break
-        else:
-            logger.info("GMRES did not reach the target residual; falling back to spsolve")
-            V = spla.spsolve(M.tocsc(), r_pi)
+        # GMRES cycles until the inf-norm residual meets the target, then SuperLU as a fallback.
+        V = solve_sparse_certified(M, r_pi, tol * (1.0 - gamma) * scale, x0=V0)
     else:
         raise ValidationError(f"eval_method must be 'auto', 'direct' or 'iterative'; got {method!r}.")
     return V, float(np.max(np.abs(r_pi - M @ V)))
