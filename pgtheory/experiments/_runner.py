@@ -234,10 +234,10 @@ def format_table(reports, *, width: int = 160) -> str:
     """
     heads = ("check", "source", "stated", "measured", "verdict", "s")
     rows = [(r.name, r.source, r.stated, r.measured, r.verdict, f"{r.seconds:.1f}") for r in reports]
-    caps = [28, 34, 30, 52]
-    budget = max(width - 2 * len(heads) - 12 - 7, 60)
+    caps = [30, 34, 30, 52]
+    budget = max(width - 2 * len(heads) - 22 - 7, 60)
     scale = min(1.0, budget / sum(caps))
-    caps = [max(6, int(c * scale)) for c in caps] + [12, 7]
+    caps = [max(6, int(c * scale)) for c in caps] + [22, 7]
 
     def cut(s, n):
         s = str(s)

@@ -8,8 +8,9 @@ Verdict rule
    ``bound.explicit``, and ``check`` includes it). For an upper bound the mean measurement must
    satisfy :math:`\bar y_k \le B(x_k)(1 + \text{ineq\_rtol}) + \text{ineq\_atol}` at every
    ``k``; for a lower bound :math:`\bar y_k \ge B(x_k)(1 - \text{ineq\_rtol}) - \text{ineq\_atol}`.
-   The worst ratio :math:`\max_k \bar y_k / B(x_k)` (upper; ``min`` for lower) and where it
-   occurs are reported. Default tolerances only absorb rounding (``1e-9`` relative,
+   The worst ratio :math:`\max_k (\bar y_k - \text{ineq\_atol})_+ / B(x_k)` (upper; for lower
+   bounds :math:`\min_k (\bar y_k + \text{ineq\_atol}) / B(x_k)`) and where it occurs are
+   reported, so values at the floating-point floor never show up as used slack. Default tolerances only absorb rounding (``1e-9`` relative,
    ``1e-12`` absolute).
 2. **The rate**, fitted on the tail window (:mod:`pgtheory.ratecheck._fit`), against the stated
    one derived symbolically from the bound (``bound.exponent`` or ``bound.linear_rate``).
@@ -78,7 +79,8 @@ class RateCheckResult(ResultMixin):
     inequality_checked : bool
     inequality_holds : bool or None
     worst_ratio : float
-        ``max_k y_k / B(x_k)`` (upper bounds; ``min`` for lower bounds); NaN when not checked.
+        ``max_k (y_k - ineq_atol)_+ / B(x_k)`` (upper bounds; ``min_k (y_k + ineq_atol) / B(x_k)``
+        for lower bounds); <= 1 (>= 1) when the bound holds; NaN when not checked.
     worst_at : float
         ``x`` where it occurs.
     n_violations : int
@@ -263,7 +265,10 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
         bvals = np.broadcast_to(bound.evaluate(**{var: x}, **{k: v for k, v in params.items()
                                                                if k in bound.symbol_names}), x.shape).astype(float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = ybar / bvals
+            if bound.kind == "upper":  # rounding below ineq_atol never counts as slack used
+                ratio = np.maximum(ybar - ineq_atol, 0.0) / bvals
+            else:
+                ratio = (ybar + ineq_atol) / bvals
         if bound.kind == "upper":
             bad = ybar > bvals * (1 + ineq_rtol) + ineq_atol
             k = int(np.nanargmax(ratio))
