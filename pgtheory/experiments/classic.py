@@ -247,6 +247,10 @@ def agarwal2021_npg(config: RunConfig) -> CheckReport:
 def cen2021_thm1(config: RunConfig) -> CheckReport:
     """Cen et al. 2021 (arXiv:2007.06558), Theorem 1, on a Garnet MDP (S=10, A=4, b=3, gamma=0.9), tau=0.1.
 
+    Observed (not claimed by the theorem): the asymptotic contraction of the log-policy error is
+    close to 1 - eta tau/(1-gamma) (the weight of the old policy in update (18)), far below the
+    stated 1 - eta tau; both are reported.
+
     Parameters
     ----------
     config : RunConfig
@@ -284,6 +288,8 @@ def cen2021_thm1(config: RunConfig) -> CheckReport:
             if k == 0:
                 panel += [rq, rl]
             rows.append({"mdp": k, "eta": eta, "contraction_stated": 1 - eta * tau,
+                         # observed: the log-policy error contracts like 1 - eta tau/(1-gamma) asymptotically
+                         "one_minus_eta_tau_over_1mg": 1 - eta * tau / (1 - gamma),
                          "contraction_q": rq.fit.rate if rq.fit and rq.fit.ok else None,
                          "contraction_q_interval": list(rq.fit.rate_ci) if rq.fit and rq.fit.ok else None,
                          "contraction_logpi": rl.fit.rate if rl.fit and rl.fit.ok else None,
