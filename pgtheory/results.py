@@ -17,7 +17,17 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ResultMixin", "Solution", "GradientEstimate", "Trace", "CheckReport"]
+__all__ = ["ResultMixin", "Solution", "GradientEstimate", "Trace", "CheckReport", "RateCheckResult"]
+
+
+def __getattr__(name):
+    # RateCheckResult is defined beside the code that builds it (pgtheory.ratecheck) and
+    # re-exported here lazily, so that importing results stays cheap and acyclic.
+    if name == "RateCheckResult":
+        from .ratecheck import RateCheckResult
+
+        return RateCheckResult
+    raise AttributeError(f"module 'pgtheory.results' has no attribute {name!r}")
 
 
 def _to_plain(x: Any) -> Any:
