@@ -30,6 +30,10 @@ _SUBMODULES = (
 _LAZY_NAMES = {
     "TabularMDP": "pgtheory.mdp",
     "FiniteHorizonMDP": "pgtheory.mdp",
+    "policy_evaluation": "pgtheory.mdp",
+    "value_iteration": "pgtheory.mdp",
+    "policy_iteration": "pgtheory.mdp",
+    "policy_gradient": "pgtheory.policies",
     "cite": "pgtheory._cite",
 }
 
