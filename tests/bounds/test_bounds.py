@@ -32,6 +32,26 @@ EXPECTED = {
     "li2021.thm1": ("exponent_S", None, {}),
     "li2021.thm3": ("exponent_s", sp.oo, dict(S=1e8, c1=1.0, c2=0.5, eta=1e-3)),
     "li2021.recursion46": ("exponent", sp.Rational(3, 2), {}),
+    # Other papers' bounds, pinned to the exponents / contractions their sources state
+    # (issue texts and dossiers): eps^-2.5, eps^-2, eps^-3; T^-2/5, T^-1/2 without the bias floor.
+    "fatkhullin2023.thm1": ("exponent", sp.Rational(-2, 5), dict(eps_bias=0)),
+    "fatkhullin2023.thm2_harpg": ("exponent", sp.Rational(-1, 2), dict(eps_bias=0)),
+    "fatkhullin2023.thm2_nharpg": ("exponent", sp.Rational(-1, 2), dict(eps_bias=0)),
+    "fatkhullin2023.vanilla_pg": ("exponent", sp.Rational(-1, 3), dict(eps_bias=0)),
+    "fatkhullin2023.thm1_samples": ("exponent", sp.Rational(-5, 2), {}),
+    "fatkhullin2023.thm2_samples": ("exponent", -2, {}),
+    "fatkhullin2023.vanilla_pg_samples": ("exponent", -3, {}),
+    "munos2023.thm1": ("exponent", -1, {}),
+    "munos2023.thm1_recursion": ("exponent", 1, {}),
+    "tiapkin2025.kl_rate": ("rate", 1.2 ** -0.5, dict(beta=0.1)),
+    "tiapkin2025.kl_order": ("rate", 1.2 ** -0.5, dict(beta=0.1)),
+    "zhou2025.kl_rate": ("rate", 1.1 ** -0.5, dict(beta=0.1)),
+    "nemhauser1978.greedy_k": ("exponent", 0, {}),
+    "nemhauser1978.greedy_e": ("exponent", 1, {}),
+    "prajapat2024.eps_bandit_fw": ("exponent", 1, {}),
+    "prajapat2024.eps_bandit_stationary": ("exponent", 1, {}),
+    "prajapat2024.curvature": ("exponent", 1, {}),
+    "prajapat2024.hardness": ("exponent", 0, {}),
 }
 
 
