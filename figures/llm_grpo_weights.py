@@ -8,7 +8,7 @@ DisCO-b to 1/(p(1-p)); BNPO with alpha=beta=3/2 is pi/8 times GRPO (ddof=0).
 Sources: Shao et al. 2024 (arXiv:2402.03300), Liu et al. 2025 (arXiv:2503.20783),
 Xiao et al. 2025 (arXiv:2506.02864), Li et al. 2025 (arXiv:2505.12366).
 
-Run: ``python figures/llm_grpo_weights.py [OUT_DIR]`` (default ``figures/out``); writes
+Run: ``python figures/llm_grpo_weights.py [OUT_DIR]`` (default ``figures/output``); writes
 ``llm_grpo_weights.{png,pdf,csv}``.
 """
 
@@ -37,7 +37,7 @@ def main(argv=None) -> list:
         Paths written.
     """
     argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else Path(__file__).resolve().parent / "out"
+    out = Path(argv[0]) if argv else Path(__file__).resolve().parent / "output"
     out.mkdir(parents=True, exist_ok=True)
     curves = difficulty_weight_curves((4, 8, 16), n_p=99)
     paths = list(plot_difficulty_weights(curves, out / "llm_grpo_weights"))

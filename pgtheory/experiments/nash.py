@@ -1,14 +1,14 @@
 r"""Registered checks for Nash learning from human feedback (preference games).
 
-* ``nash.compare`` -- KL to the equilibrium, duality gap and span versus preference queries
+* ``nash-compare`` -- KL to the equilibrium, duality gap and span versus preference queries
   for Nash-MP, EGPO, Nash-MD, OMD and OMWU on the same random games, with the bounds
   (Nash-MP inferred :math:`(1+2\beta)^{-N/2}`, EGPO inferred, Munos et al. Theorem 1).
-* ``nash.rate_vs_beta`` -- fitted contraction per query of Nash-MP versus :math:`\beta`
+* ``nash-rate-vs-beta`` -- fitted contraction per query of Nash-MP versus :math:`\beta`
   against :math:`(1+2\beta)^{-1/2}` (Tiapkin et al. 2025, v1).
-* ``nash.response_independence`` -- the fitted rate for :math:`|\mathcal Y|` from 3 to 1000.
-* ``nash.md_theorem1`` -- Nash-MD with the Theorem 1 schedule: the recursion at every step,
+* ``nash-response-independence`` -- the fitted rate for :math:`|\mathcal Y|` from 3 to 1000.
+* ``nash-md-theorem1`` -- Nash-MD with the Theorem 1 schedule: the recursion at every step,
   :math:`8/(\tau^2(T+1))` at every iterate, and the fitted exponent.
-* ``nash.stochastic_floor`` -- approximate (policy-gradient) Nash-MP: the KL floor versus the
+* ``nash-stochastic-floor`` -- approximate (policy-gradient) Nash-MP: the KL floor versus the
   inner sample size ``B`` (expected :math:`\propto 1/B`, our inference).
 
 All games are random preference games (strict lower triangle :math:`U(0,1)`, EGPO's ``random``
@@ -82,7 +82,7 @@ def compare_traces(rng, n: int, beta: float, n_queries: int) -> dict:
     }
 
 
-@experiment("nash.compare", "KL, duality gap and span vs preference queries: Nash-MP, EGPO, Nash-MD, OMD, OMWU",
+@experiment("nash-compare", "KL, duality gap and span vs preference queries: Nash-MP, EGPO, Nash-MD, OMD, OMWU",
             tags=("nash", "nlhf", "figure"))
 def run_compare(config: RunConfig) -> CheckReport:
     """Experiment (a): all methods on the same games, with the registered bounds."""
@@ -120,7 +120,7 @@ def run_compare(config: RunConfig) -> CheckReport:
         figures, data = _plot_compare(stem, runs, names, beta, get, eta_eg)
     per_query = {k: float(np.exp(np.median([_tail_slope(r[k]) for r in runs]))) for k in names}
     return CheckReport(
-        name="nash.compare", source=TIAPKIN + "; Munos et al. 2023 Thm 1; EGPO (inferred)",
+        name="nash-compare", source=TIAPKIN + "; Munos et al. 2023 Thm 1; EGPO (inferred)",
         stated=f"KL <= KL_0 (1+2b)^(-N/2) = {c_mp.stated:.4f}^N per query (b={beta}); Nash-MD KL <= 8/(b^2 (T+1))",
         measured=(f"Nash-MP {c_mp.measured_text}; EGPO {c_eg.measured_text}; Nash-MD worst KL/bound {c_md.worst_ratio:.2e}; "
                   f"Nash-MP gap {side['gap']['text']}, span {side['span']['text']}"),
@@ -222,7 +222,7 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500) -> dict:
     return out
 
 
-@experiment("nash.rate_vs_beta", "Nash-MP: fitted contraction per query vs beta against (1+2 beta)^(-1/2)",
+@experiment("nash-rate-vs-beta", "Nash-MP: fitted contraction per query vs beta against (1+2 beta)^(-1/2)",
             tags=("nash", "nlhf", "figure"))
 def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     """Experiment (b)."""
@@ -244,7 +244,7 @@ def run_rate_vs_beta(config: RunConfig) -> CheckReport:
         figures, files = _plot_rate_vs_beta(stem, checks, R)
     worst = max(rows, key=lambda r: np.log(r["ci"][1]) / np.log(r["stated"]) if r["ci"][1] > 0 else 0)
     return CheckReport(
-        name="nash.rate_vs_beta", source=TIAPKIN, stated="contraction per query <= (1+2 beta)^(-1/2)",
+        name="nash-rate-vs-beta", source=TIAPKIN, stated="contraction per query <= (1+2 beta)^(-1/2)",
         measured="; ".join(f"b={r['beta']:g}: {r['fitted']:.4f} [{r['ci'][0]:.4f}, {r['ci'][1]:.4f}] vs {r['stated']:.4f}"
                            for r in rows),
         verdict=verdict, details={"R": R, "n": 10, "rows": rows, "closest_to_bound": worst},
@@ -307,7 +307,7 @@ def response_independence_data(rngs, sizes, beta: float) -> dict:
     return out
 
 
-@experiment("nash.response_independence", "Nash-MP rate for |Y| = 3 ... 1000 responses (must not degrade)",
+@experiment("nash-response-independence", "Nash-MP rate for |Y| = 3 ... 1000 responses (must not degrade)",
             tags=("nash", "nlhf", "figure"))
 def run_response_independence(config: RunConfig) -> CheckReport:
     """Experiment (c)."""
@@ -328,7 +328,7 @@ def run_response_independence(config: RunConfig) -> CheckReport:
     if stem is not None:
         figures, files = _plot_independence(stem, checks, beta)
     return CheckReport(
-        name="nash.response_independence", source=TIAPKIN + " (independent of |Y|)",
+        name="nash-response-independence", source=TIAPKIN + " (independent of |Y|)",
         stated=f"contraction per query <= (1+2b)^(-1/2) = {(1 + 2 * beta) ** -0.5:.4f} for every |Y| (b={beta})",
         measured="; ".join(f"|Y|={n}: {checks[n].measured_text}" for n in checks),
         verdict=verdict,
@@ -368,7 +368,7 @@ def _plot_independence(stem, checks, beta):
 
 
 # =============================================================================== Nash-MD Theorem 1
-@experiment("nash.md_theorem1", "Nash-MD (Munos et al. 2023, Thm 1): recursion and KL <= 8/(tau^2 (T+1)) at every T",
+@experiment("nash-md-theorem1", "Nash-MD (Munos et al. 2023, Thm 1): recursion and KL <= 8/(tau^2 (T+1)) at every T",
             tags=("nash", "nlhf"))
 def run_md_theorem1(config: RunConfig) -> CheckReport:
     """Nash-MD with eta_t = 2/(tau (t+2)): pointwise bound, one-step recursion, fitted exponent."""
@@ -399,7 +399,7 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
         from ..plotting import write_csv
         files = (write_csv(f"{stem}.csv", {"T": t, "kl_mean": y.mean(0), "bound": munos2023.thm1_bound(t, tau)}),)
     return CheckReport(
-        name="nash.md_theorem1", source="Munos et al. 2023 (arXiv:2312.00886), Theorem 1",
+        name="nash-md-theorem1", source="Munos et al. 2023 (arXiv:2312.00886), Theorem 1",
         stated="KL(pi*||pi_T) <= 8/(tau^2 (T+1)); KL_{t+1} <= (1-eta_t tau) KL_t + 2 eta_t^2",
         measured=f"{c.measured_text}; worst KL/bound {c.worst_ratio:.3e}; max recursion slack {worst_rec:.2e}",
         verdict=verdict, details={"R": R, "T": T, "n": n, "tau": tau, "check": c.row(),
@@ -453,7 +453,7 @@ def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40
     return out
 
 
-@experiment("nash.stochastic_floor", "Stochastic Nash-MP: KL floor vs inner sample size B (expected ~ 1/B)",
+@experiment("nash-stochastic-floor", "Stochastic Nash-MP: KL floor vs inner sample size B (expected ~ 1/B)",
             tags=("nash", "nlhf", "stochastic", "figure"))
 def run_stochastic_floor(config: RunConfig) -> CheckReport:
     """Experiment (d)."""
@@ -479,7 +479,7 @@ def run_stochastic_floor(config: RunConfig) -> CheckReport:
     if stem is not None:
         figures, files = _plot_floor(stem, data, batches, Bs, floors, fit)
     return CheckReport(
-        name="nash.stochastic_floor",
+        name="nash-stochastic-floor",
         source="Tiapkin et al. 2025 (v1), approximate Nash-MP; floor ~ 1/B is our inference (SGD stationary variance)",
         stated="KL floor proportional to 1/B (slope -1 in log-log, tolerance 0.2)",
         measured=f"floor slope {fit.text()}",

@@ -4,8 +4,8 @@ import pytest
 
 from pgtheory.experiments import RunConfig, get, list_experiments
 
-NAMES = ["nash.compare", "nash.rate_vs_beta", "nash.response_independence", "nash.md_theorem1",
-         "nash.stochastic_floor"]
+NAMES = ["nash-compare", "nash-rate-vs-beta", "nash-response-independence", "nash-md-theorem1",
+         "nash-stochastic-floor"]
 
 
 def test_registered():
@@ -13,7 +13,7 @@ def test_registered():
     assert set(NAMES) <= names
 
 
-@pytest.mark.parametrize("name", ["nash.rate_vs_beta", "nash.md_theorem1"])
+@pytest.mark.parametrize("name", ["nash-rate-vs-beta", "nash-md-theorem1"])
 def test_quick_run_is_consistent_and_writes_files(name, tmp_path):
     rep = get(name).run(RunConfig(quick=True, seeds=3, out_dir=tmp_path))
     assert rep.verdict == "consistent", rep.measured
