@@ -158,6 +158,17 @@ def _solve_cvxpy(mdp: TabularMDP, w: np.ndarray, form: str):
     return V, lamv, float(((1 - g) * w) @ V), float(r @ lamv), 0, prob.status
 
 
+def _solve_lp(mdp, solver: str, weights, form: str) -> Solution:
+    """Validate, solve the ``form`` ("primal" or "dual") LP with ``solver`` and certify the result."""
+    if not isinstance(mdp, TabularMDP):
+        raise ValidationError(f"mdp must be a TabularMDP; got {type(mdp).__name__}.")
+    solver = _check_solver(solver)
+    w = _weights(mdp, weights)
+    out = (_solve_highs if solver == "highs" else _solve_cvxpy)(mdp, w, form)
+    V_lp, lam, pobj, dobj, nit, msg = out
+    return _finish(mdp, lam, V_lp, w, pobj, dobj, f"lp_{form}[{solver}]", nit, str(msg))
+
+
 def lp_primal(mdp: TabularMDP, solver: str = "highs", weights=None) -> Solution:
     r"""Solve the MDP by the primal LP :math:`\min (1-\gamma)w^\top V` s.t. :math:`V \ge r + \gamma PV`.
 
@@ -185,13 +196,7 @@ def lp_primal(mdp: TabularMDP, solver: str = "highs", weights=None) -> Solution:
     ----------
     Puterman (1994), Sec. 6.9; Manne (1960).
     """
-    if not isinstance(mdp, TabularMDP):
-        raise ValidationError(f"mdp must be a TabularMDP; got {type(mdp).__name__}.")
-    solver = _check_solver(solver)
-    w = _weights(mdp, weights)
-    out = (_solve_highs if solver == "highs" else _solve_cvxpy)(mdp, w, "primal")
-    V_lp, lam, pobj, dobj, nit, msg = out
-    return _finish(mdp, lam, V_lp, w, pobj, dobj, f"lp_primal[{solver}]", nit, str(msg))
+    return _solve_lp(mdp, solver, weights, "primal")
 
 
 def lp_dual(mdp: TabularMDP, solver: str = "highs", weights=None) -> Solution:
@@ -226,10 +231,4 @@ def lp_dual(mdp: TabularMDP, solver: str = "highs", weights=None) -> Solution:
     Puterman (1994), Sec. 6.9.1; Altman (1999), Ch. 3; Agarwal, Kakade, Lee, Mahajan (2021),
     arXiv:1908.00261, Sec. 2 (normalised occupancy :math:`d_\rho^\pi`).
     """
-    if not isinstance(mdp, TabularMDP):
-        raise ValidationError(f"mdp must be a TabularMDP; got {type(mdp).__name__}.")
-    solver = _check_solver(solver)
-    w = _weights(mdp, weights)
-    out = (_solve_highs if solver == "highs" else _solve_cvxpy)(mdp, w, "dual")
-    V_lp, lam, pobj, dobj, nit, msg = out
-    return _finish(mdp, lam, V_lp, w, pobj, dobj, f"lp_dual[{solver}]", nit, str(msg))
+    return _solve_lp(mdp, solver, weights, "dual")

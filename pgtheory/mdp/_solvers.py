@@ -360,6 +360,35 @@ def _default_cap(gamma: float, tol: float, scale: float, extra: int = 100) -> in
     return int(max(need, 0.0)) + extra
 
 
+def _macqueen_iterate(step, advance, V: np.ndarray, gamma: float, tol: float, max_iter):
+    """Iterate ``V <- advance(TV, aux)`` with ``TV, aux = step(V)`` until the MacQueen bound is <= tol.
+
+    Returns ``(V_hat, bound, iterations, converged, cap)``; the cap defaults to :func:`_default_cap`
+    of the first sweep's change when ``max_iter`` is None.
+    """
+    cap = None if max_iter is None else check_positive_int(max_iter, "max_iter")
+    it, converged, bound, V_hat = 0, False, np.inf, V
+    while True:
+        TV, aux = step(V)
+        it += 1
+        V_hat, bound = _macqueen(TV, V, gamma)
+        if cap is None:
+            cap = _default_cap(gamma, tol, float(np.max(np.abs(TV - V))))
+        if bound <= tol:
+            converged = True
+            break
+        if it >= cap:
+            break
+        V = advance(TV, aux)
+    return V_hat, bound, it, converged, cap
+
+
+def _warn_cap(name: str, cap: int, bound: float, tol: float, fix: str = "Fix: raise max_iter or tol.") -> None:
+    """ConvergenceWarning for an iteration that stopped at its cap (reported at the public caller)."""
+    warnings.warn(f"{name} stopped at max_iter={cap} with value error bound {bound:.3g} > tol={tol:.3g}. {fix}",
+                  ConvergenceWarning, stacklevel=3)
+
+
 # ----------------------------------------------------------------------------- evaluation of deterministic policies
 def _policy_rows(mdp: TabularMDP, actions: np.ndarray):
     S, A = mdp.S, mdp.A
@@ -519,25 +548,10 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, max_iter: int | None = N
     V = mdp.r.max(axis=1) if V0 is None else as_float_array(V0, "V0", ndim=1).copy()
     check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
-    cap = None if max_iter is None else check_positive_int(max_iter, "max_iter")
-    it, converged, bound, V_hat = 0, False, np.inf, V
-    while True:
-        TV, _ = sweeper.bellman(V)
-        it += 1
-        V_hat, bound = _macqueen(TV, V, gamma)
-        if cap is None:
-            cap = _default_cap(gamma, tol, float(np.max(np.abs(TV - V))))
-        if bound <= tol:
-            converged = True
-            break
-        if it >= cap:
-            break
-        V = TV
+    V, bound, it, converged, cap = _macqueen_iterate(sweeper.bellman, lambda TV, _: TV, V, gamma, tol, max_iter)
     if not converged:
-        warnings.warn(f"value_iteration stopped at max_iter={cap} with value error bound {bound:.3g} > tol={tol:.3g}. "
-                      f"Fix: raise max_iter or tol (tol below ~1e-15*||r||/(1-gamma)^2 is not reachable in float64).",
-                      ConvergenceWarning, stacklevel=2)
-    V = V_hat
+        _warn_cap("value_iteration", cap, bound, tol,
+                  "Fix: raise max_iter or tol (tol below ~1e-15*||r||/(1-gamma)^2 is not reachable in float64).")
     Q, pi, cert = _certificate(mdp, V, None, bound, sweeper.P2)
     cert["stopping_rule"] = "gamma/(1-gamma) * span(V_{k+1}-V_k)/2 <= tol (MacQueen midpoint returned)"
     return Solution(V=V, Q=Q, policy=pi, iterations=it, residual=cert["bellman_residual"], converged=converged,
@@ -702,26 +716,11 @@ def modified_policy_iteration(mdp: TabularMDP, m: int = 5, tol: float = 1e-8, ma
         V = as_float_array(V0, "V0", ndim=1).copy()
         check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
-    cap = None if max_iter is None else check_positive_int(max_iter, "max_iter")
-    it, sweeps, converged, bound, V_hat = 0, 0, False, np.inf, V
-    while True:
-        TV, a = sweeper.bellman(V)
-        it += 1
-        sweeps += 1
-        V_hat, bound = _macqueen(TV, V, gamma)
-        if cap is None:
-            cap = _default_cap(gamma, tol, float(np.max(np.abs(TV - V))))
-        if bound <= tol:
-            converged = True
-            break
-        if it >= cap:
-            break
-        V = sweeper.policy_sweeps(a, TV, m) if m else TV
-        sweeps += m
+    V, bound, it, converged, cap = _macqueen_iterate(
+        sweeper.bellman, lambda TV, a: sweeper.policy_sweeps(a, TV, m) if m else TV, V, gamma, tol, max_iter)
+    sweeps = it + m * (it - 1)  # one Bellman sweep per improvement, m partial-evaluation sweeps between them
     if not converged:
-        warnings.warn(f"modified_policy_iteration stopped at max_iter={cap} with value error bound {bound:.3g} > "
-                      f"tol={tol:.3g}. Fix: raise max_iter or tol.", ConvergenceWarning, stacklevel=2)
-    V = V_hat
+        _warn_cap("modified_policy_iteration", cap, bound, tol)
     Q, pi, cert = _certificate(mdp, V, None, bound, sweeper.P2)
     cert["sweeps"] = sweeps
     cert["stopping_rule"] = "gamma/(1-gamma) * span(TV_k - V_k)/2 <= tol (MacQueen midpoint returned)"
@@ -821,24 +820,11 @@ def soft_value_iteration(mdp: TabularMDP, tau: float, tol: float = 1e-10, max_it
     V = np.zeros(S) if V0 is None else as_float_array(V0, "V0", ndim=1).copy()
     check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     P2, r = _P2(mdp), mdp.r
-    cap = None if max_iter is None else check_positive_int(max_iter, "max_iter")
-    it, converged, bound, V_hat = 0, False, np.inf, V
-    while True:
-        TV = tau * logsumexp(_lookahead(P2, r, gamma, V) / tau, axis=1)
-        it += 1
-        V_hat, bound = _macqueen(TV, V, gamma)
-        if cap is None:
-            cap = _default_cap(gamma, tol, float(np.max(np.abs(TV - V))))
-        if bound <= tol:
-            converged = True
-            break
-        if it >= cap:
-            break
-        V = TV
+    V, bound, it, converged, cap = _macqueen_iterate(
+        lambda U: (tau * logsumexp(_lookahead(P2, r, gamma, U) / tau, axis=1), None), lambda TV, _: TV,
+        V, gamma, tol, max_iter)
     if not converged:
-        warnings.warn(f"soft_value_iteration stopped at max_iter={cap} with value error bound {bound:.3g} > "
-                      f"tol={tol:.3g}. Fix: raise max_iter or tol.", ConvergenceWarning, stacklevel=2)
-    V = V_hat
+        _warn_cap("soft_value_iteration", cap, bound, tol)
     Q = q_from_v(mdp, V)
     logpi = log_softmax(Q / tau, axis=1)
     pi = softmax(Q / tau, axis=1)
