@@ -73,7 +73,32 @@ def _print_reasons(rep) -> None:
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``pgtheory`` command (see the module docstring).
+    """Entry point of the ``pgtheory`` command; a closed output pipe (``| head``) ends it quietly.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
+    import os
+    import sys
+
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (e.g. ``pgtheory list | head``): stop without a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv=None) -> int:
+    """Parse ``argv`` and run the sub-command (see the module docstring).
 
     Parameters
     ----------
