@@ -25,8 +25,7 @@ References
 
 from __future__ import annotations
 
-from ..results import Trace
-from .igt import run_method
+from .igt import _method_function
 
 __all__ = ["harpg_point", "harpg_momentum", "harpg", "n_harpg"]
 
@@ -69,53 +68,16 @@ def harpg_momentum(d, v, g, eta):
     return (1.0 - eta) * (d + v) + eta * g
 
 
-def harpg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
+harpg = _method_function(
+    "harpg", __name__,
     r"""HARPG (un-normalized), :math:`\gamma_t = \gamma_0/\sqrt{t+1}`, :math:`\eta_t = 1/(t+1)`;
-    keywords of :func:`pgtheory.algorithms.igt.run_method`.
+    keywords of :func:`pgtheory.algorithms.igt.run_method`.""",
+    "Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 2, Theorem 2.")
 
-    Parameters
-    ----------
-    model : CauchyContextualBandit or LQR
-    n_trajectories : int
-        Trajectory budget (two per iteration).
-    gamma0 : float
-        Initial step size.
-    **kw
-        Keywords of :func:`pgtheory.algorithms.igt.run_method`.
-
-    Returns
-    -------
-    Trace
-
-    References
-    ----------
-    Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 2, Theorem 2.
-    """
-    return run_method(model, "harpg", n_trajectories, gamma0, **kw)
-
-
-def n_harpg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
-    r"""N-HARPG (normalized), :math:`\gamma_t = \gamma_0/(t+1)`, :math:`\eta_t = 1/(t+1)`.
-
-    Parameters
-    ----------
-    model : CauchyContextualBandit or LQR
-    n_trajectories : int
-        Trajectory budget (two per iteration).
-    gamma0 : float
-        Initial step size.
-    **kw
-        Keywords of :func:`pgtheory.algorithms.igt.run_method`.
-
-    Returns
-    -------
-    Trace
-
-    References
-    ----------
-    Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 2, Theorem 2.
-    """
-    return run_method(model, "n_harpg", n_trajectories, gamma0, **kw)
+n_harpg = _method_function(
+    "n_harpg", __name__,
+    r"""N-HARPG (normalized), :math:`\gamma_t = \gamma_0/(t+1)`, :math:`\eta_t = 1/(t+1)`.""",
+    "Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 2, Theorem 2.")
 
 
 harpg.__citation__ = ("fatkhullin2023.thm2_harpg",)

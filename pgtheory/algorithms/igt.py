@@ -507,80 +507,81 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
                  final={"theta": theta, "rejected_by_seed": rejected})
 
 
-def n_pg_igt(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
+_METHOD_DOC = """{summary}
+
+    Parameters
+    ----------
+    model : CauchyContextualBandit or LQR
+    n_trajectories : int
+        Trajectory budget ({per_iteration} per iteration).
+    gamma0 : float
+        Initial step size.
+    **kw
+        Keywords of :func:`pgtheory.algorithms.igt.run_method` (``n_seeds``, ``rng``, ``theta0``, ``H``,
+        ``backend``, ...).
+
+    Returns
+    -------
+    Trace
+
+    References
+    ----------
+    {references}
+    """
+
+
+def _method_function(method: str, module: str, summary: str, references: str):
+    """Public runner ``method(model, n_trajectories, gamma0, **kw)`` for one entry of :data:`METHODS`.
+
+    The named algorithms (:func:`n_pg_igt`, :func:`pgtheory.algorithms.harpg.harpg`, ...) differ only
+    in the :class:`MethodSpec` that :func:`run_method` looks up, so they are built here from one body
+    and one docstring template instead of being written out five times.
+
+    Parameters
+    ----------
+    method : str
+        Key of :data:`METHODS`; also the function's ``__name__``.
+    module : str
+        ``__module__`` of the function (the module that exports it).
+    summary : str
+        First paragraph of the docstring (schedules, with math).
+    references : str
+        Text of the References section.
+
+    Returns
+    -------
+    callable
+        ``(model, n_trajectories: int, gamma0: float, **kw) -> Trace``, calling :func:`run_method`.
+    """
+    words = {1: "one", 2: "two"}[METHODS[method].trajectories_per_iteration]
+
+    def runner(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
+        return run_method(model, method, n_trajectories, gamma0, **kw)
+
+    runner.__name__ = runner.__qualname__ = method
+    runner.__module__ = module
+    runner.__doc__ = _METHOD_DOC.format(summary=summary, per_iteration=words, references=references)
+    return runner
+
+
+n_pg_igt = _method_function(
+    "n_pg_igt", __name__,
     r"""N-PG-IGT, Algorithm 1 of Fatkhullin et al. (2023): :math:`\eta_t=(t+1)^{-4/5}`,
     :math:`\gamma_t=\gamma_0/(t+1)`, one trajectory per iteration (see module docstring; keywords of
-    :func:`run_method`).
+    :func:`run_method`).""",
+    "Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 1, Theorem 1.")
 
-    Parameters
-    ----------
-    model : CauchyContextualBandit or LQR
-    n_trajectories : int
-        Trajectory budget (one per iteration).
-    gamma0 : float
-        Initial step size.
-    **kw
-        Keywords of :func:`run_method` (``n_seeds``, ``rng``, ``theta0``, ``H``, ``backend``, ...).
+vanilla_pg = _method_function(
+    "vanilla_pg", __name__,
+    r"""Vanilla stochastic PG, :math:`\gamma_t = \gamma_0(t+1)^{-2/3}`, one trajectory per iteration.""",
+    """Yuan, Gower, Lazaric, AISTATS 2022, arXiv:2107.11433 (the comparison rate); schedule from the
+    code of Fatkhullin et al. 2023.""")
 
-    Returns
-    -------
-    Trace
-
-    References
-    ----------
-    Fatkhullin et al., ICML 2023, arXiv:2302.01734, Algorithm 1, Theorem 1.
-    """
-    return run_method(model, "n_pg_igt", n_trajectories, gamma0, **kw)
-
-
-def vanilla_pg(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
-    r"""Vanilla stochastic PG, :math:`\gamma_t = \gamma_0(t+1)^{-2/3}`, one trajectory per iteration.
-
-    Parameters
-    ----------
-    model : CauchyContextualBandit or LQR
-    n_trajectories : int
-        Trajectory budget (one per iteration).
-    gamma0 : float
-        Initial step size.
-    **kw
-        Keywords of :func:`run_method`.
-
-    Returns
-    -------
-    Trace
-
-    References
-    ----------
-    Yuan, Gower, Lazaric, AISTATS 2022, arXiv:2107.11433 (the comparison rate); schedule from the
-    code of Fatkhullin et al. 2023.
-    """
-    return run_method(model, "vanilla_pg", n_trajectories, gamma0, **kw)
-
-
-def n_sgdm(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
+n_sgdm = _method_function(
+    "n_sgdm", __name__,
     r"""Normalized SGD with momentum (IGT without transport; ablation), :math:`\eta_t = (t+1)^{-2/3}`,
-    :math:`\gamma_t = \gamma_0/(t+1)`.
-
-    Parameters
-    ----------
-    model : CauchyContextualBandit or LQR
-    n_trajectories : int
-        Trajectory budget (one per iteration).
-    gamma0 : float
-        Initial step size.
-    **kw
-        Keywords of :func:`run_method`.
-
-    Returns
-    -------
-    Trace
-
-    References
-    ----------
-    Cutkosky & Mehta, ICML 2020; used as ``nsgdm`` in the code of Fatkhullin et al. 2023.
-    """
-    return run_method(model, "n_sgdm", n_trajectories, gamma0, **kw)
+    :math:`\gamma_t = \gamma_0/(t+1)`.""",
+    "Cutkosky & Mehta, ICML 2020; used as ``nsgdm`` in the code of Fatkhullin et al. 2023.")
 
 
 n_pg_igt.__citation__ = ("fatkhullin2023.thm1",)
