@@ -361,6 +361,26 @@ def _fisher_from_pieces(policy, pc: _Pieces) -> np.ndarray:
     return 0.5 * (F + F.T)
 
 
+def _fisher_solve(policy, pc: _Pieces, g: np.ndarray, rcond=None) -> np.ndarray:
+    """Minimum-norm least-squares solution ``w`` of ``F w = g`` (natural direction), shaped like theta."""
+    F = _fisher_from_pieces(policy, pc)
+    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=rcond)
+    return w.reshape(np.shape(pc.theta))
+
+
+def _check_method(method) -> None:
+    if method not in ("auto", "lstsq"):
+        raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
+
+
+def _check_direction(v, shape: tuple) -> np.ndarray:
+    """``v`` as a float array of the parameter's ``shape`` (Hessian-vector products)."""
+    v = as_float_array(v, "v")
+    if v.shape != shape:
+        raise ShapeError(f"v must have the shape of theta {shape}; got {v.shape}.")
+    return v
+
+
 def fisher_matrix(mdp, policy, theta, rho=None) -> np.ndarray:
     r"""Exact Fisher information matrix of the policy under its discounted state visitation.
 
@@ -451,17 +471,13 @@ def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcon
     Kakade (2001), NeurIPS 14. Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 5.3.
     """
     policy = _prepare(mdp, policy)
-    if method not in ("auto", "lstsq"):
-        raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
+    _check_method(method)
     pc = _pieces(mdp, policy, theta, rho)
     if method == "auto" and isinstance(policy, SoftmaxPolicy):
         return _softmax_natural_direction(mdp, pc)
     if rcond is not None:
         rcond = check_positive(rcond, "rcond")
-    g = _gradient_from_pieces(mdp, policy, pc)
-    F = _fisher_from_pieces(policy, pc)
-    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=rcond)
-    return w.reshape(np.shape(pc.theta))
+    return _fisher_solve(policy, pc, _gradient_from_pieces(mdp, policy, pc), rcond)
 
 
 def npg_update(mdp, policy, theta, eta, rho=None) -> np.ndarray:
@@ -507,10 +523,7 @@ def npg_update(mdp, policy, theta, eta, rho=None) -> np.ndarray:
     pc = _pieces(mdp, policy, theta, rho)
     if isinstance(policy, SoftmaxPolicy):
         return pc.theta + eta * (pc.Q - pc.V[:, None]) / (1.0 - mdp.gamma)
-    g = _gradient_from_pieces(mdp, policy, pc)
-    F = _fisher_from_pieces(policy, pc)
-    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=None)
-    return pc.theta + eta * w.reshape(np.shape(pc.theta))
+    return pc.theta + eta * _fisher_solve(policy, pc, _gradient_from_pieces(mdp, policy, pc))
 
 
 # --------------------------------------------------------------------------- performance difference

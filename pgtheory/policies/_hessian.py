@@ -55,9 +55,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_float_array
-from ..errors import ShapeError, ValidationError
-from ._gradients import _jacobian_matrix, _prepare, _jvp, _pieces, _vjp, _vjp_batch
+from ..errors import ValidationError
+from ._gradients import _check_direction, _jacobian_matrix, _prepare, _jvp, _pieces, _vjp, _vjp_batch
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 
 __all__ = ["hessian", "hessian_vector_product"]
@@ -208,9 +207,7 @@ def hessian_vector_product(mdp, policy, theta, v, rho=None) -> np.ndarray:
     policy = _prepare(mdp, policy)
     _check_supported(policy)
     pc = _pieces(mdp, policy, theta, rho)
-    v = as_float_array(v, "v")
-    if v.shape != pc.theta.shape:
-        raise ShapeError(f"v must have the shape of theta {pc.theta.shape}; got {v.shape}.")
+    v = _check_direction(v, pc.theta.shape)
     return _hvp_core(mdp, policy, pc, pc.Q, v)
 
 

@@ -49,9 +49,11 @@ from ..errors import ValidationError
 from ..results import Solution
 from ._gradients import (
     _prepare,
+    _check_method,
     _check_mdp,
     _check_rho,
     _fisher_from_pieces,
+    _fisher_solve,
     _pieces,
     _Pieces,
     _vjp,
@@ -266,8 +268,7 @@ def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: s
     Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Eq. (18) and the discussion before it.
     """
     policy = _prepare(mdp, policy)
-    if method not in ("auto", "lstsq"):
-        raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
+    _check_method(method)
     if isinstance(policy, DirectPolicy):
         raise ValidationError("regularized_natural_gradient does not support DirectPolicy. "
                               "Fix: use SoftmaxPolicy or LogLinearPolicy.")
@@ -278,10 +279,7 @@ def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: s
         return np.where(pc.d[:, None] > 0, w, 0.0)
     if rcond is not None:
         rcond = check_positive(rcond, "rcond")
-    g = _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
-    F = _fisher_from_pieces(policy, pc)
-    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=rcond)
-    return w.reshape(pc.theta.shape)
+    return _fisher_solve(policy, pc, _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt), rcond)
 
 
 def regularized_npg_update(mdp, policy, theta, eta, tau, rho=None) -> np.ndarray:
@@ -415,16 +413,12 @@ def regularized_hessian_vector_product(mdp, policy, theta, v, tau, rho=None) -> 
     --------
     regularized_hessian : formula and references.
     """
-    from .._validate import as_float_array
-    from ..errors import ShapeError
-    from ._gradients import _jvp
+    from ._gradients import _check_direction, _jvp
     from ._hessian import _hvp_core
 
     policy = _prepare(mdp, policy)
     tau, pc, q = _reg_hessian_setup(mdp, policy, theta, tau, rho)
-    v = as_float_array(v, "v")
-    if v.shape != pc.theta.shape:
-        raise ShapeError(f"v must have the shape of theta {pc.theta.shape}; got {v.shape}.")
+    v = _check_direction(v, pc.theta.shape)
     jv = _jvp(policy, pc.theta, pc.pi, v)
     ratio = np.divide(jv, pc.pi, out=np.zeros_like(jv), where=pc.pi > 0)
     Fv = _vjp(policy, pc.theta, pc.pi, pc.d[:, None] * ratio).reshape(pc.theta.shape)
