@@ -28,7 +28,7 @@ from ..results import CheckReport
 from ._registry import RunConfig, get, list_experiments
 
 __all__ = ["run_one", "run_all", "format_table", "report_from_checks", "rate_check_figure", "load_report",
-           "REPORT_FILE"]
+           "write_data_csv", "write_data_json", "outputs", "REPORT_FILE"]
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +298,84 @@ def rate_check_figure(checks, config: RunConfig, stem: str, *, title: str = "", 
         fig.suptitle(title)
     fig.tight_layout()
     return plotting.save_figure(fig, p)
+
+
+def write_data_csv(config: RunConfig, filename: str, columns) -> tuple:
+    """Write ``columns`` as a CSV file under ``config.out_dir`` (nothing when it is None).
+
+    Parameters
+    ----------
+    config : RunConfig
+    filename : str
+        File name with its suffix, e.g. ``"mei2020_bandit.csv"``.
+    columns : dict of str to array_like
+        Column name -> values (see :func:`pgtheory.plotting.write_csv`).
+
+    Returns
+    -------
+    tuple of str
+        ``(path,)``, or ``()`` when not writing: ready to pass as ``data_files``.
+    """
+    from ._registry import out_path
+
+    p = out_path(config, filename)
+    if p is None:
+        return ()
+    from ..plotting import write_csv
+
+    return (write_csv(p, columns),)
+
+
+def write_data_json(config: RunConfig, filename: str, obj) -> tuple:
+    """Write ``obj`` as a JSON file under ``config.out_dir`` (nothing when it is None).
+
+    Parameters
+    ----------
+    config : RunConfig
+    filename : str
+        File name with its suffix, e.g. ``"mei2020_mdp.json"``.
+    obj : object
+        Anything :func:`pgtheory.plotting.write_json` accepts (NumPy values included).
+
+    Returns
+    -------
+    tuple of str
+        ``(path,)``, or ``()`` when not writing.
+    """
+    from ._registry import out_path
+
+    p = out_path(config, filename)
+    if p is None:
+        return ()
+    from ..plotting import write_json
+
+    return (write_json(p, obj),)
+
+
+def outputs(config: RunConfig, stem: str, draw, *args, **kwargs) -> tuple:
+    """Call ``draw(path, *args, **kwargs)`` to write figures and data, only when ``config`` writes files.
+
+    Parameters
+    ----------
+    config : RunConfig
+    stem : str
+        File name without suffix; ``path = out_path(config, stem)``.
+    draw : callable
+        ``draw(path, *args, **kwargs) -> (figures, data_files)``, both tuples of paths.
+    *args, **kwargs
+        Passed on to ``draw``.
+
+    Returns
+    -------
+    tuple
+        ``(figures, data_files)``; ``((), ())`` when ``config.out_dir`` is None (``draw`` is not called).
+    """
+    from ._registry import out_path
+
+    p = out_path(config, stem)
+    if p is None:
+        return (), ()
+    return draw(p, *args, **kwargs)
 
 
 def report_from_checks(name: str, checks, *, source: str, stated: str, measured: str | None = None,

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..results import CheckReport
 from ._registry import RunConfig, experiment, out_path
-from ._runner import rate_check_figure, report_from_checks
+from ._runner import rate_check_figure, report_from_checks, write_data_csv, write_data_json
 
 __all__ = ["bandit_mdp", "mei2020_bandit", "mei2020_mdp", "agarwal2021_npg", "cen2021_thm1", "cen2021_fig1",
            "li2021_hard", "li2021_crossing_times"]
@@ -54,24 +54,6 @@ def bandit_mdp(r=R_BANDIT):
 
     r = np.asarray(r, dtype=np.float64)[None, :]
     return TabularMDP(np.ones((1, r.shape[1], 1)), r, gamma=0.0)
-
-
-def _csv(config, name, columns):
-    p = out_path(config, name)
-    if p is None:
-        return ()
-    from ..plotting import write_csv
-
-    return (write_csv(p, columns),)
-
-
-def _json(config, name, obj):
-    p = out_path(config, name)
-    if p is None:
-        return ()
-    from ..plotting import write_json
-
-    return (write_json(p, obj),)
 
 
 # ----------------------------------------------------------------------------- Mei et al.
@@ -119,7 +101,7 @@ def mei2020_bandit(config: RunConfig) -> CheckReport:
         a2.legend()
         fig.tight_layout()
         figs = plotting.save_figure(fig, p)
-    data = _csv(config, "mei2020_bandit.csv", {"t": t, "gap": gap, "running_c": c, "bound": res.bound_values})
+    data = write_data_csv(config, "mei2020_bandit.csv", {"t": t, "gap": gap, "running_c": c, "bound": res.bound_values})
     return report_from_checks("mei2020-bandit", [res], source="Mei et al. 2020, bandit (Thm 2) [R]",
                               stated="O(1/t); gap <= 5/(c^2 t)",
                               measured=f"{res.measured_text}; t*gap -> {tg[-1]:.3f}",
@@ -167,7 +149,7 @@ def mei2020_mdp(config: RunConfig) -> CheckReport:
     figs = rate_check_figure(checks[0::2], config, "mei2020_mdp", labels=[f"{lab}, gamma={gamma}" for lab in labels],
                              title="Softmax PG, eta=(1-gamma)^3/8, bound: Mei et al. 2020 Thm 4 with running c_t",
                              ylabel="V*(rho) - V^{pi_t}(rho)")
-    data = _json(config, "mei2020_mdp.json", rows)
+    data = write_data_json(config, "mei2020_mdp.json", rows)
     slopes = [r["slope"] for r in rows if r["slope"] is not None]
     meas = (f"slopes {min(slopes):.3f}..{max(slopes):.3f} over {n_mdp} MDPs; bound/gap >= "
             f"{1 / max(r['worst_ratio_running_c'] for r in rows):.3g}")
@@ -233,7 +215,7 @@ def agarwal2021_npg(config: RunConfig) -> CheckReport:
         ax.set_ylim(bottom=1e-16)
         ax.legend(fontsize=7)
         figs = plotting.save_figure(fig, p)
-    data = _json(config, "agarwal2021_npg.json", rows)
+    data = write_data_json(config, "agarwal2021_npg.json", rows)
     worst = max(r["worst_ratio"] for r in rows)
     return report_from_checks("agarwal2021-npg", checks, source="Agarwal et al. 2021, Thm 5.3 [R]",
                               stated="log|A|/(eta T) + 1/((1-g)^2 T)",
@@ -298,7 +280,7 @@ def cen2021_thm1(config: RunConfig) -> CheckReport:
                              labels=[c.label for c in panel],
                              title=f"Entropy-regularised NPG (Garnet S=10, A=4, gamma={gamma}, tau={tau}) "
                                    f"vs Cen et al. 2021, Thm 1", xlabel="t")
-    data = _json(config, "cen2021_thm1.json", rows)
+    data = write_data_json(config, "cen2021_thm1.json", rows)
     meas = "; ".join(f"eta={r['eta']:g}: rate {r['contraction_q']:.4g} (stated {r['contraction_stated']:.4g})"
                      for r in rows[: len(fracs)] if r["contraction_q"] is not None)
     return report_from_checks("cen2021-thm1", checks, source="Cen et al. 2021, Thm 1 [V]",
@@ -390,7 +372,7 @@ def cen2021_fig1(config: RunConfig) -> CheckReport:
         fig.suptitle("Cen et al. 2021, Figure 1 (3-armed bandit r=(1, .9, .1))")
         fig.tight_layout()
         figs = plotting.save_figure(fig, p)
-    data = _json(config, "cen2021_fig1.json", rows)
+    data = write_data_json(config, "cen2021_fig1.json", rows)
     meas = "; ".join(f"tau={r_['tau']:g}: rate {r_['contraction_fit']:.4g} (stated {r_['contraction_stated']:.4g})"
                      for r_ in rows if r_["contraction_fit"] is not None)
     return report_from_checks("cen2021-fig1", checks, source="Cen et al. 2021, Prop. 1 / Fig. 1 [V]",
@@ -519,8 +501,8 @@ def li2021_hard(config: RunConfig) -> CheckReport:
     rows = [{"n_states": r["n_states"], "flow_crossing_times": [float(x) for x in r["Ts"]],
              "iterations_at_eta": [float(x / eta) for x in r["Ts"]], "npg_iterations_to_0.07": r["k_npg"],
              "nfev": r["trace"].final["nfev"]} for r in runs]
-    data = _json(config, "li2021_hard.json", {"gamma": gamma, "eta": eta, "states": states.tolist(), "runs": rows,
-                                              "slope_t3_in_S": slope_S})
+    data = write_data_json(config, "li2021_hard.json", {"gamma": gamma, "eta": eta, "states": states.tolist(),
+                                                         "runs": rows, "slope_t3_in_S": slope_S})
     meas = (f"t_3={Ts[0] / eta:.2g}, t_{li.H}={Ts[-1] / eta:.2g} it. at |S|=1e8; t_3 ~ |S|^{slope_S:.2f}; "
             f"NPG {k_npgs[1]} it.; growth in s not observed (H={li.H})")
     return CheckReport(name="li2021-hard", source="Li et al. 2021, Thms 1-3 [V]",
