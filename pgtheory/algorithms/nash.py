@@ -221,8 +221,7 @@ def nash_mp_update(theta, A, log_mu, beta, eta):
     (the full text was not readable; see ``pgtheory.bounds.catalog.tiapkin2025``).
     """
     alpha = eta / (1.0 + eta)
-    half = mirror_step(theta, payoff(A, theta), log_mu, beta, alpha)
-    return mirror_step(theta, payoff(A, half), log_mu, beta, alpha), half
+    return _extragradient(A, theta, lambda g: mirror_step(theta, g, log_mu, beta, alpha))
 
 
 def egpo_update(theta, A, log_mu, beta, eta, *, via_ipo_loss: bool = True):
@@ -245,10 +244,8 @@ def egpo_update(theta, A, log_mu, beta, eta, *, via_ipo_loss: bool = True):
 
     Parameters
     ----------
-    theta : ndarray, shape (X, n)
-    A : ndarray, shape (X, n, n)
-    log_mu : ndarray, shape (X, n)
-    beta : float
+    theta, A, log_mu, beta
+        As in :func:`nash_mp_update`.
     eta : float
         Step size, :math:`0 < \eta \le 1/(1+\beta)` (see :func:`egpo_max_step`).
     via_ipo_loss : bool
@@ -266,13 +263,17 @@ def egpo_update(theta, A, log_mu, beta, eta, *, via_ipo_loss: bool = True):
     :math:`\theta_t`), re-implemented here.
     """
     if not via_ipo_loss:
-        half = mirror_step(theta, payoff(A, theta), log_mu, beta, eta * beta)
-        return mirror_step(theta, payoff(A, half), log_mu, beta, eta * beta), half
-    n = theta.shape[-1]
-    lr = eta * beta * n / 4.0
-    half = log_softmax(theta - lr * online_ipo_grad(theta, log_mu + payoff(A, theta) / beta), axis=-1)
-    nxt = log_softmax(theta - lr * online_ipo_grad(theta, log_mu + payoff(A, half) / beta), axis=-1)
-    return nxt, half
+        return _extragradient(A, theta, lambda g: mirror_step(theta, g, log_mu, beta, eta * beta))
+    lr = eta * beta * theta.shape[-1] / 4.0
+    return _extragradient(A, theta, lambda g: log_softmax(theta - lr * online_ipo_grad(theta, log_mu + g / beta),
+                                                          axis=-1))
+
+
+def _extragradient(A, theta, step):
+    r"""One extragradient iteration anchored at :math:`\theta_t`: ``half = step(P pi_theta)``, then
+    ``next = step(P pi_half)``; ``step`` maps a payoff ``(X, n)`` to new logits. Returns ``(next, half)``."""
+    half = step(payoff(A, theta))
+    return step(payoff(A, half)), half
 
 
 def online_ipo_loss(theta: np.ndarray, target: np.ndarray) -> np.ndarray:
