@@ -117,9 +117,12 @@ def _prepare(problem, policy, theta, n, termination, horizon, backend):
     return backend, n, pol, theta, env, pmap
 
 
-def _execute(backend, env, sample_pi, pmap, n, *, rng, est_mode, b_tab, b_const, ratio=None, hvp=None,
+def _execute(backend, env, sample_pi, pmap, n, *, rng, est_mode, b_tab=None, b_const=0.0, ratio=None, hvp=None,
              keep_samples=False, start_states=None, start_actions=None, uniforms=None):
+    """Run the backend's sampler/estimator kernel; ``b_tab=None`` is the zero baseline table."""
     rng = _rng(rng)
+    if b_tab is None:
+        b_tab = np.zeros((env.n_stages, env.S))
     kw = dict(est_mode=est_mode, b_tab=b_tab, b_const=b_const, ratio=ratio, hvp=hvp,
               start_states=start_states, start_actions=start_actions, keep_samples=keep_samples)
     if backend == "numpy":
@@ -154,6 +157,15 @@ def _result(out: dict, n: int, shape: tuple, estimator: str, backend: str, retur
     return GradientEstimate(mean=np.asarray(mean).reshape(shape), stderr=np.asarray(stderr).reshape(shape),
                             n_trajectories=int(n), n_steps=int(np.sum(out["lengths"])), samples=keep,
                             estimator=estimator, backend=backend)
+
+
+def _estimate(name: str, backend, env, pmap, n, return_samples: bool, *, rng, uniforms, est_mode,
+              sample_pi=None, b_tab=None, b_const=0.0, ratio=None, hvp=None) -> GradientEstimate:
+    """Sample under ``sample_pi`` (default: the target ``pmap.pi``) and summarise as a GradientEstimate."""
+    out = _execute(backend, env, pmap.pi if sample_pi is None else sample_pi, pmap, n, rng=rng, est_mode=est_mode,
+                   b_tab=b_tab, b_const=b_const, ratio=ratio, hvp=hvp, keep_samples=return_samples,
+                   uniforms=uniforms)
+    return _result(out, n, pmap.param_shape, name, backend, return_samples)
 
 
 def _kind_label(env: T.EnvTable, termination: str) -> str:
@@ -274,8 +286,7 @@ def reinforce(problem, policy, theta, n, *, rng=None, backend: str | None = "aut
     """
     backend, n, pol, theta, env, pmap = _prepare(problem, policy, theta, n, termination, horizon, backend)
     if isinstance(baseline, str) and baseline == "optimal":
-        out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=2, b_tab=np.zeros((env.n_stages, env.S)),
-                       b_const=0.0, keep_samples=True, uniforms=_uniforms)
+        out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=2, keep_samples=True, uniforms=_uniforms)
         G = out["samples"]
         R = out["returns"]
         G2 = G * G
@@ -300,9 +311,8 @@ def reinforce(problem, policy, theta, n, *, rng=None, backend: str | None = "aut
             raise ShapeError(f"reinforce takes a scalar baseline; got shape {b.shape}. "
                              f"Fix: use gpomdp() for state-dependent baselines.")
         b_const = float(b)
-    out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=0, b_tab=np.zeros((env.n_stages, env.S)),
-                   b_const=b_const, keep_samples=return_samples, uniforms=_uniforms)
-    return _result(out, n, pmap.param_shape, "reinforce", backend, return_samples)
+    return _estimate("reinforce", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=0,
+                     b_const=b_const)
 
 
 def gpomdp(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
@@ -360,10 +370,9 @@ def gpomdp(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
         raise ValidationError("baseline='optimal' is implemented for reinforce(). Fix: use reinforce(..., "
                               "baseline='optimal') or gpomdp(..., baseline='value').")
     b_tab, _ = T.baseline_table(baseline, env, problem, pmap.pi)
-    out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=1, b_tab=b_tab, b_const=0.0,
-                   keep_samples=return_samples, uniforms=_uniforms)
     name = "gpomdp" if baseline is None else "gpomdp+baseline"
-    return _result(out, n, pmap.param_shape, name, backend, return_samples)
+    return _estimate(name, backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=1,
+                     b_tab=b_tab)
 
 
 def off_policy_gradient(problem, policy, theta, n, *, behavior, rng=None, backend: str | None = "auto",
@@ -437,17 +446,16 @@ def off_policy_gradient(problem, policy, theta, n, *, behavior, rng=None, backen
         ratio = np.ascontiguousarray(np.where(mu > 0, pi / np.where(mu > 0, mu, 1.0), 0.0))
     if estimator == "gpomdp":
         b_tab, _ = T.baseline_table(baseline, env, problem, pi)
-        out = _execute(backend, env, mu, pmap, n, rng=rng, est_mode=1, b_tab=b_tab, b_const=0.0, ratio=ratio,
-                       keep_samples=return_samples, uniforms=_uniforms)
+        b_const, est_mode = 0.0, 1
     elif estimator == "reinforce":
         b_tab, b_const = T.baseline_table(baseline, env, problem, pi)
         if np.isnan(b_const):
             raise ValidationError("estimator='reinforce' takes a constant baseline. Fix: use estimator='gpomdp'.")
-        out = _execute(backend, env, mu, pmap, n, rng=rng, est_mode=0, b_tab=b_tab, b_const=b_const, ratio=ratio,
-                       keep_samples=return_samples, uniforms=_uniforms)
+        est_mode = 0
     else:
         raise ValidationError(f"estimator must be 'gpomdp' or 'reinforce'; got {estimator!r}.")
-    return _result(out, n, pmap.param_shape, f"off_policy_{estimator}", backend, return_samples)
+    return _estimate(f"off_policy_{estimator}", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
+                     est_mode=est_mode, sample_pi=mu, b_tab=b_tab, b_const=b_const, ratio=ratio)
 
 
 class _ShapeOnly:
@@ -462,8 +470,8 @@ def _q_samples(problem, policy, theta, n, rng, backend, termination, horizon, un
     start_s = np.tile(np.repeat(np.arange(S, dtype=np.int64), A), n)
     start_a = np.tile(np.tile(np.arange(A, dtype=np.int64), S), n)
     dummy = T.PolicyMap(1, pmap.pi, np.zeros((S * A, 0)), (0,), 0)
-    out = _execute(backend, env, pmap.pi, dummy, m, rng=rng, est_mode=2, b_tab=np.zeros((env.n_stages, S)),
-                   b_const=0.0, start_states=start_s, start_actions=start_a, uniforms=uniforms)
+    out = _execute(backend, env, pmap.pi, dummy, m, rng=rng, est_mode=2, start_states=start_s, start_actions=start_a,
+                   uniforms=uniforms)
     return backend, env, pmap, out, out["returns"].reshape(n, S, A)
 
 
@@ -636,6 +644,4 @@ def hessian_vector_product_estimate(problem, policy, theta, v, n, *, rng=None, b
     if v.shape != tuple(pmap.param_shape):
         raise ShapeError(f"v must have the parameter's shape {tuple(pmap.param_shape)}; got {v.shape}.")
     hvp = T.hvp_tables(pol, theta, pmap, v)
-    out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=1, b_tab=np.zeros((env.n_stages, env.S)),
-                   b_const=0.0, hvp=hvp, keep_samples=return_samples, uniforms=_uniforms)
-    return _result(out, n, pmap.param_shape, "hvp", backend, return_samples)
+    return _estimate("hvp", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=1, hvp=hvp)
