@@ -274,15 +274,11 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
                                        np.ones(base.S) if mult is None else mult, th, float(eta), int(n_iter),
                                        rec.astype(np.int64), np.asarray(a_star, dtype=np.int64), float(J_star), rs,
                                        sub, val, mop, runc, gn, Vout)
-        metrics = {"suboptimality": sub, "value": val, "min_opt_prob": mop, "running_c": runc, "grad_norm": gn}
-        if record_values is not None:
-            metrics["V_states"] = Vout
-        return Trace(iterations=rec, samples=rec.copy(), metrics=metrics, algorithm="softmax_pg",
-                     params={"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numba",
-                             "seconds": time.perf_counter() - t0},
-                     sample_unit="exact gradient evaluations",
-                     final={"theta": th, "pi": probs_fn(th) if mask is None else mdp.probs(th), "c_run": float(c_run),
-                            "c_argmin": int(c_arg)})
+        return _pg_trace(rec, sub, val, mop, runc, gn, Vout if record_values is not None else None,
+                         {"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numba",
+                          "seconds": time.perf_counter() - t0},
+                         {"theta": th, "pi": probs_fn(th) if mask is None else mdp.probs(th), "c_run": float(c_run),
+                          "c_argmin": int(c_arg)})
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -312,14 +308,20 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
                 bar.update(1)
     if bar is not None:
         bar.close()
+    return _pg_trace(rec, sub, val, mop, runc, gn, Vrec,
+                     {"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numpy",
+                      "seconds": time.perf_counter() - t0},
+                     {"theta": theta, "pi": probs_fn(theta), "c_run": c_run, "c_argmin": c_arg})
+
+
+def _pg_trace(rec, sub, val, mop, runc, gn, V_states, params, final) -> Trace:
+    """The :class:`Trace` of :func:`softmax_pg` (both backends): recorded metrics, ``V_states`` when
+    per-state values were recorded (else ``None``), run parameters and final iterate."""
     metrics = {"suboptimality": sub, "value": val, "min_opt_prob": mop, "running_c": runc, "grad_norm": gn}
-    if Vrec is not None:
-        metrics["V_states"] = Vrec
-    return Trace(iterations=rec, samples=rec.copy(), metrics=metrics, algorithm="softmax_pg",
-                 params={"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numpy",
-                         "seconds": time.perf_counter() - t0},
-                 sample_unit="exact gradient evaluations",
-                 final={"theta": theta, "pi": probs_fn(theta), "c_run": c_run, "c_argmin": c_arg})
+    if V_states is not None:
+        metrics["V_states"] = V_states
+    return Trace(iterations=rec, samples=rec.copy(), metrics=metrics, algorithm="softmax_pg", params=params,
+                 sample_unit="exact gradient evaluations", final=final)
 
 
 softmax_pg.__citation__ = ("mei2020.thm4", "agarwal2021.pga_direct")
