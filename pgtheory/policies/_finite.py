@@ -43,6 +43,7 @@ from .._math import softmax
 from .._validate import as_float_array, check_positive
 from ..errors import ShapeError, ValidationError
 from ..results import ResultMixin
+from ._gradients import _block_diagonal, _check_method
 
 __all__ = [
     "FiniteHorizonEvaluation",
@@ -207,16 +208,8 @@ def _fisher(theta, ev) -> np.ndarray:
     pi = ev.policy
     blocks = ev.d[:, :, None, None] * (pi[..., :, None] * np.eye(A) - pi[..., :, None] * pi[..., None, :])
     if theta.ndim == 2:
-        Bs = blocks.sum(axis=0)  # (S, A, A)
-        F = np.zeros((S, A, S, A))
-        idx = np.arange(S)
-        F[idx, :, idx, :] = Bs
-        return F.reshape(S * A, S * A)
-    n = H * S
-    F = np.zeros((n, A, n, A))
-    idx = np.arange(n)
-    F[idx, :, idx, :] = blocks.reshape(n, A, A)
-    return F.reshape(n * A, n * A)
+        return _block_diagonal(blocks.sum(axis=0))  # stages share theta: (S, A, A) blocks
+    return _block_diagonal(blocks.reshape(H * S, A, A))
 
 
 def finite_horizon_fisher(mdp, theta) -> np.ndarray:
@@ -272,8 +265,7 @@ def finite_horizon_natural_gradient(mdp, theta, *, method: str = "auto", rcond: 
     ----------
     Kakade (2001), NeurIPS 14. Agarwal et al. (2021), arXiv:1908.00261, Sec. 5.3.
     """
-    if method not in ("auto", "lstsq"):
-        raise ValidationError(f"method must be 'auto' or 'lstsq'; got {method!r}.")
+    _check_method(method)
     theta, _, _, ev = _setup(mdp, theta)
     if method == "auto" and theta.ndim == 3:
         adv = ev.Q - ev.V[:-1, :, None]

@@ -331,15 +331,21 @@ def value_and_gradient(mdp, policy, theta, rho=None) -> tuple[float, np.ndarray]
     return pc.J, _gradient_from_pieces(mdp, policy, pc)
 
 
+def _block_diagonal(blocks: np.ndarray) -> np.ndarray:
+    """Dense ``(n*A, n*A)`` matrix with the ``(A, A)`` blocks ``blocks[i]`` on its diagonal."""
+    n, A, _ = blocks.shape
+    F = np.zeros((n, A, n, A))
+    idx = np.arange(n)
+    F[idx, :, idx, :] = blocks
+    return F.reshape(n * A, n * A)
+
+
 def _fisher_from_pieces(policy, pc: _Pieces) -> np.ndarray:
     S, A = pc.pi.shape
     w = pc.d[:, None] * pc.pi  # state-action occupancy lambda(s, a)
     if isinstance(policy, SoftmaxPolicy):
-        F = np.zeros((S, A, S, A))
-        idx = np.arange(S)
-        F[idx, :, idx, :] = pc.d[:, None, None] * (pc.pi[:, :, None] * np.eye(A)[None]
-                                                   - pc.pi[:, :, None] * pc.pi[:, None, :])
-        return F.reshape(S * A, S * A)
+        return _block_diagonal(pc.d[:, None, None] * (pc.pi[:, :, None] * np.eye(A)[None]
+                                                      - pc.pi[:, :, None] * pc.pi[:, None, :]))
     if isinstance(policy, LogLinearPolicy):
         centred = policy.phi - np.einsum("sb,sbd->sd", pc.pi, policy.phi)[:, None, :]
         C = centred.reshape(S * A, -1)
