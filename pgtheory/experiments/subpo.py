@@ -25,7 +25,8 @@ import time
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
+from ._runner import outputs, write_data_json
 
 __all__ = ["run_bandit_ratio", "run_trap_family", "run_escape_times", "run_grid_coverage", "bimodal_weights",
            "mean_ci"]
@@ -58,6 +59,12 @@ def mean_ci(x, level: float = 0.95) -> tuple[float, float, float]:
     return m, m - h, m + h
 
 
+def _ratio_stats(x) -> dict:
+    """``{"mean", "ci_lo", "ci_hi", "min"}`` of replicates ``x`` (:func:`mean_ci` and the minimum)."""
+    x = np.asarray(x)
+    return dict(zip(("mean", "ci_lo", "ci_hi"), mean_ci(x)), min=float(x.min()))
+
+
 def bimodal_weights(shape) -> np.ndarray:
     """Two Gaussian bumps (heights 1 and 0.8) in opposite corners of a grid, max-normalised.
 
@@ -74,15 +81,6 @@ def bimodal_weights(shape) -> np.ndarray:
     i, j = np.divmod(np.arange(r * c), c)
     w = np.exp(-((i - (r - 2)) ** 2 + (j - 1) ** 2) / 2.0) + 0.8 * np.exp(-((i - 1) ** 2 + (j - (c - 2)) ** 2) / 2.0)
     return w / w.max()
-
-
-def _write_details(config, stem_name, details):
-    path = out_path(config, stem_name + ".json")
-    if path is None:
-        return ()
-    from ..plotting import write_json
-
-    return (write_json(path, details),)
 
 
 def _bandit_instance(k, n, H, eps, rng):
@@ -165,19 +163,18 @@ def bandit_ratio(config: RunConfig) -> CheckReport:
     res = run_bandit_ratio(n_inst, n, H, iters, 0.0, config.seed, 30 if config.quick else 100)
     eps_res = None if config.quick else run_bandit_ratio(50, n, H, iters, 0.2, config.seed + 1, 100)
     keys = ("subpo_markov", "subpo_state_independent", "modular", "greedy", "continuous_greedy", "pga_direct")
-    stats = {k: dict(zip(("mean", "ci_lo", "ci_hi"), mean_ci(res[k])), min=float(res[k].min())) for k in keys}
+    stats = {k: _ratio_stats(res[k]) for k in keys}
     if eps_res is not None:
         for k in ("subpo_markov", "continuous_greedy", "pga_direct", "modular"):
-            stats["eps0.2_" + k] = dict(zip(("mean", "ci_lo", "ci_hi"), mean_ci(eps_res[k])),
-                                        min=float(eps_res[k].min()))
+            stats["eps0.2_" + k] = _ratio_stats(eps_res[k])
     sm = stats["subpo_markov"]
     ok = (sm["min"] >= _E and stats["greedy"]["min"] >= _E - 1e-12 and float(res["opt_check"].max()) < 1e-9
           and stats["continuous_greedy"]["min"] >= _E - 0.02 and stats["pga_direct"]["min"] >= 0.5)
     details = {"instances": n_inst, "n_items": n, "H": H, "iterations": iters, "stats": stats,
                "opt_dp_vs_enumeration_max_rel_err": float(res["opt_check"].max()),
                "fraction_modular_below_1-1/e": float(np.mean(res["modular"] < _E))}
-    figures, data = _bandit_figure(config, res, eps_res)
-    data = data + _write_details(config, "subpo_bandit_ratio", details)
+    figures, data = outputs(config, "subpo_bandit_ratio", _bandit_figure, res, eps_res)
+    data = data + write_data_json(config, "subpo_bandit_ratio.json", details)
     cg = stats["continuous_greedy"]
     measured = (f"SubPO-M ratio mean {sm['mean']:.3f} [{sm['ci_lo']:.3f}, {sm['ci_hi']:.3f}], min {sm['min']:.3f}; "
                 f"continuous greedy on pi^h(a) mean {cg['mean']:.3f}, min {cg['min']:.3f}; "
@@ -188,10 +185,7 @@ def bandit_ratio(config: RunConfig) -> CheckReport:
                        figures=figures, data_files=data, seconds=time.perf_counter() - t0)
 
 
-def _bandit_figure(config, res, eps_res):
-    stem = out_path(config, "subpo_bandit_ratio")
-    if stem is None:
-        return (), ()
+def _bandit_figure(stem, res, eps_res):
     from ..plotting import new_axes, save_figure, write_csv
 
     fig, ax = new_axes(figsize=(8.5, 4.6))
@@ -325,8 +319,8 @@ def trap_family(config: RunConfig) -> CheckReport:
                     "log2_ratio_slope_m>=3": slope, "violated_assumption":
                     "eps-Bandit SMDP (each state reachable from every state by a unique action): here only "
                     "neighbouring cells are reachable, so the policy-space objective is not DR-submodular"})
-    figures, data = _trap_figure(config, res, details["iterations"], esc)
-    data = data + _write_details(config, "subpo_trap_family", details)
+    figures, data = outputs(config, "subpo_trap_family", _trap_figure, res, details["iterations"], esc)
+    data = data + write_data_json(config, "subpo_trap_family.json", details)
     return CheckReport(
         name="subpo-trap-family", source="Prajapat et al. 2024 (ICLR), hardness outside eps-Bandit SMDPs",
         stated="no constant-factor guarantee without the eps-Bandit assumption (hardness Omega(log^{1-c} OPT))",
@@ -337,10 +331,7 @@ def trap_family(config: RunConfig) -> CheckReport:
         seconds=time.perf_counter() - t0)
 
 
-def _trap_figure(config, res, iterations, esc):
-    stem = out_path(config, "subpo_trap_family")
-    if stem is None:
-        return (), ()
+def _trap_figure(stem, res, iterations, esc):
     from ..plotting import new_axes, save_figure, write_csv
 
     fig, (ax, ax2) = new_axes(1, 2, figsize=(11.5, 4.4), gridspec_kw={"width_ratios": [3, 2]})
@@ -437,10 +428,10 @@ def grid_coverage(config: RunConfig) -> CheckReport:
     else:
         res = run_grid_coverage((7, 7), 12, config.seeds or 5, 300, 100, 0.1, config.seed, 10)
     fin = {k: res[k][:, -1] for k in ("subpo_markov", "subpo_history", "modular_markov")}
-    stats = {k: dict(zip(("mean", "ci_lo", "ci_hi"), mean_ci(v)), min=float(v.min())) for k, v in fin.items()}
+    stats = {k: _ratio_stats(v) for k, v in fin.items()}
     ok = stats["subpo_markov"]["min"] > stats["modular_markov"]["mean"]
-    figures, data = _grid_figure(config, res)
-    data = data + _write_details(config, "subpo_grid_coverage", {"opt": res["opt"], "final_ratio_stats": stats})
+    figures, data = outputs(config, "subpo_grid_coverage", _grid_figure, res)
+    data = data + write_data_json(config, "subpo_grid_coverage.json", {"opt": res["opt"], "final_ratio_stats": stats})
     sm, mm = stats["subpo_markov"], stats["modular_markov"]
     return CheckReport(
         name="subpo-grid-coverage", source="Prajapat et al. 2024 (ICLR), coverage experiments",
@@ -454,10 +445,7 @@ def grid_coverage(config: RunConfig) -> CheckReport:
         figures=figures, data_files=data, seconds=time.perf_counter() - t0)
 
 
-def _grid_figure(config, res):
-    stem = out_path(config, "subpo_grid_coverage")
-    if stem is None:
-        return (), ()
+def _grid_figure(stem, res):
     from ..plotting import new_axes, save_figure, write_csv
 
     fig, ax = new_axes()
