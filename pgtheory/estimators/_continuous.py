@@ -47,6 +47,11 @@ __all__ = [
 ]
 
 
+def _rng_and_shape(rng, shape):
+    """``(Generator, batch shape tuple)`` from an ``rng`` argument and an int or tuple ``shape``."""
+    return np.random.default_rng(rng), tuple(np.atleast_1d(shape))
+
+
 # ---------------------------------------------------------------------------------------------
 # Cauchy-linear contextual bandit (H = 1)
 # ---------------------------------------------------------------------------------------------
@@ -64,8 +69,7 @@ def cauchy_bandit_uniforms(rng, shape) -> np.ndarray:
     -------
     array, shape ``shape + (2,)``
     """
-    rng = np.random.default_rng(rng)
-    shape = tuple(np.atleast_1d(shape))
+    rng, shape = _rng_and_shape(rng, shape)
     return rng.random(shape + (2,))
 
 
@@ -236,8 +240,7 @@ def lqr_noise(lqr, rng, shape, H: int) -> tuple:
     -------
     (z0, xi, zw) : arrays
     """
-    rng = np.random.default_rng(rng)
-    shape = tuple(np.atleast_1d(shape))
+    rng, shape = _rng_and_shape(rng, shape)
     z0 = rng.standard_normal(shape + (lqr.n,))
     xi = rng.standard_normal(shape + (H, lqr.m))
     zw = rng.standard_normal(shape + (H, lqr.n))
@@ -255,17 +258,20 @@ def lqr_factors(lqr) -> tuple:
 
 
 def _lqr_rollout(lqr, K, z0, xi, zw):
-    """States x (R, H, n), score factors xi (R, H, m), discounted reward-to-go G (R, H).
+    r"""Roll out ``R`` trajectories of :math:`u_h = -K x_h + \sigma\xi_h` from standardised noise.
 
     Parameters
     ----------
-    rng : Generator or int seed
-    shape : int or tuple
-        Batch shape.
+    lqr : LQR
+    K : array (R, m, n)
+        Gains, one per row.
+    z0, xi, zw : arrays (R, n), (R, H, m), (R, H, n)
+        Standardised noise (see :func:`lqr_noise`).
 
     Returns
     -------
-    array, shape ``shape + (2,)``
+    (xs, G) : arrays (R, H, n), (R, H)
+        States and discounted reward-to-go :math:`G_h = \sum_{t\ge h}\gamma^t r_t`.
     """
     L0, LW = lqr_factors(lqr)
     R_, H = xi.shape[0], xi.shape[1]
