@@ -23,7 +23,8 @@ import time
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
+from ._runner import outputs
 
 __all__ = ["compare_traces", "rate_vs_beta_data", "response_independence_data", "stochastic_floor_data"]
 
@@ -41,6 +42,17 @@ def _instance(rng, n):
     game = random_preference_game(n, rng=rng)
     mu = rng.dirichlet(np.ones(n))
     return game, mu
+
+
+def _normalised_kl(games, beta, K):
+    """Nash-MP for ``K`` iterations on each ``(game, mu)``: queries ``N`` (K+1,) and KL/KL_0 (R, K+1)."""
+    from ..algorithms import nash as A
+
+    ys = []
+    for g, mu in games:
+        tr = A.nash_mp(g, beta, K, mu=mu)
+        ys.append(tr.metric("kl") / tr.metric("kl")[0])
+    return tr.samples.astype(float), np.stack(ys)
 
 
 def _map(config, fn, items):
@@ -114,10 +126,7 @@ def run_compare(config: RunConfig) -> CheckReport:
         y = np.stack([np.maximum(r["Nash-MP"].metric(metric), 1e-300) for r in runs])
         f = ratecheck.fit_linear(N_mp, y / y[:, :1], floor=1e-11 if metric == "gap" else 1e-6)
         side[metric] = {"rate": f.rate, "ci": list(f.rate_ci), "text": f.text()}
-    figures, data = (), ()
-    stem = out_path(config, "nash_compare")
-    if stem is not None:
-        figures, data = _plot_compare(stem, runs, names, beta, get, eta_eg)
+    figures, data = outputs(config, "nash_compare", _plot_compare, runs, names, beta, get, eta_eg)
     per_query = {k: float(np.exp(np.median([_tail_slope(r[k]) for r in runs]))) for k in names}
     return CheckReport(
         name="nash-compare", source=TIAPKIN + "; Munos et al. 2023 Thm 1; EGPO (inferred)",
@@ -208,17 +217,11 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500) -> dict:
     dict
         ``{beta: (N, KL / KL_0 array (R, K))}``.
     """
-    from ..algorithms import nash as A
-
     games = [_instance(r, n) for r in rngs]
     out = {}
     for b in betas:
         K = int(min(max_iter, np.ceil(np.log(1e13) / np.log1p(2 * b))))
-        ys = []
-        for g, mu in games:
-            tr = A.nash_mp(g, b, K, mu=mu)
-            ys.append(tr.metric("kl") / tr.metric("kl")[0])
-        out[b] = (tr.samples.astype(float), np.stack(ys))
+        out[b] = _normalised_kl(games, b, K)
     return out
 
 
@@ -238,10 +241,7 @@ def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     verdict = ratecheck.combine_verdicts([c.verdict for c in checks.values()])
     rows = [{"beta": b, "stated": c.stated, "fitted": c.fit.rate, "ci": list(c.fit.rate_ci), "verdict": c.verdict}
             for b, c in checks.items()]
-    figures, files = (), ()
-    stem = out_path(config, "nash_rate_vs_beta")
-    if stem is not None:
-        figures, files = _plot_rate_vs_beta(stem, checks, R)
+    figures, files = outputs(config, "nash_rate_vs_beta", _plot_rate_vs_beta, checks, R)
     worst = max(rows, key=lambda r: np.log(r["ci"][1]) / np.log(r["stated"]) if r["ci"][1] > 0 else 0)
     return CheckReport(
         name="nash-rate-vs-beta", source=TIAPKIN, stated="contraction per query <= (1+2 beta)^(-1/2)",
@@ -292,18 +292,12 @@ def response_independence_data(rngs, sizes, beta: float) -> dict:
     dict
         ``{n: (N, KL/KL_0 array (R, K), seconds)}``.
     """
-    from ..algorithms import nash as A
-
     K = int(np.ceil(np.log(1e12) / np.log1p(2 * beta)))
     out = {}
     for n in sizes:
         t0 = time.perf_counter()
-        ys = []
-        for r in rngs:
-            g, mu = _instance(np.random.default_rng(r.integers(2**63)), n)
-            tr = A.nash_mp(g, beta, K, mu=mu)
-            ys.append(tr.metric("kl") / tr.metric("kl")[0])
-        out[n] = (tr.samples.astype(float), np.stack(ys), time.perf_counter() - t0)
+        N, y = _normalised_kl((_instance(np.random.default_rng(r.integers(2**63)), n) for r in rngs), beta, K)
+        out[n] = (N, y, time.perf_counter() - t0)
     return out
 
 
@@ -323,10 +317,7 @@ def run_response_independence(config: RunConfig) -> CheckReport:
     verdict = ratecheck.combine_verdicts([c.verdict for c in checks.values()])
     rates = {n: c.fit.rate for n, c in checks.items()}
     his = {n: c.fit.rate_ci[1] for n, c in checks.items()}
-    figures, files = (), ()
-    stem = out_path(config, "nash_response_independence")
-    if stem is not None:
-        figures, files = _plot_independence(stem, checks, beta)
+    figures, files = outputs(config, "nash_response_independence", _plot_independence, checks, beta)
     return CheckReport(
         name="nash-response-independence", source=TIAPKIN + " (independent of |Y|)",
         stated=f"contraction per query <= (1+2b)^(-1/2) = {(1 + 2 * beta) ** -0.5:.4f} for every |Y| (b={beta})",
@@ -392,12 +383,7 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
                              label="KL(pi*||pi_T)")
     rec_ok = worst_rec <= 1e-13
     verdict = c.verdict if rec_ok else "violated"
-    stem = out_path(config, "nash_md_theorem1")
-    figures, files = (), ()
-    if stem is not None:
-        figures = _save_check_plot(c, stem)
-        from ..plotting import write_csv
-        files = (write_csv(f"{stem}.csv", {"T": t, "kl_mean": y.mean(0), "bound": munos2023.thm1_bound(t, tau)}),)
+    figures, files = outputs(config, "nash_md_theorem1", _plot_md_theorem1, c, t, y, tau)
     return CheckReport(
         name="nash-md-theorem1", source="Munos et al. 2023 (arXiv:2312.00886), Theorem 1",
         stated="KL(pi*||pi_T) <= 8/(tau^2 (T+1)); KL_{t+1} <= (1-eta_t tau) KL_t + 2 eta_t^2",
@@ -407,13 +393,15 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
         figures=figures, data_files=files, seconds=time.perf_counter() - t0)
 
 
-def _save_check_plot(check, stem):
-    from ..plotting import save_figure
+def _plot_md_theorem1(stem, check, t, y, tau):
+    from ..bounds.catalog import munos2023
+    from ..plotting import save_figure, write_csv
 
     ax = check.plot()
     ax.set_xlabel("iteration T (one preference query each)")
     ax.set_ylabel(r"$\mathrm{KL}(\pi^*_\tau\|\pi_T)$ (mean over games)")
-    return save_figure(ax.figure, stem)
+    figs = save_figure(ax.figure, stem)
+    return figs, (write_csv(f"{stem}.csv", {"T": t, "kl_mean": y.mean(0), "bound": munos2023.thm1_bound(t, tau)}),)
 
 
 # =============================================================================== (d) stochastic floor
@@ -474,10 +462,7 @@ def run_stochastic_floor(config: RunConfig) -> CheckReport:
         verdict = "consistent"
     else:
         verdict = "violated"
-    figures, files = (), ()
-    stem = out_path(config, "nash_stochastic_floor")
-    if stem is not None:
-        figures, files = _plot_floor(stem, data, batches, Bs, floors, fit)
+    figures, files = outputs(config, "nash_stochastic_floor", _plot_floor, data, batches, Bs, floors, fit)
     return CheckReport(
         name="nash-stochastic-floor",
         source="Tiapkin et al. 2025 (v1), approximate Nash-MP; floor ~ 1/B is our inference (SGD stationary variance)",
