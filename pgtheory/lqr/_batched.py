@@ -98,6 +98,52 @@ def _ctx(cum, u):
     return S - 1
 
 
+@njit(cache=True)
+def _query_point(kind, eta, th, tp, pt):
+    """Point where the gradient is sampled: IGT extrapolation ``th + (1-eta)/eta (th - tp)`` (kind 2), else ``th``."""
+    p = th.shape[0]
+    if kind == 2:
+        co = (1.0 - eta) / eta
+        for j in range(p):
+            pt[j] = th[j] + co * (th[j] - tp[j])
+    else:
+        for j in range(p):
+            pt[j] = th[j]
+
+
+@njit(cache=True)
+def _harpg_point(qq, th, tp, pt, delta):
+    """HARPG: ``pt = qq th + (1-qq) tp`` and ``delta = th - tp`` (the Hessian is applied to ``delta`` at ``pt``)."""
+    p = th.shape[0]
+    for j in range(p):
+        pt[j] = qq * th[j] + (1.0 - qq) * tp[j]
+        delta[j] = th[j] - tp[j]
+
+
+@njit(cache=True)
+def _direction(kind, eta, g, v, dd):
+    """Update the direction ``dd`` in place from the gradient ``g`` (and, for kind 3, the HVP ``v``)."""
+    p = dd.shape[0]
+    if kind == 0:
+        for j in range(p):
+            dd[j] = g[j]
+    elif kind == 1 or kind == 2:
+        for j in range(p):
+            dd[j] = (1.0 - eta) * dd[j] + eta * g[j]
+    else:
+        for j in range(p):
+            dd[j] = (1.0 - eta) * (dd[j] + v[j]) + eta * g[j]
+
+
+@njit(cache=True)
+def _accept(th, tp, new):
+    """Accept the step: ``tp = th``, ``th = new``."""
+    p = th.shape[0]
+    for j in range(p):
+        tp[j] = th[j]
+        th[j] = new[j]
+
+
 @njit(cache=True, parallel=True)
 def bandit_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, d,
                  phi, c, sigma, cum, u1, q, u2):
@@ -120,33 +166,14 @@ def bandit_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, 
         dd = d[r]
         for k in range(T):
             eta = etas[k]
-            gam = gams[k]
-            if kind == 2:
-                co = (1.0 - eta) / eta
-                for j in range(p):
-                    pt[j] = th[j] + co * (th[j] - tp[j])
-            else:
-                for j in range(p):
-                    pt[j] = th[j]
+            _query_point(kind, eta, th, tp, pt)
             _bandit_grad(phi, c, sigma, pt, _ctx(cum, u1[k, r, 0]), np.tan(np.pi * (u1[k, r, 1] - 0.5)), g)
-            if kind == 0:
-                for j in range(p):
-                    dd[j] = g[j]
-            elif kind == 1 or kind == 2:
-                for j in range(p):
-                    dd[j] = (1.0 - eta) * dd[j] + eta * g[j]
-            else:
-                qq = q[k, r]
-                for j in range(p):
-                    pt[j] = qq * th[j] + (1.0 - qq) * tp[j]
-                    delta[j] = th[j] - tp[j]
+            if kind == 3:
+                _harpg_point(q[k, r], th, tp, pt, delta)
                 _bandit_hvp(phi, c, sigma, pt, delta, _ctx(cum, u2[k, r, 0]), np.tan(np.pi * (u2[k, r, 1] - 0.5)), v)
-                for j in range(p):
-                    dd[j] = (1.0 - eta) * (dd[j] + v[j]) + eta * g[j]
-            _step(th, tp, dd, gam, normalized, new)
-            for j in range(p):
-                tp[j] = th[j]
-                th[j] = new[j]
+            _direction(kind, eta, g, v, dd)
+            _step(th, tp, dd, gams[k], normalized, new)
+            _accept(th, tp, new)
 
 
 @njit(cache=True)
@@ -270,49 +297,31 @@ def lqr_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, d, 
     for r in prange(R):  # seeds are independent
         xs = np.empty((H, n))
         G = np.empty(H)
-        g = np.empty((m, n))
-        v = np.empty((m, n))
-        pt = np.empty((m, n))
-        delta = np.empty((m, n))
+        g = np.empty(p)
+        v = np.empty(p)
+        pt = np.empty(p)
+        delta = np.empty(p)
         new = np.empty(p)
+        g2 = g.reshape((m, n))  # (m, n) views of the flat row-major buffers, for the gain-shaped callees
+        v2 = v.reshape((m, n))
+        pt2 = pt.reshape((m, n))
+        delta2 = delta.reshape((m, n))
+        new2 = new.reshape((m, n))
         th = theta[r]
         tp = theta_prev[r]
         dd = d[r]
         for k in range(T):
             eta = etas[k]
-            gam = gams[k]
-            co = (1.0 - eta) / eta if kind == 2 else 0.0
-            for a in range(m):
-                for j in range(n):
-                    pt[a, j] = th[a * n + j] + co * (th[a * n + j] - tp[a * n + j])
-            _lqr_grad(A, B, Q, Rm, L0, LW, gamma, sigma, pt, z01[k, r], xi1[k, r], zw1[k, r], xs, G, g)
-            if kind == 0:
-                for a in range(m):
-                    for j in range(n):
-                        dd[a * n + j] = g[a, j]
-            elif kind == 1 or kind == 2:
-                for a in range(m):
-                    for j in range(n):
-                        dd[a * n + j] = (1.0 - eta) * dd[a * n + j] + eta * g[a, j]
-            else:
-                qq = q[k, r]
-                for a in range(m):
-                    for j in range(n):
-                        pt[a, j] = qq * th[a * n + j] + (1.0 - qq) * tp[a * n + j]
-                        delta[a, j] = th[a * n + j] - tp[a * n + j]
-                _lqr_hvp(A, B, Q, Rm, L0, LW, gamma, sigma, pt, delta, z02[k, r], xi2[k, r], zw2[k, r], xs, G, v)
-                for a in range(m):
-                    for j in range(n):
-                        dd[a * n + j] = (1.0 - eta) * (dd[a * n + j] + v[a, j]) + eta * g[a, j]
-            _step(th, tp, dd, gam, normalized, new)
-            for a in range(m):
-                for j in range(n):
-                    pt[a, j] = new[a * n + j]
-            if _rho(A, B, pt, gamma) >= rho_max:
+            _query_point(kind, eta, th, tp, pt)
+            _lqr_grad(A, B, Q, Rm, L0, LW, gamma, sigma, pt2, z01[k, r], xi1[k, r], zw1[k, r], xs, G, g2)
+            if kind == 3:
+                _harpg_point(q[k, r], th, tp, pt, delta)
+                _lqr_hvp(A, B, Q, Rm, L0, LW, gamma, sigma, pt2, delta2, z02[k, r], xi2[k, r], zw2[k, r], xs, G, v2)
+            _direction(kind, eta, g, v, dd)
+            _step(th, tp, dd, gams[k], normalized, new)
+            if _rho(A, B, new2, gamma) >= rho_max:
                 rejected[r] += 1
                 for j in range(p):
                     tp[j] = th[j]
             else:
-                for j in range(p):
-                    tp[j] = th[j]
-                    th[j] = new[j]
+                _accept(th, tp, new)
