@@ -34,7 +34,8 @@ import time
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
+from ._runner import outputs
 
 __all__ = ["run_convergence", "run_eps_complexity", "run_robustness", "run_lqr", "run_lemma1",
            "METHOD_ORDER", "RATE_BOUND", "SAMPLES_BOUND"]
@@ -130,6 +131,12 @@ def _verdict_upper(ci, stated, tol=_EXP_TOL) -> str:
     return "inconclusive"
 
 
+def _verdict_lower(ci, stated, tol) -> str:
+    """'at least as fast as stated' for a sample-complexity exponent (larger is faster): mirror of _verdict_upper."""
+    lo, hi = ci
+    return _verdict_upper((-hi, -lo), -stated, tol)
+
+
 def _combine(verdicts) -> str:
     from ..ratecheck import combine_verdicts
 
@@ -186,9 +193,8 @@ def _convergence_report(name, model_name, config, *, illustration=False) -> Chec
     overall = _combine(verdicts.values())
     if illustration and overall != "consistent":
         overall = "inconclusive"
-    figs, data = _plot_convergence(name, config, res, fits, rows, illustration)
-    measured = "; ".join(f"{_short(m)} {rows[m]['slope']:.2f} [{rows[m]['ci'][0]:.2f}, {rows[m]['ci'][1]:.2f}]"
-                         for m in METHOD_ORDER)
+    figs, data = outputs(config, name, _plot_convergence, res, fits, rows, illustration)
+    measured = _slopes_text(rows)
     measured += f"; order at N={res['sizes']['N']}: {' < '.join(_short(m) for m in order['ranking'])}" \
                 f" ({'matches' if order['matches_theory_order'] else 'does not match'} theory)"
     details = dict(model=model_name, sizes=res["sizes"], gamma0_grid=list(res["grid"]),
@@ -208,10 +214,21 @@ def _short(m):
     return {"n_pg_igt": "IGT", "harpg": "HARPG", "n_harpg": "N-HARPG", "vanilla_pg": "PG", "n_sgdm": "N-SGDM"}[m]
 
 
-def _plot_convergence(name, config, res, fits, rows, illustration):
-    stem = out_path(config, name)
-    if stem is None:
-        return (), ()
+def _slopes_text(rows) -> str:
+    """``"IGT -0.41 [-0.45, -0.38]; HARPG ..."``: each method's fitted slope and CI, in METHOD_ORDER."""
+    return "; ".join(f"{_short(m)} {rows[m]['slope']:.2f} [{rows[m]['ci'][0]:.2f}, {rows[m]['ci'][1]:.2f}]"
+                     for m in METHOD_ORDER)
+
+
+def _legend(m, row, stated_fmt=".2f") -> str:
+    """Legend entry: the method, its fitted slope with CI and (when there is one) the stated exponent."""
+    lab = f"{_LABEL[m]}: slope {row['slope']:.2f} [{row['ci'][0]:.2f}, {row['ci'][1]:.2f}]"
+    if np.isfinite(row["stated"]):
+        lab += f", stated {row['stated']:{stated_fmt}}"
+    return lab
+
+
+def _plot_convergence(stem, res, fits, rows, illustration):
     from ..plotting import fit_band, new_axes, save_figure, write_csv, write_json
 
     fig, ax = new_axes()
@@ -220,9 +237,7 @@ def _plot_convergence(name, config, res, fits, rows, illustration):
         tr = res["traces"][m]
         n = tr.samples[1:].astype(float)
         mean, lo, hi = _mean_band(tr.metrics["suboptimality_by_seed"][:, 1:])
-        ax.plot(n, mean, color=_COLOR[m], label=f"{_LABEL[m]}: slope {rows[m]['slope']:.2f} "
-                f"[{rows[m]['ci'][0]:.2f}, {rows[m]['ci'][1]:.2f}]" + (f", stated {rows[m]['stated']:.2f}"
-                                                                        if np.isfinite(rows[m]['stated']) else ""))
+        ax.plot(n, mean, color=_COLOR[m], label=_legend(m, rows[m]))
         ax.fill_between(n, lo, hi, color=_COLOR[m], alpha=0.2, lw=0)
         xf, yf, _, _ = fit_band(fits[m])
         ax.plot(xf, yf, color="k", lw=0.8, ls="--")
@@ -375,49 +390,13 @@ def run_eps_complexity(config: RunConfig) -> CheckReport:
     for m in METHOD_ORDER:
         a = _eps_analysis(res["traces"][m], rng)
         stated = _stated_exponent(SAMPLES_BOUND[m]) if SAMPLES_BOUND[m] else float("nan")
-        lo, hi = a["ci"]
-        if not SAMPLES_BOUND[m]:
-            v = "n/a"
-        elif not (np.isfinite(lo) and np.isfinite(hi)):
-            v = "inconclusive"
-        elif lo >= stated - 0.1:
-            v = "consistent"
-        elif hi < stated - 0.1:
-            v = "violated"
-        else:
-            v = "inconclusive"
+        v = _verdict_lower(a["ci"], stated, 0.1) if SAMPLES_BOUND[m] else "n/a"
         if SAMPLES_BOUND[m]:
             verdicts[m] = v
         rows[m] = dict(slope=a["slope"], ci=list(a["ci"]), stated=stated, verdict=v,
                        eps=a["eps"].tolist(), n_eps=a["n_eps"].tolist())
-    figs, data = (), ()
-    stem = out_path(config, "fatkhullin2023-eps-complexity")
-    if stem is not None:
-        from ..plotting import new_axes, save_figure, write_json
-
-        fig, ax = new_axes()
-        for m in METHOD_ORDER:
-            e, ne = np.array(rows[m]["eps"]), np.array(rows[m]["n_eps"])
-            ok = np.isfinite(ne)
-            lab = f"{_LABEL[m]}: slope {rows[m]['slope']:.2f} [{rows[m]['ci'][0]:.2f}, {rows[m]['ci'][1]:.2f}]"
-            if np.isfinite(rows[m]["stated"]):
-                lab += f", stated {rows[m]['stated']:.1f}"
-            ax.plot(e[ok], ne[ok], "o-", ms=3, color=_COLOR[m], label=lab)
-            if np.isfinite(rows[m]["stated"]) and ok.any():
-                j = np.nonzero(ok)[0][0]
-                ax.plot(e[ok], ne[j] * (e[ok] / e[j]) ** rows[m]["stated"], ":", color=_COLOR[m], lw=1)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(r"accuracy $\varepsilon$")
-        ax.set_ylabel(r"trajectories until $\mathbb{E}[J^\star - J] \leq \varepsilon$")
-        ax.set_title(f"Fatkhullin et al. 2023, Thms 1-2 sample complexity: Cauchy bandit, {res['sizes']['seeds']} "
-                     "seeds\neps over the last decade of n; dotted: stated exponent through the smallest eps",
-                     fontsize=9)
-        ax.legend(fontsize=7)
-        figs = save_figure(fig, stem)
-        data = (write_json(str(stem) + ".json", rows),)
-    measured = "; ".join(f"{_short(m)} {rows[m]['slope']:.2f} [{rows[m]['ci'][0]:.2f}, {rows[m]['ci'][1]:.2f}]"
-                         for m in METHOD_ORDER)
+    figs, data = outputs(config, "fatkhullin2023-eps-complexity", _plot_eps_complexity, rows, res["sizes"]["seeds"])
+    measured = _slopes_text(rows)
     return CheckReport(name="fatkhullin2023-eps-complexity", source=_SOURCE + ", Thms 1-2 (sample complexity)",
                        stated="n(eps) = O~(eps^-2.5) N-PG-IGT, O~(eps^-2) (N)-HARPG; vanilla O~(eps^-3)",
                        measured=measured, verdict=_combine(verdicts.values()),
@@ -425,6 +404,29 @@ def run_eps_complexity(config: RunConfig) -> CheckReport:
                                     rule="bootstrap CI of d log n / d log eps: lower end >= stated - 0.1 -> "
                                          "consistent; upper end < stated - 0.1 -> violated"),
                        figures=figs, data_files=data, seconds=time.perf_counter() - t0)
+
+
+def _plot_eps_complexity(stem, rows, seeds):
+    from ..plotting import new_axes, save_figure, write_json
+
+    fig, ax = new_axes()
+    for m in METHOD_ORDER:
+        e, ne = np.array(rows[m]["eps"]), np.array(rows[m]["n_eps"])
+        ok = np.isfinite(ne)
+        ax.plot(e[ok], ne[ok], "o-", ms=3, color=_COLOR[m], label=_legend(m, rows[m], ".1f"))
+        if np.isfinite(rows[m]["stated"]) and ok.any():
+            j = np.nonzero(ok)[0][0]
+            ax.plot(e[ok], ne[j] * (e[ok] / e[j]) ** rows[m]["stated"], ":", color=_COLOR[m], lw=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"accuracy $\varepsilon$")
+    ax.set_ylabel(r"trajectories until $\mathbb{E}[J^\star - J] \leq \varepsilon$")
+    ax.set_title(f"Fatkhullin et al. 2023, Thms 1-2 sample complexity: Cauchy bandit, {seeds} "
+                 "seeds\neps over the last decade of n; dotted: stated exponent through the smallest eps",
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    figs = save_figure(fig, stem)
+    return figs, (write_json(str(stem) + ".json", rows),)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,31 +484,7 @@ def run_robustness(config: RunConfig) -> CheckReport:
     norm = min(width["n_pg_igt"], width["n_harpg"])
     unnorm = max(width["harpg"], width["vanilla_pg"])
     verdict = "consistent" if (np.isfinite(norm) and (not np.isfinite(unnorm) or norm >= unnorm)) else "inconclusive"
-    figs, data = (), ()
-    stem = out_path(config, "fatkhullin2023-robustness")
-    if stem is not None:
-        from ..plotting import new_axes, save_figure, write_csv
-
-        fig, ax = new_axes(figsize=(6.4, 5.6))
-        fig.subplots_adjust(bottom=0.3)
-        for m in METHOD_ORDER:
-            v = np.array(need[m])
-            ok = np.isfinite(v)
-            ax.plot(grid, np.where(ok, v, N), "-", color=_COLOR[m], alpha=0.5)
-            ax.plot(grid[ok], v[ok], "o", color=_COLOR[m], label=f"{_LABEL[m]}: " + (f"success range {width[m]:.2f} dec." if np.isfinite(width[m])
-                                                          else "never reached"))
-            ax.plot(grid[~ok], np.full((~ok).sum(), N), "x", color=_COLOR[m])
-        ax.axhline(N, color="k", lw=0.8, ls="--")
-        ax.text(grid[0], N * 1.05, "budget (x = not reached)", fontsize=7, va="bottom")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(r"initial step size $\gamma_0$")
-        ax.set_ylabel(rf"trajectories until $\mathbb{{E}}[J^\star-J] \leq {eps:g}$")
-        ax.set_title(f"Fatkhullin et al. 2023, robustness (their Exp. 2) on the Cauchy bandit, {R} seeds", fontsize=9)
-        handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=2, frameon=False)
-        figs = save_figure(fig, stem)
-        data = (write_csv(str(stem) + ".csv", {"gamma0": grid, **{m: np.array(need[m]) for m in METHOD_ORDER}}),)
+    figs, data = outputs(config, "fatkhullin2023-robustness", _plot_robustness, grid, need, width, N, eps, R)
     measured = ", ".join(f"{_short(m)} {width[m]:.2f}" for m in METHOD_ORDER) + " decades of gamma0 reach eps"
     return CheckReport(name="fatkhullin2023-robustness", source=_SOURCE + ", Experiment 2 (robustness)",
                        stated="normalized methods succeed over a wider range of gamma0 than HARPG / vanilla PG",
@@ -515,6 +493,31 @@ def run_robustness(config: RunConfig) -> CheckReport:
                                     eps=eps, budget=N, seeds=R,
                                     claim_reproduced=verdict == "consistent"),
                        figures=figs, data_files=data, seconds=time.perf_counter() - t0)
+
+
+def _plot_robustness(stem, grid, need, width, N, eps, R):
+    from ..plotting import new_axes, save_figure, write_csv
+
+    fig, ax = new_axes(figsize=(6.4, 5.6))
+    fig.subplots_adjust(bottom=0.3)
+    for m in METHOD_ORDER:
+        v = np.array(need[m])
+        ok = np.isfinite(v)
+        ax.plot(grid, np.where(ok, v, N), "-", color=_COLOR[m], alpha=0.5)
+        reach = f"success range {width[m]:.2f} dec." if np.isfinite(width[m]) else "never reached"
+        ax.plot(grid[ok], v[ok], "o", color=_COLOR[m], label=f"{_LABEL[m]}: {reach}")
+        ax.plot(grid[~ok], np.full((~ok).sum(), N), "x", color=_COLOR[m])
+    ax.axhline(N, color="k", lw=0.8, ls="--")
+    ax.text(grid[0], N * 1.05, "budget (x = not reached)", fontsize=7, va="bottom")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"initial step size $\gamma_0$")
+    ax.set_ylabel(rf"trajectories until $\mathbb{{E}}[J^\star-J] \leq {eps:g}$")
+    ax.set_title(f"Fatkhullin et al. 2023, robustness (their Exp. 2) on the Cauchy bandit, {R} seeds", fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=2, frameon=False)
+    figs = save_figure(fig, stem)
+    return figs, (write_csv(str(stem) + ".csv", {"gamma0": grid, **{m: np.array(need[m]) for m in METHOD_ORDER}}),)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,24 +568,7 @@ def run_lemma1(config: RunConfig) -> CheckReport:
     holds = bool(np.all(gap <= bound_pt * (1 + 1e-12) + 1e-15))
     holds_u = bool(np.all(gap <= bound_unif * (1 + 1e-12) + 1e-15))
     eps_prime = c["mu_F"] * np.sqrt(eb.max()) / c["M_g"]
-    figs, data = (), ()
-    stem = out_path(config, "fatkhullin2023-lemma1")
-    if stem is not None:
-        from ..plotting import new_axes, save_figure, write_csv
-
-        fig, ax = new_axes()
-        ax.scatter(radius, ratio, s=2, alpha=0.3, label=r"$(J^\star - J)\,/\,$Lemma-1 bound (pointwise $\varepsilon_{bias}$)")
-        ax.axhline(1.0, color="k", ls="--", lw=1, label="ratio = 1 (bound tight)")
-        ax.set_xscale("log")
-        ax.set_xlabel(r"$\|\theta - w_\star\|$")
-        ax.set_ylabel("gap / bound (must be <= 1)")
-        ax.set_title(f"Fatkhullin et al. 2023, Lemma 1 on the Cauchy bandit, {n} random parameters\n"
-                     rf"$\mu_F$={c['mu_F']:.3g}, $M_g$={c['M_g']:.3g}, $\sqrt{{2\mu}}$={c['mu_F'] / c['M_g']:.3g}",
-                     fontsize=9)
-        ax.legend(fontsize=7)
-        figs = save_figure(fig, stem)
-        data = (write_csv(str(stem) + ".csv", {"radius": radius, "gap": gap, "grad_norm": G, "eps_bias": eb,
-                                               "bound": bound_pt}),)
+    figs, data = outputs(config, "fatkhullin2023-lemma1", _plot_lemma1, radius, ratio, gap, G, eb, bound_pt, n, c)
     verdict = "holds exactly" if (holds and holds_u) else "violated"
     return CheckReport(
         name="fatkhullin2023-lemma1", source=_SOURCE + ", Lemma 1",
@@ -596,3 +582,22 @@ def run_lemma1(config: RunConfig) -> CheckReport:
                             f"{b.optimal_value:.6f})",
                      lqr_note="LQR: the Gaussian score is unbounded (M_g = inf), so Lemma 1 is vacuous there; not checked."),
         figures=figs, data_files=data, seconds=time.perf_counter() - t0)
+
+
+def _plot_lemma1(stem, radius, ratio, gap, G, eb, bound_pt, n, c):
+    from ..plotting import new_axes, save_figure, write_csv
+
+    fig, ax = new_axes()
+    ax.scatter(radius, ratio, s=2, alpha=0.3,
+               label=r"$(J^\star - J)\,/\,$Lemma-1 bound (pointwise $\varepsilon_{bias}$)")
+    ax.axhline(1.0, color="k", ls="--", lw=1, label="ratio = 1 (bound tight)")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"$\|\theta - w_\star\|$")
+    ax.set_ylabel("gap / bound (must be <= 1)")
+    ax.set_title(f"Fatkhullin et al. 2023, Lemma 1 on the Cauchy bandit, {n} random parameters\n"
+                 rf"$\mu_F$={c['mu_F']:.3g}, $M_g$={c['M_g']:.3g}, $\sqrt{{2\mu}}$={c['mu_F'] / c['M_g']:.3g}",
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    figs = save_figure(fig, stem)
+    return figs, (write_csv(str(stem) + ".csv", {"radius": radius, "gap": gap, "grad_norm": G, "eps_bias": eb,
+                                                 "bound": bound_pt}),)
