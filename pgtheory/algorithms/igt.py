@@ -366,14 +366,19 @@ def _numpy_chunk(ad, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2
 
     Parameters
     ----------
-    gamma : float
-        Discount factor in [0, 1).
-    T : int
-        Number of iterations.
-
-    Returns
-    -------
-    int
+    ad : _BanditAdapter or _LQRAdapter
+        Model adapter (gradient, HVP, acceptance test).
+    spec : MethodSpec
+    gamma0 : float
+        Initial step size.
+    t0 : int
+        Iteration index of the chunk's first step.
+    theta, theta_prev, d : arrays (R, p)
+        Iterate, previous iterate and direction, updated in place.
+    rejected : array (R,)
+        Rejected-step counts, incremented in place.
+    n1, q, n2
+        The chunk's noise from ``ad.noise`` (gradient draws, HARPG mixing uniforms, HVP draws).
     """
     Tc = n1.shape[0] if isinstance(n1, np.ndarray) else n1[1].shape[0]
     for k in range(Tc):
