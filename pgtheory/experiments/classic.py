@@ -56,6 +56,20 @@ def bandit_mdp(r=R_BANDIT):
     return TabularMDP(np.ones((1, r.shape[1], 1)), r, gamma=0.0)
 
 
+def _garnets(config, salt, n_mdp, S, A, b, gamma):
+    """``(k, mdp)`` for ``n_mdp`` Garnet MDPs; MDP ``k`` uses child ``k`` of ``SeedSequence(config.seed + salt)``."""
+    from ..mdp import instances
+
+    ss = np.random.SeedSequence(config.seed + salt).spawn(n_mdp)
+    for k in range(n_mdp):
+        yield k, instances.garnet(S, A, b, gamma=gamma, seed=np.random.default_rng(ss[k]))
+
+
+def _gap_curve(tr):
+    """Iterations ``t >= 1`` (float) and the suboptimality recorded at them, from a trace."""
+    return tr.iterations[1:].astype(float), tr.metric("suboptimality")[1:]
+
+
 # ----------------------------------------------------------------------------- Mei et al.
 @experiment("mei2020-bandit", "Softmax PG on the bandit r=(1,.9,.1): O(1/t), t*gap limit, 5/(c^2 t) at every t",
             tags=("mei2020", "exact", "classic"))
@@ -75,8 +89,7 @@ def mei2020_bandit(config: RunConfig) -> CheckReport:
 
     n = 20_000 if config.quick else 200_000
     tr = softmax_pg(bandit_mdp(), eta=0.4, n_iter=n, n_records=400)
-    t = tr.iterations[1:].astype(float)
-    gap = tr.metric("suboptimality")[1:]
+    t, gap = _gap_curve(tr)
     c = tr.metric("running_c")[1:]
     res = check_rate("mei2020.bandit", t, gap, params={"c": c}, label="gap (pi* - pi_t)^T r")
     tg = t * gap
@@ -122,19 +135,16 @@ def mei2020_mdp(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from ..algorithms import softmax_pg
-    from ..mdp import distribution_mismatch, instances
+    from ..mdp import distribution_mismatch
     from ..ratecheck import check_rate
 
     gamma = 0.5 if config.quick else 0.7
     n = 200_000 if config.quick else 1_000_000
     n_mdp = 3 if config.quick else 5
-    ss = np.random.SeedSequence(config.seed).spawn(n_mdp)
     checks, labels, rows = [], [], []
-    for k in range(n_mdp):
-        mdp = instances.garnet(5, 3, 3, gamma=gamma, seed=np.random.default_rng(ss[k]))
+    for k, mdp in _garnets(config, 0, n_mdp, 5, 3, 3, gamma):
         tr = softmax_pg(mdp, n_iter=n, n_records=300)
-        t = tr.iterations[1:].astype(float)
-        gap = tr.metric("suboptimality")[1:]
+        t, gap = _gap_curve(tr)
         D = distribution_mismatch(mdp, mdp.rho, rho=mdp.rho)
         base = dict(S=mdp.S, gamma=gamma, D=D, Minv=float(np.max(1.0 / mdp.rho)))
         run_c = tr.metric("running_c")[1:]
@@ -176,20 +186,16 @@ def agarwal2021_npg(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from ..algorithms import softmax_npg
-    from ..mdp import instances
     from ..ratecheck import check_rate
 
     n_mdp = 2 if config.quick else 5
     T = 200 if config.quick else 1000
     etas = (0.1, 1.0, 10.0)
-    ss = np.random.SeedSequence(config.seed + 1).spawn(n_mdp)
     checks, rows = [], []
-    for k in range(n_mdp):
-        mdp = instances.garnet(10, 4, 3, gamma=0.9, seed=np.random.default_rng(ss[k]))
+    for k, mdp in _garnets(config, 1, n_mdp, 10, 4, 3, 0.9):
         for eta in etas:
             tr = softmax_npg(mdp, eta=eta, n_iter=T)
-            x = tr.iterations[1:].astype(float)
-            y = tr.metric("suboptimality")[1:]
+            x, y = _gap_curve(tr)
             res = check_rate("agarwal2021.npg_softmax", x, y, params=dict(A=mdp.A, eta=eta, gamma=mdp.gamma),
                              check="inequality", label=f"gap, eta={eta:g}")
             checks.append(res)
@@ -242,16 +248,13 @@ def cen2021_thm1(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from ..algorithms import entropy_npg, soft_optimal_reference
-    from ..mdp import instances
     from ..ratecheck import check_rate
 
     gamma, tau = 0.9, 0.1
     n_mdp = 1 if config.quick else 3
     fracs = (0.1, 0.5, 1.0)
-    ss = np.random.SeedSequence(config.seed + 2).spawn(n_mdp)
     checks, rows, panel = [], [], []
-    for k in range(n_mdp):
-        mdp = instances.garnet(10, 4, 3, gamma=gamma, seed=np.random.default_rng(ss[k]))
+    for k, mdp in _garnets(config, 2, n_mdp, 10, 4, 3, gamma):
         ref = soft_optimal_reference(mdp, tau)
         for f in fracs:
             eta = f * (1 - gamma) / tau
