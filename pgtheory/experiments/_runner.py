@@ -316,14 +316,7 @@ def write_data_csv(config: RunConfig, filename: str, columns) -> tuple:
     tuple of str
         ``(path,)``, or ``()`` when not writing: ready to pass as ``data_files``.
     """
-    from ._registry import out_path
-
-    p = out_path(config, filename)
-    if p is None:
-        return ()
-    from ..plotting import write_csv
-
-    return (write_csv(p, columns),)
+    return _write_data(config, filename, "write_csv", columns)
 
 
 def write_data_json(config: RunConfig, filename: str, obj) -> tuple:
@@ -342,14 +335,18 @@ def write_data_json(config: RunConfig, filename: str, obj) -> tuple:
     tuple of str
         ``(path,)``, or ``()`` when not writing.
     """
+    return _write_data(config, filename, "write_json", obj)
+
+
+def _write_data(config, filename, writer, obj) -> tuple:
     from ._registry import out_path
 
     p = out_path(config, filename)
     if p is None:
         return ()
-    from ..plotting import write_json
+    from .. import plotting
 
-    return (write_json(p, obj),)
+    return (getattr(plotting, writer)(p, obj),)
 
 
 def outputs(config: RunConfig, stem: str, draw, *args, **kwargs) -> tuple:
