@@ -3,10 +3,17 @@ r"""Numba backend: one compiled kernel that samples trajectories and reduces per
 Imported lazily (first use of ``backend="numba"``), compiled once per machine (``cache=True``).
 The kernel follows :mod:`pgtheory.estimators._reference` step for step:
 
-* trajectories are split into ``n_chunks`` = ``min(n, 64)`` fixed chunks, processed in parallel
-  with ``prange``; chunk ``c`` reseeds the calling thread's NumPy generator (Numba's per-thread
-  Mersenne Twister) with ``seeds[c]`` (derived from the caller's ``rng`` through
-  ``SeedSequence.spawn``), so results depend on the seed only, not on the number of threads;
+* trajectories are split into ``n_chunks`` = ``min(n, 64)`` fixed chunks; one worker per thread
+  (``prange``) takes chunks from a shared atomic counter (dynamic assignment: a thread delayed by
+  another process or by longer trajectories does not leave the other idle at the end, which a
+  static split of 64 chunks over 2 threads did); chunk ``c`` reseeds the running thread's NumPy
+  generator (Numba's per-thread Mersenne Twister) with ``seeds[c]`` (derived from the caller's
+  ``rng`` through ``SeedSequence.spawn``) and writes only row ``c`` of the accumulators, so results
+  depend on the seed only, not on the number of threads or on which thread ran which chunk;
+* per-worker scratch is allocated once per call (not per chunk), accumulator rows are padded to
+  whole cache lines (no false sharing between chunks running on different threads), and the
+  serial parts around the kernel (guide table, reduction of the chunk rows) are compiled and
+  parallel too -- at S = 1000, A = 16 they cost ~45 ms of single-threaded time per call before;
 * inverse-CDF sampling with the rule "first index whose cumulative probability exceeds u"
   (linear scan over actions, binary search over the CSR successors of ``(s, a)``);
 * per-trajectory weights :math:`w_t` as :func:`~pgtheory.estimators._reference.step_weights`, but in
@@ -14,7 +21,7 @@ The kernel follows :mod:`pgtheory.estimators._reference` step for step:
 * the softmax score is never materialised: only the rows of visited states are touched, so the
   cost per trajectory is :math:`O(L + A\cdot\#\text{visited states})`; table policies cost
   :math:`O(L\,d)`;
-* per-chunk sums and sums of squares are combined in Python (Chan et al.'s pairwise rule). Within a
+* per-chunk sums and sums of squares are combined by :func:`combine_chunks` (Chan et al.'s pairwise rule). Within a
   chunk the variance is the one-pass ``sumsq - n mean^2``, whose relative error is about
   ``1e-16 * mean^2 / var`` -- negligible for gradient coordinates (parity with the two-pass NumPy
   reference is tested at ``rtol = 1e-8``).
@@ -25,8 +32,11 @@ them (parity mode, used by the tests to compare with NumPy to rounding).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from ._tables import EnvTable, PolicyMap, cumulative_rows, n_chunks_for
 
@@ -90,14 +100,14 @@ def _search_csr(cum, lo, hi, u):
 def _search_guided(cum, lo, hi, u, guide, grow, K):
     """First ``j`` in ``[lo, hi)`` with ``cum[j] > u`` (clamped to ``hi - 1``), started from a guide table.
 
-    ``guide[grow, b]`` is the answer for ``u = b / K``; the two scans make the result exact for
+    ``lo + guide[grow, b]`` is the answer for ``u = b / K``; the two scans make the result exact for
     any start (identical to :func:`_search_csr`), the guide only makes it O(1) on average
     (Chen and Asau 1974, "On generating random variates from an empirical distribution").
     """
     b = int(u * K)
     if b >= K:
         b = K - 1
-    j = guide[grow, b]
+    j = lo + guide[grow, b]
     if j > hi - 1:
         j = hi - 1
     while j > lo and cum[j - 1] > u:
@@ -107,12 +117,18 @@ def _search_guided(cum, lo, hi, u, guide, grow, K):
     return j
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def build_guides(p_indptr, p_cum, K):
-    """Guide table ``g[row, b]`` = first ``j`` of the row with ``cum[j] > b / K`` (shape (rows, K))."""
+    """Guide table: ``lo + g[row, b]`` is the first ``j`` of the row with ``cum[j] > b / K``.
+
+    Shape (rows, K), int32 offsets from the row start ``lo = p_indptr[row]`` (half the memory of
+    absolute int64 indices, so more of the table stays in cache next to ``p_cum``; a row is
+    narrower than 2**31 entries whenever ``p_cum`` fits in memory). Rows are independent and
+    built in parallel (the table is the same for any thread count).
+    """
     rows = p_indptr.shape[0] - 1
-    g = np.empty((rows, K), dtype=np.int64)
-    for row in range(rows):
+    g = np.empty((rows, K), dtype=np.int32)
+    for row in prange(rows):
         lo = p_indptr[row]
         hi = p_indptr[row + 1]
         j = lo
@@ -120,15 +136,159 @@ def build_guides(p_indptr, p_cum, K):
             x = b / K
             while j < hi - 1 and p_cum[j] <= x:
                 j += 1
-            g[row, b] = j
+            g[row, b] = j - lo
     return g
+
+
+@intrinsic
+def _fetch_add(typingctx, arr, idx, val):
+    """Atomic ``old = arr[idx]; arr[idx] += val; return old`` (sequentially consistent) on an int64 array."""
+    if not (isinstance(arr, types.Array) and arr.dtype == types.int64 and arr.ndim == 1):
+        return None
+    sig = types.int64(arr, types.intp, types.int64)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
+        return builder.atomic_rmw("add", ptr, args[2], "seq_cst")
+
+    return sig, codegen
+
+
+@njit(cache=True)
+def _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob,
+           max_steps, bern, pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
+           hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
+           out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d,
+           Nc, Mc, Ns, Ms, mark, vis, gN, gM, hN, hM):
+    """Trajectories ``[c n / n_chunks, (c + 1) n / n_chunks)`` of chunk ``c`` (see :func:`pg_kernel`).
+
+    The scratch arrays (``Nc`` .. ``hM``) belong to the calling worker; they are all zero (``mark``
+    all False) on entry and are left so on exit (each trajectory resets what it touched).
+    """
+    lo_i = (c * n) // n_chunks
+    hi_i = ((c + 1) * n) // n_chunks
+    if not use_u and rng_kind == 0:
+        np.random.seed(seeds[c])
+    st = np.empty(1, dtype=np.uint64)
+    st[0] = np.uint64(0)
+    for i in range(lo_i, hi_i):
+        if rng_kind == 1:
+            st[0] = _mix64(key + np.uint64(i) * np.uint64(0xD1B54A32D192ED03))
+        if start_s.shape[0] > 0:
+            s = start_s[i]
+        else:
+            u = u0[i] if use_u else (np.random.random() if rng_kind == 0 else _draw(0, U, i, 0, 0, 1, st))
+            s = _search_csr(rho_cum, 0, S, u)
+        t = 0
+        nvis = 0
+        R = 0.0      # sum_k delta_k r_k
+        Rc = 0.0     # sum_k delta_k r_k c_k  (= prefix P_{t-1} inside the loop)
+        dk = 1.0
+        ck = 1.0
+        C = 0.0
+        while True:
+            if max_steps >= 0 and t >= max_steps:
+                break
+            h = t if t < n_stages else n_stages - 1
+            if t == 0 and start_a.shape[0] > 0:
+                a = start_a[i]
+            else:
+                a = _search_row(pi_cum, s, A, _draw(use_u, U, i, t, 0, rng_kind, st))
+            rew = r[h, s, a]
+            if bern:
+                rew = 1.0 if _draw(use_u, U, i, t, 3, rng_kind, st) < rew else 0.0
+            if use_ratio:
+                ck *= ratio[s, a]
+            m = 0.0
+            if est_mode == 1:
+                m = Rc + dk * ck * b_tab[h, s]
+            if kind == 0:
+                if not mark[s]:
+                    mark[s] = True
+                    vis[nvis] = s
+                    nvis += 1
+                Nc[s, a] += 1.0
+                Ns[s] += 1.0
+                if est_mode == 1:
+                    Mc[s, a] += m
+                    Ms[s] += m
+                if hvp:
+                    C += sv[s * A + a]
+            else:
+                x = s * A + a
+                for jj in range(d):
+                    gN[jj] += table[x, jj]
+                if est_mode == 1:
+                    for jj in range(d):
+                        gM[jj] += m * table[x, jj]
+                if hvp:
+                    C += sv[x]
+                    for jj in range(d):
+                        hN[jj] += hv_tab[x, jj]
+                    if est_mode == 1:
+                        for jj in range(d):
+                            hM[jj] += m * hv_tab[x, jj]
+            R += dk * rew
+            Rc += dk * rew * ck
+            dk *= discount
+            t += 1
+            if max_steps >= 0 and t >= max_steps:
+                break
+            row = (h * S + s) * A + a
+            lo = p_indptr[row]
+            j = _search_guided(p_cum, lo, p_indptr[row + 1], _draw(use_u, U, i, t - 1, 1, rng_kind, st), guide, row, K)
+            if cont_prob < 1.0:
+                if _draw(use_u, U, i, t - 1, 2, rng_kind, st) >= cont_prob:
+                    break
+            s = j - lo if p_dense else p_indices[j]
+        returns[i] = R
+        lengths[i] = t
+        if est_mode == 0:
+            alpha = ck * (R - b_const)
+        elif est_mode == 1:
+            alpha = Rc
+        else:
+            alpha = 1.0
+        if kind == 0:
+            for q in range(nvis):
+                sk = vis[q]
+                wsum = alpha * Ns[sk] - Ms[sk]
+                for b in range(A):
+                    g = (alpha * Nc[sk, b] - Mc[sk, b]) - wsum * pi[sk, b]
+                    if hvp:
+                        g = g * C + wsum * hv_soft[sk, b]
+                    x = sk * A + b
+                    out_sum[c, x] += g
+                    out_sq[c, x] += g * g
+                    if keep:
+                        samples[i, x] = g
+                    Nc[sk, b] = 0.0
+                    Mc[sk, b] = 0.0
+                Ns[sk] = 0.0
+                Ms[sk] = 0.0
+                mark[sk] = False
+        else:
+            for jj in range(d):
+                g = alpha * gN[jj] - gM[jj]
+                if hvp:
+                    g = g * C + (alpha * hN[jj] - hM[jj])
+                    hN[jj] = 0.0
+                    hM[jj] = 0.0
+                out_sum[c, jj] += g
+                out_sq[c, jj] += g * g
+                if keep:
+                    samples[i, jj] = g
+                gN[jj] = 0.0
+                gM[jj] = 0.0
 
 
 @njit(cache=True, parallel=True)
 def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob, max_steps, bern,
               pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
               hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
-              out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key):
+              out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d, n_workers, counter):
     r"""Sample ``n`` trajectories and accumulate per-chunk sums / sums of squares of the estimates.
 
     Single pass per trajectory: with :math:`P_{t-1}=\sum_{k<t}\delta_k r_k c_k` and
@@ -137,15 +297,15 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
     :math:`\sum_t w_t\,\mathrm{score}_t=R_c\,N-M` with the visit counts :math:`N[s,a]` and
     :math:`M[s,a]=\sum_{t:(s_t,a_t)=(s,a)}m_t`, both accumulated while sampling (REINFORCE:
     :math:`\alpha N` with :math:`\alpha=c_{L-1}(R-b)`; score sums: :math:`N`).
+
+    Scheduling: ``n_workers`` workers (one per thread) allocate their scratch once and then take
+    chunks ``c`` in the order given by the atomic counter ``counter[0]`` (dynamic assignment, so a
+    thread slowed down by another process does not hold up the others). Everything a chunk
+    computes depends on ``c`` only (its trajectories, its seed ``seeds[c]``, its row of
+    ``out_sum``/``out_sq``), never on which worker ran it, so the result does not depend on the
+    number of threads or the order of completion.
     """
-    d = out_sum.shape[1]
-    for c in prange(n_chunks):
-        lo_i = (c * n) // n_chunks
-        hi_i = ((c + 1) * n) // n_chunks
-        if not use_u and rng_kind == 0:
-            np.random.seed(seeds[c])
-        st = np.empty(1, dtype=np.uint64)
-        st[0] = np.uint64(0)
+    for w in prange(n_workers):
         if kind == 0:
             Nc = np.zeros((S, A))
             Mc = np.zeros((S, A))
@@ -168,115 +328,15 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
             gM = np.zeros(d)
             hN = np.zeros(d)
             hM = np.zeros(d)
-        for i in range(lo_i, hi_i):
-            if rng_kind == 1:
-                st[0] = _mix64(key + np.uint64(i) * np.uint64(0xD1B54A32D192ED03))
-            if start_s.shape[0] > 0:
-                s = start_s[i]
-            else:
-                u = u0[i] if use_u else (np.random.random() if rng_kind == 0 else _draw(0, U, i, 0, 0, 1, st))
-                s = _search_csr(rho_cum, 0, S, u)
-            t = 0
-            nvis = 0
-            R = 0.0      # sum_k delta_k r_k
-            Rc = 0.0     # sum_k delta_k r_k c_k  (= prefix P_{t-1} inside the loop)
-            dk = 1.0
-            ck = 1.0
-            C = 0.0
-            while True:
-                if max_steps >= 0 and t >= max_steps:
-                    break
-                h = t if t < n_stages else n_stages - 1
-                if t == 0 and start_a.shape[0] > 0:
-                    a = start_a[i]
-                else:
-                    a = _search_row(pi_cum, s, A, _draw(use_u, U, i, t, 0, rng_kind, st))
-                rew = r[h, s, a]
-                if bern:
-                    rew = 1.0 if _draw(use_u, U, i, t, 3, rng_kind, st) < rew else 0.0
-                if use_ratio:
-                    ck *= ratio[s, a]
-                m = 0.0
-                if est_mode == 1:
-                    m = Rc + dk * ck * b_tab[h, s]
-                if kind == 0:
-                    if not mark[s]:
-                        mark[s] = True
-                        vis[nvis] = s
-                        nvis += 1
-                    Nc[s, a] += 1.0
-                    Ns[s] += 1.0
-                    if est_mode == 1:
-                        Mc[s, a] += m
-                        Ms[s] += m
-                    if hvp:
-                        C += sv[s * A + a]
-                else:
-                    x = s * A + a
-                    for jj in range(d):
-                        gN[jj] += table[x, jj]
-                    if est_mode == 1:
-                        for jj in range(d):
-                            gM[jj] += m * table[x, jj]
-                    if hvp:
-                        C += sv[x]
-                        for jj in range(d):
-                            hN[jj] += hv_tab[x, jj]
-                        if est_mode == 1:
-                            for jj in range(d):
-                                hM[jj] += m * hv_tab[x, jj]
-                R += dk * rew
-                Rc += dk * rew * ck
-                dk *= discount
-                t += 1
-                if max_steps >= 0 and t >= max_steps:
-                    break
-                row = (h * S + s) * A + a
-                lo = p_indptr[row]
-                j = _search_guided(p_cum, lo, p_indptr[row + 1], _draw(use_u, U, i, t - 1, 1, rng_kind, st), guide, row, K)
-                if cont_prob < 1.0:
-                    if _draw(use_u, U, i, t - 1, 2, rng_kind, st) >= cont_prob:
-                        break
-                s = j - lo if p_dense else p_indices[j]
-            returns[i] = R
-            lengths[i] = t
-            if est_mode == 0:
-                alpha = ck * (R - b_const)
-            elif est_mode == 1:
-                alpha = Rc
-            else:
-                alpha = 1.0
-            if kind == 0:
-                for q in range(nvis):
-                    sk = vis[q]
-                    wsum = alpha * Ns[sk] - Ms[sk]
-                    for b in range(A):
-                        g = (alpha * Nc[sk, b] - Mc[sk, b]) - wsum * pi[sk, b]
-                        if hvp:
-                            g = g * C + wsum * hv_soft[sk, b]
-                        x = sk * A + b
-                        out_sum[c, x] += g
-                        out_sq[c, x] += g * g
-                        if keep:
-                            samples[i, x] = g
-                        Nc[sk, b] = 0.0
-                        Mc[sk, b] = 0.0
-                    Ns[sk] = 0.0
-                    Ms[sk] = 0.0
-                    mark[sk] = False
-            else:
-                for jj in range(d):
-                    g = alpha * gN[jj] - gM[jj]
-                    if hvp:
-                        g = g * C + (alpha * hN[jj] - hM[jj])
-                        hN[jj] = 0.0
-                        hM[jj] = 0.0
-                    out_sum[c, jj] += g
-                    out_sq[c, jj] += g * g
-                    if keep:
-                        samples[i, jj] = g
-                    gN[jj] = 0.0
-                    gM[jj] = 0.0
+        while True:
+            c = _fetch_add(counter, 0, 1)
+            if c >= n_chunks:
+                break
+            _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob,
+                   max_steps, bern, pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
+                   hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
+                   out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d,
+                   Nc, Mc, Ns, Ms, mark, vis, gN, gM, hN, hM)
 
 
 def guide_size(env: EnvTable) -> int:
@@ -290,14 +350,48 @@ def chunk_seeds(rng: np.random.Generator, n_chunks: int) -> np.ndarray:
     return np.array([child.generate_state(1, dtype=np.uint32)[0] for child in ss.spawn(n_chunks)], dtype=np.int64)
 
 
-def combine_chunks(out_sum: np.ndarray, out_sq: np.ndarray, n: int, n_chunks: int):
-    """Mean and sum of squared deviations from per-chunk sums (Chan et al.'s pairwise rule)."""
+@njit(cache=True, parallel=True)
+def _combine_kernel(out_sum, out_sq, counts, n, d, mean, m2):
+    """Columns ``[0, d)`` of :func:`combine_chunks`, in blocks of 256 coordinates per task; within a
+    coordinate the chunks are added in the order ``c = 0, 1, ...`` whatever the thread count."""
+    n_chunks = out_sum.shape[0]
+    n_blocks = (d + 255) // 256
+    for blk in prange(n_blocks):
+        x0 = blk * 256
+        x1 = min(d, x0 + 256)
+        for x in range(x0, x1):
+            mean[x] = 0.0
+            m2[x] = 0.0
+        for c in range(n_chunks):
+            for x in range(x0, x1):
+                mean[x] += out_sum[c, x]
+        for x in range(x0, x1):
+            mean[x] /= n
+        for c in range(n_chunks):
+            cnt = counts[c]
+            for x in range(x0, x1):
+                cm = out_sum[c, x] / cnt
+                m2c = out_sq[c, x] - cnt * (cm * cm)
+                if m2c < 0.0:
+                    m2c = 0.0
+                dev = cm - mean[x]
+                m2[x] += m2c + cnt * (dev * dev)
+
+
+def combine_chunks(out_sum: np.ndarray, out_sq: np.ndarray, n: int, n_chunks: int, d: int | None = None):
+    """Mean and sum of squared deviations from per-chunk sums (Chan et al.'s pairwise rule).
+
+    ``out_sum`` / ``out_sq`` have shape ``(n_chunks, >= d)`` (rows may be padded); only the first
+    ``d`` columns (default: all) are combined. Compiled and parallel over coordinates: at
+    ``d = S A = 16000`` the NumPy version of this step cost ~6 ms of serial time per call.
+    """
+    if d is None:
+        d = out_sum.shape[1]
     bounds = (np.arange(n_chunks + 1) * n) // n_chunks
     counts = np.diff(bounds).astype(np.float64)
-    mean = out_sum.sum(axis=0) / n
-    cm = out_sum / counts[:, None]
-    m2_c = np.maximum(out_sq - counts[:, None] * cm**2, 0.0)
-    m2 = (m2_c + counts[:, None] * (cm - mean[None, :]) ** 2).sum(axis=0)
+    mean = np.empty(d)
+    m2 = np.empty(d)
+    _combine_kernel(out_sum, out_sq, counts, float(n), int(d), mean, m2)
     return mean, m2
 
 
@@ -355,8 +449,11 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     ratio_arr = np.ones((1, 1)) if ratio is None else np.ascontiguousarray(ratio, dtype=np.float64)
     ss = np.zeros(0, dtype=np.int64) if start_states is None else np.ascontiguousarray(start_states, dtype=np.int64)
     sa = np.zeros(0, dtype=np.int64) if start_actions is None else np.ascontiguousarray(start_actions, dtype=np.int64)
-    out_sum = np.zeros((n_chunks, d))
-    out_sq = np.zeros((n_chunks, d))
+    # Per-chunk rows padded to whole 64-byte cache lines: chunks run concurrently on different
+    # threads never write to the same line.
+    d_pad = max(8, -(-d // 8) * 8)
+    out_sum = np.zeros((n_chunks, d_pad))
+    out_sq = np.zeros((n_chunks, d_pad))
     samples = np.zeros((n, d)) if keep_samples else np.zeros((0, d))
     returns = np.empty(n)
     lengths = np.empty(n, dtype=np.int64)
@@ -370,8 +467,9 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
               np.ascontiguousarray(table, dtype=np.float64), int(est_mode),
               np.ascontiguousarray(b_tab, dtype=np.float64), float(b_const),
               int(use_hvp), sv, hv_soft, hv_tab, ss, sa, int(n), int(n_chunks), seeds, int(use_u), u0, U,
-              out_sum, out_sq, samples, int(keep_samples), returns, lengths, int(kinds[rng_kind]), key)
-    mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks)
+              out_sum, out_sq, samples, int(keep_samples), returns, lengths, int(kinds[rng_kind]), key, int(d),
+              int(max(1, min(numba.get_num_threads(), n_chunks))), np.zeros(1, dtype=np.int64))
+    mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks, d)
     return {"mean": mean, "m2": m2, "samples": samples if keep_samples else None, "returns": returns,
             "lengths": lengths}
 
