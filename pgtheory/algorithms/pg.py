@@ -327,8 +327,76 @@ def _pg_trace(rec, sub, val, mop, runc, gn, V_states, params, final) -> Trace:
 softmax_pg.__citation__ = ("mei2020.thm4", "agarwal2021.pga_direct")
 
 
+def _flow_gradient(P, r, gamma, mu, mult, theta):
+    r"""Exact softmax-PG gradient and values for the flow, with a cancellation-free advantage.
+
+    .. math::
+
+        g(s,a) = \frac{d_\mu^{\pi}(s)}{m(s)\,(1-\gamma)}\,\pi(a|s)\sum_b \pi(b|s)\,\bigl(Q(s,a)-Q(s,b)\bigr),
+
+    the same quantity as :math:`d\,\pi\,(Q-V)/(m(1-\gamma))` but written so that the advantage of a
+    near-deterministic action is a sum of small terms instead of a difference of ``O(1)`` numbers
+    (the log-time flow multiplies the gradient by ``t`` up to ``1e16``, which would amplify the
+    ``1e-16`` rounding of ``Q - V``).
+
+    Parameters
+    ----------
+    P : array, shape (S, A, S)
+    r : array, shape (S, A)
+    gamma : float
+    mu : array, shape (S,)
+    mult : array, shape (S,)
+    theta : array, shape (S, A), ``-inf`` on masked actions
+
+    Returns
+    -------
+    grad : array, shape (S, A)
+    V : array, shape (S,)
+    """
+    S = r.shape[0]
+    z = theta - theta.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    pi = e / e.sum(axis=1, keepdims=True)
+    M = np.eye(S) - gamma * np.einsum("sa,sat->st", pi, P)
+    V = np.linalg.solve(M, (pi * r).sum(axis=1))
+    d = np.linalg.solve(M.T, (1.0 - gamma) * mu)
+    Q = r + gamma * (P @ V)
+    adv = np.einsum("sb,sab->sa", pi, Q[:, :, None] - Q[:, None, :])
+    w = np.maximum(d, 0.0) / mult / (1.0 - gamma)
+    return w[:, None] * pi * adv, V
+
+
+def _first_crossings(u, y, value_fn, thresholds, dense):
+    """First times (in the integration variable) at which ``value_fn(y)[k] >= thresholds[k]``.
+
+    Scans the solver's step points, then refines inside the bracketing step with Brent's method
+    on the dense output; NaN where never reached."""
+    from scipy.optimize import brentq
+
+    vals = np.array([value_fn(y[:, i]) for i in range(u.size)])
+    out = np.full(len(thresholds), np.nan)
+    for k, thr in enumerate(thresholds):
+        hit = np.flatnonzero(vals[:, k] >= thr)
+        if hit.size == 0:
+            continue
+        i = int(hit[0])
+        if i == 0:
+            out[k] = float(u[0])
+            continue
+        def h(x, k=k, thr=thr):
+            return value_fn(dense(x))[k] - thr
+
+        fa, fb = h(u[i - 1]), h(u[i])
+        if fa < 0.0 <= fb:
+            out[k] = float(brentq(h, u[i - 1], u[i], xtol=1e-12 * max(1.0, abs(u[i])), rtol=1e-12))
+        else:  # dense output and step values disagree at the rounding level: take the step point
+            out[k] = float(u[i])
+    return out
+
+
 def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_records: int = 200, rtol: float = 1e-8,
-                    atol: float = 1e-10, reference: dict | None = None) -> Trace:
+                    atol: float = 1e-10, reference: dict | None = None, log_time: bool = True,
+                    method: str = "LSODA") -> Trace:
     r"""Gradient flow of exact softmax PG, :math:`\dot\theta = \nabla_\theta V^{\pi_\theta}(\mu)`, the
     :math:`\eta\to0` limit of :func:`softmax_pg`: iterate ``t`` of PG with step ``eta`` is close to
     flow time :math:`T = \eta t` (first-order error :math:`O(\eta)`, checked against the discrete
@@ -336,8 +404,17 @@ def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_rec
 
     Used where the discrete iteration is out of reach, e.g. Li et al.'s hard MDP, whose crossing
     times at the theorem's step size :math:`\eta<(1-\gamma)^2/5` exceed :math:`10^{11}` iterations.
-    Integrated by ``scipy.integrate.solve_ivp`` (LSODA: switches to BDF on stiff plateaus) with a
-    compiled gradient; crossing times are located by the solver's event root-finding.
+    With ``log_time`` (default) the flow is integrated in :math:`u = \log(1+T)`,
+
+    .. math::
+
+        \frac{d\theta}{du} = (1+T)\,\nabla_\theta V^{\pi_\theta}(\mu),
+
+    in which the plateaus of softmax PG (logit gaps growing like :math:`\log T`) are nearly linear,
+    so flow times up to ``1e16`` cost a few thousand steps. ``scipy.integrate.solve_ivp`` (LSODA by
+    default: switches to BDF on stiff stretches); the gradient uses a cancellation-free advantage
+    (:func:`_flow_gradient`). Crossing times are found on the solver's steps and refined by Brent's
+    method on its dense output.
 
     Parameters
     ----------
@@ -352,16 +429,34 @@ def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_rec
     n_records : int
         Log-spaced record times in ``[1, T]`` (plus 0).
     rtol, atol : float
-        Tolerances of the integrator.
+        Tolerances of the integrator (on the logits).
     reference : dict, optional
         :func:`optimal_reference` output.
+    log_time : bool
+        Integrate in :math:`u=\log(1+T)` (default) or in ``T`` itself.
+    method : str
+        ``solve_ivp`` method: ``"LSODA"`` or ``"Radau"`` (they agree to 5-6 digits on Li et al.'s MDP where
+        both finish; Radau can stall at a late crossing, where the policy of that state switches within
+        a tiny fraction of log-time, and then warns).
 
     Returns
     -------
     Trace
         ``iterations`` holds flow times (floats); metrics ``"suboptimality"`` and ``"V_states"``;
         ``final``: ``theta``, ``crossing_times`` (array, NaN where not reached), ``nfev``,
-        ``status`` and ``message`` of the integrator.
+        ``n_steps``, ``status`` and ``message`` of the integrator.
+
+    Raises
+    ------
+    ValidationError
+        Sparse MDP, unsupported problem or method.
+
+    Warns
+    -----
+    ConvergenceWarning
+        If the integrator stops before ``T`` (crossings after that time are NaN).
+    ShapeError
+        ``thresholds`` without ``record_values`` of the same length.
 
     References
     ----------
@@ -370,12 +465,13 @@ def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_rec
     """
     from scipy.integrate import solve_ivp
 
-    from ._pg_kernels import pg_gradient_dense
-
     base, _, grad_fn, theta0 = _problem(mdp)
     if base.is_sparse:
         raise ValidationError("softmax_pg_flow needs a dense MDP. Fix: build it with dense P.")
     T = check_positive(T, "T")
+    if method not in ("LSODA", "Radau"):
+        raise ValidationError(f"method must be 'LSODA' or 'Radau' (stiff-capable; BDF fails on the plateaus of "
+                              f"Li et al.'s MDP); got {method!r}.")
     mask = getattr(mdp, "action_mask", None)
     mult = np.asarray(getattr(mdp, "multiplicity", np.ones(base.S)), dtype=np.float64)
     if grad_fn is not None and mask is None:
@@ -387,51 +483,61 @@ def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_rec
     shape = (S, A)
     live = np.ones(shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     ref = optimal_reference(base) if reference is None else reference
-    g = np.zeros(shape)
+    gamma = float(base.gamma)
 
     def full(x):
         th = np.full(shape, -np.inf)
         th[live] = x
         return th
 
-    def f(_, x):
-        pg_gradient_dense(P, r, base.gamma, mu, mult, full(x), g)
-        return g[live].copy()
-
     def values(x):
-        return pg_gradient_dense(P, r, base.gamma, mu, mult, full(x), g)
+        return _flow_gradient(P, r, gamma, mu, mult, full(x))[1]
+
+    if log_time:
+        def f(u, x):
+            return np.exp(u) * _flow_gradient(P, r, gamma, mu, mult, full(x))[0][live]
+
+        to_t, to_u = np.expm1, np.log1p
+    else:
+        def f(_, x):
+            return _flow_gradient(P, r, gamma, mu, mult, full(x))[0][live]
+
+        to_t = to_u = (lambda z: np.asarray(z, dtype=np.float64))  # noqa: E731
 
     rec_states = None if record_values is None else np.asarray(record_values, dtype=np.int64)
-    events = []
-    if thresholds is not None:
-        if rec_states is None or len(thresholds) != rec_states.size:
-            raise ShapeError("thresholds needs record_values of the same length.")
-        for k in range(rec_states.size):
-            def ev(_, x, k=k):
-                return values(x)[rec_states[k]] - thresholds[k]
-
-            ev.direction = 1.0
-            events.append(ev)
-    t_eval = np.unique(np.concatenate([[0.0], np.logspace(0, np.log10(T), int(n_records))]))
-    t_eval = t_eval[t_eval <= T]
+    if thresholds is not None and (rec_states is None or len(thresholds) != rec_states.size):
+        raise ShapeError("thresholds needs record_values of the same length.")
+    t_rec = np.unique(np.concatenate([[0.0], np.logspace(0, np.log10(T), int(n_records))]))
+    t_rec = t_rec[t_rec <= T]
     x0 = np.asarray(theta0, dtype=np.float64)[live]
     t0 = time.perf_counter()
-    sol = solve_ivp(f, (0.0, T), x0, method="LSODA", t_eval=t_eval, events=events or None, rtol=rtol, atol=atol)
-    Vs = np.array([values(sol.y[:, i]) for i in range(sol.t.size)])
+    u_end = float(to_u(T))
+    sol = solve_ivp(f, (0.0, u_end), x0, method=method, dense_output=True, rtol=rtol, atol=atol)
+    if sol.status < 0:
+        import warnings
+
+        from ..errors import ConvergenceWarning
+
+        warnings.warn(f"softmax_pg_flow: {method} stopped at flow time {float(to_t(sol.t[-1])):.4g} < T = {T:.4g} "
+                      f"({sol.message}); later crossing times are NaN. Fix: use method='LSODA' (it steps through "
+                      f"the near-instant policy switches at late crossings, where Radau can stall).", ConvergenceWarning, stacklevel=2)
+    u_rec = np.clip(to_u(t_rec), 0.0, sol.t[-1])
+    Y = sol.sol(u_rec)
+    Vs = np.array([values(Y[:, i]) for i in range(u_rec.size)])
     sub = ref["J_star"] - Vs @ mu
     metrics = {"suboptimality": sub}
     if rec_states is not None:
         metrics["V_states"] = Vs[:, rec_states]
     cross = np.full(0 if thresholds is None else len(thresholds), np.nan)
     if thresholds is not None:
-        for k, te in enumerate(sol.t_events):
-            if len(te):
-                cross[k] = float(te[0])
-    return Trace(iterations=sol.t, samples=sol.t.copy(), metrics=metrics, algorithm="softmax_pg_flow",
-                 params={"T": T, "rtol": rtol, "atol": atol, "gamma": base.gamma, "seconds": time.perf_counter() - t0},
+        cu = _first_crossings(sol.t, sol.y, lambda x: values(x)[rec_states], np.asarray(thresholds, float), sol.sol)
+        cross = np.where(np.isfinite(cu), to_t(np.nan_to_num(cu)), np.nan)
+    return Trace(iterations=to_t(u_rec), samples=to_t(u_rec), metrics=metrics, algorithm="softmax_pg_flow",
+                 params={"T": T, "rtol": rtol, "atol": atol, "gamma": gamma, "log_time": bool(log_time),
+                         "method": method, "seconds": time.perf_counter() - t0},
                  sample_unit="flow time (= eta * iterations)",
                  final={"theta": full(sol.y[:, -1]), "crossing_times": cross, "nfev": int(sol.nfev),
-                        "status": int(sol.status), "message": str(sol.message)})
+                        "n_steps": int(sol.t.size - 1), "status": int(sol.status), "message": str(sol.message)})
 
 
 softmax_pg_flow.__citation__ = ("li2021.thm3", "mei2020.thm4")

@@ -1,0 +1,95 @@
+"""Log-time gradient flow of softmax PG on Li et al.'s hard MDP, and the growth statistics of the
+li2021-hard experiment.
+
+Ground truth: the MDP's own gradient (``LiHardMDP.gradient``, itself tested against finite
+differences in ``tests/mdp``), linear-time integration, a second integrator (Radau) and tighter
+tolerances, and closed-form synthetic crossing times for the statistics.
+"""
+
+import numpy as np
+import pytest
+
+from pgtheory.algorithms import softmax_pg_flow
+from pgtheory.algorithms.pg import _flow_gradient
+from pgtheory.errors import ShapeError, ValidationError
+from pgtheory.experiments.classic import _local_degrees, _recursion_exponents, li2021_crossing_times
+from pgtheory.mdp import instances
+from pgtheory.testing import assert_close
+
+
+def _flow(li, T, **kw):
+    states = list(range(3, li.H + 1))
+    return softmax_pg_flow(li, T, thresholds=[li.tau[s] for s in states],
+                           record_values=[li.primary[s] for s in states], **kw)
+
+
+def test_flow_gradient_equals_the_mdp_gradient():
+    """The cancellation-free advantage gives the same gradient as LiHardMDP.gradient, also far from uniform."""
+    li = instances.li2021_hard_mdp(gamma=0.97, n_states=1e10)
+    rng = np.random.default_rng(0)
+    base = li.mdp
+    for scale in (0.0, 1.0, 20.0):
+        th = np.where(li.action_mask, scale * rng.standard_normal(li.action_mask.shape), 0.0)
+        g, V = _flow_gradient(np.asarray(base.P), np.asarray(base.r), base.gamma, np.asarray(base.rho),
+                              li.multiplicity, np.where(li.action_mask, th, -np.inf))
+        ref = li.gradient(th)
+        assert_close(np.where(li.action_mask, g, 0.0), np.where(li.action_mask, ref, 0.0),
+                     atol=1e-12 * np.abs(ref).max())
+
+
+def test_log_time_matches_linear_time():
+    """Same crossing times whether the flow is integrated in T or in log(1+T) (gamma=0.97, |S|=1e10)."""
+    li = instances.li2021_hard_mdp(gamma=0.97, n_states=1e10)
+    a = _flow(li, 1e11).final["crossing_times"]
+    b = _flow(li, 1e11, log_time=False).final["crossing_times"]
+    assert np.all(np.isfinite(a)) and np.all(np.diff(a) > 0)
+    assert_close(a, b, rtol=1e-5)
+
+
+def test_crossing_times_stable_under_tolerance_and_method():
+    """In the paper's regime (|S| >> (1-gamma)^-6) the crossing times (up to ~4e15 flow time) do not
+    move when tolerances are tightened 100x or the integrator is switched to Radau (for s = 3..5)."""
+    li = instances.li2021_hard_mdp(gamma=0.97, n_states=1e12)
+    a = _flow(li, 1e20).final["crossing_times"]
+    b = _flow(li, 1e20, rtol=1e-10, atol=1e-12).final["crossing_times"]
+    assert np.all(np.isfinite(a)) and a[-1] > 1e3 * a[0]  # the super-linear regime, not a flat profile
+    assert_close(a, b, rtol=1e-3)
+    c = _flow(li, 1e14, method="Radau").final["crossing_times"]  # Radau stalls at the s=6 switch (see docstring)
+    assert np.all(np.isfinite(c[:3]))
+    assert_close(a[:3], c[:3], rtol=1e-3)
+
+
+def test_crossing_times_grow_with_recursion_exponent_above_1_5():
+    """li2021_crossing_times in the regime: t_s increasing in s, and d log t_s / d log t_(s-2) >= 1.5
+    between |S| = 1e12 and 1e14 at gamma = 0.97 (Li et al. recursion (46))."""
+    Ts = np.array([li2021_crossing_times(0.97, 1e30, n_states=n)[1].final["crossing_times"] for n in (1e12, 1e14)])
+    assert np.all(np.diff(Ts, axis=1) > 0)
+    beta = _recursion_exponents((1e12, 1e14), Ts)
+    assert np.all(beta[0, 2:] >= 1.5)
+
+
+def test_recursion_exponents_on_synthetic_power_towers():
+    # t_s = t_(s-2)^1.5 exactly (t_3 = t_4 = n): every beta is 1.5
+    sizes = (1e3, 1e6, 1e9)
+    Ts = np.array([[n, n, n ** 1.5, n ** 1.5, n ** 2.25] for n in sizes])
+    beta = _recursion_exponents(sizes, Ts)
+    assert np.all(np.isnan(beta[:, :2]))
+    assert_close(beta[:, 2:], np.full((2, 3), 1.5))
+
+
+def test_local_degrees_of_polynomial_and_exponential():
+    s = np.arange(3, 12, dtype=float)
+    deg, rate = _local_degrees(s ** 4)
+    assert_close(deg, np.full(s.size - 2, 4.0))
+    deg, rate = _local_degrees(np.exp(2.0 * s))
+    assert_close(rate, np.full(s.size - 2, 2.0))
+
+
+def test_flow_input_errors():
+    li = instances.li2021_hard_mdp(gamma=0.97, n_states=1e8)
+    with pytest.raises(ValidationError, match="method"):
+        softmax_pg_flow(li, 10.0, method="BDF")
+    with pytest.raises(ShapeError, match="thresholds"):
+        softmax_pg_flow(li, 10.0, thresholds=[0.1, 0.2], record_values=[li.primary[3]])
+    with pytest.raises(ValidationError, match="T"):
+        softmax_pg_flow(li, -1.0)
