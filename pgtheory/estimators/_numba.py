@@ -288,7 +288,7 @@ def _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
 def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob, max_steps, bern,
               pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
               hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
-              out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d, n_workers, counter):
+              out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d, n_workers, counter, replicate):
     r"""Sample ``n`` trajectories and accumulate per-chunk sums / sums of squares of the estimates.
 
     Single pass per trajectory: with :math:`P_{t-1}=\sum_{k<t}\delta_k r_k c_k` and
@@ -304,6 +304,13 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
     computes depends on ``c`` only (its trajectories, its seed ``seeds[c]``, its row of
     ``out_sum``/``out_sq``), never on which worker ran it, so the result does not depend on the
     number of threads or the order of completion.
+
+    With ``replicate = 1`` each worker first copies the per-step lookup tables (transition CDFs,
+    guide table, rewards, policy rows) into memory of its own. Sharing one copy between cores
+    made two threads 10-25% less efficient than one whenever these tables are about the size of a
+    core's L2 (S = 100, A = 16: ~2 MB), with or without any write to shared lines; the caller
+    enables it only for tables small next to the work (see :func:`run`). Copies are identical, so
+    the results are too.
     """
     for w in prange(n_workers):
         if kind == 0:
@@ -328,12 +335,28 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
             gM = np.zeros(d)
             hN = np.zeros(d)
             hM = np.zeros(d)
+        if replicate:
+            w_ptr = p_indptr.copy()
+            w_idx = p_indices.copy()
+            w_cum = p_cum.copy()
+            w_guide = guide.copy()
+            w_r = r.copy()
+            w_picum = pi_cum.copy()
+            w_pi = pi.copy()
+        else:
+            w_ptr = p_indptr
+            w_idx = p_indices
+            w_cum = p_cum
+            w_guide = guide
+            w_r = r
+            w_picum = pi_cum
+            w_pi = pi
         while True:
             c = _fetch_add(counter, 0, 1)
             if c >= n_chunks:
                 break
-            _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob,
-                   max_steps, bern, pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
+            _chunk(c, rho_cum, w_ptr, w_idx, w_cum, p_dense, w_guide, K, w_r, S, A, n_stages, discount, cont_prob,
+                   max_steps, bern, w_picum, ratio, use_ratio, kind, w_pi, table, est_mode, b_tab, b_const,
                    hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
                    out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d,
                    Nc, Mc, Ns, Ms, mark, vis, gN, gM, hN, hM)
@@ -459,16 +482,23 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     lengths = np.empty(n, dtype=np.int64)
     K = guide_size(env)
     guide = build_guides(env.p_indptr, env.p_cum, K)
+    n_workers = int(max(1, min(numba.get_num_threads(), n_chunks)))
+    r_arr = np.ascontiguousarray(env.r)
+    pi_arr = np.ascontiguousarray(pmap.pi)
+    table_bytes = sum(x.nbytes for x in (env.p_indptr, env.p_indices, env.p_cum, guide, r_arr, pi_cum, pi_arr))
+    # Per-worker copies of the lookup tables (see pg_kernel) when they are at most 8 MB and cheap
+    # next to the sampling (copying 256 bytes costs far less than sampling one trajectory).
+    replicate = n_workers > 1 and table_bytes <= min(8 << 20, 256 * n)
     pg_kernel(env.rho_cum, env.p_indptr, env.p_indices, env.p_cum, int(env.p_dense), guide, int(K),
-              np.ascontiguousarray(env.r),
+              r_arr,
               int(S), int(A),
               int(env.n_stages), float(env.discount), float(env.cont_prob), int(max_steps), int(env.bernoulli),
-              pi_cum, ratio_arr, int(use_ratio), int(pmap.kind), np.ascontiguousarray(pmap.pi),
+              pi_cum, ratio_arr, int(use_ratio), int(pmap.kind), pi_arr,
               np.ascontiguousarray(table, dtype=np.float64), int(est_mode),
               np.ascontiguousarray(b_tab, dtype=np.float64), float(b_const),
               int(use_hvp), sv, hv_soft, hv_tab, ss, sa, int(n), int(n_chunks), seeds, int(use_u), u0, U,
               out_sum, out_sq, samples, int(keep_samples), returns, lengths, int(kinds[rng_kind]), key, int(d),
-              int(max(1, min(numba.get_num_threads(), n_chunks))), np.zeros(1, dtype=np.int64))
+              n_workers, np.zeros(1, dtype=np.int64), int(replicate))
     mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks, d)
     return {"mean": mean, "m2": m2, "samples": samples if keep_samples else None, "returns": returns,
             "lengths": lengths}

@@ -179,6 +179,33 @@ def test_numba_result_independent_of_thread_count():
     assert np.array_equal(a.mean, b.mean) and np.array_equal(a.stderr, b.stderr)
 
 
+@needs_numba
+@pytest.mark.parametrize("S,n", [(4, 2), (40, 7), (4, 3000)])
+def test_numba_thread_count_independence_both_table_modes(S, n):
+    """Same seed, 1 vs 2 threads, bitwise equal, with the lookup tables shared by the workers
+    (tables large next to n: S=4, n=2 and S=40, n=7) and copied per worker (S=4, n=3000); the
+    results are also equal across those modes through the serial path (1 thread, no copies)."""
+    import numba
+
+    from pgtheory.estimators import _numba, _tables
+
+    m = _mdp(S=S, A=3, seed=S)
+    th = np.random.default_rng(1).normal(size=(S, 3))
+    env = _tables.env_table(m, termination="truncate", horizon=30)
+    pmap = _tables.policy_map(SoftmaxPolicy(S, 3), th)
+    kw = dict(est_mode=1, b_tab=np.zeros((1, S)), b_const=0.0)
+    before = numba.get_num_threads()
+    try:
+        outs = []
+        for nt in (1, max(1, min(2, numba.config.NUMBA_NUM_THREADS))):
+            numba.set_num_threads(nt)
+            outs.append(_numba.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(9), **kw))
+    finally:
+        numba.set_num_threads(before)
+    for key in ("mean", "m2", "returns", "lengths"):
+        assert np.array_equal(outs[0][key], outs[1][key]), key
+
+
 def test_cupy_glue_runs_with_numpy_as_array_module():
     """The CuPy backend's code path (device tables, device generator, block loop, copies back)
     executed with xp = numpy reproduces the reference statistics for the same generator seed."""
