@@ -98,18 +98,7 @@ def main(argv=None) -> int:
 
 
 def _main(argv=None) -> int:
-    """Parse ``argv`` and run the sub-command (see the module docstring).
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Arguments (default ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        Exit status.
-    """
+    """Parse ``argv`` and run the sub-command; the body of :func:`main`."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
