@@ -208,8 +208,9 @@ class CheckReport(ResultMixin):
     measured : str
         The measured rate with its confidence interval (e.g. ``"slope -1.00 [-1.01, -0.99]"``).
     verdict : str
-        ``"consistent"``, ``"violated"``, ``"inconclusive"``, or for claims ``"holds exactly"``,
-        ``"holds in expectation"``, ``"biased"``.
+        Headline verdict over the claims: ``"consistent"`` (every claim consistent),
+        ``"violated"`` (some claim violated), ``"inconclusive"`` (otherwise), or ``"error"``
+        (the experiment crashed).
     details : dict
         The numbers behind the verdict (JSON-serialisable).
     figures : tuple of str
@@ -218,6 +219,16 @@ class CheckReport(ResultMixin):
         Paths of data written (CSV / JSON).
     seconds : float
         Wall-clock time of the run.
+    reason : str
+        One sentence explaining the headline verdict (which claims decided it).
+    tightness : str
+        Tightness of the consistent claims (smallest slack, exponent margin), for the table.
+    claims : tuple of dict
+        Every claim: ``name``, ``kind``, ``verdict``, ``reason``, ``source``, ``stated``,
+        ``measured``, ``tightness`` (see :class:`pgtheory.ratecheck.ClaimResult.row`).
+    settings : dict
+        The settings that produced the report (quick, seeds, seed, versions, bound ids); a
+        resumed run reuses a report only when they match.
     """
 
     name: str
@@ -229,3 +240,7 @@ class CheckReport(ResultMixin):
     figures: tuple = ()
     data_files: tuple = ()
     seconds: float = 0.0
+    reason: str = ""
+    tightness: str = ""
+    claims: tuple = ()
+    settings: dict = dataclasses.field(default_factory=dict)

@@ -4,13 +4,13 @@ Public API
 ----------
 RunConfig, Experiment, experiment, get, list_experiments, out_path
     Registry of named checks.
-run_one, run_all, format_table, report_from_checks, rate_check_figure
+run_one, run_all, format_table, report_from_claims, report_from_checks, rate_check_figure
     Running checks (atomic report files, resume, any ``concurrent.futures`` executor) and
     building their reports and figures.
 """
 
 from ._registry import Experiment, RunConfig, experiment, get, list_experiments, out_path
-from ._runner import format_table, rate_check_figure, report_from_checks, run_all, run_one
+from ._runner import format_table, rate_check_figure, report_from_checks, report_from_claims, run_all, run_one
 
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "out_path",
-           "run_one", "run_all", "format_table", "report_from_checks", "rate_check_figure"]
+           "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks", "rate_check_figure"]

@@ -28,7 +28,7 @@ from ..results import CheckReport
 from ._registry import RunConfig, get, list_experiments
 
 __all__ = ["run_one", "run_all", "format_table", "report_from_checks", "rate_check_figure", "load_report",
-           "write_data_csv", "write_data_json", "outputs", "REPORT_FILE"]
+           "write_data_csv", "write_data_json", "outputs", "REPORT_FILE", "report_from_claims"]
 
 log = logging.getLogger(__name__)
 
@@ -375,45 +375,82 @@ def outputs(config: RunConfig, stem: str, draw, *args, **kwargs) -> tuple:
     return draw(p, *args, **kwargs)
 
 
-def report_from_checks(name: str, checks, *, source: str, stated: str, measured: str | None = None,
+def report_from_claims(name: str, claims, *, source: str, stated: str, measured: str | None = None,
                        details: dict | None = None, figures=(), data_files=()) -> CheckReport:
-    """Combine rate checks into one :class:`CheckReport` (verdict: violated > inconclusive > consistent).
+    """Build the :class:`CheckReport` of a check from its claims (the only way a verdict is made).
+
+    The headline is :func:`pgtheory.ratecheck.combine` of the claims (violated if any claim is
+    violated, inconclusive if any is inconclusive and none violated, consistent only if all are);
+    every claim is listed in ``report.claims`` with its verdict, reason and tightness, and rate
+    checks keep their fitted numbers under ``details["checks"]``.
 
     Parameters
     ----------
     name : str
         Experiment name.
-    checks : list of RateCheckResult
+    claims : list of ClaimResult or RateCheckResult
+        Rate checks are wrapped with :func:`pgtheory.ratecheck.claim_from_rate_check`.
     source : str
         Paper and theorem.
     stated : str
-        Stated rate in words.
+        Stated result in words.
     measured : str, optional
-        Default: the measured texts of the checks joined by ``"; "`` (deduplicated).
+        Default: the measured texts of the claims joined by ``"; "`` (deduplicated).
     details : dict, optional
-        Extra numbers; each check's row, verdict and reason are added under ``"checks"``.
+        Extra numbers.
     figures, data_files : tuple of str
 
     Returns
     -------
     CheckReport
     """
-    from ..ratecheck import combine_verdicts
+    from ..ratecheck import ClaimResult, claim_from_rate_check, combine
 
+    cs = [c if isinstance(c, ClaimResult) else claim_from_rate_check(c) for c in claims]
     rows = []
-    for c in checks:
-        rows.append({**c.row(), "reason": c.reason, "rate_verdict": c.rate_verdict,
-                     "inequality_holds": c.inequality_holds, "worst_ratio": c.worst_ratio, "worst_at": c.worst_at,
-                     "label": c.label,
-                     "fit": None if c.fit is None else {"slope": c.fit.slope, "ci": list(c.fit.ci), "rate": c.fit.rate,
-                                                        "rate_ci": list(c.fit.rate_ci), "window": list(c.fit.window),
-                                                        "ci_method": c.fit.ci_method, "ok": c.fit.ok}})
+    for c in cs:
+        ev = c.evidence
+        if ev is not None and hasattr(ev, "rate_verdict"):
+            rows.append({**ev.row(), "reason": ev.reason, "rate_verdict": ev.rate_verdict,
+                         "inequality_holds": ev.inequality_holds, "worst_ratio": ev.worst_ratio,
+                         "worst_at": ev.worst_at, "label": ev.label,
+                         "fit": None if ev.fit is None else {"slope": ev.fit.slope, "ci": list(ev.fit.ci),
+                                                             "rate": ev.fit.rate, "rate_ci": list(ev.fit.rate_ci),
+                                                             "window": list(ev.fit.window),
+                                                             "ci_method": ev.fit.ci_method, "ok": ev.fit.ok}})
     if measured is None:
         seen = []
-        for c in checks:
-            if c.measured_text not in seen:
-                seen.append(c.measured_text)
+        for c in cs:
+            if c.measured and c.measured not in seen:
+                seen.append(c.measured)
         measured = "; ".join(seen)
-    return CheckReport(name=name, source=source, stated=stated, measured=measured, verdict=combine_verdicts(checks),
-                       details={**(details or {}), "checks": rows}, figures=tuple(figures),
-                       data_files=tuple(data_files))
+    verdict, reason = combine(cs)
+    tight = "; ".join(f"{c.name}: {c.tightness.text()}" for c in cs
+                      if c.verdict == "consistent" and c.tightness is not None and c.tightness.text())
+    det = dict(details or {})
+    if rows:
+        det["checks"] = rows
+    return CheckReport(name=name, source=source, stated=stated, measured=measured, verdict=verdict,
+                       details=det, figures=tuple(figures), data_files=tuple(data_files), reason=reason,
+                       tightness=tight, claims=tuple(c.row() for c in cs))
+
+
+def report_from_checks(name: str, checks, *, source: str, stated: str, measured: str | None = None,
+                       details: dict | None = None, figures=(), data_files=()) -> CheckReport:
+    """Combine rate checks into one :class:`CheckReport`; the same as :func:`report_from_claims`.
+
+    Parameters
+    ----------
+    name : str
+    checks : list of RateCheckResult or ClaimResult
+    source, stated : str
+    measured : str, optional
+    details : dict, optional
+    figures, data_files : tuple of str
+
+    Returns
+    -------
+    CheckReport
+    """
+    return report_from_claims(name, checks, source=source, stated=stated, measured=measured, details=details,
+                              figures=figures, data_files=data_files)
