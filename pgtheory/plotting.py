@@ -10,7 +10,11 @@ leaves a half-written file behind.
 Public API
 ----------
 STYLE, use_style, new_axes, save_figure, write_csv, write_json, atomic_write_text,
-plot_rate_check, fit_band
+plot_rate_check, fit_band, add_verdict, legend_outside, legends_inside, strict_json
+
+Files are created with the user's umask (``0o666 & ~umask``, as ``open`` would), not the
+``0o600`` of :func:`tempfile.mkstemp`. JSON is strict (RFC 8259): non-finite floats are written
+as the strings ``"nan"``, ``"inf"`` and ``"-inf"`` (:func:`strict_json`), never as bare ``NaN``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
-           "plot_rate_check", "fit_band"]
+           "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json"]
 
 #: rcParams shared by every pgtheory figure.
 STYLE = {
@@ -83,6 +87,13 @@ def new_axes(nrows: int = 1, ncols: int = 1, **kwargs):
     return plt.subplots(nrows, ncols, **kwargs)
 
 
+def _umask_mode() -> int:
+    # os.umask can only be read by setting it; restore at once (files get 0o666 & ~umask, as open() gives).
+    old = os.umask(0o022)
+    os.umask(old)
+    return 0o666 & ~old
+
+
 def atomic_write_text(path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``).
 
@@ -99,6 +110,7 @@ def atomic_write_text(path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, _umask_mode())
         with os.fdopen(fd, "w") as f:
             f.write(text)
         os.replace(tmp, path)
@@ -135,6 +147,7 @@ def save_figure(fig, stem, *, close: bool = True) -> tuple:
         fd, tmp = tempfile.mkstemp(dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{ext}")
         os.close(fd)
         try:
+            os.chmod(tmp, _umask_mode())
             fig.savefig(tmp, format=ext)
             os.replace(tmp, final)
         except BaseException:
@@ -184,15 +197,46 @@ def write_json(path, obj) -> str:
     -------
     str
     """
+    return str(atomic_write_text(path, json.dumps(strict_json(obj), indent=1, allow_nan=False)))
+
+
+def strict_json(obj):
+    """``obj`` as plain JSON values with non-finite floats encoded as the strings ``"nan"``, ``"inf"``, ``"-inf"``.
+
+    Results become plain objects via ``to_dict``; NumPy scalars and arrays become Python values
+    and lists; sets become sorted lists. The output passes ``json.dumps(..., allow_nan=False)``.
+
+    Parameters
+    ----------
+    obj : object
+
+    Returns
+    -------
+    object
+    """
     from .results import _to_plain
 
-    def default(o):
-        if hasattr(o, "to_dict"):
-            return o.to_dict()
-        return _to_plain(o) if not isinstance(o, (set, frozenset)) else sorted(o)
+    def enc(o):
+        if hasattr(o, "to_dict") and not isinstance(o, type):
+            return enc(o.to_dict())
+        if isinstance(o, (set, frozenset)):
+            return [enc(v) for v in sorted(o)]
+        o = _to_plain(o)
+        if isinstance(o, float):
+            if o != o:
+                return "nan"
+            if o in (float("inf"), float("-inf")):
+                return "inf" if o > 0 else "-inf"
+            return o
+        if isinstance(o, dict):
+            return {str(k): enc(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [enc(v) for v in o]
+        if o is None or isinstance(o, (str, int, bool)):
+            return o
+        return str(o)
 
-    return str(atomic_write_text(path, json.dumps(_to_plain(obj) if not hasattr(obj, "to_dict") else obj.to_dict(),
-                                                  indent=1, default=default, allow_nan=True)))
+    return enc(obj)
 
 
 def fit_band(fit, x=None):
@@ -274,3 +318,85 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+def add_verdict(fig, verdict: str, reason: str = "", *, width: int = 110) -> None:
+    """Write a check's verdict and its reason under the figure (wrapped, never cut), inside the canvas.
+
+    The figure's bottom margin is enlarged to make room, so the text never covers data. Call it
+    after the panels are drawn and before :func:`save_figure`.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    verdict : str
+        ``"consistent"``, ``"violated"``, ``"inconclusive"`` (or ``"error"``).
+    reason : str
+        One sentence.
+    width : int
+        Characters per line.
+    """
+    import textwrap
+
+    colour = {"consistent": "#1a7f37", "violated": "#b42318", "inconclusive": "#9a6700"}.get(verdict, "k")
+    lines = textwrap.wrap(f"{verdict.upper()}: {reason}" if reason else verdict.upper(), width=width) or [verdict]
+    h_in = fig.get_figheight()
+    line_in = 0.17
+    extra = line_in * (len(lines) + 0.6)
+    fig.set_figheight(h_in + extra)
+    try:  # keep the panels where they were in inches: shift them up by the added band
+        fig.subplots_adjust(bottom=(fig.subplotpars.bottom * h_in + extra) / (h_in + extra),
+                            top=1 - (1 - fig.subplotpars.top) * h_in / (h_in + extra))
+    except Exception:  # constrained layouts manage themselves
+        pass
+    fig.text(0.01, 0.2 * line_in / (h_in + extra), "\n".join(lines), ha="left", va="bottom", fontsize=8,
+             color=colour, wrap=False)
+
+
+def legend_outside(ax, *, where: str = "right", **kwargs):
+    """Place ``ax``'s legend outside the data area (right of or below the axes), inside the canvas.
+
+    Use with ``fig.tight_layout()`` or ``bbox_inches``-free saving: the legend is a figure artist
+    anchored to the axes, and :func:`legends_inside` checks it stays on the canvas.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    where : {"right", "below"}
+    **kwargs
+        Passed to ``ax.legend``.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    if where == "right":
+        return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), borderaxespad=0.0, ncol=2, **kwargs)
+
+
+def legends_inside(fig, *, pad: float = 0.5) -> list:
+    """The legends of ``fig`` whose bounding box is not inside the canvas (empty list when all are).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    pad : float
+        Pixels of tolerance.
+
+    Returns
+    -------
+    list of str
+        One description per legend that sticks out.
+    """
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    W, H = fig.bbox.width, fig.bbox.height
+    bad = []
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    for leg in legends:
+        bb = leg.get_window_extent(r)
+        if bb.x0 < -pad or bb.y0 < -pad or bb.x1 > W + pad or bb.y1 > H + pad:
+            bad.append(f"legend at ({bb.x0:.0f}, {bb.y0:.0f})-({bb.x1:.0f}, {bb.y1:.0f}) outside the "
+                       f"{W:.0f}x{H:.0f} canvas")
+    return bad
