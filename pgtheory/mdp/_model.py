@@ -12,6 +12,7 @@ instances with S up to 10^5 and a few successors per pair fit in memory.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import warnings
 
 import numpy as np
@@ -26,7 +27,7 @@ from .._validate import (
     check_positive_int,
     check_shape,
 )
-from ..errors import InvalidTransitionError, ModelWarning, ShapeError
+from ..errors import InvalidDiscountError, InvalidTransitionError, ModelWarning, ShapeError, ValidationError
 
 _EPS = np.finfo(np.float64).eps
 
@@ -37,6 +38,48 @@ def _freeze(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=np.float64, copy=True)
     a.setflags(write=False)
     return a
+
+
+def _real(x, name: str):
+    """Refuse complex input with a nonzero imaginary part (NumPy would drop it with a ComplexWarning)."""
+    if sp.issparse(x):
+        data = x.data
+    elif isinstance(x, np.ndarray) or np.isscalar(x):
+        data = x
+    else:
+        try:
+            data = np.asarray(x)
+        except (TypeError, ValueError):  # ragged etc.: as_float_array reports it
+            return x
+    if np.iscomplexobj(data):
+        if np.any(np.imag(data) != 0):
+            raise ValidationError(f"{name} is complex with a nonzero imaginary part (max |imag| = "
+                                  f"{np.max(np.abs(np.imag(data))):.3g}). Fix: pass real values, e.g. {name}.real "
+                                  f"if the imaginary part is rounding.")
+        return x.real if sp.issparse(x) else np.real(data)
+    return x
+
+
+def _check_discount(gamma) -> float:
+    """``check_gamma`` plus: a bool is refused (``False`` would silently mean 0), 0-d arrays are accepted."""
+    if isinstance(gamma, (bool, np.bool_)):
+        raise InvalidDiscountError(f"gamma must be a real number in [0, 1); got the bool {gamma!r}. "
+                                   f"Fix: pass a float such as 0.9.")
+    if isinstance(gamma, np.ndarray) and gamma.ndim == 0 and gamma.dtype.kind in "iuf":
+        gamma = gamma.item()
+    if not isinstance(gamma, numbers.Real):
+        raise InvalidDiscountError(f"gamma must be a real number in [0, 1); got {gamma!r} "
+                                   f"({type(gamma).__name__}). Fix: pass a float such as 0.9.")
+    return check_gamma(gamma)
+
+
+def _check_value_range(r: np.ndarray, scale: float, name: str = "r") -> None:
+    """|V| <= max|r| * scale (scale = 1/(1-gamma) or H) must be finite in float64, else values overflow."""
+    bound = float(np.max(np.abs(r))) * scale if r.size else 0.0
+    if not np.isfinite(bound) or bound > np.finfo(np.float64).max:
+        raise ValidationError(f"{name}: values can reach max|{name}| * {scale:.6g} = {bound:.3g}, beyond float64 "
+                              f"(max {np.finfo(np.float64).max:.3g}), so they would overflow to inf. "
+                              f"Fix: rescale {name} (values scale linearly with it).")
 
 
 def _rounding_bound(nnz) -> np.ndarray:
@@ -117,18 +160,20 @@ class TabularMDP:
         off by more than ``1e-8`` raise :class:`~pgtheory.errors.InvalidTransitionError`.
         The caller's array is never modified.
     r : array, shape (S, A)
-        Expected immediate rewards (finite).
+        Expected immediate rewards: finite, real, and with ``max|r| / (1 - gamma)`` (the bound on
+        ``|V|``) representable in float64.
     gamma : float
-        Discount factor in ``[0, 1)``.
+        Discount factor in ``[0, 1)`` (a real number or 0-d array; not a bool).
     rho : array, shape (S,), optional
         Initial-state distribution; uniform when omitted. Accepted and renormalised like a row of ``P``.
 
     Raises
     ------
     pgtheory.errors.ValidationError
-        (or a subclass) when a row of ``P`` is not a distribution, an entry is NaN,
-        ``gamma`` is outside ``[0, 1)``, shapes disagree, ``rho`` is not a distribution,
-        or there are zero states or actions.
+        (or a subclass) when a row of ``P`` is not a distribution, an entry is NaN, inf or
+        complex, ``gamma`` is outside ``[0, 1)`` or not a real number, ``max|r| / (1 - gamma)``
+        overflows, shapes disagree, ``rho`` is not a distribution, or there are zero states or
+        actions.
 
     Examples
     --------
@@ -146,22 +191,23 @@ class TabularMDP:
     rho: np.ndarray | None = None
 
     def __post_init__(self):
-        r = as_float_array(self.r, "r", ndim=2)
+        r = as_float_array(_real(self.r, "r"), "r", ndim=2)
         S, A = r.shape
         if S == 0 or A == 0:
             raise ShapeError(f"r has shape {r.shape}: an MDP needs at least one state and one action.")
         if sp.issparse(self.P):
-            P = _check_sparse_P(self.P, S, A)
+            P = _check_sparse_P(_real(self.P, "P"), S, A)
             P.data.setflags(write=False)
         else:
-            P = as_float_array(self.P, "P", ndim=3)
+            P = as_float_array(_real(self.P, "P"), "P", ndim=3)
             check_shape(P, (S, A, S), "P", f"Fix: P[s, a, s'] must match r[s, a] of shape {r.shape}.")
             P = _freeze(_renormalise_dense(check_distribution(P, "P", axis=-1, transition=True), "P"))
-        gamma = check_gamma(self.gamma)
+        gamma = _check_discount(self.gamma)
+        _check_value_range(r, 1.0 / (1.0 - gamma))
         if self.rho is None:
             rho = np.full(S, 1.0 / S)
         else:
-            rho = as_float_array(self.rho, "rho", ndim=1)
+            rho = as_float_array(_real(self.rho, "rho"), "rho", ndim=1)
             check_shape(rho, (S,), "rho", "Fix: rho is a distribution over the S states.")
             rho = _renormalise_dense(check_distribution(rho, "rho"), "rho")
         object.__setattr__(self, "P", P)
@@ -241,7 +287,7 @@ class FiniteHorizonMDP:
         stored renormalised exactly (with a :class:`~pgtheory.errors.ModelWarning` when a row was
         off by more than float64 rounding).
     r : array, shape (S, A) (stationary) or (H, S, A)
-        Expected rewards (finite).
+        Expected rewards: finite, real, with ``H * max|r|`` representable in float64.
     H : int
         Horizon (>= 1).
     rho : array, shape (S,), optional
@@ -261,7 +307,8 @@ class FiniteHorizonMDP:
 
     def __post_init__(self):
         H = check_positive_int(self.H, "H")
-        r = as_float_array(self.r, "r", ndim=(2, 3))
+        r = as_float_array(_real(self.r, "r"), "r", ndim=(2, 3))
+        _check_value_range(r, float(H))
         if r.ndim == 2:
             r = np.broadcast_to(r, (H,) + r.shape)
         if r.shape[0] != H:
@@ -269,7 +316,7 @@ class FiniteHorizonMDP:
         _, S, A = r.shape
         if S == 0 or A == 0:
             raise ShapeError(f"r has shape {r.shape}: an MDP needs at least one state and one action.")
-        P = as_float_array(self.P, "P", ndim=(3, 4))
+        P = as_float_array(_real(self.P, "P"), "P", ndim=(3, 4))
         if P.ndim == 3:
             check_shape(P, (S, A, S), "P", "Fix: stationary P has shape (S, A, S).")
             P = np.broadcast_to(P, (H,) + P.shape)
@@ -278,7 +325,7 @@ class FiniteHorizonMDP:
         if self.rho is None:
             rho = np.full(S, 1.0 / S)
         else:
-            rho = as_float_array(self.rho, "rho", ndim=1)
+            rho = as_float_array(_real(self.rho, "rho"), "rho", ndim=1)
             check_shape(rho, (S,), "rho", "Fix: rho is a distribution over the S states.")
             rho = _renormalise_dense(check_distribution(rho, "rho"), "rho")
         object.__setattr__(self, "H", H)

@@ -149,3 +149,27 @@ def test_finite_horizon_rows_renormalised():
     assert np.all(np.abs(fh.P.sum(axis=-1) - 1) <= 4 * np.finfo(float).eps)  # 2 * nnz * eps, nnz = 2
     V = finite_horizon_evaluation(fh, np.full((3, 2), 0.5)).V
     np.testing.assert_allclose(V[0], 10.0, rtol=10 * 4 * np.finfo(float).eps)
+
+
+# ---- issue 11: the remaining silent cases for gamma and rewards ----
+
+@pytest.mark.parametrize("kwargs, err, match", [
+    (dict(gamma=False), InvalidDiscountError, r"gamma .*bool False.*Fix"),        # was accepted as 0.0
+    (dict(gamma="0.9"), InvalidDiscountError, r"gamma .*str.*Fix"),
+    (dict(r=np.ones((3, 2)) + 1j), ValidationError, r"r is complex.*Fix"),       # was: imag dropped
+    (dict(P=np.full((3, 2, 3), 1 / 3) + 1e-3j), ValidationError, r"P is complex.*Fix"),
+    (dict(r=np.full((3, 2), 1e308)), ValidationError, r"r: values can reach .*overflow.*Fix: rescale r"),
+])
+def test_remaining_bad_scalars_and_rewards_raise(kwargs, err, match):
+    args = dict(P=np.full((3, 2, 3), 1 / 3), r=np.ones((3, 2)), gamma=0.9)
+    args.update(kwargs)
+    with pytest.raises(err, match=match):
+        TabularMDP(args["P"], args["r"], args["gamma"])
+
+
+def test_harmless_variants_are_accepted():
+    P, r = good()
+    assert TabularMDP(P, r, np.array(0.9)).gamma == 0.9  # 0-d array
+    assert TabularMDP(P, r + 0j, 0.9).r.dtype == np.float64  # complex with zero imaginary part
+    with pytest.raises(ValidationError, match="r: values can reach"):
+        FiniteHorizonMDP(P, np.full((3, 2), 1e308), 3)
