@@ -282,12 +282,26 @@ class LQR:
         from scipy.linalg import solve_discrete_are
 
         g = np.sqrt(self.gamma)
-        P = solve_discrete_are(g * self.A, g * self.B, self.Q, self.R)
+        fix = ("Fix: make (sqrt(gamma) A, sqrt(gamma) B) stabilizable (an actuator on every mode with "
+               "|eigenvalue| >= 1/sqrt(gamma)) and (A, Q) detectable (e.g. Q positive definite), or lower gamma.")
+        try:
+            P = solve_discrete_are(g * self.A, g * self.B, self.Q, self.R)
+        except np.linalg.LinAlgError as exc:
+            raise UnstableGainError(f"A, B: the discounted Riccati equation has no stabilizing solution "
+                                    f"({exc}), so no gain has finite cost or the optimum is not attained. {fix}") from exc
+        K = self.gamma * np.linalg.solve(self.R + self.gamma * self.B.T @ P @ self.B, self.B.T @ P @ self.A)
+        if not self.spectral_radius(K) < 1.0:
+            raise UnstableGainError(f"A, B, Q: the Riccati solution's gain is not stabilizing "
+                                    f"(rho(sqrt(gamma)(A - B K*)) = {float(self.spectral_radius(K)):.4g} >= 1). {fix}")
         P.setflags(write=False)
         return P
 
     def optimal_value_matrix(self) -> np.ndarray:
-        """:math:`P^\\star` from ``scipy.linalg.solve_discrete_are(sqrt(gamma) A, sqrt(gamma) B, Q, R)`` (cached)."""
+        """:math:`P^\\star` from ``scipy.linalg.solve_discrete_are(sqrt(gamma) A, sqrt(gamma) B, Q, R)`` (cached).
+
+        Raises :class:`UnstableGainError` when there is no stabilizing solution (``(sqrt(gamma) A,
+        sqrt(gamma) B)`` not stabilizable or ``(A, Q)`` not detectable), as do the other ``optimal_*``.
+        """
         return self._riccati.copy()
 
     def optimal_gain(self) -> np.ndarray:

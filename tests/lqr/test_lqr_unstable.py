@@ -45,3 +45,15 @@ def test_stable_gains_still_agree_with_the_series():
         term = L.gamma * AK.T @ term @ AK
     np.testing.assert_allclose(L.value_matrix(K), P, rtol=1e-12)
     assert np.linalg.eigvalsh(L.value_matrix(K))[0] > 0
+
+
+def test_unstabilizable_system_has_a_typed_error_for_the_optimum():
+    """(sqrt(gamma) A, sqrt(gamma) B) not stabilizable: scipy raised a bare LinAlgError."""
+    from pgtheory.lqr import LQR
+
+    L = LQR(A=np.diag([2.0, 0.5]), B=np.array([[0.0], [1.0]]), Q=np.eye(2), R=np.eye(1), W=0.01 * np.eye(2),
+            Sigma0=np.eye(2), gamma=0.9, sigma=0.5)
+    for method in ("optimal_gain", "optimal_value_matrix"):
+        with pytest.raises(UnstableGainError, match=r"A, B: .*no stabilizing solution.*Fix: make"):
+            getattr(L, method)()
+    assert np.isinf(L.cost(np.array([[0.0, 0.3]])))  # the unactuated mode 2 * sqrt(0.9) > 1
