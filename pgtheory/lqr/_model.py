@@ -287,8 +287,8 @@ class LQR:
         try:
             P = solve_discrete_are(g * self.A, g * self.B, self.Q, self.R)
         except np.linalg.LinAlgError as exc:
-            raise UnstableGainError(f"A, B: the discounted Riccati equation has no stabilizing solution "
-                                    f"({exc}), so no gain has finite cost or the optimum is not attained. {fix}") from exc
+            raise UnstableGainError(f"A, B: the discounted Riccati equation has no stabilizing solution ({exc}), "
+                                    f"so no gain has finite cost or the optimum is not attained. {fix}") from exc
         K = self.gamma * np.linalg.solve(self.R + self.gamma * self.B.T @ P @ self.B, self.B.T @ P @ self.A)
         if not self.spectral_radius(K) < 1.0:
             raise UnstableGainError(f"A, B, Q: the Riccati solution's gain is not stabilizing "

@@ -166,7 +166,10 @@ def _check_step(env, table, S, A):
     fix = ("Fix: use an environment whose dynamics are all in unwrapped.P, pass env.unwrapped if a "
            "wrapper changes observations or rewards, or pass check_step=False to import P anyway.")
     if hasattr(pu, "s"):
-        states = np.arange(S) if S * A <= PROBE_STEPS else np.sort(rng.choice(S, max(1, PROBE_STEPS // A), replace=False))
+        if S * A <= PROBE_STEPS:
+            states = np.arange(S)
+        else:
+            states = np.sort(rng.choice(S, max(1, PROBE_STEPS // A), replace=False))
         for k, s in enumerate(states.tolist()):
             for a in range(A):
                 probe.reset(seed=k * A + a)
