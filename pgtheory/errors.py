@@ -22,6 +22,9 @@ __all__ = [
     "BackendUnavailableError",
     "InfeasibleSizeError",
     "ConvergenceWarning",
+    "ModelWarning",
+    "NotSubmodularError",
+    "ModelMismatchError",
 ]
 
 
@@ -63,3 +66,18 @@ class BackendUnavailableError(RuntimeError):
 
 class ConvergenceWarning(RuntimeWarning):
     """An iterative solver stopped at its iteration cap before meeting its tolerance."""
+
+
+class ModelWarning(UserWarning):
+    """An input model was accepted but altered or could not be fully verified (e.g. transition
+    rows renormalised by more than rounding); the message names the argument and the change."""
+
+
+class NotSubmodularError(ValidationError):
+    """A method that is exact only for submodular set functions got one that is not (with a
+    counterexample to diminishing returns)."""
+
+
+class ModelMismatchError(ValidationError):
+    """An imported model does not describe its source (e.g. a Gymnasium environment whose
+    ``step()`` produces outcomes absent from its transition table ``P``)."""

@@ -17,8 +17,15 @@ Exact oracle (derivation in the docstrings below).  With :math:`A_K = A - BK`,
 * optimum (for every :math:`\sigma`): :math:`P^\star` = ``solve_discrete_are(sqrt(g) A, sqrt(g) B, Q, R)``,
   :math:`K^\star = \gamma(R + \gamma B^\top P^\star B)^{-1}B^\top P^\star A`.
 
-``C(K)`` is finite iff :math:`\rho(\sqrt\gamma A_K) < 1` ("stabilizing" in the discounted sense);
-:meth:`LQR.cost` returns ``inf`` otherwise.  The truncated objective :math:`J_H` that the
+``C(K)`` is finite iff :math:`\rho(\sqrt\gamma A_K) < 1` ("stabilizing" in the discounted sense).
+For a non-stabilizing gain the cost-type quantities (:meth:`LQR.cost`, :meth:`LQR.objective`,
+:meth:`LQR.suboptimality`) return ``inf`` (``-inf`` for the objective), entry by entry in a batch:
+the true value is infinite.  The quantities that have no finite meaning there
+(:meth:`LQR.value_matrix`, :meth:`LQR.state_covariance`, :meth:`LQR.cost_gradient`,
+:meth:`LQR.gradient`) raise :class:`UnstableGainError` instead: the Lyapunov equations still have a
+(unique, finite) solution when no product of closed-loop eigenvalues equals :math:`1/\gamma`, but it
+is not the infinite series they stand for (it is typically indefinite), so returning it would be a
+silently wrong answer.  The truncated objective :math:`J_H` that the
 trajectory estimators are unbiased for (length-``H`` rollouts) is :meth:`LQR.finite_horizon_cost`.
 
 Caveat (documented, not hidden): states, rewards and the Gaussian score are unbounded, so the
@@ -156,8 +163,9 @@ class LQR:
         if stabilizing:
             rho = self.spectral_radius(K)
             if np.any(rho >= 1.0):
+                where = "" if K.ndim == 2 else f"{name}[{', '.join(map(str, np.argwhere(rho >= 1.0)[0]))}]: "
                 raise UnstableGainError(
-                    f"{name} is not stabilizing: rho(sqrt(gamma) (A - B K)) = {np.max(rho):.4g} >= 1, so the "
+                    f"{name} is not stabilizing ({where}rho(sqrt(gamma) (A - B K)) = {np.max(rho):.4g} >= 1), so the "
                     f"discounted cost is infinite. Fix: start from a stabilizing gain, e.g. lqr.optimal_gain() "
                     f"or a small multiple of it, or K = 0 when rho(sqrt(gamma) A) < 1.")
         return K
@@ -171,16 +179,51 @@ class LQR:
         return np.sqrt(self.gamma) * np.max(np.abs(np.linalg.eigvals(self.closed_loop(K))), axis=-1)
 
     # ---- exact oracle ----------------------------------------------------------------
-    def value_matrix(self, K) -> np.ndarray:
-        r""":math:`P_K` solving :math:`P = Q + K^\top RK + \gamma A_K^\top P A_K`, batched ``(..., n, n)``."""
-        K = np.asarray(K, dtype=np.float64)
+    def _value_matrix(self, K) -> np.ndarray:
         AK = self.closed_loop(K)
         M = self.Q + np.swapaxes(K, -1, -2) @ self.R @ K
         return _lyap_batch(np.swapaxes(AK, -1, -2), M, self.gamma)
 
+    def value_matrix(self, K) -> np.ndarray:
+        r""":math:`P_K = \sum_t \gamma^t (A_K^\top)^t (Q + K^\top RK) A_K^t`, batched ``(..., n, n)``.
+
+        It solves :math:`P = Q + K^\top RK + \gamma A_K^\top P A_K`.
+
+        Parameters
+        ----------
+        K : array (..., m, n)
+            Gain(s); every one must be stabilizing.
+
+        Returns
+        -------
+        ndarray (..., n, n)
+
+        Raises
+        ------
+        UnstableGainError
+            If some ``K`` has :math:`\rho(\sqrt\gamma(A - BK)) \ge 1`: the series diverges (the
+            Lyapunov equation's solution, when it exists, is not :math:`P_K`).
+        """
+        return self._value_matrix(self.check_gain(K))
+
     def state_covariance(self, K) -> np.ndarray:
-        r"""Discounted state second moment :math:`\Sigma_K = \sum_t\gamma^t\mathbb E[x_tx_t^\top]`, batched."""
-        AK = self.closed_loop(np.asarray(K, dtype=np.float64))
+        r"""Discounted state second moment :math:`\Sigma_K = \sum_t\gamma^t\mathbb E[x_tx_t^\top]`, batched.
+
+        Parameters
+        ----------
+        K : array (..., m, n)
+            Gain(s); every one must be stabilizing.
+
+        Returns
+        -------
+        ndarray (..., n, n)
+
+        Raises
+        ------
+        UnstableGainError
+            If some ``K`` is not stabilizing (the series diverges).
+        """
+        AK = self.closed_loop(self.check_gain(K))
         M = self.Sigma0 + self.gamma / (1 - self.gamma) * self.W_tilde
         return _lyap_batch(AK, M, self.gamma)
 
@@ -189,29 +232,49 @@ class LQR:
 
         .. math:: C(K) = \operatorname{tr}(P_K\Sigma_0) + \frac{\sigma^2\operatorname{tr}R
                   + \gamma\operatorname{tr}(P_K\tilde W)}{1-\gamma}.
+
+        Parameters
+        ----------
+        K : array (..., m, n)
+
+        Returns
+        -------
+        ndarray (...)
+            ``inf`` exactly where :math:`\rho(\sqrt\gamma(A-BK)) \ge 1` (the cost is infinite
+            there); the Lyapunov equation is solved only for the stabilizing gains.
         """
-        K = np.asarray(K, dtype=np.float64)
-        P = self.value_matrix(K)
-        c = (np.einsum("...ij,ji->...", P, self.Sigma0)
-             + (self.sigma**2 * np.trace(self.R) + self.gamma * np.einsum("...ij,ji->...", P, self.W_tilde))
-             / (1 - self.gamma))
-        return np.where(self.spectral_radius(K) < 1.0, c, np.inf)
+        K = self.check_gain(K, stabilizing=False)
+        stable = self.spectral_radius(K) < 1.0
+        c = np.full(stable.shape, np.inf)
+        if np.any(stable):
+            P = self._value_matrix(K[stable])
+            c[stable] = (np.einsum("...ij,ji->...", P, self.Sigma0)
+                         + (self.sigma**2 * np.trace(self.R) + self.gamma * np.einsum("...ij,ji->...", P, self.W_tilde))
+                         / (1 - self.gamma))
+        return c[()] if c.ndim == 0 else c
 
     def objective(self, K) -> np.ndarray:
         """:math:`J(K) = -C(K)`."""
         return -self.cost(K)
 
     def cost_gradient(self, K) -> np.ndarray:
-        r""":math:`\nabla_K C = 2[(R+\gamma B^\top P_KB)K - \gamma B^\top P_KA]\Sigma_K`, batched ``(..., m, n)``."""
-        K = np.asarray(K, dtype=np.float64)
-        P = self.value_matrix(K)
+        r""":math:`\nabla_K C = 2[(R+\gamma B^\top P_KB)K - \gamma B^\top P_KA]\Sigma_K`, batched ``(..., m, n)``.
+
+        Raises
+        ------
+        UnstableGainError
+            If some ``K`` is not stabilizing: :math:`C` is infinite on a neighbourhood of ``K``,
+            so there is no gradient (the formula would return finite, meaningless numbers).
+        """
+        K = self.check_gain(K)
+        P = self._value_matrix(K)
         S = self.state_covariance(K)
         Bt = self.B.T
         E = (self.R + self.gamma * Bt @ P @ self.B) @ K - self.gamma * Bt @ P @ self.A
         return 2.0 * E @ S
 
     def gradient(self, K) -> np.ndarray:
-        """Exact :math:`\\nabla J = -\\nabla C`."""
+        """Exact :math:`\\nabla J = -\\nabla C`; raises :class:`UnstableGainError` for a non-stabilizing ``K``."""
         return -self.cost_gradient(K)
 
     @functools.cached_property
@@ -219,12 +282,26 @@ class LQR:
         from scipy.linalg import solve_discrete_are
 
         g = np.sqrt(self.gamma)
-        P = solve_discrete_are(g * self.A, g * self.B, self.Q, self.R)
+        fix = ("Fix: make (sqrt(gamma) A, sqrt(gamma) B) stabilizable (an actuator on every mode with "
+               "|eigenvalue| >= 1/sqrt(gamma)) and (A, Q) detectable (e.g. Q positive definite), or lower gamma.")
+        try:
+            P = solve_discrete_are(g * self.A, g * self.B, self.Q, self.R)
+        except np.linalg.LinAlgError as exc:
+            raise UnstableGainError(f"A, B: the discounted Riccati equation has no stabilizing solution ({exc}), "
+                                    f"so no gain has finite cost or the optimum is not attained. {fix}") from exc
+        K = self.gamma * np.linalg.solve(self.R + self.gamma * self.B.T @ P @ self.B, self.B.T @ P @ self.A)
+        if not self.spectral_radius(K) < 1.0:
+            raise UnstableGainError(f"A, B, Q: the Riccati solution's gain is not stabilizing "
+                                    f"(rho(sqrt(gamma)(A - B K*)) = {float(self.spectral_radius(K)):.4g} >= 1). {fix}")
         P.setflags(write=False)
         return P
 
     def optimal_value_matrix(self) -> np.ndarray:
-        """:math:`P^\\star` from ``scipy.linalg.solve_discrete_are(sqrt(gamma) A, sqrt(gamma) B, Q, R)`` (cached)."""
+        """:math:`P^\\star` from ``scipy.linalg.solve_discrete_are(sqrt(gamma) A, sqrt(gamma) B, Q, R)`` (cached).
+
+        Raises :class:`UnstableGainError` when there is no stabilizing solution (``(sqrt(gamma) A,
+        sqrt(gamma) B)`` not stabilizable or ``(A, Q)`` not detectable), as do the other ``optimal_*``.
+        """
         return self._riccati.copy()
 
     def optimal_gain(self) -> np.ndarray:

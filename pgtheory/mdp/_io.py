@@ -13,16 +13,29 @@ episode, so nothing is earned after it. We route every terminated transition to 
 discounted value of a state is then exactly the expected discounted episodic return of the
 environment. (Toy-text environments also make hole/goal states self-loops; those states stay
 in the model but are never entered through a non-terminated transition.)
+
+The table ``P`` describes the environment only if ``step()`` samples from it and does nothing
+else. Taxi with ``fickle_passenger=True``, for example, changes the destination inside ``step()``
+(the model's values then differ from the environment's returns: 6.33 vs 6.79, z = 6.6), so
+:func:`from_gymnasium` checks ``step()`` against ``P`` by default (``check_step=True``) and raises
+:class:`~pgtheory.errors.ModelMismatchError` naming what it found.
 """
 
 from __future__ import annotations
+
+import copy
+import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
 from .._validate import as_float_array, check_distribution, check_shape
-from ..errors import BackendUnavailableError, ShapeError, ValidationError
+from ..errors import BackendUnavailableError, ModelMismatchError, ModelWarning, ShapeError, ValidationError
 from ._model import TabularMDP
+
+#: Number of ``step()`` calls the consistency probe of :func:`from_gymnasium` makes at most.
+PROBE_STEPS = 2048
 
 __all__ = ["from_pymdptoolbox", "from_gymnasium", "to_gymnasium"]
 
@@ -99,7 +112,90 @@ def from_pymdptoolbox(P, R, gamma: float, rho=None) -> TabularMDP:
     return TabularMDP(Pd, r, gamma, rho)
 
 
-def from_gymnasium(env, gamma: float, rho=None) -> TabularMDP:
+def _outcomes(table, s, a):
+    """``{(next_state, terminated): [rewards]}`` of the outcomes of ``P[s][a]`` with probability > 0."""
+    out = {}
+    for prob, s2, rew, term in table[s][a]:
+        if prob > 0:
+            out.setdefault((int(s2), bool(term)), []).append(float(rew))
+    return out
+
+
+def _step_mismatch(table, s, a, obs, rew, term):
+    """None if ``step`` from ``s`` with ``a`` returned an outcome of ``P[s][a]``, else a description."""
+    got = f"step() from state {s} with action {a} returned (next_state={obs!r}, reward={rew!r}, terminated={term!r})"
+    if isinstance(obs, (bool, np.bool_)) or not isinstance(obs, (numbers.Integral, np.integer)):
+        return f"{got}: the observation is not a state index"
+    rewards = _outcomes(table, s, a).get((int(obs), bool(term)))
+    if rewards is None:
+        return f"{got}, an outcome with probability 0 in unwrapped.P[{s}][{a}]"
+    # Rewards may pass through float32 (Gymnasium's Box/np.float32 conventions): allow its rounding,
+    # eps32 * max(1, |r|); a reward the table does not list differs by more than that.
+    r = float(rew)
+    if not any(abs(r - x) <= np.finfo(np.float32).eps * max(1.0, abs(x)) for x in rewards):
+        return f"{got}, but unwrapped.P[{s}][{a}] gives reward(s) {sorted(set(rewards))} for that transition"
+    return None
+
+
+def _check_step(env, table, S, A):
+    """Probe ``env.step`` against the table ``P``; raise :class:`ModelMismatchError` on a mismatch.
+
+    Known flags first (Taxi's ``fickle_passenger``), then up to :data:`PROBE_STEPS` steps on a deep
+    copy of ``env`` (the caller's environment is not touched): when the unwrapped environment has
+    a settable state ``s`` (toy-text), from every state (a seeded random sample of them when
+    ``S * A > PROBE_STEPS``) with every action, each after a fresh ``reset`` (so per-episode hidden
+    variables are redrawn); otherwise along seeded random-action episodes from ``reset``.
+    """
+    u = getattr(env, "unwrapped", env)
+    fix = ("Fix: build the environment without that option, or pass check_step=False to import "
+           "unwrapped.P anyway (the model's values then differ from the environment's returns).")
+    if getattr(u, "fickle_passenger", False):
+        raise ModelMismatchError(
+            f"env: {type(u).__name__} has fickle_passenger=True: step() changes the passenger's destination "
+            f"(with probability fickle_probability={getattr(u, 'fickle_probability', '?')}, drawn at reset) "
+            f"outside unwrapped.P, so P does not describe the environment. {fix}")
+    try:
+        probe = copy.deepcopy(env)
+    except Exception as exc:  # noqa: BLE001 - any copying failure means we cannot probe safely
+        warnings.warn(f"env: could not copy the environment ({type(exc).__name__}: {exc}) to check step() "
+                      f"against unwrapped.P without touching it; not checked. Fix: pass check_step=False "
+                      f"to silence this, or make the environment deep-copyable.", ModelWarning, stacklevel=3)
+        return
+    pu = getattr(probe, "unwrapped", probe)
+    rng = np.random.default_rng(0)
+    fix = ("Fix: use an environment whose dynamics are all in unwrapped.P, pass env.unwrapped if a "
+           "wrapper changes observations or rewards, or pass check_step=False to import P anyway.")
+    if hasattr(pu, "s"):
+        if S * A <= PROBE_STEPS:
+            states = np.arange(S)
+        else:
+            states = np.sort(rng.choice(S, max(1, PROBE_STEPS // A), replace=False))
+        for k, s in enumerate(states.tolist()):
+            for a in range(A):
+                probe.reset(seed=k * A + a)
+                pu.s = s
+                obs, rew, term, _, _ = probe.step(a)
+                bad = _step_mismatch(table, s, a, obs, rew, term)
+                if bad:
+                    raise ModelMismatchError(f"env: {bad}. {fix}")
+        return
+    steps, episode = 0, 0
+    while steps < PROBE_STEPS:
+        s, _ = probe.reset(seed=episode)
+        episode += 1
+        for _ in range(64):  # episodes of at most 64 steps, so several start states are seen
+            a = int(rng.integers(A))
+            obs, rew, term, trunc, _ = probe.step(a)
+            steps += 1
+            bad = _step_mismatch(table, int(s), a, obs, rew, term)
+            if bad:
+                raise ModelMismatchError(f"env: {bad}. {fix}")
+            s = obs
+            if term or trunc or steps >= PROBE_STEPS:
+                break
+
+
+def from_gymnasium(env, gamma: float, rho=None, *, check_step: bool = True) -> TabularMDP:
     r"""Build a :class:`TabularMDP` from a Gymnasium toy-text environment's ``unwrapped.P``.
 
     ``P[s][a]`` is a list of ``(prob, next_state, reward, terminated)``. Expected rewards are
@@ -116,6 +212,15 @@ def from_gymnasium(env, gamma: float, rho=None) -> TabularMDP:
     rho : array, optional
         Initial distribution over the model's states (``S`` or ``S+1`` entries). Default: the
         environment's ``initial_state_distrib`` when it has one, else uniform over its states.
+    check_step : bool
+        Check that ``env.step()`` does nothing beyond sampling from ``P`` (default True): refuse
+        known options that act outside ``P`` (Taxi's ``fickle_passenger=True``), then call
+        ``step`` up to :data:`PROBE_STEPS` (2048) times on a deep copy of ``env`` -- from every
+        state (or a seeded sample) with every action when ``env.unwrapped.s`` can be set, else
+        along seeded random episodes -- and require every observed ``(next_state, reward,
+        terminated)`` to be an outcome of ``P[s][a]`` with positive probability (rewards up to
+        float32 rounding). The probe can miss a rare deviation; it never touches ``env``.
+        ``False`` skips the check.
 
     Returns
     -------
@@ -125,6 +230,9 @@ def from_gymnasium(env, gamma: float, rho=None) -> TabularMDP:
     ------
     ValidationError
         If the environment has no ``P`` table in the toy-text format.
+    ModelMismatchError
+        If ``check_step`` and ``step()`` produced an outcome that ``P`` does not contain (the
+        message names the state, action and outcome), or a known option acts outside ``P``.
     """
     u = getattr(env, "unwrapped", env)
     table = getattr(u, "P", None)
@@ -147,6 +255,10 @@ def from_gymnasium(env, gamma: float, rho=None) -> TabularMDP:
                 r[s, a] += prob * rew
     if terminal:
         P[S, :, S] = 1.0
+    if not isinstance(check_step, (bool, np.bool_)):
+        raise ValidationError(f"check_step: expected True or False; got {check_step!r}.")
+    if check_step:
+        _check_step(env, table, S, A)
     if rho is None:
         isd = getattr(u, "initial_state_distrib", None)
         rho = np.zeros(n)
@@ -180,7 +292,8 @@ def to_gymnasium(mdp: TabularMDP, horizon: int | None = None):
     :math:`s'\sim P(\cdot|s,a)`, never ``terminated`` (a discounted MDP does not end; discount
     the returns yourself with ``mdp.gamma``), and ``truncated`` once ``horizon`` steps were taken
     (never when ``horizon`` is None). The environment exposes ``P`` in the toy-text format
-    (built on first access), so ``from_gymnasium(to_gymnasium(mdp), mdp.gamma)`` round-trips.
+    (built on first access) and its current state as ``s`` (settable, as in toy-text), so
+    ``from_gymnasium(to_gymnasium(mdp), mdp.gamma)`` round-trips and passes its ``step()`` check.
 
     Parameters
     ----------
@@ -219,7 +332,7 @@ def to_gymnasium(mdp: TabularMDP, horizon: int | None = None):
             self.mdp = mdp
             self.horizon = horizon
             self.initial_state_distrib = np.array(mdp.rho)
-            self._s = 0
+            self.s = 0
             self._t = 0
             self._P = None
 
@@ -238,20 +351,20 @@ def to_gymnasium(mdp: TabularMDP, horizon: int | None = None):
 
         def reset(self, *, seed=None, options=None):
             super().reset(seed=seed)
-            self._s = int(self.np_random.choice(mdp.S, p=mdp.rho))
+            self.s = int(self.np_random.choice(mdp.S, p=mdp.rho))
             self._t = 0
-            return self._s, {}
+            return self.s, {}
 
         def step(self, action):
             a = int(action)
             if not 0 <= a < mdp.A:
                 raise ValidationError(f"action {action!r} is outside [0, {mdp.A}).")
-            row = P2[self._s * mdp.A + a]
-            rew = float(mdp.r[self._s, a])
-            self._s = int(row.indices[np.searchsorted(np.cumsum(row.data), self.np_random.random() * row.data.sum(),
+            row = P2[self.s * mdp.A + a]
+            rew = float(mdp.r[self.s, a])
+            self.s = int(row.indices[np.searchsorted(np.cumsum(row.data), self.np_random.random() * row.data.sum(),
                                                       side="right").clip(max=row.data.size - 1)])
             self._t += 1
             truncated = horizon is not None and self._t >= horizon
-            return self._s, rew, False, truncated, {}
+            return self.s, rew, False, truncated, {}
 
     return TabularEnv()

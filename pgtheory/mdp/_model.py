@@ -12,6 +12,8 @@ instances with S up to 10^5 and a few successors per pair fit in memory.
 from __future__ import annotations
 
 import dataclasses
+import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,7 +27,9 @@ from .._validate import (
     check_positive_int,
     check_shape,
 )
-from ..errors import InvalidTransitionError, ShapeError
+from ..errors import InvalidDiscountError, InvalidTransitionError, ModelWarning, ShapeError, ValidationError
+
+_EPS = np.finfo(np.float64).eps
 
 __all__ = ["TabularMDP", "FiniteHorizonMDP"]
 
@@ -36,8 +40,81 @@ def _freeze(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def _real(x, name: str):
+    """Refuse complex input with a nonzero imaginary part (NumPy would drop it with a ComplexWarning)."""
+    if sp.issparse(x):
+        data = x.data
+    elif isinstance(x, np.ndarray) or np.isscalar(x):
+        data = x
+    else:
+        try:
+            data = np.asarray(x)
+        except (TypeError, ValueError):  # ragged etc.: as_float_array reports it
+            return x
+    if np.iscomplexobj(data):
+        if np.any(np.imag(data) != 0):
+            raise ValidationError(f"{name} is complex with a nonzero imaginary part (max |imag| = "
+                                  f"{np.max(np.abs(np.imag(data))):.3g}). Fix: pass real values, e.g. {name}.real "
+                                  f"if the imaginary part is rounding.")
+        return x.real if sp.issparse(x) else np.real(data)
+    return x
+
+
+def _check_discount(gamma) -> float:
+    """``check_gamma`` plus: a bool is refused (``False`` would silently mean 0), 0-d arrays are accepted."""
+    if isinstance(gamma, (bool, np.bool_)):
+        raise InvalidDiscountError(f"gamma must be a real number in [0, 1); got the bool {gamma!r}. "
+                                   f"Fix: pass a float such as 0.9.")
+    if isinstance(gamma, np.ndarray) and gamma.ndim == 0 and gamma.dtype.kind in "iuf":
+        gamma = gamma.item()
+    if not isinstance(gamma, numbers.Real):
+        raise InvalidDiscountError(f"gamma must be a real number in [0, 1); got {gamma!r} "
+                                   f"({type(gamma).__name__}). Fix: pass a float such as 0.9.")
+    return check_gamma(gamma)
+
+
+def _check_value_range(r: np.ndarray, scale: float, name: str = "r") -> None:
+    """|V| <= max|r| * scale (scale = 1/(1-gamma) or H) must be finite in float64, else values overflow."""
+    bound = float(np.max(np.abs(r))) * scale if r.size else 0.0
+    if not np.isfinite(bound) or bound > np.finfo(np.float64).max:
+        raise ValidationError(f"{name}: values can reach max|{name}| * {scale:.6g} = {bound:.3g}, beyond float64 "
+                              f"(max {np.finfo(np.float64).max:.3g}), so they would overflow to inf. "
+                              f"Fix: rescale {name} (values scale linearly with it).")
+
+
+def _rounding_bound(nnz) -> np.ndarray:
+    r"""Largest :math:`|\sum_j p_j - 1|` that float64 rounding alone explains for a row with ``nnz`` nonzeros.
+
+    Each entry of a normalised row carries a relative rounding error <= eps/2 (total <= nnz eps/2)
+    and summing nnz terms adds <= (nnz - 1) eps; 2 nnz eps bounds both (rows are sums ~ 1).
+    """
+    return 2.0 * np.maximum(np.asarray(nnz), 1) * _EPS
+
+
+def _warn_renormalised(sums, nnz, name: str, index_of) -> None:
+    """Warn (:class:`ModelWarning`) when renormalising rows moved a sum by more than rounding."""
+    dev = np.abs(np.asarray(sums, dtype=np.float64) - 1.0)
+    over = dev > _rounding_bound(nnz)
+    if np.any(over):
+        k = int(np.argmax(np.where(over, dev, -1.0)))
+        warnings.warn(
+            f"{name}: {int(over.sum())} row(s) summed to 1 only within the acceptance tolerance "
+            f"{ATOL_SUM:g}, not within float64 rounding, and were renormalised (divided by their sum); "
+            f"the largest deviation |sum - 1| = {dev.flat[k]:.3g} is at {index_of(k)}. "
+            f"Fix: normalise {name} yourself, e.g. {name} / {name}.sum(axis=-1, keepdims=True), "
+            f"or check how it was built.", ModelWarning, stacklevel=5)  # 5: the caller of the dataclass __init__
+
+
+def _renormalise_dense(P: np.ndarray, name: str) -> np.ndarray:
+    """Divide each row ``P[..., :]`` (already checked to sum to 1 within ``ATOL_SUM``) by its sum."""
+    sums = P.sum(axis=-1, keepdims=True)
+    _warn_renormalised(sums[..., 0], np.count_nonzero(P, axis=-1), name,
+                       lambda k: f"{name}[{', '.join(map(str, np.unravel_index(k, sums.shape[:-1])))}, :]")
+    return P / sums
+
+
 def _check_sparse_P(P, S: int, A: int, name: str = "P") -> sp.csr_matrix:
-    P = sp.csr_matrix(P, dtype=np.float64)
+    P = sp.csr_matrix(P, dtype=np.float64, copy=True)
     if P.shape != (S * A, S):
         raise ShapeError(f"sparse {name} must have shape (S*A, S) = ({S * A}, {S}); got {P.shape}. "
                          f"Fix: row s*A + a holds P[s, a, :].")
@@ -52,7 +129,13 @@ def _check_sparse_P(P, S: int, A: int, name: str = "P") -> sp.csr_matrix:
         i = int(bad[0])
         raise InvalidTransitionError(f"{name}[s, a, :] must sum to 1 (row (s={i // A}, a={i % A}) sums to "
                                      f"{sums[i]:.10g}). Fix: normalise each row of {name}.")
+    P.sum_duplicates()
     P.sort_indices()
+    P.data = np.clip(P.data, 0.0, None)  # tiny negative rounding (> -ATOL_PROB) -> 0, as for dense P
+    sums = np.asarray(P.sum(axis=1)).ravel()
+    nnz = np.diff(P.indptr)
+    _warn_renormalised(sums, nnz, name, lambda i: f"{name}[{i // A}, {i % A}, :] (sparse row {i})")
+    P.data = P.data / np.repeat(sums, nnz)  # a new array: never writes into the caller's matrix
     return P
 
 
@@ -67,19 +150,30 @@ class TabularMDP:
     ----------
     P : array, shape (S, A, S), or scipy.sparse matrix, shape (S*A, S)
         Transition probabilities ``P[s, a, s']``; each ``P[s, a, :]`` must be a distribution.
+        Accepted when every entry is ``>= -1e-12`` (``ATOL_PROB``) and every row sums to 1 within
+        ``1e-8`` (``ATOL_SUM``); accepted rows are then stored **renormalised exactly** (tiny
+        negatives clipped to 0, each row divided by its sum), so the model is stochastic to
+        rounding: a row sum of :math:`1 + 10^{-8}` would otherwise make :math:`\gamma P` expansive
+        for :math:`\gamma > 1 - 10^{-8}` and the values meaningless. A
+        :class:`~pgtheory.errors.ModelWarning` names the largest deviation when some row was off
+        by more than float64 rounding (``2 * nnz * eps`` for a row with ``nnz`` nonzeros). Rows
+        off by more than ``1e-8`` raise :class:`~pgtheory.errors.InvalidTransitionError`.
+        The caller's array is never modified.
     r : array, shape (S, A)
-        Expected immediate rewards.
+        Expected immediate rewards: finite, real, and with ``max|r| / (1 - gamma)`` (the bound on
+        ``|V|``) representable in float64.
     gamma : float
-        Discount factor in ``[0, 1)``.
+        Discount factor in ``[0, 1)`` (a real number or 0-d array; not a bool).
     rho : array, shape (S,), optional
-        Initial-state distribution; uniform when omitted.
+        Initial-state distribution; uniform when omitted. Accepted and renormalised like a row of ``P``.
 
     Raises
     ------
     pgtheory.errors.ValidationError
-        (or a subclass) when a row of ``P`` is not a distribution, an entry is NaN,
-        ``gamma`` is outside ``[0, 1)``, shapes disagree, ``rho`` is not a distribution,
-        or there are zero states or actions.
+        (or a subclass) when a row of ``P`` is not a distribution, an entry is NaN, inf or
+        complex, ``gamma`` is outside ``[0, 1)`` or not a real number, ``max|r| / (1 - gamma)``
+        overflows, shapes disagree, ``rho`` is not a distribution, or there are zero states or
+        actions.
 
     Examples
     --------
@@ -97,24 +191,25 @@ class TabularMDP:
     rho: np.ndarray | None = None
 
     def __post_init__(self):
-        r = as_float_array(self.r, "r", ndim=2)
+        r = as_float_array(_real(self.r, "r"), "r", ndim=2)
         S, A = r.shape
         if S == 0 or A == 0:
             raise ShapeError(f"r has shape {r.shape}: an MDP needs at least one state and one action.")
         if sp.issparse(self.P):
-            P = _check_sparse_P(self.P, S, A)
+            P = _check_sparse_P(_real(self.P, "P"), S, A)
             P.data.setflags(write=False)
         else:
-            P = as_float_array(self.P, "P", ndim=3)
+            P = as_float_array(_real(self.P, "P"), "P", ndim=3)
             check_shape(P, (S, A, S), "P", f"Fix: P[s, a, s'] must match r[s, a] of shape {r.shape}.")
-            P = _freeze(check_distribution(P, "P", axis=-1, transition=True))
-        gamma = check_gamma(self.gamma)
+            P = _freeze(_renormalise_dense(check_distribution(P, "P", axis=-1, transition=True), "P"))
+        gamma = _check_discount(self.gamma)
+        _check_value_range(r, 1.0 / (1.0 - gamma))
         if self.rho is None:
             rho = np.full(S, 1.0 / S)
         else:
-            rho = as_float_array(self.rho, "rho", ndim=1)
+            rho = as_float_array(_real(self.rho, "rho"), "rho", ndim=1)
             check_shape(rho, (S,), "rho", "Fix: rho is a distribution over the S states.")
-            rho = check_distribution(rho, "rho")
+            rho = _renormalise_dense(check_distribution(rho, "rho"), "rho")
         object.__setattr__(self, "P", P)
         object.__setattr__(self, "r", _freeze(r))
         object.__setattr__(self, "gamma", gamma)
@@ -188,13 +283,21 @@ class FiniteHorizonMDP:
     Parameters
     ----------
     P : array, shape (S, A, S) (stationary) or (H, S, A, S) (non-stationary)
-        Transition probabilities.
+        Transition probabilities; accepted within the tolerances of :class:`TabularMDP` and
+        stored renormalised exactly (with a :class:`~pgtheory.errors.ModelWarning` when a row was
+        off by more than float64 rounding).
     r : array, shape (S, A) (stationary) or (H, S, A)
-        Expected rewards.
+        Expected rewards: finite, real, with ``H * max|r|`` representable in float64.
     H : int
         Horizon (>= 1).
     rho : array, shape (S,), optional
-        Initial distribution (uniform when omitted).
+        Initial distribution (uniform when omitted); renormalised like a row of ``P``.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        (or a subclass) when a row of ``P`` or ``rho`` is not a distribution, an entry is NaN
+        or inf, ``H`` is not a positive integer, or shapes disagree.
     """
 
     P: np.ndarray
@@ -204,7 +307,8 @@ class FiniteHorizonMDP:
 
     def __post_init__(self):
         H = check_positive_int(self.H, "H")
-        r = as_float_array(self.r, "r", ndim=(2, 3))
+        r = as_float_array(_real(self.r, "r"), "r", ndim=(2, 3))
+        _check_value_range(r, float(H))
         if r.ndim == 2:
             r = np.broadcast_to(r, (H,) + r.shape)
         if r.shape[0] != H:
@@ -212,18 +316,18 @@ class FiniteHorizonMDP:
         _, S, A = r.shape
         if S == 0 or A == 0:
             raise ShapeError(f"r has shape {r.shape}: an MDP needs at least one state and one action.")
-        P = as_float_array(self.P, "P", ndim=(3, 4))
+        P = as_float_array(_real(self.P, "P"), "P", ndim=(3, 4))
         if P.ndim == 3:
             check_shape(P, (S, A, S), "P", "Fix: stationary P has shape (S, A, S).")
             P = np.broadcast_to(P, (H,) + P.shape)
         check_shape(P, (H, S, A, S), "P", "Fix: non-stationary P has shape (H, S, A, S).")
-        P = check_distribution(P, "P", axis=-1, transition=True)
+        P = _renormalise_dense(check_distribution(P, "P", axis=-1, transition=True), "P")
         if self.rho is None:
             rho = np.full(S, 1.0 / S)
         else:
-            rho = as_float_array(self.rho, "rho", ndim=1)
+            rho = as_float_array(_real(self.rho, "rho"), "rho", ndim=1)
             check_shape(rho, (S,), "rho", "Fix: rho is a distribution over the S states.")
-            rho = check_distribution(rho, "rho")
+            rho = _renormalise_dense(check_distribution(rho, "rho"), "rho")
         object.__setattr__(self, "H", H)
         object.__setattr__(self, "P", _freeze(P))
         object.__setattr__(self, "r", _freeze(r))

@@ -9,19 +9,26 @@ r"""Cardinality-constrained maximisation :math:`\max_{|S| \le k} F(S)`: greedy a
   bound with the submodular upper bound
   :math:`F(S \cup T) \le F(S) + \sum_{i \in T} F(i \mid S)` (``method="branch_and_bound"``),
   which is exact for submodular :math:`F`. The two are independent and cross-checked in tests.
+
+Branch and bound on a function that is not submodular can prune the optimum and return a wrong
+"exact" value (e.g. 2.0 instead of 10.2, see ``tests/submodular/test_exact_max_checks.py``), so by
+default (``verify=True``) :func:`exact_max` checks submodularity first and raises
+:class:`~pgtheory.errors.NotSubmodularError` with a counterexample; see its docstring.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import warnings
 from math import comb
 
 import numpy as np
 
-from ..errors import InfeasibleSizeError, ValidationError
+from ..errors import InfeasibleSizeError, ModelWarning, NotSubmodularError, ValidationError
 from ..results import ResultMixin
-from ._functions import SetFunction
+from ._check import check_submodular
+from ._functions import FacilityLocation, LogDetGain, SetFunction, WeightedCoverage
 
 __all__ = ["SelectionResult", "greedy", "exact_max", "count_subsets", "MAX_ENUMERATION"]
 
@@ -118,7 +125,21 @@ def count_subsets(n: int, k: int) -> int:
     return sum(comb(n, j) for j in range(min(k, n) + 1))
 
 
-def exact_max(f: SetFunction, k: int, *, method: str = "enumerate", max_sets: int = MAX_ENUMERATION) -> SelectionResult:
+#: Set functions that are submodular by construction (their constructors validate the inputs
+#: that make them so); :func:`exact_max` does not re-check them.
+_SUBMODULAR_TYPES = (WeightedCoverage, FacilityLocation, LogDetGain)
+
+#: Largest ground set whose submodularity :func:`exact_max` certifies exhaustively (2^14 = 16384
+#: evaluations, the default of :func:`check_submodular`).
+_EXHAUSTIVE_N = 14
+
+#: Relative allowance for rounding in the diminishing-returns comparison, the default ``tol`` of
+#: :func:`check_submodular` (a violation must exceed ``_DR_TOL * (1 + max |F|)`` to count).
+_DR_TOL = 1e-9
+
+
+def exact_max(f: SetFunction, k: int, *, method: str = "enumerate", max_sets: int = MAX_ENUMERATION,
+              verify: bool = True) -> SelectionResult:
     r"""Exact :math:`\max_{|S| \le k} F(S)`.
 
     Parameters
@@ -127,16 +148,38 @@ def exact_max(f: SetFunction, k: int, *, method: str = "enumerate", max_sets: in
     k : int
         Cardinality budget.
     method : {"enumerate", "branch_and_bound"}
-        ``"enumerate"`` evaluates every set of size ``<= k`` (any :math:`F`);
-        ``"branch_and_bound"`` is exact only for submodular :math:`F` (its pruning bound uses
-        diminishing returns).
+        ``"enumerate"`` evaluates every set of size ``<= k`` (exact for any :math:`F`);
+        ``"branch_and_bound"`` is exact only for submodular :math:`F` (monotonicity is not needed):
+        its pruning bound :math:`F(S \cup T) \le F(S) + \sum_{i \in T} F(i \mid S)` is
+        diminishing returns, and on other functions it can prune the optimum.
     max_sets : int
         Enumeration cap; the count :math:`\sum_{j\le k}\binom nj` is computed first and
         :class:`~pgtheory.errors.InfeasibleSizeError` raised before any evaluation if it is larger.
+        For branch and bound: the cap on search nodes.
+    verify : bool
+        Branch and bound only. When True (default) and ``f`` is not one of the built-in
+        submodular classes (:class:`WeightedCoverage`, :class:`FacilityLocation`,
+        :class:`LogDetGain`), submodularity is checked (a) before the search with
+        :func:`check_submodular` -- exhaustively (a certificate) when ``f.n <= 14``, else on
+        20000 random ``(S, i, j)`` triples drawn with seed 0 -- and (b) during the search, for
+        free, on every node: a child's marginal gains must not exceed its parent's. A violation
+        raises :class:`~pgtheory.errors.NotSubmodularError` with the counterexample. When
+        ``f.n > 14`` and no violation is found, a :class:`~pgtheory.errors.ModelWarning` says
+        the result is exact only if ``f`` is submodular (the checks can refute, not certify).
+        ``verify=False`` skips all of this (then the result is exact only for submodular ``f``).
+        Violations within ``1e-9 * (1 + max |F|)`` (the default ``tol`` of
+        :func:`check_submodular`) are taken as rounding.
 
     Returns
     -------
     SelectionResult
+
+    Raises
+    ------
+    NotSubmodularError
+        ``method="branch_and_bound"``, ``verify=True`` and ``f`` violates diminishing returns.
+    InfeasibleSizeError
+        Too many sets (enumeration) or nodes (branch and bound) for ``max_sets``.
     """
     if not isinstance(f, SetFunction):
         raise ValidationError("f: must be a pgtheory.submodular SetFunction.")
@@ -149,8 +192,33 @@ def exact_max(f: SetFunction, k: int, *, method: str = "enumerate", max_sets: in
                 f"max_sets={max_sets:.3g}. Fix: lower k or n, raise max_sets, or use method='branch_and_bound'.")
         return _enumerate(f, k, count)
     if method == "branch_and_bound":
-        return _branch_and_bound(f, k, max_sets)
+        if not isinstance(verify, (bool, np.bool_)):
+            raise ValidationError(f"verify: expected True or False; got {verify!r}.")
+        check = bool(verify) and not isinstance(f, _SUBMODULAR_TYPES)
+        if check:
+            rep = check_submodular(f, exhaustive=f.n <= _EXHAUSTIVE_N, rng=0, tol=_DR_TOL)
+            if not rep.submodular:
+                ce = rep.submodular_counterexample
+                _raise_not_submodular(ce["S"], ce["i"], ce["j"], ce["gain_i_at_S"], ce["gain_i_at_S+j"],
+                                      "exhaustive check" if rep.exhaustive else "sampled check")
+        res = _branch_and_bound(f, k, max_sets, check)
+        if check and f.n > _EXHAUSTIVE_N:
+            warnings.warn(
+                f"f: submodularity of this {type(f).__name__} (n={f.n} > {_EXHAUSTIVE_N}) was checked on "
+                f"20000 random (S, i, j) triples and on every branch-and-bound node, which can refute it but "
+                f"not certify it; the branch-and-bound value {res.value:.6g} is exact only if f is submodular. "
+                f"Fix: pass verify=False if you know f is submodular, or use method='enumerate' (exact for any f).",
+                ModelWarning, stacklevel=2)
+        return res
     raise ValidationError(f"method: expected 'enumerate' or 'branch_and_bound'; got {method!r}.")
+
+
+def _raise_not_submodular(S, i, j, g_small, g_big, how):
+    raise NotSubmodularError(
+        f"f is not submodular ({how}): F({i} | S) = {g_small:.6g} < F({i} | S + {{{j}}}) = {g_big:.6g} "
+        f"for S = {tuple(S)}, so branch and bound's pruning bound F(S u T) <= F(S) + sum_(i in T) F(i | S) "
+        f"is invalid and its answer could be wrong. Fix: use method='enumerate' (exact for any f); "
+        f"verify=False skips this check.")
 
 
 def _enumerate(f, k, count):
@@ -174,13 +242,14 @@ def _enumerate(f, k, count):
     return SelectionResult(best_S, best_v, np.array([]), "enumerate", count)
 
 
-def _branch_and_bound(f, k, max_nodes):
+def _branch_and_bound(f, k, max_nodes, check=False):
     n = f.n
     g0 = greedy(f, k)
     best = [g0.value, tuple(sorted(g0.selected))]
     nodes = [0]
+    fmax = [abs(g0.value)]  # running max |F| seen, scale of the rounding allowance
 
-    def dfs(mask, start, value):
+    def dfs(mask, start, value, parent_gains=None, added=None):
         nodes[0] += 1
         if nodes[0] > max_nodes:
             raise InfeasibleSizeError(
@@ -192,6 +261,16 @@ def _branch_and_bound(f, k, max_nodes):
         if room == 0 or start >= n:
             return
         gains = f.marginal_gains(mask)
+        if check and parent_gains is not None:
+            # diminishing returns between this node (S + added) and its parent S, on the free elements
+            fmax[0] = max(fmax[0], abs(value))
+            excess = np.where(mask, -np.inf, gains - parent_gains)
+            e = int(np.argmax(excess))
+            if excess[e] > _DR_TOL * (1.0 + fmax[0]):
+                parent = mask.copy()
+                parent[added] = False
+                _raise_not_submodular(np.flatnonzero(parent).tolist(), e, added, float(parent_gains[e]),
+                                      float(gains[e]), "found during the branch-and-bound search")
         cand = np.arange(start, n)
         cg = gains[start:]
         top = np.sort(np.maximum(cg, 0.0))[::-1][:room].sum()
@@ -200,7 +279,7 @@ def _branch_and_bound(f, k, max_nodes):
         for i in cand[np.argsort(-cg, kind="stable")]:
             # bound for branches using only elements > i is checked inside the child call
             mask[i] = True
-            dfs(mask, i + 1, value + gains[i])
+            dfs(mask, i + 1, value + gains[i], gains, i)
             mask[i] = False
 
     # value + gains[i] accumulates exact increments: gains computed at the parent mask are exact for one add.

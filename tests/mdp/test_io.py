@@ -101,7 +101,7 @@ def test_exported_env_samples_the_transition_law():
     counts = np.zeros(6)
     env.reset(seed=1)
     for _ in range(n):
-        env.unwrapped._s = 0
+        env.unwrapped.s = 0
         s2, *_ = env.step(1)
         counts[s2] += 1
     p = mdp.P[0, 1]
@@ -123,3 +123,89 @@ def test_to_gymnasium_without_gymnasium_names_the_fix(monkeypatch):
     monkeypatch.setitem(sys.modules, "gymnasium", None)
     with pytest.raises(BackendUnavailableError, match="pip install"):
         to_gymnasium(garnet(3, 2, 2, 0.9, seed=0))
+
+
+# ---- issue 11: environments whose step() goes beyond unwrapped.P are refused ----
+
+def test_taxi_fickle_passenger_is_refused():
+    """Taxi's fickle passenger changes the destination inside step(): P gave 6.33, the env 6.79."""
+    from pgtheory.errors import ModelMismatchError
+
+    env = gym.make("Taxi-v4", fickle_passenger=True)
+    with pytest.raises(ModelMismatchError, match=r"env: TaxiEnv has fickle_passenger=True.*Fix:.*check_step=False"):
+        from_gymnasium(env, 0.9)
+    assert from_gymnasium(env, 0.9, check_step=False).S == 501  # the opt-out imports P as before
+
+
+@pytest.mark.parametrize("kwargs", [dict(id="Taxi-v4"), dict(id="Taxi-v4", is_rainy=True),
+                                    dict(id="FrozenLake-v1", is_slippery=True),
+                                    dict(id="CliffWalking-v1", is_slippery=True)])
+def test_toy_text_envs_whose_dynamics_are_in_P_pass_the_probe(kwargs):
+    env = gym.make(**kwargs)
+    env.reset(seed=3)
+    state, rng_state = env.unwrapped.s, env.unwrapped.np_random.bit_generator.state
+    from_gymnasium(env, 0.9)
+    # the probe ran on a copy: the caller's environment is untouched
+    assert env.unwrapped.s == state and env.unwrapped.np_random.bit_generator.state == rng_state
+
+
+class _LeakyEnv(gym.Env):
+    """A 3-state chain whose table says "stay or move right", but step() sometimes jumps to state
+    0 (not in P[s][a] for s >= 1). ``settable=False`` hides the state (no attribute ``s``)."""
+
+    def __init__(self, settable=True):
+        self.observation_space = gym.spaces.Discrete(3)
+        self.action_space = gym.spaces.Discrete(2)
+        self.P = {s: {a: [(0.5, s, 1.0, False), (0.5, min(s + 1, 2), 1.0, False)] for a in range(2)}
+                  for s in range(3)}
+        self.settable = settable
+        self._state = 0
+
+    @property
+    def s(self):
+        if not self.settable:
+            raise AttributeError("s")
+        return self._state
+
+    @s.setter
+    def s(self, value):
+        self._state = value
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self._state = 0
+        return 0, {}
+
+    def step(self, a):
+        u = self.np_random.random()
+        s2 = 0 if u < 0.2 else (self._state if u < 0.6 else min(self._state + 1, 2))
+        self._state = s2
+        return s2, 1.0, False, False, {}
+
+
+@pytest.mark.parametrize("settable", [True, False])
+def test_generic_probe_finds_outcomes_missing_from_P(settable):
+    from pgtheory.errors import ModelMismatchError
+
+    with pytest.raises(ModelMismatchError, match=r"env: step\(\) from state [12] with action [01] returned "
+                                                 r"\(next_state=0, .*probability 0 in unwrapped\.P.*check_step=False"):
+        from_gymnasium(_LeakyEnv(settable), 0.9)
+    from_gymnasium(_LeakyEnv(settable), 0.9, check_step=False)
+
+
+def test_generic_probe_finds_rewards_missing_from_P():
+    from pgtheory.errors import ModelMismatchError
+
+    env = to_gymnasium(garnet(4, 2, 2, 0.9, seed=0))
+    from_gymnasium(env, 0.9)  # the exported environment is consistent with its own table
+    with pytest.raises(ModelMismatchError, match=r"unwrapped\.P\[\d\]\[\d\] gives reward\(s\) \[.*\] for that "
+                                                 r"transition.*pass env\.unwrapped if a wrapper changes"):
+        from_gymnasium(_RewardShifted(env), 0.9)
+
+
+class _RewardShifted(gym.Wrapper):
+    """A wrapper that changes rewards: the table of the unwrapped environment no longer describes it."""
+
+    def step(self, a):
+        obs, r, term, trunc, info = self.env.step(a)
+        return obs, r + 0.5, term, trunc, info
