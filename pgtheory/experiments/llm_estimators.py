@@ -36,7 +36,8 @@ from ..results import CheckReport
 from ._registry import RunConfig, experiment, out_path
 from ._runner import report_from_claims
 
-__all__ = ["ALL_CHECKS", "compute_checks", "check_claims", "difficulty_weight_curves", "plot_difficulty_weights"]
+__all__ = ["ALL_CHECKS", "compute_checks", "check_claims", "verdict_caption", "difficulty_weight_curves",
+           "plot_difficulty_weights"]
 
 #: float64 unit roundoff used in every rounding tolerance below.
 EPS = float(np.finfo(np.float64).eps)
@@ -824,7 +825,7 @@ def plot_difficulty_weights(curves: dict, stem, *, verdict: str | None = None, r
     ax.set_yscale("log")
     ax.set_xlim(0.0, 1.0)
     ax.set_xlabel("success probability p of the prompt (easy prompts on the right)")
-    ax.set_ylabel("difficulty weight w_G(p), where E[ĝ] = w_G(p) ∇p")
+    ax.set_ylabel("weight w_G(p) in E[ĝ] = w_G(p)·∇p")
     ax.set_title("Exact difficulty weights of the GRPO family vs the true gradient (binary rewards, one prompt)\n"
                  "Shao+24 GRPO, Liu+25 Dr. GRPO, Xiao+25 BNPO, Li+25 DisCO", fontsize=9)
     ax.set_ylim(0.3, 300)
@@ -1170,6 +1171,25 @@ def check_claims(result: dict) -> list:
     return [c for s in result["subchecks"] for c in s["claims"]]
 
 
+def verdict_caption(claims) -> tuple:
+    """Headline verdict of ``claims`` and a short reason for a figure caption.
+
+    Parameters
+    ----------
+    claims : list of ClaimResult
+
+    Returns
+    -------
+    (str, str)
+        :func:`~pgtheory.ratecheck.combine`'s verdict, and its reason followed by each claim's
+        name, verdict and measurement.
+    """
+    from ..ratecheck import combine
+
+    verdict, reason = combine(claims)
+    return verdict, f"{reason}. " + "; ".join(f"{c.name}: {c.verdict} ({c.measured})" for c in claims) + "."
+
+
 def _json_subs(subs) -> list:
     """Sub-results with their claims as plain rows (JSON-safe)."""
     return [{**s, "claims": [c.row() for c in s["claims"]]} for s in subs]
@@ -1181,17 +1201,13 @@ def _make_run(name, fn, title, source):
         claims = check_claims(res)
         figures, data = (), ()
         if name == "llm-grpo-weights":
-            from ..ratecheck import combine
-
             curves = difficulty_weight_curves((4, 8, 16), n_p=99) if not config.quick else res["curves"]
             stem = out_path(config, "llm_grpo_weights")
             if stem is not None:
                 from ..plotting import write_csv
 
-                verdict, reason = combine(claims)
-                figures = plot_difficulty_weights(curves, stem, verdict=verdict,
-                                                  reason=f"{reason}. " + " ".join(
-                                                      f"[{c.name}] {c.reason}." for c in claims))
+                verdict, reason = verdict_caption(claims)
+                figures = plot_difficulty_weights(curves, stem, verdict=verdict, reason=reason)
                 data = (write_csv(str(stem) + ".csv", {k: np.asarray(v) for k, v in curves.items()}),)
         details = {"subchecks": _json_subs(res["subchecks"])}
         jp = out_path(config, f"{name}.json")
