@@ -29,19 +29,31 @@ rewards $\mathbb E[\hat g]=w_G(p)\nabla p$ for a one-dimensional weight
 
 ## Verdicts
 
-* **holds exactly** — a deterministic identity, checked to about $10^{-12}$;
-* **holds in expectation** — the exact mean equals the claimed target (unbiased);
-* **biased** — the exact mean differs from the claimed target; the numbers say by how much and
-  what the estimator *is* unbiased for;
-* **violated** — a stated identity or inequality fails on an explicit instance.
+Every sub-result is a **claim** checked by one primitive of `pgtheory.ratecheck`
+(`check_identity` for exact identities, with a rounding tolerance derived from the computation;
+`check_unbiased(exact=True)` for exact unbiasedness; `check_ordering` for orderings such as
+"variance of A < variance of B" or "this bias exceeds rounding"; `check_inequality` for bounds
+over many instances), and every verdict is one of three words:
 
-Each "biased"/"violated" row is backed by a counterexample stored as a regression test
-(`tests/bandits/test_bandits_counterexamples.py`). "Hypothesis" is the project dossier's
-expectation before the check (`shared/dossiers/estimator_claims.md`), "provenance" says where
-the formula we checked came from: *paper* (read in the paper), *code* (the authors' code, as
-recorded in the dossier), *secondary* (a third-party summary), *inferred* (our derivation of
-what the claim must mean). Rows marked *secondary* or *inferred* check our reading of the claim;
-confirm against the paper before citing them as the paper's statement.
+* **consistent** — the evidence supports the claim as stated (the reason says how: "holds
+  exactly up to rounding", "the exact expectation equals the target", ...);
+* **violated** — the claim *as its source states it* fails on an explicit instance (the
+  counterexample is in the numbers and in `tests/bandits/test_bandits_counterexamples.py`);
+* **inconclusive** — the evidence cannot decide.
+
+A check's headline is violated if any claim is violated, inconclusive if any is inconclusive and
+none violated, consistent only if all are. Where a paper makes no statement and we only measured a
+property (e.g. "BNPO's expected gradient is biased for $\nabla J$"), the claim is **ours**: its
+statement starts with "finding (ours, ...)" and *consistent* means the finding is confirmed — it
+is not a verdict on the paper. Words such as "biased" therefore appear in the reasons and
+statements, never as verdicts.
+
+"Hypothesis" is the project dossier's expectation before the check
+(`shared/dossiers/estimator_claims.md`). Each claim's source ends with the dossier's provenance
+of the statement: *full text [V]* (read in the paper), *authors' code [C]*, *abstract [A]*,
+*third-party summary [T]*, *recalled [R]*, *our derivation / dossier reading [I]*. Claims from
+[T], [R] or [I] check our reading of the claim; confirm against the paper before citing them as
+the paper's statement.
 
 ## Main findings
 
@@ -59,7 +71,10 @@ confirm against the paper before citing them as the paper's statement.
    more; `loss_type="dr_grpo"` removes it exactly.
 4. **NFT = GRPO / Dr. GRPO sample by sample** at $\theta=\theta_{old}$ on groups with both
    outcomes; all-correct / all-wrong groups differ (NFT's clipped success rate gives them a
-   non-zero update), so even on-policy the *expectations* differ slightly.
+   non-zero update), so even on-policy the *expectations* differ slightly: the README's statement
+   that the released code (`normalize=2`) matches GRPO on-policy is **violated** (2.3% relative
+   difference of the expected updates at $K=4$, $G=6$), while the paper's sample-by-sample
+   equivalence holds wherever the clamp is inactive.
 5. **PSR and NSR** have the same expected gradient; the NSR step is prior-guided (Eqs. 7–8).
 6. **Stratified GRPO**'s identities hold exactly, but SAN removes the whole between-strata
    learning signal when strata depend on the actions (zero sample by sample).
@@ -111,35 +126,51 @@ def render(results: dict) -> str:
     Parameters
     ----------
     results : dict
-        ``{experiment name: {"subchecks": [...]}}``.
+        ``{experiment name: {"subchecks": [...]}}``; each sub-check carries its claims
+        (:class:`pgtheory.ratecheck.ClaimResult`).
 
     Returns
     -------
     str
     """
-    rows = ["| experiment | claim | source | dossier's hypothesis | our verdict | numbers | provenance |",
+    from pgtheory.experiments.llm_estimators import check_claims
+    from pgtheory.ratecheck import combine
+
+    heads = ["| experiment | headline | reason |", "|---|---|---|"]
+    rows = ["| experiment | claim | source (provenance) | dossier's hypothesis | verdict | reason | numbers |",
             "|---|---|---|---|---|---|---|"]
+
+    def esc(c):
+        return str(c).replace("|", "\\|").replace("\n", " ")
+
     for name, res in results.items():
+        verdict, reason = combine(check_claims(res))
+        heads.append("| " + " | ".join(esc(c) for c in (f"`{name}`", f"**{verdict}**", reason)) + " |")
         for s in res["subchecks"]:
             nums = "; ".join(f"{k} = {_fmt(v)}" for k, v in s["numbers"].items() if k != "note")
             if "note" in s["numbers"]:
                 nums += f" ({s['numbers']['note']})"
-            cells = [f"`{name}`", s["claim"], s["source"], s["hypothesis"], f"**{s['verdict']}**", nums,
-                     s["provenance"]]
-            rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return INTRO + "\n".join(rows) + "\n" + OUTRO
+            for c in s["claims"]:
+                cells = [f"`{name}`", f"{c.name}: {c.stated}", c.source, s["hypothesis"], f"**{c.verdict}**",
+                         c.reason, nums]
+                rows.append("| " + " | ".join(esc(x) for x in cells) + " |")
+    return (INTRO + "### Headlines\n\n" + "\n".join(heads) + "\n\n### Claims\n\n" + "\n".join(rows) + "\n"
+            + OUTRO)
 
 
 def main() -> Path:
-    """Recompute every check and write the page; returns its path."""
-    from pgtheory.experiments.llm_estimators import compute_checks
-
-    from pgtheory.experiments.llm_estimators import difficulty_weight_curves, plot_difficulty_weights
+    """Recompute every check and write the page and its figure; returns the page's path."""
+    from pgtheory.experiments.llm_estimators import (check_claims, compute_checks, difficulty_weight_curves,
+                                                     plot_difficulty_weights, verdict_caption)
 
     here = Path(__file__).resolve().parent / "explanation"
     out = here / "estimator_claims.md"
-    out.write_text(render(compute_checks(quick=False)), encoding="utf-8")
-    png, pdf = plot_difficulty_weights(difficulty_weight_curves((4, 8, 16), n_p=99), here / "img" / "llm_grpo_weights")
+    results = compute_checks(quick=False)
+    out.write_text(render(results), encoding="utf-8")
+    claims = check_claims(results["llm-grpo-weights"])
+    verdict, reason = verdict_caption(claims)
+    png, pdf = plot_difficulty_weights(difficulty_weight_curves((4, 8, 16), n_p=99), here / "img" / "llm_grpo_weights",
+                                       verdict=verdict, reason=reason)
     Path(pdf).unlink()  # keep only the PNG in the docs
     return out
 

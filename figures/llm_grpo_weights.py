@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from pgtheory.experiments.llm_estimators import difficulty_weight_curves, plot_difficulty_weights
+from pgtheory.experiments.llm_estimators import (ALL_CHECKS, check_claims, difficulty_weight_curves,
+                                                 plot_difficulty_weights, verdict_caption)
 from pgtheory.plotting import write_csv
 
 
 def main(argv=None) -> list:
-    """Compute the exact curves for G in {4, 8, 16}, plot them and save PNG, PDF and CSV.
+    """Compute the exact curves for G in {4, 8, 16}, plot them with the check's verdict and save PNG, PDF and CSV.
 
     Parameters
     ----------
@@ -40,7 +41,9 @@ def main(argv=None) -> list:
     out = Path(argv[0]) if argv else Path(__file__).resolve().parent / "output"
     out.mkdir(parents=True, exist_ok=True)
     curves = difficulty_weight_curves((4, 8, 16), n_p=99)
-    paths = list(plot_difficulty_weights(curves, out / "llm_grpo_weights"))
+    claims = check_claims(ALL_CHECKS["llm-grpo-weights"][0](False))
+    verdict, reason = verdict_caption(claims)
+    paths = list(plot_difficulty_weights(curves, out / "llm_grpo_weights", verdict=verdict, reason=reason))
     paths.append(write_csv(out / "llm_grpo_weights.csv", {k: np.asarray(v) for k, v in curves.items()}))
     return paths
 
