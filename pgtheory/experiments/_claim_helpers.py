@@ -20,8 +20,11 @@ import numpy as np
 
 __all__ = ["with_provenance", "with_finding", "rate_tightness", "rate_claim", "verdict_caption"]
 
-_TAGS = {"inferred": "inferred", "abstract": "abstract only", "recalled": "recalled, not re-read",
-         "code": "from code"}
+#: provenance -> (tag in the source, phrase in the reason)
+_TAGS = {"inferred": ("inferred", "inferred, not read in the paper"),
+         "abstract": ("abstract only", "read in the abstract only, not in the full paper"),
+         "recalled": ("recalled", "recalled, not re-read"),
+         "code": ("from code", "taken from code, not from the paper")}
 
 
 def with_provenance(claim, bound=None, *, note: str = ""):
@@ -45,12 +48,12 @@ def with_provenance(claim, bound=None, *, note: str = ""):
     if bound is None and not claim.bound_id:
         return claim
     b = bounds.get(bound or claim.bound_id) if not hasattr(bound, "provenance") else bound
-    tag = _TAGS.get(b.provenance)
-    if tag is None:
+    if b.provenance not in _TAGS:
         return claim
+    tag, phrase = _TAGS[b.provenance]
     note = note or b.provenance_note.split(". ")[0].rstrip(".")
     source = claim.source if f"({tag})" in claim.source else f"{claim.source} ({tag})"
-    reason = f"{claim.reason}; the statement is {tag}, not read in the paper ({note})"
+    reason = f"{claim.reason}; the statement is {phrase} ({note})"
     return dataclasses.replace(claim, source=source, reason=reason)
 
 
