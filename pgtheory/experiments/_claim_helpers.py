@@ -147,7 +147,7 @@ def verdict_caption(claims, *, max_claims: int = 4) -> tuple[str, str]:
         if "; finding: " in c.reason:
             bits.append("finding: " + c.reason.split("; finding: ", 1)[1])
         elif not bits:
-            bits.append(c.reason.split(";")[0])
+            bits.append(c.reason.split("; the statement is ")[0])
         parts.append(f"[{c.name}] " + "; ".join(bits) + ".")
     if len(order) > max_claims:
         parts.append(f"(+{len(order) - max_claims} more in report.json)")
