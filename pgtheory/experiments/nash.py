@@ -108,7 +108,6 @@ def run_compare(config: RunConfig) -> CheckReport:
     """
     from .. import ratecheck
 
-    t0 = time.perf_counter()
     R = config.seeds or (6 if config.quick else 30)
     n, beta, NQ = (20, 0.1, 240) if config.quick else (50, 0.1, 400)
     runs = _map(config, lambda r: compare_traces(r, n, beta, NQ), _rngs(config, R, 1))
@@ -288,7 +287,6 @@ def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     """Experiment (b): one rate claim per beta (the registered, inferred Nash-MP bound, rate only)."""
     from .. import ratecheck
 
-    t0 = time.perf_counter()
     R = config.seeds or (10 if config.quick else 30)
     betas = [0.01, 0.03, 0.1, 0.3, 1.0] if config.quick else [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
     data = rate_vs_beta_data(_rngs(config, R, 2), 10, betas)
@@ -372,7 +370,6 @@ def run_response_independence(config: RunConfig) -> CheckReport:
     """Experiment (c): one claim per |Y| (the registered, inferred bound at every query and its rate)."""
     from .. import ratecheck
 
-    t0 = time.perf_counter()
     R = config.seeds or (3 if config.quick else 20)
     sizes = [3, 10, 100, 1000] if config.quick else [3, 10, 30, 100, 300, 1000]
     beta = 0.1
@@ -446,7 +443,6 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
     from .. import bounds, ratecheck
     from ..algorithms import nash as A
 
-    t0 = time.perf_counter()
     R = config.seeds or (8 if config.quick else 20)
     T, n, tau = (1000, 10, 0.1) if config.quick else (10000, 20, 0.1)
     rec = bounds.get("munos2023.thm1_recursion")
@@ -543,7 +539,6 @@ def run_stochastic_floor(config: RunConfig) -> CheckReport:
     """
     from .. import ratecheck
 
-    t0 = time.perf_counter()
     R = config.seeds or (6 if config.quick else 20)
     batches = [16, 64, 256, 1024] if config.quick else [10, 30, 100, 300, 1000, 3000, 10000]
     data = stochastic_floor_data(_rngs(config, R, 5), batches, n_iter=12 if config.quick else 20,
