@@ -341,7 +341,7 @@ def add_verdict(fig, verdict: str, reason: str = "", *, width: int = 110) -> Non
     colour = {"consistent": "#1a7f37", "violated": "#b42318", "inconclusive": "#9a6700"}.get(verdict, "k")
     lines = textwrap.wrap(f"{verdict.upper()}: {reason}" if reason else verdict.upper(), width=width) or [verdict]
     h_in = fig.get_figheight()
-    line_in = 0.17
+    line_in = 8 * 1.25 / 72  # 8 pt text at 1.25 line spacing, in inches
     extra = line_in * (len(lines) + 0.6)
     fig.set_figheight(h_in + extra)
     try:  # keep the panels where they were in inches: shift them up by the added band

@@ -504,7 +504,8 @@ def check_identity(measured, expected, *, rtol: float, atol: float, name: str = 
 # --------------------------------------------------------------------------- unbiasedness
 def check_unbiased(target, *, mean=None, se=None, n: int | None = None, samples=None, exact: bool = False,
                    alpha: float = 1e-3, rtol: float = 0.0, atol: float = 0.0, min_samples: int = 30,
-                   name: str = "unbiasedness", source: str = "", stated: str = "") -> ClaimResult:
+                   name: str = "unbiasedness", source: str = "", stated: str = "", tol_reason: str = "",
+                   target_label: str = "the target") -> ClaimResult:
     r"""Check that an estimator's expectation equals ``target``.
 
     *Exact* (``exact=True``, ``mean`` an exact expectation, e.g. by enumeration): an identity up
@@ -530,6 +531,10 @@ def check_unbiased(target, *, mean=None, se=None, n: int | None = None, samples=
         Rounding tolerance of the exact case (required > 0 there, by the caller's derivation).
     min_samples : int
     name, source, stated : str
+    tol_reason : str
+        Where the exact case's rounding tolerance comes from (carried into the reason).
+    target_label : str
+        How the reason names the target (e.g. ``"the finite-difference gradient"``).
 
     Returns
     -------
@@ -553,13 +558,15 @@ def check_unbiased(target, *, mean=None, se=None, n: int | None = None, samples=
         tol = atol + rtol * np.abs(t)
         ev = UnbiasednessEvidence(exact=True, mean=m, target=t, se=None, n=None, alpha=0.0, z=float("nan"),
                                   max_abs_bias=max_bias, max_z=float("nan"), tolerance=float(np.max(tol)) if tol.size else 0.0)
+        why = f", {tol_reason}" if tol_reason else ""
         if not np.all(np.isfinite(m)):
             v, r = "inconclusive", "the exact expectation is NaN/inf"
         elif np.any(bias > tol):
-            v, r = "violated", (f"biased: the exact expectation differs from the target by {max_bias:.4g} "
-                                f"(beyond the rounding tolerance {ev.tolerance:.2g})")
+            v, r = "violated", (f"biased: the exact expectation differs from {target_label} by {max_bias:.4g} "
+                                f"(beyond the tolerance {ev.tolerance:.2g}{why})")
         else:
-            v, r = "consistent", f"holds exactly: the exact expectation equals the target up to {max_bias:.2g}"
+            v, r = "consistent", (f"the exact expectation equals {target_label} up to {max_bias:.2g} "
+                                  f"(tolerance {ev.tolerance:.2g}{why})")
         return ClaimResult(name=name, kind="unbiasedness", verdict=v, reason=r, source=source, stated=stated,
                            measured=f"exact bias {max_bias:.3g}", evidence=ev)
     sea = np.broadcast_to(np.asarray(se, dtype=float), m.shape) if se is not None else None
@@ -577,11 +584,11 @@ def check_unbiased(target, *, mean=None, se=None, n: int | None = None, samples=
     elif np.any(sea == 0) and np.any((sea == 0) & (bias > 0)):
         v, r = "inconclusive", "zero sample variance with a nonzero difference: no interval"
     elif max_z > z:
-        v, r = "violated", (f"biased: the sample mean differs from the target by {max_z:.2f} standard errors "
+        v, r = "violated", (f"biased: the sample mean differs from {target_label} by {max_z:.2f} standard errors "
                             f"(threshold {z:.2f} at family-wise level {alpha:g}, n = {n})")
     else:
-        v, r = "consistent", (f"in expectation: every entry within {max_z:.2f} <= {z:.2f} standard errors of the "
-                              f"target (family-wise level {alpha:g}, n = {n})")
+        v, r = "consistent", (f"in expectation: every entry within {max_z:.2f} <= {z:.2f} standard errors of "
+                              f"{target_label} (family-wise level {alpha:g}, n = {n})")
     return ClaimResult(name=name, kind="unbiasedness", verdict=v, reason=r, source=source, stated=stated,
                        measured=f"max |bias|/se = {max_z:.2f} (n = {n})", evidence=ev)
 
@@ -632,19 +639,30 @@ def check_ordering(left, right, *, relation: str = "<=", left_ci=None, right_ci=
                           right_ci=None if right_ci is None else np.asarray(right_ci, dtype=float),
                           tol=tol, n_failures=int(sig.sum()))
     stated = stated or f"{left_label} {relation} {right_label}"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(b != 0, a / b, np.nan)
-    measured = (f"{left_label} = {float(a.reshape(-1)[0]):.4g}, {right_label} = {float(b.reshape(-1)[0]):.4g}"
-                if a.size == 1 else f"{left_label}/{right_label} in [{np.nanmin(ratio):.3g}, {np.nanmax(ratio):.3g}]")
+    if a.size == 1:
+        measured = f"{left_label} = {float(a.reshape(-1)[0]):.4g}, {right_label} = {float(b.reshape(-1)[0]):.4g}"
+    else:
+        d = (a - b).reshape(-1)
+        measured = f"{left_label} - {right_label} in [{np.nanmin(d):.3g}, {np.nanmax(d):.3g}]"
+    # a strict claim about estimates is supported only where the intervals are separated the right way
+    unresolved = np.zeros_like(fails)
+    if left_ci is not None and right_ci is not None and relation in ("<", ">"):
+        lc = np.asarray(left_ci, dtype=float)
+        rc = np.asarray(right_ci, dtype=float)
+        unresolved = ~fails & ~((lc[1] < rc[0]) if up else (lc[0] > rc[1]))
+    where = "" if a.size == 1 else f" at {{}} of {a.size} entries"
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         v, r = "inconclusive", "a compared value is NaN/inf"
     elif sig.any():
-        v, r = "violated", f"{stated} fails at {int(sig.sum())} of {a.size} entries ({measured})"
+        v, r = "violated", f"{stated} fails{where.format(int(sig.sum()))} ({measured})"
     elif fails.any():
-        v, r = "inconclusive", (f"{stated} fails at {int(fails.sum())} of {a.size} point estimates but the "
+        v, r = "inconclusive", (f"{stated} fails{where.format(int(fails.sum()))} in the point estimates but the "
                                 f"intervals overlap ({measured})")
+    elif unresolved.any():
+        v, r = "inconclusive", (f"{stated} holds in the point estimates but the intervals overlap"
+                                f"{where.format(int(unresolved.sum()))} ({measured})")
     else:
-        v, r = "consistent", f"{stated} holds at all {a.size} entries ({measured})"
+        v, r = "consistent", f"{stated} holds" + ("" if a.size == 1 else f" at all {a.size} entries") + f" ({measured})"
     return ClaimResult(name=name, kind="ordering", verdict=v, reason=r, source=source, stated=stated,
                        measured=measured, evidence=ev)
 
@@ -811,5 +829,7 @@ def combine(claims) -> tuple[str, str]:
         hit = [c for c in cs if vd(c) == word]
         if hit:
             names = ", ".join(nm(c) for c in hit)
+            if len(cs) == 1:
+                return word, f"the claim is {word}: {names}"
             return word, f"{len(hit)} of {len(cs)} claims {word}: {names}"
-    return "consistent", f"all {len(cs)} claims consistent"
+    return "consistent", ("the claim is consistent" if len(cs) == 1 else f"all {len(cs)} claims consistent")
