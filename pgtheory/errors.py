@@ -22,6 +22,8 @@ __all__ = [
     "BackendUnavailableError",
     "InfeasibleSizeError",
     "ConvergenceWarning",
+    "PrecisionWarning",
+    "SolverError",
 ]
 
 
@@ -63,3 +65,16 @@ class BackendUnavailableError(RuntimeError):
 
 class ConvergenceWarning(RuntimeWarning):
     """An iterative solver stopped at its iteration cap before meeting its tolerance."""
+
+
+class PrecisionWarning(UserWarning):
+    """The requested tolerance is below what float64 can certify at the problem's scale.
+
+    The message states the attainable tolerance (the smallest bound the solver's rounding-aware
+    certificate could reach); the solver then returns ``converged=False`` instead of claiming ``tol``.
+    """
+
+
+class SolverError(RuntimeError):
+    """An external numerical solver (e.g. HiGHS) failed; the message gives its status, the problem's
+    scale and the fix."""
