@@ -525,8 +525,12 @@ def iterative_policy_evaluation(mdp: TabularMDP, pi, tol: float = 1e-10, V0=None
     Returns
     -------
     Solution
-        ``V``, ``Q``, ``policy = pi``, ``residual`` = evaluation residual, ``certificate`` with
-        ``value_error_bound = residual / (1 - gamma)``.
+        ``V``, ``Q``, ``policy = pi``, ``residual`` = a sound upper bound on the evaluation residual
+        :math:`\|r_\pi + \gamma P_\pi V - V\|_\infty` (rounding of its own computation included, see
+        :mod:`pgtheory.mdp._rounding`), ``certificate`` with ``value_error_bound`` :math:`\ge \|V - V^\pi\|_\infty`
+        (the residual over :math:`1-\bar\gamma`, rounded up) and ``rounding_floor``. ``converged`` is
+        False, with a :class:`~pgtheory.errors.PrecisionWarning` stating the attainable accuracy, when the
+        certified bound exceeds ``tol * max(1, ||r||_inf)`` (float64 cannot resolve that tol at this scale).
     """
     mdp = _check_mdp(mdp)
     pi = check_policy(mdp, pi)
@@ -541,12 +545,25 @@ def iterative_policy_evaluation(mdp: TabularMDP, pi, tol: float = 1e-10, V0=None
         Ppi = Ppi.tocsr()
     elif method == "iterative":
         raise ValidationError("method='iterative' needs a sparse MDP. Fix: use 'auto' or 'direct' for dense P.")
-    V, res = _solve_policy_system(Ppi, mdp.r_pi(pi), mdp.gamma, method, V0, tol, max(1.0, float(np.max(np.abs(mdp.r)))))
-    Q = q_from_v(mdp, V)
-    return Solution(V=V, Q=Q, policy=pi, iterations=1, residual=res, converged=True, method="iterative_policy_evaluation",
-                    certificate={"bellman_residual": res, "value_error_bound": res / (1.0 - mdp.gamma)},
-                    message="GMRES" if (sp.issparse(Ppi) and method != "direct" and mdp.S > SPARSE_DIRECT_MAX_STATES)
-                    else "direct solve")
+    scale = max(1.0, float(np.max(np.abs(mdp.r))))
+    # GMRES aims at half the residual budget: the other half is left for the rounding term of the certificate
+    V, _ = _solve_policy_system(Ppi, mdp.r_pi(pi), mdp.gamma, method, V0, 0.5 * tol, scale)
+    c = _rd.certify_policy(mdp.P_matrix(), mdp.r, mdp.gamma, V, pi)
+    target = tol * scale
+    converged = c["value_error_bound"] <= target
+    if not converged:
+        warnings.warn(f"iterative_policy_evaluation: the certified error {c['value_error_bound']:.3g} exceeds "
+                      f"tol * max(1, ||r||) = {target:.3g}; the attainable accuracy at this scale is about "
+                      f"{c['value_error_bound']:.3g} (rounding floor {c['rounding_floor']:.3g}). Returning "
+                      f"converged=False. Fix: use tol >= {c['value_error_bound'] / scale:.3g}.",
+                      PrecisionWarning, stacklevel=2)
+    res = c["bellman_residual"]
+    kind = "GMRES" if (sp.issparse(Ppi) and method != "direct" and mdp.S > SPARSE_DIRECT_MAX_STATES) else "direct solve"
+    return Solution(V=V, Q=c["Q"], policy=pi, iterations=1, residual=res, converged=converged,
+                    method="iterative_policy_evaluation",
+                    certificate={"bellman_residual": res, "value_error_bound": c["value_error_bound"],
+                                 "rounding_floor": c["rounding_floor"], "tol": target},
+                    message=kind if converged else kind + "; tol not certifiable in float64 at this scale")
 
 
 # ----------------------------------------------------------------------------- value iteration
