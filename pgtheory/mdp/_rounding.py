@@ -27,8 +27,8 @@ the order of summation, so BLAS blocking, FMA and CSR loops are all covered.
    evaluated as :math:`\uparrow(g\cdot\hat M)` with :math:`\hat M = \mathrm{fl}(|r| + \gamma P|V|)` and
    :math:`g \ge \gamma_{n+2}/(1-\gamma_{n+2})` (the last factor covers :math:`\hat M` being itself rounded
    down by at most :math:`\gamma_{n+2}`, since all its terms are non-negative).
-2. **Operators.** :math:`\max_a` is exact and 1-Lipschitz, so :math:`|\widehat{TV}(s) - TV(s)| \le
-   \max_a E(s,a)`. For a stochastic policy, :math:`\widehat{T_\pi V} = \mathrm{fl}(\sum_a\pi\hat Q)` adds
+2. **Operators.** :math:`\max_a` is exact and monotone, so :math:`TV(s) \in [\max_a\downarrow(\hat Q - E),
+   \max_a\uparrow(\hat Q + E)]` (the error of an action far below the maximum does not enter). For a stochastic policy, :math:`\widehat{T_\pi V} = \mathrm{fl}(\sum_a\pi\hat Q)` adds
    :math:`\gamma_{A}\sum_a\pi|\hat Q|` on top of :math:`\sum_a\pi E`. The soft operator
    :math:`\tau\log\sum_a e^{Q/\tau}` is 1-Lipschitz in :math:`Q`; its own evaluation (max-shifted,
    terms in :math:`(0,1]`, sum :math:`\ge1`) adds at most :math:`(4A+8)u(|\widehat{TV}| + \max_a|\hat Q| +
@@ -47,15 +47,16 @@ the order of summation, so BLAS blocking, FMA and CSR loops are all covered.
        \|V - V^*\|_\infty \le \frac{\|TV - V\|_\infty}{1-\gamma} \le
        \uparrow\!\Big(\frac{R^\uparrow}{\downarrow(1-\bar\gamma)}\Big).
 
-   The **rounding floor** :math:`\uparrow(\max_s e(s)/\downarrow(1-\bar\gamma))` is the bound this
+   The **rounding floor** :math:`\uparrow(\max_s e(s)/\downarrow(1-\bar\gamma))` (:math:`e(s)` the half
+   width of the enclosure of :math:`TV(s)`) is the bound this
    certificate gives when the computed residual is exactly 0: no tolerance below it can be certified
    at this value scale. Roughly :math:`(n+2)u(\|r\|_\infty + \gamma\|V\|_\infty)/(1-\gamma)
    \approx (n+2)u\|r\|_\infty/(1-\gamma)^2`.
 5. **Policy loss** (Singh & Yee 1994, with an inexact greedy step). If :math:`\|V - V^*\| \le \varepsilon`
    and :math:`T_\pi V \ge TV - g` then :math:`\|V^* - V^\pi\|_\infty \le (2\bar\gamma\varepsilon + g)/(1-\bar\gamma)`
    (from :math:`V^\pi - V^* \ge \gamma P_\pi(V^\pi - V^*) - 2\gamma\varepsilon - g`). The exact greedy gap is
-   at most the computed one plus the two look-ahead errors, :math:`g^\uparrow = \max_s\uparrow(\hat g(s) +
-   e_T(s) + e_\pi(s) + 2u|\hat g(s)|)`, so a bound of exactly 0 is impossible unless ``r = 0`` and ``V = 0``.
+   at most the upper end of the enclosure of :math:`TV` minus the lower end of that of :math:`T_\pi V`,
+   :math:`g^\uparrow = \max_s\uparrow(g_{hi}(s) + 2u|g_{hi}(s)|)`, so a bound of exactly 0 is impossible unless ``r = 0`` and ``V = 0``.
 
 References
 ----------
@@ -167,7 +168,9 @@ def policy_rows(pi: np.ndarray, Q: np.ndarray, E: np.ndarray):
 def certify_optimal(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi=None, gbar: float | None = None) -> dict:
     r"""Sound certificate of ``V`` (and of ``pi``, greedy in ``V`` when None) for the optimality operator.
 
-    Returns a dict with ``Q`` (float look-ahead), ``pi`` (one-hot or given), ``bellman_residual``
+    The exact :math:`TV(s)` lies in :math:`[\max_a\downarrow(\hat Q - E), \max_a\uparrow(\hat Q + E)]`
+    (so the error of an action far below the maximum, e.g. a :math:`-10^9` "infeasible" reward, does not
+    enter). Returns a dict with ``Q`` (float look-ahead), ``pi`` (one-hot or given), ``bellman_residual``
     (:math:`\ge\|TV-V\|_\infty` exactly), ``value_error_bound`` (:math:`\ge\|V-V^*\|_\infty`),
     ``rounding_floor``, ``greedy_gap`` (as computed), ``greedy_gap_bound`` and ``policy_loss_bound``
     (:math:`\ge\|V^*-V^\pi\|_\infty`).
@@ -178,20 +181,22 @@ def certify_optimal(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi=None, gba
         gbar = contraction(P2, gamma)
     Q, E = lookahead(P2, r, gamma, V)
     TV = Q.max(axis=1)
-    eT = E.max(axis=1)
+    TV_lo, TV_hi = down(Q - E).max(axis=1), up(Q + E).max(axis=1)
     if pi is None:
         pi = np.zeros((S, A))
         pi[np.arange(S), np.argmax(Q, axis=1)] = 1.0
-    _, lo, hi = _interval(TV, eT, V)
+    d_lo, d_hi = TV_lo - V, TV_hi - V
+    lo, hi = down(d_lo - 2.0 * U * np.abs(d_lo)), up(d_hi + 2.0 * U * np.abs(d_hi))
     R = float(max(np.max(np.abs(lo)), np.max(np.abs(hi))))
-    bound, floor = _bound(R, float(np.max(eT)), gbar)
+    half_width = up(0.5 * up(TV_hi - TV_lo))
+    bound, floor = _bound(R, float(np.max(half_width)), gbar)
     Tpi, epi = policy_rows(pi, Q, E)
-    gap = TV - Tpi
-    gap_up = float(np.max(sum_up(np.maximum(gap, 0.0), eT, epi, 2.0 * U * np.abs(gap))))
+    g_hi = TV_hi - down(Tpi - epi)
+    gap_up = float(max(0.0, np.max(up(g_hi + 2.0 * U * np.abs(g_hi)))))
     om = one_minus_down(gbar)
     loss = float(up(sum_up(up(2.0 * gbar * bound), gap_up) / om)) if om > 0 else np.inf
     return {"Q": Q, "pi": pi, "bellman_residual": R, "value_error_bound": bound, "rounding_floor": floor,
-            "greedy_gap": float(np.max(gap)), "greedy_gap_bound": gap_up, "policy_loss_bound": loss}
+            "greedy_gap": float(np.max(TV - Tpi)), "greedy_gap_bound": gap_up, "policy_loss_bound": loss}
 
 
 def certify_policy(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi: np.ndarray) -> dict:
@@ -212,18 +217,26 @@ def certify_soft(P2, r: np.ndarray, gamma: float, V: np.ndarray, tau: float, lse
     V = np.asarray(V, dtype=np.float64)
     A = r.shape[1]
     Q, E = lookahead(P2, r, gamma, V)
-    TV = tau * lse(Q / tau, axis=1)
-    e_lse = up((4 * A + 8) * U * sum_up(np.abs(TV), np.max(np.abs(Q), axis=1), tau * (1.0 + math.log(A))))
-    e = sum_up(E.max(axis=1), e_lse)
-    _, lo, hi = _interval(TV, e, V)
+    # the soft maximum is monotone in Q: evaluate it at both ends of the enclosure of Q, then widen
+    # each end by the evaluation error of tau * logsumexp (item 2)
+    Q_lo, Q_hi = down(Q - E), up(Q + E)
+    T_lo, T_hi = tau * lse(Q_lo / tau, axis=1), tau * lse(Q_hi / tau, axis=1)
+    scale = sum_up(np.maximum(np.abs(T_lo), np.abs(T_hi)), np.max(np.maximum(np.abs(Q_lo), np.abs(Q_hi)), axis=1),
+                   tau * (1.0 + math.log(A)))
+    e_lse = up((4 * A + 8) * U * scale)
+    T_lo, T_hi = down(T_lo - e_lse), up(T_hi + e_lse)
+    d_lo, d_hi = T_lo - V, T_hi - V
+    lo, hi = down(d_lo - 2.0 * U * np.abs(d_lo)), up(d_hi + 2.0 * U * np.abs(d_hi))
     R = float(max(np.max(np.abs(lo)), np.max(np.abs(hi))))
-    bound, floor = _bound(R, float(np.max(e)), contraction(P2, gamma))
+    bound, floor = _bound(R, float(np.max(up(0.5 * up(T_hi - T_lo)))), contraction(P2, gamma))
     return {"Q": Q, "soft_bellman_residual": R, "value_error_bound": bound, "rounding_floor": floor}
 
 
-def noise_floor(r_max: float, v_max: float, gamma: float) -> float:
+def noise_floor(tv_max: float, v_max: float, gamma: float) -> float:
     r"""Cheap *lower* estimate of the span noise of a float Bellman sweep at value scale ``v_max``:
-    :math:`u(\|r\|_\infty + \gamma\|V\|_\infty)\gamma/(1-\gamma)` -- below it a MacQueen bound is rounding."""
+    :math:`u(\|TV\|_\infty + 2\gamma\|V\|_\infty)\gamma/(1-\gamma)` (the chosen action's look-ahead errs by
+    about :math:`u(|r(s,a^*)| + \gamma|V|)` and :math:`|r(s,a^*)| \le |TV(s)| + \gamma\|V\|`; rewards of
+    actions that are never maximal, e.g. :math:`-10^9`, do not enter). Below it a MacQueen bound is rounding."""
     if gamma >= 1.0:
         return np.inf
-    return U * (r_max + gamma * v_max) * gamma / (1.0 - gamma)
+    return U * (tv_max + 2.0 * gamma * v_max) * gamma / (1.0 - gamma)

@@ -351,10 +351,6 @@ _MESSAGES = {"converged": "converged (certified)", "cap": "iteration cap reached
              "precision": "tol not certifiable in float64 at this scale"}
 
 
-def _r_max(mdp: TabularMDP) -> float:
-    return float(np.max(np.abs(mdp.r)))
-
-
 def _optimal_certifier(mdp: TabularMDP, P2):
     """``V -> (sound bound on ||V - V*||, rounding floor)`` for :func:`_macqueen_iterate`."""
     gbar = _rd.contraction(P2, mdp.gamma)
@@ -381,7 +377,7 @@ STALL_SWEEPS = 20
 MAX_FLOOR_ATTEMPTS = 3
 
 
-def _macqueen_iterate(step, advance, V: np.ndarray, gamma: float, tol: float, max_iter, certify, r_max: float):
+def _macqueen_iterate(step, advance, V: np.ndarray, gamma: float, tol: float, max_iter, certify):
     """Iterate ``V <- advance(TV, aux)`` with ``TV, aux = step(V)`` until the returned MacQueen midpoint
     is *certified* (``certify(V_hat) -> (sound bound, rounding floor)``) to be within ``tol`` of the
     fixed point.
@@ -410,7 +406,8 @@ def _macqueen_iterate(step, advance, V: np.ndarray, gamma: float, tol: float, ma
             best_mq, stall = mq, 0
         else:
             stall += 1
-        at_floor = stall >= STALL_SWEEPS or mq <= _rd.noise_floor(r_max, float(np.max(np.abs(V_hat))), gamma)
+        at_floor = stall >= STALL_SWEEPS or mq <= _rd.noise_floor(float(np.max(np.abs(TV))),
+                                                                   float(np.max(np.abs(V))), gamma)
         if mq <= target or at_floor or it >= cap:
             cb, floor = certify(V_hat)
             if best is None or cb <= best[1]:
@@ -625,7 +622,7 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, max_iter: int | None = N
     check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
     V, bound, it, status, cap, floor = _macqueen_iterate(sweeper.bellman, lambda TV, _: TV, V, gamma, tol, max_iter,
-                                                         _optimal_certifier(mdp, sweeper.P2), _r_max(mdp))
+                                                         _optimal_certifier(mdp, sweeper.P2))
     converged = status == "converged"
     _report("value_iteration", status, cap, bound, tol, floor,
             "Fix: raise max_iter or tol (tol below ~1e-15*||r||/(1-gamma)^2 is not reachable in float64).")
@@ -798,7 +795,7 @@ def modified_policy_iteration(mdp: TabularMDP, m: int = 5, tol: float = 1e-8, ma
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
     V, bound, it, status, cap, floor = _macqueen_iterate(
         sweeper.bellman, lambda TV, a: sweeper.policy_sweeps(a, TV, m) if m else TV, V, gamma, tol, max_iter,
-        _optimal_certifier(mdp, sweeper.P2), _r_max(mdp))
+        _optimal_certifier(mdp, sweeper.P2))
     converged = status == "converged"
     sweeps = it + m * (it - 1)  # one Bellman sweep per improvement, m partial-evaluation sweeps between them
     _report("modified_policy_iteration", status, cap, bound, tol, floor, "Fix: raise max_iter or tol.")
@@ -909,7 +906,7 @@ def soft_value_iteration(mdp: TabularMDP, tau: float, tol: float = 1e-10, max_it
 
     V, bound, it, status, cap, floor = _macqueen_iterate(
         lambda U: (tau * logsumexp(_lookahead(P2, r, gamma, U) / tau, axis=1), None), lambda TV, _: TV,
-        V, gamma, tol, max_iter, certify, _r_max(mdp) + tau * math.log(mdp.A))
+        V, gamma, tol, max_iter, certify)
     converged = status == "converged"
     _report("soft_value_iteration", status, cap, bound, tol, floor, "Fix: raise max_iter or tol.")
     Q = q_from_v(mdp, V)

@@ -224,3 +224,128 @@ if __name__ == "__main__":  # pragma: no cover - measurement script
         print(f"{k:28s} {v}")
     print(f"total runs {sum(v['runs'] for v in res.values())}, false certificates/claims {total_false(res)}, "
           f"{time.perf_counter() - t0:.1f} s")
+
+
+# ----------------------------------------------------------------------------- named regressions
+def _mdp(P, r, gamma):
+    return TabularMDP(np.array(P, dtype=float), np.array(r, dtype=float), gamma)
+
+
+def _check_sound(mdp, sol, tol=None):
+    """Bound >= exact error (value and policy loss); a convergence claim only when certified."""
+    ex = ExactMDP(mdp.P, mdp.r, mdp.gamma)
+    vstar = ex.optimum(np.argmax(policy_iteration(mdp).Q, axis=1))
+    err = exact_error(sol.V, vstar)
+    bound = sol.certificate["value_error_bound"]
+    assert not exceeds(err, bound), (float(err), bound)
+    assert bound > 0.0
+    loss = max(max(a - b for a, b in zip(vstar, ex.value(sol.policy))), Fraction(0))
+    assert not exceeds(loss, sol.certificate["policy_loss_bound"])
+    if tol is not None:
+        assert sol.converged == (bound <= tol)
+        if sol.converged:
+            assert err <= Fraction(tol)
+    return float(err), bound
+
+
+# P indexed P[s, a, s']; the four minimal cases of issue 11 (tol 1e-8)
+CASE_MPI_BIG_START = ([[[1, 0], [.5, .5]], [[0, 1], [.5, .5]]], [[-1e9, 1], [0, .5]], 0.99)
+CASE_MPI_POLICY_LOSS = ([[[.25, .75], [.75, .25]], [[1, 0], [0, 1]]], [[-1e9, 0], [.01, .002]], 0.999)
+CASE_VI_UNRESOLVABLE = ([[[.3, .7], [.5, .5]], [[.5, .5], [.7, .3]]], [[1e6, 3e5], [2e5, 7e5]], 0.999)
+CASE_EXACT_SOLVERS = ([[[.1, .9], [.5, .5]], [[.5, .5], [.9, .1]]], [[1e6, 0], [0, 5e5]], 0.999)
+
+
+@pytest.mark.parametrize("m", [1, 5])
+def test_mpi_with_infeasible_reward_is_sound(m):
+    """Was: converged with bound 0.0, true error 7.3e-4 (start point ~ -1e9/(1-gamma))."""
+    mdp = _mdp(*CASE_MPI_BIG_START)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # certifiable: no warning at all
+        sol = modified_policy_iteration(mdp, m=m, tol=1e-8)
+    _check_sound(mdp, sol, 1e-8)
+    assert sol.converged  # the start min_s max_a r keeps -1e9 out of the arithmetic
+
+
+def test_mpi_policy_loss_bound_is_sound():
+    """Was: value bound 0.0 (true 0.094) and policy-loss bound 0.0 (the returned policy lost 0.0064)."""
+    mdp = _mdp(*CASE_MPI_POLICY_LOSS)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        sol = modified_policy_iteration(mdp, m=1, tol=1e-8)
+    _check_sound(mdp, sol, 1e-8)
+    if not sol.converged:
+        assert any(issubclass(w.category, PrecisionWarning) for w in rec)
+
+
+def test_value_iteration_uncertifiable_tol_warns_and_states_attainable_tol():
+    """Was: converged with bound 0.0, true error 4.5e-5; |V| ~ 1e9 so float64 cannot certify 1e-8."""
+    mdp = _mdp(*CASE_VI_UNRESOLVABLE)
+    with pytest.warns(PrecisionWarning, match=r"attainable tol is about ([0-9.e+-]+)") as rec:
+        sol = value_iteration(mdp, tol=1e-8)
+    assert not sol.converged and "not certifiable" in sol.message
+    err, bound = _check_sound(mdp, sol, 1e-8)
+    attainable = float(__import__("re").search(r"attainable tol is about ([0-9.e+-]+)", str(rec[0].message)).group(1))
+    assert attainable > 1e-8 and attainable >= 0.99 * sol.certificate["rounding_floor"]
+    # it stopped at the floor rather than spinning to the (~46,000-sweep) cap
+    assert sol.iterations < 1000
+    # the stated tolerance is then certifiable
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ok = value_iteration(mdp, tol=2 * attainable)
+    assert ok.converged
+    _check_sound(mdp, ok, 2 * attainable)
+
+
+@pytest.mark.parametrize("solver", [policy_iteration, lp_primal, lp_dual])
+def test_exact_solvers_bound_is_never_zero(solver):
+    """Was: bound 0.0 with true error 2.9e-6 (values ~ 1e9)."""
+    mdp = _mdp(*CASE_EXACT_SOLVERS)
+    sol = solver(mdp)
+    _check_sound(mdp, sol)
+
+
+def test_lp_dual_on_rewards_near_1e9_solves_soundly_or_raises_typed_error():
+    """HiGHS used to answer 'Status 0: Not Set' on such problems; now the rewards are rescaled."""
+    rng = np.random.default_rng(11)
+    solved = 0
+    for _ in range(30):
+        S, A = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        P = rng.dirichlet(np.ones(S), size=(S, A))
+        r = 1e9 * rng.uniform(0.5, 1.0, size=(S, A))
+        mdp = TabularMDP(P, r, float(rng.choice([0.9, 0.99, 0.999])))
+        try:
+            sol = lp_dual(mdp)
+        except SolverError as exc:
+            assert "status" in str(exc) and "Fix" in str(exc)
+            continue
+        solved += 1
+        assert sol.certificate["reward_scale"] == 2.0**30
+        _check_sound(mdp, sol)
+        assert sol.certificate["duality_gap"] > 0.0
+    assert solved > 0
+
+
+def test_iterative_policy_evaluation_uncertifiable_tol_warns():
+    mdp = _mdp(*CASE_VI_UNRESOLVABLE)
+    pi = np.full((2, 2), 0.5)
+    with pytest.warns(PrecisionWarning, match="attainable"):
+        sol = iterative_policy_evaluation(mdp, pi, tol=1e-16)
+    assert not sol.converged
+    vpi = ExactMDP(mdp.P, mdp.r, mdp.gamma).value(pi)
+    assert not exceeds(exact_error(sol.V, vpi), sol.certificate["value_error_bound"])
+
+
+def test_soft_value_iteration_bound_is_sound():
+    """The soft optimum is checked against a long float iteration's certified neighbourhood: the two
+    certified balls must intersect (both contain the exact soft optimum)."""
+    from pgtheory.mdp import soft_value_iteration
+
+    for case in (CASE_MPI_BIG_START, CASE_VI_UNRESOLVABLE, CASE_EXACT_SOLVERS):
+        mdp = _mdp(*case)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = soft_value_iteration(mdp, tau=0.1, tol=1e-8)
+            b = soft_value_iteration(mdp, tau=0.1, tol=1e-8, V0=a.V + 1.0)
+        gap = np.max(np.abs(a.V - b.V))
+        assert gap <= a.certificate["value_error_bound"] + b.certificate["value_error_bound"]
+        assert a.certificate["value_error_bound"] > 0.0
