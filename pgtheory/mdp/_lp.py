@@ -25,6 +25,21 @@ passed as CSR) or ``cvxpy`` (imported lazily; its default conic solver). Toleran
 solver's (HiGHS: primal/dual feasibility 1e-7 by default), so LP values agree with the exact
 solvers to about 1e-7 relative; the certificate reports the achieved numbers.
 
+Scaling. HiGHS's tolerances are absolute, and with rewards near :math:`10^9` it answered "Status 0:
+Not Set" on about one MDP in eight. The HiGHS path therefore divides the rewards by
+:math:`\sigma = 2^{\lceil\log_2\max|r|\rceil}` (a power of two, so the division is exact), solves, and
+multiplies the values back (LP values are linear in :math:`r`; the occupancy does not change);
+:math:`\sigma` is ``certificate["reward_scale"]``. If HiGHS still fails,
+:class:`~pgtheory.errors.SolverError` says so with its status, :math:`\sigma` and the fix.
+
+Certificates (sound in float64, see :mod:`pgtheory.mdp._rounding`): the returned ``V`` is the exact
+value of the extracted deterministic policy (one LU solve); ``bellman_residual``,
+``value_error_bound`` and ``policy_loss_bound`` come from the same rounding-aware residual routine as
+the iterative solvers. ``duality_gap`` is :math:`|(1-\gamma)w^\top V_{LP} - r^\top\lambda|` recomputed
+from the returned vectors plus :math:`\gamma_{n}(|(1-\gamma)w|^\top|V_{LP}| + |r|^\top|\lambda|)`, the
+rounding of the two inner products (so ``primal_objective`` / ``dual_objective`` are those recomputed
+values, not HiGHS's own), rounded up; ``occupancy_flow_residual`` likewise includes its rounding.
+
 References
 ----------
 Puterman (1994), *Markov Decision Processes*, Sec. 6.9 (linear programming). Manne (1960),

@@ -4,11 +4,26 @@ and entropy-regularised (soft) value iteration.
 Every solver returns a frozen :class:`~pgtheory.results.Solution` whose ``certificate`` holds
 evidence computed *after* the solver stopped, never copied from its own stopping test alone:
 
-* ``bellman_residual`` -- :math:`\|TV - V\|_\infty` of the returned ``V`` (optimality operator
-  :math:`(TV)(s) = \max_a r(s,a) + \gamma\sum_{s'}P(s'|s,a)V(s')`);
+* ``bellman_residual`` -- an upper bound on the exact :math:`\|TV - V\|_\infty` of the returned ``V``
+  (optimality operator :math:`(TV)(s) = \max_a r(s,a) + \gamma\sum_{s'}P(s'|s,a)V(s')`);
 * ``value_error_bound`` -- a proven bound on :math:`\|V - V^*\|_\infty`;
+* ``policy_loss_bound`` -- a proven bound on :math:`\|V^* - V^\pi\|_\infty` of the returned policy;
+* ``rounding_floor`` -- the smallest ``value_error_bound`` float64 can certify at this value scale;
 * ``greedy_gap`` -- :math:`\max_s [\max_a Q(s,a) - \sum_a\pi(a|s)Q(s,a)]` with ``Q`` the
-  one-step look-ahead of the returned ``V`` (0 when ``policy`` is greedy in its own value).
+  one-step look-ahead of the returned ``V`` as computed (0 when ``policy`` is greedy in its own
+  value), and ``greedy_gap_bound``, an upper bound on its exact value.
+
+**Sound in floating point.** Every bound includes the rounding error of its own computation
+(derivation, constants and the value of :math:`u = 2^{-53}` in :mod:`pgtheory.mdp._rounding`):
+roughly, the exact residual is enclosed by the computed one :math:`\pm(n+2)u(|r| + \gamma P|V|)` per
+entry (``n`` terms per row), and :math:`\|V - V^*\|_\infty \le R^\uparrow/(1-\bar\gamma)` with the
+residual and the division rounded up and :math:`\bar\gamma \ge \gamma\max\text{row sum}(P)`. The
+float MacQueen bound below only *proposes* a stop; the returned midpoint is then certified this
+way, and the iteration goes on (with a lower target) when the certificate misses ``tol``. When
+``tol`` is below what float64 can certify at the problem's scale (about
+:math:`(S+2)u\|r\|_\infty/(1-\gamma)^2`), the loop notices that it sits at the rounding floor (the
+MacQueen bound at the noise of a sweep, or no progress for ``STALL_SWEEPS`` sweeps), stops, returns
+``converged=False`` and warns :class:`~pgtheory.errors.PrecisionWarning` with the attainable tol.
 
 Error bounds (Puterman 1994, Thm 6.6.3, "MacQueen bounds"). For any ``V`` with
 :math:`\Delta = TV - V`,
@@ -591,8 +606,11 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, max_iter: int | None = N
         Target bound on :math:`\|V - V^*\|_\infty` (> 0).
     max_iter : int, optional
         Sweep cap. Default: the worst-case count above plus 100. At the cap the solver warns
-        :class:`~pgtheory.errors.ConvergenceWarning` and returns ``converged=False`` (a ``tol``
-        below float64 resolution, about ``1e-15 ||r|| / (1-gamma)^2``, can cause this).
+        :class:`~pgtheory.errors.ConvergenceWarning` and returns ``converged=False``. A ``tol``
+        below what float64 can certify at this scale (about ``(S+2) * 1.1e-16 * ||r|| / (1-gamma)^2``;
+        the exact figure is ``certificate["rounding_floor"]``) is detected before the cap: the solver
+        stops at the floor, warns :class:`~pgtheory.errors.PrecisionWarning` stating the attainable
+        tol, and returns ``converged=False``.
     V0 : array, shape (S,), optional
         Initial values (default :math:`\max_a r(s,a)`, i.e. :math:`T0`, which saves one sweep).
     backend : {"auto", "numpy", "numba"}
@@ -748,9 +766,18 @@ def modified_policy_iteration(mdp: TabularMDP, m: int = 5, tol: float = 1e-8, ma
     Iteration ``k``: :math:`Q_k = r + \gamma P V_k`, :math:`\pi_{k+1} = \text{greedy}(Q_k)`,
     :math:`U_0 = TV_k = \max_a Q_k`, then :math:`U_{j+1} = r_{\pi_{k+1}} + \gamma P_{\pi_{k+1}}U_j` for
     ``j < m`` and :math:`V_{k+1} = U_m`. ``m = 0`` is value iteration; ``m -> inf`` is policy
-    iteration. From :math:`V_0` with :math:`TV_0 \ge V_0` (e.g. the default
-    :math:`V_0(s) = \max_a r(s,a) + \gamma\min r/(1-\gamma)`)
-    the iterates increase monotonically to :math:`V^*` (Puterman Thm 6.5.5).
+    iteration. From :math:`V_0` with :math:`TV_0 \ge V_0` the iterates increase monotonically to
+    :math:`V^*` (Puterman Thm 6.5.5). The default start is
+
+    .. math::
+
+        V_0(s) = \bar r(s) + \frac{\gamma\,\min_{s'}\bar r(s')}{1-\gamma},\qquad \bar r(s) = \max_a r(s,a),
+
+    which satisfies :math:`TV_0 \ge V_0` (take the reward-greedy action in ``s``:
+    :math:`TV_0(s) \ge \bar r(s) + \gamma\min V_0 = V_0(s)`), and, unlike the textbook
+    :math:`\min_{s,a} r`, keeps a :math:`-10^9` reward of an "infeasible" action out of the
+    arithmetic: starting near :math:`-10^9/(1-\gamma)` made the float iterates carry rounding of that
+    size into the answer (issue 11). Only the start changed, so iteration counts may differ.
 
     **Stopping rule** (as in :func:`value_iteration`, valid for any ``V``): with :math:`\Delta = TV_k - V_k`,
     stop when :math:`\frac{\gamma}{1-\gamma}\frac{\operatorname{sp}(\Delta)}{2} \le \mathrm{tol}` and return the
