@@ -192,7 +192,7 @@ def _solve_cvxpy(mdp: TabularMDP, w: np.ndarray, form: str):
         prob = cp.Problem(cp.Minimize((1 - g) * w @ V), cons)
         prob.solve()
         if prob.status not in ("optimal", "optimal_inaccurate"):
-            raise RuntimeError(f"cvxpy failed on the primal LP: status {prob.status}")
+            raise SolverError(f"cvxpy failed on the primal LP: status {prob.status}. Fix: use solver='highs' or policy_iteration.")
         lam = np.asarray(cons[0].dual_value, dtype=np.float64)
         return np.asarray(V.value), lam, 0, prob.status, 1.0
     lam = cp.Variable(mdp.S * mdp.A, nonneg=True)
@@ -200,7 +200,7 @@ def _solve_cvxpy(mdp: TabularMDP, w: np.ndarray, form: str):
     prob = cp.Problem(cp.Maximize(r @ lam), cons)
     prob.solve()
     if prob.status not in ("optimal", "optimal_inaccurate"):
-        raise RuntimeError(f"cvxpy failed on the dual LP: status {prob.status}")
+        raise SolverError(f"cvxpy failed on the dual LP: status {prob.status}. Fix: use solver='highs' or policy_iteration.")
     V = -np.asarray(cons[0].dual_value, dtype=np.float64)
     lamv = np.asarray(lam.value, dtype=np.float64)
     # cvxpy's sign convention for equality duals differs between solvers: fix it by the objective

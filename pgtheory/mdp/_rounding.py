@@ -161,7 +161,9 @@ def policy_rows(pi: np.ndarray, Q: np.ndarray, E: np.ndarray):
     EP = np.einsum("sa,sa->s", pi, E)
     absPQ = np.einsum("sa,sa->s", pi, np.abs(Q))
     gA = gamma_n(A + 1)
-    e = sum_up(up(gA * sum_up(absPQ, EP)), EP)
+    # EP and absPQ are float sums of non-negative terms, low by at most a factor (1 - gA): the
+    # factor (1 + 2 gA) restores them (and absorbs the two additions of this line)
+    e = up(sum_up(up(gA * sum_up(absPQ, EP)), EP) * (1.0 + 2.0 * gA))
     return T, e
 
 
