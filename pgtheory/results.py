@@ -96,8 +96,9 @@ class Solution(ResultMixin):
     iterations : int
         Number of iterations (sweeps, improvement steps, or LP iterations).
     residual : float
-        Certificate: the final Bellman residual ``||T V - V||_inf`` (or, for the LP,
-        the duality gap), computed after the solver stopped.
+        Certificate: an upper bound on the final Bellman residual ``||T V - V||_inf`` (or, for the LP,
+        on the duality gap), computed after the solver stopped and including the rounding error of
+        its own float64 computation (see ``pgtheory.mdp._rounding``).
     converged : bool
         Whether the solver met its stopping rule (never silently True at an iteration cap).
     method : str
