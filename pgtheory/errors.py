@@ -25,6 +25,8 @@ __all__ = [
     "ModelWarning",
     "NotSubmodularError",
     "ModelMismatchError",
+    "PrecisionWarning",
+    "SolverError",
 ]
 
 
@@ -81,3 +83,16 @@ class NotSubmodularError(ValidationError):
 class ModelMismatchError(ValidationError):
     """An imported model does not describe its source (e.g. a Gymnasium environment whose
     ``step()`` produces outcomes absent from its transition table ``P``)."""
+
+
+class PrecisionWarning(UserWarning):
+    """The requested tolerance is below what float64 can certify at the problem's scale.
+
+    The message states the attainable tolerance (the smallest bound the solver's rounding-aware
+    certificate could reach); the solver then returns ``converged=False`` instead of claiming ``tol``.
+    """
+
+
+class SolverError(RuntimeError):
+    """An external numerical solver (e.g. HiGHS) failed; the message gives its status, the problem's
+    scale and the fix."""

@@ -96,8 +96,10 @@ class Solution(ResultMixin):
     iterations : int
         Number of iterations (sweeps, improvement steps, or LP iterations).
     residual : float
-        Certificate: the final Bellman residual ``||T V - V||_inf`` (or, for the LP,
-        the duality gap), computed after the solver stopped.
+        Certificate: the final Bellman residual ``||T V - V||_inf`` (or, for the LP, the duality gap),
+        computed after the solver stopped. For the discounted solvers (value / policy / modified policy
+        iteration, soft VI, LP, ``iterative_policy_evaluation``) it is an upper bound that includes the
+        rounding error of its own float64 computation (see ``pgtheory.mdp._rounding``).
     converged : bool
         Whether the solver met its stopping rule (never silently True at an iteration cap).
     method : str

@@ -25,6 +25,21 @@ passed as CSR) or ``cvxpy`` (imported lazily; its default conic solver). Toleran
 solver's (HiGHS: primal/dual feasibility 1e-7 by default), so LP values agree with the exact
 solvers to about 1e-7 relative; the certificate reports the achieved numbers.
 
+Scaling. HiGHS's tolerances are absolute, and with rewards near :math:`10^9` it answered "Status 0:
+Not Set" on about one MDP in eight. The HiGHS path therefore divides the rewards by
+:math:`\sigma = 2^{\lceil\log_2\max|r|\rceil}` (a power of two, so the division is exact), solves, and
+multiplies the values back (LP values are linear in :math:`r`; the occupancy does not change);
+:math:`\sigma` is ``certificate["reward_scale"]``. If HiGHS still fails,
+:class:`~pgtheory.errors.SolverError` says so with its status, :math:`\sigma` and the fix.
+
+Certificates (sound in float64, see :mod:`pgtheory.mdp._rounding`): the returned ``V`` is the exact
+value of the extracted deterministic policy (one LU solve); ``bellman_residual``,
+``value_error_bound`` and ``policy_loss_bound`` come from the same rounding-aware residual routine as
+the iterative solvers. ``duality_gap`` is :math:`|(1-\gamma)w^\top V_{LP} - r^\top\lambda|` recomputed
+from the returned vectors plus :math:`\gamma_{n}(|(1-\gamma)w|^\top|V_{LP}| + |r|^\top|\lambda|)`, the
+rounding of the two inner products (so ``primal_objective`` / ``dual_objective`` are those recomputed
+values, not HiGHS's own), rounded up; ``occupancy_flow_residual`` likewise includes its rounding.
+
 References
 ----------
 Puterman (1994), *Markov Decision Processes*, Sec. 6.9 (linear programming). Manne (1960),
@@ -34,12 +49,15 @@ Puterman (1994), *Markov Decision Processes*, Sec. 6.9 (linear programming). Man
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
 from .._validate import as_float_array, check_distribution, check_shape
-from ..errors import BackendUnavailableError, ValidationError
+from ..errors import BackendUnavailableError, SolverError, ValidationError
 from ..results import Solution
+from . import _rounding as _rd
 from ._bellman import policy_evaluation, q_from_v
 from ._model import TabularMDP
 
@@ -76,10 +94,11 @@ def _import_cvxpy():
     return cp
 
 
-def _finish(mdp: TabularMDP, lam: np.ndarray, V_lp: np.ndarray, w: np.ndarray, primal_obj: float, dual_obj: float,
-            method: str, iterations: int, status: str) -> Solution:
+def _finish(mdp: TabularMDP, lam: np.ndarray, V_lp: np.ndarray, w: np.ndarray, method: str, iterations: int,
+            status: str, reward_scale: float) -> Solution:
     S, A = mdp.S, mdp.A
-    lam = np.clip(lam.reshape(S, A), 0.0, None)
+    lam_raw = np.asarray(lam, dtype=np.float64).ravel()
+    lam = np.clip(lam_raw.reshape(S, A), 0.0, None)
     mass = lam.sum(axis=1)
     Q_lp = q_from_v(mdp, V_lp)
     # policy: from lambda where the state is visited, else greedy in the LP values (lowest index)
@@ -89,45 +108,77 @@ def _finish(mdp: TabularMDP, lam: np.ndarray, V_lp: np.ndarray, w: np.ndarray, p
     a_q = np.argmax(Q_lp, axis=1)
     pi[np.arange(S), np.where(seen, a_lam, a_q)] = 1.0
     ev = policy_evaluation(mdp, pi, validate=False)
-    V, Q = ev.V, ev.Q
-    res = float(np.max(np.abs(Q.max(axis=1) - V)))
+    V = ev.V
+    P2 = mdp.P_matrix()
+    c = _rd.certify_optimal(P2, mdp.r, mdp.gamma, V, pi)
+    Q = c.pop("Q")
+    c.pop("pi")
+    # objectives recomputed from the returned vectors, with the rounding of the two inner products
+    cw = (1.0 - mdp.gamma) * w
+    r = mdp.r.ravel()
+    pobj, dobj = float(cw @ V_lp), float(r @ lam_raw)
+    g = _rd.gamma_n(max(S, S * A) + 3)
+    err = _rd.sum_up(_rd.up(g * float(np.abs(cw) @ np.abs(V_lp))), _rd.up(g * float(np.abs(r) @ np.abs(lam_raw))))
+    gap = float(_rd.up(_rd.sum_up(abs(pobj - dobj), err)))
     occupancy = lam / lam.sum()
+    flow = occupancy.sum(axis=1) - mdp.gamma * (P2.T @ occupancy.ravel()) - (1 - mdp.gamma) * w
+    flow_mag = occupancy.sum(axis=1) + mdp.gamma * (P2.T @ occupancy.ravel()) + (1 - mdp.gamma) * w
+    flow_res = float(np.max(_rd.sum_up(np.abs(flow), _rd.up(_rd.gamma_n(S * A + 4) * flow_mag))))
     cert = {
-        "primal_objective": primal_obj,
-        "dual_objective": dual_obj,
-        "duality_gap": float(abs(primal_obj - dual_obj)),
-        "bellman_residual": res,
-        "value_error_bound": res / (1.0 - mdp.gamma),
+        "primal_objective": pobj,
+        "dual_objective": dobj,
+        "duality_gap": gap,
+        "bellman_residual": c["bellman_residual"],
+        "value_error_bound": c["value_error_bound"],
+        "policy_loss_bound": c["policy_loss_bound"],
+        "rounding_floor": c["rounding_floor"],
         "lp_value_difference": float(np.max(np.abs(V - V_lp))),
-        "occupancy_flow_residual": float(np.max(np.abs(
-            occupancy.sum(axis=1) - mdp.gamma * (mdp.P_matrix().T @ occupancy.ravel()) - (1 - mdp.gamma) * w))),
+        "occupancy_flow_residual": flow_res,
         "weights": w,
-        "greedy_gap": float(np.max(Q.max(axis=1) - np.einsum("sa,sa->s", pi, Q))),
+        "greedy_gap": c["greedy_gap"],
+        "greedy_gap_bound": c["greedy_gap_bound"],
+        "reward_scale": reward_scale,
     }
     return Solution(V=V, Q=Q, policy=pi, iterations=iterations, residual=cert["duality_gap"], converged=True,
                     method=method, certificate=cert, occupancy=occupancy, message=status)
 
 
+def _reward_scale(mdp: TabularMDP) -> float:
+    """Power of two near ``max|r|``: dividing by it is exact, and keeps HiGHS's tolerances (absolute, ~1e-7)
+    meaningful for rewards of any size (values scale linearly with the rewards)."""
+    m = float(np.max(np.abs(mdp.r)))
+    if not m > 0.0:
+        return 1.0
+    return float(2.0 ** math.ceil(math.log2(m)))
+
+
+def _highs_error(form: str, res, scale: float) -> SolverError:
+    return SolverError(f"HiGHS failed on the {form} LP: status {res.status} ({res.message}) after dividing the "
+                       f"rewards by {scale:.6g} (max|r| scaled to at most 1). Fix: use policy_iteration (exact "
+                       f"evaluation, sound certificate), or solver='cvxpy'.")
+
+
 def _solve_highs(mdp: TabularMDP, w: np.ndarray, form: str):
+    """Solve the LP with rewards divided by :func:`_reward_scale`; return values in the original units."""
     from scipy.optimize import linprog
 
     M = _constraint_matrix(mdp)
-    r = mdp.r.ravel()
+    scale = _reward_scale(mdp)
+    r = mdp.r.ravel() / scale
     g = mdp.gamma
     if form == "primal":
         res = linprog((1 - g) * w, A_ub=-M, b_ub=-r, bounds=(None, None), method="highs")
         if res.status != 0:
-            raise RuntimeError(f"HiGHS failed on the primal LP: {res.message}")
-        V = res.x
+            raise _highs_error(form, res, scale)
+        V = res.x * scale
         lam = -res.ineqlin.marginals  # duals of -M V <= -r are <= 0
-        return V, lam, float(res.fun), float(lam @ r), int(res.nit), res.message
+        return V, lam, int(res.nit), res.message, scale
     res = linprog(-r, A_eq=M.T.tocsr(), b_eq=(1 - g) * w, bounds=(0, None), method="highs")
     if res.status != 0:
-        raise RuntimeError(f"HiGHS failed on the dual LP: {res.message}")
+        raise _highs_error(form, res, scale)
     lam = res.x
-    V = res.eqlin.marginals.copy()  # d(-obj)/d b_eq = -V; HiGHS marginals are d(obj)/d b
-    V = -V
-    return V, lam, float(((1 - g) * w) @ V), float(r @ lam), int(res.nit), res.message
+    V = -res.eqlin.marginals * scale  # d(-obj)/d b_eq = -V; HiGHS marginals are d(obj)/d b
+    return V, lam, int(res.nit), res.message, scale
 
 
 def _solve_cvxpy(mdp: TabularMDP, w: np.ndarray, form: str):
@@ -141,21 +192,21 @@ def _solve_cvxpy(mdp: TabularMDP, w: np.ndarray, form: str):
         prob = cp.Problem(cp.Minimize((1 - g) * w @ V), cons)
         prob.solve()
         if prob.status not in ("optimal", "optimal_inaccurate"):
-            raise RuntimeError(f"cvxpy failed on the primal LP: status {prob.status}")
+            raise SolverError(f"cvxpy failed on the primal LP: status {prob.status}. Fix: use solver='highs' or policy_iteration.")
         lam = np.asarray(cons[0].dual_value, dtype=np.float64)
-        return np.asarray(V.value), lam, float(prob.value), float(lam @ r), 0, prob.status
+        return np.asarray(V.value), lam, 0, prob.status, 1.0
     lam = cp.Variable(mdp.S * mdp.A, nonneg=True)
     cons = [M.T @ lam == (1 - g) * w]
     prob = cp.Problem(cp.Maximize(r @ lam), cons)
     prob.solve()
     if prob.status not in ("optimal", "optimal_inaccurate"):
-        raise RuntimeError(f"cvxpy failed on the dual LP: status {prob.status}")
+        raise SolverError(f"cvxpy failed on the dual LP: status {prob.status}. Fix: use solver='highs' or policy_iteration.")
     V = -np.asarray(cons[0].dual_value, dtype=np.float64)
     lamv = np.asarray(lam.value, dtype=np.float64)
     # cvxpy's sign convention for equality duals differs between solvers: fix it by the objective
     if abs(((1 - g) * w) @ V + float(prob.value)) < abs(((1 - g) * w) @ V - float(prob.value)):
         V = -V
-    return V, lamv, float(((1 - g) * w) @ V), float(r @ lamv), 0, prob.status
+    return V, lamv, 0, prob.status, 1.0
 
 
 def _solve_lp(mdp, solver: str, weights, form: str) -> Solution:
@@ -165,8 +216,8 @@ def _solve_lp(mdp, solver: str, weights, form: str) -> Solution:
     solver = _check_solver(solver)
     w = _weights(mdp, weights)
     out = (_solve_highs if solver == "highs" else _solve_cvxpy)(mdp, w, form)
-    V_lp, lam, pobj, dobj, nit, msg = out
-    return _finish(mdp, lam, V_lp, w, pobj, dobj, f"lp_{form}[{solver}]", nit, str(msg))
+    V_lp, lam, nit, msg, scale = out
+    return _finish(mdp, lam, V_lp, w, f"lp_{form}[{solver}]", nit, str(msg), scale)
 
 
 def lp_primal(mdp: TabularMDP, solver: str = "highs", weights=None) -> Solution:

@@ -4,11 +4,26 @@ and entropy-regularised (soft) value iteration.
 Every solver returns a frozen :class:`~pgtheory.results.Solution` whose ``certificate`` holds
 evidence computed *after* the solver stopped, never copied from its own stopping test alone:
 
-* ``bellman_residual`` -- :math:`\|TV - V\|_\infty` of the returned ``V`` (optimality operator
-  :math:`(TV)(s) = \max_a r(s,a) + \gamma\sum_{s'}P(s'|s,a)V(s')`);
+* ``bellman_residual`` -- an upper bound on the exact :math:`\|TV - V\|_\infty` of the returned ``V``
+  (optimality operator :math:`(TV)(s) = \max_a r(s,a) + \gamma\sum_{s'}P(s'|s,a)V(s')`);
 * ``value_error_bound`` -- a proven bound on :math:`\|V - V^*\|_\infty`;
+* ``policy_loss_bound`` -- a proven bound on :math:`\|V^* - V^\pi\|_\infty` of the returned policy;
+* ``rounding_floor`` -- the smallest ``value_error_bound`` float64 can certify at this value scale;
 * ``greedy_gap`` -- :math:`\max_s [\max_a Q(s,a) - \sum_a\pi(a|s)Q(s,a)]` with ``Q`` the
-  one-step look-ahead of the returned ``V`` (0 when ``policy`` is greedy in its own value).
+  one-step look-ahead of the returned ``V`` as computed (0 when ``policy`` is greedy in its own
+  value), and ``greedy_gap_bound``, an upper bound on its exact value.
+
+**Sound in floating point.** Every bound includes the rounding error of its own computation
+(derivation, constants and the value of :math:`u = 2^{-53}` in :mod:`pgtheory.mdp._rounding`):
+roughly, the exact residual is enclosed by the computed one :math:`\pm(n+2)u(|r| + \gamma P|V|)` per
+entry (``n`` terms per row), and :math:`\|V - V^*\|_\infty \le R^\uparrow/(1-\bar\gamma)` with the
+residual and the division rounded up and :math:`\bar\gamma \ge \gamma\max\text{row sum}(P)`. The
+float MacQueen bound below only *proposes* a stop; the returned midpoint is then certified this
+way, and the iteration goes on (with a lower target) when the certificate misses ``tol``. When
+``tol`` is below what float64 can certify at the problem's scale (about
+:math:`(S+2)u\|r\|_\infty/(1-\gamma)^2`), the loop notices that it sits at the rounding floor (the
+MacQueen bound at the noise of a sweep, or no progress for ``STALL_SWEEPS`` sweeps), stops, returns
+``converged=False`` and warns :class:`~pgtheory.errors.PrecisionWarning` with the attainable tol.
 
 Error bounds (Puterman 1994, Thm 6.6.3, "MacQueen bounds"). For any ``V`` with
 :math:`\Delta = TV - V`,
@@ -54,9 +69,10 @@ import scipy.sparse.linalg as spla
 
 from .._math import log_softmax, logsumexp, softmax
 from .._validate import as_float_array, check_positive_int, check_shape, check_tol
-from ..errors import ConvergenceWarning, ValidationError
+from ..errors import ConvergenceWarning, PrecisionWarning, ValidationError
 from ..results import Solution
 from ._bellman import SPARSE_DIRECT_MAX_STATES, check_policy, q_from_v, solve_sparse_certified
+from . import _rounding as _rd
 from ._model import TabularMDP
 
 __all__ = [
@@ -334,22 +350,31 @@ def bellman_residual(mdp: TabularMDP, V) -> float:
     return float(np.max(np.abs(q_from_v(mdp, V).max(axis=1) - V)))
 
 
-def _certificate(mdp: TabularMDP, V: np.ndarray, pi: np.ndarray | None, value_error_bound: float, P2=None):
-    """One look-ahead of the returned ``V``: ``(Q, policy, certificate)``; ``pi=None`` means greedy in ``V``."""
-    Q = q_from_v(mdp, V) if P2 is None else _lookahead(P2, mdp.r, mdp.gamma, V)
-    if pi is None:
-        pi = _one_hot(np.argmax(Q, axis=1), mdp.A)
-    TV = Q.max(axis=1)
-    res = float(np.max(np.abs(TV - V)))
-    greedy_gap = float(np.max(TV - np.einsum("sa,sa->s", pi, Q)))
-    # a second, independent bound from the residual alone: ||V - V*|| <= ||TV - V|| / (1 - gamma)
-    bound = float(min(value_error_bound, res / (1.0 - mdp.gamma)))
-    return Q, pi, {
-        "bellman_residual": res,
-        "value_error_bound": bound,
-        "greedy_gap": greedy_gap,
-        "policy_loss_bound": float((2.0 * mdp.gamma * bound + greedy_gap) / (1.0 - mdp.gamma)),
-    }
+def _certificate(mdp: TabularMDP, V: np.ndarray, pi: np.ndarray | None, P2=None):
+    """Sound certificate of the returned ``V`` (see :mod:`pgtheory.mdp._rounding`): ``(Q, policy, certificate)``.
+
+    ``pi=None`` means greedy in ``V`` (lowest index). Every bound includes the rounding error of its
+    own computation: ``bellman_residual`` >= ||TV - V||, ``value_error_bound`` >= ||V - V*||,
+    ``policy_loss_bound`` >= ||V* - V^pi|| exactly; ``rounding_floor`` is the smallest value error
+    bound certifiable at this value scale.
+    """
+    c = _rd.certify_optimal(mdp.P_matrix() if P2 is None else P2, mdp.r, mdp.gamma, V, pi)
+    return c.pop("Q"), c.pop("pi"), c
+
+
+_MESSAGES = {"converged": "converged (certified)", "cap": "iteration cap reached",
+             "precision": "tol not certifiable in float64 at this scale"}
+
+
+def _optimal_certifier(mdp: TabularMDP, P2):
+    """``V -> (sound bound on ||V - V*||, rounding floor)`` for :func:`_macqueen_iterate`."""
+    gbar = _rd.contraction(P2, mdp.gamma)
+
+    def certify(V):
+        c = _rd.certify_optimal(P2, mdp.r, mdp.gamma, V, None, gbar)
+        return c["value_error_bound"], c["rounding_floor"]
+
+    return certify
 
 
 def _default_cap(gamma: float, tol: float, scale: float, extra: int = 100) -> int:
@@ -360,33 +385,79 @@ def _default_cap(gamma: float, tol: float, scale: float, extra: int = 100) -> in
     return int(max(need, 0.0)) + extra
 
 
-def _macqueen_iterate(step, advance, V: np.ndarray, gamma: float, tol: float, max_iter):
-    """Iterate ``V <- advance(TV, aux)`` with ``TV, aux = step(V)`` until the MacQueen bound is <= tol.
+#: Consecutive sweeps without a new smallest MacQueen bound after which the iteration is taken to
+#: sit at its floating-point floor (in exact arithmetic the span contracts at every sweep).
+STALL_SWEEPS = 20
+#: Certification attempts at the floating-point floor before giving up on ``tol`` (PrecisionWarning).
+MAX_FLOOR_ATTEMPTS = 3
 
-    Returns ``(V_hat, bound, iterations, converged, cap)``; the cap defaults to :func:`_default_cap`
-    of the first sweep's change when ``max_iter`` is None.
+
+def _macqueen_iterate(step, advance, V: np.ndarray, gamma: float, tol: float, max_iter, certify):
+    """Iterate ``V <- advance(TV, aux)`` with ``TV, aux = step(V)`` until the returned MacQueen midpoint
+    is *certified* (``certify(V_hat) -> (sound bound, rounding floor)``) to be within ``tol`` of the
+    fixed point.
+
+    The float MacQueen bound only proposes a stop: the midpoint is certified by the sound residual
+    bound, and if that fails the target is lowered by the observed overshoot and the iteration goes on.
+    Candidates are also taken when the MacQueen bound is at the rounding noise of a sweep
+    (:func:`~pgtheory.mdp._rounding.noise_floor`) or has not improved for ``STALL_SWEEPS`` sweeps; there
+    the loop stops with status ``"precision"`` once the rounding floor exceeds ``tol`` or after
+    ``MAX_FLOOR_ATTEMPTS`` attempts, instead of spinning to the cap.
+
+    Returns ``(V_hat, bound, iterations, status, cap, floor)`` with status in
+    {"converged", "cap", "precision"}; the cap defaults to :func:`_default_cap` of the first
+    sweep's change when ``max_iter`` is None.
     """
     cap = None if max_iter is None else check_positive_int(max_iter, "max_iter")
-    it, converged, bound, V_hat = 0, False, np.inf, V
+    it, target, best_mq, stall, attempts = 0, tol, np.inf, 0, 0
+    best = None
     while True:
         TV, aux = step(V)
         it += 1
-        V_hat, bound = _macqueen(TV, V, gamma)
+        V_hat, mq = _macqueen(TV, V, gamma)
         if cap is None:
             cap = _default_cap(gamma, tol, float(np.max(np.abs(TV - V))))
-        if bound <= tol:
-            converged = True
-            break
-        if it >= cap:
-            break
+        if mq < best_mq:
+            best_mq, stall = mq, 0
+        else:
+            stall += 1
+        at_floor = stall >= STALL_SWEEPS or mq <= _rd.noise_floor(float(np.max(np.abs(TV))),
+                                                                   float(np.max(np.abs(V))), gamma)
+        if mq <= target or at_floor or it >= cap:
+            cb, floor = certify(V_hat)
+            if best is None or cb <= best[1]:
+                best = (V_hat, cb, floor)
+            if cb <= tol:
+                return V_hat, cb, it, "converged", cap, floor
+            if it >= cap:
+                return (*best[:2], it, "cap", cap, best[2])
+            attempts += at_floor
+            if floor >= tol or attempts >= MAX_FLOOR_ATTEMPTS:
+                return (*best[:2], it, "precision", cap, best[2])
+            target = min(target, mq) * min(0.5, max(0.5 * tol / cb, 1e-3))
+            if at_floor:
+                V, best_mq, stall = V_hat, np.inf, 0
+                continue
         V = advance(TV, aux)
-    return V_hat, bound, it, converged, cap
+
+
+def _report(name: str, status: str, cap: int, bound: float, tol: float, floor: float, fix: str) -> None:
+    """Warn (at the public caller) when a tolerance-driven solver did not certify ``tol``."""
+    if status == "cap":
+        _warn_cap(name, cap, bound, tol, fix)
+    elif status == "precision":
+        warnings.warn(
+            f"{name}: tol={tol:.3g} is below what float64 can certify at this problem's scale; the attainable "
+            f"tol is about {bound:.3g} (certified bound of the returned V; rounding floor {floor:.3g}, i.e. "
+            f"~(S+2) u (|r| + gamma |V|) / (1-gamma) with u = 2^-53). Returning converged=False. "
+            f"Fix: use tol >= {float(_rd.up(bound)):.3g}, or rescale the rewards / shift them toward 0.",
+            PrecisionWarning, stacklevel=3)
 
 
 def _warn_cap(name: str, cap: int, bound: float, tol: float, fix: str = "Fix: raise max_iter or tol.") -> None:
     """ConvergenceWarning for an iteration that stopped at its cap (reported at the public caller)."""
     warnings.warn(f"{name} stopped at max_iter={cap} with value error bound {bound:.3g} > tol={tol:.3g}. {fix}",
-                  ConvergenceWarning, stacklevel=3)
+                  ConvergenceWarning, stacklevel=4)
 
 
 # ----------------------------------------------------------------------------- evaluation of deterministic policies
@@ -466,8 +537,12 @@ def iterative_policy_evaluation(mdp: TabularMDP, pi, tol: float = 1e-10, V0=None
     Returns
     -------
     Solution
-        ``V``, ``Q``, ``policy = pi``, ``residual`` = evaluation residual, ``certificate`` with
-        ``value_error_bound = residual / (1 - gamma)``.
+        ``V``, ``Q``, ``policy = pi``, ``residual`` = a sound upper bound on the evaluation residual
+        :math:`\|r_\pi + \gamma P_\pi V - V\|_\infty` (rounding of its own computation included, see
+        :mod:`pgtheory.mdp._rounding`), ``certificate`` with ``value_error_bound`` :math:`\ge \|V - V^\pi\|_\infty`
+        (the residual over :math:`1-\bar\gamma`, rounded up) and ``rounding_floor``. ``converged`` is
+        False, with a :class:`~pgtheory.errors.PrecisionWarning` stating the attainable accuracy, when the
+        certified bound exceeds ``tol * max(1, ||r||_inf)`` (float64 cannot resolve that tol at this scale).
     """
     mdp = _check_mdp(mdp)
     pi = check_policy(mdp, pi)
@@ -482,12 +557,25 @@ def iterative_policy_evaluation(mdp: TabularMDP, pi, tol: float = 1e-10, V0=None
         Ppi = Ppi.tocsr()
     elif method == "iterative":
         raise ValidationError("method='iterative' needs a sparse MDP. Fix: use 'auto' or 'direct' for dense P.")
-    V, res = _solve_policy_system(Ppi, mdp.r_pi(pi), mdp.gamma, method, V0, tol, max(1.0, float(np.max(np.abs(mdp.r)))))
-    Q = q_from_v(mdp, V)
-    return Solution(V=V, Q=Q, policy=pi, iterations=1, residual=res, converged=True, method="iterative_policy_evaluation",
-                    certificate={"bellman_residual": res, "value_error_bound": res / (1.0 - mdp.gamma)},
-                    message="GMRES" if (sp.issparse(Ppi) and method != "direct" and mdp.S > SPARSE_DIRECT_MAX_STATES)
-                    else "direct solve")
+    scale = max(1.0, float(np.max(np.abs(mdp.r))))
+    # GMRES aims at half the residual budget: the other half is left for the rounding term of the certificate
+    V, _ = _solve_policy_system(Ppi, mdp.r_pi(pi), mdp.gamma, method, V0, 0.5 * tol, scale)
+    c = _rd.certify_policy(mdp.P_matrix(), mdp.r, mdp.gamma, V, pi)
+    target = tol * scale
+    converged = c["value_error_bound"] <= target
+    if not converged:
+        warnings.warn(f"iterative_policy_evaluation: the certified error {c['value_error_bound']:.3g} exceeds "
+                      f"tol * max(1, ||r||) = {target:.3g}; the attainable accuracy at this scale is about "
+                      f"{c['value_error_bound']:.3g} (rounding floor {c['rounding_floor']:.3g}). Returning "
+                      f"converged=False. Fix: use tol >= {c['value_error_bound'] / scale:.3g}.",
+                      PrecisionWarning, stacklevel=2)
+    res = c["bellman_residual"]
+    kind = "GMRES" if (sp.issparse(Ppi) and method != "direct" and mdp.S > SPARSE_DIRECT_MAX_STATES) else "direct solve"
+    return Solution(V=V, Q=c["Q"], policy=pi, iterations=1, residual=res, converged=converged,
+                    method="iterative_policy_evaluation",
+                    certificate={"bellman_residual": res, "value_error_bound": c["value_error_bound"],
+                                 "rounding_floor": c["rounding_floor"], "tol": target},
+                    message=kind if converged else kind + "; tol not certifiable in float64 at this scale")
 
 
 # ----------------------------------------------------------------------------- value iteration
@@ -518,8 +606,11 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, max_iter: int | None = N
         Target bound on :math:`\|V - V^*\|_\infty` (> 0).
     max_iter : int, optional
         Sweep cap. Default: the worst-case count above plus 100. At the cap the solver warns
-        :class:`~pgtheory.errors.ConvergenceWarning` and returns ``converged=False`` (a ``tol``
-        below float64 resolution, about ``1e-15 ||r|| / (1-gamma)^2``, can cause this).
+        :class:`~pgtheory.errors.ConvergenceWarning` and returns ``converged=False``. A ``tol``
+        below what float64 can certify at this scale (about ``(S+2) * 1.1e-16 * ||r|| / (1-gamma)^2``;
+        the exact figure is ``certificate["rounding_floor"]``) is detected before the cap: the solver
+        stops at the floor, warns :class:`~pgtheory.errors.PrecisionWarning` stating the attainable
+        tol, and returns ``converged=False``.
     V0 : array, shape (S,), optional
         Initial values (default :math:`\max_a r(s,a)`, i.e. :math:`T0`, which saves one sweep).
     backend : {"auto", "numpy", "numba"}
@@ -548,15 +639,17 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, max_iter: int | None = N
     V = mdp.r.max(axis=1) if V0 is None else as_float_array(V0, "V0", ndim=1).copy()
     check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
-    V, bound, it, converged, cap = _macqueen_iterate(sweeper.bellman, lambda TV, _: TV, V, gamma, tol, max_iter)
-    if not converged:
-        _warn_cap("value_iteration", cap, bound, tol,
-                  "Fix: raise max_iter or tol (tol below ~1e-15*||r||/(1-gamma)^2 is not reachable in float64).")
-    Q, pi, cert = _certificate(mdp, V, None, bound, sweeper.P2)
-    cert["stopping_rule"] = "gamma/(1-gamma) * span(V_{k+1}-V_k)/2 <= tol (MacQueen midpoint returned)"
+    V, bound, it, status, cap, floor = _macqueen_iterate(sweeper.bellman, lambda TV, _: TV, V, gamma, tol, max_iter,
+                                                         _optimal_certifier(mdp, sweeper.P2))
+    converged = status == "converged"
+    _report("value_iteration", status, cap, bound, tol, floor,
+            "Fix: raise max_iter or tol (tol below ~1e-15*||r||/(1-gamma)^2 is not reachable in float64).")
+    Q, pi, cert = _certificate(mdp, V, None, sweeper.P2)
+    cert["tol"] = tol
+    cert["stopping_rule"] = ("gamma/(1-gamma) * span(V_{k+1}-V_k)/2 <= tol proposes the MacQueen midpoint; "
+                             "stop once its sound residual bound ||TV-V||/(1-gamma) <= tol")
     return Solution(V=V, Q=Q, policy=pi, iterations=it, residual=cert["bellman_residual"], converged=converged,
-                    method="value_iteration", certificate=cert,
-                    message=("converged" if converged else "iteration cap reached") + f" after {it} sweeps")
+                    method="value_iteration", certificate=cert, message=_MESSAGES[status] + f" after {it} sweeps")
 
 
 # ----------------------------------------------------------------------------- policy iteration
@@ -657,8 +750,9 @@ def policy_iteration(mdp: TabularMDP, pi0=None, max_iter: int | None = None, eva
     if not converged:
         warnings.warn(f"policy_iteration stopped at max_iter={cap} before the policy was stable. Fix: raise max_iter.",
                       ConvergenceWarning, stacklevel=2)
-    Q, pi, cert = _certificate(mdp, V, _one_hot(a, A), np.inf, P2)
-    cert.update(evaluation_residual=eval_res, objective_trace=trace,
+    Q, pi, cert = _certificate(mdp, V, _one_hot(a, A), P2)
+    ev = _rd.certify_policy(P2, r, gamma, V, pi)
+    cert.update(evaluation_residual=ev["bellman_residual"], evaluation_error_bound=ev["value_error_bound"], objective_trace=trace,
                 min_improvement=(None if len(trace) < 2 else min_impr))
     return Solution(V=V, Q=Q, policy=pi, iterations=it, residual=cert["bellman_residual"], converged=converged,
                     method="policy_iteration", certificate=cert,
@@ -672,9 +766,18 @@ def modified_policy_iteration(mdp: TabularMDP, m: int = 5, tol: float = 1e-8, ma
     Iteration ``k``: :math:`Q_k = r + \gamma P V_k`, :math:`\pi_{k+1} = \text{greedy}(Q_k)`,
     :math:`U_0 = TV_k = \max_a Q_k`, then :math:`U_{j+1} = r_{\pi_{k+1}} + \gamma P_{\pi_{k+1}}U_j` for
     ``j < m`` and :math:`V_{k+1} = U_m`. ``m = 0`` is value iteration; ``m -> inf`` is policy
-    iteration. From :math:`V_0` with :math:`TV_0 \ge V_0` (e.g. the default
-    :math:`V_0(s) = \max_a r(s,a) + \gamma\min r/(1-\gamma)`)
-    the iterates increase monotonically to :math:`V^*` (Puterman Thm 6.5.5).
+    iteration. From :math:`V_0` with :math:`TV_0 \ge V_0` the iterates increase monotonically to
+    :math:`V^*` (Puterman Thm 6.5.5). The default start is
+
+    .. math::
+
+        V_0(s) = \bar r(s) + \frac{\gamma\,\min_{s'}\bar r(s')}{1-\gamma},\qquad \bar r(s) = \max_a r(s,a),
+
+    which satisfies :math:`TV_0 \ge V_0` (take the reward-greedy action in ``s``:
+    :math:`TV_0(s) \ge \bar r(s) + \gamma\min V_0 = V_0(s)`), and, unlike the textbook
+    :math:`\min_{s,a} r`, keeps a :math:`-10^9` reward of an "infeasible" action out of the
+    arithmetic: starting near :math:`-10^9/(1-\gamma)` made the float iterates carry rounding of that
+    size into the answer (issue 11). Only the start changed, so iteration counts may differ.
 
     **Stopping rule** (as in :func:`value_iteration`, valid for any ``V``): with :math:`\Delta = TV_k - V_k`,
     stop when :math:`\frac{\gamma}{1-\gamma}\frac{\operatorname{sp}(\Delta)}{2} \le \mathrm{tol}` and return the
@@ -710,23 +813,27 @@ def modified_policy_iteration(mdp: TabularMDP, m: int = 5, tol: float = 1e-8, ma
     m = int(m)
     tol = check_tol(tol)
     S, A, gamma = mdp.S, mdp.A, mdp.gamma
-    if V0 is None:  # T0 shifted down so that T V0 >= V0 (monotone convergence)
-        V = mdp.r.max(axis=1) + gamma * float(mdp.r.min()) / (1.0 - gamma)
+    if V0 is None:  # T0 shifted down so that T V0 >= V0 (monotone convergence), see the docstring
+        rmax = mdp.r.max(axis=1)
+        V = rmax + gamma * float(rmax.min()) / (1.0 - gamma)
     else:
         V = as_float_array(V0, "V0", ndim=1).copy()
         check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
-    V, bound, it, converged, cap = _macqueen_iterate(
-        sweeper.bellman, lambda TV, a: sweeper.policy_sweeps(a, TV, m) if m else TV, V, gamma, tol, max_iter)
+    V, bound, it, status, cap, floor = _macqueen_iterate(
+        sweeper.bellman, lambda TV, a: sweeper.policy_sweeps(a, TV, m) if m else TV, V, gamma, tol, max_iter,
+        _optimal_certifier(mdp, sweeper.P2))
+    converged = status == "converged"
     sweeps = it + m * (it - 1)  # one Bellman sweep per improvement, m partial-evaluation sweeps between them
-    if not converged:
-        _warn_cap("modified_policy_iteration", cap, bound, tol)
-    Q, pi, cert = _certificate(mdp, V, None, bound, sweeper.P2)
+    _report("modified_policy_iteration", status, cap, bound, tol, floor, "Fix: raise max_iter or tol.")
+    Q, pi, cert = _certificate(mdp, V, None, sweeper.P2)
+    cert["tol"] = tol
     cert["sweeps"] = sweeps
-    cert["stopping_rule"] = "gamma/(1-gamma) * span(TV_k - V_k)/2 <= tol (MacQueen midpoint returned)"
+    cert["stopping_rule"] = ("gamma/(1-gamma) * span(TV_k - V_k)/2 <= tol proposes the MacQueen midpoint; "
+                             "stop once its sound residual bound ||TV-V||/(1-gamma) <= tol")
     return Solution(V=V, Q=Q, policy=pi, iterations=it, residual=cert["bellman_residual"], converged=converged,
                     method=f"modified_policy_iteration(m={m})", certificate=cert,
-                    message=("converged" if converged else "iteration cap reached") + f" after {it} improvements")
+                    message=_MESSAGES[status] + f" after {it} improvements")
 
 
 # ----------------------------------------------------------------------------- entropy-regularised
@@ -820,16 +927,21 @@ def soft_value_iteration(mdp: TabularMDP, tau: float, tol: float = 1e-10, max_it
     V = np.zeros(S) if V0 is None else as_float_array(V0, "V0", ndim=1).copy()
     check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     P2, r = _P2(mdp), mdp.r
-    V, bound, it, converged, cap = _macqueen_iterate(
+    def certify(U):
+        c = _rd.certify_soft(P2, r, gamma, U, tau, logsumexp)
+        return c["value_error_bound"], c["rounding_floor"]
+
+    V, bound, it, status, cap, floor = _macqueen_iterate(
         lambda U: (tau * logsumexp(_lookahead(P2, r, gamma, U) / tau, axis=1), None), lambda TV, _: TV,
-        V, gamma, tol, max_iter)
-    if not converged:
-        _warn_cap("soft_value_iteration", cap, bound, tol)
+        V, gamma, tol, max_iter, certify)
+    converged = status == "converged"
+    _report("soft_value_iteration", status, cap, bound, tol, floor, "Fix: raise max_iter or tol.")
     Q = q_from_v(mdp, V)
     logpi = log_softmax(Q / tau, axis=1)
     pi = softmax(Q / tau, axis=1)
-    res = float(np.max(np.abs(tau * logsumexp(Q / tau, axis=1) - V)))
-    cert = {"value_error_bound": float(min(bound, res / (1.0 - gamma))), "soft_bellman_residual": res, "tau": tau,
-            "min_log_prob": float(logpi.min())}
+    c = _rd.certify_soft(P2, r, gamma, V, tau, logsumexp)
+    res = c["soft_bellman_residual"]
+    cert = {"value_error_bound": c["value_error_bound"], "soft_bellman_residual": res, "tau": tau,
+            "rounding_floor": c["rounding_floor"], "tol": tol, "min_log_prob": float(logpi.min())}
     return Solution(V=V, Q=Q, policy=pi, iterations=it, residual=res, converged=converged, method="soft_value_iteration",
-                    certificate=cert, message=("converged" if converged else "iteration cap reached") + f" after {it} sweeps")
+                    certificate=cert, message=_MESSAGES[status] + f" after {it} sweeps")
