@@ -51,7 +51,8 @@ from ..results import ResultMixin
 
 __all__ = ["ClaimResult", "Tightness", "InequalityEvidence", "IdentityEvidence", "UnbiasednessEvidence",
            "OrderingEvidence", "GrowthEvidence", "check_inequality", "check_identity", "check_unbiased",
-           "check_ordering", "check_growth", "claim_from_rate_check", "combine", "CLAIM_KINDS", "LOOSE_SLACK"]
+           "check_ordering", "check_growth", "claim_from_rate_check", "combine", "CLAIM_KINDS", "LOOSE_SLACK",
+           "asymptotic_test", "local_slopes", "tightness_from_slack"]
 
 #: The kinds of claim, one checking primitive each.
 CLAIM_KINDS = ("inequality", "rate", "identity", "unbiasedness", "growth", "ordering")
@@ -672,14 +673,34 @@ def local_slopes(u: np.ndarray, v: np.ndarray, n_sub: int = 3) -> np.ndarray:
     return np.asarray(out)
 
 
-def asymptotic_test(fit, n_sub: int = 3) -> tuple[bool, np.ndarray]:
-    """Whether a fit's window looks asymptotic: local slopes over ``n_sub`` successive sub-windows
-    of the window agree within the width of the fit's interval (at least the interval's half-width).
+def asymptotic_test(fit, n_sub: int = 3, *, tol: float | None = None, y=None, z: float = 1.96) -> tuple[bool, np.ndarray]:
+    r"""Whether a fit's window looks asymptotic: the local slopes over ``n_sub`` successive
+    sub-windows of the window agree.
+
+    Rule
+    ----
+    * ``tol`` not given (the original rule): the local slopes agree within the width of the
+      fit's interval.
+    * ``tol`` given, one deterministic trace (``fit.statistical`` False): the spread
+      :math:`\max_j \ell_j - \min_j \ell_j` of the local slopes is at most ``2 tol``. (The
+      interval of a single trace *is* a range of local slopes, so "within the interval" would
+      pass every trace; the tolerance that absorbs a finite window's curvature is the yardstick.)
+    * ``tol`` given, seeds (``fit.statistical``, ``y`` of shape ``(R, K)`` given): the drift
+      :math:`d = \ell_{\text{last}} - \ell_{\text{first}}` satisfies
+      :math:`|d| \le 2\,\text{tol} + z\,\widehat{\text{se}}(d)`, with the leave-one-seed-out
+      jackknife standard error of :math:`d`: a drift the noise explains is not evidence of a
+      pre-asymptotic window, a significant one is.
 
     Parameters
     ----------
     fit : RateFit
     n_sub : int
+    tol : float, optional
+        Slope tolerance (``exponent_tol``, or ``rate_rtol |log rho|`` for geometric fits).
+    y : array, shape (R, K), optional
+        The seeds the fit was made from (statistical rule).
+    z : float
+        Quantile of the drift test.
 
     Returns
     -------
@@ -688,16 +709,43 @@ def asymptotic_test(fit, n_sub: int = 3) -> tuple[bool, np.ndarray]:
     """
     m = np.asarray(fit.mask, dtype=bool)
     x = np.asarray(fit.x, dtype=float)[m]
-    y = np.asarray(fit.y, dtype=float)
-    y = y.mean(axis=0) if y.ndim == 2 else y
-    y = y[m]
-    pos = y > 0
+    yb = np.asarray(fit.y, dtype=float)
+    yb = yb.mean(axis=0) if yb.ndim == 2 else yb
+    yb = yb[m]
+    pos = yb > 0
     u = np.log(x[pos]) if fit.model == "polynomial" else x[pos]
-    ls = local_slopes(u, np.log(y[pos]), n_sub)
-    if ls.size < 2 or not np.all(np.isfinite(fit.ci)):
+    ls = local_slopes(u, np.log(yb[pos]), n_sub)
+    if ls.size < 2 or not np.all(np.isfinite(fit.ci)) or not np.all(np.isfinite(ls)):
         return False, ls
-    width = max(fit.ci[1] - fit.ci[0], 1e-12)
-    return bool(ls.max() - ls.min() <= width), ls
+    if tol is None:
+        width = max(fit.ci[1] - fit.ci[0], 1e-12)
+        return bool(ls.max() - ls.min() <= width), ls
+    if not fit.statistical or y is None:
+        return bool(ls.max() - ls.min() <= 2 * tol), ls
+    ya = np.asarray(y, dtype=float)
+    ya = ya[None, :] if ya.ndim == 1 else ya
+    R = ya.shape[0]
+    if R < 3:
+        return bool(ls.max() - ls.min() <= 2 * tol), ls
+    yw = ya[:, m][:, pos]
+    loo = (yw.sum(axis=0)[None, :] - yw) / (R - 1)
+    # first and last sub-window slopes of every leave-one-out mean, vectorised over seeds
+    edges = np.linspace(u.min(), u.max(), n_sub + 1)
+    first = (u >= edges[0]) & (u <= edges[1])
+    last = (u >= edges[-2]) & (u <= edges[-1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lv = np.log(loo)
+        d = np.full(R, np.nan)
+        if first.sum() >= 3 and last.sum() >= 3:
+            def sl(mk):
+                du = u[mk] - u[mk].mean()
+                return (lv[:, mk] - lv[:, mk].mean(axis=1, keepdims=True)) @ du / float(du @ du)
+
+            d = sl(last) - sl(first)
+    if not np.all(np.isfinite(d)):
+        return bool(ls.max() - ls.min() <= 2 * tol), ls
+    se = float(np.sqrt((R - 1) / R * np.sum((d - d.mean()) ** 2)))
+    return bool(abs(ls[-1] - ls[0]) <= 2 * tol + z * se), ls
 
 
 def check_growth(x, y, stated: float, *, tol: float = 0.05, name: str = "growth", source: str = "",
@@ -737,7 +785,7 @@ def check_growth(x, y, stated: float, *, tol: float = 0.05, name: str = "growth"
     R = 1 if ya.ndim == 1 else ya.shape[0]
     stochastic = (R > 1) if stochastic is None else bool(stochastic)
     fit = fit_polynomial(x, y, tail=tail, **fit_kwargs)
-    asym, ls = asymptotic_test(fit) if fit.ok else (False, np.zeros(0))
+    asym, ls = asymptotic_test(fit, tol=tol, y=ya) if fit.ok else (False, np.zeros(0))
     ev = GrowthEvidence(fit=fit, stated=float(stated), tol=tol, local_slopes=ls, asymptotic=asym)
     stated_text = stated_text or f"growth exponent >= {stated:g} in {variable}"
     measured = fit.text() if fit.ok else "not fitted"
