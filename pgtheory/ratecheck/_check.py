@@ -461,8 +461,8 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     ineq_text = ""
     if ineq is not None:
         if ineq.verdict == "consistent":
-            ineq_text = (f"the bound holds at all {x.size} points (smallest slack {_fmt_ratio(tight.slack_min)}, "
-                         f"at the end {_fmt_ratio(tight.slack_end)}; worst y/B = {worst:.3g} at {var} = {worst_at:g})")
+            ineq_text = (f"the bound holds at all {x.size} points (smallest slack {_fmt_ratio(tight.slack_min)} "
+                         f"at {var} = {worst_at:.4g}, {_fmt_ratio(tight.slack_end)} at the end)")
         else:
             ineq_text = ineq.reason
     reasons = []
