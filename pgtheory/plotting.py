@@ -318,7 +318,8 @@ def short_verdict(result) -> str:
 
 def _informative_ylim(ax, ys, bounds_):
     """Spend a log y-axis on the informative range: from just below the smallest measured value above
-    the floating-point floor (1e-12 x the largest), or the smallest bound value, to above the largest."""
+    the floating-point floor (1e-12 x the largest), or the smallest bound value if lower but never
+    more than 3 decades below that measured value, to above the largest value."""
     yv = np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in ys]) if ys else np.zeros(0)
     bv = np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in bounds_]) if bounds_ else np.zeros(0)
     yv = yv[np.isfinite(yv) & (yv > 0)]
@@ -328,7 +329,10 @@ def _informative_ylim(ax, ys, bounds_):
     top = max(yv.max() if yv.size else 0.0, bv.max() if bv.size else 0.0)
     meas = yv[yv > 1e-12 * yv.max()] if yv.size else yv
     lows = ([meas.min()] if meas.size else []) + ([bv.min()] if bv.size else [])
-    lo = min(lows) / 3.0
+    lo = min(lows)
+    if meas.size:  # a bound decaying far below the measurable range is clipped 3 decades under it
+        lo = max(lo, 1e-3 * meas.min())
+    lo /= 3.0
     ax.set_ylim(lo, top * 3.0)
 
 
@@ -340,7 +344,8 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
     The panel's title ends with the verdict in a few words (:func:`short_verdict`); the legend is
     placed beside the axes, off the data (:func:`legend_outside`); the y-range runs from just below
     the smallest measured value above the floating-point floor (or the smallest bound value) to
-    above the largest value, so points at 1e-300 do not squash the plot; labels carry no raw TeX
+    above the largest value, so points at 1e-300 do not squash the plot; a geometric trace that
+    reaches the floor early gets an x-axis ending at twice that point; labels carry no raw TeX
     braces (:func:`plain_label`).
 
     Parameters
@@ -393,6 +398,12 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
         ax.set_xscale("log")
     ax.set_yscale("log")
     _informative_ylim(ax, ys, bs)
+    if result.rate_type != "polynomial" and pos.any():
+        # geometric traces: stop the x-axis soon after the measurement reaches the floating-point floor
+        above = np.flatnonzero(pos & (y > 1e-12 * np.nanmax(np.where(pos, y, np.nan))))
+        x_end = float(x[above[-1]]) if above.size else float(x[-1])
+        if x_end < x[0] + (x[-1] - x[0]) / 3:
+            ax.set_xlim(x[0] - 0.02 * (2 * x_end - x[0]), x[0] + 2 * (x_end - x[0]))
     ax.set_xlabel(plain_label(result.variable))
     ax.set_ylabel(plain_label(result.label or "error"))
     head = plain_label(title) if title else ""

@@ -198,19 +198,19 @@ def _scalarise(params: dict) -> dict:
 
 
 def _stated(bound, var, params) -> float:
-    scal = {k: v for k, v in _scalarise(params).items() if k != var}
+    """The stated exponent (or contraction) at the given parameter values: symbols given in
+    ``params`` are substituted first (a bias floor ``eps_bias = 0`` leaves the decaying exponent,
+    symbolic it would give 0), then any left free symbols make it NaN."""
+    scal = {k: v for k, v in _scalarise(params).items() if k != var and k in bound.symbol_names}
+    fn = bound.exponent if bound.rate_type == "polynomial" else bound.linear_rate
     try:
-        if bound.rate_type == "polynomial":
-            e = bound.exponent(var)
-            if getattr(e, "free_symbols", None):
-                e = bound.exponent(var, **{k: v for k, v in scal.items() if k in bound.symbol_names})
-        else:
-            e = bound.linear_rate(var)
-            if getattr(e, "free_symbols", None):
-                e = bound.linear_rate(var, **{k: v for k, v in scal.items() if k in bound.symbol_names})
+        e = fn(var, **scal) if scal else fn(var)
         return float(e)
     except (TypeError, ValueError):
-        return float("nan")
+        try:
+            return float(fn(var))
+        except (TypeError, ValueError):
+            return float("nan")
 
 
 def _rate_verdict(kind: str, lo: float, hi: float, target: float) -> str:
@@ -227,10 +227,10 @@ def _rate_verdict(kind: str, lo: float, hi: float, target: float) -> str:
     return "undecided"
 
 
-def _nan_tightness():
-    from ._claims import Tightness
-
-    return Tightness()
+def _source(bound) -> str:
+    """The bound's short citation, with its provenance when not read first-hand (e.g. "(recalled)")."""
+    prov = getattr(bound, "provenance", "verified")
+    return bound.citation.short() + ("" if prov in ("verified", "", None) else f" ({prov})")
 
 
 @functools.lru_cache(maxsize=256)
@@ -381,7 +381,10 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
                 ratio = (ybar + ineq_atol) / bvals
                 slack = (ybar + ineq_atol) / bvals
         ratio = np.where(np.isfinite(ybar) & np.isfinite(bvals), ratio, np.nan)
-        slack = np.where(np.isfinite(ybar) & np.isfinite(bvals), slack, np.nan)
+        # slack only where both sides are above the rounding floor: below it the comparison is
+        # decided by ineq_atol, not by the bound (a geometric bound at 1e-40 vs a measured 1e-16)
+        above_floor = np.isfinite(ybar) & np.isfinite(bvals) & (ybar > ineq_atol) & (bvals > ineq_atol)
+        slack = np.where(above_floor, slack, np.nan)
         if np.all(np.isnan(ratio)):
             k = 0
         else:
@@ -461,8 +464,10 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     ineq_text = ""
     if ineq is not None:
         if ineq.verdict == "consistent":
+            fin = np.isfinite(slack)
+            at = float(x[fin][np.argmin(slack[fin])]) if fin.any() else worst_at
             ineq_text = (f"the bound holds at all {x.size} points (smallest slack {_fmt_ratio(tight.slack_min)} "
-                         f"at {var} = {worst_at:.4g}, {_fmt_ratio(tight.slack_end)} at the end)")
+                         f"at {var} = {at:.4g}, {_fmt_ratio(tight.slack_end)} at the end)")
         else:
             ineq_text = ineq.reason
     reasons = []
@@ -498,7 +503,7 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
         reason += f" ({n_nan} of {x.size} points are NaN/inf and were left out of the fit)"
     reason = _label(verdict, tight, reason)
     return RateCheckResult(
-        bound_id=bound.id, source=bound.citation.short(), verdict=verdict, reason=reason, check=check,
+        bound_id=bound.id, source=_source(bound), verdict=verdict, reason=reason, check=check,
         kind=bound.kind, rate_type=bound.rate_type, variable=var, stated=stated, stated_text=stated_text, fit=fit,
         measured_text=measured_text, rate_verdict=rate_v, tolerance=tol, inequality_checked=ineq_checked,
         inequality_holds=holds, worst_ratio=worst, worst_at=worst_at, n_violations=nviol, x=x, y=ybar,

@@ -52,7 +52,8 @@ from ..results import ResultMixin
 __all__ = ["ClaimResult", "Tightness", "InequalityEvidence", "IdentityEvidence", "UnbiasednessEvidence",
            "OrderingEvidence", "GrowthEvidence", "check_inequality", "check_identity", "check_unbiased",
            "check_ordering", "check_growth", "claim_from_rate_check", "combine", "CLAIM_KINDS", "LOOSE_SLACK",
-           "asymptotic_test", "local_slopes", "tightness_from_slack"]
+           "asymptotic_test", "local_slopes", "tightness_from_slack", "explain", "as_illustration",
+           "check_exponent"]
 
 #: The kinds of claim, one checking primitive each.
 CLAIM_KINDS = ("inequality", "rate", "identity", "unbiasedness", "growth", "ordering")
@@ -74,7 +75,8 @@ class Tightness(ResultMixin):
         (:math:`\min_k y_k / B(x_k)` for a lower bound); 1 means the bound is attained. NaN when
         there is no explicit bound.
     slack_end : float
-        The slack at the last recorded point.
+        The slack at the last recorded point with a finite slack (points at the rounding floor
+        have none).
     margin : float
         Exponent or log-contraction margin: how much faster than stated the measured rate is
         (positive = faster, in the stated direction). NaN when no rate was fitted.
@@ -116,7 +118,7 @@ def tightness_from_slack(slack: np.ndarray, *, margin: float = float("nan"),
     s = np.asarray(slack, dtype=float).reshape(-1)
     fin = s[np.isfinite(s)]
     smin = float(fin.min()) if fin.size else float("nan")
-    send = float(s[-1]) if s.size and np.isfinite(s[-1]) else float("nan")
+    send = float(fin[-1]) if fin.size else float("nan")  # last point with a finite slack
     return Tightness(slack_min=smin, slack_end=send, margin=float(margin),
                      margin_ci=tuple(float(v) for v in margin_ci), loose=bool(np.isfinite(smin) and smin > LOOSE_SLACK))
 
@@ -861,3 +863,114 @@ def combine(claims) -> tuple[str, str]:
             names = ", ".join(nm(c) for c in hit)
             return word, f"{len(hit)} of {len(cs)} claims {word}: {names}"
     return "consistent", f"all {len(cs)} claims consistent"
+
+
+def explain(claims, *, max_claims: int = 3) -> tuple[str, str]:
+    """Headline verdict and a caption for a figure: :func:`combine`'s reason followed by the reasons
+    of the claims that decided it (the violated or inconclusive ones; all consistent: their tightness).
+
+    Parameters
+    ----------
+    claims : iterable of ClaimResult
+    max_claims : int
+        At most this many claims are spelled out (the rest are counted).
+
+    Returns
+    -------
+    (str, str)
+    """
+    cs = list(claims)
+    verdict, head = combine(cs)
+    deciding = [c for c in cs if c.verdict == verdict] if verdict != "consistent" else cs
+    parts = []
+    for c in deciding[:max_claims]:
+        if verdict == "consistent":
+            t = c.tightness.text() if c.tightness is not None else ""
+            parts.append(f"{c.name}: {t or c.reason}")
+        else:
+            parts.append(f"{c.name}: {c.reason}")
+    more = f" (+{len(deciding) - max_claims} more)" if len(deciding) > max_claims else ""
+    return verdict, f"{head}. " + "; ".join(parts) + more
+
+
+def as_illustration(claim: ClaimResult, why: str) -> ClaimResult:
+    """A claim checked where its source's assumptions (or setting) do not hold: it can support the
+    statement but cannot refute it, so a "violated" verdict becomes "inconclusive" ("not reproduced
+    here") and ``why`` is put in the reason.
+
+    Parameters
+    ----------
+    claim : ClaimResult
+    why : str
+        Why the setting is outside the claim (e.g. "the Gaussian score is unbounded on LQR").
+
+    Returns
+    -------
+    ClaimResult
+    """
+    if claim.verdict == "violated":
+        return dataclasses.replace(claim, verdict="inconclusive",
+                                   reason=f"not reproduced here, but {why}, so this cannot refute the claim: "
+                                          f"{claim.reason}")
+    return dataclasses.replace(claim, reason=f"{claim.reason} ({why})")
+
+
+def check_exponent(slope: float, ci, stated: float, *, direction: str = "at most", tol: float = 0.05,
+                   asymptotic: bool | None = None, n_seeds: int | None = None, min_seeds: int = 5,
+                   name: str = "exponent", source: str = "", stated_text: str = "", measured: str = "",
+                   evidence=None) -> ClaimResult:
+    r"""Check a fitted exponent (with its interval) against a stated one: the rate rule of
+    :func:`~pgtheory.ratecheck.check_rate` for exponents fitted elsewhere (e.g. a sample complexity
+    read off hitting times).
+
+    ``direction="at most"`` (a decay exponent, "at least as fast as stated"): consistent when
+    ``ci[1] <= stated + tol``; violated when ``ci[0] > stated + tol`` *and* ``asymptotic`` is True
+    *and* there are at least ``min_seeds`` seeds; otherwise inconclusive with the reason.
+    ``direction="at least"`` mirrors it (consistent when ``ci[0] >= stated - tol``).
+
+    Parameters
+    ----------
+    slope : float
+    ci : (float, float)
+    stated : float
+    direction : {"at most", "at least"}
+    tol : float
+    asymptotic : bool or None
+        Result of an asymptotic-window test on the same data (None: not shown, never violated).
+    n_seeds : int, optional
+    min_seeds : int
+    name, source, stated_text, measured : str
+    evidence : object, optional
+
+    Returns
+    -------
+    ClaimResult
+        Kind ``"rate"``; consistent claims carry the exponent margin as their tightness.
+    """
+    if direction not in ("at most", "at least"):
+        raise ValidationError(f"direction must be 'at most' or 'at least'; got {direction!r}.")
+    lo, hi = (float(ci[0]), float(ci[1]))
+    sgn = 1.0 if direction == "at most" else -1.0
+    stated_text = stated_text or f"exponent {direction} {stated:g} (tolerance {tol:g})"
+    measured = measured or f"slope {slope:.3f} [{lo:.3f}, {hi:.3f}]"
+    tight = None
+    if not (np.isfinite(slope) and np.isfinite(lo) and np.isfinite(hi) and np.isfinite(stated)):
+        v, r = "inconclusive", f"no interval for the exponent ({measured})"
+    elif (hi <= stated + tol) if sgn > 0 else (lo >= stated - tol):
+        v = "consistent"
+        a, b = sgn * (stated - hi), sgn * (stated - lo)
+        tight = Tightness(margin=sgn * (stated - slope), margin_ci=(min(a, b), max(a, b)))
+        r = f"measured {measured} is {direction} the stated {stated:g} (tolerance {tol:g})"
+    elif (lo > stated + tol) if sgn > 0 else (hi < stated - tol):
+        if n_seeds is not None and n_seeds < min_seeds:
+            v, r = "inconclusive", f"measured {measured} vs stated {stated:g}: only {n_seeds} seeds"
+        elif asymptotic is not True:
+            v, r = "inconclusive", (f"measured {measured} is on the wrong side of the stated {stated:g}, but the "
+                                    f"window is not shown to be asymptotic")
+        else:
+            v, r = "violated", (f"measured {measured} is on the wrong side of the stated {stated:g} (tolerance "
+                                f"{tol:g}) in an asymptotic window")
+    else:
+        v, r = "inconclusive", f"the interval of {measured} straddles the stated {stated:g} (tolerance {tol:g})"
+    return ClaimResult(name=name, kind="rate", verdict=v, reason=r, source=source, stated=stated_text,
+                       measured=measured, tightness=tight, evidence=evidence)
