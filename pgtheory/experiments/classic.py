@@ -644,7 +644,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
     if p is not None:
         from .. import plotting
 
-        fig, (a1, a2, a3) = plotting.new_axes(1, 3, figsize=(17, 6.2))
+        fig, (a1, a2, a3) = plotting.new_axes(1, 3, figsize=(17, 6.6))
         for j, r in enumerate(runs):
             f_ = np.isfinite(r["t"])
             a1.semilogy(states[f_], r["t"][f_], "o-", color=f"C{j}", label=f"gamma={gamma}, |S|={r['n_states']:.0e}")
@@ -677,7 +677,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
         a2.set_xlabel("t_(s-2) (iterations), across |S|")
         a2.set_ylabel("t_s (iterations)")
         a2.set_title(f"recursion (46): t_s >~ t_(s-2)^1.5 (gamma={gamma})", fontsize=10)
-        plotting.legend_outside(a2, where="below", fontsize=7)
+        a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), borderaxespad=0.0, ncol=1, fontsize=7)
         a3.loglog(sizes, [r["t"][0] for r in runs], "o-", color="C0", label="softmax PG: t_3")
         a3.loglog(sizes, [max(k, 1) for k in k_npgs], "s-", color="C1",
                   label="NPG (eta=1, Agarwal et al. Thm 5.3): iterations to sup-gap <= 0.07")
@@ -685,7 +685,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
         a3.set_xlabel("|S| (nominal number of states)")
         a3.set_ylabel("iterations")
         a3.set_title("PG grows with |S|, NPG does not", fontsize=10)
-        plotting.legend_outside(a3, where="below", fontsize=7)
+        a3.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), borderaxespad=0.0, ncol=1, fontsize=7)
         fig.suptitle("Li et al. 2021 (arXiv:2102.11270) Thms 1-3", fontsize=11)
         fig.tight_layout()
         figs = _finish(fig, claims, p)

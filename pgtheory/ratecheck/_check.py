@@ -230,7 +230,11 @@ def _rate_verdict(kind: str, lo: float, hi: float, target: float) -> str:
 def _source(bound) -> str:
     """The bound's short citation, with its provenance when not read first-hand (e.g. "(recalled)")."""
     prov = getattr(bound, "provenance", "verified")
-    return bound.citation.short() + ("" if prov in ("verified", "", None) else f" ({prov})")
+    return bound.citation.short() + ("" if prov in ("verified", "", None) else f" ({_PROV.get(prov, prov)})")
+
+
+#: How a bound's provenance tag reads in a claim's source.
+_PROV = {"abstract": "from the abstract"}
 
 
 @functools.lru_cache(maxsize=256)

@@ -109,6 +109,8 @@ class Tightness(ResultMixin):
 def _fmt_ratio(r: float) -> str:
     if not np.isfinite(r):
         return str(r)
+    if r < 1.1:  # near-attained bounds: enough digits to tell 1.003x from 1x
+        return f"{r:.4g}x"
     return f"{r:.3g}x" if r < 1e4 else f"{r:.1e}x"
 
 
