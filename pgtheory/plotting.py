@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
-           "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json"]
+           "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
+           "plain_label", "short_verdict"]
 
 #: rcParams shared by every pgtheory figure.
 STYLE = {
@@ -265,10 +266,87 @@ def fit_band(fit, x=None):
     return xs, line, np.minimum(a, b), np.maximum(a, b)
 
 
+def plain_label(text):
+    """A label without raw TeX braces: ``{``/``}`` outside ``$...$`` are dropped (``V^{pi_t}`` -> ``V^pi_t``).
+
+    Parameters
+    ----------
+    text : str or None
+
+    Returns
+    -------
+    str or None
+    """
+    if not text:
+        return text
+    parts = str(text).split("$")
+    for i in range(0, len(parts), 2):  # even pieces are outside math mode
+        parts[i] = parts[i].replace("{", "").replace("}", "")
+    return "$".join(parts)
+
+
+def short_verdict(result) -> str:
+    """A few words for a figure: the verdict and its decisive reason, e.g.
+    ``"consistent (slack >= 2.1x)"``, ``"inconclusive: pre-asymptotic"``, ``"violated: bound fails"``.
+
+    Parameters
+    ----------
+    result : RateCheckResult or ClaimResult
+
+    Returns
+    -------
+    str
+    """
+    v = result.verdict
+    reason = getattr(result, "reason", "") or ""
+    tight = getattr(result, "tightness", None)
+    if v == "consistent":
+        if tight is not None and np.isfinite(getattr(tight, "slack_min", np.nan)):
+            smin = tight.slack_min
+            sl = f"{smin:.2g}x" if smin < 1e4 else f"{smin:.0e}x"
+            return f"consistent, slack >= {sl}" + (" (loose)" if tight.loose else "")
+        return "consistent"
+    keys = (("pre-asymptotic", "pre-asymptotic"), ("NaN", "NaN points"), ("single stochastic", "one stochastic trace"),
+            ("seeds", "too few seeds"), ("straddles", "interval straddles the stated rate"),
+            ("fails at", "bound fails"), ("slower", "rate slower than stated"), ("faster", "rate faster than stated"),
+            ("no fit", "window too short"), ("points in the tail", "window too short"), ("decades", "window too short"))
+    for k, w in keys:
+        if k in reason:
+            return f"{v}: {w}"
+    return v
+
+
+def _informative_ylim(ax, ys, bounds_):
+    """Spend a log y-axis on the informative range: from just below the smallest measured value above
+    the floating-point floor (1e-12 x the largest), or the smallest bound value if lower but never
+    more than 3 decades below that measured value, to above the largest value."""
+    yv = np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in ys]) if ys else np.zeros(0)
+    bv = np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in bounds_]) if bounds_ else np.zeros(0)
+    yv = yv[np.isfinite(yv) & (yv > 0)]
+    bv = bv[np.isfinite(bv) & (bv > 0)]
+    if not (yv.size or bv.size):
+        return
+    top = max(yv.max() if yv.size else 0.0, bv.max() if bv.size else 0.0)
+    meas = yv[yv > 1e-12 * yv.max()] if yv.size else yv
+    lows = ([meas.min()] if meas.size else []) + ([bv.min()] if bv.size else [])
+    lo = min(lows)
+    if meas.size:  # a bound decaying far below the measurable range is clipped 3 decades under it
+        lo = max(lo, 1e-3 * meas.min())
+    lo /= 3.0
+    ax.set_ylim(lo, top * 3.0)
+
+
 def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show_fit: bool = True,
-                    bound_label=None):
+                    bound_label=None, legend: str | None = "outside", show_verdict: bool = True):
     """Draw a :class:`~pgtheory.ratecheck.RateCheckResult`: measurement, seed band, fit with its
     interval band, and the bound, on log axes (log-log for polynomial rates, semi-log for linear).
+
+    The panel's title ends with the verdict in a few words (:func:`short_verdict`); the legend is
+    placed beside the axes, off the data (:func:`legend_outside`); the y-range runs from just below
+    the smallest measured value above the floating-point floor (or the smallest bound value) to
+    above the largest value, so points at 1e-300 do not squash the plot; a geometric trace that
+    reaches the floor early gets an x-axis ending at twice that point; labels carry no raw TeX
+    braces (:func:`plain_label`).
 
     Parameters
     ----------
@@ -282,6 +360,11 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
         Draw the fitted line and its band.
     bound_label : str, optional
         Legend label of the bound (default names the paper and theorem).
+    legend : {"outside", "inside", None}
+        Where the legend goes ("outside": right of the axes; "inside": best place in the axes;
+        None: no legend, e.g. when the caller draws one for several panels).
+    show_verdict : bool
+        Append the verdict to the title.
 
     Returns
     -------
@@ -290,10 +373,11 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
     if ax is None:
         _, ax = new_axes()
     x, y = result.x, result.y
-    pos = y > 0
-    lab = label or result.label or "measured"
-    (line,) = ax.plot(x[pos], y[pos], color=color, label=lab)
+    pos = np.isfinite(y) & (y > 0)
+    lab = plain_label(label or result.label or "measured")
+    (line,) = ax.plot(x[pos], y[pos], color=color, label=lab, marker="." if pos.sum() <= 60 else None, ms=3)
     c = line.get_color()
+    ys, bs = [y[pos]], []
     if result.y_band is not None:
         ax.fill_between(x[pos], result.y_band[0][pos], result.y_band[1][pos], color=c, alpha=0.15, lw=0,
                         label=f"{lab}: seed range")
@@ -308,15 +392,29 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
         bv = result.bound_values
         ok = np.isfinite(bv) & (bv > 0)
         ax.plot(x[ok], bv[ok], color=c, ls="--", lw=1.3,
-                label=bound_label or f"bound: {result.source}")
+                label=plain_label(bound_label or f"bound: {result.source}"))
+        bs.append(bv[ok])
     if result.rate_type == "polynomial":
         ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(result.variable)
-    ax.set_ylabel(result.label or "error")
-    if title:
-        ax.set_title(title)
-    ax.legend()
+    _informative_ylim(ax, ys, bs)
+    if result.rate_type != "polynomial" and pos.any():
+        # geometric traces: stop the x-axis soon after the measurement reaches the floating-point floor
+        above = np.flatnonzero(pos & (y > 1e-12 * np.nanmax(np.where(pos, y, np.nan))))
+        x_end = float(x[above[-1]]) if above.size else float(x[-1])
+        if x_end < x[0] + (x[-1] - x[0]) / 3:
+            ax.set_xlim(x[0] - 0.02 * (2 * x_end - x[0]), x[0] + 2 * (x_end - x[0]))
+    ax.set_xlabel(plain_label(result.variable))
+    ax.set_ylabel(plain_label(result.label or "error"))
+    head = plain_label(title) if title else ""
+    if show_verdict:
+        head = f"{head}\n{short_verdict(result)}" if head else short_verdict(result)
+    if head:
+        ax.set_title(head, fontsize=9)
+    if legend == "outside":
+        legend_outside(ax, fontsize=7)
+    elif legend == "inside":
+        ax.legend(fontsize=7)
     return ax
 
 

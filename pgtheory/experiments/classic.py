@@ -30,7 +30,7 @@ import numpy as np
 
 from ..results import CheckReport
 from ._registry import RunConfig, experiment, out_path
-from ._runner import rate_check_figure, report_from_checks, write_data_csv, write_data_json
+from ._runner import report_from_claims, write_data_csv, write_data_json
 
 __all__ = ["bandit_mdp", "mei2020_bandit", "mei2020_mdp", "agarwal2021_npg", "cen2021_thm1", "cen2021_fig1",
            "li2021_hard", "li2021_crossing_times"]
@@ -70,11 +70,69 @@ def _gap_curve(tr):
     return tr.iterations[1:].astype(float), tr.metric("suboptimality")[1:]
 
 
+def _finish(fig, claims, p):
+    """Caption ``fig`` with the check's verdict and the deciding claims' reasons, then save it."""
+    from .. import plotting
+    from ..ratecheck import explain
+
+    verdict, text = explain(claims)
+    plotting.add_verdict(fig, verdict, text)
+    return plotting.save_figure(fig, p)
+
+
+def _shared_legend(ax_from, ax_to):
+    """One legend for several rate-check panels, beside ``ax_to``: generic entry names (the fitted
+    slope of each panel is in its title)."""
+    from .. import plotting
+
+    handles, labels = ax_from.get_legend_handles_labels()
+    ren = [("fit:", "fit on the tail window"), ("bound", None)]
+    out = []
+    for lab in labels:
+        new = lab
+        for pre, rep in ren:
+            if lab.startswith(pre) and rep:
+                new = rep
+        out.append(new)
+    return plotting.legend_outside(ax_to, handles=handles, labels=out, fontsize=7)
+
+
+def _rate_panels(checks, claims, p, *, title, labels, ncols, xlabel=None, ylabel=None, bound_label=None,
+                 figsize=None):
+    """Rate-check panels (one per result) with one shared legend beside the top-right panel and the
+    verdict under the figure; ``p`` is the output stem."""
+    from .. import plotting
+
+    n = len(checks)
+    nrows = -(-n // ncols)
+    fig, axes = plotting.new_axes(nrows, ncols, squeeze=False, figsize=figsize or (4.2 * ncols + 2.6, 3.6 * nrows + 0.8))
+    for k, (ax, res) in enumerate(zip(axes.ravel(), checks)):
+        slope = ""
+        if res.fit is not None and res.fit.ok:
+            slope = (f", slope {res.fit.slope:.2f}" if res.fit.model == "polynomial" else f", rate {res.fit.rate:.4f}")
+        res.plot(ax=ax, title=f"{labels[k]}{slope}", legend=None, label="measured",
+                 bound_label=bound_label or f"bound: {res.source}")
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        if ylabel:
+            ax.set_ylabel(plotting.plain_label(ylabel))
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    _shared_legend(axes[0, 0], axes[0, min(n, ncols) - 1])
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return _finish(fig, claims, p)
+
+
 # ----------------------------------------------------------------------------- Mei et al.
 @experiment("mei2020-bandit", "Softmax PG on the bandit r=(1,.9,.1): O(1/t), t*gap limit, 5/(c^2 t) at every t",
             tags=("mei2020", "exact", "classic"))
 def mei2020_bandit(config: RunConfig) -> CheckReport:
     """Mei et al. 2020 (arXiv:2005.06392), bandit case: softmax PG with exact gradient, eta = 2/5.
+
+    Claim: the bound 5/(c_t^2 t) at every t and the O(1/t) rate (one :func:`check_rate`). The
+    limit of t * gap (O(1/t) being tight) is reported as an observation, not a claim.
 
     Parameters
     ----------
@@ -85,7 +143,7 @@ def mei2020_bandit(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from ..algorithms import softmax_pg
-    from ..ratecheck import check_rate
+    from ..ratecheck import check_rate, claim_from_rate_check
 
     n = 20_000 if config.quick else 200_000
     tr = softmax_pg(bandit_mdp(), eta=0.4, n_iter=n, n_records=400)
@@ -97,25 +155,27 @@ def mei2020_bandit(config: RunConfig) -> CheckReport:
     details = {"t_gap_final": float(tg[-1]), "t_gap_last_decade_rel_change": float((last.max() - last.min()) / last[-1]),
                "c_run": tr.final["c_run"], "n_iter": n, "eta": 0.4,
                "bound_over_gap_at_end": float(res.bound_values[-1] / gap[-1])}
+    claims = [claim_from_rate_check(res, name="Thm 2: gap <= 5/(c_t^2 t) and O(1/t)")]
     figs = ()
     p = out_path(config, "mei2020_bandit")
     if p is not None:
         from .. import plotting
 
-        fig, (a1, a2) = plotting.new_axes(1, 2)
+        fig, (a1, a2) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
         res.plot(ax=a1, title="softmax PG, bandit r=(1, .9, .1), eta=2/5",
-                 bound_label="5/(c_t^2 t): Mei et al. 2020, Thm 2 (bandit)")
+                 bound_label="5/(c_t^2 t): Mei et al. 2020, Thm 2 (recalled)")
         a2.plot(t, tg, label="t * gap")
-        a2.axhline(tg[-1], color="k", ls=":", lw=1, label=f"limit ~ {tg[-1]:.3f}")
+        a2.axhline(tg[-1], color="k", ls=":", lw=1, label=f"last value {tg[-1]:.3f}")
         a2.set_xscale("log")
         a2.set_xlabel("t")
         a2.set_ylabel("t * gap")
-        a2.set_title("t * gap converges (O(1/t) is tight)")
-        a2.legend()
+        a2.set_title(f"t * gap settles (changes {details['t_gap_last_decade_rel_change']:.1%} over the last decade)",
+                     fontsize=9)
+        plotting.legend_outside(a2, fontsize=7)
         fig.tight_layout()
-        figs = plotting.save_figure(fig, p)
+        figs = _finish(fig, claims, p)
     data = write_data_csv(config, "mei2020_bandit.csv", {"t": t, "gap": gap, "running_c": c, "bound": res.bound_values})
-    return report_from_checks("mei2020-bandit", [res], source="Mei et al. 2020, bandit (Thm 2) [R]",
+    return report_from_claims("mei2020-bandit", claims, source="Mei et al. 2020, bandit (Thm 2) (recalled)",
                               stated="O(1/t); gap <= 5/(c^2 t)",
                               measured=f"{res.measured_text}; t*gap -> {tg[-1]:.3f}",
                               details=details, figures=figs, data_files=data)
@@ -125,6 +185,9 @@ def mei2020_bandit(config: RunConfig) -> CheckReport:
             tags=("mei2020", "exact", "classic"))
 def mei2020_mdp(config: RunConfig) -> CheckReport:
     """Mei et al. 2020 (arXiv:2005.06392), Theorem 4, on Garnet MDPs (S=5, A=3, b=3), mu = rho uniform.
+
+    Claims per MDP: Theorem 4's inequality at every t with the running c_t and the O(1/t) rate
+    (one :func:`check_rate`), and the inequality with the run's minimum c (``check="inequality"``).
 
     Parameters
     ----------
@@ -136,12 +199,12 @@ def mei2020_mdp(config: RunConfig) -> CheckReport:
     """
     from ..algorithms import softmax_pg
     from ..mdp import distribution_mismatch
-    from ..ratecheck import check_rate
+    from ..ratecheck import check_rate, claim_from_rate_check
 
     gamma = 0.5 if config.quick else 0.7
     n = 200_000 if config.quick else 1_000_000
     n_mdp = 3 if config.quick else 5
-    checks, labels, rows = [], [], []
+    checks, labels, rows, claims = [], [], [], []
     for k, mdp in _garnets(config, 0, n_mdp, 5, 3, 3, gamma):
         tr = softmax_pg(mdp, n_iter=n, n_records=300)
         t, gap = _gap_curve(tr)
@@ -152,18 +215,25 @@ def mei2020_mdp(config: RunConfig) -> CheckReport:
         r2 = check_rate("mei2020.thm4", t, gap, params={**base, "c": tr.final["c_run"]}, check="inequality",
                         label=f"gap, MDP {k}")
         checks += [r1, r2]
+        claims += [claim_from_rate_check(r1, name=f"MDP {k}: Thm 4 with running c_t, and O(1/t)"),
+                   claim_from_rate_check(r2, name=f"MDP {k}: Thm 4 with the run's min c")]
         labels.append(f"MDP {k}")
         rows.append({"mdp": k, "D": D, "c_run": tr.final["c_run"], "c_argmin": tr.final["c_argmin"],
                      "slope": r1.fit.slope if r1.fit else None, "worst_ratio_running_c": r1.worst_ratio,
-                     "worst_ratio_run_min_c": r2.worst_ratio, "final_gap": float(gap[-1])})
-    figs = rate_check_figure(checks[0::2], config, "mei2020_mdp", labels=[f"{lab}, gamma={gamma}" for lab in labels],
-                             title="Softmax PG, eta=(1-gamma)^3/8, bound: Mei et al. 2020 Thm 4 with running c_t",
-                             ylabel="V*(rho) - V^{pi_t}(rho)")
+                     "worst_ratio_run_min_c": r2.worst_ratio, "final_gap": float(gap[-1]),
+                     "slack_min_running_c": r1.tightness.slack_min, "slack_end_running_c": r1.tightness.slack_end})
+    figs = ()
+    p = out_path(config, "mei2020_mdp")
+    if p is not None:
+        figs = _rate_panels(checks[0::2], claims, p, ncols=min(3, n_mdp),
+                            labels=[f"{lab}, gamma={gamma}" for lab in labels],
+                            title="Softmax PG, eta=(1-gamma)^3/8 vs Mei et al. 2020, Thm 4 with running c_t",
+                            ylabel="V*(rho) - V^pi_t(rho)", bound_label="Thm 4 bound (running c_t)")
     data = write_data_json(config, "mei2020_mdp.json", rows)
     slopes = [r["slope"] for r in rows if r["slope"] is not None]
     meas = (f"slopes {min(slopes):.3f}..{max(slopes):.3f} over {n_mdp} MDPs; bound/gap >= "
             f"{1 / max(r['worst_ratio_running_c'] for r in rows):.3g}")
-    return report_from_checks("mei2020-mdp", checks, source="Mei et al. 2020, Thm 4 [R]",
+    return report_from_claims("mei2020-mdp", claims, source="Mei et al. 2020, Thm 4 (recalled)",
                               stated="O(1/t); 16S D^2 ||1/mu|| / (c^2 (1-g)^6 t)", measured=meas,
                               details={"gamma": gamma, "n_iter": n, "mdps": rows}, figures=figs, data_files=data)
 
@@ -174,8 +244,9 @@ def mei2020_mdp(config: RunConfig) -> CheckReport:
 def agarwal2021_npg(config: RunConfig) -> CheckReport:
     """Agarwal et al. 2021 (arXiv:1908.00261), softmax NPG bound, on Garnet MDPs (S=10, A=4, b=3, gamma=0.9).
 
-    The bound is checked at every T (``check="inequality"``): NPG converges much faster than
-    O(1/T) here (eventually linearly), so the exponent is not the informative part.
+    The bound is checked at every T (``check="inequality"``), one claim per (MDP, eta): NPG
+    converges much faster than O(1/T) here (eventually linearly), so the exponent is not the
+    informative part; the slack says how loose the bound is.
 
     Parameters
     ----------
@@ -186,12 +257,12 @@ def agarwal2021_npg(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from ..algorithms import softmax_npg
-    from ..ratecheck import check_rate
+    from ..ratecheck import check_rate, claim_from_rate_check
 
     n_mdp = 2 if config.quick else 5
     T = 200 if config.quick else 1000
     etas = (0.1, 1.0, 10.0)
-    checks, rows = [], []
+    checks, rows, claims = [], [], []
     for k, mdp in _garnets(config, 1, n_mdp, 10, 4, 3, 0.9):
         for eta in etas:
             tr = softmax_npg(mdp, eta=eta, n_iter=T)
@@ -199,31 +270,37 @@ def agarwal2021_npg(config: RunConfig) -> CheckReport:
             res = check_rate("agarwal2021.npg_softmax", x, y, params=dict(A=mdp.A, eta=eta, gamma=mdp.gamma),
                              check="inequality", label=f"gap, eta={eta:g}")
             checks.append(res)
+            claims.append(claim_from_rate_check(res, name=f"MDP {k}, eta={eta:g}: Thm 5.3 at every T"))
             rows.append({"mdp": k, "eta": eta, "worst_ratio": res.worst_ratio, "worst_at": res.worst_at,
-                         "holds": res.inequality_holds, "gap_T": float(y[-1])})
+                         "holds": res.inequality_holds, "gap_T": float(y[-1]),
+                         "slack_min": res.tightness.slack_min, "slack_end": res.tightness.slack_end})
     figs = ()
     p = out_path(config, "agarwal2021_npg")
     if p is not None:
         from .. import plotting
 
-        fig, ax = plotting.new_axes()
+        fig, ax = plotting.new_axes(figsize=(9.5, 4.8))
+        ys, bs = [], []
         for res, eta in zip(checks[: len(etas)], etas):
-            pos = res.y > 0
+            pos = res.y > 1e-12 * res.y.max()  # leave out the floating-point floor
             (ln,) = ax.plot(res.x[pos], res.y[pos], label=f"NPG gap, eta={eta:g}")
             ax.plot(res.x, res.bound_values, ls="--", color=ln.get_color(),
-                    label=f"log|A|/(eta T) + 1/((1-g)^2 T), eta={eta:g}")
+                    label=f"Thm 5.3 bound, eta={eta:g} (slack >= {res.tightness.slack_min:.3g}x)")
+            ys.append(res.y[pos])
+            bs.append(res.bound_values)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        plotting._informative_ylim(ax, ys, bs)
         ax.set_xlabel("T")
         ax.set_ylabel("V*(rho) - V^(T)(rho)")
-        ax.set_title("Softmax NPG, Garnet S=10, A=4, gamma=0.9\nvs Agarwal et al. 2021, Thm 5.3 (dashed; the "
-                     "1/((1-g)^2 T) term dominates)", fontsize=9)
-        ax.set_ylim(bottom=1e-16)
-        ax.legend(fontsize=7)
-        figs = plotting.save_figure(fig, p)
+        ax.set_title("Softmax NPG, Garnet S=10, A=4, gamma=0.9 (MDP 0) vs Agarwal et al. 2021, Thm 5.3\n"
+                     "(dashed: log|A|/(eta T) + 1/((1-gamma)^2 T), from the registered bound)", fontsize=9)
+        plotting.legend_outside(ax, fontsize=7)
+        fig.tight_layout()
+        figs = _finish(fig, claims, p)
     data = write_data_json(config, "agarwal2021_npg.json", rows)
     worst = max(r["worst_ratio"] for r in rows)
-    return report_from_checks("agarwal2021-npg", checks, source="Agarwal et al. 2021, Thm 5.3 [R]",
+    return report_from_claims("agarwal2021-npg", claims, source="Agarwal et al. 2021, Thm 5.3 (recalled)",
                               stated="log|A|/(eta T) + 1/((1-g)^2 T)",
                               measured=f"holds at all T in {len(rows)} runs; max gap/bound {worst:.3g}",
                               details={"runs": rows, "T": T}, figures=figs, data_files=data)
@@ -235,9 +312,12 @@ def agarwal2021_npg(config: RunConfig) -> CheckReport:
 def cen2021_thm1(config: RunConfig) -> CheckReport:
     """Cen et al. 2021 (arXiv:2007.06558), Theorem 1, on a Garnet MDP (S=10, A=4, b=3, gamma=0.9), tau=0.1.
 
+    Claims per (MDP, eta): both inequalities of Theorem 1 at every t, and the fitted contraction
+    against 1 - eta tau (one :func:`check_rate` each; the inequality only for soft policy
+    iteration, eta = (1-gamma)/tau, whose error reaches the float floor within a few steps).
     Observed (not claimed by the theorem): the asymptotic contraction of the log-policy error is
     close to 1 - eta tau/(1-gamma) (the weight of the old policy in update (18)), far below the
-    stated 1 - eta tau; both are reported.
+    stated 1 - eta tau; the tightness column reports the log-contraction margin.
 
     Parameters
     ----------
@@ -248,12 +328,12 @@ def cen2021_thm1(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from ..algorithms import entropy_npg, soft_optimal_reference
-    from ..ratecheck import check_rate
+    from ..ratecheck import check_rate, claim_from_rate_check
 
     gamma, tau = 0.9, 0.1
     n_mdp = 1 if config.quick else 3
     fracs = (0.1, 0.5, 1.0)
-    checks, rows, panel = [], [], []
+    checks, rows, panel, claims = [], [], [], []
     for k, mdp in _garnets(config, 2, n_mdp, 10, 4, 3, gamma):
         ref = soft_optimal_reference(mdp, tau)
         for f in fracs:
@@ -270,6 +350,8 @@ def cen2021_thm1(config: RunConfig) -> CheckReport:
             rl = check_rate("cen2021.thm1_logpi", t, tr.metric("logpi_error")[1:], params=prm, floor=1e-11,
                             check=how, label=f"||log pi* - log pi^(t+1)||, eta={eta:g}")
             checks += [rq, rl]
+            claims += [claim_from_rate_check(rq, name=f"MDP {k}, eta={eta:g}: Thm 1 (Q error)"),
+                       claim_from_rate_check(rl, name=f"MDP {k}, eta={eta:g}: Thm 1 (log-policy error)")]
             if k == 0:
                 panel += [rq, rl]
             rows.append({"mdp": k, "eta": eta, "contraction_stated": 1 - eta * tau,
@@ -278,15 +360,19 @@ def cen2021_thm1(config: RunConfig) -> CheckReport:
                          "contraction_q": rq.fit.rate if rq.fit and rq.fit.ok else None,
                          "contraction_q_interval": list(rq.fit.rate_ci) if rq.fit and rq.fit.ok else None,
                          "contraction_logpi": rl.fit.rate if rl.fit and rl.fit.ok else None,
-                         "worst_ratio_q": rq.worst_ratio, "worst_ratio_logpi": rl.worst_ratio, "C1": tr.params["C1"]})
-    figs = rate_check_figure(panel, config, "cen2021_thm1", ncols=2,
-                             labels=[c.label for c in panel],
-                             title=f"Entropy-regularised NPG (Garnet S=10, A=4, gamma={gamma}, tau={tau}) "
-                                   f"vs Cen et al. 2021, Thm 1", xlabel="t")
+                         "worst_ratio_q": rq.worst_ratio, "worst_ratio_logpi": rl.worst_ratio, "C1": tr.params["C1"],
+                         "slack_min_q": rq.tightness.slack_min, "slack_min_logpi": rl.tightness.slack_min})
+    figs = ()
+    p = out_path(config, "cen2021_thm1")
+    if p is not None:
+        figs = _rate_panels(panel, claims, p, ncols=2, labels=[c.label for c in panel], xlabel="t",
+                            title=f"Entropy-regularised NPG (Garnet S=10, A=4, gamma={gamma}, tau={tau}) "
+                                  f"vs Cen et al. 2021, Thm 1", bound_label="Thm 1 bound", ylabel="error (sup norm)",
+                            figsize=(12.0, 3.0 * len(panel) // 2 + 1.0))
     data = write_data_json(config, "cen2021_thm1.json", rows)
     meas = "; ".join(f"eta={r['eta']:g}: rate {r['contraction_q']:.4g} (stated {r['contraction_stated']:.4g})"
                      for r in rows[: len(fracs)] if r["contraction_q"] is not None)
-    return report_from_checks("cen2021-thm1", checks, source="Cen et al. 2021, Thm 1 [V]",
+    return report_from_claims("cen2021-thm1", claims, source="Cen et al. 2021, Thm 1",
                               stated="C1 g (1-eta tau)^t and 2 C1/tau (1-eta tau)^t", measured=meas,
                               details={"runs": rows, "tau": tau, "gamma": gamma}, figures=figs, data_files=data)
 
@@ -324,12 +410,12 @@ def cen2021_fig1(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from .._math import log_softmax
-    from ..ratecheck import check_rate
+    from ..ratecheck import check_rate, claim_from_rate_check
 
     r = np.array(R_BANDIT)
     eta = 0.1
     n = 1000
-    checks, paths, rows = [], {}, []
+    checks, paths, rows, claims = [], {}, [], []
     for tau in (0.1, 1.0):
         lp_star = log_softmax(r / tau)
         pg, npg = _bandit_paths(r, tau, eta, n)
@@ -339,17 +425,18 @@ def cen2021_fig1(config: RunConfig) -> CheckReport:
         res = check_rate("cen2021.prop1_bandit", t, err_npg, params=dict(tau=tau, eta=eta, L0=err_npg[0]),
                          floor=1e-12, label=f"NPG, tau={tau:g}")
         checks.append(res)
+        claims.append(claim_from_rate_check(res, name=f"tau={tau:g}: Prop. 1 at every t and contraction"))
         paths[tau] = (pg, npg, lp_star, err_pg)
         rows.append({"tau": tau, "contraction_stated": 1 - eta * tau,
                      "contraction_fit": res.fit.rate if res.fit and res.fit.ok else None,
                      "worst_ratio": res.worst_ratio, "pg_error_final": float(err_pg[-1]),
-                     "npg_error_final": float(err_npg[-1])})
+                     "npg_error_final": float(err_npg[-1]), "slack_min": res.tightness.slack_min})
     figs = ()
     p = out_path(config, "cen2021_fig1")
     if p is not None:
         from .. import plotting
 
-        fig, axes = plotting.new_axes(2, 2, figsize=(10, 8))
+        fig, axes = plotting.new_axes(2, 2, figsize=(13, 8.5))
         for i, tau in enumerate((0.1, 1.0)):
             pg, npg, lp_star, err_pg = paths[tau]
             ax = axes[0, i]
@@ -359,26 +446,27 @@ def cen2021_fig1(config: RunConfig) -> CheckReport:
             ax.plot(pg[0, 0], pg[0, 1], "ko", ms=4, label="start (uniform)")
             ax.set_xlabel("log pi(a1)")
             ax.set_ylabel("log pi(a2)")
-            ax.set_title(f"policy paths, tau={tau:g}, eta={eta}")
-            ax.legend()
+            ax.set_title(f"policy paths, tau={tau:g}, eta={eta}", fontsize=9)
+            if i == 1:
+                plotting.legend_outside(ax, fontsize=7)
             ax = axes[1, i]
             res = checks[i]
-            res.plot(ax=ax, label="NPG: ||log pi_t - log pi*_tau||", show_fit=False, color="C1",
+            res.plot(ax=ax, label="NPG: ||log pi_t - log pi*_tau||", show_fit=False, color="C1", legend=None,
+                     title=f"error contraction, tau={tau:g}",
                      bound_label="2 (1-eta tau)^t L0: Cen et al. 2021, Prop. 1")
-            ok = err_pg > 0
+            ok = err_pg > 1e-12 * err_pg.max()
             ax.plot(np.arange(n + 1)[ok], err_pg[ok], color="C0", label="PG: ||log pi_t - log pi*_tau||")
             ax.set_xlabel("iteration t")
             ax.set_ylabel("||log pi_t - log pi*_tau||_inf")
-            ax.set_title(f"error contraction, tau={tau:g}")
-            ax.set_ylim(bottom=1e-16)
-            ax.legend()
+            if i == 1:
+                plotting.legend_outside(ax, fontsize=7)
         fig.suptitle("Cen et al. 2021, Figure 1 (3-armed bandit r=(1, .9, .1))")
         fig.tight_layout()
-        figs = plotting.save_figure(fig, p)
+        figs = _finish(fig, claims, p)
     data = write_data_json(config, "cen2021_fig1.json", rows)
     meas = "; ".join(f"tau={r_['tau']:g}: rate {r_['contraction_fit']:.4g} (stated {r_['contraction_stated']:.4g})"
                      for r_ in rows if r_["contraction_fit"] is not None)
-    return report_from_checks("cen2021-fig1", checks, source="Cen et al. 2021, Prop. 1 / Fig. 1 [V]",
+    return report_from_claims("cen2021-fig1", claims, source="Cen et al. 2021, Prop. 1 / Fig. 1",
                               stated="2 (1 - eta tau)^t ||log pi0 - log pi*||", measured=meas,
                               details={"runs": rows, "eta": eta}, figures=figs, data_files=data)
 
@@ -458,8 +546,10 @@ def li2021_hard(config: RunConfig) -> CheckReport:
         means t_s grows like t_3^(1.5^((s-3)/2)), faster than any polynomial in s;
     (c) NPG (eta = 1) reaches sup-gap <= 0.07 in an |S|-independent number of iterations.
 
-    Verdict "consistent" when (a)-(c) hold; "violated" when (a) fails in the regime; otherwise
-    "inconclusive" with the reason. Theorem 3's explicit exponent is about t_s(0.5), a different
+    Claims: (a) :func:`check_ordering` per size in the regime (violated if t_s does not increase);
+    (b) :func:`check_exponent` "at least 1.5" on the range of beta_s over s (never violated: two
+    sizes cannot show an asymptotic window, and (46)'s constants are not explicit); (c)
+    :func:`check_ordering` spread <= 2, as an illustration (the paper bounds the gap free of |S|). Theorem 3's explicit exponent is about t_s(0.5), a different
     crossing level, and is not checked here.
 
     Parameters
@@ -471,6 +561,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from ..algorithms import softmax_npg
+    from ..ratecheck import as_illustration, check_exponent, check_ordering
 
     T_max = 1e30
     if config.quick:
@@ -512,18 +603,35 @@ def li2021_hard(config: RunConfig) -> CheckReport:
     res_s = float(np.max(np.abs(np.polyval(fit_s, ref_s[fin]) - np.log10(ref_t[fin]))))
     res_logs = float(np.max(np.abs(np.polyval(fit_logs, np.log10(ref_s[fin])) - np.log10(ref_t[fin]))))
 
-    if not all(monotone[j] for j, n in enumerate(sizes) if n >= regime):
-        verdict = "violated"
-    elif not in_regime or not measured_beta or not npg_dim_free:
-        verdict = "inconclusive"
-    elif min(measured_beta.values()) >= 1.5:
-        verdict = "consistent"
-    else:
-        verdict = "inconclusive"
+    # claims: (a) monotonicity in the regime, (b) the recursion exponent, (c) NPG iterations flat in |S|
+    src = "Li et al. 2021"
+    claims = []
+    for j, n_ in enumerate(sizes):
+        if n_ >= regime:
+            tt = runs[j]["t"][np.isfinite(runs[j]["t"])]
+            claims.append(check_ordering(tt[:-1], tt[1:], relation="<", name=f"(a) |S|={n_:.0e}: t_s increasing in s",
+                                         source=f"{src}, (33)", left_label="t_s", right_label="t_(s+1)",
+                                         stated="t_s < t_(s+1) for every primary state s"))
+    bvals = np.array(list(measured_beta.values())) if measured_beta else np.array([np.nan])
+    b_lo, b_hi = (float(bvals.min()), float(bvals.max())) if in_regime else (float("nan"), float("nan"))
+    claims.append(check_exponent(
+        b_lo, (b_lo, b_hi), 1.5, direction="at least", tol=0.0, asymptotic=None,
+        name="(b) recursion (46) exponent", source=f"{src}, Thm 3 proof, recursion (46)",
+        stated_text="d log t_s / d log t_(s-2) >= 1.5 as |S| grows (constants not explicit)",
+        measured=(f"min over s of d log t_s / d log t_(s-2) between |S|={sizes[-2]:.0e} and {sizes[-1]:.0e}: "
+                  f"{b_lo:.2f} (max {b_hi:.2f})" if in_regime else
+                  f"sizes below the regime |S| >= (1-gamma)^-6 = {regime:.2g}")))
+    spread = float(max(k_npgs) - min(k_npgs)) if all(k is not None for k in k_npgs) else float("nan")
+    claims.append(as_illustration(
+        check_ordering(spread, 2.0, relation="<=", name="(c) NPG iterations flat in |S|",
+                       source="Agarwal et al. 2021, Thm 5.3 (dimension-free; recalled)",
+                       left_label="spread over |S| of NPG iterations to sup-gap <= 0.07", right_label="2",
+                       stated="NPG (eta=1) needs an |S|-independent number of iterations (spread <= 2)"),
+        "the paper bounds NPG's gap free of |S|; it does not fix the iteration count"))
     pairs = ", ".join(f"{a:.0e}->{b:.0e}: {np.nanmin(row):.2f}-{np.nanmax(row):.2f}"
                       for a, b, row in zip(sizes[:-1], sizes[1:], beta) if np.any(np.isfinite(row)))
     bstr = ", ".join(f"{s_}:{b:.2f}" for s_, b in measured_beta.items())
-    reason = (f"(a) t_s increasing in s at every |S|: {all(monotone)}; (b) recursion exponent d log t_s / d log t_(s-2) "
+    summary = (f"(a) t_s increasing in s at every |S|: {all(monotone)}; (b) recursion exponent d log t_s / d log t_(s-2) "
               f"between |S|={sizes[-2]:.0e} and {sizes[-1]:.0e} (regime |S| >= (1-gamma)^-6 = {regime:.2g}: {in_regime}): "
               f"{{{bstr}}} vs the paper's 1.5; range over s for each pair of sizes: {pairs}; "
               f"at {ref_label}: two-step local polynomial degree ln(t_s/t_(s-2))/ln(s/(s-2)) goes from "
@@ -536,7 +644,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
     if p is not None:
         from .. import plotting
 
-        fig, (a1, a2, a3) = plotting.new_axes(1, 3, figsize=(17, 5))
+        fig, (a1, a2, a3) = plotting.new_axes(1, 3, figsize=(17, 6.6))
         for j, r in enumerate(runs):
             f_ = np.isfinite(r["t"])
             a1.semilogy(states[f_], r["t"][f_], "o-", color=f"C{j}", label=f"gamma={gamma}, |S|={r['n_states']:.0e}")
@@ -546,9 +654,9 @@ def li2021_hard(config: RunConfig) -> CheckReport:
                         label=f"gamma={long['gamma']}, |S|={long['n_states']:.0e}")
         a1.set_xlabel("primary state s")
         a1.xaxis.get_major_locator().set_params(integer=True)
-        a1.set_ylabel("crossing time t_s = min{t: V^(t)(s) >= tau_s} (iterations)")
+        a1.set_ylabel("crossing time t_s: first t with V^(t)(s) >= tau_s (iterations)")
         a1.set_title("softmax PG (gradient flow), eta = 0.99(1-gamma)^2/5", fontsize=10)
-        a1.legend(fontsize=7)
+        plotting.legend_outside(a1, where="below", fontsize=7)
         for k in range(2, len(states)):
             ok = np.isfinite(t_all[:, k]) & np.isfinite(t_all[:, k - 2])
             if ok.sum() >= 2:
@@ -569,7 +677,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
         a2.set_xlabel("t_(s-2) (iterations), across |S|")
         a2.set_ylabel("t_s (iterations)")
         a2.set_title(f"recursion (46): t_s >~ t_(s-2)^1.5 (gamma={gamma})", fontsize=10)
-        a2.legend(fontsize=7)
+        a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), borderaxespad=0.0, ncol=1, fontsize=7)
         a3.loglog(sizes, [r["t"][0] for r in runs], "o-", color="C0", label="softmax PG: t_3")
         a3.loglog(sizes, [max(k, 1) for k in k_npgs], "s-", color="C1",
                   label="NPG (eta=1, Agarwal et al. Thm 5.3): iterations to sup-gap <= 0.07")
@@ -577,10 +685,10 @@ def li2021_hard(config: RunConfig) -> CheckReport:
         a3.set_xlabel("|S| (nominal number of states)")
         a3.set_ylabel("iterations")
         a3.set_title("PG grows with |S|, NPG does not", fontsize=10)
-        a3.legend(fontsize=7)
-        fig.suptitle(f"Li et al. 2021 (arXiv:2102.11270) Thms 1-3: verdict {verdict}", fontsize=11)
+        a3.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), borderaxespad=0.0, ncol=1, fontsize=7)
+        fig.suptitle("Li et al. 2021 (arXiv:2102.11270) Thms 1-3", fontsize=11)
         fig.tight_layout()
-        figs = plotting.save_figure(fig, p)
+        figs = _finish(fig, claims, p)
     rows = [{"n_states": r["n_states"], "crossing_iterations": [float(x) for x in r["t"]],
              "flow_crossing_times": [float(x) for x in r["trace"].final["crossing_times"]],
              "npg_iterations_to_0.07": r["k_npg"], "nfev": r["trace"].final["nfev"],
@@ -597,13 +705,12 @@ def li2021_hard(config: RunConfig) -> CheckReport:
     meas = (f"beta=dlog t_s/dlog t_(s-2) in [{min(measured_beta.values()):.2f}, {max(measured_beta.values()):.2f}] "
             f"at |S|~{sizes[-1]:.0e}; t_3..t_{states[-1]} = {t_all[-1, 0]:.2g}..{t_all[-1, -1]:.2g} it.; "
             f"NPG {k_npgs[-1]} it." if measured_beta else "recursion exponent not measurable")
-    return CheckReport(name="li2021-hard", source="Li et al. 2021, Thms 1-3, recursion (46) [V]",
-                       stated="t_s >~ t_(s-2)^1.5 (super-poly in s), >= poly(|S|)/eta; NPG dimension-free",
-                       measured=meas, verdict=verdict,
-                       details={"reason": reason, "runs": rows, "monotone": monotone,
-                                "recursion_exponent_top": measured_beta, "npg_iterations": k_npgs,
-                                "gamma": gamma, "eta": eta, "growth_in_s": payload["growth_in_s"],
-                                "note": "gradient flow of softmax PG in log-time; t_s = T_s/eta (validated vs discrete "
-                                        "PG in tests)",
-                                "checks": [{"verdict": verdict, "label": "li2021", "reason": reason}]},
-                       figures=figs, data_files=data)
+    return report_from_claims("li2021-hard", claims, source="Li et al. 2021, Thms 1-3, recursion (46)",
+                              stated="t_s >~ t_(s-2)^1.5 (super-poly in s), >= poly(|S|)/eta; NPG dimension-free",
+                              measured=meas,
+                              details={"summary": summary, "runs": rows, "monotone": monotone,
+                                       "recursion_exponent_top": measured_beta, "npg_iterations": k_npgs,
+                                       "gamma": gamma, "eta": eta, "growth_in_s": payload["growth_in_s"],
+                                       "note": "gradient flow of softmax PG in log-time; t_s = T_s/eta (validated vs "
+                                               "discrete PG in tests)"},
+                              figures=figs, data_files=data)

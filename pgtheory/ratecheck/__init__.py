@@ -6,7 +6,13 @@ slopes, which is *not* a statistical interval), then compare with a registered
 :class:`~pgtheory.bounds.Bound`: the inequality at every recorded point where the constants
 are explicit, and the exponent / contraction "at least as fast as stated" for upper bounds.
 The tail-window rule is in :mod:`pgtheory.ratecheck._fit`, the verdict rule in
-:mod:`pgtheory.ratecheck._check`.
+:mod:`pgtheory.ratecheck._check`: "violated" only on evidence (the inequality failing beyond
+rounding -- beyond a z-interval of the mean for seeds --, or a slower rate in a window whose
+local slopes agree); NaN never satisfies a bound; one stochastic trace or fewer than
+``MIN_SEEDS_FOR_CI`` seeds give no rate verdict; every result carries its ``tightness`` and a
+consistent bound with slack above 100x is labelled loose. Measured calibration (20 seeds,
+lognormal(0, 0.5) noise, 3 decades, 1,000 replications each): a true ``t^-1`` claim is called
+violated 0.1% of the time (stated level 2.5%), an exponent slower by 0.2 94.2% of the time.
 
 Usage
 -----
@@ -47,11 +53,13 @@ returning a :class:`ClaimResult` (verdict, one-sentence reason, typed evidence, 
 from ._check import VERDICTS, RateCheckResult, check_rate, combine_verdicts
 from ._claims import (CLAIM_KINDS, LOOSE_SLACK, ClaimResult, GrowthEvidence, IdentityEvidence, InequalityEvidence,
                       OrderingEvidence, Tightness, UnbiasednessEvidence, check_growth, check_identity,
-                      check_inequality, check_ordering, check_unbiased, claim_from_rate_check, combine)
+                      check_inequality, check_ordering, check_unbiased, claim_from_rate_check, combine,
+                      as_illustration, check_exponent, explain)
 from ._fit import AUTO_BOOTSTRAP_MIN_SEEDS, MIN_SEEDS_FOR_CI, RateFit, fit_linear, fit_polynomial
 
 __all__ = ["RateFit", "fit_polynomial", "fit_linear", "RateCheckResult", "check_rate", "combine_verdicts",
            "MIN_SEEDS_FOR_CI", "AUTO_BOOTSTRAP_MIN_SEEDS", "VERDICTS",
            "ClaimResult", "Tightness", "InequalityEvidence", "IdentityEvidence", "UnbiasednessEvidence",
            "OrderingEvidence", "GrowthEvidence", "check_inequality", "check_identity", "check_unbiased",
-           "check_ordering", "check_growth", "claim_from_rate_check", "combine", "CLAIM_KINDS", "LOOSE_SLACK"]
+           "check_ordering", "check_growth", "claim_from_rate_check", "combine", "CLAIM_KINDS", "LOOSE_SLACK",
+           "check_exponent", "explain", "as_illustration"]

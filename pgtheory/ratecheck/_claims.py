@@ -51,7 +51,9 @@ from ..results import ResultMixin
 
 __all__ = ["ClaimResult", "Tightness", "InequalityEvidence", "IdentityEvidence", "UnbiasednessEvidence",
            "OrderingEvidence", "GrowthEvidence", "check_inequality", "check_identity", "check_unbiased",
-           "check_ordering", "check_growth", "claim_from_rate_check", "combine", "CLAIM_KINDS", "LOOSE_SLACK"]
+           "check_ordering", "check_growth", "claim_from_rate_check", "combine", "CLAIM_KINDS", "LOOSE_SLACK",
+           "asymptotic_test", "local_slopes", "tightness_from_slack", "explain", "as_illustration",
+           "check_exponent"]
 
 #: The kinds of claim, one checking primitive each.
 CLAIM_KINDS = ("inequality", "rate", "identity", "unbiasedness", "growth", "ordering")
@@ -73,7 +75,8 @@ class Tightness(ResultMixin):
         (:math:`\min_k y_k / B(x_k)` for a lower bound); 1 means the bound is attained. NaN when
         there is no explicit bound.
     slack_end : float
-        The slack at the last recorded point.
+        The slack at the last recorded point with a finite slack (points at the rounding floor
+        have none).
     margin : float
         Exponent or log-contraction margin: how much faster than stated the measured rate is
         (positive = faster, in the stated direction). NaN when no rate was fitted.
@@ -106,6 +109,8 @@ class Tightness(ResultMixin):
 def _fmt_ratio(r: float) -> str:
     if not np.isfinite(r):
         return str(r)
+    if r < 1.1:  # near-attained bounds: enough digits to tell 1.003x from 1x
+        return f"{r:.4g}x"
     return f"{r:.3g}x" if r < 1e4 else f"{r:.1e}x"
 
 
@@ -115,7 +120,7 @@ def tightness_from_slack(slack: np.ndarray, *, margin: float = float("nan"),
     s = np.asarray(slack, dtype=float).reshape(-1)
     fin = s[np.isfinite(s)]
     smin = float(fin.min()) if fin.size else float("nan")
-    send = float(s[-1]) if s.size and np.isfinite(s[-1]) else float("nan")
+    send = float(fin[-1]) if fin.size else float("nan")  # last point with a finite slack
     return Tightness(slack_min=smin, slack_end=send, margin=float(margin),
                      margin_ci=tuple(float(v) for v in margin_ci), loose=bool(np.isfinite(smin) and smin > LOOSE_SLACK))
 
@@ -690,14 +695,34 @@ def local_slopes(u: np.ndarray, v: np.ndarray, n_sub: int = 3) -> np.ndarray:
     return np.asarray(out)
 
 
-def asymptotic_test(fit, n_sub: int = 3) -> tuple[bool, np.ndarray]:
-    """Whether a fit's window looks asymptotic: local slopes over ``n_sub`` successive sub-windows
-    of the window agree within the width of the fit's interval (at least the interval's half-width).
+def asymptotic_test(fit, n_sub: int = 3, *, tol: float | None = None, y=None, z: float = 1.96) -> tuple[bool, np.ndarray]:
+    r"""Whether a fit's window looks asymptotic: the local slopes over ``n_sub`` successive
+    sub-windows of the window agree.
+
+    Rule
+    ----
+    * ``tol`` not given (the original rule): the local slopes agree within the width of the
+      fit's interval.
+    * ``tol`` given, one deterministic trace (``fit.statistical`` False): the spread
+      :math:`\max_j \ell_j - \min_j \ell_j` of the local slopes is at most ``2 tol``. (The
+      interval of a single trace *is* a range of local slopes, so "within the interval" would
+      pass every trace; the tolerance that absorbs a finite window's curvature is the yardstick.)
+    * ``tol`` given, seeds (``fit.statistical``, ``y`` of shape ``(R, K)`` given): the drift
+      :math:`d = \ell_{\text{last}} - \ell_{\text{first}}` satisfies
+      :math:`|d| \le 2\,\text{tol} + z\,\widehat{\text{se}}(d)`, with the leave-one-seed-out
+      jackknife standard error of :math:`d`: a drift the noise explains is not evidence of a
+      pre-asymptotic window, a significant one is.
 
     Parameters
     ----------
     fit : RateFit
     n_sub : int
+    tol : float, optional
+        Slope tolerance (``exponent_tol``, or ``rate_rtol |log rho|`` for geometric fits).
+    y : array, shape (R, K), optional
+        The seeds the fit was made from (statistical rule).
+    z : float
+        Quantile of the drift test.
 
     Returns
     -------
@@ -706,16 +731,43 @@ def asymptotic_test(fit, n_sub: int = 3) -> tuple[bool, np.ndarray]:
     """
     m = np.asarray(fit.mask, dtype=bool)
     x = np.asarray(fit.x, dtype=float)[m]
-    y = np.asarray(fit.y, dtype=float)
-    y = y.mean(axis=0) if y.ndim == 2 else y
-    y = y[m]
-    pos = y > 0
+    yb = np.asarray(fit.y, dtype=float)
+    yb = yb.mean(axis=0) if yb.ndim == 2 else yb
+    yb = yb[m]
+    pos = yb > 0
     u = np.log(x[pos]) if fit.model == "polynomial" else x[pos]
-    ls = local_slopes(u, np.log(y[pos]), n_sub)
-    if ls.size < 2 or not np.all(np.isfinite(fit.ci)):
+    ls = local_slopes(u, np.log(yb[pos]), n_sub)
+    if ls.size < 2 or not np.all(np.isfinite(fit.ci)) or not np.all(np.isfinite(ls)):
         return False, ls
-    width = max(fit.ci[1] - fit.ci[0], 1e-12)
-    return bool(ls.max() - ls.min() <= width), ls
+    if tol is None:
+        width = max(fit.ci[1] - fit.ci[0], 1e-12)
+        return bool(ls.max() - ls.min() <= width), ls
+    if not fit.statistical or y is None:
+        return bool(ls.max() - ls.min() <= 2 * tol), ls
+    ya = np.asarray(y, dtype=float)
+    ya = ya[None, :] if ya.ndim == 1 else ya
+    R = ya.shape[0]
+    if R < 3:
+        return bool(ls.max() - ls.min() <= 2 * tol), ls
+    yw = ya[:, m][:, pos]
+    loo = (yw.sum(axis=0)[None, :] - yw) / (R - 1)
+    # first and last sub-window slopes of every leave-one-out mean, vectorised over seeds
+    edges = np.linspace(u.min(), u.max(), n_sub + 1)
+    first = (u >= edges[0]) & (u <= edges[1])
+    last = (u >= edges[-2]) & (u <= edges[-1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lv = np.log(loo)
+        d = np.full(R, np.nan)
+        if first.sum() >= 3 and last.sum() >= 3:
+            def sl(mk):
+                du = u[mk] - u[mk].mean()
+                return (lv[:, mk] - lv[:, mk].mean(axis=1, keepdims=True)) @ du / float(du @ du)
+
+            d = sl(last) - sl(first)
+    if not np.all(np.isfinite(d)):
+        return bool(ls.max() - ls.min() <= 2 * tol), ls
+    se = float(np.sqrt((R - 1) / R * np.sum((d - d.mean()) ** 2)))
+    return bool(abs(ls[-1] - ls[0]) <= 2 * tol + z * se), ls
 
 
 def check_growth(x, y, stated: float, *, tol: float = 0.05, name: str = "growth", source: str = "",
@@ -755,7 +807,7 @@ def check_growth(x, y, stated: float, *, tol: float = 0.05, name: str = "growth"
     R = 1 if ya.ndim == 1 else ya.shape[0]
     stochastic = (R > 1) if stochastic is None else bool(stochastic)
     fit = fit_polynomial(x, y, tail=tail, **fit_kwargs)
-    asym, ls = asymptotic_test(fit) if fit.ok else (False, np.zeros(0))
+    asym, ls = asymptotic_test(fit, tol=tol, y=ya) if fit.ok else (False, np.zeros(0))
     ev = GrowthEvidence(fit=fit, stated=float(stated), tol=tol, local_slopes=ls, asymptotic=asym)
     stated_text = stated_text or f"growth exponent >= {stated:g} in {variable}"
     measured = fit.text() if fit.ok else "not fitted"
@@ -833,3 +885,114 @@ def combine(claims) -> tuple[str, str]:
                 return word, f"the claim is {word}: {names}"
             return word, f"{len(hit)} of {len(cs)} claims {word}: {names}"
     return "consistent", ("the claim is consistent" if len(cs) == 1 else f"all {len(cs)} claims consistent")
+
+
+def explain(claims, *, max_claims: int = 3) -> tuple[str, str]:
+    """Headline verdict and a caption for a figure: :func:`combine`'s reason followed by the reasons
+    of the claims that decided it (the violated or inconclusive ones; all consistent: their tightness).
+
+    Parameters
+    ----------
+    claims : iterable of ClaimResult
+    max_claims : int
+        At most this many claims are spelled out (the rest are counted).
+
+    Returns
+    -------
+    (str, str)
+    """
+    cs = list(claims)
+    verdict, head = combine(cs)
+    deciding = [c for c in cs if c.verdict == verdict] if verdict != "consistent" else cs
+    parts = []
+    for c in deciding[:max_claims]:
+        if verdict == "consistent":
+            t = c.tightness.text() if c.tightness is not None else ""
+            parts.append(f"{c.name}: {t or c.reason}")
+        else:
+            parts.append(f"{c.name}: {c.reason}")
+    more = f" (+{len(deciding) - max_claims} more)" if len(deciding) > max_claims else ""
+    return verdict, f"{head}. " + "; ".join(parts) + more
+
+
+def as_illustration(claim: ClaimResult, why: str) -> ClaimResult:
+    """A claim checked where its source's assumptions (or setting) do not hold: it can support the
+    statement but cannot refute it, so a "violated" verdict becomes "inconclusive" ("not reproduced
+    here") and ``why`` is put in the reason.
+
+    Parameters
+    ----------
+    claim : ClaimResult
+    why : str
+        Why the setting is outside the claim (e.g. "the Gaussian score is unbounded on LQR").
+
+    Returns
+    -------
+    ClaimResult
+    """
+    if claim.verdict == "violated":
+        return dataclasses.replace(claim, verdict="inconclusive",
+                                   reason=f"not reproduced here, but {why}, so this cannot refute the claim: "
+                                          f"{claim.reason}")
+    return dataclasses.replace(claim, reason=f"{claim.reason} ({why})")
+
+
+def check_exponent(slope: float, ci, stated: float, *, direction: str = "at most", tol: float = 0.05,
+                   asymptotic: bool | None = None, n_seeds: int | None = None, min_seeds: int = 5,
+                   name: str = "exponent", source: str = "", stated_text: str = "", measured: str = "",
+                   evidence=None) -> ClaimResult:
+    r"""Check a fitted exponent (with its interval) against a stated one: the rate rule of
+    :func:`~pgtheory.ratecheck.check_rate` for exponents fitted elsewhere (e.g. a sample complexity
+    read off hitting times).
+
+    ``direction="at most"`` (a decay exponent, "at least as fast as stated"): consistent when
+    ``ci[1] <= stated + tol``; violated when ``ci[0] > stated + tol`` *and* ``asymptotic`` is True
+    *and* there are at least ``min_seeds`` seeds; otherwise inconclusive with the reason.
+    ``direction="at least"`` mirrors it (consistent when ``ci[0] >= stated - tol``).
+
+    Parameters
+    ----------
+    slope : float
+    ci : (float, float)
+    stated : float
+    direction : {"at most", "at least"}
+    tol : float
+    asymptotic : bool or None
+        Result of an asymptotic-window test on the same data (None: not shown, never violated).
+    n_seeds : int, optional
+    min_seeds : int
+    name, source, stated_text, measured : str
+    evidence : object, optional
+
+    Returns
+    -------
+    ClaimResult
+        Kind ``"rate"``; consistent claims carry the exponent margin as their tightness.
+    """
+    if direction not in ("at most", "at least"):
+        raise ValidationError(f"direction must be 'at most' or 'at least'; got {direction!r}.")
+    lo, hi = (float(ci[0]), float(ci[1]))
+    sgn = 1.0 if direction == "at most" else -1.0
+    stated_text = stated_text or f"exponent {direction} {stated:g} (tolerance {tol:g})"
+    measured = measured or f"slope {slope:.3f} [{lo:.3f}, {hi:.3f}]"
+    tight = None
+    if not (np.isfinite(slope) and np.isfinite(lo) and np.isfinite(hi) and np.isfinite(stated)):
+        v, r = "inconclusive", f"no interval for the exponent ({measured})"
+    elif (hi <= stated + tol) if sgn > 0 else (lo >= stated - tol):
+        v = "consistent"
+        a, b = sgn * (stated - hi), sgn * (stated - lo)
+        tight = Tightness(margin=sgn * (stated - slope), margin_ci=(min(a, b), max(a, b)))
+        r = f"measured {measured} is {direction} the stated {stated:g} (tolerance {tol:g})"
+    elif (lo > stated + tol) if sgn > 0 else (hi < stated - tol):
+        if n_seeds is not None and n_seeds < min_seeds:
+            v, r = "inconclusive", f"measured {measured} vs stated {stated:g}: only {n_seeds} seeds"
+        elif asymptotic is not True:
+            v, r = "inconclusive", (f"measured {measured} is on the wrong side of the stated {stated:g}, but the "
+                                    f"window is not shown to be asymptotic")
+        else:
+            v, r = "violated", (f"measured {measured} is on the wrong side of the stated {stated:g} (tolerance "
+                                f"{tol:g}) in an asymptotic window")
+    else:
+        v, r = "inconclusive", f"the interval of {measured} straddles the stated {stated:g} (tolerance {tol:g})"
+    return ClaimResult(name=name, kind="rate", verdict=v, reason=r, source=source, stated=stated_text,
+                       measured=measured, tightness=tight, evidence=evidence)

@@ -128,15 +128,15 @@ class RateFit(ResultMixin):
     mask: np.ndarray
 
     def text(self) -> str:
-        """One-line text, e.g. ``"slope -1.00 [-1.01, -0.99] (95% bootstrap, 20 seeds)"``."""
+        """One-line text, e.g. ``"slope -1.00 [-1.01, -0.99] (95% jackknife-t, 20 seeds)"``."""
         if not self.ok:
             return f"no fit ({self.message})"
         if self.model == "polynomial":
             core = f"slope {self.slope:.3f} [{self.ci[0]:.3f}, {self.ci[1]:.3f}]"
         else:
             core = f"rate {self.rate:.5g} [{self.rate_ci[0]:.5g}, {self.rate_ci[1]:.5g}]"
-        how = (f"{self.confidence:.0%} bootstrap, {self.n_seeds} seeds" if self.statistical
-               else "local-slope range, 1 trace")
+        how = (f"{self.confidence:.0%} {self.ci_method.replace('-seeds', '').replace('bootstrap ', 'bootstrap ')}, "
+               f"{self.n_seeds} seeds" if self.statistical else "local-slope range, 1 trace")
         return f"{core} ({how})"
 
 
