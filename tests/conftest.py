@@ -3,8 +3,8 @@
 Hypothesis profiles (as scipy does): ``ci`` (default) is derandomised with no example
 database so CI is deterministic; ``explore`` draws fresh examples (``HYPOTHESIS_PROFILE=explore``,
 300 per test: for hunting bugs locally); ``ci-explore`` draws fresh examples too, with
-``max_examples=50`` so that ``.ci/run`` can run every hypothesis test file on fresh examples
-within its time budget (``HYPOTHESIS_PROFILE=ci-explore python -m pytest --hypothesis-seed=K``;
+``max_examples=25`` (as many as ``ci``, so it costs what the default run of those files costs),
+so that ``.ci/run`` can run every hypothesis test file on fresh examples within its time budget (``HYPOTHESIS_PROFILE=ci-explore python -m pytest --hypothesis-seed=K``;
 the seed is printed by ``.ci/run`` so a failure can be replayed). Tests that set their own
 ``@settings(max_examples=...)`` keep that count under every profile; the statistical ones do, so
 their false-alarm budgets (alpha split over a fixed number of examples) hold under every profile.
@@ -32,6 +32,6 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=25,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("explore", deadline=None, max_examples=300)
-settings.register_profile("ci-explore", database=None, deadline=None, max_examples=50,
+settings.register_profile("ci-explore", database=None, deadline=None, max_examples=25,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

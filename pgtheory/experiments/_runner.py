@@ -337,7 +337,7 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                         on_result(rep)
                     continue
                 rerun[n] = why
-                log.warning("re-running %s: %s", n, why)
+                log.info("re-running %s: %s", n, why)  # the CLI prints it; here only with --verbose
         todo.append(n)
 
     def cfg_for(n):
@@ -538,8 +538,8 @@ def format_reasons(report: CheckReport, *, width: int | None = None, show_traceb
     Returns
     -------
     str
-        Lines like ``name: consistent: all 3 claims consistent`` then one bullet per claim;
-        for a report that was rerun, its ``rerun_reason``; for an error, its traceback.
+        Lines like ``name: consistent (all 3 claims consistent)`` then one bullet per claim;
+        for an error, its traceback.
     """
     width = max(_term_width(width), 40)
     lines = []
@@ -551,8 +551,6 @@ def format_reasons(report: CheckReport, *, width: int | None = None, show_traceb
     head = f"{report.name}: {report.verdict}"
     why = _headline_reason(report)
     para(head + (f" ({why})" if why else ""), "", "    ")
-    if report.details.get("rerun_reason"):
-        para(f"rerun: {report.details['rerun_reason']}", "  ", "    ")
     for c in _claim_rows(report):
         text = f"[{c.get('verdict', '')}] {c.get('name', '')}: {c.get('reason', '')}"
         if c.get("tightness"):
