@@ -102,7 +102,8 @@ def test_seeds_differ_from_default(tmp_path, fake, capsys):
     run_all([fake], out_dir=tmp_path)
     assert cli.main(["reproduce", "--out", str(tmp_path), "--only", fake, "--seeds", "3"]) == 0
     out = capsys.readouterr().out
-    assert f"rerun {fake}: settings differ: seeds default -> 3" in out and out.count("seeds default -> 3") == 1 and len(CALLS) == 2
+    assert f"rerun {fake}: settings differ: seeds default -> 3" in out
+    assert out.count("seeds default -> 3") == 1 and len(CALLS) == 2
     assert cli.main(["reproduce", "--out", str(tmp_path), "--only", fake, "--seeds", "3"]) == 0
     assert "1 resumed" in capsys.readouterr().out and len(CALLS) == 2
 
@@ -122,7 +123,8 @@ def test_reports_without_settings_are_rerun(tmp_path, fake):
 def test_settings_mismatch_ignores_provenance():
     now = run_settings(RunConfig())
     assert settings_mismatch({**now, "git_commit": "0" * 40, "numpy": "1.0"}, now) == ""
-    assert settings_mismatch({**now, "version": "0.0.1"}, now) == f"settings differ: version '0.0.1' -> '{now['version']}'"
+    want = f"settings differ: version '0.0.1' -> '{now['version']}'"
+    assert settings_mismatch({**now, "version": "0.0.1"}, now) == want
     assert settings_mismatch({}, now) == "no settings recorded"
 
 

@@ -138,7 +138,8 @@ def test_off_policy_importance_weighted_unbiased(mdp, seed):
 
 @pytest.mark.statistical
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(mdp=tabular_mdps(max_states=3, max_actions=3, gammas=(0.0, 0.5, 0.8)), seed=st.integers(0, 2**31 - 1).map(test_seed))
+@given(mdp=tabular_mdps(max_states=3, max_actions=3, gammas=(0.0, 0.5, 0.8)),
+       seed=st.integers(0, 2**31 - 1).map(test_seed))
 def test_q_and_advantage_unbiased(mdp, seed):
     """Monte-Carlo Q and advantage (n = 4,000 rollouts per pair) match policy_evaluation.
 
@@ -193,7 +194,8 @@ def test_power_action_dependent_baseline_is_detected():
     theta = rng.normal(size=(S, A))
     env = _tables.env_table(mdp)
     pmap = _tables.policy_map(policy, theta)
-    tr = _reference.sample_trajectories(env, _tables.cumulative_rows(pmap.pi), N, rng=np.random.default_rng(test_seed(1)))
+    tr = _reference.sample_trajectories(env, _tables.cumulative_rows(pmap.pi), N,
+                                        rng=np.random.default_rng(test_seed(1)))
     w, _ = _reference.step_weights(env, tr, 1, np.zeros((1, S)), 0.0, None)
     b_sa = np.zeros((S, A))
     b_sa[:, 0] = 1.0
