@@ -5,30 +5,83 @@ Usage
 ``pgtheory list``
     Registered experiments (name, title) and bounds (``--bounds``).
 ``pgtheory check NAME [--seeds N] [--quick] [--out DIR] [--seed S]``
-    Run one experiment, print its row and the reasons behind its verdict.
-``pgtheory reproduce [--quick] [--out DIR] [--workers N] [--force] [--only NAME ...]``
-    Run every experiment (skipping those whose finished report exists in ``DIR``, unless
-    ``--force``), print the table (check, source, stated rate, measured rate with CI, verdict),
-    and write figures (PNG + PDF), data (CSV / JSON), ``DIR/<name>/report.json`` and
-    ``DIR/summary.{json,csv}``. ``--workers N`` runs experiments in a process pool.
+    Run one experiment, print its row and every claim with its verdict and reason.
+``pgtheory reproduce [--quick] [--out DIR] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S]``
+    Run every experiment (resuming those whose finished report in ``DIR`` was made with the same
+    result-determining settings: quick, seeds, seed, pgtheory version; ``--force`` reruns all),
+    print the table (check, source, stated, measured rate with CI, verdict, tightness, seconds)
+    and every check's claims with their verdicts and reasons, and write figures (PNG + PDF), data
+    (CSV / JSON), ``DIR/<name>/report.json`` and ``DIR/summary.{json,csv,md}`` and
+    ``DIR/claims.csv`` (layouts in :mod:`pgtheory.experiments._runner`). A report that cannot be
+    resumed is rerun and the reason printed (``rerun NAME: settings differ: quick True -> False``).
+    ``--workers N`` runs experiments in a process pool.
 ``pgtheory bound ID``
     Print a registered bound: statement, symbols, source, provenance, LaTeX, BibTeX.
 ``pgtheory cite [ID]``
     BibTeX of a bound (or of the package).
 
+Options are checked before any work starts: ``--seeds`` and ``--workers`` must be integers >= 1,
+``--seed`` an integer >= 0, ``--out`` a directory or a path that can be created as one (not an
+existing file, not below one), and every ``NAME`` (``check NAME``, ``--only NAME ...``) a
+registered experiment. A bad option exits with status 2 and a message naming the option and the
+fix (``pgtheory check: error: argument --seeds: 0 is not a positive integer; give N >= 1``).
+
+Printed text is wrapped to the terminal width, never cut.
+
 Exit status: 0 when every experiment ran (whatever its verdict: a ``violated`` verdict is a
 finding, reported in the table); 1 when an experiment raised an error (reported as an ``error``
-row, after all others ran); 2 for usage errors. Progress bars appear only on a terminal.
+row with its reason and traceback, after all others ran); 2 for usage errors (bad options,
+unknown experiment or bound). Progress bars appear only on a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 __all__ = ["main", "build_parser"]
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def _positive_int(text: str) -> int:
+    v = _int(text)
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} is not a positive integer; give N >= 1")
+    return v
+
+
+def _seed(text: str) -> int:
+    v = _int(text)
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{v} is negative; give a seed >= 0 (NumPy seeds are non-negative)")
+    return v
+
+
+def _out_dir(text: str) -> Path:
+    """An output folder: an existing directory we may write in, or a path creatable as one."""
+    if not text:
+        raise argparse.ArgumentTypeError("empty path; give a directory")
+    p = Path(text).expanduser()
+    q = p
+    while not q.exists():
+        if q.parent == q:
+            break
+        q = q.parent
+    if q.exists() and not q.is_dir():
+        what = "is an existing file" if q == p else f"is below {q}, which is a file"
+        raise argparse.ArgumentTypeError(f"{text} {what}; give a directory (an existing one or a new path)")
+    if q.exists() and not os.access(q, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{q} is not writable; give a directory you can write in")
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,17 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list registered experiments (and bounds)")
     ls.add_argument("--bounds", action="store_true", help="also list registered bounds")
     ck = sub.add_parser("check", help="run one experiment")
-    ck.add_argument("name")
-    ck.add_argument("--seeds", type=int, default=None, help="seeds for stochastic experiments")
-    ck.add_argument("--seed", type=int, default=0, help="base seed")
+    ck.add_argument("name", metavar="NAME", help="registered experiment (`pgtheory list`)")
+    ck.add_argument("--seeds", type=_positive_int, default=None, help="seeds for stochastic experiments (>= 1)")
+    ck.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0)")
     ck.add_argument("--quick", action="store_true", help="small sizes (CI)")
-    ck.add_argument("--out", type=Path, default=None, help="write figures and data here")
+    ck.add_argument("--out", type=_out_dir, default=None, help="write figures, data and report.json in this folder")
     rp = sub.add_parser("reproduce", help="run every experiment and print the table")
     rp.add_argument("--quick", action="store_true", help="small sizes (CI)")
-    rp.add_argument("--out", type=Path, default=None, help="output folder (enables resume)")
-    rp.add_argument("--workers", type=int, default=1, help="processes (ProcessPoolExecutor) for experiments")
-    rp.add_argument("--seeds", type=int, default=None)
-    rp.add_argument("--seed", type=int, default=0)
+    rp.add_argument("--out", type=_out_dir, default=None, help="output folder (enables resume)")
+    rp.add_argument("--workers", type=_positive_int, default=1,
+                    help="processes (ProcessPoolExecutor) for experiments (>= 1)")
+    rp.add_argument("--seeds", type=_positive_int, default=None, help="seeds for stochastic experiments (>= 1)")
+    rp.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0)")
     rp.add_argument("--force", action="store_true", help="re-run experiments whose report exists in --out")
     rp.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these experiments")
     bd = sub.add_parser("bound", help="describe a registered bound")
@@ -65,11 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_reasons(rep) -> None:
-    for c in rep.details.get("checks", [])[:12]:
-        print(f"  - [{c.get('verdict')}] {c.get('label') or c.get('check')}: {c.get('reason')}")
-    if rep.verdict == "error":
-        print(rep.details.get("traceback", ""))
+def _sub_parser(parser: argparse.ArgumentParser, cmd: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[cmd]
+    return parser  # pragma: no cover
 
 
 def main(argv=None) -> int:
@@ -148,32 +202,46 @@ def _main(argv=None) -> int:
             print(str(exc), file=sys.stderr)
             return 2
         return 0
-    from .experiments import RunConfig, get
-    from .experiments._runner import format_table, run_all, run_one
+    from .experiments import RunConfig, get, list_experiments
+    from .experiments._runner import format_reasons, format_table, run_all, run_one
 
-    if args.cmd == "check":
+    names = [args.name] if args.cmd == "check" else list(dict.fromkeys(args.only or []))
+    unknown = []
+    for n in names:
         try:
-            get(args.name)
-        except KeyError as exc:
-            print(exc.args[0], file=sys.stderr)
-            return 2
+            get(n)
+        except KeyError:
+            unknown.append(n)
+    if unknown:
+        avail = ", ".join(e.name for e in list_experiments())
+        what = "NAME" if args.cmd == "check" else "--only"
+        msg = (f"argument {what}: no experiment named {', '.join(map(repr, unknown))}; "
+               f"choose from `pgtheory list`: {avail}")
+        sub = _sub_parser(parser, args.cmd)
+        sub.print_usage(sys.stderr)
+        print(f"{sub.prog}: error: {msg}", file=sys.stderr)
+        return 2
+    if args.cmd == "check":
         cfg = RunConfig(quick=args.quick, seeds=args.seeds, out_dir=args.out, seed=args.seed, progress=tty)
         rep = run_one(args.name, cfg)
         print(format_table([rep]))
-        _print_reasons(rep)
+        print()
+        print(format_reasons(rep))
         if rep.figures:
             print("figures: " + ", ".join(rep.figures))
         if rep.data_files:
             print("data: " + ", ".join(rep.data_files))
         return 1 if rep.verdict == "error" else 0
     # reproduce
-    try:
-        reports = run_all(args.only, quick=args.quick, out_dir=args.out, seeds=args.seeds, seed=args.seed,
-                          force=args.force, workers=max(1, args.workers), progress=tty)
-    except KeyError as exc:
-        print(exc.args[0], file=sys.stderr)
-        return 2
+    reports = run_all(names or None, quick=args.quick, out_dir=args.out, seeds=args.seeds, seed=args.seed,
+                      force=args.force, workers=args.workers, progress=tty)
     print(format_table(reports))
+    reruns = [f"rerun {r.name}: {r.details['rerun_reason']}" for r in reports if r.details.get("rerun_reason")]
+    if reruns:
+        print("\n" + "\n".join(reruns))
+    print("\nclaims (verdict, claim, reason):")
+    for r in reports:
+        print(format_reasons(r, show_traceback=False))  # tracebacks go to stderr below
     n_err = sum(r.verdict == "error" for r in reports)
     counts = {}
     for r in reports:
@@ -181,12 +249,26 @@ def _main(argv=None) -> int:
     resumed = sum(bool(r.details.get("resumed")) for r in reports)
     print("\n" + ", ".join(f"{v}: {k}" for k, v in sorted(counts.items()))
           + (f" ({resumed} resumed from {args.out})" if resumed else ""))
+    _note_other_commits(reports)
     for r in reports:
         if r.verdict == "error":
             print(f"\nERROR in {r.name}:\n{r.details.get('traceback', r.measured)}", file=sys.stderr)
     if args.out is not None:
         print(f"figures, data and reports in {args.out}")
     return 1 if n_err else 0
+
+
+def _note_other_commits(reports) -> None:
+    """Say when resumed reports were written at another git commit (they are reused all the same)."""
+    from .experiments import RunConfig
+    from .experiments._runner import run_settings
+
+    now = run_settings(RunConfig()).get("git_commit")
+    other = [r.name for r in reports if r.details.get("resumed") and now
+             and r.settings.get("git_commit") not in (None, now)]
+    if other:
+        print(f"note: {len(other)} resumed report(s) were written at another git commit ({', '.join(other)}); "
+              "rerun with --force if the code they depend on changed")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,10 +7,15 @@ RunConfig, Experiment, experiment, get, list_experiments, out_path
 run_one, run_all, format_table, report_from_claims, report_from_checks, rate_check_figure
     Running checks (atomic report files, resume, any ``concurrent.futures`` executor) and
     building their reports and figures.
+load_report, run_settings, format_reasons
+    Reading a ``report.json`` back, the settings a report records (and resume compares), and the
+    printed claim-by-claim reasons.
 """
 
 from ._registry import Experiment, RunConfig, experiment, get, list_experiments, out_path
-from ._runner import format_table, rate_check_figure, report_from_checks, report_from_claims, run_all, run_one
+from ._runner import (format_reasons, format_table, load_report, rate_check_figure, report_from_checks,
+                      report_from_claims, run_all, run_one, run_settings)
 
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "out_path",
-           "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks", "rate_check_figure"]
+           "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks", "rate_check_figure",
+           "load_report", "run_settings", "format_reasons"]

@@ -1,25 +1,64 @@
 r"""Running registered experiments: one at a time, all of them with resume, and the report table.
 
 Used by the ``pgtheory`` command and by ``figures/``; experiment modules use the helpers
-:func:`report_from_checks` and :func:`rate_check_figure` to turn :class:`RateCheckResult` objects
-into a :class:`~pgtheory.results.CheckReport` and a figure.
+:func:`report_from_claims` and :func:`rate_check_figure` to turn claims and rate checks into a
+:class:`~pgtheory.results.CheckReport` and a figure.
 
 Output layout of ``run_all(out_dir=DIR)``: ``DIR/<name>/`` holds the experiment's figures
 (PNG + PDF) and data (CSV / JSON) and ``DIR/<name>/report.json`` its report, written last and
 atomically (temporary file + ``os.replace``). A report file therefore exists only for a finished
-experiment, which is what resuming relies on: ``run_all`` skips experiments whose report exists
-(unless ``force``), so an interrupted ``pgtheory reproduce`` picks up where it stopped.
-``DIR/summary.json`` and ``DIR/summary.csv`` hold the table.
+experiment, which is what resuming relies on. The tables of the whole run:
 
-A failing experiment becomes a report with verdict ``"error"`` (the exception and its traceback in
-``details``); it is never written as finished, so a resumed run retries it.
+``DIR/summary.json``
+    Every report (as in ``report.json``).
+``DIR/summary.csv``
+    One row per check: ``name, source, stated, measured, verdict, reason, tightness, seconds``.
+``DIR/claims.csv``
+    One row per claim of every check: ``check, claim, kind, verdict, reason, source, stated,
+    measured, tightness, slack_min, loose, bound_id`` (a check with no claim list contributes the
+    rows of its rate checks, ``details["checks"]``, with the columns it has).
+``DIR/summary.md``
+    A markdown table of the checks (verdict, reason, tightness), then each check's claims with
+    their verdicts and reasons.
+
+All files are strict JSON / CSV (non-finite floats in JSON as the strings ``"nan"``, ``"inf"``,
+``"-inf"``, see :func:`pgtheory.plotting.write_json`) and get the user's umask.
+
+Settings and resume
+-------------------
+:func:`run_one` stamps each report's ``settings`` (:func:`run_settings`): the options that
+determine the result (``quick``, ``seeds``, ``seed``, the pgtheory ``version``) and, for
+provenance, the git commit of the source tree (None outside a git checkout), the Python, NumPy,
+SciPy and Numba versions, and the ids of the bounds the report's claims use. ``run_all`` skips an
+experiment whose report exists in ``DIR`` only when its result-determining settings
+(:data:`RESUME_KEYS`) equal the current ones; otherwise it reruns it and says why
+(``details["rerun_reason"]`` of the new report, a log line, and a line printed by the CLI).
+Reports without settings (pgtheory 0.1.0) are rerun with the reason ``"no settings recorded"``.
+The git commit and library versions are recorded but do not force a rerun: they change with every
+commit and upgrade, which would make resuming an interrupted run impossible during development,
+and a change that matters shows in the package version; after editing an experiment, rerun it
+with ``--force`` (the CLI notes resumed reports written at another commit).
+
+A failing experiment becomes a report with verdict ``"error"`` (the exception in ``reason``, its
+traceback in ``details``); it is never written as finished, so a resumed run retries it.
+
+:func:`load_report` reads ``report.json`` back: the strings ``"nan"``, ``"inf"`` and ``"-inf"``
+become floats again in ``seconds`` and wherever they appear as values inside ``details``,
+``claims`` and ``settings`` (pgtheory never stores those words as text there); the text fields
+(``name``, ``source``, ``stated``, ``measured``, ``verdict``, ``reason``, ``tightness``) are
+left as read.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import functools
+import io
 import json
 import logging
+import shutil
+import textwrap
 import time
 import traceback
 from pathlib import Path
@@ -28,7 +67,8 @@ from ..results import CheckReport
 from ._registry import RunConfig, get, list_experiments
 
 __all__ = ["run_one", "run_all", "format_table", "report_from_checks", "rate_check_figure", "load_report",
-           "write_data_csv", "write_data_json", "outputs", "REPORT_FILE", "report_from_claims"]
+           "write_data_csv", "write_data_json", "outputs", "REPORT_FILE", "report_from_claims", "run_settings",
+           "settings_mismatch", "format_reasons", "write_summaries", "RESUME_KEYS"]
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +76,136 @@ log = logging.getLogger(__name__)
 REPORT_FILE = "report.json"
 
 
-def _error_report(name: str, exc: BaseException, seconds: float) -> CheckReport:
+def _error_report(name: str, exc: BaseException, seconds: float, config: RunConfig | None = None) -> CheckReport:
     try:
         exp = get(name)
         title = exp.title
     except KeyError:
         title = ""
-    return CheckReport(name=name, source=title, stated="", measured=f"{type(exc).__name__}: {exc}"[:200],
+    msg = f"{type(exc).__name__}: {exc}"
+    return CheckReport(name=name, source=title, stated="", measured=msg,
                        verdict="error",
-                       details={"error": f"{type(exc).__name__}: {exc}",
+                       details={"error": msg,
                                 "traceback": "".join(traceback.format_exception(exc))},
-                       seconds=seconds)
+                       seconds=seconds, reason=f"the experiment raised {msg}",
+                       settings=run_settings(config or RunConfig()))
+
+
+#: Settings that determine a report's result: a report is resumed only when these match.
+RESUME_KEYS = ("quick", "seeds", "seed", "version")
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> dict:
+    """Versions and git commit, computed once per process (no heavy imports: numba is not imported)."""
+    import platform
+    import subprocess
+    from importlib import metadata
+
+    import pgtheory
+
+    def version(dist):
+        try:
+            return metadata.version(dist)
+        except Exception:
+            return None
+
+    commit = None
+    src = Path(pgtheory.__file__).resolve().parent
+    try:
+        proc = subprocess.run(["git", "rev-parse", "HEAD"], cwd=src, capture_output=True, text=True, timeout=10)
+        if proc.returncode == 0 and proc.stdout.strip():
+            commit = proc.stdout.strip()
+    except Exception:  # no git, not a checkout, timeout
+        commit = None
+    return {"version": pgtheory.__version__, "git_commit": commit, "python": platform.python_version(),
+            "numpy": version("numpy"), "scipy": version("scipy"), "numba": version("numba")}
+
+
+def run_settings(config: RunConfig, report: CheckReport | None = None) -> dict:
+    """The ``settings`` a run with ``config`` records in its report.
+
+    Parameters
+    ----------
+    config : RunConfig
+        The run's options (``quick``, ``seeds``, ``seed`` are recorded).
+    report : CheckReport, optional
+        The bound ids are collected from its claims' ``bound_id`` and from ``details``
+        (``details["bounds"]`` / ``details["bound_ids"]`` lists and ``details["checks"][i]["bound_id"]``).
+
+    Returns
+    -------
+    dict
+        ``quick``, ``seeds``, ``seed``, ``version`` (the result-determining :data:`RESUME_KEYS`),
+        ``git_commit`` (None outside a git checkout), ``python``, ``numpy``, ``scipy``, ``numba``
+        (None when not installed) and ``bounds`` (sorted ids).
+    """
+    ids = set()
+    if report is not None:
+        for c in report.claims or ():
+            if isinstance(c, dict) and c.get("bound_id"):
+                ids.add(str(c["bound_id"]))
+        det = report.details or {}
+        for key in ("bounds", "bound_ids"):
+            v = det.get(key)
+            if isinstance(v, (list, tuple)):
+                ids.update(str(b) for b in v if isinstance(b, str) and b)
+        for row in det.get("checks", ()) or ():
+            if isinstance(row, dict) and isinstance(row.get("bound_id"), str) and row["bound_id"]:
+                ids.add(row["bound_id"])
+    return {"quick": bool(config.quick), "seeds": None if config.seeds is None else int(config.seeds),
+            "seed": int(config.seed), **_environment(), "bounds": sorted(ids)}
+
+
+def settings_mismatch(recorded: dict | None, current: dict) -> str:
+    """Why a report with ``recorded`` settings may not be resumed under ``current`` ones ("" if it may).
+
+    Parameters
+    ----------
+    recorded : dict or None
+        ``report.settings`` of the finished report (empty for reports of pgtheory 0.1.0).
+    current : dict
+        :func:`run_settings` of the run about to start.
+
+    Returns
+    -------
+    str
+        ``""`` when every key of :data:`RESUME_KEYS` matches; otherwise ``"no settings recorded"``
+        or e.g. ``"settings differ: quick True -> False, seeds 3 -> default"``.
+    """
+    if not recorded:
+        return "no settings recorded"
+
+    def show(k, v):
+        return "default" if (k == "seeds" and v is None) else ("missing" if v is _MISSING else repr(v))
+
+    diffs = [f"{k} {show(k, recorded.get(k, _MISSING))} -> {show(k, current.get(k))}"
+             for k in RESUME_KEYS if recorded.get(k, _MISSING) != current.get(k)]
+    return "settings differ: " + ", ".join(diffs) if diffs else ""
+
+
+_MISSING = object()
+_NONFINITE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+
+
+def _decode_nonfinite(x):
+    if isinstance(x, str):
+        return _NONFINITE.get(x, x)
+    if isinstance(x, dict):
+        return {k: _decode_nonfinite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_decode_nonfinite(v) for v in x]
+    return x
+
+
+def _report_from_dict(d: dict) -> CheckReport:
+    fields = {f.name for f in dataclasses.fields(CheckReport)}
+    d = {k: v for k, v in d.items() if k in fields}
+    d["figures"] = tuple(d.get("figures", ()))
+    d["data_files"] = tuple(d.get("data_files", ()))
+    d["claims"] = tuple(d.get("claims", ()) or ())
+    d["settings"] = dict(d.get("settings") or {})
+    return CheckReport(**d)
 
 
 def load_report(path) -> CheckReport:
@@ -59,13 +218,18 @@ def load_report(path) -> CheckReport:
     Returns
     -------
     CheckReport
+        Non-finite floats, stored as the strings ``"nan"``, ``"inf"``, ``"-inf"``, are floats
+        again in ``seconds`` and in the values inside ``details``, ``claims`` and ``settings``;
+        text fields are left as read (see the module docstring). Reports of pgtheory 0.1.0 load
+        with empty ``reason``, ``tightness``, ``claims`` and ``settings``.
     """
     d = json.loads(Path(path).read_text())
-    fields = {f.name for f in dataclasses.fields(CheckReport)}
-    d = {k: v for k, v in d.items() if k in fields}
-    d["figures"] = tuple(d.get("figures", ()))
-    d["data_files"] = tuple(d.get("data_files", ()))
-    return CheckReport(**d)
+    for key in ("details", "claims", "settings"):
+        if key in d:
+            d[key] = _decode_nonfinite(d[key])
+    if isinstance(d.get("seconds"), str):
+        d["seconds"] = float(_NONFINITE.get(d["seconds"], d["seconds"]))
+    return _report_from_dict(d)
 
 
 def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True) -> CheckReport:
@@ -83,7 +247,7 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True) -
     Returns
     -------
     CheckReport
-        With ``seconds`` filled in.
+        With ``seconds`` and ``settings`` (:func:`run_settings`) filled in.
     """
     from ..plotting import write_json
 
@@ -93,18 +257,20 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True) -
         rep = get(name).run(config)
         if not isinstance(rep, CheckReport):
             raise TypeError(f"experiment {name!r} returned {type(rep).__name__}, not CheckReport")
-        rep = dataclasses.replace(rep, seconds=time.perf_counter() - t0)
+        rep = dataclasses.replace(rep, seconds=time.perf_counter() - t0,
+                                  settings={**(rep.settings or {}), **run_settings(config, rep)})
     except Exception as exc:
         if not catch:
             raise
         log.error("experiment %s failed: %s", name, exc)
-        return _error_report(name, exc, time.perf_counter() - t0)
+        return _error_report(name, exc, time.perf_counter() - t0, config)
     if config.out_dir is not None:
         write_json(Path(config.out_dir) / REPORT_FILE, rep)
     return rep
 
 
 def _worker(name: str, cfg: dict) -> dict:
+    # process-pool entry point: the report travels back as plain data
     cfg = dict(cfg)
     cfg["out_dir"] = Path(cfg["out_dir"]) if cfg["out_dir"] is not None else None
     rep = run_one(name, RunConfig(**cfg))
@@ -141,33 +307,51 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
     Returns
     -------
     list of CheckReport
-        In the order of ``names``; resumed reports carry ``details["resumed"] = True``.
+        In the order of ``names``. A report is resumed only when its result-determining settings
+        (:data:`RESUME_KEYS`) match this run's; resumed reports carry ``details["resumed"] = True``,
+        and a report rerun because an earlier one could not be resumed carries
+        ``details["rerun_reason"]`` (e.g. ``"settings differ: quick True -> False"``).
     """
-    from ..plotting import write_json
-
-    names = [e.name for e in list_experiments()] if names is None else list(names)
+    names = [e.name for e in list_experiments()] if names is None else list(dict.fromkeys(names))
     for n in names:
         get(n)  # unknown names fail before anything runs
     out = Path(out_dir) if out_dir is not None else None
+    current = run_settings(RunConfig(quick=quick, seeds=seeds, seed=seed))
     results: dict = {}
+    rerun: dict = {}
     todo = []
     for n in names:
         rp = out / n / REPORT_FILE if out is not None else None
         if rp is not None and rp.exists() and not force:
             try:
                 rep = load_report(rp)
-                rep = dataclasses.replace(rep, details={**rep.details, "resumed": True})
-                results[n] = rep
-                if on_result:
-                    on_result(rep)
-                continue
             except Exception as exc:  # unreadable report: run again
+                rerun[n] = f"could not read the earlier report ({type(exc).__name__}: {exc})"
                 log.warning("could not read %s (%s); re-running", rp, exc)
+            else:
+                why = settings_mismatch(rep.settings, current)
+                if not why:
+                    rep = dataclasses.replace(rep, details={**rep.details, "resumed": True})
+                    results[n] = rep
+                    if on_result:
+                        on_result(rep)
+                    continue
+                rerun[n] = why
+                log.info("re-running %s: %s", n, why)  # the CLI prints it; here only with --verbose
         todo.append(n)
 
     def cfg_for(n):
         return dict(quick=quick, seeds=seeds, out_dir=str(out / n) if out is not None else None, seed=seed,
                     progress=False, executor=None)
+
+    def finish(n, rep):
+        if n in rerun:
+            rep = dataclasses.replace(rep, details={**rep.details, "rerun_reason": rerun[n]})
+        results[n] = rep
+        if on_result:
+            on_result(rep)
+        if bar is not None:
+            bar.update(1)
 
     bar = None
     if progress and todo:
@@ -182,73 +366,199 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
             for fut in as_completed(futs):
                 n = futs[fut]
                 try:
-                    d = fut.result()
-                    d["figures"], d["data_files"] = tuple(d.get("figures", ())), tuple(d.get("data_files", ()))
-                    rep = CheckReport(**d)
+                    rep = _report_from_dict(fut.result())
                 except Exception as exc:  # worker crashed
-                    rep = _error_report(n, exc, 0.0)
-                results[n] = rep
-                if on_result:
-                    on_result(rep)
-                if bar is not None:
-                    bar.update(1)
+                    rep = _error_report(n, exc, 0.0, RunConfig(quick=quick, seeds=seeds, seed=seed))
+                finish(n, rep)
     else:
         for n in todo:
             c = cfg_for(n)
             c["out_dir"] = Path(c["out_dir"]) if c["out_dir"] is not None else None
             if bar is not None:
                 bar.set_postfix_str(n)
-            rep = run_one(n, RunConfig(**c))
-            results[n] = rep
-            if on_result:
-                on_result(rep)
-            if bar is not None:
-                bar.update(1)
+            finish(n, run_one(n, RunConfig(**c)))
     if bar is not None:
         bar.close()
     reports = [results[n] for n in names]
     if out is not None:
-        write_json(out / "summary.json", [r.to_dict() for r in reports])
-        from ..plotting import atomic_write_text
-
-        rows = ["name,source,stated,measured,verdict,seconds"]
-        for r in reports:
-            cells = [r.name, r.source, r.stated, r.measured, r.verdict, f"{r.seconds:.2f}"]
-            rows.append(",".join('"' + str(c).replace('"', "'") + '"' for c in cells))
-        atomic_write_text(out / "summary.csv", "\n".join(rows) + "\n")
+        write_summaries(out, reports)
     return reports
 
 
-def format_table(reports, *, width: int = 160) -> str:
-    """Text table with columns check, source, stated, measured (with CI), verdict, seconds.
+_SUMMARY_COLS = ("name", "source", "stated", "measured", "verdict", "reason", "tightness", "seconds")
+_CLAIM_COLS = ("check", "claim", "kind", "verdict", "reason", "source", "stated", "measured", "tightness",
+               "slack_min", "loose", "bound_id")
+
+
+def _claim_rows(rep: CheckReport) -> list:
+    """The claims of a report as dicts (name, kind, verdict, reason, ...); old reports: their rate checks."""
+    if rep.claims:
+        return [dict(c) for c in rep.claims]
+    rows = []
+    for c in rep.details.get("checks", ()) or ():
+        if isinstance(c, dict):
+            rows.append({"name": c.get("label") or c.get("check") or c.get("bound_id") or "rate check",
+                         "kind": "rate", "verdict": c.get("verdict", ""), "reason": c.get("reason", ""),
+                         "stated": c.get("stated", ""), "measured": c.get("measured", ""),
+                         "bound_id": c.get("bound_id", "")})
+    return rows
+
+
+def _csv_text(header, rows) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+    return buf.getvalue()
+
+
+def _md(s) -> str:
+    return " ".join(str(s).split()).replace("|", "\\|")
+
+
+def write_summaries(out, reports) -> tuple:
+    """Write ``summary.json``, ``summary.csv``, ``claims.csv`` and ``summary.md`` of ``reports`` into ``out``.
+
+    Parameters
+    ----------
+    out : str or Path
+        Output folder (created if needed).
+    reports : list of CheckReport
+
+    Returns
+    -------
+    tuple of str
+        The paths written (see the module docstring for the layouts).
+    """
+    from ..plotting import atomic_write_text, write_json
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [write_json(out / "summary.json", [r.to_dict() for r in reports])]
+    paths.append(str(atomic_write_text(out / "summary.csv", _csv_text(
+        _SUMMARY_COLS, [(r.name, r.source, r.stated, r.measured, r.verdict, r.reason, r.tightness, f"{r.seconds:.2f}")
+                        for r in reports]))))
+    claim_rows = []
+    for r in reports:
+        for c in _claim_rows(r):
+            claim_rows.append((r.name, c.get("name", ""), c.get("kind", ""), c.get("verdict", ""), c.get("reason", ""),
+                               c.get("source", ""), c.get("stated", ""), c.get("measured", ""),
+                               c.get("tightness", ""), c.get("slack_min"), c.get("loose", ""), c.get("bound_id", "")))
+    paths.append(str(atomic_write_text(out / "claims.csv", _csv_text(_CLAIM_COLS, claim_rows))))
+    md = ["# pgtheory checks", "",
+          "| check | verdict | reason | tightness | source | s |", "|---|---|---|---|---|---|"]
+    for r in reports:
+        md.append(f"| {_md(r.name)} | {_md(r.verdict)} | {_md(_headline_reason(r))} | {_md(r.tightness)} | "
+                  f"{_md(r.source)} | {r.seconds:.1f} |")
+    md.append("")
+    for r in reports:
+        md += [f"## {r.name}: {r.verdict}", ""]
+        if r.stated or r.measured:
+            md += [f"Stated: {_md(r.stated)}. Measured: {_md(r.measured)}.", ""]
+        rows = _claim_rows(r)
+        for c in rows:
+            tight = f" ({_md(c['tightness'])})" if c.get("tightness") else ""
+            md.append(f"- **{_md(c.get('verdict', ''))}** {_md(c.get('name', ''))}: {_md(c.get('reason', ''))}{tight}")
+        if not rows:
+            md.append(f"- {_md(_headline_reason(r))}")
+        md.append("")
+    paths.append(str(atomic_write_text(out / "summary.md", "\n".join(md))))
+    return tuple(paths)
+
+
+def _headline_reason(rep: CheckReport) -> str:
+    if rep.reason:
+        return rep.reason
+    if rep.verdict == "error":
+        return rep.details.get("error", rep.measured)
+    return ""
+
+
+def _term_width(width) -> int:
+    return int(width) if width is not None else shutil.get_terminal_size((100, 24)).columns
+
+
+def format_table(reports, *, width: int | None = None) -> str:
+    """Text table with columns check, source, stated, measured (with CI), verdict, tightness, seconds.
+
+    Long cells are wrapped onto further lines of their row (never cut), so every word of every
+    cell is printed.
 
     Parameters
     ----------
     reports : list of CheckReport
-    width : int
-        Cells are shortened so a row fits about this many characters.
+    width : int, optional
+        Target line width (default: the terminal's, ``shutil.get_terminal_size``). Columns are
+        narrowed, widest first, down to a minimum width so a row fits; a row may exceed ``width``
+        only when even the minimum widths do not fit.
 
     Returns
     -------
     str
     """
-    heads = ("check", "source", "stated", "measured", "verdict", "s")
-    rows = [(r.name, r.source, r.stated, r.measured, r.verdict, f"{r.seconds:.1f}") for r in reports]
-    caps = [30, 34, 30, 52]
-    budget = max(width - 2 * len(heads) - 22 - 7, 60)
-    scale = min(1.0, budget / sum(caps))
-    caps = [max(6, int(c * scale)) for c in caps] + [22, 7]
+    width = _term_width(width)
+    heads = ("check", "source", "stated", "measured", "verdict", "tightness", "s")
+    rows = [(r.name, r.source, r.stated, r.measured, r.verdict, r.tightness, f"{r.seconds:.1f}") for r in reports]
+    natural = [max([len(h)] + [len(str(row[i])) for row in rows]) for i, h in enumerate(heads)]
+    # the check, verdict and seconds columns are never narrowed; the others down to 12 characters
+    shrink = {1, 2, 3, 5}
+    ws = list(natural)
+    floor = [w if i not in shrink else min(w, 12) for i, w in enumerate(natural)]
+    sep = 2
+    while sum(ws) + sep * (len(ws) - 1) > width:
+        cand = [i for i in shrink if ws[i] > floor[i]]
+        if not cand:
+            break
+        i = max(cand, key=lambda j: ws[j])
+        ws[i] -= 1
 
-    def cut(s, n):
-        s = str(s)
-        return s if len(s) <= n else s[: n - 1] + "…"
+    def wrap(text, w):
+        return textwrap.wrap(str(text), width=w, break_long_words=True, break_on_hyphens=False) or [""]
 
-    ws = [min(c, max([len(h)] + [len(str(row[i])) for row in rows])) for i, (h, c) in enumerate(zip(heads, caps))]
-    line = "  ".join(h.ljust(w) for h, w in zip(heads, ws))
-    out = [line, "  ".join("-" * w for w in ws)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(heads, ws)).rstrip(), "  ".join("-" * w for w in ws)]
     for row in rows:
-        out.append("  ".join(cut(c, w).ljust(w) for c, w in zip(row, ws)))
+        cells = [wrap(c, w) for c, w in zip(row, ws)]
+        for k in range(max(len(c) for c in cells)):
+            out.append("  ".join((c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells, ws)).rstrip())
     return "\n".join(out)
+
+
+def format_reasons(report: CheckReport, *, width: int | None = None, show_traceback: bool = True) -> str:
+    """The headline reason and every claim of ``report`` (verdict, name, reason, tightness), wrapped.
+
+    Parameters
+    ----------
+    report : CheckReport
+    width : int, optional
+        Line width (default: the terminal's); long lines are wrapped, never cut.
+    show_traceback : bool
+        Append the traceback of an ``"error"`` report.
+
+    Returns
+    -------
+    str
+        Lines like ``name: consistent (all 3 claims consistent)`` then one bullet per claim;
+        for an error, its traceback.
+    """
+    width = max(_term_width(width), 40)
+    lines = []
+
+    def para(text, first, rest):
+        lines.extend(textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest,
+                                   break_long_words=True, break_on_hyphens=False) or [first.rstrip()])
+
+    head = f"{report.name}: {report.verdict}"
+    why = _headline_reason(report)
+    para(head + (f" ({why})" if why else ""), "", "    ")
+    for c in _claim_rows(report):
+        text = f"[{c.get('verdict', '')}] {c.get('name', '')}: {c.get('reason', '')}"
+        if c.get("tightness"):
+            text += f" ({c['tightness']})"
+        para(text, "  - ", "      ")
+    if show_traceback and report.verdict == "error" and report.details.get("traceback"):
+        lines.append(report.details["traceback"].rstrip())
+    return "\n".join(lines)
 
 
 def rate_check_figure(checks, config: RunConfig, stem: str, *, title: str = "", labels=None, ncols: int | None = None,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import pgtheory.bandits as B
-from pgtheory.testing import assert_unbiased
+from pgtheory.testing import assert_unbiased, test_seed
 
 ALPHA = 1e-5
 
@@ -19,7 +19,7 @@ def test_grpo_sampler_stochastic_binary_two_prompts():
     th = np.array([[0.5, -0.3, 1.0], [0.0, 0.2, -1.0]])
     q = np.array([[0.9, 0.1, 0.4], [0.3, 0.7, 0.5]])
     exact = B.exact_moments("grpo", th, q, 4, binary=True, ddof=1, epsilon=1e-4).mean
-    mc = B.monte_carlo_gradient("grpo", th, q, 4, 200_000, rng=12345, binary=True, ddof=1, epsilon=1e-4)
+    mc = B.monte_carlo_gradient("grpo", th, q, 4, 200_000, rng=test_seed(12345), binary=True, ddof=1, epsilon=1e-4)
     assert mc.n_trajectories == 200_000
     assert_unbiased(mc.mean, mc.stderr, exact, alpha=ALPHA)
 
@@ -30,7 +30,7 @@ def test_rloo_sampler_general_rewards():
     th = np.array([1.0, -0.5, 0.0, 0.3, -2.0])
     r = np.array([0.5, -1.0, 0.5, 2.0, 0.0])
     exact = B.exact_moments("rloo", th, r, 3).mean
-    mc = B.monte_carlo_gradient("rloo", th, r, 3, 200_000, rng=2024)
+    mc = B.monte_carlo_gradient("rloo", th, r, 3, 200_000, rng=test_seed(2024))
     assert_unbiased(mc.mean, mc.stderr, exact, alpha=ALPHA)
 
 
@@ -41,7 +41,7 @@ def test_nft_sampler_off_policy():
     old = th + np.array([0.05, -0.05, 0.03, 0.0])
     c = np.array([1.0, 0.0, 1.0, 0.0])
     exact = B.exact_moments("nft", th, c, 6, behavior_logits=old, normalize=2).mean
-    mc = B.monte_carlo_gradient("nft", th, c, 6, 200_000, rng=77, behavior_logits=old, normalize=2)
+    mc = B.monte_carlo_gradient("nft", th, c, 6, 200_000, rng=test_seed(77), behavior_logits=old, normalize=2)
     assert_unbiased(mc.mean, mc.stderr, exact, alpha=ALPHA)
 
 

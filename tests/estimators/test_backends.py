@@ -24,7 +24,7 @@ from pgtheory.estimators import (
 )
 from pgtheory.mdp import FiniteHorizonMDP, TabularMDP
 from pgtheory.policies import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
-from pgtheory.testing import assert_close, bonferroni_z
+from pgtheory.testing import assert_close, bonferroni_z, test_seed
 
 needs_numba = pytest.mark.skipif(not B.numba_available(), reason="numba not installed")
 
@@ -144,8 +144,8 @@ def test_numba_agrees_with_numpy_in_distribution():
     th = np.random.default_rng(1).normal(size=(4, 3))
     z = bonferroni_z(1e-5, 2 * th.size)
     for f in (reinforce, gpomdp):
-        a = f(m, "softmax", th, 40_000, rng=1, backend="numpy")
-        b = f(m, "softmax", th, 40_000, rng=2, backend="numba")
+        a = f(m, "softmax", th, 40_000, rng=test_seed(1), backend="numpy")
+        b = f(m, "softmax", th, 40_000, rng=test_seed(2), backend="numba")
         assert np.all(np.abs(a.mean - b.mean) <= z * np.hypot(a.stderr, b.stderr))
         assert a.n_steps != b.n_steps  # really different streams
 
@@ -234,7 +234,7 @@ def test_cupy_agrees_with_numpy_in_distribution():  # pragma: no cover - needs a
     th = np.random.default_rng(1).normal(size=(4, 3))
     z = bonferroni_z(1e-5, 2 * th.size)
     for f in (reinforce, gpomdp):
-        a = f(m, "softmax", th, 40_000, rng=1, backend="numpy")
-        b = f(m, "softmax", th, 40_000, rng=2, backend="cupy")
+        a = f(m, "softmax", th, 40_000, rng=test_seed(1), backend="numpy")
+        b = f(m, "softmax", th, 40_000, rng=test_seed(2), backend="cupy")
         assert b.backend == "cupy"
         assert np.all(np.abs(a.mean - b.mean) <= z * np.hypot(a.stderr, b.stderr))

@@ -33,7 +33,7 @@ from pgtheory.policies import (
     hessian_vector_product,
     policy_gradient,
 )
-from pgtheory.testing import assert_unbiased
+from pgtheory.testing import assert_unbiased, test_seed
 from pgtheory.testing.strategies import tabular_mdps
 
 from ._exact import fd_hvp, truncated_gradient
@@ -57,7 +57,7 @@ def _atol(mdp_r, gamma, n):
 @pytest.mark.statistical
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(mdp=tabular_mdps(min_states=1, max_states=4, max_actions=3, gammas=(0.0, 0.5, 0.8)),
-       kind=st.sampled_from(["softmax", "loglinear"]), seed=st.integers(0, 2**31 - 1))
+       kind=st.sampled_from(["softmax", "loglinear"]), seed=st.integers(0, 2**31 - 1).map(test_seed))
 def test_on_policy_estimators_unbiased_geometric(mdp, kind, seed):
     """REINFORCE, GPOMDP, GPOMDP+V and REINFORCE+optimal baseline are unbiased for grad J.
 
@@ -77,7 +77,7 @@ def test_on_policy_estimators_unbiased_geometric(mdp, kind, seed):
 @pytest.mark.statistical
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(mdp=tabular_mdps(max_states=3, max_actions=3, gammas=(0.5, 0.9)), H=st.sampled_from([1, 2, 5]),
-       seed=st.integers(0, 2**31 - 1))
+       seed=st.integers(0, 2**31 - 1).map(test_seed))
 def test_truncated_estimators_unbiased_for_J_H(mdp, H, seed):
     """Under truncation at H, REINFORCE and GPOMDP (+ constant baseline) are unbiased for grad J_H.
 
@@ -95,7 +95,7 @@ def test_truncated_estimators_unbiased_for_J_H(mdp, H, seed):
 
 @pytest.mark.statistical
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), S=st.integers(1, 3), A=st.integers(2, 3), H=st.integers(1, 4))
+@given(seed=st.integers(0, 2**31 - 1).map(test_seed), S=st.integers(1, 3), A=st.integers(2, 3), H=st.integers(1, 4))
 def test_finite_horizon_and_bandit_unbiased(seed, S, A, H):
     """Finite-horizon MDP (GPOMDP with stage-wise V baseline) and binary contextual bandit (REINFORCE).
 
@@ -119,7 +119,7 @@ def test_finite_horizon_and_bandit_unbiased(seed, S, A, H):
 
 @pytest.mark.statistical
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(mdp=tabular_mdps(max_states=3, max_actions=3, gammas=(0.0, 0.5)), seed=st.integers(0, 2**31 - 1))
+@given(mdp=tabular_mdps(max_states=3, max_actions=3, gammas=(0.0, 0.5)), seed=st.integers(0, 2**31 - 1).map(test_seed))
 def test_off_policy_importance_weighted_unbiased(mdp, seed):
     """Per-decision (GPOMDP) and trajectory-wise (REINFORCE) importance weighting are unbiased.
 
@@ -138,7 +138,8 @@ def test_off_policy_importance_weighted_unbiased(mdp, seed):
 
 @pytest.mark.statistical
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(mdp=tabular_mdps(max_states=3, max_actions=3, gammas=(0.0, 0.5, 0.8)), seed=st.integers(0, 2**31 - 1))
+@given(mdp=tabular_mdps(max_states=3, max_actions=3, gammas=(0.0, 0.5, 0.8)),
+       seed=st.integers(0, 2**31 - 1).map(test_seed))
 def test_q_and_advantage_unbiased(mdp, seed):
     """Monte-Carlo Q and advantage (n = 4,000 rollouts per pair) match policy_evaluation.
 
@@ -158,7 +159,7 @@ def test_q_and_advantage_unbiased(mdp, seed):
 @pytest.mark.statistical
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(mdp=tabular_mdps(min_states=2, max_states=3, min_actions=2, max_actions=3, gammas=(0.0, 0.5, 0.7)),
-       kind=st.sampled_from(["softmax", "loglinear"]), seed=st.integers(0, 2**31 - 1))
+       kind=st.sampled_from(["softmax", "loglinear"]), seed=st.integers(0, 2**31 - 1).map(test_seed))
 def test_hessian_vector_product_unbiased(mdp, kind, seed):
     """The HARPG Hessian-vector estimator is unbiased for the exact Hessian-vector product.
 
@@ -193,7 +194,8 @@ def test_power_action_dependent_baseline_is_detected():
     theta = rng.normal(size=(S, A))
     env = _tables.env_table(mdp)
     pmap = _tables.policy_map(policy, theta)
-    tr = _reference.sample_trajectories(env, _tables.cumulative_rows(pmap.pi), N, rng=np.random.default_rng(1))
+    tr = _reference.sample_trajectories(env, _tables.cumulative_rows(pmap.pi), N,
+                                        rng=np.random.default_rng(test_seed(1)))
     w, _ = _reference.step_weights(env, tr, 1, np.zeros((1, S)), 0.0, None)
     b_sa = np.zeros((S, A))
     b_sa[:, 0] = 1.0
@@ -225,7 +227,7 @@ def test_variance_orderings_of_the_implementations():
     for name, f, kw in [("reinforce", reinforce, {}), ("gpomdp", gpomdp, {}),
                         ("const", reinforce, {"baseline": 1.05 / (1 - 0.8)}),
                         ("optimal", reinforce, {"baseline": "optimal"})]:
-        est = f(mdp, policy, theta, N, rng=5, backend="numpy", **kw)
+        est = f(mdp, policy, theta, N, rng=test_seed(5), backend="numpy", **kw)
         var[name] = float((est.stderr**2).sum() * N)
     assert var["gpomdp"] < 0.5 * var["reinforce"]
     assert var["optimal"] < var["const"] < var["reinforce"]

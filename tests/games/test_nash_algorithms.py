@@ -30,7 +30,7 @@ from pgtheory.algorithms.nash import (
 from pgtheory.bounds.catalog import munos2023, tiapkin2025, zhou2025
 from pgtheory.errors import InvalidStepSizeError, ValidationError
 from pgtheory.games import intransitive_game, random_preference_game, regularized_nash, rock_paper_scissors
-from pgtheory.testing import assert_close
+from pgtheory.testing import assert_close, test_seed
 
 ROUND = 1e-13  # floating-point floor of KL evaluations near the equilibrium
 
@@ -197,7 +197,7 @@ def test_stochastic_nash_mp_approaches_exact_with_large_batches():
     KL_15 <= 5e-4 (and < KL_0 / 20) leaves a margin of more than 20 floors, so its false-alarm rate is
     far below alpha = 1e-5."""
     g = random_preference_game(5, rng=1)
-    tr = stochastic_nash_mp(g, 0.5, 15, n_inner=40, batch=5000, rng=5)
+    tr = stochastic_nash_mp(g, 0.5, 15, n_inner=40, batch=5000, rng=test_seed(5))
     kl = tr.metric("kl")
     assert kl[-1] <= 5e-4 and kl[-1] < kl[0] / 20
 

@@ -25,7 +25,7 @@ from pgtheory.submodular import (
     sample_gradient,
     sample_objective,
 )
-from pgtheory.testing import assert_close, assert_unbiased
+from pgtheory.testing import assert_close, assert_unbiased, test_seed
 
 POLICIES = ["markov", "state_independent", "history"]
 
@@ -109,7 +109,7 @@ def test_monte_carlo_objective_is_unbiased(policy):
     g = build_history_graph(env)
     theta = np.random.default_rng(3).normal(size=policy_shape(env, policy, g))
     for reward in ("submodular", "modular"):
-        m, se = sample_objective(env, theta, policy, 20000, rng=7, graph=g, reward=reward)
+        m, se = sample_objective(env, theta, policy, 20000, rng=test_seed(7), graph=g, reward=reward)
         assert_unbiased(m, se, exact_objective(env, theta, policy, graph=g, reward=reward), alpha=1e-5)
 
 
@@ -122,7 +122,7 @@ def test_sampled_subpo_gradient_is_unbiased(policy, baseline):
     g = build_history_graph(env)
     theta = np.random.default_rng(4).normal(size=policy_shape(env, policy, g)) * 0.5
     _, grad = exact_gradient(env, theta, policy, graph=g)
-    est = sample_gradient(env, theta, policy, 40000, rng=11, graph=g, baseline=baseline)
+    est = sample_gradient(env, theta, policy, 40000, rng=test_seed(11), graph=g, baseline=baseline)
     assert est.mean.shape == theta.shape and est.n_trajectories == 40000
     assert_unbiased(est.mean, est.stderr, grad, alpha=1e-5)
 
