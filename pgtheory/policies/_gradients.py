@@ -47,6 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from .._math import centred
 from .._validate import as_float_array, check_distribution, check_positive, check_shape
 from ..errors import ShapeError, ValidationError
 from ..results import ResultMixin
@@ -179,9 +180,9 @@ def _pieces_unchecked(mdp, theta, pi, rho) -> _Pieces:
 def _vjp(policy, theta, pi, x) -> np.ndarray:
     r"""Vector-Jacobian product :math:`\sum_{s,a} x[s,a]\,\partial\pi(a|s)/\partial\theta`, shape param_shape."""
     if isinstance(policy, SoftmaxPolicy):
-        return pi * (x - np.sum(pi * x, axis=1, keepdims=True))
+        return pi * centred(pi, x)
     if isinstance(policy, LogLinearPolicy):
-        g = pi * (x - np.sum(pi * x, axis=1, keepdims=True))
+        g = pi * centred(pi, x)
         return np.einsum("sa,sad->d", g, policy.phi)
     if isinstance(policy, DirectPolicy):
         return np.array(x, dtype=np.float64)
@@ -192,10 +193,10 @@ def _vjp(policy, theta, pi, x) -> np.ndarray:
 def _jvp(policy, theta, pi, v) -> np.ndarray:
     r"""Jacobian-vector product :math:`\sum_i \partial\pi(a|s)/\partial\theta_i\,v_i`, shape (S, A)."""
     if isinstance(policy, SoftmaxPolicy):
-        return pi * (v - np.sum(pi * v, axis=1, keepdims=True))
+        return pi * centred(pi, v)
     if isinstance(policy, LogLinearPolicy):
         z = policy.phi @ v
-        return pi * (z - np.sum(pi * z, axis=1, keepdims=True))
+        return pi * centred(pi, z)
     if isinstance(policy, DirectPolicy):
         return np.array(v, dtype=np.float64)
     Jac = np.asarray(policy.jacobian(theta), dtype=np.float64)
@@ -207,7 +208,7 @@ def _vjp_batch(policy, theta, pi, X) -> np.ndarray:
     r"""Batched vector-Jacobian products: ``X`` of shape (S, A, k) -> (n, k), column j = vjp(X[..., j])."""
     S, A, k = X.shape
     if isinstance(policy, (SoftmaxPolicy, LogLinearPolicy)):
-        Y = pi[:, :, None] * (X - np.einsum("sa,sak->sk", pi, X)[:, None, :])
+        Y = pi[:, :, None] * centred(np.broadcast_to(pi[:, :, None], X.shape), X, axis=1)
         if isinstance(policy, SoftmaxPolicy):
             return Y.reshape(S * A, k)
         return np.einsum("sak,sad->dk", Y, policy.phi)
@@ -235,9 +236,9 @@ def _jacobian_matrix(policy, theta, pi) -> np.ndarray:
 
 def _gradient_from_pieces(mdp, policy, pc: _Pieces) -> np.ndarray:
     if isinstance(policy, SoftmaxPolicy):
-        # Closed form (Agarwal et al. 2021 Sec. 2; Mei et al. 2020): d(s) pi(a|s) A(s,a) / (1-gamma).
-        adv = pc.Q - pc.V[:, None]
-        return pc.d[:, None] * pc.pi * adv / (1.0 - mdp.gamma)
+        # Closed form (Agarwal et al. 2021 Sec. 2; Mei et al. 2020): d(s) pi(a|s) A(s,a) / (1-gamma),
+        # with A = centred(pi, Q) rather than Q - V: see the accuracy note in policy_gradient.
+        return pc.d[:, None] * pc.pi * centred(pc.pi, pc.Q) / (1.0 - mdp.gamma)
     x = pc.d[:, None] * pc.Q / (1.0 - mdp.gamma)
     return _vjp(policy, pc.theta, pc.pi, x).reshape(np.shape(pc.theta))
 
@@ -260,6 +261,22 @@ def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
     * direct: :math:`\partial J/\partial\pi(a|s) = \frac{1}{1-\gamma}d_\rho^\pi(s)Q^\pi(s,a)`
       (the gradient in the ambient space :math:`\mathbb R^{S\times A}`, before projection onto
       the simplices; Agarwal et al. 2021, Sec. 4 [R]).
+
+    Accuracy (softmax, log-linear): the advantage is formed without the cancellation of
+    ``Q - V`` (see ``pgtheory._math.centred``): with :math:`a^*` the most likely action,
+    :math:`A(s,a) = D(s,a) - \sum_b\pi(b|s)D(s,b)`, :math:`D(s,a) = Q(s,a) - Q(s,a^*)`, so the
+    dominant entry :math:`A(s,a^*) = -\sum_{b\ne a^*}\pi(b|s)D(s,b)` keeps full relative accuracy
+    however close :math:`\pi(a^*|s)` is to 1 (``Q - V`` had an absolute floor ``~eps |Q|``, i.e.
+    relative errors 1e-2 to 1e3 at logit gaps 30-40). Each entry has relative error
+
+    .. math:: \lesssim c\,\varepsilon\Big(\kappa\Big(\frac{2(1-\pi(a|s))\,\|Q(s,\cdot)\|_\infty}
+              {|A(s,a)|} + \frac{\|d\|_\infty}{d(s)}\Big) + \|\theta\|_\infty + |A|\Big),
+              \qquad \kappa = \frac{1+\gamma}{1-\gamma} \ge \operatorname{cond}_\infty(I-\gamma P_\pi),
+
+    with a small constant ``c`` (16 covers S <= 3 in the tests): the conditioning of the exact
+    gradient itself. For a near-deterministic state whose other actions are all better or all
+    worse than :math:`a^*` the first ratio is :math:`\approx\|Q\|/\min_b|Q(s,a^*)-Q(s,b)|`,
+    independent of the logit gap (measured: ~5e-15 at gaps 0-40, against a 50-digit reference).
 
     Parameters
     ----------
@@ -431,7 +448,7 @@ def fisher_matrix(mdp, policy, theta, rho=None) -> np.ndarray:
 
 def _softmax_natural_direction(mdp, pc: _Pieces) -> np.ndarray:
     """Minimal-norm solution of F w = grad for the softmax policy (closed form, per state)."""
-    adv = pc.Q - pc.V[:, None]
+    adv = centred(pc.pi, pc.Q)
     w = (adv - adv.mean(axis=1, keepdims=True)) / (1.0 - mdp.gamma)
     return np.where(pc.d[:, None] > 0, w, 0.0)
 
@@ -528,7 +545,7 @@ def npg_update(mdp, policy, theta, eta, rho=None) -> np.ndarray:
                               "simplex). Fix: use SoftmaxPolicy or LogLinearPolicy.")
     pc = _pieces(mdp, policy, theta, rho)
     if isinstance(policy, SoftmaxPolicy):
-        return pc.theta + eta * (pc.Q - pc.V[:, None]) / (1.0 - mdp.gamma)
+        return pc.theta + eta * centred(pc.pi, pc.Q) / (1.0 - mdp.gamma)
     return pc.theta + eta * _fisher_solve(policy, pc, _gradient_from_pieces(mdp, policy, pc))
 
 
@@ -594,6 +611,6 @@ def performance_difference(mdp, pi, pi_prime, rho=None) -> PerformanceDifference
     rho = _check_rho(mdp, rho)
     a = _pieces_unchecked(mdp, pi, pi, rho)
     b = _pieces_unchecked(mdp, pi_prime, pi_prime, rho)
-    adv = a.Q - a.V[:, None]
+    adv = centred(pi, a.Q)
     rhs = float(np.sum(b.d[:, None] * pi_prime * adv) / (1.0 - mdp.gamma))
     return PerformanceDifference(lhs=b.J - a.J, rhs=rhs, d_prime=b.d, advantage=adv)
