@@ -43,7 +43,7 @@ from .._math import centred, softmax
 from .._validate import as_float_array, check_positive
 from ..errors import ShapeError, ValidationError
 from ..results import ResultMixin
-from ._gradients import _block_diagonal, _check_method
+from ._gradients import _block_diagonal, _check_method, _softmax_fisher_blocks, psd_min_norm_solve
 
 __all__ = [
     "FiniteHorizonEvaluation",
@@ -210,7 +210,7 @@ def finite_horizon_value_and_gradient(mdp, theta) -> tuple[float, np.ndarray]:
 def _fisher(theta, ev) -> np.ndarray:
     H, S, A = ev.policy.shape
     pi = ev.policy
-    blocks = ev.d[:, :, None, None] * (pi[..., :, None] * np.eye(A) - pi[..., :, None] * pi[..., None, :])
+    blocks = ev.d[:, :, None, None] * _softmax_fisher_blocks(pi)  # entries to a few ulp (no 1 - pi cancellation)
     if theta.ndim == 2:
         return _block_diagonal(blocks.sum(axis=0))  # stages share theta: (S, A, A) blocks
     return _block_diagonal(blocks.reshape(H * S, A, A))
@@ -250,8 +250,9 @@ def finite_horizon_natural_gradient(mdp, theta, *, method: str = "auto", rcond: 
 
     For a non-stationary ``theta`` the closed form (``method="auto"``) is
     :math:`w_{h,s,\cdot} = A_h(s,\cdot) - \frac1{|A|}\sum_b A_h(s,b)` where :math:`d_h(s) > 0`
-    and 0 elsewhere. Stationary ``theta`` (or ``method="lstsq"``) uses
-    ``numpy.linalg.lstsq(F, grad, rcond=rcond)``.
+    and 0 elsewhere. Stationary ``theta`` (or ``method="lstsq"``) solves ``F w = grad`` for the
+    minimum-norm ``w`` (eigendecomposition, eigenvalues at or below ``rcond * lambda_max`` treated
+    as zero; see :func:`~pgtheory.policies.natural_gradient`).
 
     Parameters
     ----------
@@ -259,7 +260,7 @@ def finite_horizon_natural_gradient(mdp, theta, *, method: str = "auto", rcond: 
     theta : array, shape (H, S, A) or (S, A)
     method : {"auto", "lstsq"}
     rcond : float, optional
-        Relative singular-value cut-off passed to ``numpy.linalg.lstsq`` (``None``: NumPy's default).
+        Relative eigenvalue cut-off (``None``: ``10 n eps``, ``n = theta.size``).
 
     Returns
     -------
@@ -277,8 +278,7 @@ def finite_horizon_natural_gradient(mdp, theta, *, method: str = "auto", rcond: 
         return np.where(ev.d[:, :, None] > 0, w, 0.0)
     if rcond is not None:
         rcond = check_positive(rcond, "rcond")
-    w, *_ = np.linalg.lstsq(_fisher(theta, ev), _grad(theta, ev).ravel(), rcond=rcond)
-    return w.reshape(theta.shape)
+    return psd_min_norm_solve(_fisher(theta, ev), _grad(theta, ev), rcond).reshape(theta.shape)
 
 
 def finite_horizon_npg_update(mdp, theta, eta) -> np.ndarray:

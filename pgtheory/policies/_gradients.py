@@ -357,15 +357,31 @@ def _block_diagonal(blocks: np.ndarray) -> np.ndarray:
     return F.reshape(n * A, n * A)
 
 
+def _softmax_fisher_blocks(pi: np.ndarray) -> np.ndarray:
+    """``diag(pi) - pi pi^T`` over the last axis, shape (..., A, A), every entry to a few ulp.
+
+    The diagonal is ``pi(a) * sum_{b != a} pi(b)``, not ``pi(a) - pi(a)^2``: for a dominant action the
+    latter cancels to an absolute error ~eps, far above the true ``pi(a) (1 - pi(a))``, which made the
+    computed Fisher matrix's null eigenvalue (per-state constants) rounding-sized but *relatively*
+    large, so a least-squares solve kept it (O(1) constants added per state).
+    """
+    A = pi.shape[-1]
+    off = 1.0 - np.eye(A)
+    blocks = -pi[..., :, None] * pi[..., None, :]
+    idx = np.arange(A)
+    blocks[..., idx, idx] = pi * np.einsum("...b,ab->...a", pi, off)
+    return blocks
+
+
 def _fisher_from_pieces(policy, pc: _Pieces) -> np.ndarray:
     S, A = pc.pi.shape
     w = pc.d[:, None] * pc.pi  # state-action occupancy lambda(s, a)
     if isinstance(policy, SoftmaxPolicy):
-        return _block_diagonal(pc.d[:, None, None] * (pc.pi[:, :, None] * np.eye(A)[None]
-                                                      - pc.pi[:, :, None] * pc.pi[:, None, :]))
+        return _block_diagonal(pc.d[:, None, None] * _softmax_fisher_blocks(pc.pi))
     if isinstance(policy, LogLinearPolicy):
-        centred = policy.phi - np.einsum("sb,sbd->sd", pc.pi, policy.phi)[:, None, :]
-        C = centred.reshape(S * A, -1)
+        # phi - E_pi phi, centred on the most likely action (no eps*|phi| floor at near-deterministic states)
+        centred_phi = centred(np.broadcast_to(pc.pi[:, :, None], policy.phi.shape), policy.phi, axis=1)
+        C = centred_phi.reshape(S * A, -1)
         F = C.T @ (w.reshape(-1, 1) * C)
         return 0.5 * (F + F.T)  # exactly symmetric
     if isinstance(policy, DirectPolicy):
@@ -384,11 +400,40 @@ def _fisher_from_pieces(policy, pc: _Pieces) -> np.ndarray:
     return 0.5 * (F + F.T)
 
 
+def default_rcond(n: int) -> float:
+    """Default relative eigenvalue cut-off ``10 n eps`` of :func:`psd_min_norm_solve` for an ``n x n`` matrix."""
+    return 10.0 * n * np.finfo(np.float64).eps
+
+
+def psd_min_norm_solve(F: np.ndarray, g: np.ndarray, rcond: float | None = None) -> np.ndarray:
+    r"""Minimum-norm solution of ``F w = g`` for a symmetric PSD ``F`` (a Fisher matrix), private.
+
+    Eigendecomposition :math:`F = U\Lambda U^	op`; eigenvalues :math:`\lambda\le` ``rcond *
+    lambda_max`` (default ``10 n eps``) are treated as zero, so
+    :math:`w = \sum_{\lambda_i > 	ext{cut}} u_i u_i^	op g/\lambda_i` is orthogonal to the (numerical)
+    null space. ``F`` computed to a few ulp per entry has its null eigenvalues at
+    :math:`\lesssim narepsilon\lambda_{max}` (backward stability of the symmetric eigensolver),
+    hence the cut-off; eigen-directions below it cannot be told apart from the null space in double
+    precision (their computed eigenvectors are rotated by :math:`O(narepsilon\lambda_{max}/\lambda)`).
+    ``numpy.linalg.lstsq``'s default ``n eps`` sat at the size of those rounding eigenvalues and
+    sometimes kept one, adding an O(1) multiple of a null vector (a per-state constant).
+    """
+    F = np.asarray(F, dtype=np.float64)
+    g = np.asarray(g, dtype=np.float64).ravel()
+    n = F.shape[0]
+    lam, U = np.linalg.eigh(0.5 * (F + F.T))
+    lam_max = float(lam[-1]) if n else 0.0
+    if not lam_max > 0.0:
+        return np.zeros(n)
+    keep = lam > (default_rcond(n) if rcond is None else rcond) * lam_max
+    Uk = U[:, keep]
+    return Uk @ ((Uk.T @ g) / lam[keep])
+
+
 def _fisher_solve(policy, pc: _Pieces, g: np.ndarray, rcond=None) -> np.ndarray:
-    """Minimum-norm least-squares solution ``w`` of ``F w = g`` (natural direction), shaped like theta."""
+    """Minimum-norm solution ``w`` of ``F w = g`` (natural direction), shaped like theta."""
     F = _fisher_from_pieces(policy, pc)
-    w, *_ = np.linalg.lstsq(F, g.ravel(), rcond=rcond)
-    return w.reshape(np.shape(pc.theta))
+    return psd_min_norm_solve(F, g, rcond).reshape(np.shape(pc.theta))
 
 
 def _check_method(method) -> None:
@@ -477,13 +522,16 @@ def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcon
         Start distribution (default ``mdp.rho``).
     method : {"auto", "lstsq"}
         ``"auto"`` uses the closed form for :class:`SoftmaxPolicy` (exact, O(SA), no ``n x n``
-        matrix) and ``numpy.linalg.lstsq`` otherwise; ``"lstsq"`` always builds the Fisher
-        matrix and calls ``numpy.linalg.lstsq(F, grad, rcond=rcond)``.
+        matrix) and the minimum-norm least-squares solve otherwise; ``"lstsq"`` always builds
+        the Fisher matrix and solves it: eigendecomposition of ``F`` (symmetric PSD), eigenvalues
+        at or below ``rcond * lambda_max`` treated as zero, so ``w`` is orthogonal to the
+        Fisher null space (per-state constants for softmax) to rounding.
     rcond : float, optional
-        Relative cut-off for small singular values of ``F`` (singular values below
-        ``rcond * max singular value`` are treated as zero). ``None`` uses NumPy's default,
-        machine epsilon times ``n``. Directions with a tiny Fisher weight (rarely visited
-        states, nearly deterministic actions) are kept unless ``rcond`` removes them.
+        Relative eigenvalue cut-off (default ``10 n eps``, ``n = theta.size``: the size of the
+        rounding eigenvalues of the computed null space). Directions with a smaller Fisher
+        weight (states visited with probability below ~``rcond``, actions with such
+        probabilities) are indistinguishable from the null space in double precision and are
+        dropped, so ``"lstsq"`` can differ from ``"auto"`` there; raise ``rcond`` to drop more.
 
     Returns
     -------

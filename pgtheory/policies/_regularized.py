@@ -250,8 +250,9 @@ def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: s
 
     For softmax (``method="auto"``) the minimal-norm solution is explicit:
     :math:`w_{s,\cdot} = \frac{1}{1-\gamma}\,\mathrm{centre}\big(Q_\tau^\pi(s,\cdot) - \tau\log\pi(\cdot|s)\big)`
-    at visited states and 0 elsewhere. Otherwise ``numpy.linalg.lstsq(F, grad, rcond=rcond)``
-    (see :func:`~pgtheory.policies.natural_gradient` for ``rcond``).
+    at visited states and 0 elsewhere. Otherwise the minimum-norm solution of ``F w = grad``
+    (eigenvalues at or below ``rcond * lambda_max`` treated as zero; see
+    :func:`~pgtheory.policies.natural_gradient` for ``rcond``).
 
     Parameters
     ----------
