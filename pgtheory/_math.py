@@ -10,19 +10,70 @@ from __future__ import annotations
 import numpy as np
 
 
-def logsumexp(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    """Stable ``log(sum(exp(x)))`` along ``axis``."""
+def _shift_and_log_normaliser(x: np.ndarray, axis: int):
+    """``(m, z, L)`` with ``z = x - m`` (``m`` the finite row maximum, else 0) and ``L = log sum exp z``.
+
+    ``L`` is computed as ``log(k) + log1p(rest / k)`` with ``k`` the number of entries equal to the
+    maximum (``z == 0``, each contributing exactly 1) and ``rest`` the sum of the others, so it is
+    accurate to a few ulp of ``L`` itself (``log(sum)`` of a sum close to 1 loses the small terms
+    only to rounding of the sum, which log1p avoids).
+    """
     x = np.asarray(x, dtype=np.float64)
     m = np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    with np.errstate(over="ignore"):  # x - m below -1.8e308 rounds to -inf: exp gives the exact 0
+        z = x - m
+    at_max = z == 0.0
+    k = np.sum(at_max, axis=axis, keepdims=True)
+    e = np.exp(z)
+    rest = np.sum(np.where(at_max, 0.0, e), axis=axis, keepdims=True)
+    kk = np.maximum(k, 1)
+    # rows without an entry at a finite maximum (all -inf, or +inf present) keep the plain formula
+    L = np.where(k > 0, np.log(kk) + np.log1p(rest / kk), np.log(np.where(k > 0, 1.0, rest)))
+    return m, z, L
+
+
+def logsumexp(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarray:
+    """Stable ``log(sum(exp(x)))`` along ``axis`` (``max + log(k) + log1p(rest / k)``)."""
+    m, _, L = _shift_and_log_normaliser(x, axis)
+    out = L + m
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
+def centred(pi: np.ndarray, q: np.ndarray, axis: int = -1) -> np.ndarray:
+    r"""Cancellation-free ``q - sum(pi * q, axis)`` (an advantage :math:`A = Q - V`) along ``axis``.
+
+    ``pi`` is a probability vector along ``axis`` (same shape as ``q``). Forming ``Q - V`` with
+    ``V = sum pi Q`` leaves an absolute rounding error of about ``eps * |Q|`` in every entry,
+    which for the dominant action ``a* = argmax pi`` of a near-deterministic policy swamps the
+    true value :math:`A(a^*) = \sum_{b\ne a^*}\pi(b)(Q(a^*)-Q(b)) = O(1-\pi(a^*))`. Here the
+    differences ``D = q - q[a*]`` are formed first (exact zero at ``a*``), then
+    ``A = D - sum(pi * D)``: the sum has only the small weights ``pi(b), b != a*`` on non-zero
+    terms, so every entry has absolute error about
+    ``eps * (|D| + sum_b pi(b) (|q| + |D(b)|))`` and in particular
+    ``|A(a*) - A_exact(a*)| <~ 3 eps * sum_{b != a*} pi(b) (|q(b)| + |q(a*)|)``, i.e. relative error
+    ``<~ 3 eps max|q| / min_b |q(a*) - q(b)|`` when the other actions are all better or all
+    worse than ``a*`` (no true cancellation in the sum). Entries with ``pi = 0`` contribute 0 even
+    where ``q`` is huge.
+    """
+    pi = np.asarray(pi, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    star = np.argmax(pi, axis=axis)
+    q_star = np.take_along_axis(q, np.expand_dims(star, axis), axis=axis)
+    D = q - q_star
+    return D - np.sum(np.where(pi > 0, pi * D, 0.0), axis=axis, keepdims=True)
+
+
 def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Stable ``x - logsumexp(x)`` along ``axis``."""
-    x = np.asarray(x, dtype=np.float64)
-    return x - logsumexp(x, axis=axis, keepdims=True)
+    """Stable ``x - logsumexp(x)`` along ``axis``, accurate at any finite scale.
+
+    Computed as ``(x - max) - log(k + rest)`` (see ``logsumexp``), never as ``x - (max + log(...))``:
+    the latter rounds ``max + log 2`` to the ulp of ``max`` and so loses the ``-log 2`` of
+    ``[b, b, -b]`` for ``b >= 1e12`` (all of it for ``b >= 1e16``). Here ``[b, b, -b]`` gives
+    ``[-log 2, -log 2, -2b - log 2]`` for every finite ``b``, each entry to a few ulp.
+    """
+    _, z, L = _shift_and_log_normaliser(x, axis)
+    return z - L
 
 
 def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -27,6 +27,22 @@ def _softmax_rows(theta, out):
 
 
 @njit(cache=True)
+def _centred_row(pi, Q, s, out):
+    """out[a] = Q[s,a] - sum_b pi[s,b] Q[s,b] without cancellation (pgtheory._math.centred, one row)."""
+    A = pi.shape[1]
+    star = 0
+    for a in range(A):
+        if pi[s, a] > pi[s, star]:
+            star = a
+    c = 0.0
+    for b in range(A):
+        if pi[s, b] > 0.0:
+            c += pi[s, b] * (Q[s, b] - Q[s, star])
+    for a in range(A):
+        out[a] = (Q[s, a] - Q[s, star]) - c
+
+
+@njit(cache=True)
 def pg_dense_kernel(P, r, gamma, mu, rho, mult, theta, eta, n_iter, rec, a_star, J_star, rec_states,
                     out_sub, out_val, out_mop, out_runc, out_gn, out_V):
     S, A = r.shape
@@ -34,6 +50,7 @@ def pg_dense_kernel(P, r, gamma, mu, rho, mult, theta, eta, n_iter, rec, a_star,
     M = np.empty((S, S))
     rpi = np.empty(S)
     Q = np.empty((S, A))
+    adv = np.empty(A)
     c_run = np.inf
     c_arg = 0
     j = 0
@@ -69,8 +86,9 @@ def pg_dense_kernel(P, r, gamma, mu, rho, mult, theta, eta, n_iter, rec, a_star,
         gn = 0.0
         for s in range(S):
             w = max(d[s], 0.0) / mult[s] / (1.0 - gamma)
+            _centred_row(pi, Q, s, adv)
             for a in range(A):
-                g = w * pi[s, a] * (Q[s, a] - V[s])
+                g = w * pi[s, a] * adv[a]
                 gn += g * g
                 if t < n_iter:
                     theta[s, a] += eta * g
@@ -106,11 +124,17 @@ def pg_gradient_dense(P, r, gamma, mu, mult, theta, grad):
         M[s, s] += 1.0
     V = np.linalg.solve(M, rpi)
     d = np.linalg.solve(np.ascontiguousarray(M.T), (1.0 - gamma) * mu)
+    Q = np.empty((S, A))
+    adv = np.empty(A)
     for s in range(S):
-        w = max(d[s], 0.0) / mult[s] / (1.0 - gamma)
         for a in range(A):
             acc = 0.0
             for sp in range(S):
                 acc += P[s, a, sp] * V[sp]
-            grad[s, a] = w * pi[s, a] * (r[s, a] + gamma * acc - V[s])
+            Q[s, a] = r[s, a] + gamma * acc
+    for s in range(S):
+        w = max(d[s], 0.0) / mult[s] / (1.0 - gamma)
+        _centred_row(pi, Q, s, adv)
+        for a in range(A):
+            grad[s, a] = w * pi[s, a] * adv[a]
     return V

@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-from .._math import softmax
+from .._math import centred, softmax
 from .._validate import as_float_array, check_distribution, check_positive, check_positive_int
 from ..errors import ShapeError, ValidationError
 from ..results import Trace
@@ -250,7 +250,8 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
         d = ev.occupancy(pi, mu)
         if mult is not None:
             d = d / mult
-        return d[:, None] * pi * (Q - V[:, None]) / (1.0 - gamma)
+        # centred(pi, Q), not Q - V: full relative accuracy at near-deterministic states (issue 11)
+        return d[:, None] * pi * centred(pi, Q) / (1.0 - gamma)
 
     if backend not in ("auto", "numpy", "numba"):
         raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")

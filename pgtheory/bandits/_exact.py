@@ -116,6 +116,18 @@ def count_vectors(C: int, G: int) -> tuple[np.ndarray, np.ndarray]:
     return _count_vectors_cached(C, G)[:2]
 
 
+# A probability computed as a sum of a few products (e.g. success_probability, sum_a pi(a) r(a))
+# can leave [0, 1] by a few ulp; values that close are rounding, not an input error.
+_PROB_SLACK = 16 * np.finfo(np.float64).eps
+
+
+def _as_probability(p: np.ndarray, message: str) -> np.ndarray:
+    """``p`` clipped to [0, 1] if it lies within ``_PROB_SLACK`` of it; ValidationError otherwise."""
+    if np.any(~(p >= -_PROB_SLACK)) or np.any(~(p <= 1.0 + _PROB_SLACK)):  # NaN fails too
+        raise ValidationError(f"{message} Got values in [{np.nanmin(p)!r}, {np.nanmax(p)!r}].")
+    return np.clip(p, 0.0, 1.0)
+
+
 def _multinomial_logpmf(C, G, logq):
     counts, _, logcoef, _, _ = _count_vectors_cached(C, G)
     finite = np.isfinite(logq)
@@ -174,16 +186,22 @@ class ExactMoments(ResultMixin):
         return float(np.trace(self.cov, axis1=-2, axis2=-1).sum())
 
 
-def _categories(pi_row, rew_row, binary):
-    K = pi_row.shape[0]
+def _categories(logpi_row, rew_row, binary):
+    """Categories (arm, outcome, log-probability) of one prompt; ``logpi_row`` from log_softmax.
+
+    Log-probabilities come from the logits directly (an arm whose probability underflows to 0
+    keeps its finite log-probability; log(0) was a divide-by-zero warning). For binary rewards,
+    ``log r`` and ``log1p(-r)`` of a success probability 0 or 1 are -inf by definition (an
+    impossible outcome, weight exactly 0 in :func:`_multinomial_logpmf`).
+    """
+    K = logpi_row.shape[0]
     if not binary:
-        return np.arange(K), rew_row.astype(float), np.log(np.maximum(pi_row, 0.0))
+        return np.arange(K), rew_row.astype(float), logpi_row
     arms = np.repeat(np.arange(K), 2)
     outcome = np.tile([0.0, 1.0], K)
-    q = np.stack([1 - rew_row, rew_row], axis=1).ravel()
-    with np.errstate(divide="ignore"):
-        logq = np.log(np.repeat(pi_row, 2)) + np.log(q)
-    return arms, outcome, logq
+    with np.errstate(divide="ignore"):  # log 0 = -inf: an outcome of probability 0
+        logq = np.stack([np.log1p(-rew_row), np.log(rew_row)], axis=1).ravel()
+    return arms, outcome, np.repeat(logpi_row, 2) + logq
 
 
 def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, behavior_logits=None,
@@ -242,8 +260,8 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
     if rw.shape != th.shape:
         raise ShapeError(f"rewards must have the shape of logits {th.shape}; got {rw.shape}. "
                          f"Fix: one reward per (prompt, arm).")
-    if binary and (np.any(rw < 0) or np.any(rw > 1)):
-        raise ValidationError("binary=True needs success probabilities in [0, 1] as rewards.")
+    if binary:
+        rw = _as_probability(rw, "binary=True needs success probabilities in [0, 1] as rewards.")
     G = check_positive_int(G, "G")
     if G < est.min_G:
         raise ValidationError(f"estimator {est.name!r} needs G >= {est.min_G}; got G={G}. "
@@ -253,7 +271,7 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
         beh = beh[None, :]
     if beh.shape != th.shape:
         raise ShapeError(f"behavior_logits must have shape {th.shape}; got {beh.shape}.")
-    pib = policy_probs(beh)
+    logpib = _log_probs(beh)
     M, K = th.shape
     ell = None if lengths is None else np.broadcast_to(as_float_array(lengths, "lengths"), (M, K))
 
@@ -261,7 +279,7 @@ def exact_moments(estimator, logits, rewards, G: int, *, binary: bool = False, b
         score_matrix = as_float_array(score_matrix, "score_matrix", ndim=2)
         if M != 1 or score_matrix.shape[0] != K:
             raise ShapeError(f"score_matrix needs one prompt and shape ({K}, P); got M={M}, {score_matrix.shape}.")
-    cats = [_categories(pib[x], rw[x], binary) for x in range(M)]
+    cats = [_categories(logpib[x], rw[x], binary) for x in range(M)]
     C = cats[0][0].shape[0]
     counts, reps = count_vectors(C, G)
     N = counts.shape[0]
@@ -374,9 +392,7 @@ def binary_weight(estimator, p, G: int, **options) -> np.ndarray:
     G = check_positive_int(G, "G")
     if G < est.min_G:
         raise ValidationError(f"estimator {est.name!r} needs G >= {est.min_G}; got G={G}.")
-    pa = as_float_array(p, "p")
-    if np.any(pa < 0) or np.any(pa > 1):
-        raise ValidationError("p must lie in [0, 1].")
+    pa = _as_probability(as_float_array(p, "p"), "p must lie in [0, 1].")
     k = np.arange(G + 1)
     r = (np.arange(G)[None, :] < k[:, None]).astype(float)[:, None, :]  # (G+1, 1, G)
     A = est.advantage(r, np.zeros(r.shape, dtype=np.int64), np.zeros((1, 2)), np.zeros((1, 2)))[:, 0, :]

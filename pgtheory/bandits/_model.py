@@ -153,8 +153,19 @@ def success_probability(logits, rewards) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (...)
+        Clipped to ``[min_a r(x,a), max_a r(x,a)]`` (so to [0, 1] for success probabilities).
+
+    Notes
+    -----
+    :math:`p_x` is a convex combination of the rewards, so it lies in their range exactly; the
+    rounded sum of ``K`` products can leave it by a few ulp (e.g. ``1.0000000000000002`` when every
+    arm succeeds), which :func:`binary_weight` and :func:`exact_moments` would reject. The clip
+    removes only that rounding.
     """
-    return np.sum(policy_probs(logits) * np.asarray(rewards, dtype=np.float64), axis=-1)
+    r = np.broadcast_to(np.asarray(rewards, dtype=np.float64), np.shape(np.asarray(logits)))
+    p = np.sum(policy_probs(logits) * r, axis=-1)
+    # rounding of a sum of probabilities times rewards: clip back into the convex hull of the rewards
+    return np.clip(p, np.min(r, axis=-1), np.max(r, axis=-1))
 
 
 def exact_gradient(logits, rewards, rho=None) -> np.ndarray:

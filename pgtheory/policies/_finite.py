@@ -39,11 +39,11 @@ import dataclasses
 
 import numpy as np
 
-from .._math import softmax
+from .._math import centred, softmax
 from .._validate import as_float_array, check_positive
 from ..errors import ShapeError, ValidationError
 from ..results import ResultMixin
-from ._gradients import _block_diagonal, _check_method
+from ._gradients import _block_diagonal, _check_method, _softmax_fisher_blocks, psd_min_norm_solve
 
 __all__ = [
     "FiniteHorizonEvaluation",
@@ -159,7 +159,7 @@ def finite_horizon_objective(mdp, theta) -> float:
 
 
 def _grad(theta, ev) -> np.ndarray:
-    adv = ev.Q - ev.V[:-1, :, None]
+    adv = centred(ev.policy, ev.Q)  # not Q - V: cancellation-free, see finite_horizon_gradient
     g = ev.d[:, :, None] * ev.policy * adv
     return g if theta.ndim == 3 else g.sum(axis=0)
 
@@ -167,7 +167,11 @@ def _grad(theta, ev) -> np.ndarray:
 def finite_horizon_gradient(mdp, theta) -> np.ndarray:
     r"""Exact gradient :math:`\partial J/\partial\theta_{h,s,a} = d_h(s)\,\pi_h(a|s)\,A_h(s,a)`.
 
-    For a stationary ``theta`` of shape (S, A) the stage terms are summed.
+    For a stationary ``theta`` of shape (S, A) the stage terms are summed. :math:`A_h` is formed
+    cancellation-free (``pgtheory._math.centred``), so near-deterministic stages keep full
+    relative accuracy: per entry about
+    :math:`\varepsilon H\,(2(1-\pi_h(a|s))\|Q_h(s,\cdot)\|_\infty/|A_h(s,a)| + \|d_h\|_\infty/d_h(s))`
+    times a small constant (see :func:`~pgtheory.policies.policy_gradient`).
 
     Parameters
     ----------
@@ -206,7 +210,7 @@ def finite_horizon_value_and_gradient(mdp, theta) -> tuple[float, np.ndarray]:
 def _fisher(theta, ev) -> np.ndarray:
     H, S, A = ev.policy.shape
     pi = ev.policy
-    blocks = ev.d[:, :, None, None] * (pi[..., :, None] * np.eye(A) - pi[..., :, None] * pi[..., None, :])
+    blocks = ev.d[:, :, None, None] * _softmax_fisher_blocks(pi)  # entries to a few ulp (no 1 - pi cancellation)
     if theta.ndim == 2:
         return _block_diagonal(blocks.sum(axis=0))  # stages share theta: (S, A, A) blocks
     return _block_diagonal(blocks.reshape(H * S, A, A))
@@ -246,8 +250,9 @@ def finite_horizon_natural_gradient(mdp, theta, *, method: str = "auto", rcond: 
 
     For a non-stationary ``theta`` the closed form (``method="auto"``) is
     :math:`w_{h,s,\cdot} = A_h(s,\cdot) - \frac1{|A|}\sum_b A_h(s,b)` where :math:`d_h(s) > 0`
-    and 0 elsewhere. Stationary ``theta`` (or ``method="lstsq"``) uses
-    ``numpy.linalg.lstsq(F, grad, rcond=rcond)``.
+    and 0 elsewhere. Stationary ``theta`` (or ``method="lstsq"``) solves ``F w = grad`` for the
+    minimum-norm ``w`` (eigendecomposition, eigenvalues at or below ``rcond * lambda_max`` treated
+    as zero; see :func:`~pgtheory.policies.natural_gradient`).
 
     Parameters
     ----------
@@ -255,7 +260,7 @@ def finite_horizon_natural_gradient(mdp, theta, *, method: str = "auto", rcond: 
     theta : array, shape (H, S, A) or (S, A)
     method : {"auto", "lstsq"}
     rcond : float, optional
-        Relative singular-value cut-off passed to ``numpy.linalg.lstsq`` (``None``: NumPy's default).
+        Relative eigenvalue cut-off (``None``: ``10 n eps``, ``n = theta.size``).
 
     Returns
     -------
@@ -268,13 +273,12 @@ def finite_horizon_natural_gradient(mdp, theta, *, method: str = "auto", rcond: 
     _check_method(method)
     theta, _, _, ev = _setup(mdp, theta)
     if method == "auto" and theta.ndim == 3:
-        adv = ev.Q - ev.V[:-1, :, None]
+        adv = centred(ev.policy, ev.Q)
         w = adv - adv.mean(axis=-1, keepdims=True)
         return np.where(ev.d[:, :, None] > 0, w, 0.0)
     if rcond is not None:
         rcond = check_positive(rcond, "rcond")
-    w, *_ = np.linalg.lstsq(_fisher(theta, ev), _grad(theta, ev).ravel(), rcond=rcond)
-    return w.reshape(theta.shape)
+    return psd_min_norm_solve(_fisher(theta, ev), _grad(theta, ev), rcond).reshape(theta.shape)
 
 
 def finite_horizon_npg_update(mdp, theta, eta) -> np.ndarray:
@@ -302,6 +306,6 @@ def finite_horizon_npg_update(mdp, theta, eta) -> np.ndarray:
     if theta.ndim != 3:
         raise ShapeError("finite_horizon_npg_update needs a non-stationary theta of shape (H, S, A). "
                          "Fix: use theta + eta * finite_horizon_natural_gradient(mdp, theta) for stationary theta.")
-    return theta + eta * (ev.Q - ev.V[:-1, :, None])
+    return theta + eta * centred(ev.policy, ev.Q)
 
 

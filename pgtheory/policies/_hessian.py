@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._math import centred
 from ..errors import ValidationError
 from ._gradients import _check_direction, _jacobian_matrix, _prepare, _jvp, _pieces, _vjp, _vjp_batch
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
@@ -85,7 +86,7 @@ def _softmax_T_apply(pi: np.ndarray, adv: np.ndarray, x: np.ndarray) -> np.ndarr
 
 
 def _centre(pi: np.ndarray, Qt: np.ndarray) -> np.ndarray:
-    return Qt - np.sum(pi * Qt, axis=1, keepdims=True)
+    return centred(pi, Qt)  # Qt - sum pi Qt without its eps*|Qt| floor (near-deterministic pi)
 
 
 def _curvature_matrix(policy, pc, Qt) -> np.ndarray:

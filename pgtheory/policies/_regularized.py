@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._math import centred
 from .._validate import check_positive
 from ..errors import ValidationError
 from ..results import Solution
@@ -168,7 +169,8 @@ def regularized_objective(mdp, policy, theta, tau, rho=None) -> float:
 def _reg_gradient(mdp, policy, tau, pc: _Pieces, logpi, Vt, Qt) -> np.ndarray:
     visited = pc.d > 0
     if isinstance(policy, SoftmaxPolicy):
-        return pc.d[:, None] * pc.pi * (Qt - tau * logpi - Vt[:, None]) / (1.0 - mdp.gamma)
+        # Qt - tau log pi - Vt, computed cancellation-free (Vt = sum_a pi (Qt - tau log pi)); see centred.
+        return pc.d[:, None] * pc.pi * centred(pc.pi, Qt - tau * logpi) / (1.0 - mdp.gamma)
     if not isinstance(policy, LogLinearPolicy) and np.any(np.isinf(logpi[visited])):
         raise ValidationError("the entropy-regularised gradient is infinite where pi(a|s) = 0 at a visited state. "
                               "Fix: use a full-support policy (e.g. softmax).")
@@ -185,6 +187,10 @@ def regularized_gradient(mdp, policy, theta, tau, rho=None) -> np.ndarray:
         \big(Q_\tau^\pi(s,a) - \tau\log\pi(a|s) - \tau\big)\,\nabla_\theta\pi(a|s),
 
     which for softmax is :math:`\frac{1}{1-\gamma}d_\rho^\pi(s)\pi(a|s)(Q_\tau^\pi(s,a)-\tau\log\pi(a|s)-V_\tau^\pi(s))`.
+    The softmax bracket is formed as the :math:`\pi`-centring of :math:`Q_\tau-\tau\log\pi` without
+    cancelling against :math:`V_\tau` (``pgtheory._math.centred``), so near-deterministic
+    policies keep full relative accuracy (see the accuracy note of
+    :func:`~pgtheory.policies.policy_gradient`, with :math:`Q` replaced by :math:`Q_\tau-\tau\log\pi`).
 
     Parameters
     ----------
@@ -244,8 +250,9 @@ def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: s
 
     For softmax (``method="auto"``) the minimal-norm solution is explicit:
     :math:`w_{s,\cdot} = \frac{1}{1-\gamma}\,\mathrm{centre}\big(Q_\tau^\pi(s,\cdot) - \tau\log\pi(\cdot|s)\big)`
-    at visited states and 0 elsewhere. Otherwise ``numpy.linalg.lstsq(F, grad, rcond=rcond)``
-    (see :func:`~pgtheory.policies.natural_gradient` for ``rcond``).
+    at visited states and 0 elsewhere. Otherwise the minimum-norm solution of ``F w = grad``
+    (eigenvalues at or below ``rcond * lambda_max`` treated as zero; see
+    :func:`~pgtheory.policies.natural_gradient` for ``rcond``).
 
     Parameters
     ----------

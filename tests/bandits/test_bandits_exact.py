@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pgtheory.bandits as B
+from pgtheory.errors import ValidationError
 from pgtheory.testing import assert_close
 
 RTOL = 1e-10  # exact sums of <= 1e5 float64 terms
@@ -383,3 +384,51 @@ def test_ratio_weighted_rloo_unbiased_off_policy(case, seed):
     old = th + np.random.default_rng(seed).normal(size=th.shape)
     e = B.exact_moments(B.make_estimator("rloo", clip_epsilon=np.inf), th, r, G, behavior_logits=old).mean
     assert_close(e, B.exact_gradient(th, r), rtol=1e-9, atol=1e-10 * (1 + np.max(np.abs(r))))
+
+
+# --------------------------------------------------------------------------- issue 11: probability rounding
+def test_success_probability_rounding_stays_in_reward_range_and_binary_weight_accepts_it():
+    """Issue 11: success_probability returned 1.0000000000000002 (rounding of a sum of probabilities)
+    and binary_weight then rejected it. Now p is clipped into [min r, max r] at the source, and
+    binary_weight clips values within a few ulp of [0, 1] while still rejecting real violations."""
+    rng = np.random.default_rng(0)
+    th = rng.normal(size=(1000, 7))
+    p = B.success_probability(th, np.ones((1000, 7)))
+    assert np.all(p == 1.0)  # was 1.0000000000000004 at ~12% of the rows
+    r = rng.uniform(-2.0, 3.0, size=(1000, 7))
+    p = B.success_probability(th, r)
+    assert np.all((p >= r.min(axis=1)) & (p <= r.max(axis=1)))
+    p0 = B.success_probability(th, np.zeros((1000, 7)))
+    assert np.all(p0 == 0.0)
+    # a p a few ulp outside [0, 1] (what a caller's own sum gives) is rounding: same weight as the end point
+    for p_end, p_out in [(1.0, 1.0 + 2 * np.finfo(float).eps), (0.0, -np.finfo(float).tiny), (0.0, -3e-16)]:
+        assert B.binary_weight("rloo", p_out, 4) == B.binary_weight("rloo", p_end, 4)
+    for bad in [1.0 + 1e-9, -1e-9, 1.5, np.nan]:
+        with pytest.raises(ValidationError):
+            B.binary_weight("rloo", bad, 4)
+    # exact_moments(binary=True) takes the same probabilities
+    m = B.exact_moments("rloo", [0.0, 1.0], [1.0 + 2 * np.finfo(float).eps, 0.5], 3, binary=True)
+    assert np.all(np.isfinite(m.mean))
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_exact_moments_with_an_underflowing_probability_emits_no_warning(binary):
+    """Issue 11: an arm of probability e^-800 = 0 made exact_moments take log(0) (divide-by-zero
+    RuntimeWarning, an error under the test config). Now log-probabilities come from the logits."""
+    import warnings
+
+    logits = np.array([0.0, -800.0, 1.0])
+    rewards = np.array([1.0, 0.0, 0.3]) if not binary else np.array([1.0, 0.0, 0.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = B.exact_moments("rloo", logits, rewards, 3, binary=binary)
+        # the arm of probability 0 is never drawn: same moments as with that arm's logit at -inf-ish -1e3
+        ref = B.exact_moments("rloo", np.array([0.0, -1e3, 1.0]), rewards, 3, binary=binary)
+        if not binary:
+            bf = B.brute_force_moments("rloo", logits, rewards, 3)
+            # sums of 27 terms bounded by ~G(1 + max r): _atol's rounding scale
+            assert_close(m.mean, bf.mean, rtol=RTOL, atol=_atol(rewards, 3))
+    assert np.all(np.isfinite(m.mean)) and np.all(np.isfinite(m.cov))
+    assert_close(m.mean, ref.mean, rtol=RTOL, atol=_atol(rewards, 3))
+    # covariance terms are products of two gradient terms of size <= G (1 + max r)
+    assert_close(m.cov, ref.cov, rtol=RTOL, atol=_atol(rewards, 3) * 3 * (1.0 + np.max(rewards)))

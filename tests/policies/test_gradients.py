@@ -332,3 +332,58 @@ def test_policy_strings_resolve_to_parameterisations():
     pi = SoftmaxPolicy(3, 2).probs(theta)
     assert_close(policy_gradient(mdp, "direct", pi), policy_gradient(mdp, DirectPolicy(3, 2), pi))
     assert_close(npg_update(mdp, "softmax", theta, 0.3), npg_update(mdp, SoftmaxPolicy(3, 2), theta, 0.3))
+
+
+# --------------------------------------------------------------------------- issue 11: advantage cancellation
+@pytest.mark.parametrize("gap", [0.0, 10.0, 20.0, 30.0, 35.0, 40.0])
+def test_softmax_gradient_near_deterministic_has_no_cancellation_floor(gap):
+    """Issue 11: A = Q - V had an absolute floor ~3e-13, so at logit gaps 30-40 the dominant entries
+    (true size ~e^-gap) came out with relative errors 1e-1 to 1e3. Reference: 50-digit mpmath."""
+    from ._helpers import mp_softmax_gradient, near_deterministic_logits, pg_relative_bound
+
+    mdp = random_mdp(3, 3, 0.9, seed=11)
+    theta = near_deterministic_logits(3, 3, gap, seed=int(gap))
+    ref, Q, adv, pi, d = mp_softmax_gradient(mdp.P, mdp.r, mdp.gamma, mdp.rho, theta)
+    got = policy_gradient(mdp, SoftmaxPolicy(3, 3), theta)
+    kappa = (1 + mdp.gamma) / (1 - mdp.gamma)  # cond_inf(I - gamma P_pi) bound
+    bound = pg_relative_bound(kappa, Q, adv, pi, d, theta)
+    rel = np.abs(got - ref) / np.abs(ref)
+    assert np.all(rel <= bound), (rel, bound)
+    # the bound is not vacuous on this instance: well-separated Q values keep it near kappa * eps
+    assert np.max(bound) < 1e-11
+
+
+# --------------------------------------------------------------------------- issue 11: lstsq not minimum-norm
+@pytest.mark.parametrize("kind", ["softmax", "loglinear"])
+def test_lstsq_natural_gradient_is_minimum_norm_on_one_state_problems(kind):
+    """Issue 11: method="lstsq" added an O(1) constant per state (NumPy's n*eps cut-off kept a
+    ~3e-17 null eigenvalue of a Fisher matrix whose dominant diagonal entries carried an absolute
+    rounding error ~eps). Now: per-state orthogonality to the all-ones null vector and equality
+    with the pseudo-inverse solution (same cut-off), and with the closed form where every
+    non-null Fisher direction is resolved."""
+    from pgtheory.policies._gradients import default_rcond
+
+    eps = np.finfo(float).eps
+    rng = np.random.default_rng(11)
+    for _ in range(150):
+        A = int(rng.integers(2, 7))
+        scale = float(rng.choice([0.5, 3.0, 10.0, 30.0]))
+        mdp = TabularMDP(np.ones((1, A, 1)), rng.uniform(size=(1, A)), float(rng.choice([0.0, 0.9])))
+        theta = rng.normal(size=(1, A)) * scale
+        pol = SoftmaxPolicy(1, A) if kind == "softmax" else LogLinearPolicy.tabular(1, A)
+        th = theta if kind == "softmax" else theta.ravel()
+        w = np.ravel(natural_gradient(mdp, pol, th, method="lstsq"))
+        F = fisher_matrix(mdp, pol, th)
+        g = np.ravel(policy_gradient(mdp, pol, th))
+        lam = np.linalg.eigvalsh(F)
+        cut = default_rcond(A) * lam[-1]
+        lam_min = lam[lam > cut].min()
+        # computed eigenvectors of the kept directions lean into the null space by ~n eps lam_max / lam
+        tol = 10 * A * eps * lam[-1] / lam_min * np.linalg.norm(w)
+        assert abs(w.sum()) <= np.sqrt(A) * tol, (A, scale, w)
+        assert_close(w, np.linalg.pinv(F, rtol=default_rcond(A), hermitian=True) @ g, rtol=0, atol=tol)
+        if lam[1] > cut:  # every non-null direction resolved: w is the exact minimum-norm solution
+            w_auto = np.ravel(natural_gradient(mdp, SoftmaxPolicy(1, A), theta))
+            # plus both sides' own rounding: A = Q - V to kappa eps |Q|, |Q| <= 1/(1-gamma), w = A/(1-gamma)
+            kappa = (1 + mdp.gamma) / (1 - mdp.gamma)
+            assert_close(w, w_auto, rtol=0, atol=tol + 16 * kappa * eps / (1 - mdp.gamma) ** 2)

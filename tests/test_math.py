@@ -1,0 +1,66 @@
+"""Numerically stable primitives of ``pgtheory._math`` against 50-digit mpmath."""
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from pgtheory._math import centred, log_softmax, logsumexp, softmax
+
+EPS = np.finfo(float).eps
+
+
+def _mp_log_softmax(x, dps=50):
+    with mp.workdps(dps):
+        xs = [mp.mpf(float(v)) for v in x]
+        m = max(xs)
+        z = [v - m for v in xs]  # 50 digits: never m + log(...), which would need ~log10(|m|) more
+        L = mp.log(mp.fsum(mp.exp(v) for v in z))
+        return np.array([float(v - L) for v in z])
+
+
+@pytest.mark.parametrize("b", [1.0, 1e12, 1e300])
+def test_log_softmax_keeps_log2_at_large_scale(b):
+    """Issue 11: log_softmax([b, b, -b]) lost the -log 2 for b >= 1e12 (x - (max + log 2) rounds
+    max + log 2 to the ulp of max). Exact value: [-log 2, -log 2, -2b - log 2]."""
+    x = np.array([b, b, -b])
+    got = log_softmax(x)
+    # each entry is (x - max) - log(2 + e^{-2b}): two roundings of the result plus log's ~1 ulp
+    np.testing.assert_allclose(got, _mp_log_softmax(x), rtol=4 * EPS, atol=0)
+    if b >= 1e12:  # e^{-2b} = 0 in double: the exact values are [-log 2, -log 2, -2b - log 2]
+        want = np.array([-np.log(2.0), -np.log(2.0), -2 * b - np.log(2.0)])
+        np.testing.assert_allclose(got, want, rtol=4 * EPS, atol=0)
+        np.testing.assert_allclose(logsumexp(x), b + np.log(2.0), rtol=2 * EPS, atol=0)  # one rounding
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1e6, 1e12, 1e300])
+def test_log_softmax_matches_mpmath_at_any_scale(scale):
+    """Random rows times ``scale`` (ties included): every entry within a few ulp of its own size
+    (relative, the entries are never 0 here: the row has a unique-ish max only up to ties)."""
+    rng = np.random.default_rng(int(np.log10(scale)) + 1)
+    for _ in range(20):
+        x = rng.uniform(-1, 1, size=5) * scale
+        x[rng.integers(5)] = x.max()  # at least two entries at the maximum half the time
+        got = log_softmax(x)
+        want = _mp_log_softmax(x)
+        # |z - L| with z = x - max exact-ish (1 rounding) and L = log(k + rest) (2 roundings):
+        # absolute error <= 4 eps (|z| + |L|), |L| <= log 5
+        np.testing.assert_array_less(np.abs(got - want), 4 * EPS * (np.abs(x - x.max()) + np.log(5)) + 1e-300)
+
+
+def test_log_softmax_handles_masked_and_degenerate_rows():
+    x = np.array([[0.0, -np.inf, 1.0], [-np.inf, -np.inf, 5.0]])
+    got = log_softmax(x, axis=1)
+    assert got[0, 1] == -np.inf and got[1, 0] == -np.inf and got[1, 2] == 0.0
+    np.testing.assert_allclose(np.exp(got[0]).sum(), 1.0, rtol=2 * EPS)
+    np.testing.assert_allclose(softmax(x, axis=1), np.exp(got), rtol=4 * EPS, atol=0)
+
+
+def test_centred_is_exact_zero_mean_and_keeps_the_dominant_entry():
+    """centred(pi, q) = q - sum pi q; at pi(a*) = 1 - 1e-18 its a* entry is -sum_b pi(b)(q(b)-q(a*))."""
+    pi = np.array([1.0, 1e-18, 2e-18])
+    q = np.array([10.0, 9.0, 11.5])
+    c = centred(pi, q)
+    with mp.workdps(50):
+        want0 = float(-(mp.mpf(1e-18) * (-1) + mp.mpf(2e-18) * mp.mpf(1.5)))
+    np.testing.assert_allclose(c[0], want0, rtol=8 * EPS)  # few roundings on each of two terms
+    np.testing.assert_allclose(c[1:], [-1.0, 1.5], rtol=4 * EPS)
