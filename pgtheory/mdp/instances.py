@@ -22,7 +22,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from .._math import softmax
+from .._math import centred, softmax
 from .._validate import check_gamma, check_positive, check_positive_int
 from ..errors import ValidationError
 from ._model import TabularMDP
@@ -425,7 +425,7 @@ class LiHardMDP:
         pi = self.probs(theta)
         sol = policy_evaluation(self.mdp, pi, validate=False)
         d = state_occupancy(self.mdp, pi, validate=False)
-        adv = sol.Q - sol.V[:, None]
+        adv = centred(pi, sol.Q)  # cancellation-free Q - V (near-deterministic policies)
         return (d / self.multiplicity)[:, None] * pi * adv / (1.0 - self.mdp.gamma)
 
     def objective(self, theta) -> float:
