@@ -25,6 +25,7 @@ __all__ = [
     "ModelWarning",
     "NotSubmodularError",
     "ModelMismatchError",
+    "AccessError",
 ]
 
 
@@ -81,3 +82,9 @@ class NotSubmodularError(ValidationError):
 class ModelMismatchError(ValidationError):
     """An imported model does not describe its source (e.g. a Gymnasium environment whose
     ``step()`` produces outcomes absent from its transition table ``P``)."""
+
+
+class AccessError(ValidationError):
+    """A learner asked an environment-access model for something it does not grant (e.g. a local
+    simulator queried at a state never observed); the message names the argument and the access
+    model that would allow it."""
