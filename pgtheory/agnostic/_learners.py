@@ -152,7 +152,7 @@ def importance_sampling(access, cls, n: int) -> LearnerResult:
                          "importance_sampling")
 
 
-def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256) -> LearnerResult:
+def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=()) -> LearnerResult:
     r"""Trajectory-tree learner with generative access (reusable trajectories).
 
     One tree: walk every :math:`\pi \in \Pi` from :math:`s_1`; the first time a pair
@@ -168,6 +168,9 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256) -> LearnerRe
     cls : PolicyClass
     n_trees : int
     chunk : int
+    checkpoints : sequence of int
+        Tree counts at which the running estimates are also recorded (``details["checkpoints"]``,
+        ``details["checkpoint_index"]``: the empirical argmax at each).
 
     Returns
     -------
@@ -182,8 +185,11 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256) -> LearnerRe
     total = np.zeros(K)
     per_tree = []
     done = 0
+    cps = sorted({int(c) for c in checkpoints if 0 < int(c) <= n_trees})
+    cp_index = []
     while done < n_trees:
-        T = min(chunk, n_trees - done)
+        nxt = next((c for c in cps if c > done), n_trees)
+        T = min(chunk, nxt - done)
         st = np.full((T, K), mdp.start, dtype=np.int64)
         G = np.zeros((T, K))
         q = np.zeros(T, dtype=np.int64)
@@ -199,10 +205,13 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256) -> LearnerRe
         total += G.sum(axis=0)
         per_tree.append(q)
         done += T
+        if done in cps:
+            cp_index.append(int(np.argmax(total)))
     est = total / n_trees
     k = int(np.argmax(est))
     return LearnerResult(cls.actions[k].astype(np.int64), k, est, access.n_queries, "queries", "trajectory_tree",
-                         per_round=np.concatenate(per_tree))
+                         per_round=np.concatenate(per_tree),
+                         details={"checkpoints": np.array(cps), "checkpoint_index": np.array(cp_index)})
 
 
 def _values_det(mdp: LayeredMDP, acts) -> list:
