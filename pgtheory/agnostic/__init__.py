@@ -23,7 +23,7 @@ policy_values, coverability, concentrability, pushforward_concentrability, polic
 GenerativeAccess, LocalSimulatorAccess, MuResetAccess, OnlineAccess, Episodes
     Access models that charge per query / episode.
 LearnerResult, evaluate_all, importance_sampling, trajectory_tree, psdp, cpi, popler_lite,
-hoeffding_episodes
+hoeffding_episodes, online_replay
     Learners.
 """
 
@@ -31,8 +31,8 @@ from ._access import Episodes, GenerativeAccess, LocalSimulatorAccess, MuResetAc
 from ._classes import (PolicyClass, all_policies, constant_policies, ell_ton_policies, open_loop_policies,
                        singleton_policies, spanning_capacity_closed_form, sunflower_class)
 from ._layered import BlockMDP, LayeredMDP
-from ._learners import (LearnerResult, cpi, evaluate_all, hoeffding_episodes, importance_sampling, popler_lite, psdp,
-                        trajectory_tree)
+from ._learners import (LearnerResult, cpi, evaluate_all, hoeffding_episodes, importance_sampling, online_replay,
+                        popler_lite, psdp, trajectory_tree)
 from ._measures import (CompletenessResult, SpanningCapacity, concentrability, coverability, occupancies,
                         policy_completeness, policy_values, pushforward_concentrability, reachable_pairs,
                         spanning_capacity)
@@ -44,4 +44,4 @@ __all__ = ["LayeredMDP", "BlockMDP",
            "policy_values", "coverability", "concentrability", "pushforward_concentrability", "policy_completeness",
            "GenerativeAccess", "LocalSimulatorAccess", "MuResetAccess", "OnlineAccess", "Episodes",
            "LearnerResult", "evaluate_all", "importance_sampling", "trajectory_tree", "psdp", "cpi", "popler_lite",
-           "hoeffding_episodes"]
+           "hoeffding_episodes", "online_replay"]

@@ -37,7 +37,7 @@ from ._layered import LayeredMDP
 from ._measures import _check_mu, policy_values
 
 __all__ = ["LearnerResult", "evaluate_all", "importance_sampling", "trajectory_tree", "psdp", "cpi", "popler_lite",
-           "hoeffding_episodes"]
+           "hoeffding_episodes", "online_replay"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -422,3 +422,51 @@ def popler_lite(access, cls, n: int) -> LearnerResult:
         est[k] = (Gc * (glob_c[:, h] != s)).mean() + H * (Gd * ((t == h) & (glob_d[:, h] == s))).mean()
     k = int(np.argmax(est))
     return LearnerResult(cls.actions[k].astype(np.int64), k, est, access.n_episodes, "episodes", "popler_lite")
+
+
+def online_replay(access, cls) -> LearnerResult:
+    r"""Explore a **deterministic** layered MDP online by replaying policy prefixes.
+
+    Keeps the transitions observed so far; for each :math:`\pi \in \Pi` in turn, predicts its
+    path through known transitions and spends an episode only if the path reaches a pair not yet
+    observed. Each episode reveals at least one new (state, action) pair, so every pair the class
+    reaches is visited after at most :math:`\sum_h C_h(\Pi; M) \le H \mathfrak S(\Pi)` episodes
+    (the replay mechanism behind the deterministic online result of Jia et al. 2023; our
+    reconstruction). On stochastic MDPs the prediction is meaningless: a typed error is raised.
+
+    Parameters
+    ----------
+    access : OnlineAccess
+    cls : PolicyClass
+
+    Returns
+    -------
+    LearnerResult
+        ``n_samples``: episodes spent; ``details["visited_pairs"]``: pairs observed per layer.
+    """
+    _need(access, ("online",), "online_replay")
+    mdp = access.mdp
+    cls.check_mdp(mdp)
+    if not mdp.is_deterministic:
+        raise ValidationError("online_replay needs a deterministic MDP (access.mdp has stochastic transitions). "
+                              "Fix: use importance_sampling or popler_lite on stochastic MDPs.")
+    o = mdp.offsets
+    known = {}
+    visited = [set() for _ in range(mdp.H)]
+    for k in range(cls.size):
+        s, need = mdp.start, False
+        for h in range(mdp.H):
+            a = int(cls.actions[k, o[h] + s])
+            if (h, s, a) not in known:
+                need = True
+                break
+            s = known[(h, s, a)]
+        if not need:
+            continue
+        ep = access.episodes(cls.actions[k], 1)
+        for h in range(mdp.H):
+            s, a = int(ep.states[0, h]), int(ep.actions[0, h])
+            visited[h].add((s, a))
+            known[(h, s, a)] = int(ep.states[0, h + 1]) if h < mdp.H - 1 else -1
+    return LearnerResult(cls.actions[0].astype(np.int64), -1, None, access.n_episodes, "episodes", "online_replay",
+                         details={"visited_pairs": np.array([len(v) for v in visited])})

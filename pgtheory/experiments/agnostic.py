@@ -18,6 +18,10 @@ Experiments (``pgtheory check NAME``), in priority order:
 * ``krishnamurthy2025-regime`` (D7) -- the open-loop class on a fresh-state MDP has C_cov = 2 and
   spanning capacity 2^H, the parameter regime of KLS25's generative lower bound (not its instance).
 * ``krishnamurthy2025-coverage`` (D8) -- exact C_conc and C_push of every mu-reset instance shipped.
+* ``jia2023-online`` (D4) -- online mechanism: on deterministic MDPs prefix replay visits every
+  reachable pair within sum_h C_h episodes; on a fresh-state stochastic MDP, uniform importance
+  sampling needs episodes growing like 2^H for singletons while POPLER-lite (our reconstruction)
+  stays polynomial.
 * ``jia2023-generative`` (D3) -- trajectory-tree learner on tree-bandit instances for two classes of
   equal size and different spanning capacity: queries per tree <= sum_h C_h <= H * spanning
   capacity on every tree, samples-to-eps grows like eps^-2, below the Hoeffding instantiation of
@@ -40,7 +44,7 @@ from ._runner import report_from_claims, write_data_json
 
 __all__ = ["psdp_instance", "PSDP_ROWS", "tree_bandit", "jia2023_spanning_capacity", "jia2023_coverability",
            "krishnamurthy2025_psdp_cpi", "krishnamurthy2025_regime", "krishnamurthy2025_coverage",
-           "jia2023_generative"]
+           "jia2023_generative", "jia2023_online"]
 
 SRC_DEF = "Jia et al. 2023 (arXiv:2310.06113), spanning capacity: definition [R]"
 
@@ -657,4 +661,113 @@ def jia2023_generative(config: RunConfig) -> CheckReport:
     data = write_data_json(config, "jia2023_generative.json", details)
     return report_from_claims("jia2023-generative", claims, source="JLRSS23 generative results [A claim; R rate]",
                               stated="O(H S log(|Pi|/delta)/eps^2) generative samples; Omega(S/eps^2)",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D4
+@experiment("jia2023-online", "Online mechanism: prefix replay <= sum_h C_h episodes on deterministic MDPs; "
+            "singletons on fresh states: IS ~ 2^H vs POPLER-lite poly(H)", tags=("jia2023", "agnostic", "montecarlo"))
+def jia2023_online(config: RunConfig) -> CheckReport:
+    """D4: the deterministic-vs-stochastic online mechanism and the sunflower estimator.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_growth, check_identity, check_inequality, check_ordering, combine
+
+    rng = np.random.default_rng(config.seed + 1404)
+    # (a) deterministic MDPs: replay
+    H = 4
+    sizes = (1,) + (7,) * (H - 1)
+    classes = [ag.singleton_policies(sizes), ag.ell_ton_policies(sizes, 2), ag.open_loop_policies(sizes, 2)]
+    n_mdp = 10 if config.quick else 50
+    eps_used, bound, visited, reach, which = [], [], [], [], []
+    for cls in classes:
+        for _ in range(n_mdp):
+            ns = [rng.integers(0, b, size=(a, 2)) for a, b in zip(sizes[:-1], sizes[1:])]
+            m = ag.LayeredMDP.deterministic(ns, [np.zeros((n, 2)) for n in sizes])
+            res = ag.online_replay(ag.OnlineAccess(m, rng), cls)
+            rp = ag.reachable_pairs(m, cls)
+            eps_used.append(res.n_samples)
+            bound.append(rp.sum())
+            which.append(cls.name)
+            visited += list(res.details["visited_pairs"])
+            reach += list(rp)
+    src_det = "JLRSS23: deterministic MDPs are online-learnable with bounded S [A]; replay mechanism ours [I]"
+    claims = [check_inequality(np.arange(len(eps_used)), np.array(eps_used, float), np.array(bound, float),
+                               name="replay episodes <= sum_h C_h(Pi; M)", source=src_det, stochastic=False,
+                               variable="MDP", rtol=0, atol=0),
+              check_identity(visited, reach, rtol=0, atol=0, name="replay visits every reachable pair",
+                             source=src_det, stated="visited pairs = C_h(Pi; M) per layer", tol_reason="integer counts")]
+    # (b, c) fresh-state stochastic MDP, singletons: IS vs POPLER-lite
+    Hs = np.arange(3, 9)
+    R = config.seeds or (8 if config.quick else 30)
+    n0 = 20_000
+    eps = 0.05
+    err = {"importance_sampling": np.zeros((R, Hs.size)), "popler_lite": np.zeros((R, Hs.size))}
+    N = 6
+    for j, Hh in enumerate(Hs):
+        cls = ag.singleton_policies((1,) + (N,) * (Hh - 1))
+        mdp = ag.LayeredMDP.fresh_uniform(int(Hh), 2, N, r=tuple(rng.random((n, 2)) / Hh for n in cls.layer_sizes))
+        V = ag.policy_values(mdp, cls)
+        for name, f in (("importance_sampling", ag.importance_sampling), ("popler_lite", ag.popler_lite)):
+            for i in range(R):
+                err[name][i, j] = np.abs(f(ag.OnlineAccess(mdp, rng), cls, n0).estimates - V).max()
+    need = {k: n0 * (v / eps) ** 2 for k, v in err.items()}  # CLT scaling: sup error ~ 1/sqrt(n)
+    boot = np.random.default_rng(config.seed + 8)
+
+    def ci(a):
+        b = np.array([a[boot.integers(0, R, R)].mean(axis=0) for _ in range(400)])
+        return np.quantile(b, [0.025, 0.975], axis=0)
+
+    big = Hs >= 5
+    claims.append(check_growth(2.0 ** Hs, need["importance_sampling"], 1.0, tol=0.25,
+                               name="IS episodes-to-eps grow like 2^H (exponent in 2^H >= 1)",
+                               source="JLRSS23 A^H importance-sampling baseline [R]", variable="2^H",
+                               tail=(2.0 ** Hs[0], 2.0 ** Hs[-1])))
+    claims.append(check_ordering(need["popler_lite"].mean(0)[big], need["importance_sampling"].mean(0)[big],
+                                 relation="<", left_ci=ci(need["popler_lite"])[:, big],
+                                 right_ci=ci(need["importance_sampling"])[:, big],
+                                 name="POPLER-lite needs fewer episodes than IS for H >= 5",
+                                 source="JLRSS23: sunflower classes are online-learnable (POPLER) [A]; POPLER-lite ours [I]",
+                                 left_label="POPLER-lite", right_label="IS"))
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax, ax2 = axes
+        for cls, col in zip(classes, ("C0", "C1", "C2")):
+            sel = np.array(which) == cls.name
+            ax.plot(np.array(bound)[sel], np.array(eps_used)[sel], "o", mfc="none", color=col, alpha=0.7,
+                    label=f"{cls.name} (|Pi| = {cls.size}), one random deterministic MDP each")
+        lim = max(bound) * 1.1
+        ax.plot([0, lim], [0, lim], "k--", lw=1, label="bound: episodes = sum_h C_h(Pi; M)")
+        ax.set_xlabel("sum_h C_h(Pi; M) (pairs the class reaches)")
+        ax.set_ylabel("episodes spent by prefix replay")
+        ax.set_title("(a) deterministic MDPs: replay [A; mechanism I]", fontsize=9)
+        ax.legend(loc="upper left", fontsize=7)
+        for name, col, lab in (("importance_sampling", "C3", "uniform IS (weight 2^H)"),
+                               ("popler_lite", "C0", "POPLER-lite (weight <= H), ours")):
+            mu = need[name].mean(0)
+            c = ci(need[name])
+            ax2.errorbar(Hs, mu, yerr=[mu - c[0], c[1] - mu], fmt="o-", color=col, capsize=3, label=lab)
+        ref = need["importance_sampling"].mean(0)[0] * 2.0 ** (Hs - Hs[0])
+        ax2.plot(Hs, ref, "k:", lw=1, label="reference slope 2^H (A^H baseline [R])")
+        ax2.set_yscale("log")
+        ax2.set_xlabel("horizon H")
+        ax2.set_ylabel(f"episodes to sup-error {eps} (CLT-scaled from n = {n0})")
+        ax2.set_title(f"(b) singletons on fresh states (N = {N}), {R} seeds", fontsize=9)
+        ax2.legend(loc="upper left", fontsize=7)
+
+    figs = _figure(config, "jia2023_online", draw, verdict, reason, ncols=2, figsize=(11, 4.6))
+    details = {"H": Hs.tolist(), "episodes_to_eps": {k: v.mean(0).tolist() for k, v in need.items()}, "n0": n0,
+               "eps": eps, "replay_max_ratio": float(np.max(np.array(eps_used) / np.array(bound)))}
+    data = write_data_json(config, "jia2023_online.json", details)
+    return report_from_claims("jia2023-online", claims, source="JLRSS23 online results [A]; mechanisms ours [I]",
+                              stated="deterministic: <= sum_h C_h episodes to explore; sunflowers: poly(H) vs 2^H",
                               details=details, figures=figs, data_files=data)
