@@ -22,6 +22,9 @@ Experiments (``pgtheory check NAME``), in priority order:
   reachable pair within sum_h C_h episodes; on a fresh-state stochastic MDP, uniform importance
   sampling needs episodes growing like 2^H for singletons while POPLER-lite (our reconstruction)
   stays polynomial.
+* ``krishnamurthy2025-emulator`` (D6) -- Block-MDP emulator principle: V^pi equals the latent value
+  of the induced latent policy exactly; an emulator holding k observations per latent state
+  evaluates all of Pi with sup-error ~ k^-1/2, flat in the number m of observations per state.
 * ``jia2023-generative`` (D3) -- trajectory-tree learner on tree-bandit instances for two classes of
   equal size and different spanning capacity: queries per tree <= sum_h C_h <= H * spanning
   capacity on every tree, samples-to-eps grows like eps^-2, below the Hoeffding instantiation of
@@ -44,7 +47,7 @@ from ._runner import report_from_claims, write_data_json
 
 __all__ = ["psdp_instance", "PSDP_ROWS", "tree_bandit", "jia2023_spanning_capacity", "jia2023_coverability",
            "krishnamurthy2025_psdp_cpi", "krishnamurthy2025_regime", "krishnamurthy2025_coverage",
-           "jia2023_generative", "jia2023_online"]
+           "jia2023_generative", "jia2023_online", "block_observation_mdp", "krishnamurthy2025_emulator"]
 
 SRC_DEF = "Jia et al. 2023 (arXiv:2310.06113), spanning capacity: definition [R]"
 
@@ -770,4 +773,139 @@ def jia2023_online(config: RunConfig) -> CheckReport:
     data = write_data_json(config, "jia2023_online.json", details)
     return report_from_claims("jia2023-online", claims, source="JLRSS23 online results [A]; mechanisms ours [I]",
                               stated="deterministic: <= sum_h C_h episodes to explore; sunflowers: poly(H) vs 2^H",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D6
+def block_observation_mdp(block):
+    r"""The observation-level layered MDP of a Block MDP (for exact cross-checks on small instances).
+
+    :math:`P(x' \mid x, a) = P_{lat}(z(x') \mid z(x), a)\, q(x' \mid z(x'))`,
+    :math:`r(x, a) = r_{lat}(z(x), a)`; layer 0 must emit a single observation (the start).
+
+    Parameters
+    ----------
+    block : BlockMDP
+
+    Returns
+    -------
+    LayeredMDP
+    """
+    from ..agnostic import LayeredMDP
+
+    lat = block.latent
+    z_of = [x.argmax(axis=0) for x in block.q]
+    P = tuple(lat.P[h][z_of[h]][:, :, z_of[h + 1]] * block.q[h + 1][z_of[h + 1], np.arange(block.obs_sizes[h + 1])]
+              for h in range(lat.H - 1))
+    r = tuple(lat.r[h][z_of[h]] for h in range(lat.H))
+    start = int(np.flatnonzero(block.q[0][lat.start])[0])
+    return LayeredMDP(P, r, start)
+
+
+@experiment("krishnamurthy2025-emulator", "Block-MDP emulator principle: V^pi = V^{pibar} exactly; emulator sup-error "
+            "~ k^-1/2, flat in observations per state", tags=("krishnamurthy2025", "agnostic", "montecarlo"))
+def krishnamurthy2025_emulator(config: RunConfig) -> CheckReport:
+    """D6: the principle behind KLS25's policy emulator (our reading, not PLHR).
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_growth, check_identity, combine
+
+    rng = np.random.default_rng(config.seed + 1406)
+    H, S, A, Npol = 4, 3, 2, 256
+    sizes = (1,) + (S,) * (H - 1)
+    P = tuple(rng.dirichlet(np.ones(sizes[h + 1]), size=(sizes[h], A)) for h in range(H - 1))
+    lat = ag.LayeredMDP(P, tuple(rng.random((n, A)) / H for n in sizes))
+
+    def block_with(m):
+        q = [np.ones((1, 1))]
+        for n in sizes[1:]:
+            x = np.zeros((n, n * m))
+            for z in range(n):
+                x[z, z * m:(z + 1) * m] = 1.0 / m
+            q.append(x)
+        return ag.BlockMDP(lat, tuple(q))
+
+    def policies(block):
+        return [rng.integers(0, A, size=(Npol, X)) for X in block.obs_sizes]
+
+    # exact identity on small m (observation-level MDP built explicitly)
+    diffs = []
+    for m in (5, 20, 60):
+        blk = block_with(m)
+        acts = policies(blk)
+        cls = ag.PolicyClass(np.concatenate(acts, axis=1), blk.obs_sizes, A, name="observation policies")
+        V_obs = ag.policy_values(block_observation_mdp(blk), cls)
+        V_lat = ag.policy_values(lat, None, policy=blk.latent_policy(acts))
+        diffs.append((V_obs, V_lat))
+    src = ("KLS25: Block MDPs tractable via a policy emulator [A]; principle (latent policy pibar, sampled "
+           "observations per latent state) ours [I], not PLHR")
+    claims = [check_identity(np.concatenate([d[0] for d in diffs]), np.concatenate([d[1] for d in diffs]),
+                             rtol=1e-10, atol=1e-12, name="V^pi (observation MDP) = V^{pibar} (latent MDP)",
+                             source=src, stated="exact for every pi and m", tol_reason="float64 sums over <= 10^4 terms")]
+    ks = np.array([4, 16, 64, 256, 1024])
+    ms = np.array([10, 30, 100, 300, 1000] if config.quick else [10, 30, 100, 300, 1000, 3000, 10000])
+    R = config.seeds or (6 if config.quick else 20)
+    err = np.zeros((ms.size, R, ks.size))
+    for i, m in enumerate(ms):
+        blk = block_with(int(m))
+        for r_ in range(R):
+            acts = policies(blk)
+            V = ag.policy_values(lat, None, policy=blk.latent_policy(acts))
+            for j, k in enumerate(ks):
+                pihat = []
+                for h, X in enumerate(blk.obs_sizes):
+                    n = sizes[h]
+                    if h == 0:
+                        pihat.append(np.eye(A)[acts[0][:, :1]].reshape(Npol, 1, A))
+                        continue
+                    samp = (np.arange(n)[:, None] * m + rng.integers(0, m, size=(n, int(k))))  # k obs per z
+                    pihat.append(np.eye(A)[acts[h][:, samp]].mean(axis=2))
+                Vh = ag.policy_values(lat, None, policy=tuple(pihat))
+                err[i, r_, j] = np.abs(Vh - V).max()
+    claims.append(check_growth(ks, 1.0 / err[-1], 0.5, tol=0.1, name="emulator sup-error falls like k^-1/2",
+                               source=src + "; rate sqrt(log|Pi|/k) ours [I]", variable="k", tail=(ks[0], ks[-1]),
+                               min_points=5))
+    e_m = err[:, :, -2].T  # (R, len(ms)) at k = 256
+    claims.append(check_growth(ms, e_m, 0.0, tol=0.1, name="error does not fall with m (k = 256)", source=src,
+                               variable="m", tail=(ms[0], ms[-1]), min_points=5))
+    claims.append(check_growth(ms, 1.0 / e_m, 0.0, tol=0.1, name="error does not grow with m (k = 256)", source=src,
+                               variable="m", tail=(ms[0], ms[-1]), min_points=5))
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax, ax2 = axes
+        for i, m in enumerate(ms):
+            ax.plot(ks, err[i].mean(0), "o-", color=f"C{i}", ms=4, label=f"m = {m} observations per latent state")
+        c = err[-1].mean(0)[0] * np.sqrt(ks[0])
+        ax.plot(ks, c / np.sqrt(ks), "k--", lw=1, label="slope -1/2: c sqrt(log|Pi| / k) [I]")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("k sampled observations per latent state")
+        ax.set_ylabel(f"sup over {Npol} policies of |V_emulator - V|")
+        ax.set_title(f"emulator error vs k (H = {H}, {S} latent states/layer, {R} seeds)", fontsize=9)
+        ax.legend(loc="lower left", fontsize=7)
+        mu = e_m.mean(0)
+        sd = e_m.std(0, ddof=1) / np.sqrt(R)
+        ax2.errorbar(ms, mu, yerr=2 * sd, fmt="o-", capsize=3, label="k = 256: mean +- 2 se")
+        ax2.axhline(mu.mean(), color="k", ls=":", lw=1, label="flat reference (independent of m)")
+        ax2.set_xscale("log")
+        ax2.set_ylim(0, mu.max() * 1.8)
+        ax2.set_xlabel("m observations per latent state (|X| = m S per layer)")
+        ax2.set_ylabel("sup error")
+        ax2.set_title("emulator error does not depend on the observation space [I]", fontsize=9)
+        ax2.legend(loc="upper left", fontsize=7)
+
+    figs = _figure(config, "krishnamurthy2025_emulator", draw, verdict, reason, ncols=2, figsize=(11, 4.6))
+    details = {"k": ks.tolist(), "m": ms.tolist(), "mean_sup_error": err.mean(1).tolist(), "seeds": R}
+    data = write_data_json(config, "krishnamurthy2025_emulator.json", details)
+    return report_from_claims("krishnamurthy2025-emulator", claims, source=src,
+                              stated="emulator evaluates all of Pi with error ~ sqrt(log|Pi|/k), independent of |X|",
                               details=details, figures=figs, data_files=data)
