@@ -135,3 +135,31 @@ def test_all_policies_are_complete(seed):
     sizes = (1, 2, 2)
     mdp = _rand_mdp(rng, sizes, 2)
     assert ag.policy_completeness(mdp, ag.all_policies(sizes, 2)).complete
+
+
+def test_sunflower_class_reproduces_singletons():
+    sizes = (1, 3, 3)
+    single = ag.singleton_policies(sizes)
+    petals = [{}] + [{s: 1} for s in range(sum(sizes))]
+    sun = ag.sunflower_class(sizes, 2, np.zeros(sum(sizes), dtype=int), petals)
+    np.testing.assert_array_equal(sun.actions, single.actions)
+    assert ag.spanning_capacity(sun, method="enumerate").value == ag.spanning_capacity(single, method="tree").value == 4
+
+
+def test_block_mdp_latent_policy_and_validation():
+    from pgtheory.errors import ValidationError
+    from pgtheory.experiments.agnostic import block_observation_mdp
+
+    rng = np.random.default_rng(0)
+    sizes = (1, 2, 2)
+    P = tuple(rng.dirichlet(np.ones(sizes[h + 1]), size=(sizes[h], 2)) for h in range(2))
+    lat = ag.LayeredMDP(P, tuple(rng.random((n, 2)) for n in sizes))
+    q = (np.ones((1, 1)),) + tuple(np.kron(np.eye(2), np.full((1, 3), 1 / 3)) for _ in range(2))
+    blk = ag.BlockMDP(lat, q)
+    acts = [rng.integers(0, 2, size=(5, X)) for X in blk.obs_sizes]
+    cls = ag.PolicyClass(np.concatenate(acts, axis=1), blk.obs_sizes, 2)
+    np.testing.assert_allclose(ag.policy_values(block_observation_mdp(blk), cls),
+                               ag.policy_values(lat, None, policy=blk.latent_policy(acts)), rtol=1e-12)
+    bad = (np.ones((1, 1)), np.full((2, 2), 0.5), q[2])
+    with pytest.raises(ValidationError, match="disjoint supports"):
+        ag.BlockMDP(lat, bad)
