@@ -300,7 +300,7 @@ def _stoch_values(mdp, pol):
 
 
 def cpi(mdp: LayeredMDP, cls, mu, *, alpha: float = 0.1, start: int | None = None, tol: float = 1e-9,
-        max_iter: int = 100_000) -> LearnerResult:
+        max_iter: int = 100_000, access=None, n: int | None = None) -> LearnerResult:
     r"""Conservative Policy Iteration with :math:`\mu`-resets, exact (finite-horizon variant).
 
     The iterate :math:`\pi` is a per-state stochastic policy, started at the uniform mixture of
@@ -309,6 +309,11 @@ def cpi(mdp: LayeredMDP, cls, mu, *, alpha: float = 0.1, start: int | None = Non
     stop when that maximum is :math:`\le` ``tol``; else
     :math:`\pi \leftarrow (1 - \alpha)\pi + \alpha \pi'`. (Our specification of the finite-horizon
     :math:`\mu`-reset variant; Kakade & Langford 2002 analyse the discounted one.)
+
+    With ``access`` (a :class:`MuResetAccess`) the advantages are estimated instead: for each layer
+    ``h``, ``n`` reset episodes follow :math:`\pi` and ``n`` more per candidate play the candidate at
+    layer ``h`` and :math:`\pi` afterwards; the score is the difference of mean returns (cost
+    :math:`H (|\Pi| + 1) n` episodes per iteration). Use a ``tol`` above the estimation noise.
 
     Parameters
     ----------
@@ -320,6 +325,9 @@ def cpi(mdp: LayeredMDP, cls, mu, *, alpha: float = 0.1, start: int | None = Non
     start : int, optional
     tol : float
     max_iter : int
+    access : MuResetAccess, optional
+    n : int, optional
+        Episodes per (layer, policy) estimate when sampling.
 
     Returns
     -------
@@ -335,13 +343,25 @@ def cpi(mdp: LayeredMDP, cls, mu, *, alpha: float = 0.1, start: int | None = Non
     onehot = np.eye(mdp.A)[cls.actions.astype(np.int64)]  # (K, |S|, A)
     pol = onehot.mean(axis=0) if start is None else onehot[int(start)].copy()
     it, best = 0, np.inf
+    if access is not None:
+        _need(access, ("mu-reset",), "sampled cpi")
+        if n is None or n < 1:
+            raise ValidationError("cpi with access needs n >= 1 episodes per estimate.")
     for it in range(max_iter):
-        Q, V = _stoch_values(mdp, pol)
         adv = np.zeros(cls.size)
-        for h in range(mdp.H):
-            Ah = Q[h] - V[h][:, None]
-            acts = cls.layer(h).astype(np.int64)
-            adv += (Ah[np.arange(mdp.layer_sizes[h])[None, :], acts] * mu[h][None, :]).sum(axis=1)
+        if access is None:
+            Q, V = _stoch_values(mdp, pol)
+            for h in range(mdp.H):
+                Ah = Q[h] - V[h][:, None]
+                acts = cls.layer(h).astype(np.int64)
+                adv += (Ah[np.arange(mdp.layer_sizes[h])[None, :], acts] * mu[h][None, :]).sum(axis=1)
+        else:
+            for h in range(mdp.H):
+                base = access.episodes(pol, n, layer=h).returns.mean()
+                for k in range(cls.size):
+                    pk = pol.copy()
+                    pk[o[h]:o[h + 1]] = onehot[k][o[h]:o[h + 1]]
+                    adv[k] += access.episodes(pk, n, layer=h).returns.mean() - base
         k = int(np.argmax(adv))
         best = float(adv[k])
         if best <= tol:
@@ -349,7 +369,8 @@ def cpi(mdp: LayeredMDP, cls, mu, *, alpha: float = 0.1, start: int | None = Non
         pol = (1 - alpha) * pol + alpha * onehot[k]
     Q, V = _stoch_values(mdp, pol)
     value = float(V[0][mdp.start])
-    return LearnerResult(pol, -1, adv, 0, "episodes", "cpi", details={
+    return LearnerResult(pol, -1, adv, 0 if access is None else access.n_episodes, "episodes",
+                         "cpi" if access is None else "cpi (sampled)", details={
         "value": value, "iterations": it, "converged": best <= tol, "max_advantage": best})
 
 

@@ -47,3 +47,21 @@ def test_sampled_psdp_converges_to_the_same_wrong_policy():
     assert list(res.per_round) == [1, 1]
     assert res.details["value"] == pytest.approx(0.15)
     assert res.n_samples == 2 * 2 * 4000
+
+
+@pytest.mark.statistical
+def test_sampled_cpi_fails_then_succeeds_once_completed():
+    """Sampled CPI from pi^B on row 2. Incomplete class: pi^A's true mu-weighted advantage at pi^B
+    is -0.58; its estimate (differences of means of n = 2000 returns in [0, 1], se <= 0.016) is
+    positive with probability < 1e-200, so CPI stays at pi^B (V = 0.15). Completed class: the added
+    greedy policy has advantage +0.05 at pi^B (se <= 0.01 at n = 5000); CPI climbs until the best
+    estimated advantage is <= 0.02, and ends with V >= 0.9 (observed 0.94-0.97 over seeds 0-2; the
+    margin is many standard errors; false alarm < 1e-4; seed fixed)."""
+    mdp, cls, mu = psdp_instance((0.2, 0.2, 0.6), 0.15)
+    acc = ag.MuResetAccess(mdp, mu, rng=4)
+    res = ag.cpi(mdp, cls, mu, start=1, tol=0.0, access=acc, n=2000)
+    assert res.details["value"] == pytest.approx(0.15)
+    assert res.n_samples == acc.n_episodes > 0
+    done = cls.with_policies([[0, 0, 1, 1]])
+    res = ag.cpi(mdp, done, mu, start=1, tol=0.02, access=ag.MuResetAccess(mdp, mu, rng=4), n=5000, max_iter=300)
+    assert res.details["value"] >= 0.9
