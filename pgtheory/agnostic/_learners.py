@@ -11,7 +11,7 @@ learner                           access              cost (what theory says)
 :func:`importance_sampling`       online              :math:`n` episodes, variance :math:`\propto A^H`
 :func:`trajectory_tree`           generative          :math:`\sum_h C_h(\Pi; \tilde M) \le H\mathfrak S(\Pi)` queries per tree
 :func:`psdp`                      mu-reset (or exact) :math:`H|\Pi| n` episodes
-:func:`cpi`                       exact               --
+:func:`cpi`                       mu-reset (or exact) :math:`H(|\Pi|+1) n` episodes per iteration
 :func:`popler_lite`               online              :math:`n` episodes, importance weight :math:`\le H`
 ================================  ==================  =================================================
 
