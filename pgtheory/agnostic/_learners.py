@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import AccessError, ValidationError
 from ..results import ResultMixin
 from ._layered import LayeredMDP
-from ._measures import _check_mu, policy_values
+from ._measures import _check_mu
 
 __all__ = ["LearnerResult", "evaluate_all", "importance_sampling", "trajectory_tree", "psdp", "cpi", "popler_lite",
            "hoeffding_episodes", "online_replay"]

@@ -1,6 +1,5 @@
 """The explicit PSDP/CPI failure instance (H = 2): exact outputs, gaps, coverage numbers, completion."""
 
-import numpy as np
 import pytest
 
 from pgtheory import agnostic as ag
