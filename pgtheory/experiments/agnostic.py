@@ -643,6 +643,13 @@ def jia2023_generative(config: RunConfig) -> CheckReport:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.invert_xaxis()
+        from matplotlib.ticker import NullFormatter
+
+        ax.set_xticks(epss)
+        ax.set_xticklabels([f"{e:.2g}" for e in epss], fontsize=7)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        top = max(out[c.name]["sumC"] * 8 * np.log(2 * out[c.name]["size"] / delta) / epss[-1] ** 2 for c in classes)
+        ax.set_ylim(top=top * 40)
         ax.set_xlabel("eps (planted gap)")
         ax.set_ylabel("generative queries")
         ax.set_title(f"Trajectory tree on tree bandits, H = {H}, {R} seeds", fontsize=9)
