@@ -27,6 +27,7 @@ __all__ = [
     "ModelMismatchError",
     "PrecisionWarning",
     "SolverError",
+    "AccessError",
 ]
 
 
@@ -96,3 +97,9 @@ class PrecisionWarning(UserWarning):
 class SolverError(RuntimeError):
     """An external numerical solver (e.g. HiGHS) failed; the message gives its status, the problem's
     scale and the fix."""
+
+
+class AccessError(ValidationError):
+    """A learner asked an environment-access model for something it does not grant (e.g. a local
+    simulator queried at a state never observed); the message names the argument and the access
+    model that would allow it."""

@@ -1,0 +1,918 @@
+r"""Agnostic RL on layered MDPs (issue 14): exact checks of spanning capacity, coverability and the
+access-model results, and Monte-Carlo illustrations of the recalled rates.
+
+Papers: Jia, Li, Rakhlin, Sekhari, Srebro, NeurIPS 2023 (arXiv:2310.06113) and Krishnamurthy, Li,
+Sekhari, COLT 2025 (arXiv:2504.05405). Their full texts were not read: every claim's ``source``
+says whether the statement is from the abstract [A], recalled [R], a third-party review [T], our
+inference [I] or our inference checked by exact computation [C]. Theorem numbers are unknown.
+
+Experiments (``pgtheory check NAME``), in priority order:
+
+* ``jia2023-spanning-capacity`` (D1) -- spanning capacity by exact search equals the closed forms
+  (constants A, all policies min(A^H, nA), open-loop A^H, singletons H+1, 2-tons 1+H+H(H-1)/2),
+  the fresh-tree walk agrees, and it never exceeds |Pi|.
+* ``jia2023-coverability`` (D2) -- C_cov(Pi; M) <= spanning capacity on random stochastic MDPs,
+  with equality at the deterministic maximiser.
+* ``krishnamurthy2025-psdp-cpi`` (D5) -- exact PSDP and CPI on an explicit H = 2 instance where
+  the class is realizable but not complete: gaps 1/2, 0.85, 0.95; zero after completing it.
+* ``krishnamurthy2025-regime`` (D7) -- the open-loop class on a fresh-state MDP has C_cov = 2 and
+  spanning capacity 2^H, the parameter regime of KLS25's generative lower bound (not its instance).
+* ``krishnamurthy2025-coverage`` (D8) -- exact C_conc and C_push of every mu-reset instance shipped.
+* ``jia2023-online`` (D4) -- online mechanism: on deterministic MDPs prefix replay visits every
+  reachable pair within sum_h C_h episodes; on a fresh-state stochastic MDP, uniform importance
+  sampling needs episodes growing like 2^H for singletons while POPLER-lite (our reconstruction)
+  stays polynomial.
+* ``krishnamurthy2025-emulator`` (D6) -- Block-MDP emulator principle: V^pi equals the latent value
+  of the induced latent policy exactly; an emulator holding k observations per latent state
+  evaluates all of Pi with sup-error ~ k^-1/2, flat in the number m of observations per state.
+* ``jia2023-generative`` (D3) -- trajectory-tree learner on tree-bandit instances for two classes of
+  equal size and different spanning capacity: queries per tree <= sum_h C_h <= H * spanning
+  capacity on every tree, samples-to-eps grows like eps^-2, below the Hoeffding instantiation of
+  the recalled bound, and larger for the class with larger spanning capacity.
+
+Every verdict goes through a claim primitive of :mod:`pgtheory.ratecheck`; the report is built
+with :func:`~pgtheory.experiments.report_from_claims`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from ..results import CheckReport
+from ._registry import RunConfig, experiment, out_path
+from ._runner import report_from_claims, write_data_json
+
+__all__ = ["psdp_instance", "PSDP_ROWS", "tree_bandit", "jia2023_spanning_capacity", "jia2023_coverability",
+           "krishnamurthy2025_psdp_cpi", "krishnamurthy2025_regime", "krishnamurthy2025_coverage",
+           "jia2023_generative", "jia2023_online", "block_observation_mdp", "krishnamurthy2025_emulator"]
+
+SRC_DEF = "Jia et al. 2023 (arXiv:2310.06113), spanning capacity: definition [R]"
+
+#: The mu-reset instances of the PSDP/CPI check: (mu_2 over (x, y, z), b, label).
+PSDP_ROWS = (((1 / 3, 1 / 3, 1 / 3), 0.5, "mu2=(1/3,1/3,1/3), b=1/2"),
+             ((0.2, 0.2, 0.6), 0.15, "mu2=(.2,.2,.6), b=.15"),
+             ((0.2, 0.1, 0.7), 0.05, "mu2=(.2,.1,.7), b=.05"),
+             ((1 / 3, 2 / 3), 0.6, "no z: mu2=(1/3,2/3), b=.6"))
+
+
+def psdp_instance(mu2, b, z: bool = True):
+    r"""The explicit H = 2 instance where PSDP and CPI fail without policy completeness.
+
+    Layer 1: start state, actions L (-> x) and R (-> y), no reward. Layer 2: states x, y (and z,
+    reached by no policy but covered by :math:`\mu_2`), actions 0/1; rewards r(x,0) = 1,
+    r(y,1) = b, r(z,1) = 1. Class :math:`\{\pi^A, \pi^B\}`: :math:`\pi^A` plays L then 0
+    (value 1, optimal: realizable), :math:`\pi^B` plays R then 1 (value b). The greedy layer-2
+    policy (x->0, y->1, z->1) is not in the class.
+
+    Parameters
+    ----------
+    mu2 : sequence of float
+        Reset distribution on layer 2 (x, y[, z]).
+    b : float
+        Reward r(y, 1).
+    z : bool
+        Include the unreachable state z.
+
+    Returns
+    -------
+    (LayeredMDP, PolicyClass, tuple)
+        The MDP, the class and the reset distributions ``mu = (delta_{s1}, mu2)``.
+    """
+    from ..agnostic import LayeredMDP, PolicyClass
+
+    n1 = 3 if z else 2
+    r = [np.zeros((1, 2)), np.zeros((n1, 2))]
+    r[1][0, 0], r[1][1, 1] = 1.0, b
+    if z:
+        r[1][2, 1] = 1.0
+    mdp = LayeredMDP.deterministic([np.array([[0, 1]])], r, layer_sizes=(1, n1))
+    cls = PolicyClass(np.array([[0] + [0] * n1, [1] + [1] * n1]), (1, n1), 2, name="{pi^A, pi^B}")
+    return mdp, cls, (np.array([1.0]), np.asarray(mu2, dtype=float))
+
+
+def _figure(config, stem, draw, verdict, reason, ncols=1, figsize=(7.5, 4.6)):
+    p = out_path(config, stem)
+    if p is None:
+        return ()
+    from ..plotting import add_verdict, new_axes, save_figure
+
+    fig, axes = new_axes(1, ncols, figsize=figsize)
+    draw(fig, np.atleast_1d(axes))
+    fig.tight_layout()
+    add_verdict(fig, verdict, reason)
+    return save_figure(fig, p)
+
+
+# --------------------------------------------------------------------------- D1
+def _d1_classes(quick):
+    from .. import agnostic as ag
+
+    rows = []  # (label, kind, H, class, closed-form per layer, method)
+    Hs = (2, 3, 4) if quick else (2, 3, 4, 5)
+    for H in Hs:
+        rows.append(("constants (A=3)", "constants", H, ag.constant_policies((1,) + (3,) * (H - 1), 3),
+                     [3] * H))
+        if H <= 4:
+            rows.append(("all policies (n=3)", "all", H, ag.all_policies((1,) + (3,) * (H - 1), 2),
+                         [min(2 ** (h + 1), 3 * 2) if h else 2 for h in range(H)]))
+            rows.append(("open-loop", "open_loop", H, ag.open_loop_policies(tuple(2 ** h for h in range(H)), 2),
+                         [2 ** (h + 1) for h in range(H)]))
+            rows.append(("2-tons", "ell_tons", H, ag.ell_ton_policies((1,) + (1 + H + H * (H - 1) // 2,) * (H - 1), 2),
+                         [sum(math.comb(h + 1, i) for i in range(3)) for h in range(H)]))
+        rows.append(("singletons", "singletons", H, ag.singleton_policies((1,) + (H + 1,) * (H - 1)),
+                     [h + 2 for h in range(H)]))
+    return rows
+
+
+@experiment("jia2023-spanning-capacity", "Spanning capacity by exact search equals the closed forms; <= |Pi|",
+            tags=("jia2023", "agnostic", "exact"))
+def jia2023_spanning_capacity(config: RunConfig) -> CheckReport:
+    """D1: per-layer maxima of C_h(Pi; M) over deterministic MDPs, by search and by the fresh tree.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_identity, check_inequality
+
+    rows = _d1_classes(config.quick)
+    meas, expect, sizes, svals, labels, times = [], [], [], [], [], []
+    for label, kind, H, cls, cf, in rows:
+        t = time.perf_counter()
+        sc = ag.spanning_capacity(cls, method="enumerate")
+        times.append(time.perf_counter() - t)
+        meas += list(sc.per_layer)
+        expect += cf
+        sizes.append(cls.size)
+        svals.append(sc.value)
+        labels.append(f"{label}, H={H}")
+    c1 = check_identity(meas, expect, rtol=0.0, atol=0.0, name="search = closed form (per layer)",
+                        source=f"{SRC_DEF}; closed forms ours [C]", stated="max_M C_h(Pi; M) equals the closed form",
+                        tol_reason="integer counts, compared exactly")
+    # fresh-tree walk (second algorithm) on larger horizons, against the closed forms
+    tree_H = list(range(2, 9 if config.quick else 13))
+    tree_meas, tree_exp = [], []
+    t = time.perf_counter()
+    for H in tree_H:
+        tree_meas.append(ag.spanning_capacity(ag.open_loop_policies(tuple(2 ** h for h in range(H)), 2),
+                                              method="tree").value)
+        tree_exp.append(ag.spanning_capacity_closed_form("open_loop", H))
+    sing_H = list(range(2, 11))
+    sing_meas = [ag.spanning_capacity(ag.singleton_policies((1,) + (H + 1,) * (H - 1)), method="tree").value
+                 for H in sing_H]
+    t_tree = time.perf_counter() - t
+    t0 = time.perf_counter()
+    ag.spanning_capacity(ag.open_loop_policies(tuple(2 ** h for h in range(12)), 2))
+    t_h12 = time.perf_counter() - t0
+    c2 = check_identity(tree_meas + sing_meas, tree_exp + [H + 1 for H in sing_H], rtol=0.0, atol=0.0,
+                        name="fresh-tree walk = closed form (open-loop A^H, singletons H+1)",
+                        source=f"{SRC_DEF}; closed forms ours [C]", stated="tree count equals A^H and H+1",
+                        tol_reason="integer counts, compared exactly")
+    # random user classes: S <= |Pi|
+    rng = np.random.default_rng(config.seed + 14)
+    n_rand = 20 if config.quick else 80
+    rs, rk = [], []
+    for _ in range(n_rand):
+        K = int(rng.integers(1, 9))
+        cls = ag.PolicyClass(rng.integers(0, 2, size=(K, 7)), (1, 3, 3), 2)
+        rs.append(ag.spanning_capacity(cls, method="enumerate").value)
+        rk.append(K)
+    allS = np.array(svals + rs, dtype=float)
+    allK = np.array(sizes + rk, dtype=float)
+    c3 = check_inequality(np.arange(allS.size), allS, allK, name="spanning capacity <= |Pi|",
+                          source="elementary bound [I]: each policy adds one pair per layer",
+                          stated="S(Pi) <= |Pi| for named and random classes", rtol=0.0, atol=0.0,
+                          stochastic=False, variable="class")
+    claims = [c1, c2, c3]
+    from ..ratecheck import combine
+
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax = axes[0]
+        styles = {"constants (A=3)": "C0", "all policies (n=3)": "C1", "open-loop": "C2", "2-tons": "C3",
+                  "singletons": "C4"}
+        forms = {"constants (A=3)": lambda H: 3 + 0 * H, "all policies (n=3)": lambda H: np.minimum(2.0 ** H, 6),
+                 "open-loop": lambda H: 2.0 ** H, "2-tons": lambda H: 1 + H + H * (H - 1) / 2,
+                 "singletons": lambda H: H + 1}
+        texts = {"constants (A=3)": "A", "all policies (n=3)": "min(A^H, nA)", "open-loop": "A^H",
+                 "2-tons": "1+H+H(H-1)/2", "singletons": "H+1"}
+        Hgrid = np.arange(2, 13)
+        for name, col in styles.items():
+            pts = [(r[2], s) for r, s in zip(rows, svals) if r[0] == name]
+            if not pts:
+                continue
+            Hmax = 12 if name in ("open-loop", "singletons") else max(p[0] for p in pts)
+            hg = Hgrid[Hgrid <= Hmax]
+            ax.plot(hg, forms[name](hg.astype(float)), color=col, lw=1.2, alpha=0.7,
+                    label=f"{name}: closed form {texts[name]}")
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o", color=col, ms=7, mfc="none", mew=1.6)
+        ax.plot(tree_H, tree_meas, "x", color="C2", ms=6)
+        ax.plot(sing_H, sing_meas, "x", color="C4", ms=6)
+        ax.plot([], [], "ko", mfc="none", label="exact search over deterministic MDPs")
+        ax.plot([], [], "kx", label="fresh-tree walk (second algorithm)")
+        ax.set_yscale("log", base=2)
+        ax.set_xlabel("horizon H")
+        ax.set_ylabel("spanning capacity S(Pi) (log2 scale)")
+        ax.set_title("Spanning capacity of named classes: exact computation vs closed form\n"
+                     "definition: Jia et al. 2023 [R]; closed forms ours [C]", fontsize=9)
+        ax.legend(loc="upper left", fontsize=7)
+
+    figs = _figure(config, "jia2023_spanning_capacity", draw, verdict, reason)
+    details = {"rows": labels, "per_layer_measured": [int(x) for x in meas], "closed_form": expect,
+               "seconds_per_row": times, "tree_seconds": t_tree, "open_loop_H12_seconds": t_h12,
+               "random_classes": n_rand}
+    data = write_data_json(config, "jia2023_spanning_capacity.json", details)
+    return report_from_claims("jia2023-spanning-capacity", claims, source=SRC_DEF + "; closed forms [C]",
+                              stated="S(Pi) = A, min(A^H, nA), A^H, H+1, sum_{i<=2} C(H,i); S(Pi) <= |Pi|",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D2
+@experiment("jia2023-coverability", "Coverability <= spanning capacity on random MDPs; equality at the maximiser",
+            tags=("jia2023", "agnostic", "exact"))
+def jia2023_coverability(config: RunConfig) -> CheckReport:
+    """D2: exact C_cov(Pi; M) on random stochastic layered MDPs against the spanning capacity.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_identity, check_inequality, combine
+
+    H = 4
+    classes = [ag.singleton_policies((1,) + (5,) * (H - 1)), ag.ell_ton_policies((1,) + (7,) * (H - 1), 2)]
+    concs = (0.05, 0.3, 1.0, 5.0)
+    n_per = 10 if config.quick else 75
+    rng = np.random.default_rng(config.seed + 1402)
+    claims, res = [], {}
+    for cls in classes:
+        sc = ag.spanning_capacity(cls)
+        vals, cs = [], []
+        for conc in concs:
+            for _ in range(n_per):
+                sizes = cls.layer_sizes
+                P = tuple(rng.dirichlet(np.full(sizes[h + 1], conc), size=(sizes[h], 2)) for h in range(H - 1))
+                mdp = ag.LayeredMDP(P, tuple(np.zeros((n, 2)) for n in sizes))
+                vals.append(ag.coverability(mdp, cls)[0])
+                cs.append(conc)
+        at_max = ag.coverability(sc.maximiser, cls)[0]
+        res[cls.name] = {"S": sc.value, "ccov": np.array(vals), "conc": np.array(cs), "at_max": at_max}
+        claims.append(check_inequality(np.arange(len(vals)), np.array(vals), np.full(len(vals), float(sc.value)),
+                                       name=f"C_cov <= S on random MDPs ({cls.name})", stochastic=False,
+                                       source="sup_M C_cov = S(Pi): proved by coupling [I], checked [C]; "
+                                              "JLRSS23 stating the link [R]", bound_id="jia2023.coverability",
+                                       stated=f"C_cov(Pi; M) <= S(Pi) = {sc.value}", variable="MDP"))
+        claims.append(check_identity(at_max, sc.value, rtol=1e-12, atol=1e-12,
+                                     name=f"C_cov = S at the deterministic maximiser ({cls.name})",
+                                     source="C_cov = max_h C_h on deterministic MDPs [I], checked [C]",
+                                     stated=f"C_cov(Pi; M*) = S(Pi) = {sc.value}",
+                                     tol_reason="sums of 0/1 occupancies in float64"))
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        for ax, cls in zip(axes, classes):
+            d = res[cls.name]
+            x = np.log10(d["conc"]) + rng.uniform(-0.12, 0.12, d["conc"].size)
+            ax.plot(x, d["ccov"], ".", alpha=0.5, color="C0", label="C_cov(Pi; M), random stochastic M")
+            ax.axhline(d["S"], color="C3", lw=1.5, label=f"spanning capacity S = {d['S']} (bound)")
+            ax.plot([np.log10(concs[-1]) + 0.5], [d["at_max"]], "*", ms=13, color="C2",
+                    label=f"deterministic maximiser: C_cov = {d['at_max']:.0f}")
+            ax.set_xlabel("log10 Dirichlet concentration of P rows")
+            ax.set_ylabel("coverability C_cov")
+            ax.set_title(f"{cls.name}, H = {H}, |Pi| = {cls.size}", fontsize=9)
+            ax.set_ylim(0, d["S"] * 1.35)
+            ax.legend(loc="upper left", fontsize=7)
+        fig.suptitle("Coverability never exceeds spanning capacity (sup over MDPs attained at the deterministic "
+                     "maximiser) [I, checked]", fontsize=9)
+
+    figs = _figure(config, "jia2023_coverability", draw, verdict, reason, ncols=2, figsize=(10, 4.4))
+    details = {k: {"S": v["S"], "max_ccov": float(v["ccov"].max()), "at_maximiser": v["at_max"],
+                   "n_mdps": int(v["ccov"].size)} for k, v in res.items()}
+    data = write_data_json(config, "jia2023_coverability.json", details)
+    return report_from_claims("jia2023-coverability", claims,
+                              source="coverability (Xie et al. 2022) vs spanning capacity (JLRSS23 [R]); link [I, C]",
+                              stated="C_cov(Pi; M) <= S(Pi) for every layered M, equality at the maximiser",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D5
+def _psdp_table():
+    from .. import agnostic as ag
+
+    out = []
+    for mu2, b, label in PSDP_ROWS:
+        z = len(mu2) == 3
+        mdp, cls, mu = psdp_instance(mu2, b, z=z)
+        V = ag.policy_values(mdp, cls)
+        comp = cls.with_policies([[0] + [0, 1] + ([1] if z else [])], name="completed")
+        row = {"label": label, "Vstar": float(V.max()), "psdp": ag.psdp(mdp, cls, mu).details["value"],
+               "cpi_mix": ag.cpi(mdp, cls, mu).details, "cpi_B": ag.cpi(mdp, cls, mu, start=1).details,
+               "psdp_done": ag.psdp(mdp, comp, mu).details["value"], "cpi_done": ag.cpi(mdp, comp, mu).details,
+               "complete": ag.policy_completeness(mdp, cls, mu=mu).complete,
+               "complete_done": ag.policy_completeness(mdp, comp).complete,
+               "C_conc": ag.concentrability(mdp, cls, mu), "C_push": ag.pushforward_concentrability(mdp, mu),
+               "min_mu": float(min(mu2[:2]))}
+        out.append(row)
+    return out
+
+
+@experiment("krishnamurthy2025-psdp-cpi", "PSDP and CPI fail without policy completeness (gaps 1/2, .85, .95), "
+            "succeed once completed", tags=("krishnamurthy2025", "agnostic", "exact"))
+def krishnamurthy2025_psdp_cpi(config: RunConfig) -> CheckReport:
+    """D5: exact PSDP and CPI on the explicit H = 2 instance, before and after completing the class.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from ..ratecheck import check_identity, combine
+
+    T = _psdp_table()
+    src = ("KLS25 (arXiv:2504.05405): PSDP and CPI fail under realizability without completeness [A]; "
+           "instance and numbers ours [C]")
+    tol_cpi = "CPI stops when the best mu-weighted advantage is <= 1e-9; the leftover mixture weight moves V by < 1e-6"
+    claims = [
+        check_identity([r["Vstar"] - r["psdp"] for r in T], [0.5, 0.85, 0.95, 0.4], rtol=0, atol=1e-12,
+                       name="PSDP gap V* - V(PSDP) = 1/2, 0.85, 0.95 (and 0.4 without z)", source=src,
+                       stated="PSDP outputs pi^B", tol_reason="exact arithmetic on rationals in float64"),
+        check_identity([r["Vstar"] - r["cpi_mix"]["value"] for r in T[1:3]] + [r["Vstar"] - r["cpi_B"]["value"]
+                                                                               for r in T[:1]],
+                       [0.85, 0.95, 0.5], rtol=0, atol=1e-6, name="CPI gap = 0.85, 0.95 from the 50/50 mixture; 1/2 "
+                       "from pi^B (row 1)", source=src, stated="CPI stops at a local optimum", tol_reason=tol_cpi),
+        check_identity([r["complete"] for r in T] + [r["complete_done"] for r in T], [0] * 4 + [1] * 4, rtol=0,
+                       atol=0, name="class incomplete; completed class complete", source="policy completeness "
+                       "(Bagnell et al. 2003; Kakade & Langford 2002) [R], exact check [C]",
+                       stated="the greedy layer-2 policy (x->0, y->1, z->1) is missing", tol_reason="booleans"),
+        check_identity([r["Vstar"] - r["psdp_done"] for r in T] + [r["Vstar"] - r["cpi_done"]["value"] for r in T],
+                       np.zeros(8), rtol=0, atol=1e-6, name="gap 0 for PSDP and CPI once the class is completed",
+                       source=src, stated="the failure is due to incompleteness", tol_reason=tol_cpi),
+        check_identity([r["C_conc"] for r in T], [1 / r["min_mu"] for r in T], rtol=1e-12, atol=0,
+                       name="C_conc(mu; Pi, M) = 1/min mu_2(x, y) = 3, 5, 10, 3", source="C_conc definition [R]; "
+                       "values [C]", stated="the failures happen at bounded concentrability",
+                       tol_reason="one division in float64"),
+    ]
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax = axes[0]
+        k = np.arange(len(T))
+        w = 0.135
+        series = [("V* = max_Pi V", [r["Vstar"] for r in T], "0.6"),
+                  ("PSDP", [r["psdp"] for r in T], "C3"),
+                  ("CPI from 50/50 mixture", [r["cpi_mix"]["value"] for r in T], "C1"),
+                  ("CPI from pi^B", [r["cpi_B"]["value"] for r in T], "C5"),
+                  ("PSDP, completed class", [r["psdp_done"] for r in T], "C2"),
+                  ("CPI, completed class", [r["cpi_done"]["value"] for r in T], "C0")]
+        for i, (lab, v, col) in enumerate(series):
+            ax.bar(k + (i - 2.5) * w, v, w, label=lab, color=col)
+        ax.set_xticks(k)
+        ax.set_xticklabels([f"{r['label']}\nC_conc = {r['C_conc']:.3g}" for r in T], fontsize=7)
+        ax.set_ylabel("exact value V of the output policy")
+        ax.set_ylim(0, 1.45)
+        ax.set_title("PSDP / CPI with mu-resets on a realizable but incomplete class (H = 2)\n"
+                     "failure: KLS25 [A]; instance ours [C]", fontsize=9)
+        ax.legend(loc="upper center", ncol=3, fontsize=7)
+
+    figs = _figure(config, "krishnamurthy2025_psdp_cpi", draw, verdict, reason, figsize=(8.5, 4.6))
+    details = {"rows": [{k: (v if not isinstance(v, dict) else {kk: vv for kk, vv in v.items()}) for k, v in r.items()}
+                        for r in T]}
+    data = write_data_json(config, "krishnamurthy2025_psdp_cpi.json", details)
+    return report_from_claims("krishnamurthy2025-psdp-cpi", claims, source=src,
+                              stated="PSDP/CPI fail under realizability without completeness",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D7
+@experiment("krishnamurthy2025-regime", "Open-loop class on a fresh-state MDP: C_cov = 2 while spanning capacity = 2^H",
+            tags=("krishnamurthy2025", "agnostic", "exact"))
+def krishnamurthy2025_regime(config: RunConfig) -> CheckReport:
+    """D7: the parameter regime of KLS25's generative lower bound (|Pi| = 2^H, C_cov = 2, S = 2^H).
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_identity, combine
+
+    Hs = list(range(2, 8 if config.quick else 9))
+    ccov, S, K = [], [], []
+    for H in Hs:
+        N = 2 ** (H - 1)
+        mdp = ag.LayeredMDP.fresh_uniform(H, 2, N)
+        cls = ag.open_loop_policies(mdp.layer_sizes, 2)
+        ccov.append(ag.coverability(mdp, cls)[0])
+        S.append(ag.spanning_capacity(cls).value)
+        K.append(cls.size)
+    src = ("KLS25 LB-gen parameters (|Pi| = 2^H, C_cov = 2) [T, third-party review]; instance ours [I], "
+           "not KLS25's hard instance")
+    claims = [check_identity(ccov, 2.0, rtol=1e-12, atol=1e-12, name="C_cov(Pi, M) = 2 for every H", source=src,
+                             stated="coverability of the given MDP stays 2", tol_reason="sums of N terms 1/N"),
+              check_identity(S, [2 ** H for H in Hs], rtol=0, atol=0, name="spanning capacity = 2^H",
+                             source="closed form ours [C]; definition JLRSS23 [R]", stated="S(Pi) = 2^H = |Pi|",
+                             tol_reason="integer counts"),
+              check_identity(K, [2 ** H for H in Hs], rtol=0, atol=0, name="|Pi| = 2^H", source=src,
+                             stated="class size 2^H", tol_reason="integer counts")]
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax = axes[0]
+        Hg = np.array(Hs, dtype=float)
+        ax.plot(Hg, 2.0 ** Hg, "-", color="C3", lw=1, label="2^H (closed form; = |Pi|)")
+        ax.plot(Hs, S, "o", color="C3", mfc="none", ms=8, label="spanning capacity S(Pi), exact")
+        ax.axhline(2.0, color="C0", lw=1, label="C_cov = 2 (KLS25 regime [T])")
+        ax.plot(Hs, ccov, "s", color="C0", mfc="none", ms=7, label="coverability C_cov(Pi, M), exact")
+        ax.set_yscale("log", base=2)
+        ax.set_xlabel("horizon H")
+        ax.set_ylabel("value (log2 scale)")
+        ax.set_title("Open-loop class on a fresh-state MDP (N = 2^(H-1) states per layer)\n"
+                     "the numbers of KLS25's lower-bound regime, not its hard instance [I]", fontsize=9)
+        ax.legend(loc="upper left", fontsize=7)
+
+    figs = _figure(config, "krishnamurthy2025_regime", draw, verdict, reason)
+    details = {"H": Hs, "C_cov": ccov, "S": S, "size": K}
+    data = write_data_json(config, "krishnamurthy2025_regime.json", details)
+    return report_from_claims("krishnamurthy2025-regime", claims, source=src,
+                              stated="C_cov(Pi, M) = 2 while S(Pi) = |Pi| = 2^H", details=details, figures=figs,
+                              data_files=data)
+
+
+# --------------------------------------------------------------------------- D8
+@experiment("krishnamurthy2025-coverage", "Exact C_conc and C_push of every mu-reset instance shipped",
+            tags=("krishnamurthy2025", "agnostic", "exact"))
+def krishnamurthy2025_coverage(config: RunConfig) -> CheckReport:
+    """D8: concentrability and pushforward concentrability of the PSDP/CPI instances, exactly.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from ..ratecheck import check_identity, check_ordering, combine
+
+    T = _psdp_table()
+    cc = [r["C_conc"] for r in T]
+    cp = [r["C_push"] for r in T]
+    hand = [1 / r["min_mu"] for r in T]
+    src = "C_conc and C_push definitions [R] (Xie & Jiang 2021 for C_push); values [C]"
+    claims = [check_identity(cc, hand, rtol=1e-12, atol=0, name="C_conc = 1/min mu_2 over reachable states",
+                             source=src, stated="unreachable z contributes nothing", tol_reason="one division"),
+              check_identity(cp, hand, rtol=1e-12, atol=0, name="C_push = 1/min mu_2 over reached states", source=src,
+                             stated="deterministic transitions into x and y", tol_reason="one division"),
+              check_ordering(cc, cp, relation="<=", name="C_conc <= C_push on these instances", source=src,
+                             left_label="C_conc", right_label="C_push")]
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax = axes[0]
+        k = np.arange(len(T))
+        ax.bar(k - 0.18, cc, 0.36, label="C_conc(mu; Pi, M)", color="C0")
+        ax.bar(k + 0.18, cp, 0.36, label="C_push(mu, M)", color="C1")
+        for i, v in enumerate(cc):
+            ax.text(i, v * 1.03 + 0.1, f"{v:.4g}", ha="center", fontsize=8)
+        ax.set_xticks(k)
+        ax.set_xticklabels([r["label"] for r in T], fontsize=7)
+        ax.set_ylabel("coverage coefficient (exact)")
+        ax.set_ylim(0, max(cp) * 1.35)
+        ax.set_title("Coverage numbers of the mu-reset instances used by krishnamurthy2025-psdp-cpi", fontsize=9)
+        ax.legend(loc="upper left", fontsize=8)
+
+    figs = _figure(config, "krishnamurthy2025_coverage", draw, verdict, reason)
+    details = {"instances": [r["label"] for r in T], "C_conc": cc, "C_push": cp}
+    data = write_data_json(config, "krishnamurthy2025_coverage.json", details)
+    return report_from_claims("krishnamurthy2025-coverage", claims, source=src,
+                              stated="exact C_conc and C_push quoted with every mu-reset failure",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D3
+def tree_bandit(cls, eps: float, rng):
+    r"""The tree-bandit instance of a class: its deterministic spanning-capacity maximiser with Bernoulli
+    rewards at the maximising layer.
+
+    Every pair the class reaches at layer :math:`h^*` pays Bernoulli(1/2) except one planted pair
+    (chosen with ``rng``) paying Bernoulli(1/2 + eps); other layers pay nothing. An eps/2-optimal
+    learner must find the planted pair among :math:`\mathfrak S(\Pi)` arms (our best-arm argument
+    for the generative lower bound; the paper's own instance was not read).
+
+    Parameters
+    ----------
+    cls : PolicyClass
+    eps : float
+        Planted gap, in ``(0, 1/2]``.
+    rng : numpy.random.Generator or int
+
+    Returns
+    -------
+    (LayeredMDP, SpanningCapacity)
+    """
+    from .. import agnostic as ag
+
+    rng = np.random.default_rng(rng)
+    sc = ag.spanning_capacity(cls)
+    M = sc.maximiser
+    h = sc.argmax_layer
+    d = ag.occupancies(M, cls)
+    acts = cls.layer(h)
+    reached = np.zeros((M.layer_sizes[h], M.A), dtype=bool)
+    for a in range(M.A):
+        reached[:, a] = np.any((d[h] > 0) & (acts == a), axis=0)
+    r = [np.zeros((n, M.A)) for n in M.layer_sizes]
+    r[h][reached] = 0.5
+    pairs = np.argwhere(reached)
+    s, a = pairs[rng.integers(len(pairs))]
+    r[h][s, a] = 0.5 + eps
+    return M.with_rewards(r), sc
+
+
+@experiment("jia2023-generative", "Trajectory-tree learner: queries per tree <= H*S; samples-to-eps ~ eps^-2, larger "
+            "for larger spanning capacity at equal |Pi|", tags=("jia2023", "agnostic", "montecarlo"))
+def jia2023_generative(config: RunConfig) -> CheckReport:
+    """D3: generative sample complexity of the trajectory tree on tree bandits of two classes with
+    |Pi| = 16: open-loop (S = 16) and singletons (S = 5), on the same state space (1, 2, 4, 8).
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_growth, check_identity, check_inequality, check_ordering, combine
+
+    sizes = (1, 2, 4, 8)
+    H = len(sizes)
+    classes = [ag.singleton_policies(sizes), ag.open_loop_policies(sizes, 2)]
+    R = config.seeds or (40 if config.quick else 200)
+    n_eps = 6 if config.quick else 8
+    epss = 0.4 * 2.0 ** (-np.arange(n_eps) / 2)
+    delta = 0.1
+    ss = np.random.SeedSequence(config.seed + 1403)
+    out = {}
+    for ci, cls in enumerate(classes):
+        nstar = np.zeros((R, n_eps))
+        q_max, q_sum = 0, None
+        for j, eps in enumerate(epss):
+            n_max = int(np.ceil(32 / eps**2))
+            grid = np.unique(np.round(2.0 ** np.arange(0, np.log2(n_max) + 0.5, 0.25)).astype(int))
+            for i, child in enumerate(ss.spawn(R)):
+                rng = np.random.default_rng(child)
+                mdp, sc = tree_bandit(cls, eps, rng)
+                V = ag.policy_values(mdp, cls)
+                res = ag.trajectory_tree(ag.GenerativeAccess(mdp, rng), cls, int(grid[-1]), chunk=512,
+                                         checkpoints=grid)
+                ok = V[res.details["checkpoint_index"]] >= V.max() - eps / 2
+                bad = np.flatnonzero(~ok)
+                first = 0 if bad.size == 0 else bad[-1] + 1
+                nstar[i, j] = grid[first] if first < grid.size else 2 * grid[-1]
+                q_max = max(q_max, int(res.per_round.max()))
+                q_sum = int(ag.reachable_pairs(mdp, cls).sum())
+        out[cls.name] = {"S": sc.value, "sumC": q_sum, "q_max": q_max, "queries": nstar * q_sum, "size": cls.size}
+    x = 1 / epss
+    boot = np.random.default_rng(config.seed + 7)
+
+    def q90(a):
+        return np.quantile(a, 0.9, axis=0)
+
+    def ci90(a):
+        b = np.array([q90(a[boot.integers(0, a.shape[0], a.shape[0])]) for _ in range(400)])
+        return np.quantile(b, [0.025, 0.975], axis=0)
+
+    src_up = "JLRSS23 G-up: order H*S*log(|Pi|/delta)/eps^2 [R]; explicit constant from our Hoeffding argument [I]"
+    claims = []
+    for name, d in out.items():
+        claims.append(check_identity(d["q_max"], d["sumC"], rtol=0, atol=0, name=f"queries per tree = sum_h C_h ({name})",
+                                     source="trajectory-tree mechanism [C]", stated="one query per reached pair",
+                                     tol_reason="integer counts"))
+    claims.append(check_inequality(np.arange(2), [out[c.name]["q_max"] for c in classes],
+                                   [H * out[c.name]["S"] for c in classes], name="queries per tree <= H * S",
+                                   source="JLRSS23 trajectory tree [R]; bound derived [C]", bound_id="jia2023.tree_queries",
+                                   stochastic=False, variable="class", rtol=0, atol=0))
+    for name, d in out.items():
+        bound = d["sumC"] * 8 * np.log(2 * d["size"] / delta) / epss**2
+        claims.append(check_inequality(x, q90(d["queries"]), bound, name=f"90%-samples-to-eps <= Hoeffding bound ({name})",
+                                       source=src_up, bound_id="jia2023.gen_upper", stochastic=False, variable="1/eps",
+                                       stated="sum_h C_h * 8 log(2|Pi|/delta) / eps^2, delta = 0.1"))
+        claims.append(check_growth(x, d["queries"], 2.0, tol=0.25, name=f"samples grow like eps^-2 ({name})",
+                                   source="JLRSS23 G-low Omega(S/eps^2) [R]; tree-bandit instance ours [I]",
+                                   variable="1/eps", tail=(x[0], x[-1])))
+    lo, hi = out[classes[0].name]["queries"], out[classes[1].name]["queries"]
+    claims.append(check_ordering(q90(lo), q90(hi), relation="<", left_ci=ci90(lo), right_ci=ci90(hi),
+                                 name="equal |Pi| = 16: cost(S = 5) < cost(S = 16) at every eps",
+                                 source="JLRSS23: spanning capacity, not |Pi|, governs generative cost [A, rate R]",
+                                 left_label="singletons", right_label="open-loop"))
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax, ax2 = axes
+        for c, col in zip(classes, ("C0", "C3")):
+            d = out[c.name]
+            q = q90(d["queries"])
+            ci = ci90(d["queries"])
+            ax.errorbar(epss, q, yerr=[q - ci[0], ci[1] - q], fmt="o-", color=col, capsize=3,
+                        label=f"{c.name} (S={d['S']}, |Pi|={d['size']}): 90% of seeds eps/2-optimal")
+            ax.plot(epss, d["sumC"] * 8 * np.log(2 * d["size"] / delta) / epss**2, "--", color=col, lw=1,
+                    label=f"{c.name}: Hoeffding form of the bound, {d['sumC']} * 8 log(2|Pi|/delta) / eps^2")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.invert_xaxis()
+        from matplotlib.ticker import NullFormatter
+
+        ax.set_xticks(epss)
+        ax.set_xticklabels([f"{e:.2g}" for e in epss], fontsize=7)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        top = max(out[c.name]["sumC"] * 8 * np.log(2 * out[c.name]["size"] / delta) / epss[-1] ** 2 for c in classes)
+        ax.set_ylim(top=top * 40)
+        ax.set_xlabel("eps (planted gap)")
+        ax.set_ylabel("generative queries")
+        ax.set_title(f"Trajectory tree on tree bandits, H = {H}, {R} seeds", fontsize=9)
+        ax.legend(loc="upper left", fontsize=6.5)
+        k = np.arange(2)
+        ax2.bar(k - 0.25, [out[c.name]["q_max"] for c in classes], 0.25, color="C2", label="max queries per tree")
+        ax2.bar(k, [out[c.name]["sumC"] for c in classes], 0.25, color="C1", label="sum_h C_h(Pi; M*)")
+        ax2.bar(k + 0.25, [H * out[c.name]["S"] for c in classes], 0.25, color="0.6", label="H * S (bound)")
+        ax2.set_xticks(k)
+        ax2.set_xticklabels([f"{c.name}\nS = {out[c.name]['S']}" for c in classes])
+        ax2.set_ylabel("queries per tree")
+        ax2.set_ylim(0, 1.3 * H * max(out[c.name]["S"] for c in classes))
+        ax2.legend(loc="upper left", fontsize=7)
+        ax2.set_title("queries per tree (every tree)", fontsize=9)
+
+    figs = _figure(config, "jia2023_generative", draw, verdict, reason, ncols=2, figsize=(11, 4.8))
+    details = {"eps": epss.tolist(), "seeds": R,
+               **{k: {"S": v["S"], "sum_C": v["sumC"], "q90_queries": q90(v["queries"]).tolist()} for k, v in out.items()}}
+    data = write_data_json(config, "jia2023_generative.json", details)
+    return report_from_claims("jia2023-generative", claims, source="JLRSS23 generative results [A claim; R rate]",
+                              stated="O(H S log(|Pi|/delta)/eps^2) generative samples; Omega(S/eps^2)",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D4
+@experiment("jia2023-online", "Online mechanism: prefix replay <= sum_h C_h episodes on deterministic MDPs; "
+            "singletons on fresh states: IS ~ 2^H vs POPLER-lite poly(H)", tags=("jia2023", "agnostic", "montecarlo"))
+def jia2023_online(config: RunConfig) -> CheckReport:
+    """D4: the deterministic-vs-stochastic online mechanism and the sunflower estimator.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_growth, check_identity, check_inequality, check_ordering, combine
+
+    rng = np.random.default_rng(config.seed + 1404)
+    # (a) deterministic MDPs: replay
+    H = 4
+    sizes = (1,) + (7,) * (H - 1)
+    classes = [ag.singleton_policies(sizes), ag.ell_ton_policies(sizes, 2), ag.open_loop_policies(sizes, 2)]
+    n_mdp = 10 if config.quick else 50
+    eps_used, bound, visited, reach, which = [], [], [], [], []
+    for cls in classes:
+        for _ in range(n_mdp):
+            ns = [rng.integers(0, b, size=(a, 2)) for a, b in zip(sizes[:-1], sizes[1:])]
+            m = ag.LayeredMDP.deterministic(ns, [np.zeros((n, 2)) for n in sizes])
+            res = ag.online_replay(ag.OnlineAccess(m, rng), cls)
+            rp = ag.reachable_pairs(m, cls)
+            eps_used.append(res.n_samples)
+            bound.append(rp.sum())
+            which.append(cls.name)
+            visited += list(res.details["visited_pairs"])
+            reach += list(rp)
+    src_det = "JLRSS23: deterministic MDPs are online-learnable with bounded S [A]; replay mechanism ours [I]"
+    claims = [check_inequality(np.arange(len(eps_used)), np.array(eps_used, float), np.array(bound, float),
+                               name="replay episodes <= sum_h C_h(Pi; M)", source=src_det, stochastic=False,
+                               variable="MDP", rtol=0, atol=0),
+              check_identity(visited, reach, rtol=0, atol=0, name="replay visits every reachable pair",
+                             source=src_det, stated="visited pairs = C_h(Pi; M) per layer", tol_reason="integer counts")]
+    # (b, c) fresh-state stochastic MDP, singletons: IS vs POPLER-lite
+    Hs = np.arange(3, 9)
+    R = config.seeds or (8 if config.quick else 30)
+    n0 = 20_000
+    eps = 0.05
+    err = {"importance_sampling": np.zeros((R, Hs.size)), "popler_lite": np.zeros((R, Hs.size))}
+    N = 6
+    for j, Hh in enumerate(Hs):
+        cls = ag.singleton_policies((1,) + (N,) * (Hh - 1))
+        mdp = ag.LayeredMDP.fresh_uniform(int(Hh), 2, N, r=tuple(rng.random((n, 2)) / Hh for n in cls.layer_sizes))
+        V = ag.policy_values(mdp, cls)
+        for name, f in (("importance_sampling", ag.importance_sampling), ("popler_lite", ag.popler_lite)):
+            for i in range(R):
+                err[name][i, j] = np.abs(f(ag.OnlineAccess(mdp, rng), cls, n0).estimates - V).max()
+    need = {k: n0 * (v / eps) ** 2 for k, v in err.items()}  # CLT scaling: sup error ~ 1/sqrt(n)
+    boot = np.random.default_rng(config.seed + 8)
+
+    def ci(a):
+        b = np.array([a[boot.integers(0, R, R)].mean(axis=0) for _ in range(400)])
+        return np.quantile(b, [0.025, 0.975], axis=0)
+
+    big = Hs >= 5
+    claims.append(check_growth(2.0 ** Hs, need["importance_sampling"], 1.0, tol=0.25,
+                               name="IS episodes-to-eps grow like 2^H (exponent in 2^H >= 1)",
+                               source="JLRSS23 A^H importance-sampling baseline [R]", variable="2^H",
+                               tail=(2.0 ** Hs[0], 2.0 ** Hs[-1])))
+    claims.append(check_ordering(need["popler_lite"].mean(0)[big], need["importance_sampling"].mean(0)[big],
+                                 relation="<", left_ci=ci(need["popler_lite"])[:, big],
+                                 right_ci=ci(need["importance_sampling"])[:, big],
+                                 name="POPLER-lite needs fewer episodes than IS for H >= 5",
+                                 source="JLRSS23: sunflower classes are online-learnable (POPLER) [A]; POPLER-lite ours [I]",
+                                 left_label="POPLER-lite", right_label="IS"))
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax, ax2 = axes
+        for cls, col in zip(classes, ("C0", "C1", "C2")):
+            sel = np.array(which) == cls.name
+            ax.plot(np.array(bound)[sel], np.array(eps_used)[sel], "o", mfc="none", color=col, alpha=0.7,
+                    label=f"{cls.name} (|Pi| = {cls.size}), one random deterministic MDP each")
+        lim = max(bound) * 1.1
+        ax.plot([0, lim], [0, lim], "k--", lw=1, label="bound: episodes = sum_h C_h(Pi; M)")
+        ax.set_xlabel("sum_h C_h(Pi; M) (pairs the class reaches)")
+        ax.set_ylabel("episodes spent by prefix replay")
+        ax.set_title("(a) deterministic MDPs: replay [A; mechanism I]", fontsize=9)
+        ax.legend(loc="upper left", fontsize=7)
+        for name, col, lab in (("importance_sampling", "C3", "uniform IS (weight 2^H)"),
+                               ("popler_lite", "C0", "POPLER-lite (weight <= H), ours")):
+            mu = need[name].mean(0)
+            c = ci(need[name])
+            ax2.errorbar(Hs, mu, yerr=[mu - c[0], c[1] - mu], fmt="o-", color=col, capsize=3, label=lab)
+        ref = need["importance_sampling"].mean(0)[0] * 2.0 ** (Hs - Hs[0])
+        ax2.plot(Hs, ref, "k:", lw=1, label="reference slope 2^H (A^H baseline [R])")
+        ax2.set_yscale("log")
+        ax2.set_xlabel("horizon H")
+        ax2.set_ylabel(f"episodes to sup-error {eps} (CLT-scaled from n = {n0})")
+        ax2.set_title(f"(b) singletons on fresh states (N = {N}), {R} seeds", fontsize=9)
+        ax2.legend(loc="upper left", fontsize=7)
+
+    figs = _figure(config, "jia2023_online", draw, verdict, reason, ncols=2, figsize=(11, 4.6))
+    details = {"H": Hs.tolist(), "episodes_to_eps": {k: v.mean(0).tolist() for k, v in need.items()}, "n0": n0,
+               "eps": eps, "replay_max_ratio": float(np.max(np.array(eps_used) / np.array(bound)))}
+    data = write_data_json(config, "jia2023_online.json", details)
+    return report_from_claims("jia2023-online", claims, source="JLRSS23 online results [A]; mechanisms ours [I]",
+                              stated="deterministic: <= sum_h C_h episodes to explore; sunflowers: poly(H) vs 2^H",
+                              details=details, figures=figs, data_files=data)
+
+
+# --------------------------------------------------------------------------- D6
+def block_observation_mdp(block):
+    r"""The observation-level layered MDP of a Block MDP (for exact cross-checks on small instances).
+
+    :math:`P(x' \mid x, a) = P_{lat}(z(x') \mid z(x), a)\, q(x' \mid z(x'))`,
+    :math:`r(x, a) = r_{lat}(z(x), a)`; layer 0 must emit a single observation (the start).
+
+    Parameters
+    ----------
+    block : BlockMDP
+
+    Returns
+    -------
+    LayeredMDP
+    """
+    from ..agnostic import LayeredMDP
+
+    lat = block.latent
+    z_of = [x.argmax(axis=0) for x in block.q]
+    P = tuple(lat.P[h][z_of[h]][:, :, z_of[h + 1]] * block.q[h + 1][z_of[h + 1], np.arange(block.obs_sizes[h + 1])]
+              for h in range(lat.H - 1))
+    r = tuple(lat.r[h][z_of[h]] for h in range(lat.H))
+    start = int(np.flatnonzero(block.q[0][lat.start])[0])
+    return LayeredMDP(P, r, start)
+
+
+@experiment("krishnamurthy2025-emulator", "Block-MDP emulator principle: V^pi = V^{pibar} exactly; emulator sup-error "
+            "~ k^-1/2, flat in observations per state", tags=("krishnamurthy2025", "agnostic", "montecarlo"))
+def krishnamurthy2025_emulator(config: RunConfig) -> CheckReport:
+    """D6: the principle behind KLS25's policy emulator (our reading, not PLHR).
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import agnostic as ag
+    from ..ratecheck import check_growth, check_identity, combine
+
+    rng = np.random.default_rng(config.seed + 1406)
+    H, S, A, Npol = 4, 3, 2, 256
+    sizes = (1,) + (S,) * (H - 1)
+    P = tuple(rng.dirichlet(np.ones(sizes[h + 1]), size=(sizes[h], A)) for h in range(H - 1))
+    lat = ag.LayeredMDP(P, tuple(rng.random((n, A)) / H for n in sizes))
+
+    def block_with(m):
+        q = [np.ones((1, 1))]
+        for n in sizes[1:]:
+            x = np.zeros((n, n * m))
+            for z in range(n):
+                x[z, z * m:(z + 1) * m] = 1.0 / m
+            q.append(x)
+        return ag.BlockMDP(lat, tuple(q))
+
+    def policies(block):
+        return [rng.integers(0, A, size=(Npol, X)) for X in block.obs_sizes]
+
+    # exact identity on small m (observation-level MDP built explicitly)
+    diffs = []
+    for m in (5, 20, 60):
+        blk = block_with(m)
+        acts = policies(blk)
+        cls = ag.PolicyClass(np.concatenate(acts, axis=1), blk.obs_sizes, A, name="observation policies")
+        V_obs = ag.policy_values(block_observation_mdp(blk), cls)
+        V_lat = ag.policy_values(lat, None, policy=blk.latent_policy(acts))
+        diffs.append((V_obs, V_lat))
+    src = ("KLS25: Block MDPs tractable via a policy emulator [A]; principle (latent policy pibar, sampled "
+           "observations per latent state) ours [I], not PLHR")
+    claims = [check_identity(np.concatenate([d[0] for d in diffs]), np.concatenate([d[1] for d in diffs]),
+                             rtol=1e-10, atol=1e-12, name="V^pi (observation MDP) = V^{pibar} (latent MDP)",
+                             source=src, stated="exact for every pi and m", tol_reason="float64 sums over <= 10^4 terms")]
+    ks = np.array([4, 16, 64, 256, 1024])
+    ms = np.array([10, 30, 100, 300, 1000] if config.quick else [10, 30, 100, 300, 1000, 3000, 10000])
+    R = config.seeds or (6 if config.quick else 20)
+    err = np.zeros((ms.size, R, ks.size))
+    for i, m in enumerate(ms):
+        blk = block_with(int(m))
+        for r_ in range(R):
+            acts = policies(blk)
+            V = ag.policy_values(lat, None, policy=blk.latent_policy(acts))
+            for j, k in enumerate(ks):
+                pihat = []
+                for h, X in enumerate(blk.obs_sizes):
+                    n = sizes[h]
+                    if h == 0:
+                        pihat.append(np.eye(A)[acts[0][:, :1]].reshape(Npol, 1, A))
+                        continue
+                    samp = (np.arange(n)[:, None] * m + rng.integers(0, m, size=(n, int(k))))  # k obs per z
+                    pihat.append(np.eye(A)[acts[h][:, samp]].mean(axis=2))
+                Vh = ag.policy_values(lat, None, policy=tuple(pihat))
+                err[i, r_, j] = np.abs(Vh - V).max()
+    claims.append(check_growth(ks, 1.0 / err[-1], 0.5, tol=0.1, name="emulator sup-error falls like k^-1/2",
+                               source=src + "; rate sqrt(log|Pi|/k) ours [I]", variable="k", tail=(ks[0], ks[-1]),
+                               min_points=5))
+    e_m = err[:, :, -2].T  # (R, len(ms)) at k = 256
+    claims.append(check_growth(ms, e_m, 0.0, tol=0.1, name="error does not fall with m (k = 256)", source=src,
+                               variable="m", tail=(ms[0], ms[-1]), min_points=5))
+    claims.append(check_growth(ms, 1.0 / e_m, 0.0, tol=0.1, name="error does not grow with m (k = 256)", source=src,
+                               variable="m", tail=(ms[0], ms[-1]), min_points=5))
+    verdict, reason = combine(claims)
+
+    def draw(fig, axes):
+        ax, ax2 = axes
+        for i, m in enumerate(ms):
+            ax.plot(ks, err[i].mean(0), "o-", color=f"C{i}", ms=4, label=f"m = {m} observations per latent state")
+        c = err[-1].mean(0)[0] * np.sqrt(ks[0])
+        ax.plot(ks, c / np.sqrt(ks), "k--", lw=1, label="slope -1/2: c sqrt(log|Pi| / k) [I]")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("k sampled observations per latent state")
+        ax.set_ylabel(f"sup over {Npol} policies of |V_emulator - V|")
+        ax.set_title(f"emulator error vs k (H = {H}, {S} latent states/layer, {R} seeds)", fontsize=9)
+        ax.legend(loc="lower left", fontsize=7)
+        mu = e_m.mean(0)
+        sd = e_m.std(0, ddof=1) / np.sqrt(R)
+        ax2.errorbar(ms, mu, yerr=2 * sd, fmt="o-", capsize=3, label="k = 256: mean +- 2 se")
+        ax2.axhline(mu.mean(), color="k", ls=":", lw=1, label="flat reference (independent of m)")
+        ax2.set_xscale("log")
+        ax2.set_ylim(0, mu.max() * 1.8)
+        ax2.set_xlabel("m observations per latent state (|X| = m S per layer)")
+        ax2.set_ylabel("sup error")
+        ax2.set_title("emulator error does not depend on the observation space [I]", fontsize=9)
+        ax2.legend(loc="upper left", fontsize=7)
+
+    figs = _figure(config, "krishnamurthy2025_emulator", draw, verdict, reason, ncols=2, figsize=(11, 4.6))
+    details = {"k": ks.tolist(), "m": ms.tolist(), "mean_sup_error": err.mean(1).tolist(), "seeds": R}
+    data = write_data_json(config, "krishnamurthy2025_emulator.json", details)
+    return report_from_claims("krishnamurthy2025-emulator", claims, source=src,
+                              stated="emulator evaluates all of Pi with error ~ sqrt(log|Pi|/k), independent of |X|",
+                              details=details, figures=figs, data_files=data)
