@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "agnostic", "algorithms", "backend", "bandits", "bounds", "errors", "estimators",
-    "experiments", "games", "lqr", "mdp", "plotting", "policies", "ratecheck", "results",
+    "experiments", "games", "lqr", "mdp", "oracles", "plotting", "policies", "ratecheck", "results",
     "submodular", "testing",
 )
 

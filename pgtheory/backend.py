@@ -9,8 +9,12 @@ into the name of a backend that can actually run here:
   compiled on first use and cached on disk.
 * ``"cupy"`` -- the same vectorised algorithm on a CUDA device; needs the optional CuPy wheel
   (``pip install "pgtheory[cuda12]"``) and a visible device.
-* ``"auto"`` -- ``"cupy"`` if CuPy imports *and* sees at least one CUDA device, else ``"numba"``
-  if Numba imports, else ``"numpy"``.
+* ``"auto"`` -- the one rule used everywhere in pgtheory: ``"cupy"`` if CuPy imports *and* sees
+  at least one CUDA device, else ``"numba"`` if Numba imports, else ``"numpy"``; with a
+  ``size_hint`` (an estimate of the work of the call, in elementary operations) below
+  ``min_size`` the compile / launch overhead is not worth paying and ``"auto"`` means
+  ``"numpy"``, and ``allowed`` restricts the candidates (a routine without a GPU kernel passes
+  ``allowed=("numba", "numpy")``).
 * ``None`` -- the value of the environment variable ``PGTHEORY_BACKEND`` (default ``"auto"``).
 
 Nothing heavy is imported at ``import pgtheory``: Numba and CuPy are imported only inside the
@@ -120,15 +124,26 @@ def available_backends() -> tuple[str, ...]:
     return tuple(out)
 
 
-def resolve_backend(backend: str | None = None) -> str:
+def resolve_backend(backend: str | None = None, *, size_hint: float | None = None, min_size: float = 0.0,
+                    allowed: tuple | None = None) -> str:
     """Resolve a backend request to the name of a backend that can run here.
 
     Parameters
     ----------
     backend : {"auto", "numpy", "numba", "cupy"} or None
         ``None`` reads the environment variable ``PGTHEORY_BACKEND`` (default ``"auto"``).
-        ``"auto"`` picks ``"cupy"`` if CuPy imports and sees a CUDA device, otherwise
-        ``"numba"`` if Numba is installed, otherwise ``"numpy"``.
+        ``"auto"`` picks the first of ``"cupy"`` (CuPy imports and sees a CUDA device),
+        ``"numba"`` (Numba is installed), ``"numpy"`` that is in ``allowed`` -- unless
+        ``size_hint < min_size``, when it picks ``"numpy"`` (small work: compiling or launching a
+        kernel costs more than it saves).
+    size_hint : float, optional
+        Estimated work of the call (e.g. iterations for an exact loop, trajectories x steps for an
+        estimator). ``None``: large.
+    min_size : float
+        Threshold of ``size_hint`` below which ``"auto"`` means ``"numpy"``.
+    allowed : tuple of str, optional
+        Backends the caller implements (default all of :data:`BACKENDS`). An explicit request for a
+        backend outside it raises.
 
     Returns
     -------
@@ -156,8 +171,14 @@ def resolve_backend(backend: str | None = None) -> str:
         raise ValidationError(f"backend must be a string; got {backend!r}. "
                               f"Fix: pass one of 'auto', 'numpy', 'numba', 'cupy'.")
     name = backend.strip().lower()
+    allowed = BACKENDS if allowed is None else tuple(allowed)
     if name == "auto":
-        return available_backends()[0]
+        if size_hint is not None and size_hint < min_size:
+            return "numpy"
+        return next((b for b in available_backends() if b in allowed), "numpy")
+    if name not in allowed and name in BACKENDS:
+        raise ValidationError(f"backend={backend!r} is not implemented here (from {source}). "
+                              f"Fix: use one of 'auto', {', '.join(repr(b) for b in allowed)}.")
     if name not in BACKENDS:
         raise ValidationError(f"unknown backend {backend!r} (from {source}). "
                               f"Fix: use one of 'auto', 'numpy', 'numba', 'cupy'.")

@@ -348,16 +348,87 @@ class _LQRAdapter:
                   self.rho_max, n1[0], n1[1], n1[2], q, n2[0], n2[1], n2[2])
 
 
-def _adapter(model, H, rho_max, T):
+class _OracleAdapter:
+    """Tabular MDP (or any problem) driven through a :mod:`pgtheory.oracles` oracle, one call per seed.
+
+    No noise is pre-drawn: each seed owns a generator spawned from ``rng``, and the oracle (e.g. the
+    sampled GPOMDP gradient and HVP of :class:`pgtheory.oracles.SampledOracle`, which run on their own
+    backend) consumes it. Suboptimality and gradient norms are exact."""
+
+    is_lqr = False
+
+    def __init__(self, mdp, oracle):
+        from ..oracles import as_oracle
+        from .pg import optimal_reference
+
+        self.model = mdp
+        self.oracle = as_oracle(oracle, mdp)
+        self.shape = (mdp.S, mdp.A)
+        self.p = mdp.S * mdp.A
+        self.H = 0
+        self.J_star = optimal_reference(mdp)["J_star"]
+        self.rngs = []
+
+    def theta0(self):
+        return np.zeros(self.p)
+
+    def check_theta(self, theta0):
+        th = np.asarray(theta0, dtype=np.float64)
+        if th.shape != self.shape:
+            raise ShapeError(f"theta0 must have shape {self.shape}; got {th.shape}. Fix: one logit per (s, a).")
+        return th.reshape(-1)
+
+    def noise(self, rng, Tc, R, second):
+        if len(self.rngs) != R:
+            self.rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(int(rng.integers(2 ** 63))).spawn(R)]
+        q = rng.random((Tc, R)) if second else np.zeros((0, 0))
+        return np.empty((Tc, 0)), q, None
+
+    def grad(self, theta, k, n1):
+        return np.stack([np.asarray(self.oracle.gradient(th.reshape(self.shape), rng=g).mean).reshape(-1)
+                         for th, g in zip(theta, self.rngs)])
+
+    def hvp(self, theta, v, k, n2):
+        return np.stack([np.asarray(self.oracle.hvp(th.reshape(self.shape), vv.reshape(self.shape), rng=g).mean)
+                         .reshape(-1) for th, vv, g in zip(theta, v, self.rngs)])
+
+    def accept(self, new):
+        return np.ones(new.shape[0], dtype=bool)
+
+    def _J(self, th):
+        from ..mdp import policy_evaluation
+        from .._math import softmax
+
+        return float(self.model.rho @ policy_evaluation(self.model, softmax(th.reshape(self.shape), axis=-1),
+                                                        validate=False).V)
+
+    def suboptimality(self, theta):
+        return np.array([self.J_star - self._J(th) for th in theta])
+
+    def grad_norm(self, theta):
+        from ..policies import policy_gradient
+
+        return np.array([np.linalg.norm(policy_gradient(self.model, "softmax", th.reshape(self.shape)))
+                         for th in theta])
+
+
+def _adapter(model, H, rho_max, T, oracle=None):
     from ..bandits._continuous import CauchyContextualBandit
     from ..lqr._model import LQR
+    from ..mdp import TabularMDP
 
+    if isinstance(model, TabularMDP):
+        return _OracleAdapter(model, oracle)
+    if oracle is not None:
+        raise ValidationError("oracle= is supported for TabularMDP problems; the Cauchy bandit and the LQR use their "
+                              "pre-drawn-noise samplers (pgtheory.oracles.CauchyBanditOracle / LQROracle wrap them). "
+                              "Fix: drop oracle=.")
     if isinstance(model, CauchyContextualBandit):
         return _BanditAdapter(model)
     if isinstance(model, LQR):
         H = default_horizon(model.gamma, T) if H is None else check_positive_int(H, "H")
         return _LQRAdapter(model, H, rho_max)
-    raise ValidationError(f"model must be a CauchyContextualBandit or an LQR; got {type(model).__name__}. "
+    raise ValidationError(f"model must be a TabularMDP, a CauchyContextualBandit or an LQR; got {type(model).__name__}. "
                           f"Fix: build one with pgtheory.bandits.make_cauchy_bandit() or pgtheory.lqr.make_lqr().")
 
 
@@ -411,19 +482,24 @@ def _record_iterations(T: int, n_records: int) -> np.ndarray:
     return np.concatenate([[0], pts[pts <= T]])
 
 
-def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seeds: int = 1, rng=None,
-               theta0=None, n_records: int = 40, H: int | None = None, backend: str = "numba",
-               rho_max: float = 0.999, max_chunk: int | None = None) -> Trace:
+def run_method(model, method: str, n_trajectories: int | None = None, eta: float | None = None, *,
+               n_seeds: int = 1, rng=None, theta0=None, n_records: int = 40, H: int | None = None,
+               backend: str = "numba", rho_max: float = 0.999, max_chunk: int | None = None, oracle=None,
+               n_iter: int | None = None, gamma0: float | None = None) -> Trace:
     r"""Run one method of Fatkhullin et al. (2023) on ``n_seeds`` independent seeds as a batch.
 
     Parameters
     ----------
-    model : CauchyContextualBandit or LQR
+    model : CauchyContextualBandit, LQR or TabularMDP
+        A TabularMDP (softmax policy) is driven through ``oracle``.
     method : {"n_pg_igt", "harpg", "n_harpg", "vanilla_pg", "n_sgdm"}
-    n_trajectories : int
-        Trajectory budget ``N``; iterations ``T = N // trajectories_per_iteration``.
-    gamma0 : float > 0
-        Initial step size; :math:`\gamma_t = \gamma_0 (t+1)^{-a}` (:data:`METHODS`).
+    n_trajectories : int, optional
+        Trajectory budget ``N``; iterations ``T = N // trajectories_per_iteration`` (with an oracle on a
+        TabularMDP: oracle calls; each call uses the oracle's ``n`` trajectories). Or give ``n_iter``.
+    eta : float > 0
+        Initial step size :math:`\gamma_0`; :math:`\gamma_t = \gamma_0 (t+1)^{-a}` (:data:`METHODS`).
+        The one step-size keyword of :mod:`pgtheory.algorithms` (the paper calls it :math:`\gamma_0`;
+        ``gamma0=`` still works and warns :class:`DeprecationWarning`).
     n_seeds : int
         Independent runs, advanced together (one kernel call per chunk).
     rng : Generator or int seed
@@ -440,6 +516,15 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
         and counted (``Trace.metrics["rejected"]``).
     max_chunk : int, optional
         Iterations per noise chunk; default keeps each chunk's noise near 4 MB (cache-friendly).
+    oracle : None or oracle of :mod:`pgtheory.oracles`
+        TabularMDP only: the gradient (and, for HARPG, Hessian-vector) oracle, default
+        :class:`~pgtheory.oracles.ExactOracle`; e.g. :class:`~pgtheory.oracles.SampledOracle` with
+        ``n``, ``estimator="gpomdp"`` and ``backend`` (the ``backend`` argument here then only selects
+        the driver loop, always NumPy for oracles).
+    n_iter : int, optional
+        Iterations ``T`` instead of ``n_trajectories``.
+    gamma0 : float, optional
+        Deprecated alias of ``eta``.
 
     Returns
     -------
@@ -456,7 +541,23 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
     if method not in METHODS:
         raise ValidationError(f"unknown method {method!r}. Fix: use one of {sorted(METHODS)}.")
     spec = METHODS[method]
-    gamma0 = check_positive(gamma0, "gamma0", step=True)
+    if gamma0 is not None:
+        import warnings
+
+        warnings.warn("gamma0= is deprecated; the initial step size is eta= (positional 4th argument) in every "
+                      "algorithm of pgtheory.algorithms.", DeprecationWarning, stacklevel=3)
+        if eta is not None:
+            raise ValidationError("pass the initial step size once: eta= (gamma0= is its deprecated alias).")
+        eta = gamma0
+    if eta is None:
+        raise ValidationError("the initial step size eta is required. Fix: pass eta=... (the paper's gamma_0).")
+    gamma0 = check_positive(eta, "eta (the initial step gamma0)", step=True)
+    if n_iter is not None:
+        if n_trajectories is not None:
+            raise ValidationError("pass either n_trajectories or n_iter, not both.")
+        n_trajectories = check_positive_int(n_iter, "n_iter") * spec.trajectories_per_iteration
+    if n_trajectories is None:
+        raise ValidationError("the budget is required. Fix: pass n_trajectories=... or n_iter=....")
     N = check_positive_int(n_trajectories, "n_trajectories", minimum=spec.trajectories_per_iteration)
     R = check_positive_int(n_seeds, "n_seeds")
     check_positive_int(n_records, "n_records", minimum=2)
@@ -465,7 +566,7 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
     if not (0 < rho_max <= 1):
         raise ValidationError(f"rho_max must lie in (0, 1]; got {rho_max!r}.")
     T = N // spec.trajectories_per_iteration
-    ad = _adapter(model, H, rho_max, T)
+    ad = _adapter(model, H, rho_max, T, oracle)
     th0 = ad.theta0() if theta0 is None else ad.check_theta(theta0)
     if th0.shape != (ad.p,):
         raise ShapeError(f"theta0 must have {ad.p} entries; got shape {np.shape(theta0)}.")
@@ -485,7 +586,7 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
     gn[0] = ad.grad_norm(theta).mean()
     rej[0] = 0.0
     second = spec.kind == 3
-    chunk_fn = _numpy_chunk if backend == "numpy" else None
+    chunk_fn = _numpy_chunk if (backend == "numpy" or isinstance(ad, _OracleAdapter)) else None
     t = 0
     for i in range(1, rec.size):
         while t < rec[i]:
@@ -505,7 +606,12 @@ def run_method(model, method: str, n_trajectories: int, gamma0: float, *, n_seed
                   H=ad.H, backend=backend, source=spec.source)
     if ad.is_lqr:
         params["rho_max"] = rho_max
-    return Trace(iterations=rec, samples=rec * spec.trajectories_per_iteration,
+    per_call = 1
+    if isinstance(ad, _OracleAdapter):
+        per_call = int(getattr(ad.oracle, "n", 1))
+        params.update(oracle=type(ad.oracle).__name__, trajectories_per_call=per_call, backend="numpy driver",
+                      oracle_backend=getattr(ad.oracle, "backend", "exact"))
+    return Trace(iterations=rec, samples=rec * spec.trajectories_per_iteration * per_call,
                  metrics={"suboptimality": sub.mean(axis=0), "suboptimality_by_seed": sub,
                           "grad_norm": gn, "rejected": rej},
                  algorithm=method, params=params, sample_unit="trajectories",
@@ -516,14 +622,14 @@ _METHOD_DOC = """{summary}
 
     Parameters
     ----------
-    model : CauchyContextualBandit or LQR
-    n_trajectories : int
-        Trajectory budget ({per_iteration} per iteration).
-    gamma0 : float
-        Initial step size.
+    model : CauchyContextualBandit, LQR or TabularMDP
+    n_trajectories : int, optional
+        Trajectory budget ({per_iteration} per iteration; or ``n_iter=`` iterations).
+    eta : float
+        Initial step size :math:`\gamma_0` (``gamma0=`` is a deprecated alias).
     **kw
-        Keywords of :func:`pgtheory.algorithms.igt.run_method` (``n_seeds``, ``rng``, ``theta0``, ``H``,
-        ``backend``, ...).
+        Keywords of :func:`pgtheory.algorithms.igt.run_method` (``oracle``, ``n_iter``, ``n_seeds``, ``rng``,
+        ``theta0``, ``H``, ``backend``, ...).
 
     Returns
     -------
@@ -560,8 +666,8 @@ def _method_function(method: str, module: str, summary: str, references: str):
     """
     words = {1: "one", 2: "two"}[METHODS[method].trajectories_per_iteration]
 
-    def runner(model, n_trajectories: int, gamma0: float, **kw) -> Trace:
-        return run_method(model, method, n_trajectories, gamma0, **kw)
+    def runner(model, n_trajectories: int | None = None, eta: float | None = None, **kw) -> Trace:
+        return run_method(model, method, n_trajectories, eta, **kw)
 
     runner.__name__ = runner.__qualname__ = method
     runner.__module__ = module

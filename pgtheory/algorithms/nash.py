@@ -85,8 +85,9 @@ def payoff(A: np.ndarray, theta: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    A : ndarray, shape (X, n, n)
-        Centred preference matrices :math:`P - 1/2`.
+    A : ndarray, shape (X, n, n), or a bound payoff oracle
+        Centred preference matrices :math:`P - 1/2` (or an object with ``payoff(theta)``, as built
+        from a :class:`pgtheory.oracles.PayoffOracle` by the runners' ``oracle=``).
     theta : ndarray, shape (X, n)
         Log-probabilities of the opponent policy.
 
@@ -95,6 +96,8 @@ def payoff(A: np.ndarray, theta: np.ndarray) -> np.ndarray:
     ndarray, shape (X, n)
         :math:`P(y\succ\pi) - 1/2` for every response ``y``.
     """
+    if hasattr(A, "payoff"):  # a PayoffOracle of pgtheory.oracles (bound to its rng by _query_source)
+        return A.payoff(theta)
     return np.einsum("xij,xj->xi", A, np.exp(theta))
 
 
@@ -415,6 +418,30 @@ class _Recorder:
                      final={"pi": np.exp(fin), "log_pi": fin})
 
 
+class _BoundOracle:
+    """A payoff oracle with its call randomness fixed: ``payoff(theta)`` -> estimate mean."""
+
+    def __init__(self, oracle, rng):
+        self.oracle, self.rng = oracle, rng
+
+    def payoff(self, theta):
+        return np.asarray(self.oracle.payoff(theta, rng=self.rng).mean)
+
+
+def _query_source(A, oracle, game, rng):
+    """(source of queries, query counter): the exact matrices ``A`` for the default oracle, so the
+    default runs are today's arithmetic; else a bound oracle and its cumulative ``samples_used``."""
+    from ..oracles import ExactPreferenceOracle
+
+    if oracle is None or (isinstance(oracle, str) and oracle == "exact") or type(oracle) is ExactPreferenceOracle:
+        return A, (lambda default: default)
+    if not hasattr(oracle, "payoff"):
+        raise ValidationError(f"oracle must be None, 'exact' or a payoff oracle (pgtheory.oracles."
+                              f"SampledPreferenceOracle); got {oracle!r}. Fix: pass SampledPreferenceOracle(game, n=...).")
+    gen = None if rng is None else np.random.default_rng(rng)
+    return _BoundOracle(oracle, gen), (lambda default: oracle.samples_used)
+
+
 def _prepare(game, beta, mu, pi0, equilibrium, n_iter):
     A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
     n_iter = check_positive_int(n_iter, "n_iter", minimum=0)
@@ -430,7 +457,7 @@ def _prepare(game, beta, mu, pi0, equilibrium, n_iter):
     return A, rho, log_mu, beta, contextual, theta, log_star, n_iter
 
 
-def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibrium=None) -> Trace:
+def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
     r"""Run Nash-MD (Munos et al. 2023) with exact preference queries.
 
     Parameters
@@ -449,6 +476,13 @@ def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibriu
         Initial policy (default :math:`\mu`).
     equilibrium : RegularizedNashEquilibrium, optional
         Precomputed :math:`\pi^*_\beta` (default: computed with ``regularized_nash``).
+    oracle : None, "exact" or PayoffOracle, optional
+        Source of the preference queries (:mod:`pgtheory.oracles`): ``None`` / ``"exact"`` /
+        :class:`~pgtheory.oracles.ExactPreferenceOracle` give the exact payoff :math:`A\pi` (today's
+        numbers); :class:`~pgtheory.oracles.SampledPreferenceOracle` estimates it from Bernoulli
+        queries, and ``samples`` then counts the sampled queries. Metrics stay exact.
+    rng : Generator, int or None
+        Randomness of a sampling oracle's calls (default: its own generator).
 
     Returns
     -------
@@ -461,6 +495,7 @@ def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibriu
     Munos et al., arXiv:2312.00886, Eqs. (3)-(5) and Theorem 1.
     """
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
+    Q, qn = _query_source(A, oracle, game, rng)
     if isinstance(eta, str):
         if eta != "theorem1":
             raise ValidationError(f"eta must be 'theorem1' or a float; got {eta!r}.")
@@ -472,14 +507,14 @@ def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibriu
     t0 = time.perf_counter()
     for t in range(n_iter + 1):
         e = schedule(t)
-        rec.add(t, t, theta, eta=e)
+        rec.add(t, qn(t), theta, eta=e)
         if t < n_iter:
-            theta = nash_md_update(theta, A, log_mu, beta, e)
+            theta = nash_md_update(theta, Q, log_mu, beta, e)
     return rec.trace("Nash-MD", {"beta": beta, "eta": eta, "queries_per_iteration": 1}, theta, ctx,
                      time.perf_counter() - t0)
 
 
-def online_mirror_descent(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None) -> Trace:
+def online_mirror_descent(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
     r"""Run regularised online mirror descent / Online IPO (Munos et al. 2023, Eq. (8)).
 
     Parameters
@@ -491,25 +526,28 @@ def online_mirror_descent(game, beta, n_iter, *, eta, mu=None, pi0=None, equilib
         Constant step, :math:`0 < \eta\beta \le 1`.
     mu, pi0, equilibrium
         As in :func:`nash_md`.
+    oracle, rng
+        As in :func:`nash_md`.
 
     Returns
     -------
     Trace
     """
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
+    Q, qn = _query_source(A, oracle, game, rng)
     eta = _check_step(eta, "eta", 1.0 / beta, "online mirror descent (eta * beta <= 1)")
     rec = _Recorder(A, rho, log_mu, beta, log_star)
     t0 = time.perf_counter()
     for t in range(n_iter + 1):
-        g = payoff(A, theta)
-        rec.add(t, t, theta, g)
+        g = payoff(Q, theta)
+        rec.add(t, qn(t), theta, g if Q is A else None)
         if t < n_iter:
             theta = mirror_step(theta, g, log_mu, beta, eta * beta)
     return rec.trace("OMD", {"beta": beta, "eta": eta, "queries_per_iteration": 1}, theta, ctx,
                      time.perf_counter() - t0)
 
 
-def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None) -> Trace:
+def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
     r"""Run regularised optimistic multiplicative weights (OMWU) on the symmetric game.
 
     .. math::
@@ -529,6 +567,8 @@ def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None) -> Tra
         :math:`\eta \le 1/(2\beta + 4\|A\|_\infty)` (recalled).
     mu, pi0, equilibrium
         As in :func:`nash_md`.
+    oracle, rng
+        As in :func:`nash_md`.
 
     Returns
     -------
@@ -539,22 +579,23 @@ def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None) -> Tra
     Cen, Wei, Chi, arXiv:2105.15186, Algorithm (OMWU for entropy-regularised matrix games).
     """
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
+    Q, qn = _query_source(A, oracle, game, rng)
     eta = _check_step(eta, "eta", 1.0 / beta, "OMWU (eta * beta <= 1)")
     a = eta * beta
     rec = _Recorder(A, rho, log_mu, beta, log_star)
-    g_bar = payoff(A, theta)  # query at pi_bar_0 = pi_0
+    g_bar = payoff(Q, theta)  # query at pi_bar_0 = pi_0
     t0 = time.perf_counter()
     for t in range(n_iter + 1):
-        rec.add(t, t + 1, theta, g_bar if t == 0 else None)
+        rec.add(t, qn(t + 1), theta, g_bar if (t == 0 and Q is A) else None)
         if t < n_iter:
             bar = mirror_step(theta, g_bar, log_mu, beta, a)
-            g_bar = payoff(A, bar)
+            g_bar = payoff(Q, bar)
             theta = mirror_step(theta, g_bar, log_mu, beta, a)
     return rec.trace("OMWU", {"beta": beta, "eta": eta, "queries_per_iteration": 1}, theta, ctx,
                      time.perf_counter() - t0)
 
 
-def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None) -> Trace:
+def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
     r"""Run Nash-MP (mirror prox) with exact proximal steps.
 
     Parameters
@@ -569,6 +610,8 @@ def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None
         :func:`nash_mp_max_step`).
     mu, pi0, equilibrium
         As in :func:`nash_md`.
+    oracle, rng
+        As in :func:`nash_md`.
 
     Returns
     -------
@@ -581,22 +624,23 @@ def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None
     Tiapkin et al., arXiv:2505.19731v1 (Nash-MP).
     """
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
+    Q, qn = _query_source(A, oracle, game, rng)
     eta = nash_mp_max_step(beta) if eta is None else _check_step(eta, "eta", nash_mp_max_step(beta),
                                                                  "Nash-MP with the checked bound (eta <= 2 beta)")
     alpha = eta / (1.0 + eta)
     rec = _Recorder(A, rho, log_mu, beta, log_star)
     t0 = time.perf_counter()
     for k in range(n_iter + 1):
-        g = payoff(A, theta)
-        rec.add(k, 2 * k, theta, g)
+        g = payoff(Q, theta)
+        rec.add(k, qn(2 * k), theta, g if Q is A else None)
         if k < n_iter:
             half = mirror_step(theta, g, log_mu, beta, alpha)
-            theta = mirror_step(theta, payoff(A, half), log_mu, beta, alpha)
+            theta = mirror_step(theta, payoff(Q, half), log_mu, beta, alpha)
     return rec.trace("Nash-MP", {"beta": beta, "eta": eta, "queries_per_iteration": 2}, theta, ctx,
                      time.perf_counter() - t0)
 
 
-def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, via_ipo_loss: bool = True) -> Trace:
+def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, via_ipo_loss: bool = True, oracle=None, rng=None) -> Trace:
     r"""Run EGPO (extragradient via online-IPO gradient steps) with exact preference queries.
 
     Parameters
@@ -608,6 +652,8 @@ def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, v
     eta : float, optional
         Step in :math:`(0, 1/(1+\beta)]` (default the maximum, :func:`egpo_max_step`).
     mu, pi0, equilibrium
+        As in :func:`nash_md`.
+    oracle, rng
         As in :func:`nash_md`.
     via_ipo_loss : bool
         See :func:`egpo_update`.
@@ -621,14 +667,15 @@ def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, v
     Zhou, Fazel, Du, arXiv:2503.08942.
     """
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
+    Q, qn = _query_source(A, oracle, game, rng)
     eta = egpo_max_step(beta) if eta is None else _check_step(eta, "eta", egpo_max_step(beta),
                                                               "EGPO (eta <= 1/(1 + beta))")
     rec = _Recorder(A, rho, log_mu, beta, log_star)
     t0 = time.perf_counter()
     for t in range(n_iter + 1):
-        rec.add(t, 2 * t, theta)
+        rec.add(t, qn(2 * t), theta)
         if t < n_iter:
-            theta, _ = egpo_update(theta, A, log_mu, beta, eta, via_ipo_loss=via_ipo_loss)
+            theta, _ = egpo_update(theta, Q, log_mu, beta, eta, via_ipo_loss=via_ipo_loss)
     return rec.trace("EGPO", {"beta": beta, "eta": eta, "queries_per_iteration": 2,
                               "via_ipo_loss": via_ipo_loss}, theta, ctx, time.perf_counter() - t0)
 
@@ -651,7 +698,7 @@ def _stochastic_prox(rng, P, log_mu, beta, eta, theta_k, theta_opp, n_inner, bat
         pi = np.exp(phi)
         y = _sample_rows(rng, phi, batch)
         yp = _sample_rows(rng, theta_opp, batch)
-        o = (rng.random((X, batch)) < P[xs, y, yp]).astype(np.float64)  # one preference query each
+        o = P.compare(y, yp, rng=rng)  # one preference query each (pgtheory.oracles protocol)
         w = (o - 0.5) / (beta * batch)
         score = np.zeros((X, n))
         np.add.at(score, (np.broadcast_to(xs, y.shape), y), w)
@@ -663,7 +710,7 @@ def _stochastic_prox(rng, P, log_mu, beta, eta, theta_k, theta_opp, n_inner, bat
 
 
 def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None, lr=None, mu=None,
-                       pi0=None, equilibrium=None, rng=None) -> Trace:
+                       pi0=None, equilibrium=None, rng=None, oracle=None) -> Trace:
     r"""Approximate Nash-MP: each proximal step solved by sampled policy-gradient ascent.
 
     Each half-step maximises
@@ -698,7 +745,13 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
         Inner step size, default :math:`\eta/(1+\eta)` (the inverse curvature of the KL terms).
     mu, pi0, equilibrium
         As in :func:`nash_md`.
+    oracle, rng
+        As in :func:`nash_md`.
     rng : numpy.random.Generator or int or None
+    oracle : None or preference oracle, optional
+        Source of the sampled queries :math:`o_b` (its ``compare(y, y', rng=...)``); default
+        :class:`pgtheory.oracles.SampledPreferenceOracle` of ``game`` (Bernoulli(P) outcomes).
+        :class:`~pgtheory.oracles.ExactPreferenceOracle` gives the same Bernoulli draws.
 
     Returns
     -------
@@ -719,7 +772,12 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
     batch = check_positive_int(batch, "batch")
     lr = eta / (1.0 + eta) if lr is None else check_positive(lr, "lr", step=True)
     rng = np.random.default_rng(rng)
-    P = game.as_contextual().P
+    from ..oracles import SampledPreferenceOracle
+
+    P = SampledPreferenceOracle(game) if oracle is None else oracle
+    if not hasattr(P, "compare"):
+        raise ValidationError(f"oracle must be a preference oracle with compare(y, y_opp, rng=...) "
+                              f"(pgtheory.oracles.SampledPreferenceOracle); got {oracle!r}. Fix: drop oracle=.")
     X = theta.shape[0]
     rec = _Recorder(A, rho, log_mu, beta, log_star)
     t0 = time.perf_counter()

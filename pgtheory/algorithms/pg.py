@@ -25,14 +25,19 @@ Agarwal, Kakade, Lee, Mahajan (2021), JMLR, arXiv:1908.00261 (Sec. 5, softmax PG
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
 
 from .._math import centred, softmax
 from .._validate import as_float_array, check_distribution, check_positive, check_positive_int
+from ..backend import resolve_backend
 from ..errors import ShapeError, ValidationError
 from ..results import Trace
+
+#: Iterations from which ``backend="auto"`` runs the compiled exact-PG kernel (its compile time pays off).
+_PG_KERNEL_MIN_ITER = 2000
 
 __all__ = ["softmax_pg", "softmax_pg_flow", "record_schedule", "optimal_reference"]
 
@@ -152,7 +157,7 @@ def _eval(mdp, pi):
 
 def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None, mu=None, rho=None,
                n_records: int | None = None, reference: dict | None = None, record_values=None,
-               progress: bool = False, backend: str = "auto") -> Trace:
+               progress: bool = False, backend: str = "auto", oracle=None, rng=None) -> Trace:
     r"""Exact softmax policy gradient ascent on :math:`V^{\pi_\theta}(\mu)`.
 
     Parameters
@@ -182,7 +187,16 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
     backend : {"auto", "numpy", "numba"}
         ``"numpy"`` is the reference loop; ``"numba"`` a compiled kernel for dense MDPs doing
         the same operations (agreement tested to 1e-10). ``"auto"`` uses numba for dense
-        problems from 2000 iterations on.
+        problems from 2000 iterations on (the rule of :func:`pgtheory.backend.resolve_backend` with
+        ``size_hint=n_iter``).
+    oracle : None, "exact" or GradientOracle, optional
+        Source of the gradient (:mod:`pgtheory.oracles`). ``None`` / ``"exact"`` / an
+        :class:`~pgtheory.oracles.ExactOracle` of this MDP with the softmax policy: the exact gradient
+        above (today's path, compiled kernel included). Any other oracle (e.g.
+        :class:`~pgtheory.oracles.SampledOracle`) is called once per step with :math:`\theta_t`; the
+        metrics stay exact, ``samples`` counts what the oracle consumed.
+    rng : Generator, int or None
+        Randomness passed to a sampling oracle's calls (default: the oracle's own generator).
 
     Returns
     -------
@@ -215,6 +229,9 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
     True
     """
     base, probs_fn, grad_fn, theta_default = _problem(mdp)
+    ext = _external_oracle(oracle, mdp)
+    if ext is not None and mu is not None:
+        raise ValidationError("mu cannot be set with a custom oracle (the oracle fixes the objective). Fix: drop mu.")
     if grad_fn is not None and mu is not None:
         raise ValidationError("mu cannot be set for a structured problem (its gradient fixes the distribution). "
                               "Fix: drop mu.")
@@ -244,7 +261,12 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
     else:
         mult = None
 
+    gen = None if rng is None else np.random.default_rng(rng)
+    used = [] if ext is not None else None
+
     def grad(theta, pi, V, Q):
+        if ext is not None:
+            return np.asarray(ext.gradient(theta, rng=gen).mean, dtype=np.float64)
         if grad_fn is not None:
             return grad_fn(theta)
         d = ev.occupancy(pi, mu)
@@ -255,8 +277,17 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
 
     if backend not in ("auto", "numpy", "numba"):
         raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
-    use_numba = backend == "numba" or (backend == "auto" and ev.dense and grad_fn is None and n_iter >= 2000)
+    # "auto": pgtheory.backend's one rule; the work is the iteration count of a dense exact loop (a structured
+    # gradient or a sparse MDP has no kernel: size 0), and the kernel's compile time pays from 2000 on.
+    kernel_size = n_iter if (ev.dense and grad_fn is None) else 0
+    if ext is not None:
+        kernel_size = 0
+    use_numba = resolve_backend(backend, size_hint=kernel_size, min_size=_PG_KERNEL_MIN_ITER,
+                                allowed=("numba", "numpy")) == "numba"
     if use_numba:
+        if ext is not None:
+            raise ValidationError("backend='numba' runs the exact kernel only. Fix: pass backend='numpy' (or 'auto') "
+                                  "with a sampled oracle; the oracle has its own backend.")
         if not ev.dense:
             raise ValidationError("backend='numba' needs a dense MDP. Fix: use backend='numpy' for sparse MDPs.")
         if grad_fn is not None:
@@ -293,6 +324,7 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
         if t >= 1 and p_opt < c_run:
             c_run, c_arg = p_opt, t
         V, Q = ev.values(pi)
+        before = 0 if used is None else ext.samples_used
         need_grad = t < n_iter
         g = grad(theta, pi, V, Q) if (need_grad or (j < K and rec[j] == t)) else None
         if j < K and rec[j] == t:
@@ -300,6 +332,8 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
             sub[j], val[j], mop[j] = J_star - v, v, p_opt
             runc[j] = c_run if t >= 1 else p_opt
             gn[j] = float(np.linalg.norm(g))
+            if used is not None:
+                used.append(before)
             if Vrec is not None:
                 Vrec[j] = V[np.asarray(record_values)]
             j += 1
@@ -309,10 +343,33 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
                 bar.update(1)
     if bar is not None:
         bar.close()
-    return _pg_trace(rec, sub, val, mop, runc, gn, Vrec,
-                     {"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numpy",
-                      "seconds": time.perf_counter() - t0},
-                     {"theta": theta, "pi": probs_fn(theta), "c_run": c_run, "c_argmin": c_arg})
+    tr = _pg_trace(rec, sub, val, mop, runc, gn, Vrec,
+                   {"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numpy",
+                    "seconds": time.perf_counter() - t0},
+                   {"theta": theta, "pi": probs_fn(theta), "c_run": c_run, "c_argmin": c_arg})
+    if ext is None:
+        return tr
+    # samples before the record's own gradient call: the oracle cost of reaching iterate t
+    return dataclasses.replace(tr, samples=np.asarray(used, dtype=np.int64),
+                               sample_unit=_oracle_unit(ext), params={**tr.params, "oracle": type(ext).__name__})
+
+
+def _external_oracle(oracle, mdp):
+    """``None`` when ``oracle`` means the exact softmax gradient of ``mdp`` (today's path), else the oracle."""
+    from ..oracles import ExactOracle, as_oracle
+
+    if oracle is None or (isinstance(oracle, str) and oracle == "exact"):
+        return None
+    ext = as_oracle(oracle, mdp)
+    if isinstance(ext, ExactOracle) and ext.problem is getattr(mdp, "mdp", mdp) and \
+            type(ext.policy).__name__ == "SoftmaxPolicy":
+        return None
+    return ext
+
+
+def _oracle_unit(ext) -> str:
+    """``Trace.sample_unit`` of a run driven by oracle ``ext``."""
+    return "exact gradient evaluations" if getattr(ext, "exact", False) else "trajectories"
 
 
 def _pg_trace(rec, sub, val, mop, runc, gn, V_states, params, final) -> Trace:

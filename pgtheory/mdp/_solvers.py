@@ -204,12 +204,15 @@ def _numba_available() -> bool:
 
 
 def _resolve_backend(backend: str, mdp) -> str:
+    # Measured (benchmarks/bench_mdp.py machine, one core): SciPy's CSR mat-vec + NumPy argmax beat
+    # the compiled loops by 1.3-2x at S in {1000, 5000}, so the sweeps never reach numba's break-even
+    # (min_size=inf: "auto" means NumPy under pgtheory.backend's one rule); "numba" is kept as an
+    # independent reference implementation of the sweeps.
+    from ..backend import resolve_backend
+
     if backend not in ("auto", "numpy", "numba"):
         raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
-    # Measured (benchmarks/bench_mdp.py machine, one core): SciPy's CSR mat-vec + NumPy argmax beat
-    # the compiled loops by 1.3-2x at S in {1000, 5000}, so "auto" means NumPy; "numba" is kept as
-    # an independent reference implementation of the sweeps.
-    return "numpy" if backend == "auto" else backend
+    return resolve_backend(backend, size_hint=mdp.S * mdp.A, min_size=math.inf, allowed=("numba", "numpy"))
 
 
 def _sparsify(mdp: TabularMDP):
