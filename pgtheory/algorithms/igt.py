@@ -618,7 +618,7 @@ def run_method(model, method: str, n_trajectories: int | None = None, eta: float
                  final={"theta": theta, "rejected_by_seed": rejected})
 
 
-_METHOD_DOC = """{summary}
+_METHOD_DOC = r"""{summary}
 
     Parameters
     ----------
