@@ -76,7 +76,7 @@ HYBRID_NOFF = register(Bound(
 ACTOR_TERM = register(Bound(
     id="tan2025.actor_term",
     expr=H ** 2 * sp.sqrt(2 * N * T * sp.log(A)),
-    quantity="actor (mirror-ascent) part of the regret with N critic switches",
+    quantity="actor (mirror-ascent) part of the regret with N critic switches (cumulative over T episodes)",
     symbols={H: "horizon", N: "number of critic switches (policy resets)", T: "episodes", A: "number of actions"},
     kind="upper", citation=_cite("reconstruction"),
     assumptions=("exponential weights per (h, s) on a fixed critic in [0, H] between switches",

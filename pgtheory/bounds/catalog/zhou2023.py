@@ -19,7 +19,7 @@ import sympy as sp
 from .._core import Bound, Citation, register
 
 __all__ = ["ZHOU2023", "THM1_EXACT", "THM1_COMPLETE", "THM1_INCOMPLETE", "LEMMA5_ON", "LEMMA5_OFF",
-           "LEMMA5_OFF_EQ20", "COR1_T", "THM2_COMPLETE"]
+           "LEMMA5_OFF_EQ20", "LEMMA5_CONTRACTION", "COR1_T", "THM2_COMPLETE"]
 
 
 def _cite(theorem: str, equation: str = "") -> Citation:
@@ -35,6 +35,7 @@ ZHOU2023 = _cite("")
 
 T, A, g, Cnpg, Coff, Cbar = sp.symbols("T A gamma C_npg C_off Cbar_off", positive=True)
 lam, ebe, es, K, beta, W, eps = sp.symbols("lam eps_be eps_stat K beta W eps", positive=True)
+k, e0 = sp.symbols("k e0", positive=True)
 
 _SYM = {T: "number of rounds T (regret sums t = 1..T)", A: "number of actions |A|", g: "discount factor gamma"}
 _ASSUME = ("discounted MDP, rewards in [0, 1]", "state reset with a0 ~ pi (performance-difference lemma exact)",
@@ -81,14 +82,18 @@ THM1_INCOMPLETE = register(Bound(
 
 LEMMA5_ON = register(Bound(
     id="zhou2023.lemma5_on",
-    expr=12 / (1 - g) ** 2 * sp.Min(1 / lam, ebe) + 12 * es / (lam * (1 - g)),
+    expr=12 / ((1 - g) ** 2 * lam) + 12 * es / (lam * (1 - g)),
     quantity=r"\mathbb E_{d^\pi}[(\bar f - Q^\pi)^2]",
     symbols={g: "discount factor", lam: "on-policy weight lambda of eq. (1)",
-             ebe: "point-wise inherent Bellman error eps_be (Definition 1)",
              es: "statistical error eps_stat (0 in expectation)"},
     kind="upper", citation=_cite("Lemma 5 (a)"),
-    assumptions=("Assumption 1 (realizability)", "HPE with K1, K2 and m_on, m_off as in Lemma 5"),
-    provenance="verified", provenance_note="Read in full (Lemma 5 (a), constants as stated).", variable="lam"))
+    assumptions=("Assumption 1 (realizability)", "HPE with K1, K2 and m_on, m_off as in Lemma 5",
+                 "no completeness needed (the 1/lam branch)"),
+    provenance="derived",
+    provenance_note="Read in full: Lemma 5 (a) states 12/(1-gamma)^2 min{1/lam, eps_be} + 12 eps_stat/(lam (1-gamma)); "
+                    "this is its 1/lam branch (min <= 1/lam), which needs no estimate of eps_be and keeps a "
+                    "symbolic exponent in lam.",
+    variable="lam"))
 
 LEMMA5_OFF = register(Bound(
     id="zhou2023.lemma5_off",
@@ -110,6 +115,19 @@ LEMMA5_OFF_EQ20 = register(Bound(
     assumptions=("Assumption 1 (realizability)", "values in [0, 1/(1-gamma)]"),
     provenance="verified", provenance_note="Read in full: eq. (20), the step of Lemma 5 (b) before K2 - K1 is "
                                            "chosen; valid for any K2 - K1.", variable="lam"))
+
+LEMMA5_CONTRACTION = register(Bound(
+    id="zhou2023.lemma5_contraction",
+    expr=e0 * g ** k,
+    quantity=r"\mathbb E_{d^\pi}[(f_k - Q^\pi)^2]",
+    symbols={k: "HPE iteration k", e0: "initial error E_{d^pi}[(f_0 - Q^pi)^2]", g: "discount factor"},
+    kind="upper", citation=_cite("Lemma 5 (proof, per-iteration contraction)"),
+    assumptions=("Assumption 1 (realizability)", "Bellman complete (eps_be = 0)", "population losses (eps_stat = 0)"),
+    provenance="verified",
+    provenance_note="Read in full: the proof of Lemma 5 gives E_{d^pi}(f_k - Q^pi)^2 <= gamma E_{d^pi}(f_{k-1} - "
+                    "Q^pi)^2 + 6 eps_be/(1-gamma) + eps_stat/lam; iterated with eps_be = eps_stat = 0 (our "
+                    "specialisation).",
+    variable="k", rate_type="linear"))
 
 COR1_T = register(Bound(
     id="zhou2023.cor1_rounds",
