@@ -1,0 +1,277 @@
+r"""Checks of HAC / HNPG (Zhou, Sekhari, Song, Sun 2023, arXiv:2311.08384; full text read, tag [V]).
+
+Experiments (``pgtheory check NAME``), all on exact tabular MDPs with a state reset:
+
+* ``zhou2023-hpe-fixed-point`` (H1) -- population HPE on the complete tabular class: the iterates
+  reach :math:`Q^\pi` and the on-policy error contracts at least like :math:`\gamma` per iteration
+  (proof of Lemma 5), for :math:`\lambda\in\{0.1, 1, 10\}`.
+* ``zhou2023-hac-exact`` (H2) -- exact-critic HAC: cumulative regret below
+  :math:`2\sqrt{T\log A}/(1-\gamma)^2` (Theorem 1, eq. 24 at :math:`\Delta_{on}=0`) at every
+  :math:`T`, one run per :math:`T` with :math:`\eta_T`; tail slope at most 0.5 + 0.1.
+* ``zhou2023-lambda-tradeoff`` (H3) -- HPE over a realizable but incomplete linear class: the
+  on-policy error of :math:`\bar f` under Lemma 5(a)'s :math:`12/((1-\gamma)^2\lambda)` and falling
+  at least like :math:`1/\lambda`; the offline Bellman residual under eq. (20) and growing at
+  most like :math:`\lambda`.
+* ``zhou2023-comblock`` (H5) -- the paper's combination lock: :math:`\bar C_{off,\pi^*}` stays
+  bounded (exactly :math:`(1-1/H)^{-H}` for :math:`\varepsilon`-greedy data) while
+  :math:`C_{npg,\pi^*}` grows like :math:`A^H`; hybrid HAC needs fewer online samples than the
+  on-policy actor-critic at every :math:`H` (tabular analogue of the paper's Fig. 2).
+* ``zhou2023-hac-sampled`` (H4) -- sampled HAC (Monte-Carlo targets from the estimator engine):
+  expected regret under Theorem 1's explicit bound at every :math:`T`, slope at most 0.5 + 0.1.
+
+Verdicts come only from :mod:`pgtheory.ratecheck` primitives; each claim carries its source.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..results import CheckReport
+from ._registry import RunConfig, experiment, out_path
+from ._runner import report_from_claims, write_data_json
+
+__all__ = ["zhou2023_hpe_fixed_point", "zhou2023_hac_exact", "zhou2023_lambda_tradeoff", "zhou2023_comblock",
+           "zhou2023_hac_sampled"]
+
+SRC = "Zhou et al. 2023 (arXiv:2311.08384)"
+
+
+def _garnet(seed, S, A, gamma, b=3):
+    from ..mdp import instances
+
+    return instances.garnet(S, A, b, gamma=gamma, seed=seed)
+
+
+def _finish(fig, claims, p):
+    from .. import plotting
+    from ..ratecheck import combine
+
+    v, r = combine(claims)
+    plotting.add_verdict(fig, v, r)
+    return plotting.save_figure(fig, p)
+
+
+# ----------------------------------------------------------------------------- H1
+@experiment("zhou2023-hpe-fixed-point", "HPE (population, complete class) reaches Q^pi and contracts like gamma",
+            tags=("zhou2023", "exact", "actor-critic"))
+def zhou2023_hpe_fixed_point(config: RunConfig) -> CheckReport:
+    """H1: population HPE fixed point and per-iteration contraction (Zhou et al. 2023, proof of Lemma 5).
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import bounds
+    from ..algorithms.hnpg import hpe_population
+    from ..ratecheck import check_identity, check_inequality
+
+    gammas = (0.9,) if config.quick else (0.8, 0.9, 0.95)
+    lams = (0.1, 1.0, 10.0)
+    n_iter = 300 if config.quick else 600
+    B = bounds.get("zhou2023.lemma5_contraction")
+    claims, runs = [], []
+    for i, g in enumerate(gammas):
+        mdp = _garnet(config.seed + 10 + i, 8, 4, g)
+        rng = np.random.default_rng(config.seed + 100 + i)
+        pi = rng.dirichlet(np.ones(4), size=8)
+        nu = rng.dirichlet(np.ones(32)).reshape(8, 4)
+        for lam in lams:
+            tr = hpe_population(mdp, pi, nu, lam, n_iter)
+            e = tr.metric("on_policy_error")
+            k = tr.iterations.astype(float)
+            Q = tr.final["Q"]
+            scale = float(np.max(np.abs(Q)))
+            # squared errors below (64 eps |Q|_inf)^2 are rounding of the iterates, not signal
+            floor = (64 * np.finfo(float).eps * max(scale, 1.0)) ** 2
+            tag = f"gamma={g}, lam={lam:g}"
+            claims.append(check_identity(tr.final["f"], Q, rtol=0.0, atol=1e-9 * max(scale, 1.0),
+                                         name=f"f_K = Q^pi ({tag})",
+                                         source="[V] Lemma 5 (HPE, realizable and complete class, eps_stat = 0)",
+                                         stated="HPE iterates converge to Q^pi",
+                                         tol_reason=f"gamma^{n_iter} times the initial error is below 1e-9 |Q|"))
+            claims.append(check_inequality(k[1:], e[1:], g * e[:-1], name=f"per-iteration contraction ({tag})",
+                                           source="[V] Lemma 5 proof: E(f_k-Q)^2 <= gamma E(f_{k-1}-Q)^2 + 0",
+                                           stated="E_{d^pi}(f_k - Q^pi)^2 <= gamma E_{d^pi}(f_{k-1} - Q^pi)^2",
+                                           rtol=1e-9, atol=floor, stochastic=False, variable="k"))
+            bv = B.evaluate(k=k, e0=e[0], gamma=g)
+            claims.append(check_inequality(k, e, bv, name=f"e_k <= gamma^k e_0 ({tag})", bound_id=B.id,
+                                           source="[V] Lemma 5 proof, iterated", stated="gamma^k e_0",
+                                           rtol=1e-9, atol=floor, stochastic=False, variable="k"))
+            runs.append({"gamma": g, "lam": lam, "k": k, "e": e, "bound": bv, "floor": floor})
+    figs = ()
+    p = out_path(config, "zhou2023_hpe_fixed_point")
+    if p is not None:
+        from .. import plotting
+
+        fig, axes = plotting.new_axes(1, len(gammas), squeeze=False)
+        cols = {0.1: "C0", 1.0: "C1", 10.0: "C2"}
+        for j, g in enumerate(gammas):
+            ax = axes[0, j]
+            kmax = 0
+            for r in (r for r in runs if r["gamma"] == g):
+                m = r["e"] > r["floor"]
+                kmax = max(kmax, int(r["k"][m].max()))
+                ax.semilogy(r["k"][m], r["e"][m], color=cols[r["lam"]], label=f"measured, lam={r['lam']:g}")
+            r0 = next(r for r in runs if r["gamma"] == g)  # e_0 is the same for every lam (f_0 = 0)
+            ax.semilogy(r0["k"][:kmax + 1], r0["bound"][:kmax + 1], color="k", ls="--", lw=1,
+                        label="bound gamma^k e_0 (Lemma 5 proof)")
+            ax.axhline(r0["floor"], color="0.5", ls=":", lw=1, label="rounding floor")
+            ax.set_xlabel("HPE iteration k")
+            ax.set_ylabel("E_{d^pi}(f_k - Q^pi)^2")
+            ax.set_title(f"Garnet S=8, A=4, gamma={g}")
+            plotting.legend_outside(ax, where="below", fontsize=7)
+        fig.tight_layout()
+        figs = _finish(fig, claims, p)
+    data = write_data_json(config, "zhou2023_hpe_fixed_point.json",
+                           [{k: v for k, v in r.items()} for r in runs])
+    return report_from_claims("zhou2023-hpe-fixed-point", claims, source=f"{SRC}, Lemma 5 (proof) [V]",
+                              stated="population HPE: f_k -> Q^pi, on-policy error contracts by gamma per iteration",
+                              details={"gammas": list(gammas), "lams": list(lams), "n_iter": n_iter},
+                              figures=figs, data_files=data)
+
+
+# ----------------------------------------------------------------------------- H2
+@experiment("zhou2023-hac-exact", "Exact-critic HAC: regret <= 2 sqrt(T log A)/(1-gamma)^2 at every T, slope 1/2",
+            tags=("zhou2023", "exact", "actor-critic"))
+def zhou2023_hac_exact(config: RunConfig) -> CheckReport:
+    """H2: HAC with f^t = Q^{pi_t} (Zhou et al. 2023, Theorem 1, eq. 24 at Delta_on = 0).
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import bounds
+    from ..algorithms.hnpg import hac_exact_grid
+    from ..ratecheck import check_rate, claim_from_rate_check
+
+    B = bounds.get("zhou2023.thm1_exact_critic")
+    # the run to T = 1e5 costs the same for any grid; >= 5 points in the last decade for the tail fit
+    n_lo, n_hi = (4, 6) if config.quick else (9, 9)
+    Ts = np.unique(np.round(np.concatenate([np.logspace(1, 4, n_lo), np.logspace(4, 5, n_hi)])).astype(np.int64))
+    seeds = (1,) if config.quick else (1, 2)
+    claims, curves = [], []
+    for sd in seeds:
+        mdp = _garnet(sd, 8, 4, 0.9)
+        tr = hac_exact_grid(mdp, Ts)
+        reg = tr.metric("regret")
+        res = check_rate(B, Ts.astype(float), reg, params={"A": mdp.A, "gamma": mdp.gamma}, exponent_tol=0.1,
+                         tail=1.0, label="cumulative regret")
+        claims.append(claim_from_rate_check(res, name=f"regret vs T, Garnet seed {sd}",
+                                            source="[V] Thm 1, eq. 24 (Delta_on = 0); tail slope <= 0.5 + 0.1"))
+        curves.append({"seed": sd, "T": Ts, "regret": reg, "bound": res.bound_values, "res": res})
+    figs = ()
+    p = out_path(config, "zhou2023_hac_exact")
+    if p is not None:
+        from .. import plotting
+
+        fig, ax = plotting.new_axes(1, 1)
+        for i, c in enumerate(curves):
+            ax.loglog(c["T"], c["regret"], "o-", color=f"C{i}", ms=3, label=f"HAC exact critic, Garnet seed {c['seed']}")
+            ax.loglog(c["T"], c["bound"], "--", color=f"C{i}", lw=1,
+                      label="2 sqrt(T log A)/(1-gamma)^2 (Thm 1, eq. 24)" if i == 0 else None)
+        f = curves[0]["res"].fit
+        if f is not None and f.ok:
+            ax.text(0.03, 0.97, f"tail slope {f.slope:.3f} [{f.ci[0]:.3f}, {f.ci[1]:.3f}]", transform=ax.transAxes,
+                    va="top", fontsize=8)
+        ax.set_xlabel("rounds T (one run per T, eta_T = (1-gamma) sqrt(log A / T))")
+        ax.set_ylabel("sum_{t<=T} V*(rho) - V^{pi_t}(rho)")
+        ax.set_title("Exact-critic HAC, Garnet S=8, A=4, gamma=0.9")
+        plotting.legend_outside(ax, where="below", fontsize=7)
+        fig.tight_layout()
+        figs = _finish(fig, claims, p)
+    data = write_data_json(config, "zhou2023_hac_exact.json",
+                           [{k: v for k, v in c.items() if k != "res"} for c in curves])
+    return report_from_claims("zhou2023-hac-exact", claims, source=f"{SRC}, Theorem 1 eq. (24) [V]",
+                              stated="sum_t V* - V^{pi_t} <= 2/(1-gamma)^2 sqrt(T log A) (exact critic)",
+                              details={"T": Ts.tolist()}, figures=figs, data_files=data)
+
+
+# ----------------------------------------------------------------------------- H3
+@experiment("zhou2023-lambda-tradeoff", "HPE without completeness: on-policy error ~ 1/lam, offline residual <= eq. 20",
+            tags=("zhou2023", "exact", "actor-critic"))
+def zhou2023_lambda_tradeoff(config: RunConfig) -> CheckReport:
+    """H3: the lambda trade-off of Lemma 5 (a)/(b) on a realizable, incomplete linear class.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import bounds
+    from ..algorithms.hnpg import hpe_linear
+    from ..ratecheck import check_rate, claim_from_rate_check
+
+    # Q^pi lies in the class, so it is a fixed point of the projected iteration and long runs reach
+    # it to rounding for every lam (nothing left to measure); a short run (K2 = 6) keeps the errors
+    # of eq. (16) visible above the floating-point floor over three decades of lam.
+    lams = np.logspace(0, 3, 7 if config.quick else 13)
+    K2, K1 = 6, 3
+    g = 0.9
+    mdp = _garnet(config.seed + 7, 10, 3, g)
+    rng = np.random.default_rng(config.seed + 70)
+    pi = rng.dirichlet(np.ones(3), size=10)
+    nu = rng.dirichlet(np.ones(30)).reshape(10, 3)
+    Phi = rng.standard_normal((10, 3, 3))
+    on, off, ebe = [], [], []
+    for lam in lams:
+        tr = hpe_linear(mdp, pi, nu, float(lam), Phi, n_iter=K2, K1=K1)
+        on.append(tr.final["on_policy_error_bar"])
+        off.append(tr.final["offline_residual_bar"])
+        ebe.append(tr.final["eps_be_lower"])
+    on, off = np.array(on), np.array(off)
+    # every iterate lies in the same class F_pi, so the largest LP value is the best lower estimate of eps_be
+    eps_be = float(max(ebe))
+    Bon = bounds.get("zhou2023.lemma5_on")
+    Boff = bounds.get("zhou2023.lemma5_off_eq20")
+    r_on = check_rate(Bon, lams, on, params={"gamma": g, "eps_stat": 0.0}, exponent_tol=0.1, tail=2.0,
+                      label="E_{d^pi}(f_bar - Q^pi)^2")
+    r_off = check_rate(Boff, lams, off, params={"gamma": g, "eps_stat": 0.0, "eps_be": eps_be, "K": K2 - K1},
+                       exponent_tol=0.1, tail=2.0, label="E_nu(f_bar - T^pi f_bar)^2")
+    claims = [claim_from_rate_check(r_on, name="on-policy error vs lam",
+                                    source="[V] Lemma 5 (a), 1/lam branch; slope <= -1 + 0.1"),
+              claim_from_rate_check(r_off, name="offline Bellman residual vs lam",
+                                    source="[V] Lemma 5 proof, eq. (20), eps_be = LP lower estimate; slope <= 1 + 0.1")]
+    figs = ()
+    p = out_path(config, "zhou2023_lambda_tradeoff")
+    if p is not None:
+        from .. import plotting
+
+        fig, (a1, a2) = plotting.new_axes(1, 2)
+        a1.loglog(lams, on, "o-", ms=3, label="measured E_{d^pi}(f_bar - Q^pi)^2")
+        a1.loglog(lams, r_on.bound_values, "--", color="k", lw=1, label="12/((1-gamma)^2 lam) (Lemma 5a)")
+        a1.set_xlabel("lam (on-policy weight)")
+        a1.set_ylabel("on-policy error")
+        a1.set_title("on-policy error falls with lam")
+        plotting.legend_outside(a1, where="below", fontsize=7)
+        a2.loglog(lams, off, "o-", ms=3, color="C1", label="measured E_nu(f_bar - T f_bar)^2")
+        a2.loglog(lams, r_off.bound_values, "--", color="k", lw=1, label="eq. (20) with LP lower eps_be")
+        a2.set_xlabel("lam (on-policy weight)")
+        a2.set_ylabel("offline Bellman residual")
+        a2.set_title(f"offline residual (eps_be >= {eps_be:.2g})")
+        plotting.legend_outside(a2, where="below", fontsize=7)
+        fig.tight_layout()
+        figs = _finish(fig, claims, p)
+    data = write_data_json(config, "zhou2023_lambda_tradeoff.json",
+                           {"lam": lams, "on_policy_error": on, "offline_residual": off, "eps_be_lower": ebe,
+                            "bound_on": r_on.bound_values, "bound_off": r_off.bound_values})
+    return report_from_claims("zhou2023-lambda-tradeoff", claims, source=f"{SRC}, Lemma 5 (a)/(b), eq. (16)-(20) [V]",
+                              stated="on-policy error <= 12/((1-gamma)^2 lam); offline residual <= "
+                                     "1/((K2-K1)(1-gamma^2)) + 20 lam eps_be/(1-gamma)^2",
+                              details={"eps_be_lower": eps_be, "K1": K1, "K2": K2, "k_features": 3,
+                                       "offline_residual_monotone_in_lam": bool(np.all(np.diff(off) <= 0)),
+                                       "note": "Q^pi is in the class (realizable), so both errors fall with lam "
+                                               "here; the lam * eps_be growth allowed by Lemma 5 (b) is not forced"},
+                              figures=figs, data_files=data)
