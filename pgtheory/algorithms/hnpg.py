@@ -151,7 +151,9 @@ class HybridCombLock:
     good_action : array of int, shape (H, 2)
         The good action of g1_h and g2_h.
     pi_star : array, shape (S, A)
-        The optimal policy (good action in good states, action 0 elsewhere).
+        The optimal policy: the good action in good states, uniform in dead and end states (where
+        every action is optimal; uniform there makes the occupancy ratios against the
+        epsilon-greedy data exactly :math:`(1-\varepsilon)^{-H}`).
     """
 
     mdp: object
@@ -244,8 +246,7 @@ def hybrid_combination_lock(H: int, A: int = 10, gamma: float = 0.95, seed=None,
     rho = np.zeros(S)
     rho[0] = rho[1] = 0.5
     mdp = TabularMDP(P, r, gamma, rho)
-    pi_star = np.zeros((S, A))
-    pi_star[:, 0] = 1.0
+    pi_star = np.full((S, A), 1.0 / A)  # every action is optimal in dead and end states
     for h in range(H):
         for j in range(2):
             pi_star[3 * h + j] = 0.0
