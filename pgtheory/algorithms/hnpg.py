@@ -904,7 +904,9 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     Trace
         ``iterations`` = rounds ``t = 1..``, ``samples`` = cumulative online pairs, metrics
         ``"regret"``, ``"suboptimality"``, ``"online_steps"`` (environment steps of the rollouts),
-        ``"critic_error"`` :math:`\mathbb E_{d^{\pi_t}}(\bar f-Q^{\pi_t})^2`; ``final``: ``pi``,
+        ``"critic_error"`` :math:`\mathbb E_{d^{\pi_t}}(\bar f-Q^{\pi_t})^2` (the :math:`\Delta_{on}` of round
+        ``t``), ``"npg_coverage"`` :math:`\max_{\tau\le t}\|d^{\pi^*}/d^{\pi_\tau}\|_\infty` (Definition 2
+        along the run, the constant the proof of Theorem 1 uses); ``final``: ``pi``,
         ``reached`` (whether ``target`` was met).
 
     Raises
@@ -949,12 +951,13 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     env = Tb.env_table(mdp, termination="geometric")
     ref = optimal_reference(mdp, rho)
     ev = _Evaluator(mdp)
+    d_star = _occ(mdp, ref["pi_star"], rho)
     S, A, g = mdp.S, mdp.A, mdp.gamma
     vmax = 1.0 / (1.0 - g)
     SA = S * A
     logpi = np.full((S, A), -math.log(A))
     f = np.zeros((S, A))
-    reg, sub, used, steps, cerr = [], [], [], [], []
+    reg, sub, used, steps, cerr, cov = [], [], [], [], [], []
     cum, n_used, n_steps, reached = 0.0, 0, 0, False
     use_on, use_off = mode != "offline", mode != "on_policy"
     for t in range(1, T + 1):
@@ -1001,6 +1004,7 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
         used.append(n_used)
         steps.append(n_steps)
         cerr.append(float(np.sum(d * (f - Q) ** 2)))
+        cov.append(max(cov[-1] if cov else 0.0, _ratio_sup(d_star, d)))
         if target is not None and gap <= target:
             reached = True
             break
@@ -1008,7 +1012,8 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     it = np.arange(1, len(reg) + 1)
     return Trace(iterations=it, samples=np.asarray(used, dtype=np.int64),
                  metrics={"regret": np.asarray(reg), "suboptimality": np.asarray(sub),
-                          "online_steps": np.asarray(steps, dtype=np.int64), "critic_error": np.asarray(cerr)},
+                          "online_steps": np.asarray(steps, dtype=np.int64), "critic_error": np.asarray(cerr),
+                          "npg_coverage": np.asarray(cov)},
                  algorithm=f"hac_{mode}",
                  params={"T": T, "lam": lam, "m_on": m_on, "m_off": m_off, "K1": K1, "K2": K2, "eta": eta,
                          "mode": mode, "backend": backend, "gamma": g},

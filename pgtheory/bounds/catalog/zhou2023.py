@@ -18,7 +18,7 @@ import sympy as sp
 
 from .._core import Bound, Citation, register
 
-__all__ = ["ZHOU2023", "THM1_EXACT", "THM1_COMPLETE", "THM1_INCOMPLETE", "LEMMA5_ON", "LEMMA5_OFF",
+__all__ = ["ZHOU2023", "THM1_EXACT", "THM1_COMPLETE", "THM1_INCOMPLETE", "THM1_EQ22", "LEMMA5_ON", "LEMMA5_OFF",
            "LEMMA5_OFF_EQ20", "LEMMA5_CONTRACTION", "COR1_T", "THM2_COMPLETE"]
 
 
@@ -78,6 +78,21 @@ THM1_INCOMPLETE = register(Bound(
     provenance="verified",
     provenance_note="Read in full; constants from the proof of Theorem 1 (eps_stat = 64 as printed there; the "
                     "Theorem 2 proof prints 128).",
+    variable="T"))
+
+Don = sp.Symbol("Delta_on", positive=True)
+
+THM1_EQ22 = register(Bound(
+    id="zhou2023.thm1_eq22",
+    expr=2 / (1 - g) ** 2 * sp.sqrt(sp.log(A) * T) + 2 * T / (1 - g) * sp.sqrt(Cnpg * Don),
+    quantity=r"\sum_{t=1}^T V^{\pi^e}(\rho) - V^{\pi_t}(\rho)",
+    symbols={**_SYM, Cnpg: "NPG coverage max_t ||d^{pi^e}/d^{pi_t}||_inf along the run (Definition 2)",
+             Don: "on-policy critic error bound Delta_on >= max_t E_{d^{pi_t}}[(f^t - Q^{pi_t})^2]"},
+    kind="upper", citation=_cite("Theorem 1 (proof, before the case split)", "22"),
+    assumptions=_ASSUME + ("critic values f^t in [0, 1/(1-gamma)]",),
+    provenance="verified",
+    provenance_note="Read in full: eq. (22), the NPG branch of Theorem 1's proof; it holds run by run given the "
+                    "realised critic errors (mirror descent, Lemma 6, plus Cauchy-Schwarz with C_npg).",
     variable="T"))
 
 LEMMA5_ON = register(Bound(
