@@ -18,7 +18,7 @@ import sympy as sp
 
 from .._core import Bound, Citation, register
 
-__all__ = ["TAN2025", "SAMPLE_COMPLEXITY", "REGRET", "HYBRID_NOFF", "ACTOR_TERM"]
+__all__ = ["TAN2025", "SAMPLE_COMPLEXITY", "PAC_EPISODES", "REGRET", "HYBRID_NOFF", "ACTOR_TERM"]
 
 
 def _cite(theorem: str = "") -> Citation:
@@ -48,6 +48,21 @@ SAMPLE_COMPLEXITY = register(Bound(
     provenance_note="arXiv abstract: O(d H^5 log|A|/eps^2 + d H^4 log|F|/eps^2) trajectories; constants and the "
                     "theorem number were not read.",
     variable="eps"))
+
+inv_eps = sp.Symbol("inv_eps", positive=True)
+
+PAC_EPISODES = register(Bound(
+    id="tan2025.pac_episodes",
+    expr=d * H ** 5 * sp.log(A) * inv_eps ** 2 + d * H ** 4 * sp.log(F) * inv_eps ** 2,
+    quantity="episodes to an eps-optimal policy, as a function of 1/eps",
+    symbols={d: "Bellman eluder dimension", H: "horizon", A: "number of actions |A|", F: "critic class size |F|",
+             inv_eps: "1/eps (the rate is in 1/eps -> infinity)"},
+    kind="rate", citation=_cite("abstract"),
+    assumptions=("as tan2025.sample_complexity",),
+    provenance="abstract",
+    provenance_note="The abstract's O(d H^5 log|A|/eps^2 + d H^4 log|F|/eps^2), rewritten in 1/eps so that a fitted "
+                    "growth exponent (at most 2) can be compared; constants not read.",
+    variable="inv_eps"))
 
 REGRET = register(Bound(
     id="tan2025.regret",
