@@ -204,3 +204,150 @@ def tan2025_pac(config: RunConfig) -> CheckReport:
     data = write_data_json(config, "tan2025_pac.json", {"eps": eps, "T_eps": T_eps, "C": C, "T": Ts, "q90_gap": q90})
     return report_from_claims("tan2025-pac", claims, source=f"{SRC} [A]", stated="T(eps) = O(1/eps^2)",
                               details={"C_range": [float(C.min()), float(C.max())]}, figures=figs, data_files=data)
+
+
+def _isotonic(y):
+    """Least-squares non-decreasing fit of ``y`` (pool adjacent violators, equal weights)."""
+    vals, wts = [], []
+    for v in np.asarray(y, dtype=float):
+        vals.append(v)
+        wts.append(1)
+        while len(vals) > 1 and vals[-2] > vals[-1]:
+            w = wts[-2] + wts[-1]
+            vals[-2] = (vals[-2] * wts[-2] + vals[-1] * wts[-1]) / w
+            wts[-2] = w
+            vals.pop()
+            wts.pop()
+    return np.repeat(vals, wts)
+
+
+def _noff_star(fh, mu, eps, T, R, grid, rng_seed, level=0.9):
+    """Smallest N_off (log-interpolated on ``grid``) from which >= ``level`` of the seeds end eps-optimal.
+
+    Success at N is the fraction of seeds whose final policy pi_T has V* - V^{pi_T} <= eps; its
+    isotonic (non-decreasing, pool-adjacent-violators) fit in N is interpolated in log N at
+    ``level``. Returns (N*, success fractions); N* = inf when the fit never reaches the level.
+    """
+    from ..algorithms.actor_critic import nora_tabular
+
+    succ = np.empty(len(grid))
+    for i, n in enumerate(grid):
+        tr = nora_tabular(fh, T, n_seeds=R, rng=rng_seed + i, bonus_scale=0.0, n_offline=int(n), behavior=mu,
+                          n_records=3)
+        succ[i] = float(np.mean(tr.metric("suboptimality")[:, -1] <= eps))
+    env = _isotonic(succ)
+    if env[-1] < level:
+        return float("inf"), succ
+    k = int(np.argmax(env >= level))
+    if k == 0:
+        return float(grid[0]), succ
+    lo, hi = np.log(grid[k - 1]), np.log(grid[k])
+    w = (level - env[k - 1]) / max(env[k] - env[k - 1], 1e-12)
+    return float(np.exp(lo + w * (hi - lo))), succ
+
+
+@experiment("tan2025-hybrid-noff", "Reconstructed non-optimistic hybrid actor-critic: fails without offline data; "
+                                   "N_off needed grows at most like c*_off (and eps^-2)",
+            tags=("tan2025", "sampled", "actor-critic", "reconstruction", "hybrid"))
+def tan2025_hybrid_noff(config: RunConfig) -> CheckReport:
+    """N3: the N_off >= c*_off d H^4 / eps^2 statement (arXiv abstract) on the combination lock; reconstruction.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+    """
+    from .. import bounds
+    from ..algorithms.actor_critic import (comblock_finite_horizon, concentrability_occupancy,
+                                           concentrability_policy_ratio, nora_tabular)
+    from ..ratecheck import check_inequality, check_rate, claim_from_rate_check
+
+    H, A, T = 5, 5, 200
+    fh, cl = comblock_finite_horizon(H, A=A, seed=config.seed + 4)
+    R = config.seeds or (24 if config.quick else 40)
+    grid = 2.0 ** np.arange(0, 11 if config.quick else 11.5, 1.0 if config.quick else 0.5)
+    # (i) no offline data: the non-optimistic critic never credits unexplored good actions
+    tr0 = nora_tabular(fh, T, n_seeds=R, rng=config.seed, bonus_scale=0.0, n_records=3)
+    gap0 = tr0.metric("gap")[:, -1]
+    # (ii) N_off* against c*_off (occupancy ratio) at fixed H and eps: vary the behaviour's exploration
+    eps_b = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    cstar = np.array([concentrability_occupancy(fh, cl.pi_star, cl.eps_greedy(e)) for e in eps_b])
+    cpol = np.array([concentrability_policy_ratio(np.broadcast_to(cl.pi_star, (H,) + cl.pi_star.shape),
+                                                  np.broadcast_to(cl.eps_greedy(e), (H,) + cl.pi_star.shape))
+                     for e in eps_b])
+    eps0 = 0.1
+    ns_c, succ_c = [], []
+    for i, e in enumerate(eps_b):
+        n, s = _noff_star(fh, cl.eps_greedy(e), eps0, T, R, grid, config.seed + 1000 * (i + 1))
+        ns_c.append(n)
+        succ_c.append(s)
+    ns_c = np.array(ns_c)
+    # (iii) N_off* against eps at fixed behaviour (eps_b = 0.3)
+    eps_grid = np.array([0.4, 0.25, 0.15, 0.1, 0.05])
+    ns_e = np.array([_noff_star(fh, cl.eps_greedy(0.3), e, T, R, grid, config.seed + 50_000 + 100 * i)[0]
+                     for i, e in enumerate(eps_grid)])
+    Bc = bounds.get("tan2025.hybrid_noff")
+    Be = bounds.get("tan2025.hybrid_noff_inv_eps")
+    fin = np.isfinite(ns_c)
+    res_c = check_rate(Bc, cstar[fin], ns_c[fin], var="c_off", check="rate", exponent_tol=0.15,
+                       tail=(float(cstar[fin][0]), float(cstar[fin][-1])), min_decades=0.3,
+                       params={"d": 1.0, "H": float(H), "eps": eps0}, label="N_off* vs c*_off")
+    fe = np.isfinite(ns_e)
+    res_e = check_rate(Be, 1.0 / eps_grid[fe], ns_e[fe], check="rate", exponent_tol=0.3,
+                       tail=(float(1 / eps_grid[fe][0]), float(1 / eps_grid[fe][-1])), min_decades=0.3,
+                       params={"d": 1.0, "H": float(H), "c_off": float(cstar[2])}, label="N_off* vs 1/eps")
+    claims = [
+        check_inequality(np.arange(R, dtype=float), gap0, np.full(R, 0.5), side="lower", stochastic=False,
+                         name="fails without offline data (mixture gap >= 0.5 in every seed)",
+                         source="[A] abstract: the non-optimistic variant needs N_off offline samples; [I] lock",
+                         stated="N_off = 0: no eps-optimal policy for eps < 0.5", variable="seed"),
+        claim_from_rate_check(res_c, name="N_off* exponent in c*_off (<= 1)",
+                              source="[A] arXiv abstract N_off >= c*_off d H^4/eps^2; c*_off = occupancy ratio [I]"),
+        claim_from_rate_check(res_e, name="N_off* exponent in 1/eps (<= 2)",
+                              source="[A] arXiv abstract N_off >= c*_off d H^4/eps^2; reconstruction"),
+    ]
+    figs = ()
+    p = out_path(config, "tan2025_hybrid_noff")
+    if p is not None:
+        from .. import plotting
+
+        fig, (a1, a2) = plotting.new_axes(1, 2)
+        a1.loglog(cstar[fin], ns_c[fin], "o-", ms=4, label="N_off*: 90% of seeds eps-optimal (eps = 0.1)")
+        ref = Bc.evaluate(c_off=cstar, d=1.0, H=float(H), eps=eps0)
+        a1.loglog(cstar, ref * ns_c[fin][0] / ref[fin][0], "k--", lw=1, label="O(c*_off) (abstract), anchored")
+        a1.text(0.03, 0.97, f"behaviour eps_b = {eps_b.min():g}..{eps_b.max():g}\n"
+                            f"occupancy ratio {cstar.min():.2f}..{cstar.max():.1f}\n"
+                            f"policy ratio {cpol.min():.2f}..{cpol.max():.2f} (the other definition)",
+                transform=a1.transAxes, va="top", fontsize=7)
+        from matplotlib.ticker import NullFormatter
+
+        a1.xaxis.set_minor_formatter(NullFormatter())
+        a2.xaxis.set_minor_formatter(NullFormatter())
+        a1.set_xlabel("c*_off = max_h max_sa d_h^pi*/d_h^mu (occupancy ratio)")
+        a1.set_ylabel("offline episodes N_off*")
+        a1.set_title(f"comb lock H={H}, A={A}, {T} online episodes")
+        plotting.legend_outside(a1, where="below", fontsize=7)
+        a2.loglog(1 / eps_grid[fe], ns_e[fe], "o-", ms=4, color="C1", label="N_off* (eps_b = 0.3)")
+        ref = Be.evaluate(inv_eps=1 / eps_grid, d=1.0, H=float(H), c_off=float(cstar[2]))
+        a2.loglog(1 / eps_grid, ref * ns_e[fe][0] / ref[fe][0], "k--", lw=1, label="O(1/eps^2) (abstract), anchored")
+        a2.set_xlabel("1/eps")
+        a2.set_ylabel("offline episodes N_off*")
+        a2.set_title(f"N_off* vs eps (with N_off = 0 the gap is {gap0.mean():.2f})")
+        plotting.legend_outside(a2, where="below", fontsize=7)
+        fig.tight_layout()
+        figs = _finish(fig, claims, p)
+    data = write_data_json(config, "tan2025_hybrid_noff.json",
+                           {"eps_b": eps_b, "c_star_occupancy": cstar, "c_star_policy_ratio": cpol, "N_off_star_c": ns_c,
+                            "success_c": succ_c, "eps": eps_grid, "N_off_star_eps": ns_e, "gap_noff0": gap0,
+                            "grid": grid, "T_online": T})
+    return report_from_claims("tan2025-hybrid-noff", claims, source=f"{SRC} [A, arXiv abstract only]",
+                              stated="N_off >= c*_off d H^4 / eps^2 offline samples suffice (non-optimistic)",
+                              details={"c_star_occupancy": cstar.tolist(), "c_star_policy_ratio": cpol.tolist(),
+                                       "N_off_star_vs_c": ns_c.tolist(), "N_off_star_vs_eps": ns_e.tolist(),
+                                       "note": "c*_off definition of the paper not read; occupancy ratio used. The "
+                                               "policy ratio stays near 1 while the occupancy ratio grows like "
+                                               "(1-eps_b)^-H. H-exponent not tested."},
+                              figures=figs, data_files=data)
