@@ -376,8 +376,8 @@ def tan2025_hybrid_optimistic(config: RunConfig) -> CheckReport:
 
     fh = layered_mdp(3, 3, 2, seed=config.seed + 1)
     H, S, A = fh.H, fh.S, fh.A
-    T = 3000 if config.quick else 10000
-    R = config.seeds or (16 if config.quick else 32)
+    T = 3000 if config.quick else 6000
+    R = config.seeds or (16 if config.quick else 24)
     n_offs = np.array([0, 100, 1000, 10000])
     pstar = backward_induction(fh).policy
     eps = 1.0 / H

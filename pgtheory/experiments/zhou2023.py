@@ -297,8 +297,8 @@ def zhou2023_comblock(config: RunConfig) -> CheckReport:
 
     A, gamma = 3, 0.9
     Hs = np.arange(2, 7) if config.quick else np.arange(2, 9)
-    n_seeds = config.seeds or (2 if config.quick else 4)
-    budget = 300 if config.quick else 600
+    n_seeds = config.seeds or (2 if config.quick else 3)
+    budget = 300 if config.quick else 400  # on-policy runs that fail use the whole budget (most of the time)
     m, K1, K2, eta = 20, 5, 10, 1.0
     ss = np.random.SeedSequence(config.seed + 2311)
     cbar, cnpg, med = [], [], {"hybrid": [], "on_policy": []}
