@@ -65,6 +65,10 @@ class Citation:
     equation : str
         Equation number where the statement is, if any.
     url : str
+    entry_type : str
+        BibTeX entry type: ``"article"`` (default; the venue goes to ``journal``, also used for
+        arXiv preprints) or ``"inproceedings"`` (conference proceedings; the venue goes to
+        ``booktitle``).
     """
 
     key: str
@@ -77,6 +81,11 @@ class Citation:
     theorem: str = ""
     equation: str = ""
     url: str = ""
+    entry_type: str = "article"
+
+    def __post_init__(self):
+        if self.entry_type not in ("article", "inproceedings"):
+            raise ValueError(f"Citation.entry_type must be 'article' or 'inproceedings'; got {self.entry_type!r}.")
 
     def short(self) -> str:
         """``"Mei et al. 2020, Theorem 4"``."""
@@ -85,11 +94,12 @@ class Citation:
         return f"{who} {self.year}" + (f", {self.theorem}" if self.theorem else "")
 
     def bibtex(self) -> str:
-        """A BibTeX entry (``@article`` with ``eprint`` when an arXiv id is known)."""
+        """A BibTeX entry (``@article`` or ``@inproceedings`` per ``entry_type``, with ``eprint``
+        when an arXiv id is known)."""
         fields = {
             "author": " and ".join(self.authors),
             "title": "{" + self.title + "}",
-            "journal": self.venue,
+            ("booktitle" if self.entry_type == "inproceedings" else "journal"): self.venue,
             "year": str(self.year),
         }
         if self.arxiv:
@@ -100,7 +110,7 @@ class Citation:
         if self.theorem:
             fields["note"] = self.theorem + (f", Eq. ({self.equation})" if self.equation else "")
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
-        return f"@article{{{self.key},\n{body}\n}}"
+        return f"@{self.entry_type}{{{self.key},\n{body}\n}}"
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

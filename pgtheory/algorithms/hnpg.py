@@ -1,0 +1,1023 @@
+r"""HAC / HNPG: hybrid (offline + on-policy) actor-critic of Zhou, Sekhari, Song and Sun (2023).
+
+Module name: ``hnpg`` (``pgtheory/algorithms/`` names modules by algorithm family -- ``pg``,
+``npg``, ``harpg``, ``igt`` -- not by paper; the bounds and checks use the paper key
+``zhou2023``).
+
+Setting (paper Sec. 3). Discounted tabular MDP, rewards in [0, 1]. Exact quantities use a
+**state** reset :math:`\rho` with :math:`a_0\sim\pi`, so
+:math:`d^\pi(s,a) = (1-\gamma)\rho^\top(I-\gamma P_\pi)^{-1}\otimes\pi` and the
+performance-difference lemma is exact (the paper's Lemma 1 is stated with a state-action reset
+:math:`\mu_0`, for which the step-0 term does not vanish in general). The Bellman operator is
+:math:`T^\pi f(s,a) = r(s,a) + \gamma\,\mathbb E_{s'\sim P(s,a),a'\sim\pi(s')} f(s',a')`.
+
+Algorithms implemented (paper numbering):
+
+* **Algorithm 2, HPE** (hybrid fitted policy evaluation), eq. (1):
+  :math:`f_k\in\arg\min_f \hat{\mathbb E}_{D_{off}}[(f(s,a)-r-\gamma f_{k-1}(s',\pi(s')))^2]
+  + \lambda\hat{\mathbb E}_{D_{on}}[(f(s,a)-y)^2]`, output :math:`\bar f = \frac1{K_2-K_1}\sum_{k>K_1} f_k`.
+  For the tabular (complete) class the minimiser is per pair (closed form, :func:`hpe_population`
+  in expectation, :func:`hac` with samples); for a linear class with :math:`Q^\pi` added
+  (complete only approximately) a weighted least-squares solve (:func:`hpe_linear`).
+* **Algorithm 1, HAC**: :math:`\pi^{t+1}(a|s)\propto\pi^t(a|s)\exp(\eta f^t(s,a))`,
+  :math:`\eta=(1-\gamma)\sqrt{\log A/T}`, :math:`\pi^1` uniform (:func:`hac_exact` with
+  :math:`f^t=Q^{\pi_t}`, :func:`hac` with sampled HPE).
+* **Algorithm 3, HNPG** for tabular softmax :math:`\pi_\theta`: the compatible regression
+  (eq. 2 / 29) :math:`w^t\in\arg\min_w \mathbb E_\nu[(w^\top\phi^t-\bar f^t)^2] +
+  \lambda\mathbb E_{d^{\pi}}[(w^\top\phi^t-\bar f^t)^2]`, :math:`\theta^{t+1}=\theta^t+\eta w^t`
+  (:func:`hnpg_population`, population weights, exact critic).
+  Algorithms 4-5 (finite-horizon practical HNPG with TRPO line search) are **not** implemented.
+
+Samplers: on-policy pairs :math:`(s,a)\sim d^\pi` come from a small vectorised geometric-rollout
+sampler here (the estimator engine has no "draw the stopping pair" mode); the unbiased
+Monte-Carlo targets :math:`y` (roll from :math:`(s,a)`, stop w.p. :math:`1-\gamma` per step,
+undiscounted sum) go through the estimator engine :mod:`pgtheory.estimators` (numba by
+default); offline tuples :math:`(s,a,r,s')` with :math:`(s,a)\sim\nu` are drawn here (the engine
+has no offline-tuple sampler).
+
+References
+----------
+Y. Zhou, A. Sekhari, Y. Song, W. Sun (2023). Offline Data Enhanced On-Policy Policy Gradient with
+Provable Guarantees. arXiv:2311.08384. Algorithms 1-3, eq. (1), (2), Lemma 5, Lemma 6,
+Theorem 1 (eq. 22-25), Appendix E.1 (combination lock).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import time
+
+import numpy as np
+
+from .._math import log_softmax
+from .._validate import as_float_array, check_distribution, check_positive_int
+from ..errors import ShapeError, ValidationError
+from ..results import Trace
+
+__all__ = ["HybridCombLock", "hybrid_combination_lock", "bellman_operator", "bellman_error", "hpe_population",
+           "hpe_linear", "hac_exact", "hac_exact_grid", "hac", "hnpg_population", "offline_concentrability", "npg_coverage",
+           "bellman_transfer_coefficient", "sample_occupancy_pairs", "sample_offline_tuples",
+           "check_offline_data"]
+
+_CITE = ("zhou2023.thm1_exact_critic",)
+
+
+# --------------------------------------------------------------------------- validation helpers
+def _check_mdp(mdp):
+    from ..mdp import TabularMDP
+
+    if not isinstance(mdp, TabularMDP) or mdp.is_sparse:
+        raise ValidationError(f"mdp must be a dense TabularMDP; got {type(mdp).__name__}.")
+    return mdp
+
+
+def _check_lam(lam, name: str = "lam") -> float:
+    if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not math.isfinite(lam) or lam <= 0:
+        raise ValidationError(f"{name} must be a finite real number > 0 (the weight of the on-policy loss in "
+                              f"eq. (1); the paper uses lam in [1, T]); got {lam!r}.")
+    return float(lam)
+
+
+def _check_pi(mdp, pi, name="pi"):
+    from ..mdp import check_policy
+
+    return check_policy(mdp, pi, name)
+
+
+def _check_nu(mdp, nu, name="nu"):
+    nu = as_float_array(nu, name, ndim=2)
+    if nu.shape != (mdp.S, mdp.A):
+        raise ShapeError(f"{name} must have shape (S, A) = {(mdp.S, mdp.A)}; got {nu.shape}. "
+                         f"Fix: pass the offline state-action distribution nu[s, a].")
+    return check_distribution(nu.reshape(-1), name).reshape(mdp.S, mdp.A)
+
+
+def check_offline_data(mdp, data, name: str = "offline_data"):
+    r"""Validate offline tuples :math:`(s, a, r, s')` against ``mdp``.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+        The model (gives ``S``, ``A``).
+    data : tuple of 4 arrays
+        ``(s, a, r, s_next)``, equal lengths; ``s, s_next`` in ``0..S-1``, ``a`` in ``0..A-1``,
+        ``r`` finite.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    tuple of arrays
+        ``(s, a, r, s_next)`` as int64, int64, float64, int64.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        A state outside ``S``, an action outside ``A``, a non-finite reward, or unequal lengths.
+    """
+    try:
+        s, a, r, s2 = data
+    except (TypeError, ValueError):
+        raise ValidationError(f"{name} must be a tuple (s, a, r, s_next) of equal-length arrays.") from None
+    s, a, s2 = (np.asarray(x) for x in (s, a, s2))
+    r = np.asarray(r, dtype=np.float64)
+    if not (s.shape == a.shape == r.shape == s2.shape) or s.ndim != 1:
+        raise ShapeError(f"{name}: s, a, r, s_next must be 1-d arrays of equal length; got shapes "
+                         f"{s.shape}, {a.shape}, {r.shape}, {s2.shape}.")
+    for arr, what, hi in ((s, "states", mdp.S), (s2, "next states", mdp.S), (a, "actions", mdp.A)):
+        if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= hi):
+            raise ValidationError(f"{name} has {what} outside 0..{hi - 1} (found range "
+                                  f"[{arr.min()}, {arr.max()}], dtype {arr.dtype}). Fix: pass integer indices of "
+                                  f"this MDP's {'actions' if what == 'actions' else 'states'}.")
+    if not np.all(np.isfinite(r)):
+        raise ValidationError(f"{name} has non-finite rewards.")
+    return s.astype(np.int64), a.astype(np.int64), r, s2.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- the paper's combination lock
+@dataclasses.dataclass(frozen=True, eq=False)
+class HybridCombLock:
+    """The combination lock of Zhou et al. (2023), App. E.1, as an exact discounted tabular MDP.
+
+    Attributes
+    ----------
+    mdp : TabularMDP
+        States: layer ``h`` has good states ``3h`` (g1), ``3h+1`` (g2) and the dead state ``3h+2``;
+        ``3H`` is an absorbing end state. Start: uniform over the two good states of layer 0.
+    H, A : int
+        Horizon (layers) and number of actions.
+    good_action : array of int, shape (H, 2)
+        The good action of g1_h and g2_h.
+    pi_star : array, shape (S, A)
+        The optimal policy: the good action in good states, uniform in dead and end states (where
+        every action is optimal; uniform there makes the occupancy ratios against the
+        epsilon-greedy data exactly :math:`(1-\varepsilon)^{-H}`).
+    """
+
+    mdp: object
+    H: int
+    A: int
+    good_action: np.ndarray
+    pi_star: np.ndarray
+
+    def eps_greedy(self, eps: float) -> np.ndarray:
+        """The behaviour policy of the paper's offline data: good action w.p. ``1 - eps``, else uniform
+        over the other actions (so the good action has probability exactly ``1 - eps``); uniform in
+        dead/end states.
+
+        Parameters
+        ----------
+        eps : float
+            Exploration rate in [0, 1] (the paper: ``1/H``).
+
+        Returns
+        -------
+        array, shape (S, A)
+        """
+        if not (0.0 <= float(eps) <= 1.0):
+            raise ValidationError(f"eps must be in [0, 1]; got {eps!r}.")
+        S, A = self.mdp.S, self.A
+        pi = np.full((S, A), 1.0 / A)
+        for h in range(self.H):
+            for j in range(2):
+                row = np.full(A, eps / (A - 1) if A > 1 else 0.0)
+                row[self.good_action[h, j]] = 1.0 - eps if A > 1 else 1.0
+                pi[3 * h + j] = row
+        return pi
+
+
+def hybrid_combination_lock(H: int, A: int = 10, gamma: float = 0.95, seed=None, anti_reward: float = 0.1,
+                            anti_prob: float = 0.5) -> HybridCombLock:
+    r"""The combination lock of Zhou et al. (2023, App. E.1), tabular (latent-state) version.
+
+    Layers ``h = 0..H-1`` with states g1_h, g2_h, dead_h. In a good state the good action (drawn by
+    ``seed``, one per good state) moves to g1_{h+1} or g2_{h+1} w.p. 1/2 (at the last layer: to the
+    end state with reward 1); any other action moves to dead_{h+1} (end after the last layer) with
+    the anti-shaped reward ``anti_reward`` w.p. ``anti_prob`` (expected reward stored). Dead states
+    are absorbing in the dead chain with reward 0. Start: uniform over g1_0, g2_0 (the paper does
+    not state the initial distribution; our choice).
+
+    So :math:`V^*(\rho)=\gamma^{H-1}` (undiscounted: 1), and a uniform policy collects the reward
+    1 w.p. :math:`A^{-H}`.
+
+    Parameters
+    ----------
+    H : int
+        Number of layers (>= 1).
+    A : int
+        Number of actions (>= 2; the paper uses 10).
+    gamma : float
+        Discount factor.
+    seed : int or Generator, optional
+        Draws the good actions.
+    anti_reward, anti_prob : float
+        The anti-shaped reward of a wrong action and its probability.
+
+    Returns
+    -------
+    HybridCombLock
+    """
+    from ..mdp import TabularMDP
+
+    H = check_positive_int(H, "H")
+    A = check_positive_int(A, "A", minimum=2)
+    rng = np.random.default_rng(seed)
+    good = rng.integers(0, A, size=(H, 2))
+    S = 3 * H + 1
+    end = 3 * H
+    P = np.zeros((S, A, S))
+    r = np.zeros((S, A))
+    for h in range(H):
+        nxt_good = [3 * (h + 1), 3 * (h + 1) + 1] if h < H - 1 else [end]
+        nxt_dead = 3 * (h + 1) + 2 if h < H - 1 else end
+        for j in range(2):
+            s = 3 * h + j
+            P[s, :, nxt_dead] = 1.0
+            r[s, :] = anti_reward * anti_prob
+            a = good[h, j]
+            P[s, a, nxt_dead] = 0.0
+            r[s, a] = 1.0 if h == H - 1 else 0.0
+            for g in nxt_good:
+                P[s, a, g] += 1.0 / len(nxt_good)
+        P[3 * h + 2, :, nxt_dead] = 1.0
+    P[end, :, end] = 1.0
+    rho = np.zeros(S)
+    rho[0] = rho[1] = 0.5
+    mdp = TabularMDP(P, r, gamma, rho)
+    pi_star = np.full((S, A), 1.0 / A)  # every action is optimal in dead and end states
+    for h in range(H):
+        for j in range(2):
+            pi_star[3 * h + j] = 0.0
+            pi_star[3 * h + j, good[h, j]] = 1.0
+    return HybridCombLock(mdp=mdp, H=H, A=A, good_action=good, pi_star=pi_star)
+
+
+# --------------------------------------------------------------------------- exact Bellman quantities
+def bellman_operator(mdp, pi, f) -> np.ndarray:
+    r""":math:`T^\pi f(s,a) = r(s,a) + \gamma\sum_{s'}P(s'|s,a)\sum_{a'}\pi(a'|s')f(s',a')` (paper Sec. 3).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+    f : array, shape (S, A)
+
+    Returns
+    -------
+    array, shape (S, A)
+    """
+    f = np.asarray(f, dtype=np.float64)
+    return mdp.r + mdp.gamma * mdp.expect_next(np.einsum("sa,sa->s", np.asarray(pi), f))
+
+
+def bellman_error(mdp, pi, f, weights) -> float:
+    r"""Weighted squared Bellman residual :math:`\mathbb E_{w}[(f - T^\pi f)^2]`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi, f : array, shape (S, A)
+    weights : array, shape (S, A)
+        A distribution over pairs (e.g. :math:`\nu` or :math:`d^\pi`).
+
+    Returns
+    -------
+    float
+    """
+    return float(np.sum(np.asarray(weights) * (np.asarray(f) - bellman_operator(mdp, pi, f)) ** 2))
+
+
+def _occ(mdp, pi, rho=None):
+    from ..mdp import state_occupancy
+
+    return state_occupancy(mdp, pi, rho, validate=False)[:, None] * pi
+
+
+def _ratio_sup(num, den) -> float:
+    pos = num > 0
+    if np.any(pos & (den <= 0)):
+        return float("inf")
+    return float(np.max(np.where(pos, num / np.where(den > 0, den, 1.0), 0.0)))
+
+
+def offline_concentrability(mdp, pi_e, nu, rho=None) -> float:
+    r"""Definition 4 of the paper: :math:`\bar C_{off,\pi^e} = \sup_{s,a} d^{\pi^e}(s,a)/\nu(s,a)` (exact).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi_e : array, shape (S, A)
+        Comparator policy (usually :math:`\pi^*`).
+    nu : array, shape (S, A)
+        Offline distribution.
+    rho : array, shape (S,), optional
+        State reset (default ``mdp.rho``).
+
+    Returns
+    -------
+    float
+        ``inf`` when :math:`\nu` misses a pair that :math:`\pi^e` visits.
+    """
+    mdp = _check_mdp(mdp)
+    return _ratio_sup(_occ(mdp, _check_pi(mdp, pi_e, "pi_e"), rho), _check_nu(mdp, nu))
+
+
+def npg_coverage(mdp, pi_e, policies, rho=None) -> float:
+    r"""Lower bound on Definition 2's :math:`C_{npg,\pi^e}\ge\|d^{\pi^e}/d^\pi\|_\infty`: the maximum over ``policies``.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi_e : array, shape (S, A)
+    policies : iterable of arrays (S, A)
+        Policies along a run (the definition takes the sup over every policy).
+    rho : array, shape (S,), optional
+
+    Returns
+    -------
+    float
+    """
+    mdp = _check_mdp(mdp)
+    de = _occ(mdp, _check_pi(mdp, pi_e, "pi_e"), rho)
+    return max(_ratio_sup(de, _occ(mdp, np.asarray(p, dtype=np.float64), rho)) for p in policies)
+
+
+def bellman_transfer_coefficient(mdp, pi_e, nu, pi, fs, rho=None) -> float:
+    r"""Definition 3 restricted to the given critics and one policy:
+    :math:`\max\{0,\max_{f} \mathbb E_{d^{\pi^e}}[T^\pi f - f]/\sqrt{\mathbb E_\nu[(T^\pi f-f)^2]}\}`
+    (a lower bound on :math:`C_{off,\pi^e}`, which takes the sup over all :math:`\pi` and :math:`f\in F`).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi_e, pi : array, shape (S, A)
+    nu : array, shape (S, A)
+    fs : iterable of arrays (S, A)
+    rho : array, shape (S,), optional
+
+    Returns
+    -------
+    float
+    """
+    mdp = _check_mdp(mdp)
+    de = _occ(mdp, _check_pi(mdp, pi_e, "pi_e"), rho)
+    nu = _check_nu(mdp, nu)
+    best = 0.0
+    for f in fs:
+        g = bellman_operator(mdp, pi, f) - np.asarray(f)
+        den = math.sqrt(float(np.sum(nu * g ** 2)))
+        num = float(np.sum(de * g))
+        if den > 0:
+            best = max(best, num / den)
+        elif num > 0:
+            return float("inf")
+    return best
+
+
+# --------------------------------------------------------------------------- HPE in expectation
+def hpe_population(mdp, pi, nu, lam: float, n_iter: int, *, f0=None, K1: int | None = None, rho=None) -> Trace:
+    r"""HPE (Algorithm 2) in expectation for the complete tabular class (:math:`\varepsilon_{stat}=0`).
+
+    The population version of eq. (1) is minimised per pair:
+
+    .. math::
+
+        f_k(s,a) = \frac{\nu(s,a)\,(T^\pi f_{k-1})(s,a) + \lambda d^\pi(s,a)Q^\pi(s,a)}
+                        {\nu(s,a) + \lambda d^\pi(s,a)}
+
+    (pairs with :math:`\nu + \lambda d^\pi = 0` keep :math:`f_{k-1}`). Lemma 5's proof shows
+    :math:`\mathbb E_{d^\pi}(f_k-Q^\pi)^2\le\gamma\,\mathbb E_{d^\pi}(f_{k-1}-Q^\pi)^2` here (no
+    Bellman or statistical error).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+    nu : array, shape (S, A)
+        Offline distribution.
+    lam : float
+        Weight of the on-policy loss (> 0).
+    n_iter : int
+        Iterations ``K2``.
+    f0 : array, shape (S, A), optional
+        Start (default 0).
+    K1 : int, optional
+        Burn-in of the average :math:`\bar f` (default ``n_iter // 2``).
+    rho : array, shape (S,), optional
+        State reset of :math:`d^\pi` (default ``mdp.rho``).
+
+    Returns
+    -------
+    Trace
+        metrics ``"on_policy_error"`` :math:`\mathbb E_{d^\pi}(f_k-Q^\pi)^2` and ``"offline_residual"``
+        :math:`\mathbb E_\nu(f_k-T^\pi f_k)^2` for ``k = 0..n_iter``; ``final``: ``f``, ``f_bar``, ``Q``, ``d``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithm 2, eq. (1), proof of Lemma 5.
+    """
+    from ..mdp import policy_evaluation
+
+    mdp = _check_mdp(mdp)
+    pi = _check_pi(mdp, pi)
+    nu = _check_nu(mdp, nu)
+    lam = _check_lam(lam)
+    n_iter = check_positive_int(n_iter, "n_iter")
+    K1 = n_iter // 2 if K1 is None else check_positive_int(K1, "K1", minimum=0)
+    if K1 >= n_iter:
+        raise ValidationError(f"K1 must be < n_iter (= K2); got K1={K1}, n_iter={n_iter}.")
+    Q = policy_evaluation(mdp, pi, validate=False).Q
+    d = _occ(mdp, pi, rho)
+    f = np.zeros_like(Q) if f0 is None else as_float_array(f0, "f0", ndim=2).copy()
+    den = nu + lam * d
+    pos = den > 0
+    on, off = np.empty(n_iter + 1), np.empty(n_iter + 1)
+    fsum = np.zeros_like(Q)
+    for k in range(n_iter + 1):
+        on[k] = float(np.sum(d * (f - Q) ** 2))
+        off[k] = bellman_error(mdp, pi, f, nu)
+        if k > K1:
+            fsum += f
+        if k < n_iter:
+            f = np.where(pos, (nu * bellman_operator(mdp, pi, f) + lam * d * Q) / np.where(pos, den, 1.0), f)
+    f_bar = fsum / (n_iter - K1)
+    it = np.arange(n_iter + 1)
+    return Trace(iterations=it, samples=np.zeros(n_iter + 1, dtype=np.int64),
+                 metrics={"on_policy_error": on, "offline_residual": off}, algorithm="hpe_population",
+                 params={"lam": lam, "K1": K1, "K2": n_iter, "gamma": mdp.gamma}, sample_unit="none (expectations)",
+                 final={"f": f, "f_bar": f_bar, "Q": Q, "d": d})
+
+
+hpe_population.__citation__ = ("zhou2023.lemma5_on",)
+
+
+def _linf_fit(X, g):
+    """min_x ||X x - g||_inf by linear programming (HiGHS); returns the optimal value."""
+    from scipy.optimize import linprog
+
+    n, k = X.shape
+    c = np.zeros(k + 1)
+    c[-1] = 1.0
+    ones = np.ones((n, 1))
+    A_ub = np.vstack([np.hstack([X, -ones]), np.hstack([-X, -ones])])
+    b_ub = np.concatenate([g, -g])
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * k + [(0, None)], method="highs")
+    return float(res.fun) if res.status == 0 else float("nan")
+
+
+def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=None, f0=None,
+               be_every: int | None = None) -> Trace:
+    r"""HPE (Algorithm 2) in expectation for the class :math:`F_\pi=\{\Phi w + c\,Q^\pi\}`: realizable, not complete.
+
+    Each iteration is the population weighted least squares of eq. (1) in closed form,
+
+    .. math::
+
+        x_k = (\tilde\Phi^\top(D_\nu+\lambda D_d)\tilde\Phi)^{+}\tilde\Phi^\top(D_\nu T^\pi f_{k-1} + \lambda D_d Q^\pi),
+        \qquad \tilde\Phi = [\Phi, Q^\pi],\ f_k = \tilde\Phi x_k,
+
+    and :math:`\bar f` averages :math:`f_{K_1+1..K_2}`. A lower estimate of the inherent Bellman
+    error (Definition 1) is :math:`\max_k\min_{f'\in F_\pi}\|f'-T^\pi f_k\|_\infty` over the
+    iterates (a linear program per iterate, every ``be_every`` iterations and at :math:`\bar f`).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+    nu : array, shape (S, A)
+    lam : float
+        On-policy weight (> 0).
+    features : array, shape (S, A, k)
+        :math:`\Phi`.
+    n_iter : int
+        ``K2``.
+    K1 : int
+        Burn-in of the average (``0 <= K1 < K2``).
+    rho : array, shape (S,), optional
+    f0 : array, shape (S, A), optional
+        Start (default 0, which lies in the class).
+    be_every : int, optional
+        Bellman-error LP every this many iterations (default about 10 LPs per run).
+
+    Returns
+    -------
+    Trace
+        metrics ``"on_policy_error"``, ``"offline_residual"`` per iterate; ``final``: ``f_bar``,
+        ``on_policy_error_bar`` :math:`\mathbb E_{d^\pi}(\bar f-Q^\pi)^2`, ``offline_residual_bar``
+        :math:`\mathbb E_\nu(\bar f-T^\pi\bar f)^2`, ``eps_be_lower``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithm 2, eq. (1), Definition 1, Lemma 5 (eqs. 16-20).
+    """
+    from ..mdp import policy_evaluation
+
+    mdp = _check_mdp(mdp)
+    pi = _check_pi(mdp, pi)
+    nu = _check_nu(mdp, nu)
+    lam = _check_lam(lam)
+    n_iter = check_positive_int(n_iter, "n_iter")
+    K1 = check_positive_int(K1, "K1", minimum=0)
+    if K1 >= n_iter:
+        raise ValidationError(f"K1 must be < n_iter (= K2); got K1={K1}, n_iter={n_iter}.")
+    Phi = as_float_array(features, "features", ndim=3)
+    if Phi.shape[:2] != (mdp.S, mdp.A):
+        raise ShapeError(f"features must have shape (S, A, k) with (S, A) = {(mdp.S, mdp.A)}; got {Phi.shape}.")
+    Q = policy_evaluation(mdp, pi, validate=False).Q
+    d = _occ(mdp, pi, rho)
+    X = np.concatenate([Phi.reshape(mdp.S * mdp.A, -1), Q.reshape(-1, 1)], axis=1)
+    wq = (nu + lam * d).reshape(-1)
+    G = X.T @ (wq[:, None] * X)
+    Ginv = np.linalg.pinv(G)
+    f = np.zeros_like(Q) if f0 is None else as_float_array(f0, "f0", ndim=2).copy()
+    be_every = max(1, n_iter // 10) if be_every is None else check_positive_int(be_every, "be_every")
+    on, off = np.empty(n_iter + 1), np.empty(n_iter + 1)
+    fsum = np.zeros_like(Q)
+    eps_be = 0.0
+    for k in range(n_iter + 1):
+        on[k] = float(np.sum(d * (f - Q) ** 2))
+        Tf = bellman_operator(mdp, pi, f)
+        off[k] = float(np.sum(nu * (f - Tf) ** 2))
+        if k % be_every == 0:
+            eps_be = max(eps_be, _linf_fit(X, Tf.reshape(-1)))
+        if k > K1:
+            fsum += f
+        if k < n_iter:
+            rhs = X.T @ (nu.reshape(-1) * Tf.reshape(-1) + lam * d.reshape(-1) * Q.reshape(-1))
+            f = (X @ (Ginv @ rhs)).reshape(Q.shape)
+    f_bar = fsum / (n_iter - K1)
+    Tb = bellman_operator(mdp, pi, f_bar)
+    eps_be = max(eps_be, _linf_fit(X, Tb.reshape(-1)))
+    return Trace(iterations=np.arange(n_iter + 1), samples=np.zeros(n_iter + 1, dtype=np.int64),
+                 metrics={"on_policy_error": on, "offline_residual": off}, algorithm="hpe_linear",
+                 params={"lam": lam, "K1": K1, "K2": n_iter, "gamma": mdp.gamma, "k": Phi.shape[2]},
+                 sample_unit="none (expectations)",
+                 final={"f_bar": f_bar, "on_policy_error_bar": float(np.sum(d * (f_bar - Q) ** 2)),
+                        "offline_residual_bar": float(np.sum(nu * (f_bar - Tb) ** 2)), "eps_be_lower": eps_be,
+                        "Q": Q, "d": d})
+
+
+hpe_linear.__citation__ = ("zhou2023.lemma5_on", "zhou2023.lemma5_off")
+
+
+# --------------------------------------------------------------------------- HAC with the exact critic
+def _default_eta(gamma, A, T):
+    return (1.0 - gamma) * math.sqrt(math.log(A) / T)
+
+
+def hac_exact(mdp, T: int, *, eta: float | None = None, rho=None, n_records: int | None = None) -> Trace:
+    r"""HAC (Algorithm 1) with the exact critic :math:`f^t = Q^{\pi_t}` (so :math:`\Delta_{on}=0` in Theorem 1).
+
+    :math:`\pi^{t+1}(a|s)\propto\pi^t(a|s)\exp(\eta Q^{\pi_t}(s,a))`, :math:`\pi^1` uniform,
+    :math:`\eta=(1-\gamma)\sqrt{\log A/T}` by default. This is exact softmax NPG
+    :math:`\pi_{t+1}\propto\pi_t\exp(\eta' A^{\pi_t}/(1-\gamma))` with :math:`\eta'=\eta(1-\gamma)`.
+    Theorem 1 at :math:`\Delta_{on}=0` (eq. 24): :math:`\sum_{t\le T}V^*-V^{\pi_t}\le
+    2\sqrt{T\log A}/(1-\gamma)^2` when :math:`\eta\le(1-\gamma)/2`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    T : int
+        Number of rounds (the regret sums ``t = 1..T``).
+    eta : float, optional
+        Step size (default the paper's).
+    rho : array, shape (S,), optional
+        Evaluation (and reset) distribution (default ``mdp.rho``).
+    n_records : int, optional
+        About this many log-spaced records of the cumulative regret (default every round).
+
+    Returns
+    -------
+    Trace
+        ``iterations`` = rounds ``t`` (1-based), metrics ``"regret"``
+        :math:`\sum_{\tau\le t}V^*(\rho)-V^{\pi_\tau}(\rho)` and ``"suboptimality"``;
+        ``final``: ``pi`` (:math:`\pi^{T+1}`), ``logpi``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithm 1, Lemma 6, Theorem 1 (eq. 24).
+    """
+    from .pg import _Evaluator, optimal_reference, record_schedule
+
+    mdp = _check_mdp(mdp)
+    T = check_positive_int(T, "T")
+    eta = _default_eta(mdp.gamma, mdp.A, T) if eta is None else float(eta)
+    if not (eta > 0 and math.isfinite(eta)):
+        from ..errors import InvalidStepSizeError
+
+        raise InvalidStepSizeError(f"eta must be a finite number > 0; got {eta!r}.")
+    rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
+    ref = optimal_reference(mdp, rho)
+    ev = _Evaluator(mdp)
+    rec = record_schedule(T, n_records)[1:] if n_records is not None else np.arange(1, T + 1)
+    reg, sub = np.empty(rec.size), np.empty(rec.size)
+    logpi = np.full((mdp.S, mdp.A), -math.log(mdp.A))
+    cum, j = 0.0, 0
+    t0 = time.perf_counter()
+    for t in range(1, T + 1):
+        pi = np.exp(logpi)
+        V, Q = ev.values(pi)
+        gap = ref["J_star"] - float(rho @ V)
+        cum += gap
+        if rec[j] == t:
+            reg[j], sub[j] = cum, gap
+            j += 1
+        logpi = log_softmax(logpi + eta * Q, axis=-1)
+    return Trace(iterations=rec, samples=rec.copy(), metrics={"regret": reg, "suboptimality": sub},
+                 algorithm="hac_exact", params={"eta": eta, "T": T, "gamma": mdp.gamma, "A": mdp.A,
+                                                "seconds": time.perf_counter() - t0},
+                 sample_unit="exact Q evaluations", final={"pi": np.exp(logpi), "logpi": logpi})
+
+
+hac_exact.__citation__ = _CITE
+
+
+def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
+    r"""Final regret of exact-critic HAC runs of every length in ``Ts``, each with its own :math:`\eta_T`.
+
+    Theorem 1 fixes :math:`\eta=(1-\gamma)\sqrt{\log A/T}` from the horizon, so "the bound at every
+    :math:`T`" means one run per :math:`T`. The runs are advanced together (batched solves), the
+    same iterates as :func:`hac_exact` for each ``T``.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    Ts : array of int
+        Run lengths (each >= 1).
+    rho : array, shape (S,), optional
+
+    Returns
+    -------
+    Trace
+        ``iterations`` = ``Ts`` (sorted), metrics ``"regret"`` (final cumulative regret of the run of
+        length ``T``) and ``"eta"``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithm 1, Theorem 1 (eq. 24).
+    """
+    from .pg import optimal_reference
+
+    mdp = _check_mdp(mdp)
+    Ts = np.unique(np.asarray([check_positive_int(int(t), "Ts") for t in np.ravel(Ts)], dtype=np.int64))
+    rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
+    ref = optimal_reference(mdp, rho)
+    S, A, g = mdp.S, mdp.A, mdp.gamma
+    P = np.asarray(mdp.P)
+    P2 = P.reshape(S * A, S)
+    etas = np.array([_default_eta(g, A, int(t)) for t in Ts])
+    n = Ts.size
+    logpi = np.full((n, S, A), -math.log(A))
+    cum = np.zeros(n)
+    I = np.eye(S)
+    t0 = time.perf_counter()
+    for t in range(1, int(Ts[-1]) + 1):
+        live = Ts >= t
+        lp = logpi[live]
+        pi = np.exp(lp)
+        M = I[None] - g * np.einsum("nsa,sat->nst", pi, P)
+        V = np.linalg.solve(M, np.einsum("nsa,sa->ns", pi, mdp.r)[..., None])[..., 0]
+        Q = mdp.r[None] + g * (V @ P2.T).reshape(-1, S, A)
+        cum[live] += ref["J_star"] - V @ rho
+        logpi[live] = log_softmax(lp + etas[live][:, None, None] * Q, axis=-1)
+    return Trace(iterations=Ts, samples=Ts.copy(), metrics={"regret": cum, "eta": etas}, algorithm="hac_exact_grid",
+                 params={"gamma": g, "A": A, "seconds": time.perf_counter() - t0},
+                 sample_unit="exact Q evaluations per run", final={})
+
+
+hac_exact_grid.__citation__ = _CITE
+
+
+def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = None, rho=None) -> Trace:
+    r"""HNPG (Algorithm 3) for the tabular softmax policy with an exact critic and population regression weights.
+
+    :math:`\phi^t(s,a)=\nabla_\theta\log\pi_\theta(a|s) = e_{s,a}-\pi_\theta(\cdot|s)\otimes e_s`,
+    :math:`\bar f^t = Q^{\pi_t}-V^{\pi_t}`; :math:`w^t` minimises eq. (2) in expectation,
+    :math:`\sum_{s,a}(\nu(s,a)+\lambda d^{\pi_t}(s,a))(w^\top\phi^t(s,a)-\bar f^t(s,a))^2`
+    (minimum-norm solution, ``numpy.linalg.lstsq``), and :math:`\theta^{t+1}=\theta^t+\eta w^t`.
+    On states with positive weight Assumption 3 holds with :math:`w = \bar f` (up to a per-state
+    constant), so the update equals HAC's :math:`\pi\propto\pi\exp(\eta Q^{\pi_t})` there.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    nu : array, shape (S, A)
+        Offline distribution.
+    T : int
+        Rounds.
+    lam : float
+        On-policy weight (> 0).
+    eta : float, optional
+        Step size (default :math:`(1-\gamma)\sqrt{\log A/T}`, HAC's).
+    rho : array, shape (S,), optional
+
+    Returns
+    -------
+    Trace
+        metrics ``"regret"``, ``"suboptimality"`` per round; ``final``: ``theta``, ``pi``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithm 3, eq. (2)/(29), Assumption 3.
+    """
+    from .pg import _Evaluator, optimal_reference
+
+    mdp = _check_mdp(mdp)
+    nu = _check_nu(mdp, nu)
+    lam = _check_lam(lam)
+    T = check_positive_int(T, "T")
+    eta = _default_eta(mdp.gamma, mdp.A, T) if eta is None else float(eta)
+    rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
+    ref = optimal_reference(mdp, rho)
+    ev = _Evaluator(mdp)
+    S, A = mdp.S, mdp.A
+    theta = np.zeros((S, A))
+    reg, sub = np.empty(T), np.empty(T)
+    cum = 0.0
+    eyeA = np.eye(A)
+    for t in range(T):
+        logpi = log_softmax(theta, axis=-1)
+        pi = np.exp(logpi)
+        V, Q = ev.values(pi)
+        d = ev.occupancy(pi, rho)[:, None] * pi
+        gap = ref["J_star"] - float(rho @ V)
+        cum += gap
+        reg[t], sub[t] = cum, gap
+        fbar = Q - V[:, None]
+        # phi[s, a] = e_{s,a} - pi(.|s) on the block of state s (tabular softmax score)
+        Phi = np.zeros((S, A, S, A))
+        for s in range(S):
+            Phi[s, :, s, :] = eyeA - pi[s][None, :]
+        wts = np.sqrt((nu + lam * d).reshape(-1))
+        Xm = Phi.reshape(S * A, S * A) * wts[:, None]
+        w = np.linalg.lstsq(Xm, fbar.reshape(-1) * wts, rcond=None)[0]
+        theta = theta + eta * w.reshape(S, A)
+    it = np.arange(1, T + 1)
+    return Trace(iterations=it, samples=it.copy(), metrics={"regret": reg, "suboptimality": sub},
+                 algorithm="hnpg_population", params={"eta": eta, "lam": lam, "T": T, "gamma": mdp.gamma},
+                 sample_unit="exact Q evaluations", final={"theta": theta, "pi": np.exp(log_softmax(theta, axis=-1))})
+
+
+hnpg_population.__citation__ = ("zhou2023.thm2_complete",)
+
+
+# --------------------------------------------------------------------------- samplers
+def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
+    r"""Draw ``n`` pairs :math:`(s,a)\sim d^\pi` by geometric rollouts (vectorised NumPy).
+
+    Start :math:`s_0\sim\rho`, :math:`a_t\sim\pi(s_t)`; after each step stop w.p. :math:`1-\gamma`
+    and return the current pair, else move :math:`s_{t+1}\sim P(s_t,a_t)`. Since
+    :math:`\Pr(\text{stop at }t)=(1-\gamma)\gamma^t`, the returned pair has law :math:`d^\pi`
+    exactly (paper Sec. 3: ":math:`h\propto\gamma^h`"). The estimator engine returns returns and
+    lengths, not the stopping pair, hence this sampler.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+    n : int
+    rng : Generator or seed
+    rho : array, shape (S,), optional
+
+    Returns
+    -------
+    (states, actions, n_steps)
+        int64 arrays of length ``n`` and the total number of environment steps.
+    """
+    rng = np.random.default_rng(rng)
+    n = check_positive_int(n, "n")
+    rho = mdp.rho if rho is None else np.asarray(rho, dtype=np.float64)
+    S, A = mdp.S, mdp.A
+    pic = np.cumsum(pi, axis=1)
+    Pc = np.cumsum(np.asarray(mdp.P), axis=2)
+    s = np.minimum(np.searchsorted(np.cumsum(rho), rng.random(n), side="right"), S - 1)
+    a = np.empty(n, dtype=np.int64)
+    out_s, out_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    idx = np.arange(n)
+    steps = 0
+    while idx.size:
+        u = rng.random(idx.size)
+        a = np.minimum((u[:, None] > pic[s]).sum(axis=1), A - 1)
+        steps += idx.size
+        stop = rng.random(idx.size) >= mdp.gamma
+        out_s[idx[stop]], out_a[idx[stop]] = s[stop], a[stop]
+        keep = ~stop
+        idx, s, a = idx[keep], s[keep], a[keep]
+        if idx.size:
+            u = rng.random(idx.size)
+            s = np.minimum((u[:, None] > Pc[s, a]).sum(axis=1), S - 1)
+    return out_s, out_a, steps
+
+
+def sample_offline_tuples(mdp, nu, n: int, rng):
+    r"""Draw ``n`` offline tuples :math:`(s,a)\sim\nu`, :math:`r=r(s,a)`, :math:`s'\sim P(s,a)` (paper Sec. 3).
+
+    The estimator engine samples trajectories of a policy, not i.i.d. pairs from a state-action
+    distribution, hence this small vectorised sampler.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    nu : array, shape (S, A)
+    n : int
+    rng : Generator or seed
+
+    Returns
+    -------
+    (s, a, r, s_next)
+    """
+    rng = np.random.default_rng(rng)
+    n = check_positive_int(n, "n")
+    nu = _check_nu(mdp, nu)
+    S, A = mdp.S, mdp.A
+    flat = np.minimum(np.searchsorted(np.cumsum(nu.reshape(-1)), rng.random(n), side="right"), S * A - 1)
+    s, a = flat // A, flat % A
+    Pc = np.cumsum(np.asarray(mdp.P), axis=2)
+    s2 = np.minimum((rng.random(n)[:, None] > Pc[s, a]).sum(axis=1), S - 1)
+    return s, a, mdp.r[s, a], s2
+
+
+def _mc_targets(env, pi, s, a, rng, backend):
+    """Unbiased Monte-Carlo targets y, E[y] = Q^pi(s, a), from the estimator engine (geometric termination)."""
+    from ..estimators import _api
+    from ..estimators import _tables as Tb
+
+    S, A = pi.shape
+    dummy = Tb.PolicyMap(1, np.ascontiguousarray(pi), np.zeros((S * A, 0)), (0,), 0)
+    out = _api._execute(backend, env, np.ascontiguousarray(pi), dummy, int(s.size), rng=rng, est_mode=2,
+                        start_states=s, start_actions=a)
+    return out["returns"], int(np.sum(out["lengths"]))
+
+
+# --------------------------------------------------------------------------- sampled HAC
+_MODES = ("hybrid", "on_policy", "offline")
+
+
+def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int, m_off: int, K1: int,
+        K2: int, eta: float | None = None, mode: str = "hybrid", rng=None, backend: str = "auto",
+        target=None, rho=None) -> Trace:
+    r"""Sampled HAC (Algorithm 1) with sampled HPE (Algorithm 2) over the tabular class with range :math:`[0, 1/(1-\gamma)]`.
+
+    Round ``t``: for ``k = 1..K2`` draw fresh :math:`D_{on}` (``m_on`` pairs :math:`(s,a)\sim d^{\pi_t}`,
+    targets :math:`y` from the engine) and :math:`D_{off}` (``m_off`` tuples from ``nu``, or resampled
+    with replacement from ``offline_data``); the minimiser of eq. (1) over the box class is, per pair,
+
+    .. math::
+
+        f_k(s,a)=\mathrm{clip}_{[0,\frac1{1-\gamma}]}\frac{\frac1{m_{off}}\sum_{D_{off}(s,a)}(r+\gamma f_{k-1}(s',\pi))
+        + \frac{\lambda}{m_{on}}\sum_{D_{on}(s,a)} y}{\frac{n_{off}(s,a)}{m_{off}}+\frac{\lambda\,n_{on}(s,a)}{m_{on}}}
+
+    (unseen pairs keep :math:`f_{k-1}`), :math:`\bar f=\mathrm{mean}_{k>K_1}f_k`, then
+    :math:`\pi^{t+1}\propto\pi^t\exp(\eta\bar f)`. ``mode="on_policy"`` drops the offline term
+    (Monte-Carlo regression only: an on-policy NPG actor-critic); ``mode="offline"`` drops the
+    on-policy term (fitted Q evaluation on offline data only).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    T : int
+        Rounds.
+    nu : array, shape (S, A), optional
+        Offline distribution (fresh tuples each HPE iteration, as in the paper).
+    offline_data : tuple (s, a, r, s_next), optional
+        A fixed offline dataset instead of ``nu`` (validated by :func:`check_offline_data`).
+    lam : float
+        On-policy weight :math:`\lambda > 0` (paper: ``lam = 1`` when complete).
+    m_on, m_off : int
+        Samples per HPE iteration (Theorem 1: both :math:`\propto T`).
+    K1, K2 : int
+        Burn-in and number of HPE iterations (``0 <= K1 < K2``; Theorem 1: ``K2 = K1 + T``).
+    eta : float, optional
+        Default :math:`(1-\gamma)\sqrt{\log A/T}`.
+    mode : {"hybrid", "on_policy", "offline"}
+    rng : Generator or seed
+    backend : {"auto", "numpy", "numba"}
+        Engine backend of the Monte-Carlo targets.
+    target : float, optional
+        Stop early once :math:`V^*(\rho)-V^{\pi_t}(\rho)\le` ``target`` (for samples-to-epsilon).
+    rho : array, shape (S,), optional
+
+    Returns
+    -------
+    Trace
+        ``iterations`` = rounds ``t = 1..``, ``samples`` = cumulative online pairs, metrics
+        ``"regret"``, ``"suboptimality"``, ``"online_steps"`` (environment steps of the rollouts),
+        ``"critic_error"`` :math:`\mathbb E_{d^{\pi_t}}(\bar f-Q^{\pi_t})^2` (the :math:`\Delta_{on}` of round
+        ``t``), ``"npg_coverage"`` :math:`\max_{\tau\le t}\|d^{\pi^*}/d^{\pi_\tau}\|_\infty` (Definition 2
+        along the run, the constant the proof of Theorem 1 uses); ``final``: ``pi``,
+        ``reached`` (whether ``target`` was met).
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        Bad ``lam``, ``mode``, ``K1``/``K2``, missing or invalid offline data.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithms 1-2, eq. (1), Theorem 1, Corollary 1.
+    """
+    from ..backend import resolve_backend
+    from ..estimators import _tables as Tb
+    from .pg import _Evaluator, optimal_reference
+
+    mdp = _check_mdp(mdp)
+    T = check_positive_int(T, "T")
+    lam = _check_lam(lam)
+    if mode not in _MODES:
+        raise ValidationError(f"mode must be one of {_MODES}; got {mode!r}.")
+    m_on = check_positive_int(m_on, "m_on")
+    m_off = check_positive_int(m_off, "m_off")
+    K2 = check_positive_int(K2, "K2")
+    K1 = check_positive_int(K1, "K1", minimum=0)
+    if K1 >= K2:
+        raise ValidationError(f"K1 must be < K2; got K1={K1}, K2={K2}.")
+    data = None
+    if mode != "on_policy":
+        if (nu is None) == (offline_data is None):
+            raise ValidationError("pass exactly one of nu (offline distribution) or offline_data (fixed tuples) "
+                                  f"for mode={mode!r}.")
+        if nu is not None:
+            nu = _check_nu(mdp, nu)
+        else:
+            data = check_offline_data(mdp, offline_data)
+            if data[0].size == 0:
+                raise ValidationError("offline_data is empty.")
+    backend = resolve_backend(backend)
+    rng = np.random.default_rng(rng)
+    eta = _default_eta(mdp.gamma, mdp.A, T) if eta is None else float(eta)
+    rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
+    env = Tb.env_table(mdp, termination="geometric")
+    ref = optimal_reference(mdp, rho)
+    ev = _Evaluator(mdp)
+    d_star = _occ(mdp, ref["pi_star"], rho)
+    S, A, g = mdp.S, mdp.A, mdp.gamma
+    vmax = 1.0 / (1.0 - g)
+    SA = S * A
+    logpi = np.full((S, A), -math.log(A))
+    f = np.zeros((S, A))
+    reg, sub, used, steps, cerr, cov = [], [], [], [], [], []
+    cum, n_used, n_steps, reached = 0.0, 0, 0, False
+    use_on, use_off = mode != "offline", mode != "on_policy"
+    for t in range(1, T + 1):
+        pi = np.exp(logpi)
+        V, Q = ev.values(pi)
+        gap = ref["J_star"] - float(rho @ V)
+        cum += gap
+        if use_on:
+            s_on, a_on, st1 = sample_occupancy_pairs(mdp, pi, K2 * m_on, rng, rho)
+            y, st2 = _mc_targets(env, pi, s_on, a_on, rng, backend)
+            n_used += K2 * m_on
+            n_steps += st1 + st2
+            idx_on = (s_on * A + a_on).reshape(K2, m_on)
+            y = y.reshape(K2, m_on)
+        if use_off:
+            if nu is not None:
+                so, ao, ro, s2o = sample_offline_tuples(mdp, nu, K2 * m_off, rng)
+            else:
+                pick = rng.integers(0, data[0].size, size=K2 * m_off)
+                so, ao, ro, s2o = (x[pick] for x in data)
+            idx_off = (so * A + ao).reshape(K2, m_off)
+            ro, s2o = ro.reshape(K2, m_off), s2o.reshape(K2, m_off)
+        fk = f.copy()  # f_0: the previous round's critic (any f_0 in F is allowed)
+        fsum = np.zeros(SA)
+        for k in range(K2):
+            num = np.zeros(SA)
+            den = np.zeros(SA)
+            if use_off:
+                vnext = np.einsum("sa,sa->s", pi, fk)
+                num += np.bincount(idx_off[k], weights=ro[k] + g * vnext[s2o[k]], minlength=SA) / m_off
+                den += np.bincount(idx_off[k], minlength=SA) / m_off
+            if use_on:
+                num += lam * np.bincount(idx_on[k], weights=y[k], minlength=SA) / m_on
+                den += lam * np.bincount(idx_on[k], minlength=SA) / m_on
+            flat = fk.reshape(-1)
+            flat = np.where(den > 0, np.clip(num / np.where(den > 0, den, 1.0), 0.0, vmax), flat)
+            fk = flat.reshape(S, A)
+            if k >= K1:
+                fsum += flat
+        f = (fsum / (K2 - K1)).reshape(S, A)
+        d = ev.occupancy(pi, rho)[:, None] * pi
+        reg.append(cum)
+        sub.append(gap)
+        used.append(n_used)
+        steps.append(n_steps)
+        cerr.append(float(np.sum(d * (f - Q) ** 2)))
+        cov.append(max(cov[-1] if cov else 0.0, _ratio_sup(d_star, d)))
+        if target is not None and gap <= target:
+            reached = True
+            break
+        logpi = log_softmax(logpi + eta * f, axis=-1)
+    it = np.arange(1, len(reg) + 1)
+    return Trace(iterations=it, samples=np.asarray(used, dtype=np.int64),
+                 metrics={"regret": np.asarray(reg), "suboptimality": np.asarray(sub),
+                          "online_steps": np.asarray(steps, dtype=np.int64), "critic_error": np.asarray(cerr),
+                          "npg_coverage": np.asarray(cov)},
+                 algorithm=f"hac_{mode}",
+                 params={"T": T, "lam": lam, "m_on": m_on, "m_off": m_off, "K1": K1, "K2": K2, "eta": eta,
+                         "mode": mode, "backend": backend, "gamma": g},
+                 sample_unit="online (s, a, y) samples", final={"pi": np.exp(logpi), "reached": reached, "f": f})
+
+
+hac.__citation__ = ("zhou2023.thm1_complete",)
