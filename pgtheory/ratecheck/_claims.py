@@ -84,6 +84,10 @@ class Tightness(ResultMixin):
         Interval of ``margin`` (from the fit's interval).
     loose : bool
         ``slack_min > LOOSE_SLACK``.
+    detail : str
+        Tightness of claims that have no bound curve or rate: an identity's error as a fraction of
+        its rounding tolerance, an ordering's ratio, an unbiasedness test's largest z against its
+        threshold (never labelled loose: an identity far inside its tolerance is exact, not vacuous).
     """
 
     slack_min: float = float("nan")
@@ -91,6 +95,7 @@ class Tightness(ResultMixin):
     margin: float = float("nan")
     margin_ci: tuple = (float("nan"), float("nan"))
     loose: bool = False
+    detail: str = ""
 
     def text(self) -> str:
         """Short text for the table's tightness column, e.g. ``"slack 2.1x (end 3.4x); margin +0.20 [+0.1, +0.3]"``."""
@@ -103,6 +108,8 @@ class Tightness(ResultMixin):
             lo, hi = self.margin_ci
             ci = f" [{lo:+.3g}, {hi:+.3g}]" if np.isfinite(lo) and np.isfinite(hi) else ""
             parts.append(f"margin {self.margin:+.3g}{ci}")
+        if self.detail:
+            parts.append(self.detail)
         return "; ".join(parts)
 
 
@@ -502,7 +509,11 @@ def check_identity(measured, expected, *, rtol: float, atol: float, name: str = 
         verdict = "consistent"
         reason = (f"holds exactly up to rounding at all {diff.size} entries: largest difference {ev.max_abs_error:.3g}"
                   f" within the tolerance{why}")
-    return ClaimResult(name=name, kind="identity", verdict=verdict, reason=reason, source=source,
+    tight = None
+    if verdict == "consistent":
+        frac = ev.max_abs_error / ev.tolerance if ev.tolerance > 0 else 0.0
+        tight = Tightness(detail=f"error {ev.max_abs_error:.2g} = {frac:.2g} of the tolerance")
+    return ClaimResult(name=name, kind="identity", verdict=verdict, reason=reason, source=source, tightness=tight,
                        stated=stated or "equality", measured=f"max |diff| = {ev.max_abs_error:.3g}", evidence=ev)
 
 
@@ -572,8 +583,10 @@ def check_unbiased(target, *, mean=None, se=None, n: int | None = None, samples=
         else:
             v, r = "consistent", (f"the exact expectation equals {target_label} up to {max_bias:.2g} "
                                   f"(tolerance {ev.tolerance:.2g}{why})")
+        tight = (Tightness(detail=f"bias {max_bias:.2g} = {max_bias / ev.tolerance:.2g} of the tolerance")
+                 if v == "consistent" and ev.tolerance > 0 else None)
         return ClaimResult(name=name, kind="unbiasedness", verdict=v, reason=r, source=source, stated=stated,
-                           measured=f"exact bias {max_bias:.3g}", evidence=ev)
+                           measured=f"exact bias {max_bias:.3g}", evidence=ev, tightness=tight)
     sea = np.broadcast_to(np.asarray(se, dtype=float), m.shape) if se is not None else None
     if sea is None or n is None:
         raise ValidationError("a sampled unbiasedness check needs se= and n= (or samples=).")
@@ -594,8 +607,9 @@ def check_unbiased(target, *, mean=None, se=None, n: int | None = None, samples=
     else:
         v, r = "consistent", (f"in expectation: every entry within {max_z:.2f} <= {z:.2f} standard errors of "
                               f"{target_label} (family-wise level {alpha:g}, n = {n})")
+    tight = Tightness(detail=f"max |bias|/se {max_z:.2f} of threshold {z:.2f}") if v == "consistent" else None
     return ClaimResult(name=name, kind="unbiasedness", verdict=v, reason=r, source=source, stated=stated,
-                       measured=f"max |bias|/se = {max_z:.2f} (n = {n})", evidence=ev)
+                       measured=f"max |bias|/se = {max_z:.2f} (n = {n})", evidence=ev, tightness=tight)
 
 
 # --------------------------------------------------------------------------- ordering
@@ -668,8 +682,16 @@ def check_ordering(left, right, *, relation: str = "<=", left_ci=None, right_ci=
                                 f"{where.format(int(unresolved.sum()))} ({measured})")
     else:
         v, r = "consistent", f"{stated} holds" + ("" if a.size == 1 else f" at all {a.size} entries") + f" ({measured})"
+    tight = None
+    if v == "consistent":
+        d = (a - b).reshape(-1)
+        k = int(np.argmin(np.abs(d)))  # the closest call
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rr = float(a.reshape(-1)[k] / b.reshape(-1)[k]) if b.reshape(-1)[k] != 0 else float("nan")
+        tight = Tightness(detail=f"closest {left_label} - {right_label} = {d[k]:.3g}"
+                                 + (f" (ratio {rr:.3g})" if np.isfinite(rr) else ""))
     return ClaimResult(name=name, kind="ordering", verdict=v, reason=r, source=source, stated=stated,
-                       measured=measured, evidence=ev)
+                       measured=measured, evidence=ev, tightness=tight)
 
 
 # --------------------------------------------------------------------------- growth
