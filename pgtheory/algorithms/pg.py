@@ -32,6 +32,7 @@ import numpy as np
 from .._math import centred, softmax
 from .._validate import as_float_array, check_distribution, check_positive, check_positive_int
 from ..errors import ShapeError, ValidationError
+from ..mdp import PolicySystem
 from ..results import Trace
 
 __all__ = ["softmax_pg", "softmax_pg_flow", "record_schedule", "optimal_reference"]
@@ -111,8 +112,7 @@ class _Evaluator:
             self.P = np.asarray(mdp.P)
             self.P2 = self.P.reshape(mdp.S * mdp.A, mdp.S)
             self.r = np.asarray(mdp.r)
-            self.I = np.eye(mdp.S)
-        self._M = None
+        self._system = None
 
     def values(self, pi, extra=None):
         """V and Q of ``pi`` for the reward ``r_pi + extra`` (``extra`` per state, e.g. tau * entropy)."""
@@ -124,12 +124,11 @@ class _Evaluator:
                 raise ValidationError("internal: extra rewards need a dense MDP")
             sol = policy_evaluation(mdp, pi, validate=False)
             return sol.V, sol.Q
-        Ppi = np.einsum("sa,sat->st", pi, self.P)
-        self._M = self.I - mdp.gamma * Ppi
+        self._system = PolicySystem(np.einsum("sa,sat->st", pi, self.P), mdp.gamma)
         rhs = np.einsum("sa,sa->s", pi, self.r)
         if extra is not None:
             rhs = rhs + extra
-        V = np.linalg.solve(self._M, rhs)
+        V = self._system.solve(rhs)
         Q = self.r + mdp.gamma * (self.P2 @ V).reshape(mdp.S, mdp.A)
         return V, Q
 
@@ -139,7 +138,7 @@ class _Evaluator:
             from ..mdp import state_occupancy
 
             return state_occupancy(self.mdp, pi, mu, validate=False)
-        d = np.linalg.solve(self._M.T, (1.0 - self.mdp.gamma) * mu)
+        d = self._system.solve((1.0 - self.mdp.gamma) * mu, transpose=True)
         return np.clip(d, 0.0, None)
 
 
@@ -354,13 +353,12 @@ def _flow_gradient(P, r, gamma, mu, mult, theta):
     grad : array, shape (S, A)
     V : array, shape (S,)
     """
-    S = r.shape[0]
     z = theta - theta.max(axis=1, keepdims=True)
     e = np.exp(z)
     pi = e / e.sum(axis=1, keepdims=True)
-    M = np.eye(S) - gamma * np.einsum("sa,sat->st", pi, P)
-    V = np.linalg.solve(M, (pi * r).sum(axis=1))
-    d = np.linalg.solve(M.T, (1.0 - gamma) * mu)
+    system = PolicySystem(np.einsum("sa,sat->st", pi, P), gamma)
+    V = system.solve((pi * r).sum(axis=1))
+    d = system.solve((1.0 - gamma) * mu, transpose=True)
     Q = r + gamma * (P @ V)
     adv = np.einsum("sb,sab->sa", pi, Q[:, :, None] - Q[:, None, :])
     w = np.maximum(d, 0.0) / mult / (1.0 - gamma)

@@ -12,11 +12,12 @@ performance_difference, PerformanceDifference
     Both sides of the performance-difference lemma.
 hessian, hessian_vector_product
     Exact Hessian of J and exact Hessian-vector products.
-soft_policy_evaluation, regularized_objective, regularized_gradient,
+regularized_objective, regularized_gradient,
 regularized_value_and_gradient, regularized_natural_gradient, regularized_npg_update,
 regularized_hessian, regularized_hessian_vector_product
-    Entropy regularisation (Cen et al. 2021).
-finite_horizon_evaluation, finite_horizon_objective, finite_horizon_gradient,
+    Entropy regularisation (Cen et al. 2021); the soft values themselves are
+    :func:`pgtheory.mdp.soft_policy_evaluation`.
+finite_horizon_softmax_evaluation, finite_horizon_objective, finite_horizon_gradient,
 finite_horizon_value_and_gradient, finite_horizon_fisher, finite_horizon_natural_gradient,
 finite_horizon_npg_update, FiniteHorizonEvaluation
     The same for (non-)stationary softmax policies on FiniteHorizonMDP.
@@ -28,7 +29,7 @@ from . import _continuous
 from ._continuous import *  # noqa: F401,F403  (names listed in _continuous.__all__)
 from ._finite import (
     FiniteHorizonEvaluation,
-    finite_horizon_evaluation,
+    finite_horizon_softmax_evaluation,
     finite_horizon_fisher,
     finite_horizon_gradient,
     finite_horizon_natural_gradient,
@@ -54,7 +55,6 @@ from ._regularized import (
     regularized_npg_update,
     regularized_objective,
     regularized_value_and_gradient,
-    soft_policy_evaluation,
 )
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
 
@@ -72,7 +72,6 @@ __all__ = [
     "PerformanceDifference",
     "hessian",
     "hessian_vector_product",
-    "soft_policy_evaluation",
     "regularized_objective",
     "regularized_gradient",
     "regularized_value_and_gradient",
@@ -81,7 +80,7 @@ __all__ = [
     "regularized_hessian",
     "regularized_hessian_vector_product",
     "FiniteHorizonEvaluation",
-    "finite_horizon_evaluation",
+    "finite_horizon_softmax_evaluation",
     "finite_horizon_objective",
     "finite_horizon_gradient",
     "finite_horizon_value_and_gradient",

@@ -47,7 +47,7 @@ from ._gradients import _block_diagonal, _check_method, _softmax_fisher_blocks, 
 
 __all__ = [
     "FiniteHorizonEvaluation",
-    "finite_horizon_evaluation",
+    "finite_horizon_softmax_evaluation",
     "finite_horizon_objective",
     "finite_horizon_gradient",
     "finite_horizon_value_and_gradient",
@@ -118,7 +118,7 @@ def _setup(mdp, theta):
     return theta, full, pi, _evaluate(mdp, pi)
 
 
-def finite_horizon_evaluation(mdp, theta) -> FiniteHorizonEvaluation:
+def finite_horizon_softmax_evaluation(mdp, theta) -> FiniteHorizonEvaluation:
     r"""Values, Q-functions and stage distributions of the softmax policy ``theta``.
 
     Parameters
@@ -153,7 +153,7 @@ def finite_horizon_objective(mdp, theta) -> float:
 
     See Also
     --------
-    finite_horizon_evaluation
+    finite_horizon_softmax_evaluation
     """
     return _setup(mdp, theta)[3].J
 

@@ -44,12 +44,11 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from .._math import centred
 from .._validate import as_float_array, check_distribution, check_positive, check_shape
 from ..errors import ShapeError, ValidationError
+from ..mdp import PolicySystem, TabularMDP
 from ..results import ResultMixin
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 
@@ -76,20 +75,14 @@ class _Pieces:
     d: np.ndarray  # (S,) normalised discounted visitation
     rho: np.ndarray  # (S,)
     J: float
-    lu: object = dataclasses.field(default=None, repr=False)  # factorisation of M = I - gamma P_pi
+    system: PolicySystem = dataclasses.field(default=None, repr=False)  # factorised M = I - gamma P_pi
 
     def solve(self, b: np.ndarray, transpose: bool = False) -> np.ndarray:
         """Solve ``M x = b`` (or ``M^T x = b``) with the stored factorisation."""
-        if isinstance(self.lu, tuple):
-            import scipy.linalg as sla
-
-            return sla.lu_solve(self.lu, b, trans=1 if transpose else 0, check_finite=False)
-        return self.lu.solve(b, trans="T" if transpose else "N")
+        return self.system.solve(b, transpose)
 
 
 def _check_mdp(mdp) -> None:
-    from ..mdp import TabularMDP
-
     if not isinstance(mdp, TabularMDP):
         raise ValidationError(f"mdp must be a pgtheory.mdp.TabularMDP (discounted); got {type(mdp).__name__}. "
                               f"Fix: for finite-horizon problems use the finite_horizon_* functions.")
@@ -117,16 +110,6 @@ def _check_rho(mdp, rho) -> np.ndarray:
     rho = as_float_array(rho, "rho", ndim=1)
     check_shape(rho, (mdp.S,), "rho", "Fix: rho is a distribution over the S states.")
     return check_distribution(rho, "rho")
-
-
-def _system(mdp, pi):
-    """M = I - gamma P_pi (dense ndarray or CSC)."""
-    Ppi = mdp.P_pi(pi)
-    if sp.issparse(Ppi):
-        return (sp.identity(mdp.S, format="csr") - mdp.gamma * Ppi).tocsc()
-    M = -mdp.gamma * Ppi
-    M[np.diag_indices_from(M)] += 1.0
-    return M
 
 
 def _probs(policy, theta, mdp) -> np.ndarray:
@@ -161,20 +144,12 @@ def _pieces(mdp, policy, theta, rho=None) -> _Pieces:
 
 
 def _pieces_unchecked(mdp, theta, pi, rho) -> _Pieces:
-    M = _system(mdp, pi)
-    if sp.issparse(M):
-        lu = spla.splu(M)
-        V = lu.solve(mdp.r_pi(pi))
-        d = lu.solve((1.0 - mdp.gamma) * rho, trans="T")
-    else:
-        import scipy.linalg as sla
-
-        lu = sla.lu_factor(M, check_finite=False)
-        V = sla.lu_solve(lu, mdp.r_pi(pi), check_finite=False)
-        d = sla.lu_solve(lu, (1.0 - mdp.gamma) * rho, trans=1, check_finite=False)
+    system = PolicySystem.of(mdp, pi, factor=True)
+    V = system.solve(mdp.r_pi(pi))
+    d = system.solve((1.0 - mdp.gamma) * rho, transpose=True)
     d = np.clip(d, 0.0, None)
     Q = mdp.r + mdp.gamma * mdp.expect_next(V)
-    return _Pieces(theta=theta, pi=pi, V=V, Q=Q, d=d, rho=rho, J=float(rho @ V), lu=lu)
+    return _Pieces(theta=theta, pi=pi, V=V, Q=Q, d=d, rho=rho, J=float(rho @ V), system=system)
 
 
 def _vjp(policy, theta, pi, x) -> np.ndarray:

@@ -47,12 +47,10 @@ import numpy as np
 from .._math import centred
 from .._validate import check_positive
 from ..errors import ValidationError
-from ..results import Solution
 from ._gradients import (
     _prepare,
     _check_method,
     _check_mdp,
-    _check_rho,
     _fisher_from_pieces,
     _fisher_solve,
     _pieces,
@@ -64,7 +62,6 @@ from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 _HESS_SUPPORTED = (SoftmaxPolicy, LogLinearPolicy, DirectPolicy)
 
 __all__ = [
-    "soft_policy_evaluation",
     "regularized_objective",
     "regularized_gradient",
     "regularized_value_and_gradient",
@@ -91,53 +88,6 @@ def _soft_pieces(mdp, policy, theta, tau, rho):
     Vt = pc.solve(mdp.r_pi(pc.pi) - tau * _xlogx_rows(pc.pi, logpi))
     Qt = mdp.r + mdp.gamma * mdp.expect_next(Vt)
     return tau, pc, logpi, Vt, Qt
-
-
-def soft_policy_evaluation(mdp, pi, tau, rho=None) -> Solution:
-    r"""Exact entropy-regularised values :math:`V_\tau^\pi` and soft Q-function :math:`Q_\tau^\pi`.
-
-    Solves :math:`(I-\gamma P_\pi)V_\tau = r_\pi - \tau\sum_a\pi\log\pi` and sets
-    :math:`Q_\tau = r + \gamma P V_\tau` (Cen et al. 2021, Sec. 2).
-
-    Parameters
-    ----------
-    mdp : TabularMDP
-    pi : array, shape (S, A)
-        Stochastic policy (zeros allowed: :math:`0\log0 = 0`).
-    tau : float
-        Regularisation strength, > 0.
-    rho : array, shape (S,), optional
-        Start distribution used for ``certificate["objective"]`` (default ``mdp.rho``).
-
-    Returns
-    -------
-    Solution
-        ``V`` (:math:`V_\tau^\pi`), ``Q`` (:math:`Q_\tau^\pi`), ``policy = pi``, ``residual`` the
-        soft Bellman residual :math:`\|\sum_a\pi(Q_\tau-\tau\log\pi) - V_\tau\|_\infty`,
-        ``certificate = {"objective": rho^T V_tau, "soft_bellman_residual": ...}``.
-
-    References
-    ----------
-    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2.
-    """
-    from ..mdp import check_policy
-    from ._gradients import _pieces_unchecked
-
-    _check_mdp(mdp)
-    tau = check_positive(tau, "tau")
-    pi = check_policy(mdp, pi, "pi")
-    rho = _check_rho(mdp, rho)
-    pc = _pieces_unchecked(mdp, pi, pi, rho)
-    with np.errstate(divide="ignore"):
-        logpi = np.log(pi)
-    ent = _xlogx_rows(pi, logpi)
-    Vt = pc.solve(mdp.r_pi(pi) - tau * ent)
-    Qt = mdp.r + mdp.gamma * mdp.expect_next(Vt)
-    res = float(np.max(np.abs(np.sum(pi * Qt, axis=1) - tau * ent - Vt)))
-    return Solution(V=Vt, Q=Qt, policy=pi, iterations=1, residual=res, converged=True,
-                    method="soft_policy_evaluation",
-                    certificate={"objective": float(rho @ Vt), "soft_bellman_residual": res, "tau": tau},
-                    message="direct solve")
 
 
 def regularized_objective(mdp, policy, theta, tau, rho=None) -> float:
