@@ -29,7 +29,7 @@ PACKAGE_BIBTEX = """@software{pgtheory,
 
 def _entries(obj, seen: set) -> list:
     from .bounds import Bound, Citation
-    from .bounds import get as get_bound
+    from .bounds import get_bound
 
     if isinstance(obj, (list, tuple)):
         out = []

@@ -8,7 +8,7 @@ source (:class:`Citation`) and a provenance note saying how each constant was ob
 ``"recalled"`` or ``"inferred"``).
 
 Catalog modules (``pgtheory/bounds/catalog/<firstauthor><year>.py``) register bounds at
-import time with :func:`register`; :func:`get` and :func:`list_bounds` import every
+import time with :func:`register`; :func:`get_bound` and :func:`list_bounds` import every
 catalog module on first use.
 
 This module holds the data model; evaluation, exponents and LaTeX live on the class:
@@ -34,7 +34,7 @@ import logging
 import pkgutil
 from typing import Any
 
-__all__ = ["Citation", "Bound", "register", "get", "list_bounds", "load_errors", "PROVENANCE"]
+__all__ = ["Citation", "Bound", "register", "get_bound", "list_bounds", "load_errors", "PROVENANCE"]
 
 import numpy as np
 
@@ -220,7 +220,7 @@ class Bound:
         Examples
         --------
         >>> from pgtheory import bounds
-        >>> b = bounds.get("agarwal2021.npg_softmax")
+        >>> b = bounds.get_bound("agarwal2021.npg_softmax")
         >>> round(b.evaluate(A=2, eta=1.0, gamma=0.9, T=100), 4)
         1.0069
         """
@@ -443,7 +443,7 @@ def load_errors() -> dict:
     return dict(_LOAD_ERRORS)
 
 
-def get(id: str) -> Bound:
+def get_bound(id: str) -> Bound:
     """Return the registered bound ``id`` (KeyError lists close ids)."""
     _load_catalog()
     try:
@@ -457,3 +457,7 @@ def list_bounds() -> list[Bound]:
     """All registered bounds, sorted by id."""
     _load_catalog()
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+#: Deprecated alias of :func:`get_bound` (not in ``__all__``): ``pgtheory/cli.py`` still imports it.
+get = get_bound

@@ -47,7 +47,7 @@ def with_provenance(claim, bound=None, *, note: str = ""):
 
     if bound is None and not claim.bound_id:
         return claim
-    b = bounds.get(bound or claim.bound_id) if not hasattr(bound, "provenance") else bound
+    b = bounds.get_bound(bound or claim.bound_id) if not hasattr(bound, "provenance") else bound
     if b.provenance not in _TAGS:
         return claim
     tag, phrase = _TAGS[b.provenance]

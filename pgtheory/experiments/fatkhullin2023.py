@@ -72,7 +72,7 @@ def _sizes(config: RunConfig, model: str) -> dict:
 def _stated_exponent(bound_id: str) -> float:
     from .. import bounds
 
-    b = bounds.get(bound_id)
+    b = bounds.get_bound(bound_id)
     vals = {"eps_bias": 0} if "eps_bias" in b.symbol_names else {}
     return float(b.exponent(b.variable, **vals))
 
@@ -123,7 +123,7 @@ def _stated_params(bound_id: str) -> dict:
     """Values fixing the stated exponent of a bound (the transfer error eps_bias = 0, as in the theorems' rates)."""
     from .. import bounds
 
-    return {"eps_bias": 0} if "eps_bias" in bounds.get(bound_id).symbol_names else {}
+    return {"eps_bias": 0} if "eps_bias" in bounds.get_bound(bound_id).symbol_names else {}
 
 
 def _rate_check(trace, m, rng):
@@ -438,7 +438,7 @@ def _bound_source(bound_id: str) -> str:
 
     from ..ratecheck._check import _source
 
-    return _source(bounds.get(bound_id))
+    return _source(bounds.get_bound(bound_id))
 
 
 def _plot_eps_complexity(stem, rows, seeds, claims):
@@ -608,7 +608,7 @@ def run_lemma1(config: RunConfig) -> CheckReport:
     n = 2_000 if config.quick else 50_000
     b = make_cauchy_bandit()
     c = b.lemma1_constants()
-    lemma = bounds.get("fatkhullin2023.lemma1")
+    lemma = bounds.get_bound("fatkhullin2023.lemma1")
     direc = rng.standard_normal((n, b.dim))
     direc /= np.linalg.norm(direc, axis=1, keepdims=True)
     radius = np.exp(rng.uniform(np.log(1e-3), np.log(30.0), size=n))

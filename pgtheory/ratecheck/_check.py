@@ -241,7 +241,7 @@ _PROV = {"abstract": "from the abstract"}
 def _stated_cached(bound_id, var, scal_items):
     from .. import bounds as _bounds
 
-    return _stated(_bounds.get(bound_id), var, dict(scal_items))
+    return _stated(_bounds.get_bound(bound_id), var, dict(scal_items))
 
 
 def _stated_value(bound, var, params) -> float:
@@ -251,7 +251,7 @@ def _stated_value(bound, var, params) -> float:
                             if k != var and k in bound.symbol_names))
         from .. import bounds as _bounds
 
-        if _bounds.get(bound.id) is bound:
+        if _bounds.get_bound(bound.id) is bound:
             return _stated_cached(bound.id, var, scal)
     except Exception:  # unregistered bound or unhashable params: compute directly
         pass
@@ -345,7 +345,7 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     from ._fit import MIN_SEEDS_FOR_CI
 
     if isinstance(bound, str):
-        bound = _bounds.get(bound)
+        bound = _bounds.get_bound(bound)
     if check not in ("both", "inequality", "rate"):
         raise ValidationError(f"check must be 'both', 'inequality' or 'rate'; got {check!r}.")
     var = bound.variable if var is None else var
