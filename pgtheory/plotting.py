@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._plain import _to_plain
+
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
            "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
            "plain_label", "short_verdict"]
@@ -215,8 +217,6 @@ def strict_json(obj):
     -------
     object
     """
-    from .results import _to_plain
-
     def enc(o):
         if hasattr(o, "to_dict") and not isinstance(o, type):
             return enc(o.to_dict())

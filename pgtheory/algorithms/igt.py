@@ -48,6 +48,7 @@ import numpy as np
 from .._validate import check_positive, check_positive_int
 from ..errors import ShapeError, ValidationError
 from ..results import Trace
+from ._common import harpg_momentum, harpg_point
 
 __all__ = [
     "MethodSpec", "METHODS", "step_size", "momentum_weight",
@@ -244,7 +245,7 @@ class _BanditAdapter:
         return self.model.policy.check_theta(theta0, "theta0")
 
     def noise(self, rng, Tc, R, second):
-        from ..estimators._continuous import cauchy_bandit_uniforms
+        from ..estimators import cauchy_bandit_uniforms
 
         u1 = cauchy_bandit_uniforms(rng, (Tc, R))
         if second:
@@ -255,12 +256,12 @@ class _BanditAdapter:
         return u1, q, u2
 
     def grad(self, theta, k, n1):
-        from ..estimators._continuous import cauchy_bandit_grad_from_noise, cauchy_bandit_transform
+        from ..estimators import cauchy_bandit_grad_from_noise, cauchy_bandit_transform
 
         return cauchy_bandit_grad_from_noise(self.model, theta, *cauchy_bandit_transform(self.model, n1[k]))
 
     def hvp(self, theta, v, k, n2):
-        from ..estimators._continuous import cauchy_bandit_hvp_from_noise, cauchy_bandit_transform
+        from ..estimators import cauchy_bandit_hvp_from_noise, cauchy_bandit_transform
 
         return cauchy_bandit_hvp_from_noise(self.model, theta, v, *cauchy_bandit_transform(self.model, n2[k]))
 
@@ -274,7 +275,7 @@ class _BanditAdapter:
         return np.linalg.norm(self.model.gradient(theta), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ..lqr._batched import bandit_chunk
+        from ._igt_kernels import bandit_chunk
 
         m = self.model
         bandit_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
@@ -289,7 +290,7 @@ class _LQRAdapter:
         self.p = model.m * model.n
         self.H = H
         self.rho_max = rho_max
-        from ..estimators._continuous import lqr_factors
+        from ..estimators import lqr_factors
 
         self.L0, self.LW = lqr_factors(model)
 
@@ -307,7 +308,7 @@ class _LQRAdapter:
         return theta.reshape(theta.shape[0], self.model.m, self.model.n)
 
     def noise(self, rng, Tc, R, second):
-        from ..estimators._continuous import lqr_noise
+        from ..estimators import lqr_noise
 
         n1 = lqr_noise(self.model, rng, (Tc, R), self.H)
         if second:
@@ -319,13 +320,13 @@ class _LQRAdapter:
         return n1, q, n2
 
     def grad(self, theta, k, n1):
-        from ..estimators._continuous import lqr_grad_from_noise
+        from ..estimators import lqr_grad_from_noise
 
         g = lqr_grad_from_noise(self.model, self._K(theta), n1[0][k], n1[1][k], n1[2][k])
         return g.reshape(theta.shape)
 
     def hvp(self, theta, v, k, n2):
-        from ..estimators._continuous import lqr_hvp_from_noise
+        from ..estimators import lqr_hvp_from_noise
 
         h = lqr_hvp_from_noise(self.model, self._K(theta), self._K(v), n2[0][k], n2[1][k], n2[2][k])
         return h.reshape(theta.shape)
@@ -340,7 +341,7 @@ class _LQRAdapter:
         return np.linalg.norm(self.model.gradient(self._K(theta)).reshape(theta.shape[0], -1), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ..lqr._batched import lqr_chunk
+        from ._igt_kernels import lqr_chunk
 
         m = self.model
         lqr_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
@@ -349,8 +350,8 @@ class _LQRAdapter:
 
 
 def _adapter(model, H, rho_max, T):
-    from ..bandits._continuous import CauchyContextualBandit
-    from ..lqr._model import LQR
+    from ..bandits import CauchyContextualBandit
+    from ..lqr import LQR
 
     if isinstance(model, CauchyContextualBandit):
         return _BanditAdapter(model)
@@ -394,8 +395,6 @@ def _numpy_chunk(ad, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2
         elif spec.kind in (1, 2):
             d[...] = momentum_update(d, g, eta)
         else:
-            from .harpg import harpg_momentum, harpg_point
-
             qq = q[k][:, None]
             v = ad.hvp(harpg_point(theta, theta_prev, qq), theta - theta_prev, k, n2)
             d[...] = harpg_momentum(d, v, g, eta)

@@ -54,7 +54,7 @@ import numpy as np
 from .._math import log_softmax
 from .._validate import check_positive, check_positive_int
 from ..errors import InvalidStepSizeError, ValidationError
-from ..games._regularized import _as_log_policy, _gap_rows, _kl_rows, _setup, regularized_nash
+from ..games import as_log_policy as _as_log_policy, duality_gap_rows as _gap_rows, kl_rows as _kl_rows, prepare_regularized_game as _setup, regularized_nash  # noqa: E501
 from ..results import Trace
 
 __all__ = [

@@ -41,7 +41,7 @@ import numpy as np
 
 from .._validate import as_float_array, check_distribution, check_positive, check_shape
 from ..errors import ShapeError
-from ..policies._continuous import CauchyLinearPolicy
+from ..policies import CauchyLinearPolicy
 
 __all__ = ["CauchyContextualBandit", "make_cauchy_bandit"]
 

@@ -100,8 +100,8 @@ def _tune(model, method, grid, N, seeds, seed_seq) -> tuple:
 def _runs(model_name: str, quick: bool, seeds: int | None, seed: int) -> dict:
     """Tuned runs of every method (cached: the convergence and eps checks share them)."""
     from ..algorithms.igt import run_method
-    from ..bandits._continuous import make_cauchy_bandit
-    from ..lqr._model import make_lqr
+    from ..bandits import make_cauchy_bandit
+    from ..lqr import make_lqr
 
     cfg = RunConfig(quick=quick, seeds=seeds, seed=seed)
     sz = _sizes(cfg, model_name)
@@ -436,7 +436,7 @@ def _bound_source(bound_id: str) -> str:
     """Short citation of a registered bound, with its provenance when not verified first-hand."""
     from .. import bounds
 
-    from ..ratecheck._check import _source
+    from ..ratecheck import bound_source as _source
 
     return _source(bounds.get_bound(bound_id))
 
@@ -496,7 +496,7 @@ def run_robustness(config: RunConfig) -> CheckReport:
     Fatkhullin et al., ICML 2023, arXiv:2302.01734, Section 6 (robustness experiment).
     """
     from ..algorithms.igt import run_method
-    from ..bandits._continuous import make_cauchy_bandit
+    from ..bandits import make_cauchy_bandit
 
     quick = bool(config.quick)
     N = 10_000 if quick else 100_000
@@ -602,7 +602,7 @@ def run_lemma1(config: RunConfig) -> CheckReport:
     Fatkhullin et al., ICML 2023, arXiv:2302.01734, Lemma 1.
     """
     from .. import bounds
-    from ..bandits._continuous import make_cauchy_bandit
+    from ..bandits import make_cauchy_bandit
 
     rng = np.random.default_rng(np.random.SeedSequence([int(config.seed), 230201734, 4]))
     n = 2_000 if config.quick else 50_000

@@ -65,6 +65,10 @@ __all__ = [
     "regularized_preference",
     "kl_to_equilibrium",
     "span_seminorm",
+    "prepare_regularized_game",
+    "as_log_policy",
+    "kl_rows",
+    "duality_gap_rows",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,7 +76,7 @@ _EPS = np.finfo(np.float64).eps
 
 
 # ----------------------------------------------------------------------------- validation
-def _setup(game, beta, mu):
+def prepare_regularized_game(game, beta, mu):
     """Validate (game, beta, mu); return (A[X,n,n], rho[X], log_mu[X,n], beta, contextual)."""
     if not isinstance(game, (PreferenceGame, ContextualPreferenceGame)):
         raise ValidationError(f"game must be a PreferenceGame or ContextualPreferenceGame; got {type(game).__name__}. "
@@ -95,7 +99,7 @@ def _setup(game, beta, mu):
     return cg.A, cg.rho, np.ascontiguousarray(log_mu), beta, contextual
 
 
-def _as_log_policy(pi, X: int, n: int, name: str = "pi") -> np.ndarray:
+def as_log_policy(pi, X: int, n: int, name: str = "pi") -> np.ndarray:
     """Validate a policy of shape (n,) or (X, n) and return its log-probabilities (X, n)."""
     arr = check_distribution(pi, name)
     if arr.shape == (n,) and X == 1:
@@ -114,7 +118,7 @@ def _log_br(A, log_mu, beta, theta):
     return log_softmax(z, axis=-1)
 
 
-def _kl_rows(log_p, log_q):
+def kl_rows(log_p, log_q):
     """Row-wise KL(p||q) from log-probabilities, 0 log 0 = 0."""
     p = np.exp(log_p)
     with np.errstate(invalid="ignore"):
@@ -122,9 +126,9 @@ def _kl_rows(log_p, log_q):
     return t.sum(axis=-1)
 
 
-def _gap_rows(A, log_mu, beta, theta):
+def duality_gap_rows(A, log_mu, beta, theta):
     """Per-prompt regularised duality gap 2 beta KL(pi || BR(pi))."""
-    return 2.0 * beta * _kl_rows(theta, _log_br(A, log_mu, beta, theta))
+    return 2.0 * beta * kl_rows(theta, _log_br(A, log_mu, beta, theta))
 
 
 def _newton_single(A, log_mu, beta, theta0, max_iter):
@@ -270,7 +274,7 @@ def regularized_nash(game, beta, mu=None, *, max_iter: int = 100) -> Regularized
     Munos et al., *Nash Learning from Human Feedback*, arXiv:2312.00886, Eq. (2) and Sec. 4
     (uniqueness of the regularised equilibrium).
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
     max_iter = check_positive_int(max_iter, "max_iter")
     X, n = log_mu.shape
     theta = np.empty((X, n))
@@ -282,7 +286,7 @@ def regularized_nash(game, beta, mu=None, *, max_iter: int = 100) -> Regularized
     if not ok_all:
         warnings.warn("regularized_nash: Newton with continuation did not reach the rounding floor; "
                       "the returned certificate says how far it is.", ConvergenceWarning, stacklevel=2)
-    gaps = _gap_rows(A, log_mu, beta, theta)
+    gaps = duality_gap_rows(A, log_mu, beta, theta)
     residual = float(np.max(np.abs(theta - _log_br(A, log_mu, beta, theta))))
     pi = np.exp(theta)
     value = float(np.sum(rho * np.einsum("xi,xij,xj->x", pi, game.as_contextual().P, pi)))
@@ -323,7 +327,7 @@ def regularized_nash_cvxpy(game, beta, mu=None, *, solver: str | None = None) ->
     """
     import cvxpy as cp
 
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
     X, n = log_mu.shape
     out = np.empty((X, n))
     for x in range(X):
@@ -357,8 +361,8 @@ def best_response(game, pi, beta, mu=None) -> np.ndarray:
     ndarray, same shape as ``pi``
         :math:`\operatorname{argmax}_{\pi'} P(\pi'\succ\pi) - \beta\mathrm{KL}(\pi'\|\mu)`.
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
-    theta = _as_log_policy(pi, *log_mu.shape)
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
+    theta = as_log_policy(pi, *log_mu.shape)
     br = np.exp(_log_br(A, log_mu, beta, theta))
     return br if contextual else br[0]
 
@@ -378,12 +382,12 @@ def regularized_preference(game, pi, pi_prime, beta, mu=None) -> float:
     float
         Averaged over prompts with :math:`\rho` in the contextual case.
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
-    t1 = _as_log_policy(pi, *log_mu.shape, name="pi")
-    t2 = _as_log_policy(pi_prime, *log_mu.shape, name="pi_prime")
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
+    t1 = as_log_policy(pi, *log_mu.shape, name="pi")
+    t2 = as_log_policy(pi_prime, *log_mu.shape, name="pi_prime")
     P = game.as_contextual().P
     pref = np.einsum("xi,xij,xj->x", np.exp(t1), P, np.exp(t2))
-    val = pref - beta * _kl_rows(t1, log_mu) + beta * _kl_rows(t2, log_mu)
+    val = pref - beta * kl_rows(t1, log_mu) + beta * kl_rows(t2, log_mu)
     return float(np.sum(rho * val))
 
 
@@ -413,9 +417,9 @@ def duality_gap(game, pi, beta, mu=None) -> float:
     Tiapkin et al., arXiv:2505.19731v1 (exploitability gap); Zhou, Fazel, Du,
     arXiv:2503.08942 (duality gap of the KL-regularised game).
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
-    theta = _as_log_policy(pi, *log_mu.shape)
-    return float(np.sum(rho * _gap_rows(A, log_mu, beta, theta)))
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
+    theta = as_log_policy(pi, *log_mu.shape)
+    return float(np.sum(rho * duality_gap_rows(A, log_mu, beta, theta)))
 
 
 def kl_to_equilibrium(equilibrium: RegularizedNashEquilibrium, pi, rho=None) -> float:
@@ -435,10 +439,10 @@ def kl_to_equilibrium(equilibrium: RegularizedNashEquilibrium, pi, rho=None) -> 
     """
     ls = np.atleast_2d(equilibrium.log_pi)
     X, n = ls.shape
-    t = _as_log_policy(pi, X, n)
+    t = as_log_policy(pi, X, n)
     w = np.full(X, 1.0 / X) if rho is None else check_distribution(rho, "rho")
     with np.errstate(invalid="ignore"):
-        return float(np.sum(w * _kl_rows(ls, t)))
+        return float(np.sum(w * kl_rows(ls, t)))
 
 
 def span_seminorm(log_pi, log_pi_star) -> float:

@@ -48,7 +48,7 @@ import numpy as np
 
 from .._validate import as_float_array, check_gamma, check_positive, check_shape
 from ..errors import ShapeError, ValidationError
-from ..policies._continuous import GaussianLinearPolicy
+from ..policies import GaussianLinearPolicy
 
 __all__ = ["LQR", "UnstableGainError", "make_lqr"]
 

@@ -227,7 +227,7 @@ def _rate_verdict(kind: str, lo: float, hi: float, target: float) -> str:
     return "undecided"
 
 
-def _source(bound) -> str:
+def bound_source(bound) -> str:
     """The bound's short citation, with its provenance when not read first-hand (e.g. "(recalled)")."""
     prov = getattr(bound, "provenance", "verified")
     return bound.citation.short() + ("" if prov in ("verified", "", None) else f" ({_PROV.get(prov, prov)})")
@@ -507,7 +507,7 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
         reason += f" ({n_nan} of {x.size} points are NaN/inf and were left out of the fit)"
     reason = _label(verdict, tight, reason)
     return RateCheckResult(
-        bound_id=bound.id, source=_source(bound), verdict=verdict, reason=reason, check=check,
+        bound_id=bound.id, source=bound_source(bound), verdict=verdict, reason=reason, check=check,
         kind=bound.kind, rate_type=bound.rate_type, variable=var, stated=stated, stated_text=stated_text, fit=fit,
         measured_text=measured_text, rate_verdict=rate_v, tolerance=tol, inequality_checked=ineq_checked,
         inequality_holds=holds, worst_ratio=worst, worst_at=worst_at, n_violations=nviol, x=x, y=ybar,
