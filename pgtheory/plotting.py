@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import textwrap
 
 from ._plain import _to_plain
 
@@ -53,11 +54,11 @@ STYLE = {
 
 
 def _mpl():
-    import matplotlib
+    import matplotlib  # lazy: matplotlib, plots only
 
     if "MPLBACKEND" not in os.environ:
         matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: matplotlib, plots only
 
     return matplotlib, plt
 
@@ -434,8 +435,6 @@ def add_verdict(fig, verdict: str, reason: str = "", *, width: int = 110) -> Non
     width : int
         Characters per line.
     """
-    import textwrap
-
     colour = {"consistent": "#1a7f37", "violated": "#b42318", "inconclusive": "#9a6700"}.get(verdict, "k")
     lines = textwrap.wrap(f"{verdict.upper()}: {reason}" if reason else verdict.upper(), width=width) or [verdict]
     h_in = fig.get_figheight()

@@ -46,7 +46,19 @@ import math
 import numpy as np
 
 from .._validate import check_positive, check_positive_int
+from ..bandits import CauchyContextualBandit
 from ..errors import ShapeError, ValidationError
+from ..estimators import (
+    cauchy_bandit_grad_from_noise,
+    cauchy_bandit_hvp_from_noise,
+    cauchy_bandit_transform,
+    cauchy_bandit_uniforms,
+    lqr_factors,
+    lqr_grad_from_noise,
+    lqr_hvp_from_noise,
+    lqr_noise,
+)
+from ..lqr import LQR
 from ..results import Trace
 from ._common import harpg_momentum, harpg_point
 
@@ -245,8 +257,6 @@ class _BanditAdapter:
         return self.model.policy.check_theta(theta0, "theta0")
 
     def noise(self, rng, Tc, R, second):
-        from ..estimators import cauchy_bandit_uniforms
-
         u1 = cauchy_bandit_uniforms(rng, (Tc, R))
         if second:
             q = rng.random((Tc, R))
@@ -256,13 +266,9 @@ class _BanditAdapter:
         return u1, q, u2
 
     def grad(self, theta, k, n1):
-        from ..estimators import cauchy_bandit_grad_from_noise, cauchy_bandit_transform
-
         return cauchy_bandit_grad_from_noise(self.model, theta, *cauchy_bandit_transform(self.model, n1[k]))
 
     def hvp(self, theta, v, k, n2):
-        from ..estimators import cauchy_bandit_hvp_from_noise, cauchy_bandit_transform
-
         return cauchy_bandit_hvp_from_noise(self.model, theta, v, *cauchy_bandit_transform(self.model, n2[k]))
 
     def accept(self, new):
@@ -275,7 +281,7 @@ class _BanditAdapter:
         return np.linalg.norm(self.model.gradient(theta), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ._igt_kernels import bandit_chunk
+        from ._igt_kernels import bandit_chunk  # lazy: numba kernels
 
         m = self.model
         bandit_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
@@ -290,7 +296,6 @@ class _LQRAdapter:
         self.p = model.m * model.n
         self.H = H
         self.rho_max = rho_max
-        from ..estimators import lqr_factors
 
         self.L0, self.LW = lqr_factors(model)
 
@@ -308,8 +313,6 @@ class _LQRAdapter:
         return theta.reshape(theta.shape[0], self.model.m, self.model.n)
 
     def noise(self, rng, Tc, R, second):
-        from ..estimators import lqr_noise
-
         n1 = lqr_noise(self.model, rng, (Tc, R), self.H)
         if second:
             q = rng.random((Tc, R))
@@ -320,14 +323,10 @@ class _LQRAdapter:
         return n1, q, n2
 
     def grad(self, theta, k, n1):
-        from ..estimators import lqr_grad_from_noise
-
         g = lqr_grad_from_noise(self.model, self._K(theta), n1[0][k], n1[1][k], n1[2][k])
         return g.reshape(theta.shape)
 
     def hvp(self, theta, v, k, n2):
-        from ..estimators import lqr_hvp_from_noise
-
         h = lqr_hvp_from_noise(self.model, self._K(theta), self._K(v), n2[0][k], n2[1][k], n2[2][k])
         return h.reshape(theta.shape)
 
@@ -341,7 +340,7 @@ class _LQRAdapter:
         return np.linalg.norm(self.model.gradient(self._K(theta)).reshape(theta.shape[0], -1), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ._igt_kernels import lqr_chunk
+        from ._igt_kernels import lqr_chunk  # lazy: numba kernels
 
         m = self.model
         lqr_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
@@ -350,9 +349,6 @@ class _LQRAdapter:
 
 
 def _adapter(model, H, rho_max, T):
-    from ..bandits import CauchyContextualBandit
-    from ..lqr import LQR
-
     if isinstance(model, CauchyContextualBandit):
         return _BanditAdapter(model)
     if isinstance(model, LQR):

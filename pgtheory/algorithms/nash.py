@@ -53,6 +53,7 @@ import numpy as np
 
 from .._math import log_softmax
 from .._validate import check_positive, check_positive_int
+from ..bounds import Citation
 from ..errors import InvalidStepSizeError, ValidationError
 from ..games import as_log_policy as _as_log_policy, duality_gap_rows as _gap_rows, kl_rows as _kl_rows, prepare_regularized_game as _setup, regularized_nash  # noqa: E501
 from ..results import Trace
@@ -736,8 +737,6 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
 
 # ============================================================================ sources (pgtheory.cite)
 def _cen2021_extragradient():
-    from ..bounds import Citation
-
     return Citation(key="cen2021fastextragradient", authors=("Cen, Shicong", "Wei, Yuting", "Chi, Yuejie"),
                     title="Fast Policy Extragradient Methods for Competitive Games with Entropy Regularization",
                     venue="Advances in Neural Information Processing Systems (NeurIPS)", year=2021,

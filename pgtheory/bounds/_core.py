@@ -38,6 +38,7 @@ __all__ = ["Citation", "Bound", "register", "get_bound", "list_bounds", "load_er
 
 import numpy as np
 
+from . import catalog
 from ..errors import ValidationError
 
 #: Allowed provenance tags, following ``shared/dossiers/theorems.md`` §0.1.
@@ -189,7 +190,7 @@ class Bound:
 
     def _positive(self, expr=None):
         """``expr`` with every free symbol replaced by a positive symbol of the same name."""
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         expr = self.expr if expr is None else expr
         rep = {s: sympy.Symbol(s.name, positive=True) for s in expr.free_symbols}
@@ -235,7 +236,7 @@ class Bound:
                                   f"Fix: drop or rename them.")
         fn = self.__dict__.get("_lambdified")
         if fn is None:
-            import sympy
+            import sympy  # lazy: sympy, 0.2 s
 
             syms = [self.symbol(n) for n in names]
             fn = sympy.lambdify(syms, self.expr, modules="numpy")
@@ -255,7 +256,7 @@ class Bound:
         return var
 
     def _subs(self, expr, pos, values):
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         unknown = [n for n in values if n not in pos]
         if unknown:
@@ -294,7 +295,7 @@ class Bound:
         return self._cached(key, lambda: self._exponent(var, values))
 
     def _exponent(self, var, values):
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         var = self._var(var)
         expr, pos = self._positive()
@@ -332,7 +333,7 @@ ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
         return self._cached(key, lambda: self._linear_rate(var, values))
 
     def _linear_rate(self, var, values):
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         var = self._var(var)
         expr, pos = self._positive()
@@ -366,7 +367,7 @@ ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
         -------
         str
         """
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         rhs = sympy.latex(self.expr)
         if not full:
@@ -417,7 +418,6 @@ def _load_catalog() -> None:
     global _LOADED
     if _LOADED:
         return
-    from . import catalog
 
     _LOADED = True
     for mod in pkgutil.iter_modules(catalog.__path__):

@@ -55,11 +55,14 @@ import dataclasses
 
 import numpy as np
 
+from . import _reference
 from .._validate import as_float_array, check_positive_int
 from ..backend import resolve_backend
 from ..errors import ShapeError, ValidationError
 from ..results import GradientEstimate, ResultMixin
 from . import _tables as T
+from ..mdp import check_policy
+from ..policies import Policy
 
 __all__ = [
     "TrajectoryBatch",
@@ -126,14 +129,12 @@ def _execute(backend, env, sample_pi, pmap, n, *, rng, est_mode, b_tab=None, b_c
     kw = dict(est_mode=est_mode, b_tab=b_tab, b_const=b_const, ratio=ratio, hvp=hvp,
               start_states=start_states, start_actions=start_actions, keep_samples=keep_samples)
     if backend == "numpy":
-        from . import _reference
-
         return _reference.run(env, sample_pi, pmap, n, rng=rng, uniforms=uniforms, **kw)
     if backend == "numba":
-        from . import _numba
+        from . import _numba  # lazy: numba kernels
 
         return _numba.run(env, sample_pi, pmap, n, rng=rng, uniforms=uniforms, **kw)
-    from . import _cupy
+    from . import _cupy  # lazy: CuPy backend
 
     if uniforms is not None:
         raise ValidationError("pre-drawn uniforms are supported on the numpy and numba backends only.")
@@ -173,7 +174,7 @@ def _kind_label(env: T.EnvTable, termination: str) -> str:
 
 
 # ----------------------------------------------------------------------------- sampler
-def sample_trajectories(problem, policy, theta, n, *, rng=None, termination: str = "geometric",
+def sample_trajectories(problem, policy: Policy | str, theta, n, *, rng=None, termination: str = "geometric",
                         horizon=None) -> TrajectoryBatch:
     r"""Sample ``n`` trajectories of :math:`\pi_\theta` (NumPy reference sampler, inverse-CDF draws).
 
@@ -199,15 +200,13 @@ def sample_trajectories(problem, policy, theta, n, *, rng=None, termination: str
     TrajectoryBatch
         States, actions, rewards (padded) and lengths.
     """
-    from . import _reference
-
     _, n, pol, theta, env, pmap = _prepare(problem, policy, theta, n, termination, horizon, "numpy")
     tr = _reference.sample_trajectories(env, T.cumulative_rows(pmap.pi), n, rng=_rng(rng))
     return TrajectoryBatch(tr.states, tr.actions, tr.rewards, tr.lengths, _kind_label(env, termination))
 
 
 # ----------------------------------------------------------------------------- estimators
-def reinforce(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def reinforce(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
               termination: str = "geometric", horizon=None, baseline=None,
               return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""REINFORCE (likelihood-ratio) policy-gradient estimate with the total return.
@@ -315,7 +314,7 @@ def reinforce(problem, policy, theta, n, *, rng=None, backend: str | None = "aut
                      b_const=b_const)
 
 
-def gpomdp(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def gpomdp(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
            termination: str = "geometric", horizon=None, baseline=None,
            return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""GPOMDP / reward-to-go policy-gradient estimate, optionally with a state-dependent baseline.
@@ -375,7 +374,7 @@ def gpomdp(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
                      b_tab=b_tab)
 
 
-def off_policy_gradient(problem, policy, theta, n, *, behavior, rng=None, backend: str | None = "auto",
+def off_policy_gradient(problem, policy: Policy | str, theta, n, *, behavior, rng=None, backend: str | None = "auto",
                         estimator: str = "gpomdp", termination: str = "geometric", horizon=None,
                         baseline=None, return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""Importance-weighted policy gradient of :math:`\pi_\theta` from trajectories of a behaviour policy :math:`\mu`.
@@ -433,8 +432,6 @@ def off_policy_gradient(problem, policy, theta, n, *, behavior, rng=None, backen
     ICML (per-decision importance sampling).
     T. Degris, M. White, R. S. Sutton (2012), "Off-policy actor-critic", ICML, arXiv:1205.4839.
     """
-    from ..mdp import check_policy
-
     backend, n, pol, theta, env, pmap = _prepare(problem, policy, theta, n, termination, horizon, backend)
     mu = np.asarray(check_policy(_ShapeOnly(env.S, env.A), behavior, "behavior"), dtype=np.float64)
     pi = pmap.pi
@@ -475,7 +472,7 @@ def _q_samples(problem, policy, theta, n, rng, backend, termination, horizon, un
     return backend, env, pmap, out, out["returns"].reshape(n, S, A)
 
 
-def q_estimate(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def q_estimate(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
                termination: str = "geometric", horizon=None, return_samples: bool = False,
                _uniforms=None) -> GradientEstimate:
     r"""Monte-Carlo estimate of :math:`Q^{\pi_\theta}(s,a)` for every pair, from ``n`` rollouts per pair.
@@ -520,7 +517,7 @@ def q_estimate(problem, policy, theta, n, *, rng=None, backend: str | None = "au
     return _sample_result(Qs, out, "q", backend, return_samples)
 
 
-def advantage_estimate(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def advantage_estimate(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
                        termination: str = "geometric", horizon=None, return_samples: bool = False,
                        _uniforms=None) -> GradientEstimate:
     r"""Monte-Carlo estimate of :math:`A^{\pi_\theta}(s,a)=Q^{\pi_\theta}(s,a)-V^{\pi_\theta}(s)`.
@@ -573,7 +570,8 @@ def _sample_result(X, out, name, backend, return_samples):
                             samples=X if return_samples else None, estimator=name, backend=backend)
 
 
-def hessian_vector_product_estimate(problem, policy, theta, v, n, *, rng=None, backend: str | None = "auto",
+def hessian_vector_product_estimate(problem, policy: Policy | str, theta, v, n, *, rng=None,
+                                    backend: str | None = "auto",
                                     termination: str = "geometric", horizon=None,
                                     return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""Unbiased stochastic Hessian-vector product :math:`\widehat{\nabla^2J(\theta)}\,v` (the HARPG oracle).

@@ -38,6 +38,7 @@ from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from ..errors import ValidationError
 from ._tables import EnvTable, PolicyMap, cumulative_rows, n_chunks_for
 
 __all__: list[str] = []
@@ -431,8 +432,6 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     """
     kinds = {"mt19937": 0, "splitmix64": 1}
     if rng_kind not in kinds:
-        from ..errors import ValidationError
-
         raise ValidationError(f"rng_kind must be 'mt19937' or 'splitmix64'; got {rng_kind!r}.")
     S, A = env.S, env.A
     d = pmap.d

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._tables import EnvTable, PolicyMap
+from ._tables import EnvTable, PolicyMap, cumulative_rows
 
 __all__: list[str] = []
 
@@ -30,7 +30,7 @@ def _add_at(xp, a, idx, v) -> None:
     if xp is np:
         np.add.at(a, idx, v)
     else:  # pragma: no cover - needs a GPU
-        import cupyx
+        import cupyx  # lazy: GPU only
 
         cupyx.scatter_add(a, idx, v)
 
@@ -224,8 +224,6 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     ``b_tab``, ``hvp`` and the start arrays must be on the device and ``rng`` a CuPy generator;
     the returned arrays are on the device too.
     """
-    from ._tables import cumulative_rows
-
     pi_cum = xp.asarray(cumulative_rows(sample_pi))
     d = pmap.d
     if block is None:

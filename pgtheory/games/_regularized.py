@@ -77,7 +77,23 @@ _EPS = np.finfo(np.float64).eps
 
 # ----------------------------------------------------------------------------- validation
 def prepare_regularized_game(game, beta, mu):
-    """Validate (game, beta, mu); return (A[X,n,n], rho[X], log_mu[X,n], beta, contextual)."""
+    """Validate a regularised preference game; the arrays the Nash iterations run on.
+
+    Parameters
+    ----------
+    game : PreferenceGame or ContextualPreferenceGame
+    beta : float
+        KL-regularisation strength, > 0.
+    mu : array, shape (n,) or (X, n), optional
+        Reference policy (default uniform).
+
+    Returns
+    -------
+    tuple
+        ``(A, rho, log_mu, beta, contextual)``: preference matrices ``A`` (X, n, n), context
+        weights ``rho`` (X,), reference log-probabilities ``log_mu`` (X, n), the checked ``beta``, and
+        whether the game is contextual.
+    """
     if not isinstance(game, (PreferenceGame, ContextualPreferenceGame)):
         raise ValidationError(f"game must be a PreferenceGame or ContextualPreferenceGame; got {type(game).__name__}. "
                               f"Fix: wrap the matrix, e.g. PreferenceGame(P).")
@@ -100,7 +116,21 @@ def prepare_regularized_game(game, beta, mu):
 
 
 def as_log_policy(pi, X: int, n: int, name: str = "pi") -> np.ndarray:
-    """Validate a policy of shape (n,) or (X, n) and return its log-probabilities (X, n)."""
+    """Validate a policy of shape (n,) or (X, n) and return its log-probabilities (X, n).
+
+    Parameters
+    ----------
+    pi : array, shape (n,) or (X, n)
+        Rows are distributions.
+    X, n : int
+        Numbers of contexts and responses.
+    name : str
+        Name used in error messages.
+
+    Returns
+    -------
+    array, shape (X, n)
+    """
     arr = check_distribution(pi, name)
     if arr.shape == (n,) and X == 1:
         arr = arr[None]
@@ -119,7 +149,17 @@ def _log_br(A, log_mu, beta, theta):
 
 
 def kl_rows(log_p, log_q):
-    """Row-wise KL(p||q) from log-probabilities, 0 log 0 = 0."""
+    """Row-wise :math:`\mathrm{KL}(p\|q)` from log-probabilities, with :math:`0\log 0 = 0`.
+
+    Parameters
+    ----------
+    log_p, log_q : array, shape (..., n)
+        Log-probabilities (``-inf`` allowed where the probability is 0).
+
+    Returns
+    -------
+    array, shape (...)
+    """
     p = np.exp(log_p)
     with np.errstate(invalid="ignore"):
         t = np.where(p > 0, p * (log_p - log_q), 0.0)
@@ -127,7 +167,23 @@ def kl_rows(log_p, log_q):
 
 
 def duality_gap_rows(A, log_mu, beta, theta):
-    """Per-prompt regularised duality gap 2 beta KL(pi || BR(pi))."""
+    """Per-prompt regularised duality gap :math:`2\beta\,\mathrm{KL}(\pi\|\mathrm{BR}(\pi))`.
+
+    Parameters
+    ----------
+    A : array, shape (X, n, n)
+        Preference matrices.
+    log_mu : array, shape (X, n)
+        Reference log-probabilities.
+    beta : float
+        Regularisation strength.
+    theta : array, shape (X, n)
+        Log-probabilities of the policy.
+
+    Returns
+    -------
+    array, shape (X,)
+    """
     return 2.0 * beta * kl_rows(theta, _log_br(A, log_mu, beta, theta))
 
 
@@ -325,7 +381,7 @@ def regularized_nash_cvxpy(game, beta, mu=None, *, solver: str | None = None) ->
     -------
     ndarray, shape (n,) or (X, n)
     """
-    import cvxpy as cp
+    import cvxpy as cp  # lazy: optional cvxpy
 
     A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
     X, n = log_mu.shape

@@ -40,6 +40,7 @@ References
 """
 
 from __future__ import annotations
+from scipy.linalg import solve_discrete_are
 
 import dataclasses
 import functools
@@ -279,8 +280,6 @@ class LQR:
 
     @functools.cached_property
     def _riccati(self) -> np.ndarray:
-        from scipy.linalg import solve_discrete_are
-
         g = np.sqrt(self.gamma)
         fix = ("Fix: make (sqrt(gamma) A, sqrt(gamma) B) stabilizable (an actuator on every mode with "
                "|eigenvalue| >= 1/sqrt(gamma)) and (A, Q) detectable (e.g. Q positive definite), or lower gamma.")

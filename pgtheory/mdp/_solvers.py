@@ -71,7 +71,14 @@ from .._math import log_softmax, logsumexp, softmax
 from .._validate import as_float_array, check_distribution, check_positive_int, check_shape, check_tol
 from ..errors import ConvergenceWarning, PrecisionWarning, ValidationError
 from ..results import Solution
-from ._bellman import SPARSE_DIRECT_MAX_STATES, PolicySystem, check_policy, q_from_v, solve_sparse_certified
+from ._bellman import (
+    SPARSE_DIRECT_MAX_STATES,
+    PolicySystem,
+    check_policy,
+    policy_evaluation,
+    q_from_v,
+    solve_sparse_certified,
+)
 from . import _rounding as _rd
 from ._model import TabularMDP
 
@@ -189,7 +196,7 @@ _COMPILED: dict = {}
 def _compiled(name: str):
     fn = _COMPILED.get(name)
     if fn is None:
-        import numba
+        import numba  # lazy: numba JIT, never at import
 
         fn = _COMPILED[name] = numba.njit(cache=True)(globals()[name])
     return fn
@@ -197,7 +204,7 @@ def _compiled(name: str):
 
 def _numba_available() -> bool:
     try:
-        import numba  # noqa: F401
+        import numba  # noqa: F401; lazy: numba JIT, never at import
     except ImportError:  # pragma: no cover - numba is a core dependency
         return False
     return True
@@ -664,7 +671,6 @@ def _initial_actions(mdp: TabularMDP, pi0) -> np.ndarray:
     if np.all(pol.max(axis=1) == 1.0):
         return np.argmax(pol, axis=1)
     # stochastic start: evaluate it once and start from its greedy policy
-    from ._bellman import policy_evaluation
 
     return np.argmax(policy_evaluation(mdp, pol, validate=False).Q, axis=1)
 

@@ -2,6 +2,8 @@
 
 Public API
 ----------
+Policy, ContinuousPolicy
+    The protocols every consumer (exact oracles, estimators, algorithms) relies on.
 SoftmaxPolicy, LogLinearPolicy, DirectPolicy, as_policy
     Tabular parameterisations (probabilities, scores, Jacobians).
 policy_gradient, value_and_gradient
@@ -57,8 +59,11 @@ from ._regularized import (
     regularized_value_and_gradient,
 )
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
+from ._protocol import ContinuousPolicy, Policy
 
 __all__ = [
+    "Policy",
+    "ContinuousPolicy",
     "SoftmaxPolicy",
     "LogLinearPolicy",
     "DirectPolicy",

@@ -42,6 +42,7 @@ import numpy as np
 from .._math import centred, softmax
 from .._validate import as_float_array, check_positive
 from ..errors import ShapeError, ValidationError
+from ..mdp import FiniteHorizonMDP
 from ..results import ResultMixin
 from ._gradients import _block_diagonal, _check_method, _softmax_fisher_blocks, psd_min_norm_solve
 
@@ -81,8 +82,6 @@ class FiniteHorizonEvaluation(ResultMixin):
 
 
 def _check_fh(mdp) -> None:
-    from ..mdp import FiniteHorizonMDP
-
     if not isinstance(mdp, FiniteHorizonMDP):
         raise ValidationError(f"mdp must be a pgtheory.mdp.FiniteHorizonMDP; got {type(mdp).__name__}. "
                               f"Fix: for discounted MDPs use policy_gradient / fisher_matrix.")

@@ -48,9 +48,10 @@ import numpy as np
 from .._math import centred
 from .._validate import as_float_array, check_distribution, check_positive, check_shape
 from ..errors import ShapeError, ValidationError
-from ..mdp import PolicySystem, TabularMDP
+from ..mdp import PolicySystem, TabularMDP, check_policy
 from ..results import ResultMixin
-from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
+from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
+from ._protocol import Policy
 
 __all__ = [
     "policy_gradient",
@@ -126,8 +127,6 @@ def _prepare(mdp, policy):
     """Check ``mdp``; accept the strings ``"softmax"`` / ``"direct"`` (via :func:`as_policy`) or a policy object."""
     _check_mdp(mdp)
     if isinstance(policy, str):
-        from ._param import as_policy
-
         return as_policy(policy, mdp)
     _check_policy_obj(mdp, policy)
     return policy
@@ -219,7 +218,7 @@ def _gradient_from_pieces(mdp, policy, pc: _Pieces) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- public
-def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
+def policy_gradient(mdp, policy: Policy | str, theta, rho=None) -> np.ndarray:
     r"""Exact policy gradient :math:`\nabla_\theta J(\theta)`, :math:`J(\theta) = \rho^\top V^{\pi_\theta}`.
 
     By the policy-gradient theorem,
@@ -298,7 +297,7 @@ def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
     return _gradient_from_pieces(mdp, policy, pc)
 
 
-def value_and_gradient(mdp, policy, theta, rho=None) -> tuple[float, np.ndarray]:
+def value_and_gradient(mdp, policy: Policy | str, theta, rho=None) -> tuple[float, np.ndarray]:
     r"""The objective :math:`J(\theta)=\rho^\top V^{\pi_\theta}` and its exact gradient, sharing one solve.
 
     Parameters
@@ -424,7 +423,7 @@ def _check_direction(v, shape: tuple) -> np.ndarray:
     return v
 
 
-def fisher_matrix(mdp, policy, theta, rho=None) -> np.ndarray:
+def fisher_matrix(mdp, policy: Policy | str, theta, rho=None) -> np.ndarray:
     r"""Exact Fisher information matrix of the policy under its discounted state visitation.
 
     .. math::
@@ -473,7 +472,8 @@ def _softmax_natural_direction(mdp, pc: _Pieces) -> np.ndarray:
     return np.where(pc.d[:, None] > 0, w, 0.0)
 
 
-def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcond: float | None = None) -> np.ndarray:
+def natural_gradient(mdp, policy: Policy | str, theta, rho=None, *, method: str = "auto",
+                     rcond: float | None = None) -> np.ndarray:
     r"""Natural policy gradient direction :math:`w = F_\rho(\theta)^{+}\,\nabla_\theta J(\theta)`.
 
     The minimal-norm least-squares solution of :math:`F w = \nabla J` (the system is
@@ -526,7 +526,7 @@ def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcon
     return _fisher_solve(policy, pc, _gradient_from_pieces(mdp, policy, pc), rcond)
 
 
-def npg_update(mdp, policy, theta, eta, rho=None) -> np.ndarray:
+def npg_update(mdp, policy: Policy | str, theta, eta, rho=None) -> np.ndarray:
     r"""One natural-policy-gradient step :math:`\theta + \eta\,F^+\nabla J`.
 
     For :class:`SoftmaxPolicy` this is the closed form of Agarwal et al. (2021, Sec. 5.3),
@@ -626,8 +626,6 @@ def performance_difference(mdp, pi, pi_prime, rho=None) -> PerformanceDifference
     Kakade & Langford (2002), "Approximately optimal approximate reinforcement learning", ICML, Lemma 6.1 [R].
     Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 3 (performance-difference lemma) [R].
     """
-    from ..mdp import check_policy
-
     _check_mdp(mdp)
     pi = check_policy(mdp, pi, "pi")
     pi_prime = check_policy(mdp, pi_prime, "pi_prime")

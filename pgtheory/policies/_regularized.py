@@ -47,6 +47,8 @@ import numpy as np
 from .._math import centred
 from .._validate import check_positive
 from ..errors import ValidationError
+from ._gradients import _check_direction, _jvp
+from ._hessian import _hessian_core, _hvp_core
 from ._gradients import (
     _prepare,
     _check_method,
@@ -58,6 +60,7 @@ from ._gradients import (
     _vjp,
 )
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
+from ._protocol import Policy
 
 _HESS_SUPPORTED = (SoftmaxPolicy, LogLinearPolicy, DirectPolicy)
 
@@ -90,7 +93,7 @@ def _soft_pieces(mdp, policy, theta, tau, rho):
     return tau, pc, logpi, Vt, Qt
 
 
-def regularized_objective(mdp, policy, theta, tau, rho=None) -> float:
+def regularized_objective(mdp, policy: Policy | str, theta, tau, rho=None) -> float:
     r"""Entropy-regularised objective :math:`J_\tau(\theta) = \rho^\top V_\tau^{\pi_\theta}`.
 
     Parameters
@@ -128,7 +131,7 @@ def _reg_gradient(mdp, policy, tau, pc: _Pieces, logpi, Vt, Qt) -> np.ndarray:
     return _vjp(policy, pc.theta, pc.pi, x).reshape(pc.theta.shape)
 
 
-def regularized_gradient(mdp, policy, theta, tau, rho=None) -> np.ndarray:
+def regularized_gradient(mdp, policy: Policy | str, theta, tau, rho=None) -> np.ndarray:
     r"""Exact gradient of the entropy-regularised objective :math:`\nabla_\theta J_\tau(\theta)`.
 
     .. math::
@@ -167,7 +170,7 @@ def regularized_gradient(mdp, policy, theta, tau, rho=None) -> np.ndarray:
     return _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
 
 
-def regularized_value_and_gradient(mdp, policy, theta, tau, rho=None) -> tuple[float, np.ndarray]:
+def regularized_value_and_gradient(mdp, policy: Policy | str, theta, tau, rho=None) -> tuple[float, np.ndarray]:
     r""":math:`J_\tau(\theta)` and :math:`\nabla_\theta J_\tau(\theta)` sharing one factorisation.
 
     Parameters
@@ -194,7 +197,7 @@ def regularized_value_and_gradient(mdp, policy, theta, tau, rho=None) -> tuple[f
     return float(pc.rho @ Vt), _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
 
 
-def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: str = "auto",
+def regularized_natural_gradient(mdp, policy: Policy | str, theta, tau, rho=None, *, method: str = "auto",
                                  rcond: float | None = None) -> np.ndarray:
     r"""Natural gradient of the regularised objective, :math:`F_\rho(\theta)^+\nabla_\theta J_\tau(\theta)`.
 
@@ -239,7 +242,7 @@ def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: s
     return _fisher_solve(policy, pc, _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt), rcond)
 
 
-def regularized_npg_update(mdp, policy, theta, eta, tau, rho=None) -> np.ndarray:
+def regularized_npg_update(mdp, policy: Policy | str, theta, eta, tau, rho=None) -> np.ndarray:
     r"""One entropy-regularised NPG step (Cen et al. 2021, update (18)).
 
     For :class:`SoftmaxPolicy`, in closed form at every state,
@@ -299,7 +302,7 @@ def _reg_hessian_setup(mdp, policy, theta, tau, rho):
     return tau, pc, q
 
 
-def regularized_hessian(mdp, policy, theta, tau, rho=None) -> np.ndarray:
+def regularized_hessian(mdp, policy: Policy | str, theta, tau, rho=None) -> np.ndarray:
     r"""Exact Hessian of the entropy-regularised objective :math:`J_\tau(\theta) = \rho^\top V_\tau^{\pi_\theta}`.
 
     Differentiating :math:`(I-\gamma P_\pi)V_\tau = \sum_a\pi(r-\tau\log\pi)` twice gives the Hessian
@@ -337,15 +340,13 @@ def regularized_hessian(mdp, policy, theta, tau, rho=None) -> np.ndarray:
     :math:`(8 + \tau(4 + 8\log|A|))/(1-\gamma)^3`-smooth for softmax) [R].
     Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2 (definitions).
     """
-    from ._hessian import _hessian_core
-
     policy = _prepare(mdp, policy)
     tau, pc, q = _reg_hessian_setup(mdp, policy, theta, tau, rho)
     H = _hessian_core(mdp, policy, pc, q) - tau * _fisher_from_pieces(policy, pc) / (1.0 - mdp.gamma)
     return 0.5 * (H + H.T)
 
 
-def regularized_hessian_vector_product(mdp, policy, theta, v, tau, rho=None) -> np.ndarray:
+def regularized_hessian_vector_product(mdp, policy: Policy | str, theta, v, tau, rho=None) -> np.ndarray:
     r"""Exact :math:`\nabla^2 J_\tau(\theta)\,v` without forming the Hessian.
 
     The Fisher term is applied as :math:`F v = J_\pi^\top D\,\mathrm{diag}(1/\pi)\,J_\pi v`.
@@ -370,9 +371,6 @@ def regularized_hessian_vector_product(mdp, policy, theta, v, tau, rho=None) -> 
     --------
     regularized_hessian : formula and references.
     """
-    from ._gradients import _check_direction, _jvp
-    from ._hessian import _hvp_core
-
     policy = _prepare(mdp, policy)
     tau, pc, q = _reg_hessian_setup(mdp, policy, theta, tau, rho)
     v = _check_direction(v, pc.theta.shape)

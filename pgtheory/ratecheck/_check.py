@@ -58,10 +58,12 @@ import math
 
 import numpy as np
 
+from .. import bounds as _bounds
 from .._validate import as_float_array
 from ..errors import ValidationError
 from ..results import ResultMixin
-from ._fit import RateFit, fit_linear, fit_polynomial
+from ._claims import Tightness, _fmt_ratio, _label, asymptotic_test, check_inequality, tightness_from_slack
+from ._fit import MIN_SEEDS_FOR_CI, RateFit, fit_linear, fit_polynomial
 
 __all__ = ["RateCheckResult", "check_rate", "combine_verdicts", "VERDICTS"]
 
@@ -179,7 +181,7 @@ class RateCheckResult(ResultMixin):
         -------
         matplotlib.axes.Axes
         """
-        from .. import plotting
+        from .. import plotting  # lazy: plotting loads matplotlib
 
         return plotting.plot_rate_check(self, ax=ax, **kwargs)
 
@@ -228,7 +230,16 @@ def _rate_verdict(kind: str, lo: float, hi: float, target: float) -> str:
 
 
 def bound_source(bound) -> str:
-    """The bound's short citation, with its provenance when not read first-hand (e.g. "(recalled)")."""
+    """The bound's short citation, with its provenance when not read first-hand (e.g. "(recalled)").
+
+    Parameters
+    ----------
+    bound : Bound
+
+    Returns
+    -------
+    str
+    """
     prov = getattr(bound, "provenance", "verified")
     return bound.citation.short() + ("" if prov in ("verified", "", None) else f" ({_PROV.get(prov, prov)})")
 
@@ -239,8 +250,6 @@ _PROV = {"abstract": "from the abstract"}
 
 @functools.lru_cache(maxsize=256)
 def _stated_cached(bound_id, var, scal_items):
-    from .. import bounds as _bounds
-
     return _stated(_bounds.get_bound(bound_id), var, dict(scal_items))
 
 
@@ -249,8 +258,6 @@ def _stated_value(bound, var, params) -> float:
     try:
         scal = tuple(sorted((k, v) for k, v in _scalarise(params).items()
                             if k != var and k in bound.symbol_names))
-        from .. import bounds as _bounds
-
         if _bounds.get_bound(bound.id) is bound:
             return _stated_cached(bound.id, var, scal)
     except Exception:  # unregistered bound or unhashable params: compute directly
@@ -340,10 +347,6 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     >>> res.verdict
     'consistent'
     """
-    from .. import bounds as _bounds
-    from ._claims import _fmt_ratio, _label, asymptotic_test, check_inequality, tightness_from_slack
-    from ._fit import MIN_SEEDS_FOR_CI
-
     if isinstance(bound, str):
         bound = _bounds.get_bound(bound)
     if check not in ("both", "inequality", "rate"):
@@ -460,8 +463,6 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     if slack is not None:
         tight = tightness_from_slack(slack, margin=margin, margin_ci=margin_ci)
     else:
-        from ._claims import Tightness
-
         tight = Tightness(margin=margin, margin_ci=margin_ci)
 
     # --- verdict
