@@ -285,7 +285,8 @@ def reinforce(problem, policy: Policy | str, theta, n, *, rng=None, backend: str
     """
     backend, n, pol, theta, env, pmap = _prepare(problem, policy, theta, n, termination, horizon, backend)
     if isinstance(baseline, str) and baseline == "optimal":
-        out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=2, keep_samples=True, uniforms=_uniforms)
+        out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=T.ESTIMATOR_SCORE_SUM, keep_samples=True,
+                       uniforms=_uniforms)
         G = out["samples"]
         R = out["returns"]
         G2 = G * G
@@ -310,8 +311,8 @@ def reinforce(problem, policy: Policy | str, theta, n, *, rng=None, backend: str
             raise ShapeError(f"reinforce takes a scalar baseline; got shape {b.shape}. "
                              f"Fix: use gpomdp() for state-dependent baselines.")
         b_const = float(b)
-    return _estimate("reinforce", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=0,
-                     b_const=b_const)
+    return _estimate("reinforce", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
+                     est_mode=T.ESTIMATOR_REINFORCE, b_const=b_const)
 
 
 def gpomdp(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
@@ -370,8 +371,8 @@ def gpomdp(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | 
                               "baseline='optimal') or gpomdp(..., baseline='value').")
     b_tab, _ = T.baseline_table(baseline, env, problem, pmap.pi)
     name = "gpomdp" if baseline is None else "gpomdp+baseline"
-    return _estimate(name, backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=1,
-                     b_tab=b_tab)
+    return _estimate(name, backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
+                     est_mode=T.ESTIMATOR_GPOMDP, b_tab=b_tab)
 
 
 def off_policy_gradient(problem, policy: Policy | str, theta, n, *, behavior, rng=None, backend: str | None = "auto",
@@ -443,12 +444,12 @@ def off_policy_gradient(problem, policy: Policy | str, theta, n, *, behavior, rn
         ratio = np.ascontiguousarray(np.where(mu > 0, pi / np.where(mu > 0, mu, 1.0), 0.0))
     if estimator == "gpomdp":
         b_tab, _ = T.baseline_table(baseline, env, problem, pi)
-        b_const, est_mode = 0.0, 1
+        b_const, est_mode = 0.0, T.ESTIMATOR_GPOMDP
     elif estimator == "reinforce":
         b_tab, b_const = T.baseline_table(baseline, env, problem, pi)
         if np.isnan(b_const):
             raise ValidationError("estimator='reinforce' takes a constant baseline. Fix: use estimator='gpomdp'.")
-        est_mode = 0
+        est_mode = T.ESTIMATOR_REINFORCE
     else:
         raise ValidationError(f"estimator must be 'gpomdp' or 'reinforce'; got {estimator!r}.")
     return _estimate(f"off_policy_{estimator}", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
@@ -466,9 +467,9 @@ def _q_samples(problem, policy, theta, n, rng, backend, termination, horizon, un
     m = n * S * A
     start_s = np.tile(np.repeat(np.arange(S, dtype=np.int64), A), n)
     start_a = np.tile(np.tile(np.arange(A, dtype=np.int64), S), n)
-    dummy = T.PolicyMap(1, pmap.pi, np.zeros((S * A, 0)), (0,), 0)
-    out = _execute(backend, env, pmap.pi, dummy, m, rng=rng, est_mode=2, start_states=start_s, start_actions=start_a,
-                   uniforms=uniforms)
+    dummy = T.PolicyMap(T.POLICY_TABLE, pmap.pi, np.zeros((S * A, 0)), (0,), 0)
+    out = _execute(backend, env, pmap.pi, dummy, m, rng=rng, est_mode=T.ESTIMATOR_SCORE_SUM, start_states=start_s,
+                   start_actions=start_a, uniforms=uniforms)
     return backend, env, pmap, out, out["returns"].reshape(n, S, A)
 
 
@@ -642,4 +643,5 @@ def hessian_vector_product_estimate(problem, policy: Policy | str, theta, v, n, 
     if v.shape != tuple(pmap.param_shape):
         raise ShapeError(f"v must have the parameter's shape {tuple(pmap.param_shape)}; got {v.shape}.")
     hvp = T.hvp_tables(pol, theta, pmap, v)
-    return _estimate("hvp", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=1, hvp=hvp)
+    return _estimate("hvp", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
+                     est_mode=T.ESTIMATOR_GPOMDP, hvp=hvp)

@@ -40,6 +40,13 @@ from ..policies import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 
 __all__: list[str] = []
 
+#: Estimator modes shared by the NumPy reference and the kernels (``est_mode`` / ``Config.estimator``):
+#: REINFORCE weights :math:`c_{L-1}(R - b)`, GPOMDP reward-to-go weights, plain score sums (weight 1).
+ESTIMATOR_REINFORCE, ESTIMATOR_GPOMDP, ESTIMATOR_SCORE_SUM = 0, 1, 2
+#: Score representations (:attr:`PolicyMap.kind`): tabular softmax (never materialised) or a dense
+#: score table of shape (S*A, d).
+POLICY_SOFTMAX, POLICY_TABLE = 0, 1
+
 #: Largest score table (entries) built for a generic (non-softmax) policy.
 MAX_TABLE_ENTRIES = 50_000_000
 
