@@ -24,7 +24,7 @@ from ._core import PROVENANCE, Bound, Citation, get, get_bound, list_bounds, loa
 #: ``from pgtheory.bounds import *`` never shadows the builtin.
 list = list_bounds  # noqa: A001
 
-#: Deprecated alias of :func:`get_bound`, not in ``__all__``: ``pgtheory/cli.py`` and
-#: ``figures/`` (outside this change) still call ``bounds.get``.
+#: ``get``: deprecated alias of :func:`get_bound`, not in ``__all__``; ``pgtheory/cli.py``
+#: (outside this change) still imports ``bounds.get``.
 
 __all__ = ["Citation", "Bound", "register", "get_bound", "list_bounds", "load_errors", "PROVENANCE"]
