@@ -15,6 +15,11 @@ Several citations are joined by blank lines; duplicates (same key) are dropped.
 
 from __future__ import annotations
 
+import types
+
+from .bounds import Bound, Citation, get_bound
+from .errors import ValidationError
+
 __all__ = ["cite", "PACKAGE_BIBTEX"]
 
 #: BibTeX entry of the package itself (kept in step with ``CITATION.cff``).
@@ -28,9 +33,6 @@ PACKAGE_BIBTEX = """@software{pgtheory,
 
 
 def _entries(obj, seen: set) -> list:
-    from .bounds import Bound, Citation
-    from .bounds import get as get_bound
-
     if isinstance(obj, (list, tuple)):
         out = []
         for o in obj:
@@ -53,7 +55,6 @@ def _entries(obj, seen: set) -> list:
     cit = getattr(obj, "__citation__", None)
     if cit is not None:
         return _entries(cit, seen)
-    from .errors import ValidationError
 
     raise ValidationError(f"cite: don't know the source of {obj!r} (type {type(obj).__name__}). Fix: pass a Bound, a "
                           f"registered bound id, a Citation, an object with a __citation__ attribute, or nothing "
@@ -85,8 +86,6 @@ def cite(obj=None) -> str:
     >>> print(pgtheory.cite("cen2021.thm1_q").splitlines()[0])
     @article{cen2022fast,
     """
-    import types
-
     if obj is None or (isinstance(obj, str) and obj == "pgtheory") or (
             isinstance(obj, types.ModuleType) and obj.__name__ == "pgtheory"):
         return PACKAGE_BIBTEX

@@ -66,6 +66,17 @@ import numpy as np
 
 from .errors import ValidationError
 from .results import GradientEstimate
+from . import estimators
+from ._validate import check_positive_int
+from .backend import resolve_backend
+from .estimators import cauchy_bandit_gradient
+from .estimators import cauchy_bandit_hvp
+from .estimators import lqr_gradient
+from .estimators import lqr_hvp
+from .policies import as_policy
+from .policies import fisher_matrix
+from .policies import hessian_vector_product
+from .policies import policy_gradient
 
 __all__ = ["GradientOracle", "HessianOracle", "PayoffOracle", "ExactOracle", "SampledOracle",
            "ExactPreferenceOracle", "SampledPreferenceOracle", "CauchyBanditOracle", "LQROracle",
@@ -151,7 +162,6 @@ class ExactOracle:
     exact = True
 
     def __init__(self, problem, policy="softmax"):
-        from .policies import as_policy
 
         self.problem = problem
         self.policy = as_policy(policy, problem) if isinstance(policy, str) else policy
@@ -171,7 +181,6 @@ class ExactOracle:
         GradientEstimate
             ``stderr = 0``, ``n_trajectories = 1`` (one exact evaluation).
         """
-        from .policies import policy_gradient
 
         self.samples_used += 1
         return _exact_estimate(policy_gradient(self.problem, self.policy, theta), "exact_gradient")
@@ -188,7 +197,6 @@ class ExactOracle:
         -------
         GradientEstimate
         """
-        from .policies import hessian_vector_product
 
         self.samples_used += 1
         return _exact_estimate(hessian_vector_product(self.problem, self.policy, theta, v), "exact_hvp")
@@ -204,7 +212,6 @@ class ExactOracle:
         -------
         array, shape (d, d)
         """
-        from .policies import fisher_matrix
 
         return np.asarray(fisher_matrix(self.problem, self.policy, theta))
 
@@ -264,8 +271,6 @@ class SampledOracle:
 
     def __init__(self, problem, policy="softmax", *, n: int = 1, estimator: str = "gpomdp", baseline=None,
                  backend: str | None = "auto", termination: str = "geometric", horizon=None, rng=None):
-        from ._validate import check_positive_int
-        from .backend import resolve_backend
 
         if estimator not in _ESTIMATORS:
             raise ValidationError(f"estimator must be one of {_ESTIMATORS}; got {estimator!r}. "
@@ -302,7 +307,6 @@ class SampledOracle:
         -------
         GradientEstimate
         """
-        from . import estimators
 
         fn = estimators.gpomdp if self.estimator == "gpomdp" else estimators.reinforce
         return self._count(fn(self.problem, self.policy, theta, self.n, rng=_gen(rng, self.rng),
@@ -321,7 +325,6 @@ class SampledOracle:
         -------
         GradientEstimate
         """
-        from . import estimators
 
         return self._count(estimators.hessian_vector_product_estimate(
             self.problem, self.policy, theta, v, self.n, rng=_gen(rng, self.rng), backend=self.backend,
@@ -413,7 +416,6 @@ class SampledPreferenceOracle(ExactPreferenceOracle):
     exact = False
 
     def __init__(self, game, *, n: int = 1, rng=None):
-        from ._validate import check_positive_int
 
         super().__init__(game)
         self.n = check_positive_int(n, "n")
@@ -467,7 +469,6 @@ class CauchyBanditOracle:
     exact = False
 
     def __init__(self, model, *, n: int = 1, rng=None):
-        from ._validate import check_positive_int
 
         self.problem = model
         self.n = check_positive_int(n, "n")
@@ -486,7 +487,6 @@ class CauchyBanditOracle:
         -------
         GradientEstimate
         """
-        from .estimators import cauchy_bandit_gradient
 
         est = cauchy_bandit_gradient(self.problem, theta, self.n, rng=_gen(rng, self.rng))
         self.samples_used += int(est.n_trajectories)
@@ -504,7 +504,6 @@ class CauchyBanditOracle:
         -------
         GradientEstimate
         """
-        from .estimators import cauchy_bandit_hvp
 
         est = cauchy_bandit_hvp(self.problem, theta, v, self.n, rng=_gen(rng, self.rng))
         self.samples_used += int(est.n_trajectories)
@@ -534,7 +533,6 @@ class LQROracle:
     exact = False
 
     def __init__(self, model, *, H: int, n: int = 1, rng=None):
-        from ._validate import check_positive_int
 
         self.problem = model
         self.H = check_positive_int(H, "H")
@@ -554,7 +552,6 @@ class LQROracle:
         -------
         GradientEstimate
         """
-        from .estimators import lqr_gradient
 
         est = lqr_gradient(self.problem, theta, self.n, self.H, rng=_gen(rng, self.rng))
         self.samples_used += int(est.n_trajectories)
@@ -572,7 +569,6 @@ class LQROracle:
         -------
         GradientEstimate
         """
-        from .estimators import lqr_hvp
 
         est = lqr_hvp(self.problem, theta, v, self.n, self.H, rng=_gen(rng, self.rng))
         self.samples_used += int(est.n_trajectories)

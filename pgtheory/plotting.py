@@ -25,6 +25,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import textwrap
+
+from ._plain import _to_plain
 
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
            "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
@@ -51,11 +54,11 @@ STYLE = {
 
 
 def _mpl():
-    import matplotlib
+    import matplotlib  # lazy: matplotlib, plots only
 
     if "MPLBACKEND" not in os.environ:
         matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: matplotlib, plots only
 
     return matplotlib, plt
 
@@ -215,8 +218,6 @@ def strict_json(obj):
     -------
     object
     """
-    from .results import _to_plain
-
     def enc(o):
         if hasattr(o, "to_dict") and not isinstance(o, type):
             return enc(o.to_dict())
@@ -434,8 +435,6 @@ def add_verdict(fig, verdict: str, reason: str = "", *, width: int = 110) -> Non
     width : int
         Characters per line.
     """
-    import textwrap
-
     colour = {"consistent": "#1a7f37", "violated": "#b42318", "inconclusive": "#9a6700"}.get(verdict, "k")
     lines = textwrap.wrap(f"{verdict.upper()}: {reason}" if reason else verdict.upper(), width=width) or [verdict]
     h_in = fig.get_figheight()

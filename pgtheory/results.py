@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from ._plain import _to_plain
+
 __all__ = ["ResultMixin", "Solution", "GradientEstimate", "Trace", "CheckReport", "RateCheckResult"]
 
 
@@ -28,22 +30,6 @@ def __getattr__(name):
 
         return RateCheckResult
     raise AttributeError(f"module 'pgtheory.results' has no attribute {name!r}")
-
-
-def _to_plain(x: Any) -> Any:
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    if isinstance(x, (np.floating, np.integer, np.bool_)):
-        return x.item()
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return {f.name: _to_plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
-    if isinstance(x, dict):
-        return {str(k): _to_plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_to_plain(v) for v in x]
-    if hasattr(x, "toarray"):  # scipy.sparse
-        return x.toarray().tolist()
-    return x
 
 
 def _short(x: Any) -> str:

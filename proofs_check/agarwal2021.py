@@ -36,7 +36,7 @@ def _closed_form():
 @step("agarwal2021", "complexity-from-bound",
       "eta=(1-gamma)^2 log|A| in log|A|/(eta T) + 1/((1-gamma)^2 T) <= eps gives T = 2/((1-gamma)^2 eps)")
 def _complexity():
-    b = bounds.get("agarwal2021.npg_softmax")
+    b = bounds.get_bound("agarwal2021.npg_softmax")
     A, eta, gamma, T = (b.symbol(n) for n in ("A", "eta", "gamma", "T"))
     eps = sp.Symbol("epsilon", positive=True)
     expr = b.expr.subs(eta, (1 - gamma) ** 2 * sp.log(A))
@@ -48,7 +48,7 @@ def _complexity():
 @step("agarwal2021", "npg-bound-falsification", "the NPG bound at every T on random MDPs and step sizes",
       kind="falsification")
 def _falsify():
-    b = bounds.get("agarwal2021.npg_softmax")
+    b = bounds.get_bound("agarwal2021.npg_softmax")
     worst, where = 0.0, None
     for seed in range(8):
         mdp = instances.garnet(6, 4, 2, gamma=0.9, seed=100 + seed)

@@ -88,7 +88,7 @@ def _complexity():
 @step("cen2021", "consequence-24-falsification",
       "||V*_tau - V^(t+1)_tau||_inf <= 3 C1 gamma (1-eta tau)^t on random MDPs", kind="falsification")
 def _conseq24():
-    b = bounds.get("cen2021.thm1_v")
+    b = bounds.get_bound("cen2021.thm1_v")
     worst, where = 0.0, None
     for seed in range(6):
         for g, t_ in ((0.9, 0.1), (0.7, 1.0)):

@@ -20,7 +20,7 @@ from ._framework import step
       "eps' + ||grad J|| >= sqrt(2 mu)(J* - J) with mu = mu_F^2/(2 M_g^2), eps' = mu_F sqrt(eps_bias)/(M_g(1-gamma)) "
       "is the registered upper bound (M_g/mu_F)(||grad J|| + eps') on J* - J")
 def _lemma1():
-    b = bounds.get("fatkhullin2023.lemma1")
+    b = bounds.get_bound("fatkhullin2023.lemma1")
     G, mu_F, M_g, eb, g = (b.symbol(n) for n in ("G", "mu_F", "M_g", "eps_bias", "gamma"))
     mu = mu_F**2 / (2 * M_g**2)
     eps_p = mu_F * sp.sqrt(eb) / (M_g * (1 - g))
@@ -34,8 +34,8 @@ def _complexity():
     eps, T = sp.symbols("eps T", positive=True)
     t1 = sp.solve(sp.Eq(T ** sp.Rational(-2, 5), eps), T)[0]
     t2 = sp.solve(sp.Eq(T ** sp.Rational(-1, 2), eps), T)[0]
-    e1 = bounds.get("fatkhullin2023.thm1_samples").exponent("eps")
-    e2 = bounds.get("fatkhullin2023.thm2_samples").exponent("eps")
+    e1 = bounds.get_bound("fatkhullin2023.thm1_samples").exponent("eps")
+    e2 = bounds.get_bound("fatkhullin2023.thm2_samples").exponent("eps")
     ok = sp.simplify(t1 - eps ** sp.Rational(-5, 2)) == 0 and sp.simplify(2 * t2 - 2 * eps**-2) == 0 \
         and e1 == sp.Rational(-5, 2) and e2 == -2
     return ok, f"T(eps) = {t1} (IGT), 2 T(eps) = {2 * t2} ((N)-HARPG); registered exponents {e1}, {e2}"

@@ -25,7 +25,7 @@ def _growth():
 
 @step("li2021", "thm3-exponent-ratio", "Theorem 3's exponent grows by 3/2 from s to s+2, matching (46)")
 def _ratio():
-    b = bounds.get("li2021.thm3")
+    b = bounds.get_bound("li2021.thm3")
     s = b.symbol("s")
     e = sp.Rational(1, 3) * sp.Rational(3, 2) ** sp.floor(s / 2)
     vals = [e.subs(s, v) for v in range(3, 12)]

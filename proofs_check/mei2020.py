@@ -68,7 +68,7 @@ def _mdp_smooth():
 @step("mei2020", "thm4-vs-li2021-table1",
       "Thm 4 <= eps iff t >= 16 S D^2 ||1/mu|| /(c^2 (1-gamma)^6 eps): Li et al.'s O(C_spg^2 D^2 ||1/mu|| S/((1-gamma)^6 eps))")
 def _table1():
-    b = bounds.get("mei2020.thm4")
+    b = bounds.get_bound("mei2020.thm4")
     t, c = b.symbol("t"), b.symbol("c")
     eps = sp.Symbol("epsilon", positive=True)
     sol = sp.solve(sp.Eq(b.expr, eps), t)

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..errors import AccessError, ShapeError, ValidationError
 from ._layered import LayeredMDP
+from ._measures import _check_mu
 
 __all__ = ["GenerativeAccess", "LocalSimulatorAccess", "MuResetAccess", "OnlineAccess", "Episodes"]
 
@@ -270,7 +271,6 @@ class MuResetAccess(OnlineAccess):
 
     def __init__(self, mdp: LayeredMDP, mu, rng=None):
         super().__init__(mdp, rng)
-        from ._measures import _check_mu
 
         self.mu = _check_mu(mdp, mu)
 

@@ -28,6 +28,7 @@ Learning. ICLR 2023, arXiv:2210.04157 (coverability).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -220,8 +221,6 @@ def _enumerate(cls, start: int, max_work: int):
 
 
 def _product(m, k):
-    import itertools
-
     return itertools.product(range(m), repeat=k)
 
 

@@ -42,13 +42,18 @@ from .._math import log_softmax
 from .._validate import check_positive_int
 from ..errors import ShapeError, ValidationError
 from ..results import Trace
+from ..errors import InvalidStepSizeError
+from ..mdp import FiniteHorizonMDP
+from ..mdp import backward_induction
+from ..mdp import finite_horizon_occupancy
+from .hnpg import hybrid_combination_lock
+from .pg import record_schedule
 
 __all__ = ["layered_mdp", "comblock_finite_horizon", "concentrability_occupancy", "concentrability_policy_ratio",
            "sample_offline_episodes", "nora_tabular"]
 
 
 def _check_fh(fh):
-    from ..mdp import FiniteHorizonMDP
 
     if not isinstance(fh, FiniteHorizonMDP):
         raise ValidationError(f"fh_mdp must be a FiniteHorizonMDP; got {type(fh).__name__}.")
@@ -73,7 +78,6 @@ def layered_mdp(H: int, S: int, A: int, seed=None, alpha: float = 0.5):
     FiniteHorizonMDP
         Start distribution: state 0.
     """
-    from ..mdp import FiniteHorizonMDP
 
     H = check_positive_int(H, "H")
     S = check_positive_int(S, "S")
@@ -105,8 +109,6 @@ def comblock_finite_horizon(H: int, A: int = 4, seed=None):
     (FiniteHorizonMDP, HybridCombLock)
         The finite-horizon model and the lock (``pi_star``, ``eps_greedy``).
     """
-    from ..mdp import FiniteHorizonMDP
-    from .hnpg import hybrid_combination_lock
 
     cl = hybrid_combination_lock(H, A=A, gamma=0.5, seed=seed)
     return FiniteHorizonMDP(np.asarray(cl.mdp.P), np.asarray(cl.mdp.r), cl.H, np.asarray(cl.mdp.rho)), cl
@@ -143,7 +145,6 @@ def concentrability_occupancy(fh_mdp, pi_star, mu) -> float:
     float
         ``inf`` when :math:`\mu` misses a pair that :math:`\pi^*` visits.
     """
-    from ..mdp import finite_horizon_occupancy
 
     fh = _check_fh(fh_mdp)
     pe, pb = _fh_pi(fh, pi_star, "pi_star"), _fh_pi(fh, mu, "mu")
@@ -300,8 +301,6 @@ def nora_tabular(fh_mdp, T: int, *, n_seeds: int = 1, rng=None, bonus_scale: flo
     ----------
     Tan, Fan, Wei (2025), arXiv:2505.03710, abstract (rates); algorithm reconstructed (our choices).
     """
-    from ..mdp import backward_induction
-    from .pg import record_schedule
 
     fh = _check_fh(fh_mdp)
     T = check_positive_int(T, "T")
@@ -319,7 +318,6 @@ def nora_tabular(fh_mdp, T: int, *, n_seeds: int = 1, rng=None, bonus_scale: flo
     cap_switches = S * A * H * (math.log2(T) + 1)
     eta = math.sqrt(2 * cap_switches * math.log(A) / (H ** 2 * T)) if eta is None else float(eta)
     if not (eta > 0 and math.isfinite(eta)):
-        from ..errors import InvalidStepSizeError
 
         raise InvalidStepSizeError(f"eta must be a finite number > 0; got {eta!r}.")
     bonus_coef = float(bonus_scale) * H * math.sqrt(math.log(S * A * H * T / delta))

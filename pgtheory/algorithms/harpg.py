@@ -25,47 +25,10 @@ References
 
 from __future__ import annotations
 
+from ._common import harpg_momentum, harpg_point
 from .igt import _method_function
 
 __all__ = ["harpg_point", "harpg_momentum", "harpg", "n_harpg"]
-
-
-def harpg_point(theta, theta_prev, q):
-    r""":math:`\hat\theta = q\theta + (1-q)\theta_{prev}` (``q`` broadcast against ``theta``).
-
-    Parameters
-    ----------
-    theta, theta_prev : array (R, p)
-        Current and previous iterates.
-    q : float or array (R, 1)
-        Uniform draws in [0, 1].
-
-    Returns
-    -------
-    array (R, p)
-    """
-    return q * theta + (1.0 - q) * theta_prev
-
-
-def harpg_momentum(d, v, g, eta):
-    r""":math:`d^+ = (1-\eta)(d + v) + \eta g`.
-
-    Parameters
-    ----------
-    d : array (R, p)
-        Previous direction.
-    v : array (R, p)
-        Hessian-vector correction.
-    g : array (R, p)
-        Gradient estimate at the current iterate.
-    eta : float
-        Momentum weight.
-
-    Returns
-    -------
-    array (R, p)
-    """
-    return (1.0 - eta) * (d + v) + eta * g
 
 
 harpg = _method_function(

@@ -55,6 +55,16 @@ from .._math import log_softmax
 from .._validate import as_float_array, check_distribution, check_positive_int
 from ..errors import ShapeError, ValidationError
 from ..results import Trace
+from ..backend import resolve_backend
+from ..errors import InvalidStepSizeError
+from ..estimators import rollout_returns
+from ..mdp import TabularMDP
+from ..mdp import check_policy
+from ..mdp import policy_evaluation
+from ..mdp import state_occupancy
+from .pg import _Evaluator, optimal_reference
+from .pg import _Evaluator, optimal_reference, record_schedule
+from .pg import optimal_reference
 
 __all__ = ["HybridCombLock", "hybrid_combination_lock", "bellman_operator", "bellman_error", "hpe_population",
            "hpe_linear", "hac_exact", "hac_exact_grid", "hac", "hnpg_population", "offline_concentrability", "npg_coverage",
@@ -66,7 +76,6 @@ _CITE = ("zhou2023.thm1_exact_critic",)
 
 # --------------------------------------------------------------------------- validation helpers
 def _check_mdp(mdp):
-    from ..mdp import TabularMDP
 
     if not isinstance(mdp, TabularMDP) or mdp.is_sparse:
         raise ValidationError(f"mdp must be a dense TabularMDP; got {type(mdp).__name__}.")
@@ -81,7 +90,6 @@ def _check_lam(lam, name: str = "lam") -> float:
 
 
 def _check_pi(mdp, pi, name="pi"):
-    from ..mdp import check_policy
 
     return check_policy(mdp, pi, name)
 
@@ -219,7 +227,6 @@ def hybrid_combination_lock(H: int, A: int = 10, gamma: float = 0.95, seed=None,
     -------
     HybridCombLock
     """
-    from ..mdp import TabularMDP
 
     H = check_positive_int(H, "H")
     A = check_positive_int(A, "A", minimum=2)
@@ -290,7 +297,6 @@ def bellman_error(mdp, pi, f, weights) -> float:
 
 
 def _occ(mdp, pi, rho=None):
-    from ..mdp import state_occupancy
 
     return state_occupancy(mdp, pi, rho, validate=False)[:, None] * pi
 
@@ -418,7 +424,6 @@ def hpe_population(mdp, pi, nu, lam: float, n_iter: int, *, f0=None, K1: int | N
     ----------
     Zhou et al. (2023), arXiv:2311.08384, Algorithm 2, eq. (1), proof of Lemma 5.
     """
-    from ..mdp import policy_evaluation
 
     mdp = _check_mdp(mdp)
     pi = _check_pi(mdp, pi)
@@ -455,7 +460,7 @@ hpe_population.__citation__ = ("zhou2023.lemma5_on",)
 
 def _linf_fit(X, g):
     """min_x ||X x - g||_inf by linear programming (HiGHS); returns the optimal value."""
-    from scipy.optimize import linprog
+    from scipy.optimize import linprog  # lazy: scipy.optimize costs ~0.1 s to import
 
     n, k = X.shape
     c = np.zeros(k + 1)
@@ -512,7 +517,6 @@ def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=N
     ----------
     Zhou et al. (2023), arXiv:2311.08384, Algorithm 2, eq. (1), Definition 1, Lemma 5 (eqs. 16-20).
     """
-    from ..mdp import policy_evaluation
 
     mdp = _check_mdp(mdp)
     pi = _check_pi(mdp, pi)
@@ -599,13 +603,11 @@ def hac_exact(mdp, T: int, *, eta: float | None = None, rho=None, n_records: int
     ----------
     Zhou et al. (2023), arXiv:2311.08384, Algorithm 1, Lemma 6, Theorem 1 (eq. 24).
     """
-    from .pg import _Evaluator, optimal_reference, record_schedule
 
     mdp = _check_mdp(mdp)
     T = check_positive_int(T, "T")
     eta = _default_eta(mdp.gamma, mdp.A, T) if eta is None else float(eta)
     if not (eta > 0 and math.isfinite(eta)):
-        from ..errors import InvalidStepSizeError
 
         raise InvalidStepSizeError(f"eta must be a finite number > 0; got {eta!r}.")
     rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
@@ -658,7 +660,6 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
     ----------
     Zhou et al. (2023), arXiv:2311.08384, Algorithm 1, Theorem 1 (eq. 24).
     """
-    from .pg import optimal_reference
 
     mdp = _check_mdp(mdp)
     Ts = np.unique(np.asarray([check_positive_int(int(t), "Ts") for t in np.ravel(Ts)], dtype=np.int64))
@@ -722,7 +723,6 @@ def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = No
     ----------
     Zhou et al. (2023), arXiv:2311.08384, Algorithm 3, eq. (2)/(29), Assumption 3.
     """
-    from .pg import _Evaluator, optimal_reference
 
     mdp = _check_mdp(mdp)
     nu = _check_nu(mdp, nu)
@@ -839,16 +839,10 @@ def sample_offline_tuples(mdp, nu, n: int, rng):
     return s, a, mdp.r[s, a], s2
 
 
-def _mc_targets(env, pi, s, a, rng, backend):
+def _mc_targets(mdp, pi, s, a, rng, backend):
     """Unbiased Monte-Carlo targets y, E[y] = Q^pi(s, a), from the estimator engine (geometric termination)."""
-    from ..estimators import _api
-    from ..estimators import _tables as Tb
 
-    S, A = pi.shape
-    dummy = Tb.PolicyMap(1, np.ascontiguousarray(pi), np.zeros((S * A, 0)), (0,), 0)
-    out = _api._execute(backend, env, np.ascontiguousarray(pi), dummy, int(s.size), rng=rng, est_mode=2,
-                        start_states=s, start_actions=a)
-    return out["returns"], int(np.sum(out["lengths"]))
+    return rollout_returns(mdp, pi, s, a, rng=rng, backend=backend, termination="geometric")
 
 
 # --------------------------------------------------------------------------- sampled HAC
@@ -918,9 +912,6 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     ----------
     Zhou et al. (2023), arXiv:2311.08384, Algorithms 1-2, eq. (1), Theorem 1, Corollary 1.
     """
-    from ..backend import resolve_backend
-    from ..estimators import _tables as Tb
-    from .pg import _Evaluator, optimal_reference
 
     mdp = _check_mdp(mdp)
     T = check_positive_int(T, "T")
@@ -948,7 +939,6 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     rng = np.random.default_rng(rng)
     eta = _default_eta(mdp.gamma, mdp.A, T) if eta is None else float(eta)
     rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
-    env = Tb.env_table(mdp, termination="geometric")
     ref = optimal_reference(mdp, rho)
     ev = _Evaluator(mdp)
     d_star = _occ(mdp, ref["pi_star"], rho)
@@ -967,7 +957,7 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
         cum += gap
         if use_on:
             s_on, a_on, st1 = sample_occupancy_pairs(mdp, pi, K2 * m_on, rng, rho)
-            y, st2 = _mc_targets(env, pi, s_on, a_on, rng, backend)
+            y, st2 = _mc_targets(mdp, pi, s_on, a_on, rng, backend)
             n_used += K2 * m_on
             n_steps += st1 + st2
             idx_on = (s_on * A + a_on).reshape(K2, m_on)

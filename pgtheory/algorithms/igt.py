@@ -46,8 +46,28 @@ import math
 import numpy as np
 
 from .._validate import check_positive, check_positive_int
+from ..bandits import CauchyContextualBandit
 from ..errors import ShapeError, ValidationError
+from ..estimators import (
+    cauchy_bandit_grad_from_noise,
+    cauchy_bandit_hvp_from_noise,
+    cauchy_bandit_transform,
+    cauchy_bandit_uniforms,
+    lqr_factors,
+    lqr_grad_from_noise,
+    lqr_hvp_from_noise,
+    lqr_noise,
+)
+from ..lqr import LQR
+from ..mdp import TabularMDP
 from ..results import Trace
+from ._common import harpg_momentum, harpg_point
+from .._math import softmax
+from ..mdp import policy_evaluation
+from ..oracles import as_oracle
+from ..policies import policy_gradient
+from .pg import optimal_reference
+import warnings
 
 __all__ = [
     "MethodSpec", "METHODS", "step_size", "momentum_weight",
@@ -244,8 +264,6 @@ class _BanditAdapter:
         return self.model.policy.check_theta(theta0, "theta0")
 
     def noise(self, rng, Tc, R, second):
-        from ..estimators._continuous import cauchy_bandit_uniforms
-
         u1 = cauchy_bandit_uniforms(rng, (Tc, R))
         if second:
             q = rng.random((Tc, R))
@@ -255,13 +273,9 @@ class _BanditAdapter:
         return u1, q, u2
 
     def grad(self, theta, k, n1):
-        from ..estimators._continuous import cauchy_bandit_grad_from_noise, cauchy_bandit_transform
-
         return cauchy_bandit_grad_from_noise(self.model, theta, *cauchy_bandit_transform(self.model, n1[k]))
 
     def hvp(self, theta, v, k, n2):
-        from ..estimators._continuous import cauchy_bandit_hvp_from_noise, cauchy_bandit_transform
-
         return cauchy_bandit_hvp_from_noise(self.model, theta, v, *cauchy_bandit_transform(self.model, n2[k]))
 
     def accept(self, new):
@@ -274,7 +288,7 @@ class _BanditAdapter:
         return np.linalg.norm(self.model.gradient(theta), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ..lqr._batched import bandit_chunk
+        from ._igt_kernels import bandit_chunk  # lazy: numba kernels
 
         m = self.model
         bandit_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
@@ -289,7 +303,6 @@ class _LQRAdapter:
         self.p = model.m * model.n
         self.H = H
         self.rho_max = rho_max
-        from ..estimators._continuous import lqr_factors
 
         self.L0, self.LW = lqr_factors(model)
 
@@ -307,8 +320,6 @@ class _LQRAdapter:
         return theta.reshape(theta.shape[0], self.model.m, self.model.n)
 
     def noise(self, rng, Tc, R, second):
-        from ..estimators._continuous import lqr_noise
-
         n1 = lqr_noise(self.model, rng, (Tc, R), self.H)
         if second:
             q = rng.random((Tc, R))
@@ -319,14 +330,10 @@ class _LQRAdapter:
         return n1, q, n2
 
     def grad(self, theta, k, n1):
-        from ..estimators._continuous import lqr_grad_from_noise
-
         g = lqr_grad_from_noise(self.model, self._K(theta), n1[0][k], n1[1][k], n1[2][k])
         return g.reshape(theta.shape)
 
     def hvp(self, theta, v, k, n2):
-        from ..estimators._continuous import lqr_hvp_from_noise
-
         h = lqr_hvp_from_noise(self.model, self._K(theta), self._K(v), n2[0][k], n2[1][k], n2[2][k])
         return h.reshape(theta.shape)
 
@@ -340,7 +347,7 @@ class _LQRAdapter:
         return np.linalg.norm(self.model.gradient(self._K(theta)).reshape(theta.shape[0], -1), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ..lqr._batched import lqr_chunk
+        from ._igt_kernels import lqr_chunk  # lazy: numba kernels
 
         m = self.model
         lqr_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
@@ -358,8 +365,6 @@ class _OracleAdapter:
     is_lqr = False
 
     def __init__(self, mdp, oracle):
-        from ..oracles import as_oracle
-        from .pg import optimal_reference
 
         self.model = mdp
         self.oracle = as_oracle(oracle, mdp)
@@ -396,8 +401,6 @@ class _OracleAdapter:
         return np.ones(new.shape[0], dtype=bool)
 
     def _J(self, th):
-        from ..mdp import policy_evaluation
-        from .._math import softmax
 
         return float(self.model.rho @ policy_evaluation(self.model, softmax(th.reshape(self.shape), axis=-1),
                                                         validate=False).V)
@@ -406,17 +409,12 @@ class _OracleAdapter:
         return np.array([self.J_star - self._J(th) for th in theta])
 
     def grad_norm(self, theta):
-        from ..policies import policy_gradient
 
         return np.array([np.linalg.norm(policy_gradient(self.model, "softmax", th.reshape(self.shape)))
                          for th in theta])
 
 
 def _adapter(model, H, rho_max, T, oracle=None):
-    from ..bandits._continuous import CauchyContextualBandit
-    from ..lqr._model import LQR
-    from ..mdp import TabularMDP
-
     if isinstance(model, TabularMDP):
         return _OracleAdapter(model, oracle)
     if oracle is not None:
@@ -465,8 +463,6 @@ def _numpy_chunk(ad, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2
         elif spec.kind in (1, 2):
             d[...] = momentum_update(d, g, eta)
         else:
-            from .harpg import harpg_momentum, harpg_point
-
             qq = q[k][:, None]
             v = ad.hvp(harpg_point(theta, theta_prev, qq), theta - theta_prev, k, n2)
             d[...] = harpg_momentum(d, v, g, eta)
@@ -542,7 +538,6 @@ def run_method(model, method: str, n_trajectories: int | None = None, eta: float
         raise ValidationError(f"unknown method {method!r}. Fix: use one of {sorted(METHODS)}.")
     spec = METHODS[method]
     if gamma0 is not None:
-        import warnings
 
         warnings.warn("gamma0= is deprecated; the initial step size is eta= (positional 4th argument) in every "
                       "algorithm of pgtheory.algorithms.", DeprecationWarning, stacklevel=3)

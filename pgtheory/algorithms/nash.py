@@ -53,9 +53,12 @@ import numpy as np
 
 from .._math import log_softmax
 from .._validate import check_positive, check_positive_int
+from ..bounds import Citation
 from ..errors import InvalidStepSizeError, ValidationError
-from ..games._regularized import _as_log_policy, _gap_rows, _kl_rows, _setup, regularized_nash
+from ..games import as_log_policy as _as_log_policy, duality_gap_rows as _gap_rows, kl_rows as _kl_rows, prepare_regularized_game as _setup, regularized_nash  # noqa: E501
 from ..results import Trace
+from ..oracles import ExactPreferenceOracle
+from ..oracles import SampledPreferenceOracle
 
 __all__ = [
     "payoff",
@@ -431,7 +434,6 @@ class _BoundOracle:
 def _query_source(A, oracle, game, rng):
     """(source of queries, query counter): the exact matrices ``A`` for the default oracle, so the
     default runs are today's arithmetic; else a bound oracle and its cumulative ``samples_used``."""
-    from ..oracles import ExactPreferenceOracle
 
     if oracle is None or (isinstance(oracle, str) and oracle == "exact") or type(oracle) is ExactPreferenceOracle:
         return A, (lambda default: default)
@@ -772,7 +774,6 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
     batch = check_positive_int(batch, "batch")
     lr = eta / (1.0 + eta) if lr is None else check_positive(lr, "lr", step=True)
     rng = np.random.default_rng(rng)
-    from ..oracles import SampledPreferenceOracle
 
     P = SampledPreferenceOracle(game) if oracle is None else oracle
     if not hasattr(P, "compare"):
@@ -794,8 +795,6 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
 
 # ============================================================================ sources (pgtheory.cite)
 def _cen2021_extragradient():
-    from ..bounds import Citation
-
     return Citation(key="cen2021fastextragradient", authors=("Cen, Shicong", "Wei, Yuting", "Chi, Yuejie"),
                     title="Fast Policy Extragradient Methods for Competitive Games with Entropy Regularization",
                     venue="Advances in Neural Information Processing Systems (NeurIPS)", year=2021,

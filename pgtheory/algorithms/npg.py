@@ -30,10 +30,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import warnings
 
 from .._math import log_softmax
 from .._validate import as_float_array, check_distribution, check_positive, check_positive_int
-from ..errors import InvalidStepSizeError, ShapeError, ValidationError
+from ..errors import InvalidStepSizeError, PrecisionWarning, ShapeError, ValidationError
+from ..mdp import TabularMDP, policy_evaluation, soft_policy_evaluation, soft_value_iteration
 from ..results import Trace
 from .pg import _Evaluator, _problem, optimal_reference, record_schedule
 
@@ -84,8 +86,6 @@ def softmax_npg(mdp, *, eta: float, n_iter: int = 100, theta0=None, rho=None, n_
     ----------
     Agarwal et al. (2021), arXiv:1908.00261, Sec. 5.3 (softmax NPG, Theorem 5.3).
     """
-    from ..mdp import policy_evaluation
-
     base, logits, mask = _start(mdp, theta0)
     eta = check_positive(eta, "eta", step=True)
     n_iter = check_positive_int(n_iter, "n_iter")
@@ -143,12 +143,6 @@ def soft_optimal_reference(mdp, tau: float, rho=None) -> dict:
         ``J_star`` = :math:`\rho^\top V^*_\tau`, ``error_bound`` (the certified value error of soft VI,
         at least float64's rounding floor at the problem's scale when 1e-13 is below it).
     """
-    from ..mdp import soft_policy_evaluation, soft_value_iteration
-
-    import warnings
-
-    from ..errors import PrecisionWarning
-
     tau = check_positive(tau, "tau")
     with warnings.catch_warnings():
         # 1e-13 can sit below float64's certifiable floor at this value scale; the reference then stops at
@@ -207,8 +201,6 @@ def entropy_npg(mdp, *, eta: float, tau: float, n_iter: int = 100, theta0=None, 
     ----------
     Cen et al. (2021), arXiv:2007.06558, Algorithm 1, eq. (18), Theorem 1.
     """
-    from ..mdp import TabularMDP, soft_policy_evaluation
-
     if not isinstance(mdp, TabularMDP):
         raise ValidationError(f"entropy_npg needs a TabularMDP; got {type(mdp).__name__}.")
     eta = check_positive(eta, "eta", step=True)

@@ -29,12 +29,15 @@ import dataclasses
 import time
 
 import numpy as np
+import warnings
 
 from .._math import centred, softmax
 from .._validate import as_float_array, check_distribution, check_positive, check_positive_int
 from ..backend import resolve_backend
-from ..errors import ShapeError, ValidationError
+from ..errors import ConvergenceWarning, ShapeError, ValidationError
+from ..mdp import PolicySystem, TabularMDP, policy_evaluation, policy_iteration, state_occupancy
 from ..results import Trace
+from ..oracles import ExactOracle, as_oracle
 
 #: Iterations from which ``backend="auto"`` runs the compiled exact-PG kernel (its compile time pays off).
 _PG_KERNEL_MIN_ITER = 2000
@@ -79,8 +82,6 @@ def optimal_reference(mdp, rho=None) -> dict:
         ``V_star`` (S,), ``Q_star`` (S, A), ``a_star`` (S,) greedy optimal actions,
         ``J_star`` = :math:`\rho^\top V^*`, ``pi_star`` (S, A) deterministic optimal policy.
     """
-    from ..mdp import policy_iteration
-
     sol = policy_iteration(mdp)
     rho = mdp.rho if rho is None else np.asarray(rho, dtype=np.float64)
     a_star = np.argmax(sol.policy, axis=1)
@@ -90,8 +91,6 @@ def optimal_reference(mdp, rho=None) -> dict:
 
 def _problem(mdp):
     """Split a TabularMDP or a structured problem into (mdp, probs, grad_fn or None, theta0)."""
-    from ..mdp import TabularMDP
-
     if isinstance(mdp, TabularMDP):
         return mdp, None, None, np.zeros((mdp.S, mdp.A))
     needed = ("mdp", "probs", "gradient", "init_theta")
@@ -116,41 +115,33 @@ class _Evaluator:
             self.P = np.asarray(mdp.P)
             self.P2 = self.P.reshape(mdp.S * mdp.A, mdp.S)
             self.r = np.asarray(mdp.r)
-            self.I = np.eye(mdp.S)
-        self._M = None
+        self._system = None
 
     def values(self, pi, extra=None):
         """V and Q of ``pi`` for the reward ``r_pi + extra`` (``extra`` per state, e.g. tau * entropy)."""
         mdp = self.mdp
         if not self.dense:
-            from ..mdp import policy_evaluation
-
             if extra is not None:
                 raise ValidationError("internal: extra rewards need a dense MDP")
             sol = policy_evaluation(mdp, pi, validate=False)
             return sol.V, sol.Q
-        Ppi = np.einsum("sa,sat->st", pi, self.P)
-        self._M = self.I - mdp.gamma * Ppi
+        self._system = PolicySystem(np.einsum("sa,sat->st", pi, self.P), mdp.gamma)
         rhs = np.einsum("sa,sa->s", pi, self.r)
         if extra is not None:
             rhs = rhs + extra
-        V = np.linalg.solve(self._M, rhs)
+        V = self._system.solve(rhs)
         Q = self.r + mdp.gamma * (self.P2 @ V).reshape(mdp.S, mdp.A)
         return V, Q
 
     def occupancy(self, pi, mu):
         """Normalised discounted visitation under ``mu`` of the policy last passed to :meth:`values`."""
         if not self.dense:
-            from ..mdp import state_occupancy
-
             return state_occupancy(self.mdp, pi, mu, validate=False)
-        d = np.linalg.solve(self._M.T, (1.0 - self.mdp.gamma) * mu)
+        d = self._system.solve((1.0 - self.mdp.gamma) * mu, transpose=True)
         return np.clip(d, 0.0, None)
 
 
 def _eval(mdp, pi):
-    from ..mdp import policy_evaluation
-
     sol = policy_evaluation(mdp, pi, validate=False)
     return sol.V, sol.Q
 
@@ -292,7 +283,7 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
             raise ValidationError("backend='numba' needs a dense MDP. Fix: use backend='numpy' for sparse MDPs.")
         if grad_fn is not None:
             raise ValidationError("backend='numba' supports TabularMDP and LiHardMDP-style problems only.")
-        from ._pg_kernels import pg_dense_kernel
+        from ._pg_kernels import pg_dense_kernel  # lazy: numba kernels
 
         rs = np.asarray([] if record_values is None else record_values, dtype=np.int64)
         Vout = np.empty((K, rs.size))
@@ -313,7 +304,7 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
                           "c_argmin": int(c_arg)})
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # lazy: optional progress bar
 
         bar = tqdm(total=n_iter, desc="softmax PG", leave=False)
     c_run, c_arg, j = np.inf, 0, 0
@@ -356,7 +347,6 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
 
 def _external_oracle(oracle, mdp):
     """``None`` when ``oracle`` means the exact softmax gradient of ``mdp`` (today's path), else the oracle."""
-    from ..oracles import ExactOracle, as_oracle
 
     if oracle is None or (isinstance(oracle, str) and oracle == "exact"):
         return None
@@ -411,13 +401,12 @@ def _flow_gradient(P, r, gamma, mu, mult, theta):
     grad : array, shape (S, A)
     V : array, shape (S,)
     """
-    S = r.shape[0]
     z = theta - theta.max(axis=1, keepdims=True)
     e = np.exp(z)
     pi = e / e.sum(axis=1, keepdims=True)
-    M = np.eye(S) - gamma * np.einsum("sa,sat->st", pi, P)
-    V = np.linalg.solve(M, (pi * r).sum(axis=1))
-    d = np.linalg.solve(M.T, (1.0 - gamma) * mu)
+    system = PolicySystem(np.einsum("sa,sat->st", pi, P), gamma)
+    V = system.solve((pi * r).sum(axis=1))
+    d = system.solve((1.0 - gamma) * mu, transpose=True)
     Q = r + gamma * (P @ V)
     adv = np.einsum("sb,sab->sa", pi, Q[:, :, None] - Q[:, None, :])
     w = np.maximum(d, 0.0) / mult / (1.0 - gamma)
@@ -429,7 +418,7 @@ def _first_crossings(u, y, value_fn, thresholds, dense):
 
     Scans the solver's step points, then refines inside the bracketing step with Brent's method
     on the dense output; NaN where never reached."""
-    from scipy.optimize import brentq
+    from scipy.optimize import brentq  # lazy: scipy.optimize, 0.1 s
 
     vals = np.array([value_fn(y[:, i]) for i in range(u.size)])
     out = np.full(len(thresholds), np.nan)
@@ -521,7 +510,7 @@ def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_rec
     Li, Wei, Chi, Chen (2021), arXiv:2102.11270, Sec. 3 (crossing times, eq. (30)).
     Mei et al. (2020), arXiv:2005.06392 (softmax PG gradient).
     """
-    from scipy.integrate import solve_ivp
+    from scipy.integrate import solve_ivp  # lazy: scipy.integrate, 0.14 s
 
     base, _, grad_fn, theta0 = _problem(mdp)
     if base.is_sparse:
@@ -572,10 +561,6 @@ def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_rec
     u_end = float(to_u(T))
     sol = solve_ivp(f, (0.0, u_end), x0, method=method, dense_output=True, rtol=rtol, atol=atol)
     if sol.status < 0:
-        import warnings
-
-        from ..errors import ConvergenceWarning
-
         warnings.warn(f"softmax_pg_flow: {method} stopped at flow time {float(to_t(sol.t[-1])):.4g} < T = {T:.4g} "
                       f"({sol.message}); later crossing times are NaN. Fix: use method='LSODA' (it steps through "
                       f"the near-instant policy switches at late crossings, where Radau can stall).", ConvergenceWarning, stacklevel=2)

@@ -26,8 +26,9 @@ import numpy as np
 from .._validate import check_positive, check_positive_int
 from ..errors import ValidationError
 from ..results import Trace
-from ..submodular._sampling import sample_gradient, sample_objective
-from ..submodular._subrl import (
+from ..submodular import (
+    sample_gradient,
+    sample_objective,
     HistoryGraph,
     SubRLEnv,
     build_history_graph,

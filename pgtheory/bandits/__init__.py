@@ -9,7 +9,7 @@ Option names follow TRL's ``GRPOConfig`` (``loss_type``, ``scale_rewards``, ``ep
 
 Public API
 ----------
-Models: ContextualBandit, policy_probs, success_probability, exact_gradient, check_logits.
+Models: ContextualBandit, policy_probs, success_probability, exact_logit_gradient, check_logits.
 Estimators: make_estimator, GroupEstimator, ESTIMATORS, LOSS_TYPES, SCALE_REWARDS, group_gradient,
 loss_type_weights and the ``*_advantages`` functions.
 Exact: exact_moments, ExactMoments, brute_force_moments, binary_weight, count_vectors,

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._validate import as_float_array, check_positive_int
 from ..errors import ValidationError
+from ._estimators import _beta_density
 from ._model import _log_probs, check_logits, policy_probs
 
 __all__ = [
@@ -404,8 +405,6 @@ def beta_density(p, a: float, b: float) -> np.ndarray:
     -------
     numpy.ndarray
     """
-    from ._estimators import _beta_density
-
     return _beta_density(np.asarray(p, dtype=np.float64), float(a), float(b))
 
 
@@ -426,7 +425,7 @@ def bnpo_variance_proxy(alpha, beta, a: float, b: float):
     -------
     float or numpy.ndarray
     """
-    from scipy.special import betaln
+    from scipy.special import betaln  # lazy: scipy.special, used by few
 
     al, be = np.asarray(alpha, float), np.asarray(beta, float)
     x, y = a + 3 - 2 * al, b + 3 - 2 * be

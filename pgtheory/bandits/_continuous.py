@@ -41,7 +41,7 @@ import numpy as np
 
 from .._validate import as_float_array, check_distribution, check_positive, check_shape
 from ..errors import ShapeError
-from ..policies._continuous import CauchyLinearPolicy
+from ..policies import CauchyLinearPolicy
 
 __all__ = ["CauchyContextualBandit", "make_cauchy_bandit"]
 
@@ -51,7 +51,7 @@ _2I_SQRTPI = 2j / np.sqrt(np.pi)
 
 def _voigt_terms(x: np.ndarray, sigma: float):
     """Return f(x), f'(x), f''(x) of the reward-smoothed Cauchy location family."""
-    from scipy.special import wofz
+    from scipy.special import wofz  # lazy: scipy.special, used by few
 
     z = (np.asarray(x, dtype=np.float64) + 1j * sigma) / _SQRT2
     w = wofz(z)
@@ -134,7 +134,7 @@ class CauchyContextualBandit:
 
     def objective_voigt(self, theta) -> np.ndarray:
         """Same as :meth:`objective`, through ``scipy.special.voigt_profile`` (cross-check)."""
-        from scipy.special import voigt_profile
+        from scipy.special import voigt_profile  # lazy: scipy.special, used by few
 
         return np.sqrt(2 * np.pi) * voigt_profile(self._x(theta), 1.0, self.sigma) @ self.context_probs
 
@@ -151,7 +151,7 @@ class CauchyContextualBandit:
     @property
     def optimal_value(self) -> float:
         r""":math:`J^\star = J(w_\star) = \operatorname{erfcx}(\sigma/\sqrt2)` (best policy of the class)."""
-        from scipy.special import erfcx
+        from scipy.special import erfcx  # lazy: scipy.special, used by few
 
         return float(erfcx(self.sigma / _SQRT2))
 

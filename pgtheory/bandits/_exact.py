@@ -383,7 +383,7 @@ def binary_weight(estimator, p, G: int, **options) -> np.ndarray:
     Dossier ``estimator_claims.md`` §0.4 (tool 2) [inferred]; verified against
     :func:`exact_moments` in ``tests/bandits``.
     """
-    from scipy.stats import binom
+    from scipy.stats import binom  # lazy: scipy.stats, 0.4 s
 
     est = _as_estimator(estimator, **options)
     if est.needs_arms:

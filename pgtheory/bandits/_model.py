@@ -21,7 +21,7 @@ from .._validate import as_float_array, check_distribution, check_shape
 from ..errors import ShapeError, ValidationError
 from ..results import ResultMixin
 
-__all__ = ["ContextualBandit", "policy_probs", "success_probability", "exact_gradient", "check_logits"]
+__all__ = ["ContextualBandit", "policy_probs", "success_probability", "exact_logit_gradient", "check_logits"]
 
 
 def check_logits(logits, name: str = "logits", K: int | None = None) -> np.ndarray:
@@ -115,8 +115,8 @@ class ContextualBandit(ResultMixin):
         return float(self.rho @ success_probability(self._theta(logits), self.rewards))
 
     def gradient(self, logits) -> np.ndarray:
-        r"""Exact :math:`\nabla_\theta J`, shape (M, K) (see :func:`exact_gradient`)."""
-        return exact_gradient(self._theta(logits), self.rewards, self.rho)
+        r"""Exact :math:`\nabla_\theta J`, shape (M, K) (see :func:`exact_logit_gradient`)."""
+        return exact_logit_gradient(self._theta(logits), self.rewards, self.rho)
 
     def _theta(self, logits) -> np.ndarray:
         th = check_logits(logits, "logits", K=self.K)
@@ -168,7 +168,7 @@ def success_probability(logits, rewards) -> np.ndarray:
     return np.clip(p, np.min(r, axis=-1), np.max(r, axis=-1))
 
 
-def exact_gradient(logits, rewards, rho=None) -> np.ndarray:
+def exact_logit_gradient(logits, rewards, rho=None) -> np.ndarray:
     r"""Exact policy gradient w.r.t. the logits.
 
     .. math:: \nabla_{\theta_x}J=\rho(x)\,\pi_x\odot(\bar r_x-p_x\mathbf 1).

@@ -3,25 +3,28 @@
 Every result pgtheory checks is a :class:`Bound`: a SymPy expression with the meaning of each
 symbol, its assumptions, its kind (``"upper"``, ``"lower"``, ``"rate"``), the quantity bounded,
 a :class:`Citation` and a provenance note. Catalog modules
-``pgtheory/bounds/catalog/<firstauthor><year>.py`` register them; :func:`get` and
+``pgtheory/bounds/catalog/<firstauthor><year>.py`` register them; :func:`get_bound` and
 :func:`list_bounds` (alias ``list``) load every catalog module on first use.
 
 Examples
 --------
 >>> from pgtheory import bounds
->>> b = bounds.get("cen2021.thm1_q")
+>>> b = bounds.get_bound("cen2021.thm1_q")
 >>> b.linear_rate(eta=0.5, tau=0.1)
 0.95
 
 Public API
 ----------
-Citation, Bound, register, get, list_bounds, load_errors, PROVENANCE
+Citation, Bound, register, get_bound, list_bounds, load_errors, PROVENANCE
 """
 
-from ._core import PROVENANCE, Bound, Citation, get, list_bounds, load_errors, register
+from ._core import PROVENANCE, Bound, Citation, get, get_bound, list_bounds, load_errors, register
 
 #: Alias of :func:`list_bounds` (``pgtheory.bounds.list()``); not in ``__all__`` so that
 #: ``from pgtheory.bounds import *`` never shadows the builtin.
 list = list_bounds  # noqa: A001
 
-__all__ = ["Citation", "Bound", "register", "get", "list_bounds", "load_errors", "PROVENANCE"]
+#: ``get``: deprecated alias of :func:`get_bound`, not in ``__all__``; ``pgtheory/cli.py``
+#: (outside this change) still imports ``bounds.get``.
+
+__all__ = ["Citation", "Bound", "register", "get_bound", "list_bounds", "load_errors", "PROVENANCE"]

@@ -8,7 +8,7 @@ source (:class:`Citation`) and a provenance note saying how each constant was ob
 ``"recalled"`` or ``"inferred"``).
 
 Catalog modules (``pgtheory/bounds/catalog/<firstauthor><year>.py``) register bounds at
-import time with :func:`register`; :func:`get` and :func:`list_bounds` import every
+import time with :func:`register`; :func:`get_bound` and :func:`list_bounds` import every
 catalog module on first use.
 
 This module holds the data model; evaluation, exponents and LaTeX live on the class:
@@ -34,10 +34,11 @@ import logging
 import pkgutil
 from typing import Any
 
-__all__ = ["Citation", "Bound", "register", "get", "list_bounds", "load_errors", "PROVENANCE"]
+__all__ = ["Citation", "Bound", "register", "get_bound", "list_bounds", "load_errors", "PROVENANCE"]
 
 import numpy as np
 
+from . import catalog
 from ..errors import ValidationError
 
 #: Allowed provenance tags, following ``shared/dossiers/theorems.md`` §0.1.
@@ -199,7 +200,7 @@ class Bound:
 
     def _positive(self, expr=None):
         """``expr`` with every free symbol replaced by a positive symbol of the same name."""
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         expr = self.expr if expr is None else expr
         rep = {s: sympy.Symbol(s.name, positive=True) for s in expr.free_symbols}
@@ -230,7 +231,7 @@ class Bound:
         Examples
         --------
         >>> from pgtheory import bounds
-        >>> b = bounds.get("agarwal2021.npg_softmax")
+        >>> b = bounds.get_bound("agarwal2021.npg_softmax")
         >>> round(b.evaluate(A=2, eta=1.0, gamma=0.9, T=100), 4)
         1.0069
         """
@@ -245,7 +246,7 @@ class Bound:
                                   f"Fix: drop or rename them.")
         fn = self.__dict__.get("_lambdified")
         if fn is None:
-            import sympy
+            import sympy  # lazy: sympy, 0.2 s
 
             syms = [self.symbol(n) for n in names]
             fn = sympy.lambdify(syms, self.expr, modules="numpy")
@@ -265,7 +266,7 @@ class Bound:
         return var
 
     def _subs(self, expr, pos, values):
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         unknown = [n for n in values if n not in pos]
         if unknown:
@@ -304,7 +305,7 @@ class Bound:
         return self._cached(key, lambda: self._exponent(var, values))
 
     def _exponent(self, var, values):
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         var = self._var(var)
         expr, pos = self._positive()
@@ -342,7 +343,7 @@ ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
         return self._cached(key, lambda: self._linear_rate(var, values))
 
     def _linear_rate(self, var, values):
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         var = self._var(var)
         expr, pos = self._positive()
@@ -376,7 +377,7 @@ ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
         -------
         str
         """
-        import sympy
+        import sympy  # lazy: sympy, 0.2 s
 
         rhs = sympy.latex(self.expr)
         if not full:
@@ -427,7 +428,6 @@ def _load_catalog() -> None:
     global _LOADED
     if _LOADED:
         return
-    from . import catalog
 
     _LOADED = True
     for mod in pkgutil.iter_modules(catalog.__path__):
@@ -453,7 +453,7 @@ def load_errors() -> dict:
     return dict(_LOAD_ERRORS)
 
 
-def get(id: str) -> Bound:
+def get_bound(id: str) -> Bound:
     """Return the registered bound ``id`` (KeyError lists close ids)."""
     _load_catalog()
     try:
@@ -467,3 +467,7 @@ def list_bounds() -> list[Bound]:
     """All registered bounds, sorted by id."""
     _load_catalog()
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+#: Deprecated alias of :func:`get_bound` (not in ``__all__``): ``pgtheory/cli.py`` still imports it.
+get = get_bound

@@ -48,6 +48,7 @@ from ._api import (
     hessian_vector_product_estimate,
     off_policy_gradient,
     q_estimate,
+    rollout_returns,
     reinforce,
     sample_trajectories,
 )
@@ -63,5 +64,6 @@ __all__ = [
     "q_estimate",
     "advantage_estimate",
     "hessian_vector_product_estimate",
+    "rollout_returns",
 ]
 __all__ += list(_continuous.__all__)

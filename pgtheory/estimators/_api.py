@@ -55,11 +55,14 @@ import dataclasses
 
 import numpy as np
 
+from . import _reference
 from .._validate import as_float_array, check_positive_int
 from ..backend import resolve_backend
 from ..errors import ShapeError, ValidationError
 from ..results import GradientEstimate, ResultMixin
 from . import _tables as T
+from ..mdp import check_policy
+from ..policies import Policy
 
 __all__ = [
     "TrajectoryBatch",
@@ -126,14 +129,12 @@ def _execute(backend, env, sample_pi, pmap, n, *, rng, est_mode, b_tab=None, b_c
     kw = dict(est_mode=est_mode, b_tab=b_tab, b_const=b_const, ratio=ratio, hvp=hvp,
               start_states=start_states, start_actions=start_actions, keep_samples=keep_samples)
     if backend == "numpy":
-        from . import _reference
-
         return _reference.run(env, sample_pi, pmap, n, rng=rng, uniforms=uniforms, **kw)
     if backend == "numba":
-        from . import _numba
+        from . import _numba  # lazy: numba kernels
 
         return _numba.run(env, sample_pi, pmap, n, rng=rng, uniforms=uniforms, **kw)
-    from . import _cupy
+    from . import _cupy  # lazy: CuPy backend
 
     if uniforms is not None:
         raise ValidationError("pre-drawn uniforms are supported on the numpy and numba backends only.")
@@ -173,7 +174,7 @@ def _kind_label(env: T.EnvTable, termination: str) -> str:
 
 
 # ----------------------------------------------------------------------------- sampler
-def sample_trajectories(problem, policy, theta, n, *, rng=None, termination: str = "geometric",
+def sample_trajectories(problem, policy: Policy | str, theta, n, *, rng=None, termination: str = "geometric",
                         horizon=None) -> TrajectoryBatch:
     r"""Sample ``n`` trajectories of :math:`\pi_\theta` (NumPy reference sampler, inverse-CDF draws).
 
@@ -199,15 +200,13 @@ def sample_trajectories(problem, policy, theta, n, *, rng=None, termination: str
     TrajectoryBatch
         States, actions, rewards (padded) and lengths.
     """
-    from . import _reference
-
     _, n, pol, theta, env, pmap = _prepare(problem, policy, theta, n, termination, horizon, "numpy")
     tr = _reference.sample_trajectories(env, T.cumulative_rows(pmap.pi), n, rng=_rng(rng))
     return TrajectoryBatch(tr.states, tr.actions, tr.rewards, tr.lengths, _kind_label(env, termination))
 
 
 # ----------------------------------------------------------------------------- estimators
-def reinforce(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def reinforce(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
               termination: str = "geometric", horizon=None, baseline=None,
               return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""REINFORCE (likelihood-ratio) policy-gradient estimate with the total return.
@@ -286,7 +285,8 @@ def reinforce(problem, policy, theta, n, *, rng=None, backend: str | None = "aut
     """
     backend, n, pol, theta, env, pmap = _prepare(problem, policy, theta, n, termination, horizon, backend)
     if isinstance(baseline, str) and baseline == "optimal":
-        out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=2, keep_samples=True, uniforms=_uniforms)
+        out = _execute(backend, env, pmap.pi, pmap, n, rng=rng, est_mode=T.ESTIMATOR_SCORE_SUM, keep_samples=True,
+                       uniforms=_uniforms)
         G = out["samples"]
         R = out["returns"]
         G2 = G * G
@@ -311,11 +311,11 @@ def reinforce(problem, policy, theta, n, *, rng=None, backend: str | None = "aut
             raise ShapeError(f"reinforce takes a scalar baseline; got shape {b.shape}. "
                              f"Fix: use gpomdp() for state-dependent baselines.")
         b_const = float(b)
-    return _estimate("reinforce", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=0,
-                     b_const=b_const)
+    return _estimate("reinforce", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
+                     est_mode=T.ESTIMATOR_REINFORCE, b_const=b_const)
 
 
-def gpomdp(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def gpomdp(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
            termination: str = "geometric", horizon=None, baseline=None,
            return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""GPOMDP / reward-to-go policy-gradient estimate, optionally with a state-dependent baseline.
@@ -371,11 +371,11 @@ def gpomdp(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
                               "baseline='optimal') or gpomdp(..., baseline='value').")
     b_tab, _ = T.baseline_table(baseline, env, problem, pmap.pi)
     name = "gpomdp" if baseline is None else "gpomdp+baseline"
-    return _estimate(name, backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=1,
-                     b_tab=b_tab)
+    return _estimate(name, backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
+                     est_mode=T.ESTIMATOR_GPOMDP, b_tab=b_tab)
 
 
-def off_policy_gradient(problem, policy, theta, n, *, behavior, rng=None, backend: str | None = "auto",
+def off_policy_gradient(problem, policy: Policy | str, theta, n, *, behavior, rng=None, backend: str | None = "auto",
                         estimator: str = "gpomdp", termination: str = "geometric", horizon=None,
                         baseline=None, return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""Importance-weighted policy gradient of :math:`\pi_\theta` from trajectories of a behaviour policy :math:`\mu`.
@@ -433,8 +433,6 @@ def off_policy_gradient(problem, policy, theta, n, *, behavior, rng=None, backen
     ICML (per-decision importance sampling).
     T. Degris, M. White, R. S. Sutton (2012), "Off-policy actor-critic", ICML, arXiv:1205.4839.
     """
-    from ..mdp import check_policy
-
     backend, n, pol, theta, env, pmap = _prepare(problem, policy, theta, n, termination, horizon, backend)
     mu = np.asarray(check_policy(_ShapeOnly(env.S, env.A), behavior, "behavior"), dtype=np.float64)
     pi = pmap.pi
@@ -446,12 +444,12 @@ def off_policy_gradient(problem, policy, theta, n, *, behavior, rng=None, backen
         ratio = np.ascontiguousarray(np.where(mu > 0, pi / np.where(mu > 0, mu, 1.0), 0.0))
     if estimator == "gpomdp":
         b_tab, _ = T.baseline_table(baseline, env, problem, pi)
-        b_const, est_mode = 0.0, 1
+        b_const, est_mode = 0.0, T.ESTIMATOR_GPOMDP
     elif estimator == "reinforce":
         b_tab, b_const = T.baseline_table(baseline, env, problem, pi)
         if np.isnan(b_const):
             raise ValidationError("estimator='reinforce' takes a constant baseline. Fix: use estimator='gpomdp'.")
-        est_mode = 0
+        est_mode = T.ESTIMATOR_REINFORCE
     else:
         raise ValidationError(f"estimator must be 'gpomdp' or 'reinforce'; got {estimator!r}.")
     return _estimate(f"off_policy_{estimator}", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
@@ -469,13 +467,13 @@ def _q_samples(problem, policy, theta, n, rng, backend, termination, horizon, un
     m = n * S * A
     start_s = np.tile(np.repeat(np.arange(S, dtype=np.int64), A), n)
     start_a = np.tile(np.tile(np.arange(A, dtype=np.int64), S), n)
-    dummy = T.PolicyMap(1, pmap.pi, np.zeros((S * A, 0)), (0,), 0)
-    out = _execute(backend, env, pmap.pi, dummy, m, rng=rng, est_mode=2, start_states=start_s, start_actions=start_a,
-                   uniforms=uniforms)
+    dummy = T.PolicyMap(T.POLICY_TABLE, pmap.pi, np.zeros((S * A, 0)), (0,), 0)
+    out = _execute(backend, env, pmap.pi, dummy, m, rng=rng, est_mode=T.ESTIMATOR_SCORE_SUM, start_states=start_s,
+                   start_actions=start_a, uniforms=uniforms)
     return backend, env, pmap, out, out["returns"].reshape(n, S, A)
 
 
-def q_estimate(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def q_estimate(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
                termination: str = "geometric", horizon=None, return_samples: bool = False,
                _uniforms=None) -> GradientEstimate:
     r"""Monte-Carlo estimate of :math:`Q^{\pi_\theta}(s,a)` for every pair, from ``n`` rollouts per pair.
@@ -520,7 +518,7 @@ def q_estimate(problem, policy, theta, n, *, rng=None, backend: str | None = "au
     return _sample_result(Qs, out, "q", backend, return_samples)
 
 
-def advantage_estimate(problem, policy, theta, n, *, rng=None, backend: str | None = "auto",
+def advantage_estimate(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | None = "auto",
                        termination: str = "geometric", horizon=None, return_samples: bool = False,
                        _uniforms=None) -> GradientEstimate:
     r"""Monte-Carlo estimate of :math:`A^{\pi_\theta}(s,a)=Q^{\pi_\theta}(s,a)-V^{\pi_\theta}(s)`.
@@ -573,7 +571,8 @@ def _sample_result(X, out, name, backend, return_samples):
                             samples=X if return_samples else None, estimator=name, backend=backend)
 
 
-def hessian_vector_product_estimate(problem, policy, theta, v, n, *, rng=None, backend: str | None = "auto",
+def hessian_vector_product_estimate(problem, policy: Policy | str, theta, v, n, *, rng=None,
+                                    backend: str | None = "auto",
                                     termination: str = "geometric", horizon=None,
                                     return_samples: bool = False, _uniforms=None) -> GradientEstimate:
     r"""Unbiased stochastic Hessian-vector product :math:`\widehat{\nabla^2J(\theta)}\,v` (the HARPG oracle).
@@ -644,4 +643,60 @@ def hessian_vector_product_estimate(problem, policy, theta, v, n, *, rng=None, b
     if v.shape != tuple(pmap.param_shape):
         raise ShapeError(f"v must have the parameter's shape {tuple(pmap.param_shape)}; got {v.shape}.")
     hvp = T.hvp_tables(pol, theta, pmap, v)
-    return _estimate("hvp", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms, est_mode=1, hvp=hvp)
+    return _estimate("hvp", backend, env, pmap, n, return_samples, rng=rng, uniforms=_uniforms,
+                     est_mode=T.ESTIMATOR_GPOMDP, hvp=hvp)
+
+
+def rollout_returns(problem, pi, states, actions, *, rng=None, backend: str | None = "auto",
+                    termination: str = "geometric", horizon=None):
+    r"""Returns of rollouts started at given state-action pairs and continued with the policy table ``pi``.
+
+    Rollout :math:`j` starts in :math:`s_j` with action :math:`a_j`, then follows :math:`\pi`; its return
+    :math:`\sum_t \delta_t r_t` is an unbiased sample of :math:`Q^\pi(s_j, a_j)` under geometric termination
+    (Sutton and Barto 2018, Sec. 5.2), the same sampler as :func:`q_estimate` at arbitrary pairs (e.g.
+    pairs drawn from an occupancy measure, as fitted policy evaluation needs).
+
+    Parameters
+    ----------
+    problem : TabularMDP, FiniteHorizonMDP or ContextualBandit
+        The model.
+    pi : array, shape (S, A)
+        Policy table (rows on the simplex).
+    states, actions : array of int, shape (m,)
+        Start pairs.
+    rng : Generator, int or None
+        Randomness.
+    backend : {"auto", "numpy", "numba", "cupy"} or None
+        Compute backend.
+    termination : {"geometric", "truncate"}
+        For discounted MDPs.
+    horizon : int, optional
+        Truncation horizon or cap.
+
+    Returns
+    -------
+    returns : array, shape (m,)
+        One return per start pair.
+    steps : int
+        Environment steps simulated (sample cost).
+
+    References
+    ----------
+    R. S. Sutton, A. G. Barto (2018), "Reinforcement Learning: An Introduction", 2nd ed., Sec. 5.2.
+    """
+    backend = resolve_backend(backend)
+    pi = np.ascontiguousarray(np.asarray(pi, dtype=np.float64))
+    s = np.ascontiguousarray(np.asarray(states, dtype=np.int64).reshape(-1))
+    a = np.ascontiguousarray(np.asarray(actions, dtype=np.int64).reshape(-1))
+    if s.shape != a.shape:
+        raise ShapeError(f"states and actions must have the same length; got {s.size} and {a.size}.")
+    if pi.ndim != 2:
+        raise ShapeError(f"pi must have shape (S, A); got {pi.shape}. Fix: one row of action probabilities per state.")
+    S, A = pi.shape
+    if s.size and (s.min() < 0 or s.max() >= S or a.min() < 0 or a.max() >= A):
+        raise ValidationError(f"states must lie in [0, {S}) and actions in [0, {A}). Fix: pass valid indices.")
+    env = T.env_table(problem, termination=termination, horizon=horizon)
+    dummy = T.PolicyMap(1, pi, np.zeros((S * A, 0)), (0,), 0)
+    out = _execute(backend, env, pi, dummy, int(s.size), rng=rng, est_mode=T.ESTIMATOR_SCORE_SUM,
+                   start_states=s, start_actions=a)
+    return out["returns"], int(np.sum(out["lengths"]))

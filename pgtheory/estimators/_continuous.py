@@ -42,7 +42,7 @@ from ..results import GradientEstimate
 __all__ = [
     "cauchy_bandit_uniforms", "cauchy_bandit_transform", "cauchy_bandit_noise", "cauchy_bandit_grad_from_noise", "cauchy_bandit_hvp_from_noise",
     "cauchy_bandit_gradient", "cauchy_bandit_hvp",
-    "lqr_noise", "lqr_grad_from_noise", "lqr_hvp_from_noise", "lqr_gradient", "lqr_hvp",
+    "lqr_noise", "lqr_factors", "lqr_grad_from_noise", "lqr_hvp_from_noise", "lqr_gradient", "lqr_hvp",
     "harpg_correction",
 ]
 

@@ -18,6 +18,8 @@ import dataclasses
 
 import numpy as np
 
+from . import _reference
+from ..backend import get_cupy
 from ._tables import EnvTable, PolicyMap
 
 __all__: list[str] = []
@@ -55,11 +57,7 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
         ratio=None, hvp=None, rng=None, start_states=None, start_actions=None, keep_samples: bool = False,
         xp=None) -> dict:
     """CuPy counterpart of :func:`pgtheory.estimators._reference.run` (host inputs, host outputs)."""
-    from . import _reference
-
     if xp is None:
-        from ..backend import get_cupy
-
         xp = get_cupy()
     seed = int(np.random.SeedSequence(int(rng.integers(0, 2**63 - 1))).generate_state(1, dtype=np.uint64)[0]
                >> np.uint64(1))

@@ -32,15 +32,63 @@ them (parity mode, used by the tests to compare with NumPy to rounding).
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numba
 import numpy as np
 from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from ._tables import EnvTable, PolicyMap, cumulative_rows, n_chunks_for
+from ..errors import ValidationError
+from ._tables import (
+    ESTIMATOR_GPOMDP,
+    ESTIMATOR_REINFORCE,
+    ESTIMATOR_SCORE_SUM,
+    POLICY_SOFTMAX,
+    POLICY_TABLE,
+    EnvTable,
+    PolicyMap,
+    cumulative_rows,
+    n_chunks_for,
+)
 
 __all__: list[str] = []
+
+# Named modes, compared as integers inside the kernels. Numba freezes module globals at compile
+# time and the on-disk cache tracks only this file, so the kernels use these local copies; the
+# asserts fail loudly (instead of reading a stale cache) if _tables ever renumbers them.
+_REINFORCE, _GPOMDP, _SCORE_SUM = 0, 1, 2
+_SOFTMAX, _TABLE = 0, 1
+RNG_MT19937, RNG_SPLITMIX64 = 0, 1
+assert (_REINFORCE, _GPOMDP, _SCORE_SUM) == (ESTIMATOR_REINFORCE, ESTIMATOR_GPOMDP, ESTIMATOR_SCORE_SUM)
+assert (_SOFTMAX, _TABLE) == (POLICY_SOFTMAX, POLICY_TABLE)
+
+#: The sampled model: start-state CDF, CSR transition CDFs (row ``(h*S + s)*A + a``), guide table
+#: (see :func:`build_guides`) and rewards ``r[h, s, a]``.
+ModelTables = namedtuple("ModelTables", ["rho_cum", "p_indptr", "p_indices", "p_cum", "guide", "r"])
+#: The policies: behaviour CDF rows ``pi_cum`` (S, A), target probabilities ``pi`` (S, A), score
+#: table ``table`` (S*A, d) for ``policy_kind == POLICY_TABLE``, importance ratios ``ratio`` (S, A).
+PolicyTables = namedtuple("PolicyTables", ["pi_cum", "pi", "table", "ratio"])
+#: Estimator inputs: baseline table ``b_tab[h, s]`` and, for Hessian-vector products, ``sv``
+#: (S*A,) and the score-HVP rows ``hv_soft`` (S, A) / ``hv_tab`` (S*A, d).
+EstimatorTables = namedtuple("EstimatorTables", ["b_tab", "sv", "hv_soft", "hv_tab"])
+#: Randomness and fixed starts: start states / actions (empty: sampled), per-chunk seeds, and the
+#: pre-drawn uniforms ``u0`` (n,), ``U`` (n, T, 4) read when ``use_u``.
+Draws = namedtuple("Draws", ["start_s", "start_a", "seeds", "u0", "U"])
+#: Outputs: per-chunk sums / sums of squares (n_chunks, d_pad), per-trajectory samples (n, d) when
+#: ``keep``, returns and lengths (n,), and the work counter (1,) of the chunk scheduler.
+Outputs = namedtuple("Outputs", ["out_sum", "out_sq", "samples", "returns", "lengths", "counter"])
+#: Scalars: sizes, discounting / termination, the named modes (``policy_kind`` in {POLICY_SOFTMAX,
+#: POLICY_TABLE}, ``estimator`` in {ESTIMATOR_REINFORCE, ESTIMATOR_GPOMDP, ESTIMATOR_SCORE_SUM},
+#: ``rng_kind`` in {RNG_MT19937, RNG_SPLITMIX64}) and the 0/1 switches.
+Config = namedtuple("Config", [
+    "S", "A", "K", "p_dense", "n_stages", "discount", "cont_prob", "max_steps", "bernoulli",
+    "policy_kind", "use_ratio", "estimator", "b_const", "hvp", "n", "n_chunks", "use_u", "keep",
+    "rng_kind", "key", "d", "n_workers", "replicate",
+])
+#: Per-worker scratch of :func:`_chunk` (all zero / False between trajectories).
+Scratch = namedtuple("Scratch", ["Nc", "Mc", "Ns", "Ms", "mark", "vis", "gN", "gM", "hN", "hM"])
 
 
 @njit(cache=True, inline="always")
@@ -157,29 +205,52 @@ def _fetch_add(typingctx, arr, idx, val):
 
 
 @njit(cache=True)
-def _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob,
-           max_steps, bern, pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
-           hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
-           out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d,
-           Nc, Mc, Ns, Ms, mark, vis, gN, gM, hN, hM):
+def _chunk(c, model, pol, est, draws, out, cfg, scr):
     """Trajectories ``[c n / n_chunks, (c + 1) n / n_chunks)`` of chunk ``c`` (see :func:`pg_kernel`).
 
-    The scratch arrays (``Nc`` .. ``hM``) belong to the calling worker; they are all zero (``mark``
-    all False) on entry and are left so on exit (each trajectory resets what it touched).
+    The scratch arrays ``scr`` belong to the calling worker; they are all zero (``mark`` all False)
+    on entry and are left so on exit (each trajectory resets what it touched).
     """
+    rho_cum, p_indptr, p_indices, p_cum, guide, r = model
+    pi_cum, pi, table, ratio = pol
+    b_tab, sv, hv_soft, hv_tab = est
+    start_s, start_a, seeds, u0, U = draws
+    out_sum, out_sq, samples, returns, lengths, _counter = out
+    Nc, Mc, Ns, Ms, mark, vis, gN, gM, hN, hM = scr
+    S = cfg.S
+    A = cfg.A
+    K = cfg.K
+    p_dense = cfg.p_dense
+    n_stages = cfg.n_stages
+    discount = cfg.discount
+    cont_prob = cfg.cont_prob
+    max_steps = cfg.max_steps
+    bern = cfg.bernoulli
+    kind = cfg.policy_kind
+    use_ratio = cfg.use_ratio
+    est_mode = cfg.estimator
+    b_const = cfg.b_const
+    hvp = cfg.hvp
+    n = cfg.n
+    n_chunks = cfg.n_chunks
+    use_u = cfg.use_u
+    keep = cfg.keep
+    rng_kind = cfg.rng_kind
+    key = cfg.key
+    d = cfg.d
     lo_i = (c * n) // n_chunks
     hi_i = ((c + 1) * n) // n_chunks
-    if not use_u and rng_kind == 0:
+    if not use_u and rng_kind == RNG_MT19937:
         np.random.seed(seeds[c])
     st = np.empty(1, dtype=np.uint64)
     st[0] = np.uint64(0)
     for i in range(lo_i, hi_i):
-        if rng_kind == 1:
+        if rng_kind == RNG_SPLITMIX64:
             st[0] = _mix64(key + np.uint64(i) * np.uint64(0xD1B54A32D192ED03))
         if start_s.shape[0] > 0:
             s = start_s[i]
         else:
-            u = u0[i] if use_u else (np.random.random() if rng_kind == 0 else _draw(0, U, i, 0, 0, 1, st))
+            u = u0[i] if use_u else (np.random.random() if rng_kind == RNG_MT19937 else _draw(0, U, i, 0, 0, 1, st))
             s = _search_csr(rho_cum, 0, S, u)
         t = 0
         nvis = 0
@@ -202,16 +273,16 @@ def _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
             if use_ratio:
                 ck *= ratio[s, a]
             m = 0.0
-            if est_mode == 1:
+            if est_mode == _GPOMDP:
                 m = Rc + dk * ck * b_tab[h, s]
-            if kind == 0:
+            if kind == _SOFTMAX:
                 if not mark[s]:
                     mark[s] = True
                     vis[nvis] = s
                     nvis += 1
                 Nc[s, a] += 1.0
                 Ns[s] += 1.0
-                if est_mode == 1:
+                if est_mode == _GPOMDP:
                     Mc[s, a] += m
                     Ms[s] += m
                 if hvp:
@@ -220,14 +291,14 @@ def _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
                 x = s * A + a
                 for jj in range(d):
                     gN[jj] += table[x, jj]
-                if est_mode == 1:
+                if est_mode == _GPOMDP:
                     for jj in range(d):
                         gM[jj] += m * table[x, jj]
                 if hvp:
                     C += sv[x]
                     for jj in range(d):
                         hN[jj] += hv_tab[x, jj]
-                    if est_mode == 1:
+                    if est_mode == _GPOMDP:
                         for jj in range(d):
                             hM[jj] += m * hv_tab[x, jj]
             R += dk * rew
@@ -245,13 +316,13 @@ def _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
             s = j - lo if p_dense else p_indices[j]
         returns[i] = R
         lengths[i] = t
-        if est_mode == 0:
+        if est_mode == _REINFORCE:
             alpha = ck * (R - b_const)
-        elif est_mode == 1:
+        elif est_mode == _GPOMDP:
             alpha = Rc
         else:
             alpha = 1.0
-        if kind == 0:
+        if kind == _SOFTMAX:
             for q in range(nvis):
                 sk = vis[q]
                 wsum = alpha * Ns[sk] - Ms[sk]
@@ -285,10 +356,7 @@ def _chunk(c, rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
 
 
 @njit(cache=True, parallel=True)
-def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n_stages, discount, cont_prob, max_steps, bern,
-              pi_cum, ratio, use_ratio, kind, pi, table, est_mode, b_tab, b_const,
-              hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
-              out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d, n_workers, counter, replicate):
+def pg_kernel(model, pol, est, draws, out, cfg):
     r"""Sample ``n`` trajectories and accumulate per-chunk sums / sums of squares of the estimates.
 
     Single pass per trajectory: with :math:`P_{t-1}=\sum_{k<t}\delta_k r_k c_k` and
@@ -297,6 +365,10 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
     :math:`\sum_t w_t\,\mathrm{score}_t=R_c\,N-M` with the visit counts :math:`N[s,a]` and
     :math:`M[s,a]=\sum_{t:(s_t,a_t)=(s,a)}m_t`, both accumulated while sampling (REINFORCE:
     :math:`\alpha N` with :math:`\alpha=c_{L-1}(R-b)`; score sums: :math:`N`).
+
+    Arguments are grouped by role (:class:`ModelTables`, :class:`PolicyTables`,
+    :class:`EstimatorTables`, :class:`Draws`, :class:`Outputs`, :class:`Config`); the modes are the
+    named constants of :mod:`pgtheory.estimators._tables`.
 
     Scheduling: ``n_workers`` workers (one per thread) allocate their scratch once and then take
     chunks ``c`` in the order given by the atomic counter ``counter[0]`` (dynamic assignment, so a
@@ -312,8 +384,13 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
     enables it only for tables small next to the work (see :func:`run`). Copies are identical, so
     the results are too.
     """
-    for w in prange(n_workers):
-        if kind == 0:
+    S = cfg.S
+    A = cfg.A
+    d = cfg.d
+    n_chunks = cfg.n_chunks
+    counter = out.counter
+    for w in prange(cfg.n_workers):
+        if cfg.policy_kind == _SOFTMAX:
             Nc = np.zeros((S, A))
             Mc = np.zeros((S, A))
             Ns = np.zeros(S)
@@ -335,31 +412,30 @@ def pg_kernel(rho_cum, p_indptr, p_indices, p_cum, p_dense, guide, K, r, S, A, n
             gM = np.zeros(d)
             hN = np.zeros(d)
             hM = np.zeros(d)
-        if replicate:
-            w_ptr = p_indptr.copy()
-            w_idx = p_indices.copy()
-            w_cum = p_cum.copy()
-            w_guide = guide.copy()
-            w_r = r.copy()
-            w_picum = pi_cum.copy()
-            w_pi = pi.copy()
+        if cfg.replicate:
+            w_ptr = model.p_indptr.copy()
+            w_idx = model.p_indices.copy()
+            w_cum = model.p_cum.copy()
+            w_guide = model.guide.copy()
+            w_r = model.r.copy()
+            w_picum = pol.pi_cum.copy()
+            w_pi = pol.pi.copy()
         else:
-            w_ptr = p_indptr
-            w_idx = p_indices
-            w_cum = p_cum
-            w_guide = guide
-            w_r = r
-            w_picum = pi_cum
-            w_pi = pi
+            w_ptr = model.p_indptr
+            w_idx = model.p_indices
+            w_cum = model.p_cum
+            w_guide = model.guide
+            w_r = model.r
+            w_picum = pol.pi_cum
+            w_pi = pol.pi
+        w_model = ModelTables(model.rho_cum, w_ptr, w_idx, w_cum, w_guide, w_r)
+        w_pol = PolicyTables(w_picum, w_pi, pol.table, pol.ratio)
+        scr = Scratch(Nc, Mc, Ns, Ms, mark, vis, gN, gM, hN, hM)
         while True:
             c = _fetch_add(counter, 0, 1)
             if c >= n_chunks:
                 break
-            _chunk(c, rho_cum, w_ptr, w_idx, w_cum, p_dense, w_guide, K, w_r, S, A, n_stages, discount, cont_prob,
-                   max_steps, bern, w_picum, ratio, use_ratio, kind, w_pi, table, est_mode, b_tab, b_const,
-                   hvp, sv, hv_soft, hv_tab, start_s, start_a, n, n_chunks, seeds, use_u, u0, U,
-                   out_sum, out_sq, samples, keep, returns, lengths, rng_kind, key, d,
-                   Nc, Mc, Ns, Ms, mark, vis, gN, gM, hN, hM)
+            _chunk(c, w_model, w_pol, est, draws, out, cfg, scr)
 
 
 def guide_size(env: EnvTable) -> int:
@@ -429,10 +505,8 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     chunking and threads; its uniformity and the estimators' unbiasedness under it are tested in
     ``tests/estimators/test_counter_rng.py``.
     """
-    kinds = {"mt19937": 0, "splitmix64": 1}
+    kinds = {"mt19937": RNG_MT19937, "splitmix64": RNG_SPLITMIX64}
     if rng_kind not in kinds:
-        from ..errors import ValidationError
-
         raise ValidationError(f"rng_kind must be 'mt19937' or 'splitmix64'; got {rng_kind!r}.")
     S, A = env.S, env.A
     d = pmap.d
@@ -460,12 +534,12 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     else:
         sv, hv = hvp
         use_hvp = 1
-        if pmap.kind == 0:
+        if pmap.kind == POLICY_SOFTMAX:
             hv_soft, hv_tab = np.ascontiguousarray(hv, dtype=np.float64), np.zeros((1, 1))
         else:
             hv_soft, hv_tab = np.zeros((1, 1)), np.ascontiguousarray(hv, dtype=np.float64)
         sv = np.ascontiguousarray(sv, dtype=np.float64)
-    table = pmap.table if pmap.kind == 1 else np.zeros((1, 1))
+    table = pmap.table if pmap.kind == POLICY_TABLE else np.zeros((1, 1))
     if table.shape[1] == 0:
         table = np.zeros((table.shape[0], 0))
     use_ratio = 0 if ratio is None else 1
@@ -489,16 +563,18 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     # Per-worker copies of the lookup tables (see pg_kernel) when they are at most 8 MB and cheap
     # next to the sampling (copying 256 bytes costs far less than sampling one trajectory).
     replicate = n_workers > 1 and table_bytes <= min(8 << 20, 256 * n)
-    pg_kernel(env.rho_cum, env.p_indptr, env.p_indices, env.p_cum, int(env.p_dense), guide, int(K),
-              r_arr,
-              int(S), int(A),
-              int(env.n_stages), float(env.discount), float(env.cont_prob), int(max_steps), int(env.bernoulli),
-              pi_cum, ratio_arr, int(use_ratio), int(pmap.kind), pi_arr,
-              np.ascontiguousarray(table, dtype=np.float64), int(est_mode),
-              np.ascontiguousarray(b_tab, dtype=np.float64), float(b_const),
-              int(use_hvp), sv, hv_soft, hv_tab, ss, sa, int(n), int(n_chunks), seeds, int(use_u), u0, U,
-              out_sum, out_sq, samples, int(keep_samples), returns, lengths, int(kinds[rng_kind]), key, int(d),
-              n_workers, np.zeros(1, dtype=np.int64), int(replicate))
+    model = ModelTables(env.rho_cum, env.p_indptr, env.p_indices, env.p_cum, guide, r_arr)
+    pol = PolicyTables(pi_cum, pi_arr, np.ascontiguousarray(table, dtype=np.float64), ratio_arr)
+    est = EstimatorTables(np.ascontiguousarray(b_tab, dtype=np.float64), sv, hv_soft, hv_tab)
+    draws = Draws(ss, sa, seeds, u0, U)
+    out = Outputs(out_sum, out_sq, samples, returns, lengths, np.zeros(1, dtype=np.int64))
+    cfg = Config(S=int(S), A=int(A), K=int(K), p_dense=int(env.p_dense), n_stages=int(env.n_stages),
+                 discount=float(env.discount), cont_prob=float(env.cont_prob), max_steps=int(max_steps),
+                 bernoulli=int(env.bernoulli), policy_kind=int(pmap.kind), use_ratio=int(use_ratio),
+                 estimator=int(est_mode), b_const=float(b_const), hvp=int(use_hvp), n=int(n), n_chunks=int(n_chunks),
+                 use_u=int(use_u), keep=int(keep_samples), rng_kind=int(kinds[rng_kind]), key=key, d=int(d),
+                 n_workers=n_workers, replicate=int(replicate))
+    pg_kernel(model, pol, est, draws, out, cfg)
     mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks, d)
     return {"mean": mean, "m2": m2, "samples": samples if keep_samples else None, "returns": returns,
             "lengths": lengths}

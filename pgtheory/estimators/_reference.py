@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._tables import EnvTable, PolicyMap
+from ._tables import ESTIMATOR_GPOMDP, ESTIMATOR_REINFORCE, POLICY_SOFTMAX, EnvTable, PolicyMap, cumulative_rows
 
 __all__: list[str] = []
 
@@ -30,7 +30,7 @@ def _add_at(xp, a, idx, v) -> None:
     if xp is np:
         np.add.at(a, idx, v)
     else:  # pragma: no cover - needs a GPU
-        import cupyx
+        import cupyx  # lazy: GPU only
 
         cupyx.scatter_add(a, idx, v)
 
@@ -167,10 +167,10 @@ def step_weights(env: EnvTable, tr: Trajectories, est_mode: int, b_tab: xp.ndarr
         c = xp.ones((n, T))
     else:
         c = xp.cumprod(xp.where(mask, ratio[s, a], 1.0), axis=1)
-    if est_mode == 0:
+    if est_mode == ESTIMATOR_REINFORCE:
         c_last = c[xp.arange(n), xp.maximum(tr.lengths - 1, 0)]
         w = xp.broadcast_to((c_last * (R - b_const))[:, None], (n, T))
-    elif est_mode == 1:
+    elif est_mode == ESTIMATOR_GPOMDP:
         x = rew * disc * c
         rtg = xp.cumsum(x[:, ::-1], axis=1)[:, ::-1]
         h = xp.minimum(xp.arange(T), env.n_stages - 1)
@@ -195,7 +195,7 @@ def per_sample_estimates(env: EnvTable, pmap: PolicyMap, tr: Trajectories, w, hv
     wv = w[ii, tt]
     W = xp.zeros((n, S * A))
     _add_at(xp, W, (ii, x), wv)
-    if pmap.kind == 0:
+    if pmap.kind == POLICY_SOFTMAX:
         W3 = W.reshape(n, S, A)
         g = (W3 - W3.sum(axis=2, keepdims=True) * pi[None]).reshape(n, S * A)
     else:
@@ -205,7 +205,7 @@ def per_sample_estimates(env: EnvTable, pmap: PolicyMap, tr: Trajectories, w, hv
     sv, hv = hvp
     C = xp.zeros(n)
     _add_at(xp, C, ii, sv[x])
-    if pmap.kind == 0:
+    if pmap.kind == POLICY_SOFTMAX:
         Ws = W.reshape(n, S, A).sum(axis=2)
         h = (Ws[:, :, None] * hv[None]).reshape(n, S * A)
     else:
@@ -224,8 +224,6 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     ``b_tab``, ``hvp`` and the start arrays must be on the device and ``rng`` a CuPy generator;
     the returned arrays are on the device too.
     """
-    from ._tables import cumulative_rows
-
     pi_cum = xp.asarray(cumulative_rows(sample_pi))
     d = pmap.d
     if block is None:

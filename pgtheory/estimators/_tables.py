@@ -31,11 +31,21 @@ import dataclasses
 import math
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._validate import as_float_array, check_positive_int
 from ..errors import InfeasibleSizeError, ShapeError, ValidationError
+from ..mdp import FiniteHorizonMDP, TabularMDP, policy_evaluation
+from ..policies import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
 
 __all__: list[str] = []
+
+#: Estimator modes shared by the NumPy reference and the kernels (``est_mode`` / ``Config.estimator``):
+#: REINFORCE weights :math:`c_{L-1}(R - b)`, GPOMDP reward-to-go weights, plain score sums (weight 1).
+ESTIMATOR_REINFORCE, ESTIMATOR_GPOMDP, ESTIMATOR_SCORE_SUM = 0, 1, 2
+#: Score representations (:attr:`PolicyMap.kind`): tabular softmax (never materialised) or a dense
+#: score table of shape (S*A, d).
+POLICY_SOFTMAX, POLICY_TABLE = 0, 1
 
 #: Largest score table (entries) built for a generic (non-softmax) policy.
 MAX_TABLE_ENTRIES = 50_000_000
@@ -92,8 +102,6 @@ def _dense_cum(P2d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _csr_cum(P2d) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import scipy.sparse as sp
-
     M = sp.csr_matrix(P2d, dtype=np.float64, copy=True)
     M.eliminate_zeros()
     M.sort_indices()
@@ -124,8 +132,6 @@ def check_termination(termination: str) -> str:
 
 def env_table(problem, *, termination: str = "geometric", horizon=None) -> EnvTable:
     """Build the :class:`EnvTable` of a TabularMDP, FiniteHorizonMDP or ContextualBandit."""
-    from ..mdp import FiniteHorizonMDP, TabularMDP
-
     if isinstance(problem, TabularMDP):
         termination = check_termination(termination)
         S, A = problem.S, problem.A
@@ -183,8 +189,6 @@ def problem_shape(problem) -> tuple[int, int]:
 
 def resolve_policy(policy, problem):
     """Return the policy object for ``problem`` (``"softmax"`` / ``"direct"`` strings allowed)."""
-    from ..policies import DirectPolicy, SoftmaxPolicy
-
     S, A = problem_shape(problem)
     if isinstance(policy, str):
         if policy == "softmax":
@@ -209,8 +213,6 @@ def resolve_policy(policy, problem):
 
 def policy_map(policy, theta: np.ndarray) -> PolicyMap:
     """Build the :class:`PolicyMap` of ``policy`` at a validated ``theta``."""
-    from ..policies import DirectPolicy, SoftmaxPolicy
-
     pi = np.ascontiguousarray(policy.probs(theta), dtype=np.float64)
     S, A = pi.shape
     pshape = tuple(policy.param_shape)
@@ -245,8 +247,6 @@ def hvp_tables(policy, theta: np.ndarray, pmap: PolicyMap, v: np.ndarray) -> tup
     ``score_hvp(theta, states, actions, v)`` or fall back on a central difference of ``score``
     along ``v`` (relative error :math:`O(\epsilon^2)`, :math:`\epsilon = 10^{-5}/\|v\|`).
     """
-    from ..policies import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
-
     pi = pmap.pi
     S, A = pi.shape
     vflat = v.reshape(-1)
@@ -312,8 +312,6 @@ def baseline_table(baseline, env: EnvTable, problem, pi: np.ndarray) -> tuple[np
 def value_baseline(env: EnvTable, problem, pi: np.ndarray) -> np.ndarray:
     """Exact state values as a baseline, shape ``(n_stages, S)`` (stage-wise for finite horizons)."""
     if env.kind == "discounted":
-        from ..mdp import policy_evaluation
-
         return policy_evaluation(problem, pi, validate=False).V[None].copy()
     if env.kind == "bandit":
         return np.einsum("sa,sa->s", pi, env.r[0])[None].copy()

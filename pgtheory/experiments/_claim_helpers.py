@@ -47,7 +47,7 @@ def with_provenance(claim, bound=None, *, note: str = ""):
 
     if bound is None and not claim.bound_id:
         return claim
-    b = bounds.get(bound or claim.bound_id) if not hasattr(bound, "provenance") else bound
+    b = bounds.get_bound(bound or claim.bound_id) if not hasattr(bound, "provenance") else bound
     if b.provenance not in _TAGS:
         return claim
     tag, phrase = _TAGS[b.provenance]
@@ -73,7 +73,7 @@ def rate_tightness(res, *, skip_first: bool = False):
     means faster. ``skip_first`` leaves out the first point (a trace normalised by its initial
     value attains a ``KL_0``-bound there by construction). None when the result is not consistent.
     """
-    from ..ratecheck._claims import tightness_from_slack
+    from ..ratecheck import tightness_from_slack
 
     if res.verdict != "consistent":
         return None
@@ -114,7 +114,7 @@ def rate_claim(res, *, name: str, note: str = "", finding: str = "", skip_first:
     ClaimResult
     """
     from ..ratecheck import claim_from_rate_check
-    from ..ratecheck._claims import LOOSE_SLACK
+    from ..ratecheck import LOOSE_SLACK
 
     c = claim_from_rate_check(res, name=name)
     if c.tightness is None and c.verdict == "consistent":

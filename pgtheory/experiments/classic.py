@@ -661,7 +661,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
             ok = np.isfinite(t_all[:, k]) & np.isfinite(t_all[:, k - 2])
             if ok.sum() >= 2:
                 a2.loglog(t_all[ok, k - 2], t_all[ok, k], "o-", color=f"C{k - 2}", label=f"s={states[k]} vs s-2")
-        from ..bounds import get as get_bound
+        from ..bounds import get_bound
 
         rec46 = get_bound("li2021.recursion46")
         paired = t_all[:, :-2][np.isfinite(t_all[:, 2:])]

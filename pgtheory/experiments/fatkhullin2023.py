@@ -72,7 +72,7 @@ def _sizes(config: RunConfig, model: str) -> dict:
 def _stated_exponent(bound_id: str) -> float:
     from .. import bounds
 
-    b = bounds.get(bound_id)
+    b = bounds.get_bound(bound_id)
     vals = {"eps_bias": 0} if "eps_bias" in b.symbol_names else {}
     return float(b.exponent(b.variable, **vals))
 
@@ -100,8 +100,8 @@ def _tune(model, method, grid, N, seeds, seed_seq) -> tuple:
 def _runs(model_name: str, quick: bool, seeds: int | None, seed: int) -> dict:
     """Tuned runs of every method (cached: the convergence and eps checks share them)."""
     from ..algorithms.igt import run_method
-    from ..bandits._continuous import make_cauchy_bandit
-    from ..lqr._model import make_lqr
+    from ..bandits import make_cauchy_bandit
+    from ..lqr import make_lqr
 
     cfg = RunConfig(quick=quick, seeds=seeds, seed=seed)
     sz = _sizes(cfg, model_name)
@@ -123,7 +123,7 @@ def _stated_params(bound_id: str) -> dict:
     """Values fixing the stated exponent of a bound (the transfer error eps_bias = 0, as in the theorems' rates)."""
     from .. import bounds
 
-    return {"eps_bias": 0} if "eps_bias" in bounds.get(bound_id).symbol_names else {}
+    return {"eps_bias": 0} if "eps_bias" in bounds.get_bound(bound_id).symbol_names else {}
 
 
 def _rate_check(trace, m, rng):
@@ -436,9 +436,9 @@ def _bound_source(bound_id: str) -> str:
     """Short citation of a registered bound, with its provenance when not verified first-hand."""
     from .. import bounds
 
-    from ..ratecheck._check import _source
+    from ..ratecheck import bound_source as _source
 
-    return _source(bounds.get(bound_id))
+    return _source(bounds.get_bound(bound_id))
 
 
 def _plot_eps_complexity(stem, rows, seeds, claims):
@@ -496,7 +496,7 @@ def run_robustness(config: RunConfig) -> CheckReport:
     Fatkhullin et al., ICML 2023, arXiv:2302.01734, Section 6 (robustness experiment).
     """
     from ..algorithms.igt import run_method
-    from ..bandits._continuous import make_cauchy_bandit
+    from ..bandits import make_cauchy_bandit
 
     quick = bool(config.quick)
     N = 10_000 if quick else 100_000
@@ -602,13 +602,13 @@ def run_lemma1(config: RunConfig) -> CheckReport:
     Fatkhullin et al., ICML 2023, arXiv:2302.01734, Lemma 1.
     """
     from .. import bounds
-    from ..bandits._continuous import make_cauchy_bandit
+    from ..bandits import make_cauchy_bandit
 
     rng = np.random.default_rng(np.random.SeedSequence([int(config.seed), 230201734, 4]))
     n = 2_000 if config.quick else 50_000
     b = make_cauchy_bandit()
     c = b.lemma1_constants()
-    lemma = bounds.get("fatkhullin2023.lemma1")
+    lemma = bounds.get_bound("fatkhullin2023.lemma1")
     direc = rng.standard_normal((n, b.dim))
     direc /= np.linalg.norm(direc, axis=1, keepdims=True)
     radius = np.exp(rng.uniform(np.log(1e-3), np.log(30.0), size=n))

@@ -104,7 +104,7 @@ def check_grpo(quick: bool = True) -> dict:
     corr = np.array([1.0, 0.0, 1.0, 0.0])
     G = 4
     m = B.exact_moments("grpo", th, corr, G, ddof=0, epsilon=0.0)
-    gp = B.exact_gradient(th, corr)
+    gp = B.exact_logit_gradient(th, corr)
     p = float(B.success_probability(th, corr))
     ratio = m.mean[0] / gp
     cG = float(B.grpo_weight_closed_form(p, G, ddof=0))
@@ -123,11 +123,11 @@ def check_grpo(quick: bool = True) -> dict:
     th2 = np.array([[0.0, 0.0, 0.0, 0.0], [-1.0, 0.0, 0.0, 0.0]])
     r2 = np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
     m2 = B.exact_moments("grpo", th2, r2, G, ddof=0, epsilon=0.0)
-    gJ = B.exact_gradient(th2, r2, rho=[0.5, 0.5])
+    gJ = B.exact_logit_gradient(th2, r2, rho=[0.5, 0.5])
     Eg = 0.5 * m2.mean
     p2 = B.success_probability(th2, r2)
     w2 = B.grpo_weight_closed_form(p2, G)
-    implied = 0.5 * w2[:, None] * B.exact_gradient(th2, r2)
+    implied = 0.5 * w2[:, None] * B.exact_logit_gradient(th2, r2)
     atol, why = _sum_tol(m2.n_groups + G, _rms(m2) * max(1.0, float(w2.max())), " (enumeration + closed form)")
     c_b1 = check_unbiased(implied, mean=Eg, exact=True, atol=atol,
                           name="GRPO, binary, two prompts: unbiased for grad sum_q rho F_G(p_q)",
@@ -151,7 +151,7 @@ def check_grpo(quick: bool = True) -> dict:
     th3 = rng.normal(size=4)
     r3 = rng.normal(size=4)
     m3 = B.exact_moments("grpo", th3, r3, 3, ddof=0, epsilon=0.0)
-    g3 = B.exact_gradient(th3, r3)
+    g3 = B.exact_logit_gradient(th3, r3)
     proj = float(m3.mean[0] @ g3 / (g3 @ g3))
     resid = m3.mean[0] - proj * g3
     rl = B.exact_moments("rloo", th3, r3, 3)
@@ -219,7 +219,7 @@ def check_grpo(quick: bool = True) -> dict:
         mc = B.exact_moments(clip, th_new, c5, G5, behavior_logits=th5)
         mi = B.exact_moments(is_unclipped, th_new, c5, G5, behavior_logits=th5)
         e_clip, e_is = mc.mean, mi.mean
-        gJ5 = B.exact_gradient(th_new, c5)
+        gJ5 = B.exact_logit_gradient(th_new, c5)
         rows.append({"||theta-theta_old||": dist, "rel_err_clipped_vs_grad_J(theta)": _rel(e_clip, gJ5),
                      "rel_err_ratio_weighted_unclipped_vs_grad_J(theta)": _rel(e_is, gJ5),
                      "cos(clipped, grad J(theta))": _cos(e_clip, gJ5)})
@@ -272,7 +272,7 @@ def check_rloo_length(quick: bool = True) -> dict:
     tol_rloo = tol_dr = 0.0
     for K, G in sizes:
         th, r = rng.normal(size=K) * 2, rng.normal(size=K)
-        gJ = B.exact_gradient(th, r)
+        gJ = B.exact_logit_gradient(th, r)
         mr, md = B.exact_moments("rloo", th, r, G), B.exact_moments("dr_grpo", th, r, G)
         worst_rloo = max(worst_rloo, _rel(mr.mean[0], gJ))
         worst_dr = max(worst_dr, _rel(md.mean[0], (G - 1) / G * gJ))
@@ -457,7 +457,7 @@ def check_psr_nsr(quick: bool = True) -> dict:
     th = np.array([0.3, 1.0, -0.4, 0.0, -1.2])
     corr = np.array([1.0, 0.0, 0.0, 1.0, 0.0])
     G = 4
-    gp = B.exact_gradient(th, corr)
+    gp = B.exact_logit_gradient(th, corr)
     ep, en = B.exact_moments("psr", th, corr, G), B.exact_moments("nsr", th, corr, G)
     ew = B.exact_moments("w_reinforce", th, corr, G, lam=0.1)
     atol, why = _sum_tol(ep.n_groups + 5, max(_rms(ep), _rms(en), _rms(ew)))
@@ -558,7 +558,7 @@ def check_stratified(quick: bool = True) -> dict:
     r = np.array([0.0, 1.0, 0.3, 0.9, 0.5])
     strata = np.array([0, 0, 1, 1, 1])
     G = 5
-    gJ = B.exact_gradient(th, r)
+    gJ = B.exact_logit_gradient(th, r)
     san = B.exact_moments("san", th, r, G, strata=strata)
     blend = B.exact_moments("san", th, r, G, strata=strata, blend=0.5)
     d1 = (strata == 1).astype(float)
@@ -628,7 +628,7 @@ def check_mmr1(quick: bool = True) -> dict:
         t, rr = rng.normal(size=K) * 3, rng.random(K)
         p_ = B.policy_probs(t)
         v = float(p_ @ (rr - p_ @ rr) ** 2)
-        g2 = float(np.sum(B.exact_gradient(t, rr) ** 2))
+        g2 = float(np.sum(B.exact_logit_gradient(t, rr) ** 2))
         worst = min(worst, g2 - p_.min() * v, p_.max() * v - g2)
         g2s.append(g2)
         lows.append(p_.min() * v)
@@ -735,7 +735,7 @@ def check_bnpo(quick: bool = True) -> dict:
     th = np.array([[1.5, -0.5, 0.0], [-1.0, 0.5, 0.2]])
     rr = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
     e = B.exact_moments("bnpo", th, rr, 3)
-    gJ = B.exact_gradient(th, rr, rho=[0.5, 0.5])
+    gJ = B.exact_logit_gradient(th, rr, rho=[0.5, 0.5])
     Eg = 0.5 * e.mean
     atol, why = _sum_tol(e.n_groups, _rms(e))
     c_3 = check_ordering(_rel(Eg, gJ), atol / float(np.linalg.norm(gJ)), relation=">",
@@ -848,7 +848,7 @@ def check_weights(quick: bool = True) -> dict:
     th = np.array([0.4, -0.8, 0.0, 1.1, -0.2])
     corr = np.array([1.0, 0.0, 1.0, 0.0, 0.0])
     p = float(B.success_probability(th, corr))
-    gp = B.exact_gradient(th, corr)
+    gp = B.exact_logit_gradient(th, corr)
     err = 0.0
     meas, expd, tol = [], [], 0.0
     for name, opts in (("grpo", dict(ddof=1, epsilon=0.0)), ("dr_grpo", {}), ("rloo", {}), ("disco", {}),

@@ -229,14 +229,14 @@ def _plot_compare(stem, runs, names, beta, eta_eg, verdict, caption):
     x = runs[0]["Nash-MP"].samples.astype(float)
     kl0 = _gmean([r["Nash-MP"].metric("kl")[0] for r in runs])
     lo, hi = ax.get_ylim()
-    ax.plot(x, bounds.get("tiapkin2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0), "k--", lw=1.2,
+    ax.plot(x, bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0), "k--", lw=1.2,
             label=r"Nash-MP bound $KL_0(1+2\beta)^{-N/2}$" "\n" r"(Tiapkin+ 2025 v1; inferred, $\eta=2\beta$)")
     if abs(eta_eg - 1.0 / (1.0 + beta)) > 1e-12:  # the registered EGPO bound is at its largest step
         raise ValueError(f"EGPO ran with eta = {eta_eg}; zhou2025.kl_rate is registered at eta = 1/(1+beta).")
-    ax.plot(x, bounds.get("zhou2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0), "k:", lw=1.2,
+    ax.plot(x, bounds.get_bound("zhou2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0), "k:", lw=1.2,
             label=r"EGPO bound $KL_0(1+\beta)^{-N/2}$" "\n" r"(inferred via Cen+ 2021, $\eta=1/(1+\beta)$)")
     T = runs[0]["Nash-MD"].iterations.astype(float)
-    ax.plot(T[1:], bounds.get("munos2023.thm1").evaluate(T=T[1:], tau=beta), "-.", color="C2", lw=1.2,
+    ax.plot(T[1:], bounds.get_bound("munos2023.thm1").evaluate(T=T[1:], tau=beta), "-.", color="C2", lw=1.2,
             label=r"Nash-MD bound $8/(\tau^2(T+1))$" "\n" "(Munos+ 2023, Thm 1)")
     ax.set_ylim(lo, max(hi, 10 * 8 / beta ** 2))
     fig.suptitle(f"random preference games, |Y| = {runs[0]['Nash-MP'].final['pi'].size}, beta = {beta}, "
@@ -319,7 +319,7 @@ def _plot_rate_vs_beta(stem, checks, R, verdict, caption):
     fig, ax = new_axes(figsize=(10.5, 4.4))
     bb = np.geomspace(b.min() / 1.5, b.max() * 1.5, 200)
     # contraction per query of the registered bound: its value at N = 1 with KL_0 = 1
-    per_query = bounds.get("tiapkin2025.kl_rate").evaluate(N=1.0, beta=bb, KL_0=1.0)
+    per_query = bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=1.0, beta=bb, KL_0=1.0)
     ax.plot(bb, -np.log(per_query), "k--",
             label="stated: $-\\log$ of $(1+2\\beta)^{-1/2}$\n(Tiapkin+ 2025 v1; inferred, $\\eta=2\\beta$)")
     ax.plot(bb, -2 * np.log(per_query), ":", color="0.4",
@@ -416,7 +416,7 @@ def _plot_independence(stem, checks, beta, verdict, caption):
     legend_outside(ax, fontsize=8)
     ax = axes[1]
     ax.errorbar(n, fit, yerr=[fit - lo, hi - fit], fmt="o", capsize=3, label="Nash-MP fitted\n(95% CI over games)")
-    ax.axhline(bounds.get("tiapkin2025.kl_rate").evaluate(N=1.0, beta=beta, KL_0=1.0), color="k", ls="--",
+    ax.axhline(bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=1.0, beta=beta, KL_0=1.0), color="k", ls="--",
                label="stated $(1+2\\beta)^{-1/2}$")
     ax.set_xscale("log")
     ax.set_xlabel("number of responses |Y|")
@@ -445,7 +445,7 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
 
     R = config.seeds or (8 if config.quick else 20)
     T, n, tau = (1000, 10, 0.1) if config.quick else (10000, 20, 0.1)
-    rec = bounds.get("munos2023.thm1_recursion")
+    rec = bounds.get_bound("munos2023.thm1_recursion")
     kls, lhs, rhs = [], [], []
     for r in _rngs(config, R, 4):
         g, mu = _instance(r, n)
@@ -585,7 +585,7 @@ def _plot_floor(stem, data, batches, Bs, floors, fit, verdict, caption):
     kl0 = ex.metric("kl")[0]
     b = ex.params["beta"]
     k = ex.iterations.astype(float)
-    ax.plot(k, bounds.get("tiapkin2025.kl_rate").evaluate(N=2 * k, beta=b, KL_0=kl0), "k--", lw=1,
+    ax.plot(k, bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=2 * k, beta=b, KL_0=kl0), "k--", lw=1,
             label="bound $KL_0(1+2\\beta)^{-k}$\n(Tiapkin+ 2025 v1, inferred)")
     ax.set_yscale("log")
     ax.set_ylim(1e-8, None)

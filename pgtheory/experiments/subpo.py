@@ -174,7 +174,7 @@ def bandit_ratio(config: RunConfig) -> CheckReport:
             stats["eps0.2_" + k] = _ratio_stats(eps_res[k])
     sm = stats["subpo_markov"]
     idx = np.arange(n_inst, dtype=float)
-    fw, st, ge = (bounds.get(i) for i in ("prajapat2024.eps_bandit_fw", "prajapat2024.eps_bandit_stationary",
+    fw, st, ge = (bounds.get_bound(i) for i in ("prajapat2024.eps_bandit_fw", "prajapat2024.eps_bandit_stationary",
                                           "nemhauser1978.greedy_e"))
 
     def lower(y, b, name, stated, **kw):  # ratio J/OPT against the bound at OPT = 1 (every bound is linear in OPT)
@@ -235,9 +235,9 @@ def _bandit_figure(stem, res, eps_res, verdict, caption):
         ax.errorbar(i + 0.35, m, yerr=[[m - lo], [hi - m]], fmt="o", color="k", capsize=3)
     ax.set_xticks(range(len(keys)))
     ax.set_xticklabels([lab for _, lab in keys], fontsize=8)
-    ax.axhline(bounds.get("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0), color="C3", ls="--",
+    ax.axhline(bounds.get_bound("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0), color="C3", ls="--",
                label="$1-1/e$ (Prajapat+ 2024, eps-Bandit,\nper reviews; NWF 1978 for greedy)")
-    ax.axhline(bounds.get("prajapat2024.eps_bandit_stationary").evaluate(OPT=1.0), color="C4", ls=":",
+    ax.axhline(bounds.get_bound("prajapat2024.eps_bandit_stationary").evaluate(OPT=1.0), color="C4", ls=":",
                label="1/2 (stationary points,\nper reviews; inferred)")
     ax.set_ylabel(r"$J(\pi)/\mathrm{OPT}$ (exact)")
     lo = min(float(np.min(res[k])) for k, _ in keys)
@@ -347,7 +347,7 @@ def trap_family(config: RunConfig) -> CheckReport:
     r = res["subpo_markov"]
     tail = res["m"] >= 3
     slope = float(np.polyfit(res["m"][tail], np.log2(r[tail]), 1)[0])
-    fw = bounds.get("prajapat2024.eps_bandit_fw")
+    fw = bounds.get_bound("prajapat2024.eps_bandit_fw")
     e_const = fw.evaluate(OPT=1.0)
     src = "Prajapat et al. 2024 (ICLR), hardness outside eps-Bandit SMDPs"
     claims = [
@@ -501,7 +501,7 @@ def grid_coverage(config: RunConfig) -> CheckReport:
         left_label="modular", right_label=lab) for k, lab in (("subpo_markov", "SubPO-M"),
                                                                 ("subpo_history", "SubPO-NM"))]
     verdict, caption = _ch.verdict_caption(claims)
-    e_const = bounds.get("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0)
+    e_const = bounds.get_bound("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0)
     figures, data = outputs(config, "subpo_grid_coverage", _grid_figure, res, e_const, verdict, caption)
     data = data + write_data_json(config, "subpo_grid_coverage.json", {"opt": res["opt"], "final_ratio_stats": stats})
     sm = stats["subpo_markov"]

@@ -25,6 +25,10 @@ from ._preference import (
 )
 from ._regularized import (
     RegularizedNashEquilibrium,
+    as_log_policy,
+    duality_gap_rows,
+    kl_rows,
+    prepare_regularized_game,
     best_response,
     duality_gap,
     kl_to_equilibrium,
@@ -40,4 +44,6 @@ __all__ = [
     "RegularizedNashEquilibrium", "regularized_nash", "regularized_nash_cvxpy",
     "best_response", "duality_gap", "regularized_preference", "kl_to_equilibrium", "span_seminorm",
     "MatrixNashEquilibrium", "solve_zero_sum", "matrix_exploitability",
+    # building blocks of the Nash-MD / Nash-MP iterations (pgtheory.algorithms.nash)
+    "prepare_regularized_game", "as_log_policy", "kl_rows", "duality_gap_rows",
 ]

@@ -119,7 +119,7 @@ def matrix_exploitability(A, x, y) -> float:
 
 def _maximin(A: np.ndarray) -> tuple[np.ndarray, float]:
     """Solve max_{x, v} v s.t. A^T x >= v, sum x = 1, x >= 0 with HiGHS."""
-    from scipy.optimize import linprog
+    from scipy.optimize import linprog  # lazy: scipy.optimize, 0.1 s
 
     m, k = A.shape
     c = np.zeros(m + 1)

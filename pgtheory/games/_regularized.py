@@ -65,6 +65,10 @@ __all__ = [
     "regularized_preference",
     "kl_to_equilibrium",
     "span_seminorm",
+    "prepare_regularized_game",
+    "as_log_policy",
+    "kl_rows",
+    "duality_gap_rows",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,8 +76,24 @@ _EPS = np.finfo(np.float64).eps
 
 
 # ----------------------------------------------------------------------------- validation
-def _setup(game, beta, mu):
-    """Validate (game, beta, mu); return (A[X,n,n], rho[X], log_mu[X,n], beta, contextual)."""
+def prepare_regularized_game(game, beta, mu):
+    """Validate a regularised preference game; the arrays the Nash iterations run on.
+
+    Parameters
+    ----------
+    game : PreferenceGame or ContextualPreferenceGame
+    beta : float
+        KL-regularisation strength, > 0.
+    mu : array, shape (n,) or (X, n), optional
+        Reference policy (default uniform).
+
+    Returns
+    -------
+    tuple
+        ``(A, rho, log_mu, beta, contextual)``: preference matrices ``A`` (X, n, n), context
+        weights ``rho`` (X,), reference log-probabilities ``log_mu`` (X, n), the checked ``beta``, and
+        whether the game is contextual.
+    """
     if not isinstance(game, (PreferenceGame, ContextualPreferenceGame)):
         raise ValidationError(f"game must be a PreferenceGame or ContextualPreferenceGame; got {type(game).__name__}. "
                               f"Fix: wrap the matrix, e.g. PreferenceGame(P).")
@@ -95,8 +115,22 @@ def _setup(game, beta, mu):
     return cg.A, cg.rho, np.ascontiguousarray(log_mu), beta, contextual
 
 
-def _as_log_policy(pi, X: int, n: int, name: str = "pi") -> np.ndarray:
-    """Validate a policy of shape (n,) or (X, n) and return its log-probabilities (X, n)."""
+def as_log_policy(pi, X: int, n: int, name: str = "pi") -> np.ndarray:
+    """Validate a policy of shape (n,) or (X, n) and return its log-probabilities (X, n).
+
+    Parameters
+    ----------
+    pi : array, shape (n,) or (X, n)
+        Rows are distributions.
+    X, n : int
+        Numbers of contexts and responses.
+    name : str
+        Name used in error messages.
+
+    Returns
+    -------
+    array, shape (X, n)
+    """
     arr = check_distribution(pi, name)
     if arr.shape == (n,) and X == 1:
         arr = arr[None]
@@ -114,17 +148,43 @@ def _log_br(A, log_mu, beta, theta):
     return log_softmax(z, axis=-1)
 
 
-def _kl_rows(log_p, log_q):
-    """Row-wise KL(p||q) from log-probabilities, 0 log 0 = 0."""
+def kl_rows(log_p, log_q):
+    r"""Row-wise :math:`\mathrm{KL}(p\|q)` from log-probabilities, with :math:`0\log 0 = 0`.
+
+    Parameters
+    ----------
+    log_p, log_q : array, shape (..., n)
+        Log-probabilities (``-inf`` allowed where the probability is 0).
+
+    Returns
+    -------
+    array, shape (...)
+    """
     p = np.exp(log_p)
     with np.errstate(invalid="ignore"):
         t = np.where(p > 0, p * (log_p - log_q), 0.0)
     return t.sum(axis=-1)
 
 
-def _gap_rows(A, log_mu, beta, theta):
-    """Per-prompt regularised duality gap 2 beta KL(pi || BR(pi))."""
-    return 2.0 * beta * _kl_rows(theta, _log_br(A, log_mu, beta, theta))
+def duality_gap_rows(A, log_mu, beta, theta):
+    r"""Per-prompt regularised duality gap :math:`2\beta\,\mathrm{KL}(\pi\|\mathrm{BR}(\pi))`.
+
+    Parameters
+    ----------
+    A : array, shape (X, n, n)
+        Preference matrices.
+    log_mu : array, shape (X, n)
+        Reference log-probabilities.
+    beta : float
+        Regularisation strength.
+    theta : array, shape (X, n)
+        Log-probabilities of the policy.
+
+    Returns
+    -------
+    array, shape (X,)
+    """
+    return 2.0 * beta * kl_rows(theta, _log_br(A, log_mu, beta, theta))
 
 
 def _newton_single(A, log_mu, beta, theta0, max_iter):
@@ -270,7 +330,7 @@ def regularized_nash(game, beta, mu=None, *, max_iter: int = 100) -> Regularized
     Munos et al., *Nash Learning from Human Feedback*, arXiv:2312.00886, Eq. (2) and Sec. 4
     (uniqueness of the regularised equilibrium).
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
     max_iter = check_positive_int(max_iter, "max_iter")
     X, n = log_mu.shape
     theta = np.empty((X, n))
@@ -282,7 +342,7 @@ def regularized_nash(game, beta, mu=None, *, max_iter: int = 100) -> Regularized
     if not ok_all:
         warnings.warn("regularized_nash: Newton with continuation did not reach the rounding floor; "
                       "the returned certificate says how far it is.", ConvergenceWarning, stacklevel=2)
-    gaps = _gap_rows(A, log_mu, beta, theta)
+    gaps = duality_gap_rows(A, log_mu, beta, theta)
     residual = float(np.max(np.abs(theta - _log_br(A, log_mu, beta, theta))))
     pi = np.exp(theta)
     value = float(np.sum(rho * np.einsum("xi,xij,xj->x", pi, game.as_contextual().P, pi)))
@@ -321,9 +381,9 @@ def regularized_nash_cvxpy(game, beta, mu=None, *, solver: str | None = None) ->
     -------
     ndarray, shape (n,) or (X, n)
     """
-    import cvxpy as cp
+    import cvxpy as cp  # lazy: optional cvxpy
 
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
     X, n = log_mu.shape
     out = np.empty((X, n))
     for x in range(X):
@@ -357,8 +417,8 @@ def best_response(game, pi, beta, mu=None) -> np.ndarray:
     ndarray, same shape as ``pi``
         :math:`\operatorname{argmax}_{\pi'} P(\pi'\succ\pi) - \beta\mathrm{KL}(\pi'\|\mu)`.
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
-    theta = _as_log_policy(pi, *log_mu.shape)
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
+    theta = as_log_policy(pi, *log_mu.shape)
     br = np.exp(_log_br(A, log_mu, beta, theta))
     return br if contextual else br[0]
 
@@ -378,12 +438,12 @@ def regularized_preference(game, pi, pi_prime, beta, mu=None) -> float:
     float
         Averaged over prompts with :math:`\rho` in the contextual case.
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
-    t1 = _as_log_policy(pi, *log_mu.shape, name="pi")
-    t2 = _as_log_policy(pi_prime, *log_mu.shape, name="pi_prime")
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
+    t1 = as_log_policy(pi, *log_mu.shape, name="pi")
+    t2 = as_log_policy(pi_prime, *log_mu.shape, name="pi_prime")
     P = game.as_contextual().P
     pref = np.einsum("xi,xij,xj->x", np.exp(t1), P, np.exp(t2))
-    val = pref - beta * _kl_rows(t1, log_mu) + beta * _kl_rows(t2, log_mu)
+    val = pref - beta * kl_rows(t1, log_mu) + beta * kl_rows(t2, log_mu)
     return float(np.sum(rho * val))
 
 
@@ -413,9 +473,9 @@ def duality_gap(game, pi, beta, mu=None) -> float:
     Tiapkin et al., arXiv:2505.19731v1 (exploitability gap); Zhou, Fazel, Du,
     arXiv:2503.08942 (duality gap of the KL-regularised game).
     """
-    A, rho, log_mu, beta, contextual = _setup(game, beta, mu)
-    theta = _as_log_policy(pi, *log_mu.shape)
-    return float(np.sum(rho * _gap_rows(A, log_mu, beta, theta)))
+    A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
+    theta = as_log_policy(pi, *log_mu.shape)
+    return float(np.sum(rho * duality_gap_rows(A, log_mu, beta, theta)))
 
 
 def kl_to_equilibrium(equilibrium: RegularizedNashEquilibrium, pi, rho=None) -> float:
@@ -435,10 +495,10 @@ def kl_to_equilibrium(equilibrium: RegularizedNashEquilibrium, pi, rho=None) -> 
     """
     ls = np.atleast_2d(equilibrium.log_pi)
     X, n = ls.shape
-    t = _as_log_policy(pi, X, n)
+    t = as_log_policy(pi, X, n)
     w = np.full(X, 1.0 / X) if rho is None else check_distribution(rho, "rho")
     with np.errstate(invalid="ignore"):
-        return float(np.sum(w * _kl_rows(ls, t)))
+        return float(np.sum(w * kl_rows(ls, t)))
 
 
 def span_seminorm(log_pi, log_pi_star) -> float:

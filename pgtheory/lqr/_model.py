@@ -40,6 +40,7 @@ References
 """
 
 from __future__ import annotations
+from scipy.linalg import solve_discrete_are
 
 import dataclasses
 import functools
@@ -48,7 +49,7 @@ import numpy as np
 
 from .._validate import as_float_array, check_gamma, check_positive, check_shape
 from ..errors import ShapeError, ValidationError
-from ..policies._continuous import GaussianLinearPolicy
+from ..policies import GaussianLinearPolicy
 
 __all__ = ["LQR", "UnstableGainError", "make_lqr"]
 
@@ -279,8 +280,6 @@ class LQR:
 
     @functools.cached_property
     def _riccati(self) -> np.ndarray:
-        from scipy.linalg import solve_discrete_are
-
         g = np.sqrt(self.gamma)
         fix = ("Fix: make (sqrt(gamma) A, sqrt(gamma) B) stabilizable (an actuator on every mode with "
                "|eigenvalue| >= 1/sqrt(gamma)) and (A, Q) detectable (e.g. Q positive definite), or lower gamma.")

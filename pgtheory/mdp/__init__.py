@@ -1,9 +1,11 @@
-"""Exact tabular MDPs: models, exact solvers, occupancy measures and instances.
+r"""Exact tabular MDPs: models, exact solvers, occupancy measures and instances.
 
 Public API
 ----------
 TabularMDP, FiniteHorizonMDP
     Frozen, validated models (dense or sparse transitions).
+PolicySystem, solve_policy_system
+    The policy linear system :math:`I - \gamma P_\pi`: the one place it is built and solved.
 policy_evaluation, q_from_v, advantage, objective, state_occupancy, state_action_occupancy
     Exact quantities of a fixed policy (``iterative_policy_evaluation``: GMRES with a certified
     residual for large sparse MDPs).
@@ -24,11 +26,13 @@ instances
 
 from . import instances
 from ._bellman import (
+    PolicySystem,
     advantage,
     check_policy,
     objective,
     policy_evaluation,
     q_from_v,
+    solve_policy_system,
     state_action_occupancy,
     state_occupancy,
 )
@@ -51,6 +55,8 @@ from ._solvers import (
 __all__ = [
     "TabularMDP",
     "FiniteHorizonMDP",
+    "PolicySystem",
+    "solve_policy_system",
     "check_policy",
     "policy_evaluation",
     "q_from_v",

@@ -22,6 +22,7 @@ certificate of an evaluation is the residual ``||r_pi + gamma P_pi V - V||_inf``
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
@@ -30,6 +31,8 @@ from ..results import Solution
 from ._model import TabularMDP
 
 __all__ = [
+    "PolicySystem",
+    "solve_policy_system",
     "check_policy",
     "policy_evaluation",
     "q_from_v",
@@ -87,22 +90,101 @@ def solve_sparse_certified(M, b: np.ndarray, target: float, x0=None) -> np.ndarr
     return spla.spsolve(M.tocsc(), b)
 
 
-def _solve(mdp: TabularMDP, M, b: np.ndarray) -> np.ndarray:
-    if sp.issparse(M):
-        if M.shape[0] > SPARSE_DIRECT_MAX_STATES:
-            # residual 1e-13 * scale  =>  value error <= 1e-13 * scale / (1 - gamma)
-            return solve_sparse_certified(M.tocsr(), b, 1e-13 * max(1.0, float(np.max(np.abs(b)))))
+class PolicySystem:
+    r"""The policy linear system :math:`M = I - \gamma P_\pi`, built once; the package's one solver of it.
+
+    Every exact quantity of a fixed policy in pgtheory (values, soft values, occupancy measures,
+    gradients, Hessians, the NumPy reference of the exact-PG kernels) solves
+    :math:`M V = r_\pi` or :math:`M^\top d = (1-\gamma)\rho` through this class, so the construction
+    of :math:`M` and the choice of solver live in one place.
+
+    Parameters
+    ----------
+    P_pi : array, shape (S, S), or scipy sparse matrix
+        State transition matrix of the policy (:meth:`TabularMDP.P_pi`).
+    gamma : float
+        Discount factor, in [0, 1).
+    factor : bool
+        Factorise :math:`M` once (dense: ``scipy.linalg.lu_factor``; sparse: SuperLU ``splu``) and
+        reuse the factors in every :meth:`solve` (gradients and Hessians solve several right-hand
+        sides). Default False: each :meth:`solve` is one direct solve (dense: ``numpy.linalg.solve``
+        of :math:`M` or :math:`M^\top`; sparse: SuperLU up to :data:`SPARSE_DIRECT_MAX_STATES`
+        states, restarted GMRES with a certified residual above).
+
+    Notes
+    -----
+    The two dense paths are different LAPACK call sequences (``gesv`` on :math:`M^\top` versus
+    ``getrf`` + ``getrs`` with ``trans=1``) and may differ in the last bits; each caller keeps the
+    path it always had, so results are bitwise reproducible across versions.
+    """
+
+    __slots__ = ("M", "S", "gamma", "sparse", "_lu")
+
+    def __init__(self, P_pi, gamma: float, *, factor: bool = False):
+        self.gamma = gamma
+        self.sparse = sp.issparse(P_pi)
+        self.S = P_pi.shape[0]
+        if self.sparse:
+            self.M = sp.identity(self.S, format="csr") - gamma * P_pi
+        else:
+            M = P_pi * (-gamma)
+            M.flat[:: self.S + 1] += 1.0
+            self.M = M
+        self._lu = None
+        if factor:
+            self._lu = spla.splu(self.M.tocsc()) if self.sparse else sla.lu_factor(self.M, check_finite=False)
+
+    @classmethod
+    def of(cls, mdp: TabularMDP, pi: np.ndarray, *, factor: bool = False) -> "PolicySystem":
+        """The system of policy ``pi`` (shape (S, A)) in ``mdp``."""
+        return cls(mdp.P_pi(pi), mdp.gamma, factor=factor)
+
+    def solve(self, b: np.ndarray, transpose: bool = False, *, method: str = "auto", target: float | None = None,
+              x0=None) -> np.ndarray:
+        r"""Solve :math:`M x = b` (or :math:`M^\top x = b` with ``transpose=True``).
+
+        ``b`` may be a vector (S,) or a matrix (S, k) of right-hand sides. For sparse systems
+        without factors and more than :data:`SPARSE_DIRECT_MAX_STATES` states, GMRES (warm start
+        ``x0``) runs until :math:`\|b - Mx\|_\infty \le` ``target`` (default
+        ``1e-13 * max(1, ||b||_inf)``), then SuperLU as a fallback. ``method`` ("auto", "direct",
+        "iterative") forces SuperLU or GMRES for sparse systems; dense systems ignore it.
+        """
+        if self._lu is not None:
+            if self.sparse:
+                return self._lu.solve(b, trans="T" if transpose else "N")
+            return sla.lu_solve(self._lu, b, trans=1 if transpose else 0, check_finite=False)
+        if not self.sparse:
+            return np.linalg.solve(self.M.T if transpose else self.M, b)
+        M = self.M.T.tocsc() if transpose else self.M
+        if method == "iterative" or (method == "auto" and self.S > SPARSE_DIRECT_MAX_STATES):
+            if target is None:
+                # residual 1e-13 * scale  =>  value error <= 1e-13 * scale / (1 - gamma)
+                target = 1e-13 * max(1.0, float(np.max(np.abs(b))))
+            return solve_sparse_certified(M.tocsr(), b, target, x0=x0)
         return spla.spsolve(M.tocsc(), b)
-    return np.linalg.solve(M, b)
 
 
-def _system(mdp: TabularMDP, pi: np.ndarray):
-    Ppi = mdp.P_pi(pi)
-    if sp.issparse(Ppi):
-        return sp.identity(mdp.S, format="csr") - mdp.gamma * Ppi
-    M = -mdp.gamma * Ppi
-    M[np.diag_indices_from(M)] += 1.0
-    return M
+def solve_policy_system(mdp: TabularMDP, pi, b: np.ndarray, *, transpose: bool = False) -> np.ndarray:
+    r"""Solve :math:`(I - \gamma P_\pi) x = b` (or its transpose) for policy ``pi`` in ``mdp``.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    pi : array, shape (S, A)
+        Stochastic policy (not validated: this is the inner solve).
+    b : array, shape (S,) or (S, k)
+    transpose : bool
+        Solve with :math:`(I - \gamma P_\pi)^\top` (occupancy measures).
+
+    Returns
+    -------
+    x : array, shape of ``b``
+
+    See Also
+    --------
+    PolicySystem : the system object, with a reusable factorisation.
+    """
+    return PolicySystem.of(mdp, np.asarray(pi, dtype=np.float64)).solve(b, transpose)
 
 
 def q_from_v(mdp: TabularMDP, V: np.ndarray) -> np.ndarray:
@@ -143,7 +225,7 @@ def policy_evaluation(mdp: TabularMDP, pi, *, validate: bool = True) -> Solution
         pi = check_policy(mdp, pi)
     pi = np.asarray(pi, dtype=np.float64)
     r_pi = mdp.r_pi(pi)
-    V = _solve(mdp, _system(mdp, pi), r_pi)
+    V = PolicySystem.of(mdp, pi).solve(r_pi)
     Q = q_from_v(mdp, V)
     residual = float(np.max(np.abs(np.einsum("sa,sa->s", pi, Q) - V)))
     return Solution(V=V, Q=Q, policy=pi, iterations=1, residual=residual, converged=True,
@@ -201,8 +283,7 @@ def state_occupancy(mdp: TabularMDP, pi, rho=None, *, validate: bool = True) -> 
     if validate:
         pi = check_policy(mdp, pi)
     rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
-    M = _system(mdp, np.asarray(pi, dtype=np.float64))
-    d = _solve(mdp, M.T if not sp.issparse(M) else M.T.tocsc(), (1.0 - mdp.gamma) * rho)
+    d = PolicySystem.of(mdp, np.asarray(pi, dtype=np.float64)).solve((1.0 - mdp.gamma) * rho, transpose=True)
     return np.clip(d, 0.0, None)
 
 

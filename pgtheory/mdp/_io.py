@@ -278,7 +278,7 @@ def from_gymnasium(env, gamma: float, rho=None, *, check_step: bool = True) -> T
 
 def _gym():
     try:
-        import gymnasium
+        import gymnasium  # lazy: optional gymnasium
     except ImportError as exc:
         raise BackendUnavailableError("to_gymnasium needs gymnasium. Fix: pip install 'pgtheory[gym]' "
                                       "(or pip install gymnasium).") from exc
@@ -312,7 +312,7 @@ def to_gymnasium(mdp: TabularMDP, horizon: int | None = None):
         If gymnasium is not installed.
     """
     gym = _gym()
-    from gymnasium import spaces
+    from gymnasium import spaces  # lazy: optional gymnasium
 
     if not isinstance(mdp, TabularMDP):
         raise ValidationError(f"mdp must be a TabularMDP; got {type(mdp).__name__}.")

@@ -88,7 +88,7 @@ def _check_solver(solver: str) -> str:
 
 def _import_cvxpy():
     try:
-        import cvxpy as cp
+        import cvxpy as cp  # lazy: optional cvxpy
     except ImportError as exc:  # pragma: no cover - cvxpy is a core dependency
         raise BackendUnavailableError("solver='cvxpy' needs cvxpy. Fix: pip install cvxpy, or use solver='highs'.") from exc
     return cp
@@ -160,7 +160,7 @@ def _highs_error(form: str, res, scale: float) -> SolverError:
 
 def _solve_highs(mdp: TabularMDP, w: np.ndarray, form: str):
     """Solve the LP with rewards divided by :func:`_reward_scale`; return values in the original units."""
-    from scipy.optimize import linprog
+    from scipy.optimize import linprog  # lazy: scipy.optimize, 0.1 s
 
     M = _constraint_matrix(mdp)
     scale = _reward_scale(mdp)

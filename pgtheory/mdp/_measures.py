@@ -18,6 +18,7 @@ from .._validate import as_float_array, check_distribution, check_shape
 from ..errors import ValidationError
 from ._bellman import check_policy, state_occupancy
 from ._model import TabularMDP
+from ._solvers import policy_iteration
 
 __all__ = ["distribution_mismatch", "concentrability_coefficient", "action_gap", "optimal_advantage"]
 
@@ -36,8 +37,6 @@ def _ratio_sup(d: np.ndarray, mu: np.ndarray) -> float:
 
 
 def _optimal(mdp: TabularMDP):
-    from ._solvers import policy_iteration
-
     return policy_iteration(mdp)
 
 
@@ -118,8 +117,6 @@ def concentrability_coefficient(mdp: TabularMDP, mu, rho=None) -> float:
     Munos (2003), "Error bounds for approximate policy iteration", ICML. Agarwal, Kakade, Lee,
     Mahajan (2021), arXiv:1908.00261, Sec. 6.
     """
-    from ._solvers import policy_iteration
-
     if not isinstance(mdp, TabularMDP):
         raise ValidationError(f"mdp must be a TabularMDP; got {type(mdp).__name__}.")
     mu = _mu(mdp, mu)

@@ -68,12 +68,20 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from .._math import log_softmax, logsumexp, softmax
-from .._validate import as_float_array, check_positive_int, check_shape, check_tol
+from .._validate import as_float_array, check_distribution, check_positive_int, check_shape, check_tol
 from ..errors import ConvergenceWarning, PrecisionWarning, ValidationError
 from ..results import Solution
-from ._bellman import SPARSE_DIRECT_MAX_STATES, check_policy, q_from_v, solve_sparse_certified
+from ._bellman import (
+    SPARSE_DIRECT_MAX_STATES,
+    PolicySystem,
+    check_policy,
+    policy_evaluation,
+    q_from_v,
+    solve_sparse_certified,
+)
 from . import _rounding as _rd
 from ._model import TabularMDP
+from ..backend import resolve_backend
 
 __all__ = [
     "value_iteration",
@@ -189,7 +197,7 @@ _COMPILED: dict = {}
 def _compiled(name: str):
     fn = _COMPILED.get(name)
     if fn is None:
-        import numba
+        import numba  # lazy: numba JIT, never at import
 
         fn = _COMPILED[name] = numba.njit(cache=True)(globals()[name])
     return fn
@@ -197,7 +205,7 @@ def _compiled(name: str):
 
 def _numba_available() -> bool:
     try:
-        import numba  # noqa: F401
+        import numba  # noqa: F401; lazy: numba JIT, never at import
     except ImportError:  # pragma: no cover - numba is a core dependency
         return False
     return True
@@ -208,7 +216,6 @@ def _resolve_backend(backend: str, mdp) -> str:
     # the compiled loops by 1.3-2x at S in {1000, 5000}, so the sweeps never reach numba's break-even
     # (min_size=inf: "auto" means NumPy under pgtheory.backend's one rule); "numba" is kept as an
     # independent reference implementation of the sweeps.
-    from ..backend import resolve_backend
 
     if backend not in ("auto", "numpy", "numba"):
         raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
@@ -496,19 +503,15 @@ def _solve_policy_system(Ppi, r_pi: np.ndarray, gamma: float, method: str = "aut
         method = "iterative" if (is_sparse and S > SPARSE_DIRECT_MAX_STATES) else "direct"
     if is_sparse and method == "direct" and S <= 1000:
         Ppi, is_sparse = Ppi.toarray(), False
+    system = PolicySystem(Ppi, gamma)
     if not is_sparse:
-        M = Ppi * (-gamma)
-        M.flat[:: S + 1] += 1.0
-        V = np.linalg.solve(M, r_pi)
+        V = system.solve(r_pi)
         return V, float(np.max(np.abs(r_pi + gamma * (Ppi @ V) - V)))
-    M = (sp.identity(S, format="csr") - gamma * Ppi).tocsr()
-    if method == "direct":
-        V = spla.spsolve(M.tocsc(), r_pi)
-    elif method == "iterative":
-        # GMRES cycles until the inf-norm residual meets the target, then SuperLU as a fallback.
-        V = solve_sparse_certified(M, r_pi, tol * (1.0 - gamma) * scale, x0=V0)
-    else:
+    if method not in ("direct", "iterative"):
         raise ValidationError(f"eval_method must be 'auto', 'direct' or 'iterative'; got {method!r}.")
+    M = system.M
+    # iterative: GMRES cycles until the inf-norm residual meets the target, then SuperLU as a fallback.
+    V = system.solve(r_pi, method=method, target=tol * (1.0 - gamma) * scale, x0=V0)
     return V, float(np.max(np.abs(r_pi - M @ V)))
 
 
@@ -671,7 +674,6 @@ def _initial_actions(mdp: TabularMDP, pi0) -> np.ndarray:
     if np.all(pol.max(axis=1) == 1.0):
         return np.argmax(pol, axis=1)
     # stochastic start: evaluate it once and start from its greedy policy
-    from ._bellman import policy_evaluation
 
     return np.argmax(policy_evaluation(mdp, pol, validate=False).Q, axis=1)
 
@@ -844,7 +846,7 @@ def _check_tau(tau) -> float:
     return check_tol(tau, "tau")
 
 
-def soft_policy_evaluation(mdp: TabularMDP, pi, tau: float) -> Solution:
+def soft_policy_evaluation(mdp: TabularMDP, pi, tau: float, rho=None) -> Solution:
     r"""Entropy-regularised value of a policy (Cen et al. 2022, Sec. 2).
 
     .. math::
@@ -862,29 +864,38 @@ def soft_policy_evaluation(mdp: TabularMDP, pi, tau: float) -> Solution:
         Stochastic policy (``0 log 0 = 0``).
     tau : float
         Regularisation strength (> 0).
+    rho : array, shape (S,), optional
+        Start distribution used for ``certificate["objective"]`` (default ``mdp.rho``).
 
     Returns
     -------
     Solution
-        ``V`` = :math:`V_\tau^\pi`, ``Q`` = :math:`Q_\tau^\pi`, ``residual`` = soft Bellman
-        evaluation residual.
+        ``V`` = :math:`V_\tau^\pi`, ``Q`` = :math:`Q_\tau^\pi`, ``policy = pi``, ``residual`` = soft
+        Bellman evaluation residual :math:`\|\sum_a\pi(Q_\tau-\tau\log\pi) - V_\tau\|_\infty`,
+        ``certificate = {"objective": rho^T V_tau, "bellman_residual": ..., "soft_bellman_residual": ...,
+        "tau": tau}`` (the two residual keys are the same number).
 
     References
     ----------
     Cen, Cheng, Chen, Wei, Chi (2022), arXiv:2007.06558, eqs. (7)-(9).
     """
-    from ._bellman import _solve, _system
-
     mdp = _check_mdp(mdp)
     pi = check_policy(mdp, pi)
     tau = _check_tau(tau)
+    if rho is None:
+        rho = np.asarray(mdp.rho)
+    else:
+        rho = as_float_array(rho, "rho", ndim=1)
+        check_shape(rho, (mdp.S,), "rho", "Fix: rho is a distribution over the S states.")
+        rho = check_distribution(rho, "rho")
     with np.errstate(divide="ignore", invalid="ignore"):
         ent = -np.sum(np.where(pi > 0, pi * np.log(pi), 0.0), axis=1)
-    V = _solve(mdp, _system(mdp, pi), mdp.r_pi(pi) + tau * ent)
+    V = PolicySystem.of(mdp, pi).solve(mdp.r_pi(pi) + tau * ent)
     Q = q_from_v(mdp, V)
     res = float(np.max(np.abs(np.einsum("sa,sa->s", pi, Q) + tau * ent - V)))
     return Solution(V=V, Q=Q, policy=pi, iterations=1, residual=res, converged=True, method="soft_policy_evaluation",
-                    certificate={"bellman_residual": res, "tau": tau}, message="direct solve")
+                    certificate={"objective": float(rho @ V), "bellman_residual": res, "soft_bellman_residual": res,
+                                 "tau": tau}, message="direct solve")
 
 
 def soft_value_iteration(mdp: TabularMDP, tau: float, tol: float = 1e-10, max_iter: int | None = None,

@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from .._math import centred, softmax
 from .._validate import check_gamma, check_positive, check_positive_int
 from ..errors import ValidationError
+from ._bellman import policy_evaluation, state_occupancy
 from ._model import TabularMDP
 
 __all__ = [
@@ -420,8 +421,6 @@ class LiHardMDP:
         -------
         grad : array, shape (S, 3)
         """
-        from ._bellman import policy_evaluation, state_occupancy
-
         pi = self.probs(theta)
         sol = policy_evaluation(self.mdp, pi, validate=False)
         d = state_occupancy(self.mdp, pi, validate=False)
@@ -430,8 +429,6 @@ class LiHardMDP:
 
     def objective(self, theta) -> float:
         r""":math:`V^{\pi_\theta}(\mu) = \rho^\top V^{\pi_\theta}` (uniform over original states)."""
-        from ._bellman import policy_evaluation
-
         return float(self.mdp.rho @ policy_evaluation(self.mdp, self.probs(theta), validate=False).V)
 
 

@@ -2,6 +2,8 @@
 
 Public API
 ----------
+Policy, ContinuousPolicy
+    The protocols every consumer (exact oracles, estimators, algorithms) relies on.
 SoftmaxPolicy, LogLinearPolicy, DirectPolicy, as_policy
     Tabular parameterisations (probabilities, scores, Jacobians).
 policy_gradient, value_and_gradient
@@ -12,11 +14,12 @@ performance_difference, PerformanceDifference
     Both sides of the performance-difference lemma.
 hessian, hessian_vector_product
     Exact Hessian of J and exact Hessian-vector products.
-soft_policy_evaluation, regularized_objective, regularized_gradient,
+regularized_objective, regularized_gradient,
 regularized_value_and_gradient, regularized_natural_gradient, regularized_npg_update,
 regularized_hessian, regularized_hessian_vector_product
-    Entropy regularisation (Cen et al. 2021).
-finite_horizon_evaluation, finite_horizon_objective, finite_horizon_gradient,
+    Entropy regularisation (Cen et al. 2021); the soft values themselves are
+    :func:`pgtheory.mdp.soft_policy_evaluation`.
+finite_horizon_softmax_evaluation, finite_horizon_objective, finite_horizon_gradient,
 finite_horizon_value_and_gradient, finite_horizon_fisher, finite_horizon_natural_gradient,
 finite_horizon_npg_update, FiniteHorizonEvaluation
     The same for (non-)stationary softmax policies on FiniteHorizonMDP.
@@ -28,7 +31,7 @@ from . import _continuous
 from ._continuous import *  # noqa: F401,F403  (names listed in _continuous.__all__)
 from ._finite import (
     FiniteHorizonEvaluation,
-    finite_horizon_evaluation,
+    finite_horizon_softmax_evaluation,
     finite_horizon_fisher,
     finite_horizon_gradient,
     finite_horizon_natural_gradient,
@@ -54,11 +57,13 @@ from ._regularized import (
     regularized_npg_update,
     regularized_objective,
     regularized_value_and_gradient,
-    soft_policy_evaluation,
 )
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
+from ._protocol import ContinuousPolicy, Policy
 
 __all__ = [
+    "Policy",
+    "ContinuousPolicy",
     "SoftmaxPolicy",
     "LogLinearPolicy",
     "DirectPolicy",
@@ -72,7 +77,6 @@ __all__ = [
     "PerformanceDifference",
     "hessian",
     "hessian_vector_product",
-    "soft_policy_evaluation",
     "regularized_objective",
     "regularized_gradient",
     "regularized_value_and_gradient",
@@ -81,7 +85,7 @@ __all__ = [
     "regularized_hessian",
     "regularized_hessian_vector_product",
     "FiniteHorizonEvaluation",
-    "finite_horizon_evaluation",
+    "finite_horizon_softmax_evaluation",
     "finite_horizon_objective",
     "finite_horizon_gradient",
     "finite_horizon_value_and_gradient",

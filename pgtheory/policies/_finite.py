@@ -42,12 +42,13 @@ import numpy as np
 from .._math import centred, softmax
 from .._validate import as_float_array, check_positive
 from ..errors import ShapeError, ValidationError
+from ..mdp import FiniteHorizonMDP
 from ..results import ResultMixin
 from ._gradients import _block_diagonal, _check_method, _softmax_fisher_blocks, psd_min_norm_solve
 
 __all__ = [
     "FiniteHorizonEvaluation",
-    "finite_horizon_evaluation",
+    "finite_horizon_softmax_evaluation",
     "finite_horizon_objective",
     "finite_horizon_gradient",
     "finite_horizon_value_and_gradient",
@@ -81,8 +82,6 @@ class FiniteHorizonEvaluation(ResultMixin):
 
 
 def _check_fh(mdp) -> None:
-    from ..mdp import FiniteHorizonMDP
-
     if not isinstance(mdp, FiniteHorizonMDP):
         raise ValidationError(f"mdp must be a pgtheory.mdp.FiniteHorizonMDP; got {type(mdp).__name__}. "
                               f"Fix: for discounted MDPs use policy_gradient / fisher_matrix.")
@@ -118,7 +117,7 @@ def _setup(mdp, theta):
     return theta, full, pi, _evaluate(mdp, pi)
 
 
-def finite_horizon_evaluation(mdp, theta) -> FiniteHorizonEvaluation:
+def finite_horizon_softmax_evaluation(mdp, theta) -> FiniteHorizonEvaluation:
     r"""Values, Q-functions and stage distributions of the softmax policy ``theta``.
 
     Parameters
@@ -153,7 +152,7 @@ def finite_horizon_objective(mdp, theta) -> float:
 
     See Also
     --------
-    finite_horizon_evaluation
+    finite_horizon_softmax_evaluation
     """
     return _setup(mdp, theta)[3].J
 

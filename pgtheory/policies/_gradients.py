@@ -44,14 +44,14 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from .._math import centred
 from .._validate import as_float_array, check_distribution, check_positive, check_shape
 from ..errors import ShapeError, ValidationError
+from ..mdp import PolicySystem, TabularMDP, check_policy
 from ..results import ResultMixin
-from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
+from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy, as_policy
+from ._protocol import Policy
 
 __all__ = [
     "policy_gradient",
@@ -76,20 +76,14 @@ class _Pieces:
     d: np.ndarray  # (S,) normalised discounted visitation
     rho: np.ndarray  # (S,)
     J: float
-    lu: object = dataclasses.field(default=None, repr=False)  # factorisation of M = I - gamma P_pi
+    system: PolicySystem = dataclasses.field(default=None, repr=False)  # factorised M = I - gamma P_pi
 
     def solve(self, b: np.ndarray, transpose: bool = False) -> np.ndarray:
         """Solve ``M x = b`` (or ``M^T x = b``) with the stored factorisation."""
-        if isinstance(self.lu, tuple):
-            import scipy.linalg as sla
-
-            return sla.lu_solve(self.lu, b, trans=1 if transpose else 0, check_finite=False)
-        return self.lu.solve(b, trans="T" if transpose else "N")
+        return self.system.solve(b, transpose)
 
 
 def _check_mdp(mdp) -> None:
-    from ..mdp import TabularMDP
-
     if not isinstance(mdp, TabularMDP):
         raise ValidationError(f"mdp must be a pgtheory.mdp.TabularMDP (discounted); got {type(mdp).__name__}. "
                               f"Fix: for finite-horizon problems use the finite_horizon_* functions.")
@@ -119,16 +113,6 @@ def _check_rho(mdp, rho) -> np.ndarray:
     return check_distribution(rho, "rho")
 
 
-def _system(mdp, pi):
-    """M = I - gamma P_pi (dense ndarray or CSC)."""
-    Ppi = mdp.P_pi(pi)
-    if sp.issparse(Ppi):
-        return (sp.identity(mdp.S, format="csr") - mdp.gamma * Ppi).tocsc()
-    M = -mdp.gamma * Ppi
-    M[np.diag_indices_from(M)] += 1.0
-    return M
-
-
 def _probs(policy, theta, mdp) -> np.ndarray:
     pi = np.asarray(policy.probs(theta), dtype=np.float64)
     if pi.shape != (mdp.S, mdp.A):
@@ -143,8 +127,6 @@ def _prepare(mdp, policy):
     """Check ``mdp``; accept the strings ``"softmax"`` / ``"direct"`` (via :func:`as_policy`) or a policy object."""
     _check_mdp(mdp)
     if isinstance(policy, str):
-        from ._param import as_policy
-
         return as_policy(policy, mdp)
     _check_policy_obj(mdp, policy)
     return policy
@@ -161,20 +143,12 @@ def _pieces(mdp, policy, theta, rho=None) -> _Pieces:
 
 
 def _pieces_unchecked(mdp, theta, pi, rho) -> _Pieces:
-    M = _system(mdp, pi)
-    if sp.issparse(M):
-        lu = spla.splu(M)
-        V = lu.solve(mdp.r_pi(pi))
-        d = lu.solve((1.0 - mdp.gamma) * rho, trans="T")
-    else:
-        import scipy.linalg as sla
-
-        lu = sla.lu_factor(M, check_finite=False)
-        V = sla.lu_solve(lu, mdp.r_pi(pi), check_finite=False)
-        d = sla.lu_solve(lu, (1.0 - mdp.gamma) * rho, trans=1, check_finite=False)
+    system = PolicySystem.of(mdp, pi, factor=True)
+    V = system.solve(mdp.r_pi(pi))
+    d = system.solve((1.0 - mdp.gamma) * rho, transpose=True)
     d = np.clip(d, 0.0, None)
     Q = mdp.r + mdp.gamma * mdp.expect_next(V)
-    return _Pieces(theta=theta, pi=pi, V=V, Q=Q, d=d, rho=rho, J=float(rho @ V), lu=lu)
+    return _Pieces(theta=theta, pi=pi, V=V, Q=Q, d=d, rho=rho, J=float(rho @ V), system=system)
 
 
 def _vjp(policy, theta, pi, x) -> np.ndarray:
@@ -244,7 +218,7 @@ def _gradient_from_pieces(mdp, policy, pc: _Pieces) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- public
-def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
+def policy_gradient(mdp, policy: Policy | str, theta, rho=None) -> np.ndarray:
     r"""Exact policy gradient :math:`\nabla_\theta J(\theta)`, :math:`J(\theta) = \rho^\top V^{\pi_\theta}`.
 
     By the policy-gradient theorem,
@@ -323,7 +297,7 @@ def policy_gradient(mdp, policy, theta, rho=None) -> np.ndarray:
     return _gradient_from_pieces(mdp, policy, pc)
 
 
-def value_and_gradient(mdp, policy, theta, rho=None) -> tuple[float, np.ndarray]:
+def value_and_gradient(mdp, policy: Policy | str, theta, rho=None) -> tuple[float, np.ndarray]:
     r"""The objective :math:`J(\theta)=\rho^\top V^{\pi_\theta}` and its exact gradient, sharing one solve.
 
     Parameters
@@ -449,7 +423,7 @@ def _check_direction(v, shape: tuple) -> np.ndarray:
     return v
 
 
-def fisher_matrix(mdp, policy, theta, rho=None) -> np.ndarray:
+def fisher_matrix(mdp, policy: Policy | str, theta, rho=None) -> np.ndarray:
     r"""Exact Fisher information matrix of the policy under its discounted state visitation.
 
     .. math::
@@ -498,7 +472,8 @@ def _softmax_natural_direction(mdp, pc: _Pieces) -> np.ndarray:
     return np.where(pc.d[:, None] > 0, w, 0.0)
 
 
-def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcond: float | None = None) -> np.ndarray:
+def natural_gradient(mdp, policy: Policy | str, theta, rho=None, *, method: str = "auto",
+                     rcond: float | None = None) -> np.ndarray:
     r"""Natural policy gradient direction :math:`w = F_\rho(\theta)^{+}\,\nabla_\theta J(\theta)`.
 
     The minimal-norm least-squares solution of :math:`F w = \nabla J` (the system is
@@ -551,7 +526,7 @@ def natural_gradient(mdp, policy, theta, rho=None, *, method: str = "auto", rcon
     return _fisher_solve(policy, pc, _gradient_from_pieces(mdp, policy, pc), rcond)
 
 
-def npg_update(mdp, policy, theta, eta, rho=None) -> np.ndarray:
+def npg_update(mdp, policy: Policy | str, theta, eta, rho=None) -> np.ndarray:
     r"""One natural-policy-gradient step :math:`\theta + \eta\,F^+\nabla J`.
 
     For :class:`SoftmaxPolicy` this is the closed form of Agarwal et al. (2021, Sec. 5.3),
@@ -651,8 +626,6 @@ def performance_difference(mdp, pi, pi_prime, rho=None) -> PerformanceDifference
     Kakade & Langford (2002), "Approximately optimal approximate reinforcement learning", ICML, Lemma 6.1 [R].
     Agarwal, Kakade, Lee, Mahajan (2021), arXiv:1908.00261, Sec. 3 (performance-difference lemma) [R].
     """
-    from ..mdp import check_policy
-
     _check_mdp(mdp)
     pi = check_policy(mdp, pi, "pi")
     pi_prime = check_policy(mdp, pi_prime, "pi_prime")

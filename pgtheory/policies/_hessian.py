@@ -59,6 +59,7 @@ from .._math import centred
 from ..errors import ValidationError
 from ._gradients import _check_direction, _jacobian_matrix, _prepare, _jvp, _pieces, _vjp, _vjp_batch
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
+from ._protocol import Policy
 
 __all__ = ["hessian", "hessian_vector_product"]
 
@@ -115,7 +116,7 @@ def _curvature_apply(policy, pc, Qt, v: np.ndarray) -> np.ndarray:
     return np.zeros_like(v)
 
 
-def hessian(mdp, policy, theta, rho=None) -> np.ndarray:
+def hessian(mdp, policy: Policy | str, theta, rho=None) -> np.ndarray:
     r"""Exact Hessian :math:`\nabla^2_\theta J(\theta)` of :math:`J(\theta)=\rho^\top V^{\pi_\theta}`.
 
     .. math::
@@ -179,7 +180,7 @@ def _hessian_core(mdp, policy, pc, Qt) -> np.ndarray:
     return 0.5 * (H + H.T)
 
 
-def hessian_vector_product(mdp, policy, theta, v, rho=None) -> np.ndarray:
+def hessian_vector_product(mdp, policy: Policy | str, theta, v, rho=None) -> np.ndarray:
     r"""Exact Hessian-vector product :math:`\nabla^2_\theta J(\theta)\,v` without forming the Hessian.
 
     Uses :math:`\nabla^2 J\,v = \frac{1}{1-\gamma}\big[Cv + \gamma J_\pi^\top D P M^{-1}U v

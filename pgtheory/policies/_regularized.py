@@ -47,12 +47,12 @@ import numpy as np
 from .._math import centred
 from .._validate import check_positive
 from ..errors import ValidationError
-from ..results import Solution
+from ._gradients import _check_direction, _jvp
+from ._hessian import _hessian_core, _hvp_core
 from ._gradients import (
     _prepare,
     _check_method,
     _check_mdp,
-    _check_rho,
     _fisher_from_pieces,
     _fisher_solve,
     _pieces,
@@ -60,11 +60,11 @@ from ._gradients import (
     _vjp,
 )
 from ._param import DirectPolicy, LogLinearPolicy, SoftmaxPolicy
+from ._protocol import Policy
 
 _HESS_SUPPORTED = (SoftmaxPolicy, LogLinearPolicy, DirectPolicy)
 
 __all__ = [
-    "soft_policy_evaluation",
     "regularized_objective",
     "regularized_gradient",
     "regularized_value_and_gradient",
@@ -93,54 +93,7 @@ def _soft_pieces(mdp, policy, theta, tau, rho):
     return tau, pc, logpi, Vt, Qt
 
 
-def soft_policy_evaluation(mdp, pi, tau, rho=None) -> Solution:
-    r"""Exact entropy-regularised values :math:`V_\tau^\pi` and soft Q-function :math:`Q_\tau^\pi`.
-
-    Solves :math:`(I-\gamma P_\pi)V_\tau = r_\pi - \tau\sum_a\pi\log\pi` and sets
-    :math:`Q_\tau = r + \gamma P V_\tau` (Cen et al. 2021, Sec. 2).
-
-    Parameters
-    ----------
-    mdp : TabularMDP
-    pi : array, shape (S, A)
-        Stochastic policy (zeros allowed: :math:`0\log0 = 0`).
-    tau : float
-        Regularisation strength, > 0.
-    rho : array, shape (S,), optional
-        Start distribution used for ``certificate["objective"]`` (default ``mdp.rho``).
-
-    Returns
-    -------
-    Solution
-        ``V`` (:math:`V_\tau^\pi`), ``Q`` (:math:`Q_\tau^\pi`), ``policy = pi``, ``residual`` the
-        soft Bellman residual :math:`\|\sum_a\pi(Q_\tau-\tau\log\pi) - V_\tau\|_\infty`,
-        ``certificate = {"objective": rho^T V_tau, "soft_bellman_residual": ...}``.
-
-    References
-    ----------
-    Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2.
-    """
-    from ..mdp import check_policy
-    from ._gradients import _pieces_unchecked
-
-    _check_mdp(mdp)
-    tau = check_positive(tau, "tau")
-    pi = check_policy(mdp, pi, "pi")
-    rho = _check_rho(mdp, rho)
-    pc = _pieces_unchecked(mdp, pi, pi, rho)
-    with np.errstate(divide="ignore"):
-        logpi = np.log(pi)
-    ent = _xlogx_rows(pi, logpi)
-    Vt = pc.solve(mdp.r_pi(pi) - tau * ent)
-    Qt = mdp.r + mdp.gamma * mdp.expect_next(Vt)
-    res = float(np.max(np.abs(np.sum(pi * Qt, axis=1) - tau * ent - Vt)))
-    return Solution(V=Vt, Q=Qt, policy=pi, iterations=1, residual=res, converged=True,
-                    method="soft_policy_evaluation",
-                    certificate={"objective": float(rho @ Vt), "soft_bellman_residual": res, "tau": tau},
-                    message="direct solve")
-
-
-def regularized_objective(mdp, policy, theta, tau, rho=None) -> float:
+def regularized_objective(mdp, policy: Policy | str, theta, tau, rho=None) -> float:
     r"""Entropy-regularised objective :math:`J_\tau(\theta) = \rho^\top V_\tau^{\pi_\theta}`.
 
     Parameters
@@ -178,7 +131,7 @@ def _reg_gradient(mdp, policy, tau, pc: _Pieces, logpi, Vt, Qt) -> np.ndarray:
     return _vjp(policy, pc.theta, pc.pi, x).reshape(pc.theta.shape)
 
 
-def regularized_gradient(mdp, policy, theta, tau, rho=None) -> np.ndarray:
+def regularized_gradient(mdp, policy: Policy | str, theta, tau, rho=None) -> np.ndarray:
     r"""Exact gradient of the entropy-regularised objective :math:`\nabla_\theta J_\tau(\theta)`.
 
     .. math::
@@ -217,7 +170,7 @@ def regularized_gradient(mdp, policy, theta, tau, rho=None) -> np.ndarray:
     return _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
 
 
-def regularized_value_and_gradient(mdp, policy, theta, tau, rho=None) -> tuple[float, np.ndarray]:
+def regularized_value_and_gradient(mdp, policy: Policy | str, theta, tau, rho=None) -> tuple[float, np.ndarray]:
     r""":math:`J_\tau(\theta)` and :math:`\nabla_\theta J_\tau(\theta)` sharing one factorisation.
 
     Parameters
@@ -244,7 +197,7 @@ def regularized_value_and_gradient(mdp, policy, theta, tau, rho=None) -> tuple[f
     return float(pc.rho @ Vt), _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt)
 
 
-def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: str = "auto",
+def regularized_natural_gradient(mdp, policy: Policy | str, theta, tau, rho=None, *, method: str = "auto",
                                  rcond: float | None = None) -> np.ndarray:
     r"""Natural gradient of the regularised objective, :math:`F_\rho(\theta)^+\nabla_\theta J_\tau(\theta)`.
 
@@ -289,7 +242,7 @@ def regularized_natural_gradient(mdp, policy, theta, tau, rho=None, *, method: s
     return _fisher_solve(policy, pc, _reg_gradient(mdp, policy, tau, pc, logpi, Vt, Qt), rcond)
 
 
-def regularized_npg_update(mdp, policy, theta, eta, tau, rho=None) -> np.ndarray:
+def regularized_npg_update(mdp, policy: Policy | str, theta, eta, tau, rho=None) -> np.ndarray:
     r"""One entropy-regularised NPG step (Cen et al. 2021, update (18)).
 
     For :class:`SoftmaxPolicy`, in closed form at every state,
@@ -349,7 +302,7 @@ def _reg_hessian_setup(mdp, policy, theta, tau, rho):
     return tau, pc, q
 
 
-def regularized_hessian(mdp, policy, theta, tau, rho=None) -> np.ndarray:
+def regularized_hessian(mdp, policy: Policy | str, theta, tau, rho=None) -> np.ndarray:
     r"""Exact Hessian of the entropy-regularised objective :math:`J_\tau(\theta) = \rho^\top V_\tau^{\pi_\theta}`.
 
     Differentiating :math:`(I-\gamma P_\pi)V_\tau = \sum_a\pi(r-\tau\log\pi)` twice gives the Hessian
@@ -387,15 +340,13 @@ def regularized_hessian(mdp, policy, theta, tau, rho=None) -> np.ndarray:
     :math:`(8 + \tau(4 + 8\log|A|))/(1-\gamma)^3`-smooth for softmax) [R].
     Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558, Sec. 2 (definitions).
     """
-    from ._hessian import _hessian_core
-
     policy = _prepare(mdp, policy)
     tau, pc, q = _reg_hessian_setup(mdp, policy, theta, tau, rho)
     H = _hessian_core(mdp, policy, pc, q) - tau * _fisher_from_pieces(policy, pc) / (1.0 - mdp.gamma)
     return 0.5 * (H + H.T)
 
 
-def regularized_hessian_vector_product(mdp, policy, theta, v, tau, rho=None) -> np.ndarray:
+def regularized_hessian_vector_product(mdp, policy: Policy | str, theta, v, tau, rho=None) -> np.ndarray:
     r"""Exact :math:`\nabla^2 J_\tau(\theta)\,v` without forming the Hessian.
 
     The Fisher term is applied as :math:`F v = J_\pi^\top D\,\mathrm{diag}(1/\pi)\,J_\pi v`.
@@ -420,9 +371,6 @@ def regularized_hessian_vector_product(mdp, policy, theta, v, tau, rho=None) -> 
     --------
     regularized_hessian : formula and references.
     """
-    from ._gradients import _check_direction, _jvp
-    from ._hessian import _hvp_core
-
     policy = _prepare(mdp, policy)
     tau, pc, q = _reg_hessian_setup(mdp, policy, theta, tau, rho)
     v = _check_direction(v, pc.theta.shape)

@@ -58,10 +58,12 @@ import math
 
 import numpy as np
 
+from .. import bounds as _bounds
 from .._validate import as_float_array
 from ..errors import ValidationError
 from ..results import ResultMixin
-from ._fit import RateFit, fit_linear, fit_polynomial
+from ._claims import Tightness, _fmt_ratio, _label, asymptotic_test, check_inequality, tightness_from_slack
+from ._fit import MIN_SEEDS_FOR_CI, RateFit, fit_linear, fit_polynomial
 
 __all__ = ["RateCheckResult", "check_rate", "combine_verdicts", "VERDICTS"]
 
@@ -179,7 +181,7 @@ class RateCheckResult(ResultMixin):
         -------
         matplotlib.axes.Axes
         """
-        from .. import plotting
+        from .. import plotting  # lazy: plotting loads matplotlib
 
         return plotting.plot_rate_check(self, ax=ax, **kwargs)
 
@@ -227,8 +229,17 @@ def _rate_verdict(kind: str, lo: float, hi: float, target: float) -> str:
     return "undecided"
 
 
-def _source(bound) -> str:
-    """The bound's short citation, with its provenance when not read first-hand (e.g. "(recalled)")."""
+def bound_source(bound) -> str:
+    """The bound's short citation, with its provenance when not read first-hand (e.g. "(recalled)").
+
+    Parameters
+    ----------
+    bound : Bound
+
+    Returns
+    -------
+    str
+    """
     prov = getattr(bound, "provenance", "verified")
     return bound.citation.short() + ("" if prov in ("verified", "", None) else f" ({_PROV.get(prov, prov)})")
 
@@ -239,9 +250,7 @@ _PROV = {"abstract": "from the abstract"}
 
 @functools.lru_cache(maxsize=256)
 def _stated_cached(bound_id, var, scal_items):
-    from .. import bounds as _bounds
-
-    return _stated(_bounds.get(bound_id), var, dict(scal_items))
+    return _stated(_bounds.get_bound(bound_id), var, dict(scal_items))
 
 
 def _stated_value(bound, var, params) -> float:
@@ -249,9 +258,7 @@ def _stated_value(bound, var, params) -> float:
     try:
         scal = tuple(sorted((k, v) for k, v in _scalarise(params).items()
                             if k != var and k in bound.symbol_names))
-        from .. import bounds as _bounds
-
-        if _bounds.get(bound.id) is bound:
+        if _bounds.get_bound(bound.id) is bound:
             return _stated_cached(bound.id, var, scal)
     except Exception:  # unregistered bound or unhashable params: compute directly
         pass
@@ -340,12 +347,8 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     >>> res.verdict
     'consistent'
     """
-    from .. import bounds as _bounds
-    from ._claims import _fmt_ratio, _label, asymptotic_test, check_inequality, tightness_from_slack
-    from ._fit import MIN_SEEDS_FOR_CI
-
     if isinstance(bound, str):
-        bound = _bounds.get(bound)
+        bound = _bounds.get_bound(bound)
     if check not in ("both", "inequality", "rate"):
         raise ValidationError(f"check must be 'both', 'inequality' or 'rate'; got {check!r}.")
     var = bound.variable if var is None else var
@@ -460,8 +463,6 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     if slack is not None:
         tight = tightness_from_slack(slack, margin=margin, margin_ci=margin_ci)
     else:
-        from ._claims import Tightness
-
         tight = Tightness(margin=margin, margin_ci=margin_ci)
 
     # --- verdict
@@ -507,7 +508,7 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
         reason += f" ({n_nan} of {x.size} points are NaN/inf and were left out of the fit)"
     reason = _label(verdict, tight, reason)
     return RateCheckResult(
-        bound_id=bound.id, source=_source(bound), verdict=verdict, reason=reason, check=check,
+        bound_id=bound.id, source=bound_source(bound), verdict=verdict, reason=reason, check=check,
         kind=bound.kind, rate_type=bound.rate_type, variable=var, stated=stated, stated_text=stated_text, fit=fit,
         measured_text=measured_text, rate_verdict=rate_v, tolerance=tol, inequality_checked=ineq_checked,
         inequality_holds=holds, worst_ratio=worst, worst_at=worst_at, n_violations=nviol, x=x, y=ybar,

@@ -48,6 +48,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..results import ResultMixin
+from ._fit import fit_polynomial
 
 __all__ = ["ClaimResult", "Tightness", "InequalityEvidence", "IdentityEvidence", "UnbiasednessEvidence",
            "OrderingEvidence", "GrowthEvidence", "check_inequality", "check_identity", "check_unbiased",
@@ -346,13 +347,13 @@ def _label(verdict: str, tight: Tightness | None, reason: str) -> str:
 
 
 def _z_two_sided(alpha: float, m: int) -> float:
-    from scipy.stats import norm  # heavy: imported where used
+    from scipy.stats import norm  # lazy: scipy.stats, 0.4 s
 
     return float(norm.isf(alpha / (2 * max(m, 1))))
 
 
 def _z_one_sided(alpha: float, m: int) -> float:
-    from scipy.stats import norm
+    from scipy.stats import norm  # lazy: scipy.stats, 0.4 s
 
     return float(norm.isf(alpha / max(m, 1)))
 
@@ -823,8 +824,6 @@ def check_growth(x, y, stated: float, *, tol: float = 0.05, name: str = "growth"
     ClaimResult
         Kind ``"growth"`` with :class:`GrowthEvidence`.
     """
-    from ._fit import fit_polynomial
-
     ya = np.asarray(y, dtype=float)
     R = 1 if ya.ndim == 1 else ya.shape[0]
     stochastic = (R > 1) if stochastic is None else bool(stochastic)

@@ -176,7 +176,7 @@ def _local_range(u: np.ndarray, v: np.ndarray, n_sub: int, slope: float) -> tupl
 def _bootstrap(y: np.ndarray, mask: np.ndarray, u: np.ndarray, confidence: float, n_resamples: int, rng,
                method: str):
     """Bootstrap over seeds of the slope of log(mean over seeds) on the window ``mask``."""
-    from scipy import stats
+    from scipy import stats  # lazy: scipy.stats, 0.4 s
 
     R = y.shape[0]
     yw = y[:, mask]
@@ -203,7 +203,7 @@ def _bootstrap(y: np.ndarray, mask: np.ndarray, u: np.ndarray, confidence: float
 
 def _jackknife_t(y: np.ndarray, mask: np.ndarray, u: np.ndarray, confidence: float):
     """Leave-one-seed-out jackknife standard error with a Student-t quantile on R-1 dof."""
-    from scipy import stats
+    from scipy import stats  # lazy: scipy.stats, 0.4 s
 
     R = y.shape[0]
     yw = y[:, mask]

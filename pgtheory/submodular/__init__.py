@@ -28,7 +28,7 @@ from ._functions import (
     random_facility_location,
 )
 from ._optimize import MAX_ENUMERATION, SelectionResult, count_subsets, exact_max, greedy
-from ._sampling import TrajectoryBatch, sample_gradient, sample_objective, sample_trajectories
+from ._sampling import SubRLTrajectoryBatch, sample_gradient, sample_objective, sample_subrl_trajectories
 from ._subrl import (
     GRID_ACTIONS,
     MAX_NODES,
@@ -59,5 +59,5 @@ __all__ = [
     "policy_shape", "exact_objective", "exact_gradient", "exact_gradient_direct", "optimal_value", "enumerate_trajectories",
     "objective_by_enumeration", "open_loop_optimum", "POLICY_CLASSES", "GRID_ACTIONS", "MAX_NODES",
     "MAX_TRAJECTORIES",
-    "TrajectoryBatch", "sample_trajectories", "sample_objective", "sample_gradient",
+    "SubRLTrajectoryBatch", "sample_subrl_trajectories", "sample_objective", "sample_gradient",
 ]

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import InfeasibleSizeError, ValidationError
 from ..results import ResultMixin
-from ._functions import SetFunction, masks_from_bits
+from ._functions import CallableSetFunction, SetFunction, masks_from_bits
 
 __all__ = ["SubmodularityReport", "check_submodular", "MAX_EXHAUSTIVE_N"]
 
@@ -108,8 +108,6 @@ def check_submodular(f: SetFunction, n: int | None = None, *, exhaustive: bool |
     >>> rep.submodular, rep.submodular_counterexample["S"]
     (False, ())
     """
-    from ._functions import CallableSetFunction
-
     if not isinstance(f, SetFunction):
         if n is None:
             raise ValidationError("n: required when f is a plain callable. Fix: check_submodular(f, n=...).")

@@ -30,11 +30,11 @@ from ..errors import ValidationError
 from ..results import GradientEstimate, ResultMixin
 from ._subrl import HistoryGraph, SubRLEnv, _check_theta, policy_shape
 
-__all__ = ["TrajectoryBatch", "sample_trajectories", "sample_objective", "sample_gradient"]
+__all__ = ["SubRLTrajectoryBatch", "sample_subrl_trajectories", "sample_objective", "sample_gradient"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class TrajectoryBatch(ResultMixin):
+class SubRLTrajectoryBatch(ResultMixin):
     """Sampled SubRL trajectories.
 
     Attributes
@@ -71,8 +71,8 @@ def _inverse_cdf(p, u):
     return np.minimum((c < u[:, None] * c[:, -1:]).sum(-1), p.shape[-1] - 1)
 
 
-def sample_trajectories(env: SubRLEnv, theta, policy: str = "markov", n: int = 100, rng=None, *,
-                        graph: HistoryGraph | None = None) -> TrajectoryBatch:
+def sample_subrl_trajectories(env: SubRLEnv, theta, policy: str = "markov", n: int = 100, rng=None, *,
+                        graph: HistoryGraph | None = None) -> SubRLTrajectoryBatch:
     """Sample ``n`` trajectories of ``env`` under the softmax policy ``theta``.
 
     Parameters
@@ -90,7 +90,7 @@ def sample_trajectories(env: SubRLEnv, theta, policy: str = "markov", n: int = 1
 
     Returns
     -------
-    TrajectoryBatch
+    SubRLTrajectoryBatch
     """
     n = check_positive_int(n, "n")
     rng = np.random.default_rng(rng)
@@ -141,7 +141,7 @@ def sample_trajectories(env: SubRLEnv, theta, policy: str = "markov", n: int = 1
         states[:, h + 1] = s
         fcur = fnew
     modular = single[states[:, 1:]]
-    return TrajectoryBatch(states=states, actions=actions, rows=rows, probs=probs, gains=gains,
+    return SubRLTrajectoryBatch(states=states, actions=actions, rows=rows, probs=probs, gains=gains,
                            modular=modular, initial_value=f0, initial_modular=single[states[:, 0]],
                            final_value=fcur)
 
@@ -165,7 +165,7 @@ def sample_objective(env: SubRLEnv, theta, policy: str = "markov", n: int = 1000
     -------
     mean, stderr : float
     """
-    b = sample_trajectories(env, theta, policy, n, rng, graph=graph)
+    b = sample_subrl_trajectories(env, theta, policy, n, rng, graph=graph)
     x = b.final_value if reward == "submodular" else b.initial_modular + b.modular.sum(1)
     se = float(x.std(ddof=1) / np.sqrt(n)) if n > 1 else float("inf")
     return float(x.mean()), se
@@ -208,7 +208,7 @@ def sample_gradient(env: SubRLEnv, theta, policy: str = "markov", n: int = 100, 
         raise ValidationError(f"baseline: expected 'loo' or 'none'; got {baseline!r}.")
     n = check_positive_int(n, "n", minimum=2 if baseline == "loo" else 1)
     shape = policy_shape(env, policy, graph)
-    b = sample_trajectories(env, theta, policy, n, rng, graph=graph)
+    b = sample_subrl_trajectories(env, theta, policy, n, rng, graph=graph)
     r = b.gains if reward == "submodular" else b.modular
     G = np.cumsum(r[:, ::-1], axis=1)[:, ::-1]                     # reward-to-go (N, H)
     if baseline == "loo":

@@ -12,6 +12,7 @@ estimates it).
 """
 
 from __future__ import annotations
+import numpy as np
 
 import os
 
@@ -48,8 +49,6 @@ def test_seed(base: int) -> int:
     >>> test_seed(7)  # with PGTHEORY_TEST_SEED unset  # doctest: +SKIP
     7
     """
-    import numpy as np
-
     base = int(base)
     if base < 0:
         raise ValueError(f"test_seed(base) needs a non-negative integer base, got {base}.")

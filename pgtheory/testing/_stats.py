@@ -31,7 +31,7 @@ def bonferroni_z(alpha: float, k: int) -> float:
     -------
     float
     """
-    from scipy.stats import norm
+    from scipy.stats import norm  # lazy: scipy.stats, 0.4 s
 
     return float(norm.isf(alpha / (2 * max(int(k), 1))))
 

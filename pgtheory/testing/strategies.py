@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from ..mdp import TabularMDP
+
 __all__ = ["tabular_mdps", "policies_for", "simplex_vectors", "logits"]
 
 
@@ -39,8 +41,6 @@ def logits(draw, shape: tuple, scale: float = 5.0):
 def tabular_mdps(draw, min_states: int = 1, max_states: int = 5, min_actions: int = 1, max_actions: int = 4,
                  gammas=(0.0, 0.5, 0.9, 0.95), branching=None):
     """A random dense :class:`~pgtheory.mdp.TabularMDP` with Dirichlet rows and rewards in [0, 1]."""
-    from ..mdp import TabularMDP
-
     S = draw(st.integers(min_states, max_states))
     A = draw(st.integers(min_actions, max_actions))
     gamma = draw(st.sampled_from(gammas))

@@ -117,7 +117,7 @@ def test_occupancy_sampler_and_mc_targets_are_unbiased():
 
     Seeded; n = 200,000 pairs and 4,000 rollouts per pair; Bonferroni over all coordinates at
     family-wise false-alarm rate 1e-5 per assertion (two assertions)."""
-    from pgtheory.estimators import _tables as Tb
+    from pgtheory.estimators import rollout_returns
 
     mdp = instances.garnet(4, 3, 2, gamma=0.8, seed=3)
     pi = np.random.default_rng(0).dirichlet(np.ones(3), size=4)
@@ -127,11 +127,10 @@ def test_occupancy_sampler_and_mc_targets_are_unbiased():
     onehot[np.arange(n), s * 3 + a] = 1.0
     d = _occ_enum(mdp, pi).reshape(-1)
     assert_unbiased(onehot.mean(0), onehot.std(0, ddof=1) / math.sqrt(n), d)
-    env = Tb.env_table(mdp, termination="geometric")
     m = 4000
     ss = np.repeat(np.arange(4), 3 * m)
     aa = np.tile(np.repeat(np.arange(3), m), 4)
-    y, _ = M._mc_targets(env, pi, ss, aa, np.random.default_rng(5), "numba")
+    y, _ = rollout_returns(mdp, pi, ss, aa, rng=np.random.default_rng(5), backend="numba")
     y = y.reshape(4, 3, m)
     Q = policy_evaluation(mdp, pi).Q
     assert_unbiased(y.mean(-1), y.std(-1, ddof=1) / math.sqrt(m), Q)

@@ -24,9 +24,9 @@ def test_grpo_two_prompts_reweights():
     m = B.exact_moments("grpo", th, r, 4, ddof=0, epsilon=0.0).mean
     assert_close(m, np.array([[0.20200317547305488, 0.2020031754730549, -0.20200317547305488, -0.2020031754730549],
                               [0.16413507492172869, -0.05471169164057624, -0.05471169164057624, -0.05471169164057624]]))
-    ratio = m / B.exact_gradient(th, r)
+    ratio = m / B.exact_logit_gradient(th, r)
     assert_close(ratio[:, 0], np.array([1.6160254037844388, 1.6868936311072344]))
-    assert _cos(m, B.exact_gradient(th, r)) < 1 - 1e-4  # 0.99987: direction differs from grad J
+    assert _cos(m, B.exact_logit_gradient(th, r)) < 1 - 1e-4  # 0.99987: direction differs from grad J
 
 
 def test_grpo_general_rewards_direction_bias():
@@ -35,7 +35,7 @@ def test_grpo_general_rewards_direction_bias():
     r = np.array([-0.45264929, -0.21559716, -2.01998613, -0.23193238])
     m = B.exact_moments("grpo", th, r, 3, ddof=0, epsilon=0.0).mean[0]
     assert_close(m, np.array([0.10676030989819935, 0.00943414290657283, -0.1841486565219778, 0.0679542037172056]))
-    g = B.exact_gradient(th, r)
+    g = B.exact_logit_gradient(th, r)
     proj = m @ g / (g @ g)
     assert_close(proj, 0.7862185992524285)
     assert_close(np.linalg.norm(m - proj * g) / np.linalg.norm(proj * g), 0.2888531799913863)
@@ -51,7 +51,7 @@ def test_k3_gradient_is_forward_kl():
 def test_dr_grpo_scale():
     """Dr. GRPO: E[g] = (G-1)/G grad p, e.g. 0.75 at G=4 (biased in scale, not direction)."""
     th, r = np.array([0.3, -0.1, 0.8]), np.array([0.2, 1.0, -0.5])
-    assert_close(B.exact_moments("dr_grpo", th, r, 4).mean[0] / B.exact_gradient(th, r), np.full(3, 0.75))
+    assert_close(B.exact_moments("dr_grpo", th, r, 4).mean[0] / B.exact_logit_gradient(th, r), np.full(3, 0.75))
 
 
 def test_san_zero_inter_stratum_signal():
@@ -64,7 +64,7 @@ def test_san_zero_inter_stratum_signal():
                               0.18194923815407163, 0.01735697740929433]))
     d = (st == 1).astype(float)
     assert abs(m @ d) < 1e-15
-    assert_close(B.exact_gradient(th, r) @ d, 0.02312757348928572)
+    assert_close(B.exact_logit_gradient(th, r) @ d, 0.02312757348928572)
 
 
 def test_mmr1_eq4_and_prop1_fail():
@@ -86,7 +86,7 @@ def test_bnpo_batch_fit_reweights():
     m = B.exact_moments("bnpo", th, r, 3).mean
     assert_close(m, np.array([[0.11249948476526815, -0.04247313071772612, -0.07002635404754205],
                               [0.0575432831514411, -0.03305530839911976, -0.02448797475232134]]))
-    assert _cos(m, B.exact_gradient(th, r)) < 1 - 1e-6
+    assert _cos(m, B.exact_logit_gradient(th, r)) < 1 - 1e-6
 
 
 def test_difficulty_weights_grpo_and_disco():
@@ -127,7 +127,7 @@ def test_clipping_exact_on_policy_biased_off_policy():
     clip = B.make_estimator("rloo", clip_epsilon=0.2)
     assert_close(B.exact_moments(clip, th, r, 4).mean, B.exact_moments("rloo", th, r, 4).mean)
     new = th + 0.5 * np.array([1.0, -1.0, 0.5, -0.5]) / np.sqrt(2.5)
-    g = B.exact_gradient(new, r)
+    g = B.exact_logit_gradient(new, r)
     e_is = B.exact_moments(B.make_estimator("rloo", clip_epsilon=np.inf), new, r, 4, behavior_logits=th).mean[0]
     assert_close(e_is, g, rtol=1e-10, atol=1e-14)
     e_clip = B.exact_moments(clip, new, r, 4, behavior_logits=th).mean[0]

@@ -93,7 +93,7 @@ def test_joint_enumeration_equals_brute_force(name, opts):
 @settings(deadline=None)
 def test_rloo_unbiased_and_dr_grpo_scaled(case):
     th, r, G, _ = case
-    g = B.exact_gradient(th, r)
+    g = B.exact_logit_gradient(th, r)
     assert_close(B.exact_moments("rloo", th, r, G).mean, g, rtol=RTOL, atol=_atol(r, G))
     assert_close(B.exact_moments("dr_grpo", th, r, G).mean, (G - 1) / G * g, rtol=RTOL, atol=_atol(r, G))
     assert_close(B.exact_moments("reinforce", th, r, G, baseline=-0.7).mean, g, rtol=RTOL,
@@ -111,7 +111,7 @@ def test_binary_reduction_matches_enumeration(case, est):
     name, opts = est
     p = B.success_probability(th, r)
     w = B.binary_weight(name, p, G, **opts)
-    g = B.exact_gradient(th, r) * w[:, None]
+    g = B.exact_logit_gradient(th, r) * w[:, None]
     assert_close(B.exact_moments(name, th, r, G, **opts).mean, g, rtol=RTOL, atol=_atol(r, G))
 
 
@@ -125,7 +125,7 @@ def test_binary_reduction_stochastic_rewards(K, G, seed):
     for name, opts in [("grpo", {"ddof": 1, "epsilon": 0.0}), ("rloo", {}), ("disco", {})]:
         w = float(B.binary_weight(name, p, G, **opts))
         e = B.exact_moments(name, th, q, G, binary=True, **opts)
-        g = w * B.exact_gradient(th, q)
+        g = w * B.exact_logit_gradient(th, q)
         assert_close(e.mean[0], g, rtol=RTOL, atol=1e-13)
 
 
@@ -328,7 +328,7 @@ def test_large_enumeration_runs():
     th, r = rng.normal(size=8), rng.normal(size=8)
     e = B.exact_moments("rloo", th, r, 16)
     assert e.n_groups == 245157
-    assert_close(e.mean[0], B.exact_gradient(th, r), rtol=1e-9, atol=1e-14)
+    assert_close(e.mean[0], B.exact_logit_gradient(th, r), rtol=1e-9, atol=1e-14)
 
 
 def test_token_tree_scores_and_enumeration():
@@ -359,7 +359,7 @@ def test_token_tree_scores_and_enumeration():
 @given(bandit_case(max_K=5, max_M=3, min_G=1, max_G=1))
 @settings(deadline=None)
 def test_exact_gradient_finite_differences(case):
-    """exact_gradient = central finite differences of J (independent ground truth), with rho."""
+    """exact_logit_gradient = central finite differences of J (independent ground truth), with rho."""
     th, r, _, _ = case
     M, K = th.shape
     rho = np.arange(1.0, M + 1) / np.arange(1.0, M + 1).sum()
@@ -373,7 +373,7 @@ def test_exact_gradient_finite_differences(case):
             e[x, a] = h
             fd[x, a] = (bandit.objective(th + e) - bandit.objective(th - e)) / (2 * h)
     assert_close(g, fd, rtol=1e-6, atol=1e-9)
-    assert_close(g, B.exact_gradient(th, r) * rho[:, None])
+    assert_close(g, B.exact_logit_gradient(th, r) * rho[:, None])
 
 
 @given(bandit_case(max_K=4, max_M=1, min_G=2, max_G=4), st.integers(0, 2**32 - 1))
@@ -383,7 +383,7 @@ def test_ratio_weighted_rloo_unbiased_off_policy(case, seed):
     th, r, G, _ = case
     old = th + np.random.default_rng(seed).normal(size=th.shape)
     e = B.exact_moments(B.make_estimator("rloo", clip_epsilon=np.inf), th, r, G, behavior_logits=old).mean
-    assert_close(e, B.exact_gradient(th, r), rtol=1e-9, atol=1e-10 * (1 + np.max(np.abs(r))))
+    assert_close(e, B.exact_logit_gradient(th, r), rtol=1e-9, atol=1e-10 * (1 + np.max(np.abs(r))))
 
 
 # --------------------------------------------------------------------------- issue 11: probability rounding

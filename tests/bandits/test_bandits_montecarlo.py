@@ -57,4 +57,4 @@ def test_sampler_power_detects_wrong_expectation():
     r = np.array([1.0, 0.0, 0.0])
     mc = B.monte_carlo_gradient("grpo", th, r, 4, 200_000, rng=9, ddof=0, epsilon=0.0)
     with pytest.raises(AssertionError):
-        assert_unbiased(mc.mean, mc.stderr, B.exact_gradient(th, r)[None, :], alpha=ALPHA)
+        assert_unbiased(mc.mean, mc.stderr, B.exact_logit_gradient(th, r)[None, :], alpha=ALPHA)

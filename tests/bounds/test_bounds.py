@@ -118,7 +118,7 @@ def test_other_bounds_asymptotic_is_derivable(b):
 def test_asymptotics(bid):
     if bid not in IDS:
         pytest.skip(f"{bid} not registered")
-    b = bounds.get(bid)
+    b = bounds.get_bound(bid)
     what, expected, kw = EXPECTED[bid]
     if what == "exponent":
         assert b.exponent(**kw) == expected
@@ -135,7 +135,7 @@ def test_asymptotics(bid):
 
 
 def test_mei_thm4_numbers_by_hand():
-    b = bounds.get("mei2020.thm4")
+    b = bounds.get_bound("mei2020.thm4")
     v = b.evaluate(t=10, S=4, c=0.5, gamma=0.5, D=2.0, Minv=4.0)
     assert_close(v, 16 * 4 / (0.25 * 0.5**6 * 10) * 4 * 4)
 
@@ -147,7 +147,7 @@ def test_cen_c1_helper_matches_definition():
 
 
 def test_evaluate_errors_name_the_symbol():
-    b = bounds.get("agarwal2021.npg_softmax")
+    b = bounds.get_bound("agarwal2021.npg_softmax")
     with pytest.raises(ValidationError, match="eta"):
         b.evaluate(A=2, gamma=0.9, T=10)
     with pytest.raises(ValidationError, match="bogus"):
@@ -158,11 +158,11 @@ def test_evaluate_errors_name_the_symbol():
 
 def test_get_unknown_lists_ids():
     with pytest.raises(KeyError, match="mei2020.thm4"):
-        bounds.get("nope.nothing")
+        bounds.get_bound("nope.nothing")
 
 
 def test_register_rejects_duplicate_id():
-    b = bounds.get("mei2020.bandit")
+    b = bounds.get_bound("mei2020.bandit")
     import dataclasses
 
     with pytest.raises(ValueError, match="already registered"):
@@ -170,7 +170,7 @@ def test_register_rejects_duplicate_id():
 
 
 def test_bound_validates_kind_and_provenance():
-    b = bounds.get("mei2020.bandit")
+    b = bounds.get_bound("mei2020.bandit")
     import dataclasses
 
     with pytest.raises(ValueError, match="kind"):
@@ -186,7 +186,7 @@ def test_cite_package_and_algorithm_and_errors():
     def algo():
         """dummy"""
 
-    algo.__citation__ = (bounds.get("mei2020.thm4"), bounds.get("mei2020.bandit"), bounds.get("cen2021.thm1_q"))
+    algo.__citation__ = (bounds.get_bound("mei2020.thm4"), bounds.get_bound("mei2020.bandit"), bounds.get_bound("cen2021.thm1_q"))
     out = pgtheory.cite(algo)
     assert out.count("@article") == 2  # Mei cited once (same key), Cen once
     with pytest.raises(ValidationError, match="don't know"):

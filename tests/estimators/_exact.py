@@ -5,7 +5,7 @@
 * the H-step truncated objective J_H and its gradient: forward state distributions p_t and
   backward k-step action values Q_k (written here from scratch);
 * finite-horizon MDPs: pgtheory.policies.finite_horizon_gradient;
-* bandits: pgtheory.bandits.exact_gradient;
+* bandits: pgtheory.bandits.exact_logit_gradient;
 * exhaustive enumeration of all trajectories of a short truncated MDP (exact moments of any
   per-trajectory estimator).
 """

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pgtheory.bandits import ContextualBandit, exact_gradient
+from pgtheory.bandits import ContextualBandit, exact_logit_gradient
 from pgtheory.estimators import (
     advantage_estimate,
     gpomdp,
@@ -100,7 +100,7 @@ def test_finite_horizon_and_bandit_unbiased(seed, S, A, H):
     """Finite-horizon MDP (GPOMDP with stage-wise V baseline) and binary contextual bandit (REINFORCE).
 
     n = 20,000; alpha = 1e-5 over 4 examples x 2 problems. Ground truth: pgtheory.policies.
-    finite_horizon_gradient and pgtheory.bandits.exact_gradient.
+    finite_horizon_gradient and pgtheory.bandits.exact_logit_gradient.
     """
     rng = np.random.default_rng(seed)
     P = rng.dirichlet(np.ones(S), size=(H, S, A))
@@ -113,7 +113,7 @@ def test_finite_horizon_and_bandit_unbiased(seed, S, A, H):
                     atol=10 * H / N)
     bandit = ContextualBandit(rng.uniform(size=(S, A)), rng.dirichlet(np.ones(S)), binary=True)
     est = reinforce(bandit, SoftmaxPolicy(S, A), theta, N, rng=seed + 1, backend="numpy", baseline=0.5)
-    assert_unbiased(est.mean, est.stderr, exact_gradient(theta, bandit.rewards, bandit.rho),
+    assert_unbiased(est.mean, est.stderr, exact_logit_gradient(theta, bandit.rewards, bandit.rho),
                     alpha=ALPHA / (EXAMPLES * 2), atol=10 / N)
 
 

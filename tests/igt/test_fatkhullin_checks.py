@@ -14,14 +14,14 @@ from pgtheory.experiments.fatkhullin2023 import _hitting, _slope
     ("fatkhullin2023.thm1_samples", "eps", -2.5), ("fatkhullin2023.thm2_samples", "eps", -2.0),
     ("fatkhullin2023.vanilla_pg_samples", "eps", -3.0)])
 def test_registered_exponents(bid, var, expo):
-    b = bounds.get(bid)
+    b = bounds.get_bound(bid)
     vals = {"eps_bias": 0} if "eps_bias" in b.symbol_names else {}
     assert float(b.exponent(var, **vals)) == pytest.approx(expo)
     assert "2302.01734" in b.citation.arxiv or "2107.11433" in b.citation.arxiv
 
 
 def test_lemma1_bound_value():
-    b = bounds.get("fatkhullin2023.lemma1")
+    b = bounds.get_bound("fatkhullin2023.lemma1")
     # (M_g/mu_F) (G + mu_F sqrt(eb)/(M_g (1-gamma))) at G=0.1, mu_F=0.1, M_g=2, eb=0.01, gamma=0 -> 20*0.1 + 0.1
     assert b.evaluate(G=0.1, mu_F=0.1, M_g=2.0, eps_bias=0.01, gamma=0.0) == pytest.approx(2.1)
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pgtheory.errors import ShapeError, ValidationError
 from pgtheory.mdp import FiniteHorizonMDP
 from pgtheory.policies import (
-    finite_horizon_evaluation,
+    finite_horizon_softmax_evaluation,
     finite_horizon_fisher,
     finite_horizon_gradient,
     finite_horizon_natural_gradient,
@@ -89,7 +89,7 @@ def test_objective_and_gradient_match_forward_recursion_and_fd(case):
     assert_close(finite_horizon_objective(mdp, theta), J)
     assert_close(g, central_fd(lambda t: J_forward(mdp, t), theta), rtol=1e-6, atol=1e-8 * mdp.H**2)
     assert_close(finite_horizon_gradient(mdp, theta), g)
-    ev = finite_horizon_evaluation(mdp, theta)
+    ev = finite_horizon_softmax_evaluation(mdp, theta)
     assert_close(ev.d.sum(axis=1), np.ones(mdp.H))
     assert_close(ev.V[-1], np.zeros(mdp.S), atol=0.0)
 
@@ -126,7 +126,7 @@ def test_fisher_psd_symmetric(case):
 def test_npg_direction_is_advantage_and_step_is_multiplicative_weights(case, eta):
     mdp, theta = case
     theta = np.broadcast_to(theta, (mdp.H, mdp.S, mdp.A)) / 10.0  # non-stationary, moderate logits
-    ev = finite_horizon_evaluation(mdp, theta)
+    ev = finite_horizon_softmax_evaluation(mdp, theta)
     adv = ev.Q - ev.V[:-1, :, None]
     w = finite_horizon_natural_gradient(mdp, theta, method="lstsq")
     diff = (w - adv)[ev.d > 1e-12]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pgtheory.errors import ValidationError
+from pgtheory.mdp import soft_policy_evaluation
 from pgtheory.policies import (
     DirectPolicy,
     LogLinearPolicy,
@@ -22,7 +23,6 @@ from pgtheory.policies import (
     regularized_npg_update,
     regularized_objective,
     regularized_value_and_gradient,
-    soft_policy_evaluation,
 )
 from pgtheory.testing import assert_close
 from pgtheory.testing.strategies import logits, policies_for, tabular_mdps

@@ -20,8 +20,8 @@ LQR kernel safeguard (documented, counted): a step whose gain is not stabilizing
 (``rho(sqrt(gamma)(A-BK)) >= rho_max``) is *rejected*: the iterate stays, ``theta_prev`` is set to
 it, the momentum is kept, and ``rejected[r]`` is incremented.
 
-The kernels live in ``pgtheory/lqr`` only because of file ownership in the build of pgtheory;
-they serve both continuous models (bandit and LQR).
+The kernels live beside the algorithm they run (``igt.py``), as ``_pg_kernels.py`` does for
+``pg.py``; they serve both continuous models (bandit and LQR).
 """
 
 from __future__ import annotations
