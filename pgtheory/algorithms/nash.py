@@ -798,7 +798,8 @@ def _cen2021_extragradient():
 
     return Citation(key="cen2021fastextragradient", authors=("Cen, Shicong", "Wei, Yuting", "Chi, Yuejie"),
                     title="Fast Policy Extragradient Methods for Competitive Games with Entropy Regularization",
-                    venue="Advances in Neural Information Processing Systems (NeurIPS)", year=2021,
+                    venue="Advances in Neural Information Processing Systems (NeurIPS)", volume="34",
+                    entry_type="inproceedings", year=2021,
                     arxiv="2105.15186", url="https://arxiv.org/abs/2105.15186")
 
 

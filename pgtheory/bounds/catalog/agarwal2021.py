@@ -24,7 +24,8 @@ def _cite(theorem: str) -> Citation:
         key="agarwal2021theory",
         authors=("Agarwal, Alekh", "Kakade, Sham M.", "Lee, Jason D.", "Mahajan, Gaurav"),
         title="On the Theory of Policy Gradient Methods: Optimality, Approximation, and Distribution Shift",
-        venue="Journal of Machine Learning Research", year=2021, arxiv="1908.00261", arxiv_version="",
+        venue="Journal of Machine Learning Research", year=2021, volume="22", number="98", pages="1--76",
+        arxiv="1908.00261", arxiv_version="",
         theorem=theorem, url="https://jmlr.org/papers/v22/19-736.html")
 
 

@@ -39,7 +39,8 @@ def _cite(theorem: str) -> Citation:
         key="fatkhullin2023stochastic",
         authors=("Fatkhullin, Ilyas", "Barakat, Anas", "Kireeva, Anastasia", "He, Niao"),
         title="Stochastic Policy Gradient Methods: Improved Sample Complexity for Fisher-non-degenerate Policies",
-        venue="Proceedings of the 40th International Conference on Machine Learning (ICML), PMLR 202",
+        venue="Proceedings of the 40th International Conference on Machine Learning (ICML)",
+        series="Proceedings of Machine Learning Research", volume="202", entry_type="inproceedings",
         year=2023, arxiv="2302.01734", arxiv_version="", theorem=theorem,
         url="https://proceedings.mlr.press/v202/fatkhullin23a.html")
 
@@ -136,7 +137,9 @@ def _yuan() -> Citation:
     return Citation(
         key="yuan2022general", authors=("Yuan, Rui", "Gower, Robert M.", "Lazaric, Alessandro"),
         title="A general sample complexity analysis of vanilla policy gradient",
-        venue="Proceedings of AISTATS 2022, PMLR 151", year=2022, arxiv="2107.11433",
+        venue="Proceedings of the 25th International Conference on Artificial Intelligence and Statistics (AISTATS)",
+        series="Proceedings of Machine Learning Research", volume="151", entry_type="inproceedings",
+        year=2022, arxiv="2107.11433",
         theorem="global optimum under Fisher non-degeneracy (as quoted by Fatkhullin et al. 2023, Table 1)",
         url="https://arxiv.org/abs/2107.11433")
 

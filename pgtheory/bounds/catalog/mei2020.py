@@ -27,6 +27,7 @@ def _cite(theorem: str, equation: str = "") -> Citation:
         authors=("Mei, Jincheng", "Xiao, Chenjun", "Szepesvári, Csaba", "Schuurmans, Dale"),
         title="On the Global Convergence Rates of Softmax Policy Gradient Methods",
         venue="Proceedings of the 37th International Conference on Machine Learning (ICML)",
+        series="Proceedings of Machine Learning Research", volume="119", entry_type="inproceedings",
         year=2020, arxiv="2005.06392", arxiv_version="v3", theorem=theorem, equation=equation,
         url="https://arxiv.org/abs/2005.06392")
 

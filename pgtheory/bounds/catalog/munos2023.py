@@ -38,7 +38,9 @@ def _cite(theorem: str, equation: str = "") -> Citation:
                  "Rowland, Mark", "Guo, Zhaohan Daniel", "Tang, Yunhao", "Geist, Matthieu", "Mesnard, Thomas",
                  "Fiegel, Côme", "Michi, Andrea", "Selvi, Marco", "Girgin, Sertan", "Momchev, Nikola",
                  "Bachem, Olivier", "Mankowitz, Daniel J.", "Precup, Doina", "Piot, Bilal"),
-        title="Nash Learning from Human Feedback", venue="International Conference on Machine Learning (ICML)",
+        title="Nash Learning from Human Feedback",
+        venue="Proceedings of the 41st International Conference on Machine Learning (ICML)",
+        series="Proceedings of Machine Learning Research", volume="235", entry_type="inproceedings",
         year=2024, arxiv="2312.00886", theorem=theorem, equation=equation,
         url="https://arxiv.org/abs/2312.00886")
 

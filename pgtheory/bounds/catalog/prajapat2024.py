@@ -31,7 +31,8 @@ def _cite(theorem: str) -> Citation:
     return Citation(
         key="prajapat2024submodular",
         authors=("Prajapat, Manish", "Mutný, Mojmír", "Zeilinger, Melanie N.", "Krause, Andreas"),
-        title="Submodular Reinforcement Learning", venue="International Conference on Learning Representations",
+        title="Submodular Reinforcement Learning",
+        venue="The Twelfth International Conference on Learning Representations (ICLR)", entry_type="inproceedings",
         year=2024, arxiv="2307.13372", arxiv_version="v2", theorem=theorem,
         url="https://openreview.net/forum?id=loYSzjSaAK")
 

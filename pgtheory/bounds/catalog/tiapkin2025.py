@@ -42,7 +42,8 @@ def _cite(theorem: str) -> Citation:
         key="tiapkin2025accelerating",
         authors=("Tiapkin, Daniil", "Calandriello, Daniele", "Belomestny, Denis", "Moulines, Éric",
                  "Naumov, Alexey", "Rasul, Kashif", "Valko, Michal", "Ménard, Pierre"),
-        title="Accelerating Nash Learning from Human Feedback via Mirror Prox", venue="arXiv preprint",
+        title="Accelerating Nash Learning from Human Feedback via Mirror Prox",
+        venue="arXiv preprint arXiv:2505.19731", entry_type="misc",
         year=2025, arxiv="2505.19731", arxiv_version="v1", theorem=theorem,
         url="https://arxiv.org/abs/2505.19731v1")
 

@@ -39,7 +39,7 @@ KL_RATE = register(Bound(
     citation=Citation(key="zhou2025extragradient", authors=("Zhou, Runlong", "Fazel, Maryam", "Du, Simon S."),
                       title="Extragradient Preference Optimization (EGPO): Beyond Last-Iterate Convergence for "
                             "Nash Learning from Human Feedback",
-                      venue="Conference on Language Modeling (COLM)", year=2025, arxiv="2503.08942",
+                      venue="Conference on Language Modeling (COLM)", entry_type="inproceedings", year=2025, arxiv="2503.08942",
                       arxiv_version="v3", theorem="linear rate on the KL-regularised game (statement not read)",
                       url="https://arxiv.org/abs/2503.08942"),
     assumptions=("exact preference queries", "tabular policies, full-support reference mu",
