@@ -18,11 +18,14 @@ distribution_mismatch, concentrability_coefficient, action_gap, optimal_advantag
     Distribution-shift measures and optimal-solution helpers.
 from_pymdptoolbox, from_gymnasium, to_gymnasium
     Importers and exporters.
+bandit
+    A K-armed bandit as the one-state MDP with gamma = 0.
 instances
     Garnet, chain, RiverSwim, gridworld, combination lock, Li et al. (2021) hard MDP.
 """
 
 from . import instances
+from ._bandit import bandit
 from ._bellman import (
     advantage,
     check_policy,
@@ -50,6 +53,7 @@ from ._solvers import (
 
 __all__ = [
     "TabularMDP",
+    "bandit",
     "FiniteHorizonMDP",
     "check_policy",
     "policy_evaluation",
