@@ -262,7 +262,7 @@ def egpo_update(theta, A, log_mu, beta, eta, *, via_ipo_loss: bool = True):
     ----------
     Zhou, Fazel, Du, arXiv:2503.08942 (abstract: equivalent implementation through online IPO
     gradients); structure of the official simulation code ``zhourunlong/EGPO`` as summarised in
-    the project dossier (look-ahead step, targets recomputed at the look-ahead, step from
+    our reading of the paper (look-ahead step, targets recomputed at the look-ahead, step from
     :math:`\theta_t`), re-implemented here.
     """
     if not via_ipo_loss:

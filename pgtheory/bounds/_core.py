@@ -40,7 +40,8 @@ import numpy as np
 
 from ..errors import ValidationError
 
-#: Allowed provenance tags, following ``shared/dossiers/theorems.md`` §0.1.
+#: Allowed provenance tags: read in the full text, in the abstract only, taken from the authors' code,
+#: recalled (not checked against the paper), inferred by us, or derived by us from stated results.
 PROVENANCE = ("verified", "abstract", "code", "recalled", "inferred", "derived")
 
 

@@ -134,3 +134,17 @@ def test_strict_parser_rejects_malformed():
 def test_citation_rejects_bad_entry_type():
     with pytest.raises(ValueError, match="entry_type"):
         bounds.Citation(key="k", authors=("A, B",), title="t", venue="v", year=2020, entry_type="book")
+
+
+def test_provenance_notes_are_self_contained():
+    """What a user sees with `pgtheory bound ID` names the paper's places, never a file outside the repository."""
+    for b in bounds.list_bounds():
+        assert "dossier" not in b.describe().lower(), b.id
+    import importlib
+    import pkgutil
+
+    from pgtheory.bounds import catalog
+
+    for mod in pkgutil.iter_modules(catalog.__path__):
+        doc = importlib.import_module(f"{catalog.__name__}.{mod.name}").__doc__ or ""
+        assert "dossier" not in doc.lower() and "shared/" not in doc, mod.name

@@ -1,6 +1,6 @@
 r"""Cen, Cheng, Chen, Wei, Chi (2021): entropy-regularised NPG converges linearly.
 
-All statements here were read in the full text (``shared/dossiers/theorems.md`` §6.4, [V]).
+All statements here were read in the full text (arXiv v2: Theorems 1-2 with Eqs. (18)-(24), and Proposition 1) [V].
 
 References
 ----------

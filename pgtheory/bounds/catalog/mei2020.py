@@ -5,7 +5,7 @@ References
 J. Mei, C. Xiao, C. Szepesvári, D. Schuurmans. On the Global Convergence Rates of Softmax
 Policy Gradient Methods. ICML 2020. arXiv:2005.06392 (v3).
 
-Provenance (``shared/dossiers/theorems.md`` §6.1): the paper body could not be read for this
+Provenance: the paper body could not be read for this
 catalog. Theorem 4's constant is taken from a third-party restatement and from Li et al. 2021,
 Table 1 (which tabulates the same iteration complexity, read in full); the bandit constant
 ``5/(c^2 t)`` and step size 2/5 are recalled; Theorem 6 is quoted verbatim by Cen et al. 2021
@@ -65,7 +65,7 @@ BANDIT = register(Bound(
     assumptions=("K-armed bandit with rewards in [0, 1]", "softmax PG with exact gradient",
                  "step size eta = 2/5 (the bandit objective is 5/2-smooth)"),
     provenance="recalled",
-    provenance_note="Constant 5/(c^2 t) and eta = 2/5 recalled (dossier section 6.1 [R]); exponent -1 consistent "
+    provenance_note="Constant 5/(c^2 t) and eta = 2/5 recalled, not checked against the paper [R]; exponent -1 consistent "
                     "with the abstract's O(1/t).",
     variable="t"))
 

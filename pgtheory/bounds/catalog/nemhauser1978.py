@@ -8,7 +8,7 @@ References
 G. L. Nemhauser, L. A. Wolsey, M. L. Fisher. An analysis of approximations for maximizing
 submodular set functions — I. Mathematical Programming 14:265-294, 1978.
 
-Provenance: a textbook result (the dossier, ``shared/dossiers/theorems.md`` §4.3, cites it as the
+Provenance: a textbook result (cited as the
 (1 - 1/e) benchmark). The paper's own text was not read in this project; the statement is checked
 numerically on every instance in ``tests/submodular/test_maximisation.py``.
 """

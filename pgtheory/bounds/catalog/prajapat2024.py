@@ -5,7 +5,7 @@ References
 M. Prajapat, M. Mutný, M. N. Zeilinger, A. Krause. Submodular Reinforcement Learning. ICLR 2024,
 arXiv:2307.13372 (v2 abstract read).
 
-Provenance (``shared/dossiers/theorems.md`` §4 and ``theorems_addendum.md`` §3). Only the
+Provenance (arXiv v2 abstract and the OpenReview discussion). Only the
 abstract was read by this project (search of stored pages returned nothing past it): "in
 general, even in tabular settings ... hard to approximate" and "under some assumptions on the
 underlying MDP, SubPO recovers optimal constant factor approximations of submodular bandits".

@@ -1,6 +1,6 @@
 r"""Tiapkin et al. (2025, arXiv:2505.19731 **v1**): Nash-MP converges linearly, (1+2β)^(-N/2).
 
-What is read and what is inferred (dossier ``theorems.md`` §3.3-3.6 and addendum §2):
+What is read and what is inferred (arXiv v1: abstract and the statements listed below):
 
 * **Read [abstract of v1]:** the KL divergence to the β-regularised equilibrium decreases at a
   rate of *order* :math:`(1+2\beta)^{-N/2}`, ``N`` the number of preference queries; also linear

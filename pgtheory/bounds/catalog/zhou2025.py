@@ -1,7 +1,7 @@
 r"""Zhou, Fazel, Du (2025, arXiv:2503.08942): EGPO converges linearly on the KL-regularised game.
 
 **Status.** EGPO's theorem text was *not* readable here (only the abstract: "last-iterate linear
-convergence to the NE of KL-regularized games"; dossier addendum §4). The explicit bound
+convergence to the NE of KL-regularized games"; read in the abstract). The explicit bound
 registered below is therefore **inferred**: EGPO's tabular update is the predictive-update /
 extragradient method of Cen, Wei, Chi (arXiv:2105.15186) applied to the symmetric game, whose
 theorem (recalled, not re-read) gives :math:`\mathrm{KL}(\zeta^*\|\zeta_t) \le (1-\eta\tau)^t
