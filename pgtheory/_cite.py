@@ -10,55 +10,108 @@ Resolution order for ``obj``:
    ``softmax_pg.__citation__ = (MEI2020, AGARWAL2021)``;
 5. otherwise a :class:`~pgtheory.errors.ValidationError` naming what was received.
 
-Several citations are joined by blank lines; duplicates (same key) are dropped.
+One key per paper: the BibTeX entry holds the paper only, and *where* in the paper a bound
+is stated travels in a comment line after the entry, e.g. for ``cite("mei2020.thm4")``::
+
+    @inproceedings{mei2020global,
+      ...
+    }
+    % cite as \cite[Thm.~4]{mei2020global}  [mei2020.thm4]
+
+Citing several bounds of one paper (``cite(["mei2020.thm4", "mei2020.thm6"])``) prints the entry
+once with one ``% cite as`` line per bound, so the result never holds a key twice and can be
+pasted into a ``.bib`` file as is (BibTeX ignores text outside entries). Entries are separated
+by blank lines, in the order first cited.
 """
 
 from __future__ import annotations
 
+__all__ = ["cite", "PACKAGE_BIBTEX"]
+
+import re
 import types
 
+from . import __version__
 from .bounds import Bound, Citation, get_bound
 from .errors import ValidationError
 
-__all__ = ["cite", "PACKAGE_BIBTEX"]
-
-#: BibTeX entry of the package itself (kept in step with ``CITATION.cff``).
-PACKAGE_BIBTEX = """@software{pgtheory,
-  author = {{The pgtheory developers}},
-  title = {{pgtheory}: numerical checks of policy-gradient theory},
-  year = {2026},
-  version = {0.1.0},
-  note = {Python package; see CITATION.cff}
-}"""
+#: Package metadata, kept in step with ``CITATION.cff`` (``tests/test_citation.py`` compares them).
+_PACKAGE_TITLE = "pgtheory: numerical checks of policy-gradient theory"
+_PACKAGE_AUTHORS = ("The pgtheory developers",)
+_PACKAGE_YEAR = 2026  # CITATION.cff date-released
 
 
-def _entries(obj, seen: set) -> list:
+def _package_bibtex() -> str:
+    title = _PACKAGE_TITLE.replace("pgtheory", "{pgtheory}", 1)
+    return ("@software{pgtheory,\n"
+            f"  author = {{{' and '.join('{' + a + '}' for a in _PACKAGE_AUTHORS)}}},\n"
+            f"  title = {{{title}}},\n"
+            f"  year = {{{_PACKAGE_YEAR}}},\n"
+            f"  version = {{{__version__}}},\n"
+            "  note = {Python package; see CITATION.cff}\n"
+            "}")
+
+
+#: BibTeX entry of the package itself (title, authors, version as in ``CITATION.cff``).
+PACKAGE_BIBTEX = _package_bibtex()
+
+
+def _collect(obj, out: list) -> None:
+    """Append ``(Citation or BibTeX str, label)`` pairs for ``obj`` to ``out``."""
+
     if isinstance(obj, (list, tuple)):
-        out = []
         for o in obj:
-            out.extend(_entries(o, seen))
-        return out
+            _collect(o, out)
+        return
     if isinstance(obj, Bound):
-        obj = obj.citation
+        out.append((obj.citation, obj.id))
+        return
     if isinstance(obj, Citation):
-        if obj.key in seen:
-            return []
-        seen.add(obj.key)
-        return [obj.bibtex()]
+        out.append((obj, ""))
+        return
     if isinstance(obj, str):
         if obj.lstrip().startswith("@"):
-            return [obj.strip()]
+            out.append((obj.strip(), ""))
+            return
         try:
-            return _entries(get_bound(obj), seen)
+            b = get_bound(obj)
         except KeyError:
             pass
+        else:
+            out.append((b.citation, b.id))
+            return
     cit = getattr(obj, "__citation__", None)
     if cit is not None:
-        return _entries(cit, seen)
+        _collect(cit, out)
+        return
 
     raise ValidationError(f"cite: don't know the source of {obj!r} (type {type(obj).__name__}). Fix: pass a Bound, a "
-                          f"registered bound id, a Citation, an object with a __citation__ attribute, or nothing "
-                          f"for the package.")
+                          f"registered bound id (`pgtheory list --bounds`), a Citation, an object with a "
+                          f"__citation__ attribute, a list of these, or nothing for the package.")
+
+
+def _render(items: list) -> str:
+    """One entry per key (first occurrence order), each followed by its ``% cite as`` hints."""
+    order: list = []
+    entries: dict = {}
+    hints: dict = {}
+    for cit, label in items:
+        if isinstance(cit, str):
+            m = re.match(r"@\w+\s*\{\s*([^,\s]+)", cit)
+            key = m.group(1) if m else cit
+            if key not in entries:
+                order.append(key)
+                entries[key] = cit
+            continue
+        if cit.key not in entries:
+            order.append(cit.key)
+            entries[cit.key] = cit.paper().bibtex()
+            hints[cit.key] = []
+        if cit.theorem or cit.equation:
+            line = f"% cite as {cit.hint()}" + (f"  [{label}]" if label else "")
+            if line not in hints[cit.key]:
+                hints[cit.key].append(line)
+    return "\n\n".join("\n".join([entries[k], *hints.get(k, [])]) for k in order)
 
 
 def cite(obj=None) -> str:
@@ -66,14 +119,16 @@ def cite(obj=None) -> str:
 
     Parameters
     ----------
-    obj : Bound, Citation, str, callable, module or None
+    obj : Bound, Citation, str, callable, module, list or None
         What to cite: a bound (or its id), a citation, an algorithm function or experiment
-        carrying ``__citation__``, or None / ``"pgtheory"`` / the module for the package.
+        carrying ``__citation__``, a list of these, or None / ``"pgtheory"`` / the module for
+        the package.
 
     Returns
     -------
     str
-        One or more BibTeX entries separated by blank lines.
+        One BibTeX entry per paper (one key per paper), separated by blank lines; after each
+        entry, one ``% cite as \\cite[Thm.~4]{key}  [bound id]`` line per cited statement.
 
     Raises
     ------
@@ -85,8 +140,13 @@ def cite(obj=None) -> str:
     >>> import pgtheory
     >>> print(pgtheory.cite("cen2021.thm1_q").splitlines()[0])
     @article{cen2022fast,
+    >>> print(pgtheory.cite(["mei2020.thm4", "mei2020.thm6"]).splitlines()[-2:])
+    ['% cite as \\\\cite[Thm.~4]{mei2020global}  [mei2020.thm4]', '% cite as \\\\cite[Thm.~6]{mei2020global}  [mei2020.thm6]']
     """
+
     if obj is None or (isinstance(obj, str) and obj == "pgtheory") or (
             isinstance(obj, types.ModuleType) and obj.__name__ == "pgtheory"):
         return PACKAGE_BIBTEX
-    return "\n\n".join(_entries(obj, set()))
+    items: list = []
+    _collect(obj, items)
+    return _render(items)

@@ -15,6 +15,12 @@ Usage
     ``DIR/claims.csv`` (layouts in :mod:`pgtheory.experiments._runner`). A report that cannot be
     resumed is rerun and the reason printed (``rerun NAME: settings differ: quick True -> False``).
     ``--workers N`` runs experiments in a process pool.
+``--module MODULE`` (``list``, ``check``, ``reproduce``; repeatable)
+    Also load checks registered in a user module: an importable module name or a path to a
+    ``.py`` file whose functions carry ``@pgtheory.experiments.experiment(NAME, TITLE)``. They run
+    like built-in checks (same reports, resume and figures). ``reproduce --module M`` without
+    ``--only`` runs the checks of ``M`` only. Modules listed in the entry-point group
+    ``pgtheory.experiments`` of installed packages are always loaded.
 ``pgtheory bound ID``
     Print a registered bound: statement, symbols, source, provenance, LaTeX, BibTeX.
 ``pgtheory cite [ID]``
@@ -84,6 +90,11 @@ def _out_dir(text: str) -> Path:
     return p
 
 
+def _module_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--module", action="append", default=None, metavar="MODULE",
+                     help="load checks from this module (importable name or path to a .py file); repeatable")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``pgtheory`` command.
 
@@ -97,12 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd")
     ls = sub.add_parser("list", help="list registered experiments (and bounds)")
     ls.add_argument("--bounds", action="store_true", help="also list registered bounds")
+    _module_option(ls)
     ck = sub.add_parser("check", help="run one experiment")
     ck.add_argument("name", metavar="NAME", help="registered experiment (`pgtheory list`)")
     ck.add_argument("--seeds", type=_positive_int, default=None, help="seeds for stochastic experiments (>= 1)")
     ck.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0)")
     ck.add_argument("--quick", action="store_true", help="small sizes (CI)")
     ck.add_argument("--out", type=_out_dir, default=None, help="write figures, data and report.json in this folder")
+    _module_option(ck)
     rp = sub.add_parser("reproduce", help="run every experiment and print the table")
     rp.add_argument("--quick", action="store_true", help="small sizes (CI)")
     rp.add_argument("--out", type=_out_dir, default=None, help="output folder (enables resume)")
@@ -112,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0)")
     rp.add_argument("--force", action="store_true", help="re-run experiments whose report exists in --out")
     rp.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these experiments")
+    _module_option(rp)
     bd = sub.add_parser("bound", help="describe a registered bound")
     bd.add_argument("id")
     ct = sub.add_parser("cite", help="BibTeX of a bound, or of pgtheory")
@@ -165,6 +179,18 @@ def _main(argv=None) -> int:
         parser.print_help()
         return 2
     tty = sys.stderr.isatty()
+    user_names: list = []
+    for spec in getattr(args, "module", None) or ():
+        from .errors import ValidationError
+        from .experiments import load_module
+
+        try:
+            user_names += [n for n in load_module(spec) if n not in user_names]
+        except ValidationError as exc:
+            sub = _sub_parser(parser, args.cmd)
+            sub.print_usage(sys.stderr)
+            print(f"{sub.prog}: error: argument --module: {exc}", file=sys.stderr)
+            return 2
     if args.cmd == "list":
         from .experiments import list_experiments
 
@@ -205,7 +231,7 @@ def _main(argv=None) -> int:
     from .experiments import RunConfig, get, list_experiments
     from .experiments._runner import format_reasons, format_table, run_all, run_one
 
-    names = [args.name] if args.cmd == "check" else list(dict.fromkeys(args.only or []))
+    names = [args.name] if args.cmd == "check" else list(dict.fromkeys(args.only or user_names))
     unknown = []
     for n in names:
         try:

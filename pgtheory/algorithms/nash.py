@@ -265,7 +265,7 @@ def egpo_update(theta, A, log_mu, beta, eta, *, via_ipo_loss: bool = True):
     ----------
     Zhou, Fazel, Du, arXiv:2503.08942 (abstract: equivalent implementation through online IPO
     gradients); structure of the official simulation code ``zhourunlong/EGPO`` as summarised in
-    the project dossier (look-ahead step, targets recomputed at the look-ahead, step from
+    our reading of the paper (look-ahead step, targets recomputed at the look-ahead, step from
     :math:`\theta_t`), re-implemented here.
     """
     if not via_ipo_loss:
@@ -797,7 +797,8 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
 def _cen2021_extragradient():
     return Citation(key="cen2021fastextragradient", authors=("Cen, Shicong", "Wei, Yuting", "Chi, Yuejie"),
                     title="Fast Policy Extragradient Methods for Competitive Games with Entropy Regularization",
-                    venue="Advances in Neural Information Processing Systems (NeurIPS)", year=2021,
+                    venue="Advances in Neural Information Processing Systems (NeurIPS)", volume="34",
+                    entry_type="inproceedings", year=2021,
                     arxiv="2105.15186", url="https://arxiv.org/abs/2105.15186")
 
 

@@ -164,7 +164,7 @@ def score_norm_sq(logits) -> np.ndarray:
 
     References
     ----------
-    Wang et al. 2025, *EMPG*, arXiv:2509.09265 v1, Prop. 1 [secondary summary, via dossier].
+    Wang et al. 2025, *EMPG*, arXiv:2509.09265 v1, Prop. 1 [secondary summary, not checked against the paper].
     """
     pi = policy_probs(check_logits(logits))
     return 1.0 - 2.0 * pi + np.sum(pi ** 2, axis=-1, keepdims=True)
@@ -261,7 +261,7 @@ def copg_loss(logits, ref_logits, rewards, beta: float, mu=None) -> float:
     References
     ----------
     Flet-Berliac et al. 2024, *Contrastive Policy Gradient*, arXiv:2406.19185 v1 [secondary, via
-    dossier; the loss's normalisation is unconfirmed].
+    a secondary summary; the loss's normalisation is unconfirmed].
     """
     R = _copg_Rbeta(logits, ref_logits, rewards, beta)
     m = policy_probs(logits) if mu is None else as_float_array(mu, "mu")
@@ -378,7 +378,7 @@ def fdpg_expected_gradient(logits, target, f: str = "kl", *, proposal=None, z_ra
     References
     ----------
     Go et al. 2023, *Aligning Language Models with Preferences through f-divergence Minimization*,
-    ICML 2023, arXiv:2302.08215; toolkit naver/disco ``f_divergence.py`` [code, via dossier].
+    ICML 2023, arXiv:2302.08215; toolkit naver/disco ``f_divergence.py`` [code, read in the file named].
     """
     if f not in _FPRIME:
         raise ValidationError(f"unknown f {f!r}. Fix: use one of {sorted(_FPRIME)}.")
@@ -412,7 +412,7 @@ def bnpo_variance_proxy(alpha, beta, a: float, b: float):
     r""":math:`\mathbb E_{p\sim\mathrm{Beta}(a,b)}[p(1-p)/f_N(p;\alpha,\beta)^2]=B(\alpha,\beta)^2B(a+3-2\alpha,b+3-2\beta)/B(a,b)`.
 
     Its stationary point in :math:`(\alpha,\beta)` is :math:`(1+a/3,1+b/3)`, BNPO's rule (the
-    digamma conditions are met with equality there) [inferred: dossier §4, our reconstruction of
+    digamma conditions are met with equality there) [inferred: our reconstruction of
     the variance the theorem minimises]. ``inf`` where the integral diverges.
 
     Parameters
@@ -454,7 +454,7 @@ def stratified_decomposition(rewards, strata) -> dict:
 
     References
     ----------
-    Zhu et al. 2025, arXiv:2510.06214 v1, Prop. 1, Thm. 1 [secondary review, via dossier].
+    Zhu et al. 2025, arXiv:2510.06214 v1, Prop. 1, Thm. 1 [secondary review, not checked against the paper].
     """
     R = as_float_array(rewards, "rewards", ndim=1)
     s = np.asarray(strata)
@@ -481,7 +481,7 @@ def single_sample_covariance(logits, rewards, baseline: float) -> np.ndarray:
 
     References
     ----------
-    Leng et al. 2025, *MMR1*, arXiv:2509.21268, Sec. 4 Eq. (4), Prop. 1 [paper, via dossier].
+    Leng et al. 2025, *MMR1*, arXiv:2509.21268, Sec. 4 Eq. (4), Prop. 1 [paper, read at the places named].
     """
     pi = policy_probs(check_logits(logits))
     r = as_float_array(rewards, "rewards")
@@ -529,7 +529,7 @@ def nsr_probability_step(logits, y: int, eta: float) -> np.ndarray:
 
     References
     ----------
-    Zhu et al. 2025, arXiv:2506.01347, Eqs. (6)-(8) and App. A [paper, via dossier].
+    Zhu et al. 2025, arXiv:2506.01347, Eqs. (6)-(8) and App. A [paper, read at the places named].
     """
     th = check_logits(logits)
     pi = policy_probs(th)

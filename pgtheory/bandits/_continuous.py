@@ -24,7 +24,7 @@ The optimum over *all* policies (pick :math:`a = c_s`) is 1; the gap
 :math:`\sqrt{\varepsilon_{\text{bias}}}/(1-\gamma)` term absorbs.
 
 This is the one-step (:math:`\gamma = 0`, :math:`H = 1`) instance proposed in
-``shared/dossiers/theorems.md`` §1.6(a): bounded score, Fisher non-degenerate, exact optimum.
+Fatkhullin et al. 2023, Assumptions of Theorem 1 (read in the full text): bounded score, Fisher non-degenerate, exact optimum.
 
 References
 ----------

@@ -23,7 +23,7 @@ Option names follow TRL's ``GRPOConfig`` (``loss_type``, ``scale_rewards`` group
 aggregation, unrelated to the BNPO paper's Beta normalisation (estimator ``"bnpo"`` here).
 
 Provenance tags in docstrings: [paper] formula read in the paper, [code] in the authors'
-code (as reported by the project dossier ``estimator_claims.md``), [docs] third-party docs
+code (the file and function are named where used), [docs] third-party docs
 (TRL), [inferred] our derivation.
 """
 
@@ -293,7 +293,7 @@ def bnpo_beta_parameters(phat) -> tuple[float, float]:
     References
     ----------
     Xiao, Zhang & Cao 2025, *BNPO*, arXiv:2506.02864 v1; formula from the authors' code
-    ``compute_bnpo_outcome_advantage`` [code, via dossier].
+    ``compute_bnpo_outcome_advantage`` [code, read in the file named].
     """
     ph = np.asarray(phat, dtype=np.float64).ravel()
     m = ph.mean()
@@ -335,7 +335,7 @@ def bnpo_advantages(rewards, *, alpha: float | None = None, beta: float | None =
 
     References
     ----------
-    Xiao, Zhang & Cao 2025, arXiv:2506.02864 v1 [code, via dossier].
+    Xiao, Zhang & Cao 2025, arXiv:2506.02864 v1 [code, read in the file named].
     """
     r = _rewards(rewards)
     if r.ndim < 2:
@@ -384,7 +384,7 @@ def san_advantages(rewards, strata, *, epsilon: float = 0.0, ddof: int = 0, blen
     References
     ----------
     Zhu et al. 2025, *Stratified GRPO*, arXiv:2510.06214 v1, Sec. 3 (SAN; Prop. 1; Thm. 1)
-    [secondary review, via dossier; blend form from the abstract].
+    [secondary review, not checked against the paper; blend form from the abstract].
     """
     r = _rewards(rewards)
     s = np.broadcast_to(np.asarray(strata), r.shape)
@@ -430,7 +430,7 @@ def psr_nsr_advantages(rewards, mode: str = "psr", *, lam: float = 0.1, subset_m
     ----------
     Zhu et al. 2025, *The Surprising Effectiveness of Negative Reinforcement in LLM Reasoning*,
     arXiv:2506.01347, Eqs. (1)-(4) and the code's ``compute_psr_nsr_outcome_advantage`` [paper,
-    code, via dossier].
+    code, read in the file named].
     """
     r = _rewards(rewards)
     if not np.all((r == 0) | (r == 1)):
@@ -467,7 +467,7 @@ def disco_advantages(rewards) -> np.ndarray:
     References
     ----------
     Li et al. 2025, *DisCO*, arXiv:2505.12366; code ``compute_policy_loss_discob_logL`` [code, via
-    dossier]. At θ=θ_old.
+    read in the file named]. At θ=θ_old.
     """
     r = _rewards(rewards)
     G = r.shape[-1]
@@ -497,7 +497,7 @@ def oreal_advantages(rewards, *, negative: str = "rloo") -> np.ndarray:
     References
     ----------
     Lyu et al. 2025, *Exploring the Limit of Outcome Reward*, arXiv:2502.06781 v1; loss as read
-    in ``train_oreal.py`` [code, via dossier]; the per-count normalisers are [inferred] from the
+    in ``train_oreal.py`` [code, read in the file named]; the per-count normalisers are [inferred] from the
     description "normalized by the total number of positive / negative tokens".
     """
     r = _rewards(rewards)
@@ -549,7 +549,7 @@ def nft_coefficients(rewards, actions, logits, old_logits, *, normalize: int = 2
     References
     ----------
     Chen et al. 2025, *Bridging Supervised Learning and Reinforcement Learning in Math Reasoning*,
-    arXiv:2505.18116 v2; ``dp_actor.py`` of NVlabs/NFT [code, via dossier].
+    arXiv:2505.18116 v2; ``dp_actor.py`` of NVlabs/NFT [code, read in the file named].
     """
     r = _rewards(rewards)
     if normalize not in (0, 1, 2):

@@ -19,7 +19,7 @@ through the number of successes :math:`k`, then for one prompt
 
 because conditionally on :math:`k` the successes are i.i.d. from :math:`\pi^+` with
 :math:`\mathbb E_{\pi^+}[e_y-\pi]=\nabla p/p` (and failures give :math:`-\nabla p/(1-p)`)
-[inferred; dossier ``estimator_claims.md`` §0.4].
+[inferred; our derivation].
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ import dataclasses
 import importlib
 import logging
 import pkgutil
+import re
 from typing import Any
 
 __all__ = ["Citation", "Bound", "register", "get_bound", "list_bounds", "load_errors", "PROVENANCE"]
@@ -41,35 +42,65 @@ import numpy as np
 from . import catalog
 from ..errors import ValidationError
 
-#: Allowed provenance tags, following ``shared/dossiers/theorems.md`` §0.1.
+#: Allowed provenance tags: read in the full text, in the abstract only, taken from the authors' code,
+#: recalled (not checked against the paper), inferred by us, or derived by us from stated results.
 PROVENANCE = ("verified", "abstract", "code", "recalled", "inferred", "derived")
+
+
+#: BibTeX entry types a :class:`Citation` can print, and the fields each must carry.
+ENTRY_TYPES = {
+    "article": ("author", "title", "journal", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "misc": ("author", "title", "year"),
+}
+
+_LOCATORS = (("Theorem", "Thm."), ("Lemma", "Lem."), ("Corollary", "Cor."), ("Proposition", "Prop."),
+             ("Section", "Sec."), ("Appendix", "App."), ("Table", "Tab."), ("Figure", "Fig."))
 
 
 @dataclasses.dataclass(frozen=True)
 class Citation:
-    """Where a result is stated.
+    """Where a result is stated: one paper (the BibTeX entry) and a place in it (the locator).
+
+    The entry depends on the paper only: :attr:`theorem` and :attr:`equation` say *where* in the
+    paper a bound is stated and go into the citation hint (:meth:`hint`, e.g.
+    ``\\cite[Thm.~4]{mei2020global}``), never into the BibTeX fields, so every bound of one paper
+    prints the same entry under the same key.
+
+    BibTeX conventions (checked by ``tests/bounds/test_bibtex.py``):
+
+    * conference papers (ICML, NeurIPS, ICLR, COLT, COLM, AISTATS, ...) are ``@inproceedings`` with
+      the proceedings in ``booktitle`` (PMLR volumes in ``series`` / ``volume``);
+    * journal papers are ``@article`` with ``journal``;
+    * preprints (arXiv only) are ``@misc`` with ``howpublished = {arXiv preprint arXiv:XXXX.XXXXX}``
+      and ``eprint`` / ``archivePrefix`` (biblatex and natbib styles both read these);
+    * ``year`` is the year of the version cited (the published one when ``venue`` is a journal or
+      proceedings); the arXiv version read is in ``eprint`` (``arxiv`` + ``arxiv_version``).
 
     Attributes
     ----------
     key : str
-        BibTeX key, e.g. ``"mei2020global"``.
+        BibTeX key, e.g. ``"mei2020global"``; one key per paper.
     authors : tuple of str
         Authors as ``"Last, First"``.
     title, venue : str
+        Title, and journal (``article``) or proceedings (``inproceedings``); for ``misc`` the
+        ``howpublished`` text (default ``"arXiv preprint arXiv:<arxiv>"``).
     year : int
+        Year of the version cited.
     arxiv : str
         arXiv identifier, e.g. ``"2005.06392"``.
     arxiv_version : str
         Version read, e.g. ``"v1"`` (results differ between versions).
     theorem : str
-        Theorem / lemma / proposition, e.g. ``"Theorem 4"``.
+        Theorem / lemma / proposition, e.g. ``"Theorem 4"`` (the locator; not a BibTeX field).
     equation : str
-        Equation number where the statement is, if any.
+        Equation number where the statement is, if any, without parentheses (``"21"``).
     url : str
     entry_type : str
-        BibTeX entry type: ``"article"`` (default; the venue goes to ``journal``, also used for
-        arXiv preprints) or ``"inproceedings"`` (conference proceedings; the venue goes to
-        ``booktitle``).
+        ``"article"``, ``"inproceedings"`` or ``"misc"`` (see the conventions above).
+    volume, number, pages, series, doi : str
+        Optional bibliographic fields.
     """
 
     key: str
@@ -83,10 +114,22 @@ class Citation:
     equation: str = ""
     url: str = ""
     entry_type: str = "article"
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    series: str = ""
+    doi: str = ""
 
     def __post_init__(self):
-        if self.entry_type not in ("article", "inproceedings"):
-            raise ValueError(f"Citation.entry_type must be 'article' or 'inproceedings'; got {self.entry_type!r}.")
+        if self.entry_type not in ENTRY_TYPES:
+            raise ValueError(f"Citation.entry_type must be one of {tuple(ENTRY_TYPES)}; got {self.entry_type!r}. "
+                             f"Fix: 'inproceedings' for conference papers, 'article' for journals, 'misc' for "
+                             f"preprints.")
+        if self.entry_type == "misc" and not (self.venue or self.arxiv):
+            raise ValueError(f"Citation {self.key!r}: a 'misc' entry needs venue (howpublished) or arxiv.")
+        if self.entry_type != "misc" and not self.venue:
+            raise ValueError(f"Citation {self.key!r}: venue is empty; an {self.entry_type!r} entry needs its "
+                             f"{'journal' if self.entry_type == 'article' else 'booktitle'}.")
 
     def short(self) -> str:
         """``"Mei et al. 2020, Theorem 4"``."""
@@ -94,24 +137,84 @@ class Citation:
         who = last + (" et al." if len(self.authors) > 2 else (f" & {self.authors[1].split(',')[0]}" if len(self.authors) == 2 else ""))
         return f"{who} {self.year}" + (f", {self.theorem}" if self.theorem else "")
 
-    def bibtex(self) -> str:
-        """A BibTeX entry (``@article`` or ``@inproceedings`` per ``entry_type``, with ``eprint``
-        when an arXiv id is known)."""
-        fields = {
-            "author": " and ".join(self.authors),
-            "title": "{" + self.title + "}",
-            ("booktitle" if self.entry_type == "inproceedings" else "journal"): self.venue,
-            "year": str(self.year),
-        }
+    def paper(self) -> "Citation":
+        """This citation without its locator (theorem, equation): the paper alone."""
+        return dataclasses.replace(self, theorem="", equation="")
+
+    def locator(self) -> str:
+        r"""The place in the paper as a short LaTeX locator, e.g. ``"Thm.~1, Eq.~(21)"``.
+
+        A leading ``Theorem/Lemma/Corollary/Proposition/Section/Appendix/Table/Figure <number>`` is
+        abbreviated; any other text (``"abstract"``, ``"theorem number not read"``) is kept as
+        written. Empty when neither :attr:`theorem` nor :attr:`equation` is set.
+        """
+        parts = []
+        th = self.theorem.strip()
+        if th:
+            m = re.match(r"^(\w+)s?\s+([A-Z]?\d+(?:\.\d+)*)(.*)$", th)
+            abbrev = dict(_LOCATORS)
+            if m and m.group(1) in abbrev:
+                parts.append(f"{abbrev[m.group(1)]}~{m.group(2)}{m.group(3)}")
+            else:
+                parts.append(th)
+        eq = self.equation.strip().strip("()")
+        if eq:
+            parts.append(f"Eq.~({eq})")
+        return ", ".join(parts)
+
+    def hint(self) -> str:
+        r"""How to cite the statement in LaTeX: ``\cite[Thm.~4]{mei2020global}``.
+
+        When the locator is not a numbered theorem (e.g. ``"abstract"``), the hint is
+        ``\cite{key}; located: abstract``.
+        """
+        loc = self.locator()
+        if not loc:
+            return rf"\cite{{{self.key}}}"
+        if "~" in loc.split(",")[0]:
+            return rf"\cite[{loc}]{{{self.key}}}"
+        return rf"\cite{{{self.key}}}; located: {loc}"
+
+    def fields(self) -> dict:
+        """The BibTeX fields of the paper, in print order (no locator)."""
+        f = {"author": " and ".join(self.authors), "title": "{" + self.title + "}"}
+        if self.entry_type == "article":
+            f["journal"] = self.venue
+        elif self.entry_type == "inproceedings":
+            f["booktitle"] = self.venue
+        else:
+            f["howpublished"] = self.venue or f"arXiv preprint arXiv:{self.arxiv}"
+        for name in ("series", "volume", "number", "pages"):
+            if getattr(self, name):
+                f[name] = getattr(self, name)
+        f["year"] = str(self.year)
+        if self.doi:
+            f["doi"] = self.doi
         if self.arxiv:
-            fields["eprint"] = self.arxiv + self.arxiv_version
-            fields["archivePrefix"] = "arXiv"
+            f["eprint"] = self.arxiv + self.arxiv_version
+            f["archivePrefix"] = "arXiv"
         if self.url:
-            fields["url"] = self.url
-        if self.theorem:
-            fields["note"] = self.theorem + (f", Eq. ({self.equation})" if self.equation else "")
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
-        return f"@{self.entry_type}{{{self.key},\n{body}\n}}"
+            f["url"] = self.url
+        return f
+
+    def bibtex(self, hint: bool = False) -> str:
+        r"""The paper's BibTeX entry (``@article``, ``@inproceedings`` or ``@misc``).
+
+        Parameters
+        ----------
+        hint : bool
+            Append a comment line ``% cite as \cite[Thm.~4]{key}`` with the locator (BibTeX
+            ignores text outside entries).
+
+        Returns
+        -------
+        str
+        """
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in self.fields().items())
+        out = f"@{self.entry_type}{{{self.key},\n{body}\n}}"
+        if hint and (self.theorem or self.equation):
+            out += f"\n% cite as {self.hint()}"
+        return out
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -387,8 +490,12 @@ ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
         return f"{self.quantity} {rel} {rhs}"
 
     def bibtex(self) -> str:
-        """BibTeX entry of the source (see :meth:`Citation.bibtex`)."""
-        return self.citation.bibtex()
+        r"""BibTeX entry of the source paper, then a ``% cite as \cite[Thm.~4]{key}  [id]`` line
+        (the same text as ``pgtheory.cite(bound)``; see :meth:`Citation.bibtex`)."""
+        out = self.citation.bibtex()
+        if self.citation.theorem or self.citation.equation:
+            out += f"\n% cite as {self.citation.hint()}  [{self.id}]"
+        return out
 
     def describe(self) -> str:
         """A multi-line, human-readable description: statement, symbols, source, provenance."""

@@ -630,7 +630,7 @@ def hessian_vector_product_estimate(problem, policy: Policy | str, theta, v, n, 
     Z. Shen, A. Ribeiro, H. Hassani, H. Qian, C. Mi (2019), "Hessian aided policy gradient", ICML,
     PMLR 97 (the policy-Hessian estimator :math:`\nabla\Phi\nabla\log p^\top+\nabla^2\Phi`; the paper's
     equation number was not re-read here -- the form agrees with the HARPG authors' code, see
-    ``shared/dossiers/theorems_addendum.md`` Sec. 1.4 -- and is validated against the exact Hessian
+    the authors' code and the paper's estimator definition -- and is validated against the exact Hessian
     of :func:`pgtheory.policies.hessian_vector_product` in the tests).
     S. Salehkaleybar, S. Khorasani, N. Kiyavash, N. He, P. Thiran (2022), "Adaptive momentum-based
     policy gradient with second-order information", arXiv:2205.08253.

@@ -27,7 +27,7 @@ References
 ----------
 .. [1] I. Fatkhullin, A. Barakat, A. Kireeva, N. He. ICML 2023, arXiv:2302.01734 (the estimators
    used in Algorithms 1-2; their exact form was not readable in the full text here and follows
-   the authors' code and the standard Hessian estimator, see ``shared/dossiers/theorems_addendum.md`` §1.4).
+   the authors' code and the standard Hessian estimator).
 .. [2] Z. Shen, A. Ribeiro, H. Hassani, H. Qian, C. Mi. Hessian aided policy gradient. ICML 2019.
 """
 

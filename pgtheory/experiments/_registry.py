@@ -4,19 +4,48 @@ An experiment is a function ``run(config: RunConfig) -> CheckReport`` registered
 :func:`experiment`.  Modules in ``pgtheory/experiments/`` whose names do not start with an
 underscore are imported on first use of :func:`get` / :func:`list_experiments`, so adding a
 check is adding one module.
+
+Checks defined outside the package
+----------------------------------
+A user registers a check in their own module with the same decorator::
+
+    # mychecks.py
+    from pgtheory.experiments import experiment, report_from_claims
+
+    @experiment("my-check", "what it checks")
+    def run(config):
+        ...
+        return report_from_claims("my-check", claims, source="...", stated="...")
+
+and runs it like a built-in one (same reports, resume, figures):
+``pgtheory check my-check --module mychecks.py`` or ``pgtheory reproduce --module mychecks``
+(an importable module name or a path to a ``.py`` file; :func:`load_module`). Installed
+packages can also declare modules in the entry-point group ``pgtheory.experiments``
+(``[project.entry-points."pgtheory.experiments"] mine = "mypkg.checks"``); :func:`get` and
+:func:`list_experiments` import them with the built-in modules. Modules loaded with
+:func:`load_module` are recorded in the environment variable ``PGTHEORY_EXPERIMENT_MODULES`` so
+that worker processes (``reproduce --workers N``) load them too.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import logging
+import os
 import pkgutil
+import sys
 from pathlib import Path
 from typing import Callable
 
 from ..results import CheckReport
 
-__all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments"]
+__all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "load_module"]
+
+#: Entry-point group whose modules are imported with the built-in experiments.
+ENTRY_POINT_GROUP = "pgtheory.experiments"
+#: Environment variable listing user modules (``os.pathsep``-separated) for worker processes.
+MODULES_ENV = "PGTHEORY_EXPERIMENT_MODULES"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +126,82 @@ def _load() -> None:
         if not mod.name.startswith("_"):
             importlib.import_module(f"pgtheory.experiments.{mod.name}")
     _LOADED = True
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            ep.load()
+        except Exception as exc:  # a broken plug-in must not hide the built-in checks
+            logging.getLogger(__name__).error("entry point %s = %s (group %s) failed to load: %s",
+                                              ep.name, ep.value, ENTRY_POINT_GROUP, exc)
+    for spec in filter(None, os.environ.get(MODULES_ENV, "").split(os.pathsep)):
+        load_module(spec)
+
+
+_USER_MODULES: dict = {}
+
+
+def load_module(spec: str) -> list:
+    """Import a user module that registers checks with :func:`experiment`; return their names.
+
+    Parameters
+    ----------
+    spec : str
+        An importable module name (``"mypkg.checks"``) or a path to a ``.py`` file
+        (``"~/work/mychecks.py"``).
+
+    Returns
+    -------
+    list of str
+        Names of the experiments the module registered (sorted); loading the same module again
+        returns the same names without importing it twice.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        When ``spec`` is neither an existing ``.py`` file nor an importable module, when
+        importing it raises, or when it registers a name that is already taken.
+    """
+    from ..errors import ValidationError
+
+    spec = str(spec)
+    path = Path(spec).expanduser()
+    is_file = spec.endswith(".py") or path.is_file()
+    ident = str(path.resolve()) if is_file else spec
+    if ident in _USER_MODULES:
+        return list(_USER_MODULES[ident])
+    if is_file and not path.is_file():
+        raise ValidationError(f"module: no file {spec!r}. Fix: give an existing .py file or an importable module "
+                              f"name (--module mypkg.checks).")
+    before = set(_REGISTRY)
+    try:
+        if is_file:
+            from importlib import util as import_util
+
+            name = "pgtheory_user_" + "".join(c if c.isalnum() else "_" for c in path.stem)
+            mspec = import_util.spec_from_file_location(name, path)
+            mod = import_util.module_from_spec(mspec)
+            sys.modules[name] = mod
+            mspec.loader.exec_module(mod)
+        else:
+            importlib.import_module(spec)
+    except ModuleNotFoundError as exc:
+        if is_file or exc.name is None or not spec.startswith(exc.name):
+            raise ValidationError(f"module {spec!r} failed to import: {type(exc).__name__}: {exc}. "
+                                  f"Fix: install what it needs or correct the module.") from exc
+        raise ValidationError(f"module: cannot import {spec!r} ({exc}). Fix: give a path to a .py file or a module "
+                              f"name importable from here (check PYTHONPATH).") from exc
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise ValidationError(f"module {spec!r} failed to import: {type(exc).__name__}: {exc}. "
+                              f"Fix: correct the module (experiment names must be unique; `pgtheory list`).") from exc
+    names = sorted(set(_REGISTRY) - before)
+    _USER_MODULES[ident] = names
+    env = [s for s in os.environ.get(MODULES_ENV, "").split(os.pathsep) if s]
+    if ident not in env:
+        os.environ[MODULES_ENV] = os.pathsep.join([*env, ident])
+    return names
 
 
 def get(name: str) -> Experiment:

@@ -20,11 +20,14 @@ distribution_mismatch, concentrability_coefficient, action_gap, optimal_advantag
     Distribution-shift measures and optimal-solution helpers.
 from_pymdptoolbox, from_gymnasium, to_gymnasium
     Importers and exporters.
+bandit
+    A K-armed bandit as the one-state MDP with gamma = 0.
 instances
     Garnet, chain, RiverSwim, gridworld, combination lock, Li et al. (2021) hard MDP.
 """
 
 from . import instances
+from ._bandit import bandit
 from ._bellman import (
     PolicySystem,
     advantage,
@@ -54,6 +57,7 @@ from ._solvers import (
 
 __all__ = [
     "TabularMDP",
+    "bandit",
     "FiniteHorizonMDP",
     "PolicySystem",
     "solve_policy_system",

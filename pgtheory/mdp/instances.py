@@ -10,7 +10,7 @@ r"""Tabular MDP instances with known structure, each documenting its source.
 * :func:`li2021_hard_mdp` -- the lumped hard MDP of Li, Wei, Chi, Chen (2021),
   arXiv:2102.11270, on which exact softmax policy gradient takes super-exponential time.
 
-Provenance tags follow the dossier convention: [V] read in the source, [R] recalled (the
+Provenance tags: [V] read in the source, [R] recalled (the
 common reproduction of the instance; not re-read), [I] our own choice.
 """
 
@@ -495,7 +495,7 @@ def li2021_hard_mdp(gamma: float = 0.98, n_states: float = 1e8, *, c_h: float = 
     ----------
     Li, Wei, Chi, Chen (2021), "Softmax policy gradient methods can take exponential time to
     converge", COLT 2021 / Math. Programming (2023), arXiv:2102.11270, Section 3 (construction),
-    Theorems 1-3, condition (35). Lumping: pgtheory dossier theorems.md Sec. 6.2 [I].
+    Theorems 1-3, condition (35). Lumping: our reduction of the Sec. 3 construction [I].
     """
     gamma = check_gamma(gamma)
     c_b1 = c_m / 79776.0 if c_b1 is None else float(c_b1)

@@ -191,7 +191,7 @@ def bandit_env(F: SetFunction, H: int, eps: float = 0.0, null_action: bool = Fal
         Number of picks (transitions).
     eps : float in [0, 1]
         Slip probability (an :math:`\varepsilon`-bandit-like model; the paper's exact definition
-        of the :math:`\varepsilon`-Bandit SMDP was not read, see ``docs``/dossier).
+        of the :math:`\varepsilon`-Bandit SMDP was not read; only the abstract and the OpenReview discussion were).
     null_action : bool
         Add action ``n`` that moves (surely) to the start state, which has no item: the "pick
         nothing" option that makes the state-independent policy set a down-closed polytope

@@ -188,6 +188,8 @@ def test_cite_package_and_algorithm_and_errors():
 
     algo.__citation__ = (bounds.get_bound("mei2020.thm4"), bounds.get_bound("mei2020.bandit"), bounds.get_bound("cen2021.thm1_q"))
     out = pgtheory.cite(algo)
-    assert out.count("@article") == 2  # Mei cited once (same key), Cen once
+    # Mei cited once (one key per paper, both statements as hints), Cen once
+    assert out.count("@inproceedings{mei2020global") == 1 and out.count("@article{cen2022fast") == 1
+    assert "\\cite[Thm.~4]{mei2020global}" in out and "\\cite[Thm.~2 (bandit case)]{mei2020global}" in out
     with pytest.raises(ValidationError, match="don't know"):
         pgtheory.cite(3.5)

@@ -20,7 +20,7 @@ def test_list_and_bound_and_cite(capsys):
     assert "mei2020-bandit" in out and "cen2021.thm1_q" in out
     assert cli.main(["bound", "cen2021.thm1_q"]) == 0
     out = capsys.readouterr().out
-    assert "Cen et al. 2021" in out and "@article" in out and "\\le" in out
+    assert "Cen et al. 2022" in out and "@article" in out and "\\le" in out
     assert cli.main(["cite"]) == 0 and "@software" in capsys.readouterr().out
     assert cli.main(["bound", "nope"]) == 2
     assert cli.main(["check", "no-such-experiment"]) == 2

@@ -5,7 +5,7 @@ References
 A. Agarwal, S. M. Kakade, J. D. Lee, G. Mahajan. On the Theory of Policy Gradient Methods:
 Optimality, Approximation, and Distribution Shift. JMLR 22(98):1-76, 2021. arXiv:1908.00261.
 
-Provenance (``shared/dossiers/theorems.md`` §6.3): the paper body could not be read; the NPG
+Provenance: the paper body could not be read; the NPG
 bound is recalled and agrees with the iteration complexity O(1/((1-gamma)^2 eps)) quoted by Li
 et al. 2021 and Cen et al. 2021 (both read in full).
 """
@@ -24,7 +24,8 @@ def _cite(theorem: str) -> Citation:
         key="agarwal2021theory",
         authors=("Agarwal, Alekh", "Kakade, Sham M.", "Lee, Jason D.", "Mahajan, Gaurav"),
         title="On the Theory of Policy Gradient Methods: Optimality, Approximation, and Distribution Shift",
-        venue="Journal of Machine Learning Research", year=2021, arxiv="1908.00261", arxiv_version="",
+        venue="Journal of Machine Learning Research", year=2021, volume="22", number="98", pages="1--76",
+        arxiv="1908.00261", arxiv_version="",
         theorem=theorem, url="https://jmlr.org/papers/v22/19-736.html")
 
 
@@ -41,7 +42,7 @@ NPG_SOFTMAX = register(Bound(
                  "exact NPG: pi_{t+1}(a|s) ∝ pi_t(a|s) exp(eta A^{(t)}(s,a)/(1-gamma)), any eta > 0",
                  "holds for every rho (no distribution mismatch)"),
     provenance="recalled",
-    provenance_note="Form recalled (dossier section 6.3 [R]); the implied iteration complexity O(1/((1-gamma)^2 eps)) "
+    provenance_note="Form recalled, not checked against the paper [R]; the implied iteration complexity O(1/((1-gamma)^2 eps)) "
                     "is verified as quoted by Li et al. 2021 (Table 1) and Cen et al. 2021.",
     variable="T"))
 
@@ -56,6 +57,6 @@ PGA_DIRECT = register(Bound(
                  "step size eta = (1-gamma)^3/(2 gamma |A|)",
                  "stated as: min_{t<T} gap <= eps once T > 64 gamma S A D^2/((1-gamma)^6 eps^2); inverted here"),
     provenance="recalled",
-    provenance_note="Constant from a third-party restatement (dossier section 6.3 [T]); step size recalled; the gap "
+    provenance_note="Constant from a third-party restatement of Thm. 5.3, not checked against the paper [T]; step size recalled; the gap "
                     "form is our inversion of the iteration complexity.",
     variable="T"))

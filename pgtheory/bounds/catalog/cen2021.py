@@ -1,6 +1,6 @@
 r"""Cen, Cheng, Chen, Wei, Chi (2021): entropy-regularised NPG converges linearly.
 
-All statements here were read in the full text (``shared/dossiers/theorems.md`` §6.4, [V]).
+All statements here were read in the full text (arXiv v2: Theorems 1-2 with Eqs. (18)-(24), and Proposition 1) [V].
 
 References
 ----------
@@ -23,7 +23,8 @@ def _cite(theorem: str, equation: str = "") -> Citation:
         key="cen2022fast",
         authors=("Cen, Shicong", "Cheng, Chen", "Chen, Yuxin", "Wei, Yuting", "Chi, Yuejie"),
         title="Fast Global Convergence of Natural Policy Gradient Methods with Entropy Regularization",
-        venue="Operations Research", year=2021, arxiv="2007.06558", arxiv_version="v2",
+        venue="Operations Research", year=2022, volume="70", number="4", pages="2563--2578",
+        doi="10.1287/opre.2021.2151", arxiv="2007.06558", arxiv_version="v2",
         theorem=theorem, equation=equation, url="https://arxiv.org/abs/2007.06558")
 
 

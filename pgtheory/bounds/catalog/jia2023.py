@@ -33,7 +33,7 @@ def _cite(theorem: str) -> Citation:
         key="jia2023agnostic",
         authors=("Jia, Zeyu", "Li, Gene", "Rakhlin, Alexander", "Sekhari, Ayush", "Srebro, Nathan"),
         title="When is Agnostic Reinforcement Learning Statistically Tractable?",
-        venue="Advances in Neural Information Processing Systems 36 (NeurIPS 2023)",
+        venue="Advances in Neural Information Processing Systems (NeurIPS)", volume="36", entry_type="inproceedings",
         year=2023, arxiv="2310.06113", arxiv_version="v2", theorem=theorem,
         url="https://arxiv.org/abs/2310.06113")
 

@@ -33,7 +33,8 @@ def _cite(theorem: str) -> Citation:
         key="krishnamurthy2025role",
         authors=("Krishnamurthy, Akshay", "Li, Gene", "Sekhari, Ayush"),
         title="The Role of Environment Access in Agnostic Reinforcement Learning",
-        venue="Proceedings of the Thirty Eighth Conference on Learning Theory (COLT 2025), PMLR 291",
+        venue="Proceedings of the Thirty Eighth Conference on Learning Theory (COLT)",
+        series="Proceedings of Machine Learning Research", volume="291", entry_type="inproceedings",
         year=2025, arxiv="2504.05405", arxiv_version="v1", theorem=theorem,
         url="https://proceedings.mlr.press/v291/krishnamurthy25a.html")
 

@@ -8,7 +8,7 @@ References
 ----------
 G. Li, Y. Wei, Y. Chi, Y. Chen. Softmax Policy Gradient Methods Can Take Exponential Time to
 Converge. COLT 2021; Mathematical Programming 2023, doi:10.1007/s10107-022-01920-6.
-arXiv:2102.11270 (revised Dec 2022). Read in full (``shared/dossiers/theorems.md`` §6.2).
+arXiv:2102.11270 (revised Dec 2022). Read in the full text (Sec. 3, Theorems 1 and 3 and the proof of Theorem 3).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def _cite(theorem: str, equation: str = "") -> Citation:
         key="li2021softmax",
         authors=("Li, Gen", "Wei, Yuting", "Chi, Yuejie", "Chen, Yuxin"),
         title="Softmax Policy Gradient Methods Can Take Exponential Time to Converge",
-        venue="Mathematical Programming (COLT 2021)", year=2021, arxiv="2102.11270", arxiv_version="v3",
+        venue="Mathematical Programming", year=2023, doi="10.1007/s10107-022-01920-6",
+        arxiv="2102.11270", arxiv_version="v3",  # v3 (Dec 2022) is the journal version; COLT 2021 had the short one
         theorem=theorem, equation=equation, url="https://arxiv.org/abs/2102.11270")
 
 

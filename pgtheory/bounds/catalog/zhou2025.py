@@ -1,7 +1,7 @@
 r"""Zhou, Fazel, Du (2025, arXiv:2503.08942): EGPO converges linearly on the KL-regularised game.
 
 **Status.** EGPO's theorem text was *not* readable here (only the abstract: "last-iterate linear
-convergence to the NE of KL-regularized games"; dossier addendum §4). The explicit bound
+convergence to the NE of KL-regularized games"; read in the abstract). The explicit bound
 registered below is therefore **inferred**: EGPO's tabular update is the predictive-update /
 extragradient method of Cen, Wei, Chi (arXiv:2105.15186) applied to the symmetric game, whose
 theorem (recalled, not re-read) gives :math:`\mathrm{KL}(\zeta^*\|\zeta_t) \le (1-\eta\tau)^t
@@ -39,7 +39,7 @@ KL_RATE = register(Bound(
     citation=Citation(key="zhou2025extragradient", authors=("Zhou, Runlong", "Fazel, Maryam", "Du, Simon S."),
                       title="Extragradient Preference Optimization (EGPO): Beyond Last-Iterate Convergence for "
                             "Nash Learning from Human Feedback",
-                      venue="Conference on Language Modeling (COLM)", year=2025, arxiv="2503.08942",
+                      venue="Conference on Language Modeling (COLM)", entry_type="inproceedings", year=2025, arxiv="2503.08942",
                       arxiv_version="v3", theorem="linear rate on the KL-regularised game (statement not read)",
                       url="https://arxiv.org/abs/2503.08942"),
     assumptions=("exact preference queries", "tabular policies, full-support reference mu",
