@@ -1,4 +1,4 @@
-r"""LLM-RL estimator claims settled exactly on softmax bandits (the dossier's ranked top 12).
+r"""LLM-RL estimator claims settled exactly on softmax bandits (the twelve claims ranked first in our reading of the papers).
 
 Each check computes exact expectations (count-vector enumeration, the binary-reward weight, or
 sums over arms) and states every sub-result as a **claim** checked by one primitive of
@@ -18,9 +18,9 @@ A claim is *violated* only when the evidence shows the claim **as its source sta
 Where the paper makes no statement and the package only measures a property (e.g. "BNPO's
 expected gradient is biased for grad J"), the claim is stated as ours, with ``stated`` starting
 "finding (ours, ...)", and the primitive checks the finding (e.g. that the bias exceeds the
-rounding tolerance). Each claim's ``source`` carries the dossier's provenance of the statement:
+rounding tolerance). Each claim's ``source`` carries the provenance of the statement (what was read):
 *full text [V]*, *authors' code [C]*, *abstract [A]*, *third-party summary [T]*, *recalled [R]*,
-*our derivation / dossier reading [I]* (``shared/dossiers/estimator_claims.md``).
+*our derivation from the paper's formulas [I]*.
 
 ``details["subchecks"]`` keeps every sub-result's numbers (unchanged) and the rows of its
 claims; ``docs/_gen_estimator_table.py`` turns them into the table of
@@ -47,11 +47,11 @@ SAFETY = 8
 
 _PROV = {"paper": "full text [V]", "code": "authors' code [C]", "abstract": "abstract [A]",
          "secondary": "third-party summary [T]", "recalled": "recalled [R]",
-         "inferred": "our derivation / dossier reading [I]"}
+         "inferred": "our derivation from the paper's formulas [I]"}
 
 
 def _src(text: str, provenance: str) -> str:
-    """Claim source with the dossier's provenance tag, e.g. ``"... (provenance: full text [V])"``."""
+    """Claim source with its provenance tag, e.g. ``"... (provenance: full text [V])"``."""
     return f"{text} (provenance: {_PROV[provenance]})"
 
 
@@ -111,11 +111,11 @@ def check_grpo(quick: bool = True) -> dict:
     atol, why = _sum_tol(m.n_groups + G, _rms(m) * max(1.0, cG), " (enumeration + closed form)")
     c_a = check_identity(m.mean[0], cG * gp, rtol=0.0, atol=atol, tol_reason=why,
                          name="GRPO, binary, one prompt: E[g] = c_G(p) grad p",
-                         source=_src(f"dossier §1 check 1 (closed form c_G); estimator: {SHAO} via TRL docs", "inferred"),
+                         source=_src(f"our derivation (closed form c_G); estimator: {SHAO} via TRL docs", "inferred"),
                          stated="finding (ours): with binary rewards and one prompt, E[g_GRPO] = c_G(p) grad p with the "
                                 "closed-form c_G (ddof=0, eps=0, K=4, G=4)")
     subs.append(_sub("GRPO (binary, one prompt): E[g] = c_G(p) grad p (closed form)",
-                     "Shao et al. 2024, arXiv:2402.03300 (GRPO); dossier §1 check 1",
+                     "Shao et al. 2024, arXiv:2402.03300 (GRPO); our derivation",
                      "holds exactly (c_G = 1.621 at K=4, G=4)",
                      {"p": p, "c_G_enumerated": float(ratio.mean()), "c_G_closed_form": cG,
                       "max_rel_err": float(np.max(np.abs(ratio - cG)) / cG)}, "inferred", [c_a]))
@@ -131,7 +131,7 @@ def check_grpo(quick: bool = True) -> dict:
     atol, why = _sum_tol(m2.n_groups + G, _rms(m2) * max(1.0, float(w2.max())), " (enumeration + closed form)")
     c_b1 = check_unbiased(implied, mean=Eg, exact=True, atol=atol,
                           name="GRPO, binary, two prompts: unbiased for grad sum_q rho F_G(p_q)",
-                          source=_src("dossier §1 check 2 (implied objective F_G' = c_G)", "inferred"),
+                          source=_src("our derivation (implied objective F_G' = c_G)", "inferred"),
                           stated="finding (ours): E[g_GRPO] = grad sum_q rho(q) F_G(p_q) with F_G' = c_G, so it "
                                  f"re-weights prompts and is biased for grad J (relative error {_rel(Eg, gJ):.3g}); "
                                  f"tolerance: {why}")
@@ -159,13 +159,13 @@ def check_grpo(quick: bool = True) -> dict:
     atol, why = _sum_tol(m3.n_groups, _rms(m3))
     c_c = check_ordering(resid_rel, atol / float(np.linalg.norm(proj * g3)), relation=">",
                          name="GRPO, general rewards, one prompt: direction bias",
-                         source=_src(f"dossier §1 check 3; estimator: {SHAO} via TRL docs", "inferred"),
+                         source=_src(f"our derivation; estimator: {SHAO} via TRL docs", "inferred"),
                          stated="finding (ours): with general rewards E[g_GRPO] is not parallel to grad J even for "
                                 "one prompt (orthogonal residual above the rounding tolerance; K=4, G=3, seed 3)",
                          left_label="orthogonal residual / |projection|",
                          right_label=f"rounding tolerance ({why}) / |projection|")
     subs.append(_sub("GRPO (general rewards, one prompt) is parallel to grad J",
-                     "Shao et al. 2024, arXiv:2402.03300; dossier §1 check 3",
+                     "Shao et al. 2024, arXiv:2402.03300; our derivation",
                      "biased (projection 1.686, 28% orthogonal residual at K=4, G=3)",
                      {"projection_ratio": proj, "orthogonal_residual_rel": resid_rel,
                       "cos": _cos(m3.mean[0], g3), "rloo_rel_err": _rel(rl.mean[0], g3), "seed": 3, "G": 3},
@@ -193,7 +193,7 @@ def check_grpo(quick: bool = True) -> dict:
     atol, why = _sum_tol(5, float(np.max(np.abs(grads["k3"]))) + 1.0, " (both sides)")
     c_e = check_unbiased(grad_fwd, mean=Egk3, exact=True, atol=atol,
                          name="k3's gradient is the forward-KL gradient",
-                         source=_src(f"dossier §1 check 5; k3 term: {SHAO} via TRL docs", "inferred"),
+                         source=_src(f"our derivation; k3 term: {SHAO} via TRL docs", "inferred"),
                          stated="finding (ours): E_pi[grad k3] = grad KL(pi_ref||pi) (forward KL), not grad KL(pi||pi_ref) "
                                 f"that the objective names (missed by {_rel(Egk3, grad_rev):.3g} relative); "
                                 f"tolerance: {why}")
@@ -237,20 +237,20 @@ def check_grpo(quick: bool = True) -> dict:
                                  "(eps = 0.2, RLOO advantages, K=4, G=4)")
     c_f2 = check_unbiased(np.array(gJ_all), mean=np.array(e_is_all), exact=True, atol=tol_off,
                           name="ratio-weighted unclipped surrogate is unbiased off-policy",
-                          source=_src("dossier §1 check 6", "inferred"),
+                          source=_src("our derivation", "inferred"),
                           stated="finding (ours): off-policy (||theta - theta_old|| in {0.05, 0.2, 0.5, 1}) the "
                                  "ratio-weighted unclipped RLOO estimator has E = grad J(theta); tolerance: enumeration "
                                  "sums x eps x magnitude x8")
     c_f3 = check_ordering([o[1] for o in outside], [tol_off / o[2] for o in outside], relation=">",
                           name="clipped surrogate is biased once ratios leave [1-eps, 1+eps]",
-                          source=_src("dossier §1 check 6", "inferred"),
+                          source=_src("our derivation", "inferred"),
                           stated="finding (ours): where some ratio pi/pi_old leaves [0.8, 1.2] (||theta - theta_old|| = "
                                  f"{', '.join(f'{o[0]:g}' for o in outside)}), the clipped estimator's relative error vs "
                                  "grad J(theta) exceeds the rounding tolerance",
                           left_label="relative error of the clipped estimator", right_label="rounding tolerance")
     subs.append(_sub("clipped surrogate (eps=0.2, RLOO advantages): at theta_old its gradient is the on-policy one; "
                      "off-policy it estimates grad J(theta)",
-                     "Shao et al. 2024, arXiv:2402.03300 (GRPO objective, PPO clip) [secondary]; dossier §1 check 6",
+                     "Shao et al. 2024, arXiv:2402.03300 (GRPO objective, PPO clip) [secondary]; our derivation",
                      "exact at theta_old; biased off-policy (expected)",
                      {"rel_diff_at_theta_old": same, "off_policy": rows,
                       "note": "the ratio-weighted unclipped estimator stays unbiased; clipping biases it once ratios leave [0.8, 1.2]"},
@@ -436,7 +436,7 @@ def check_nft(quick: bool = True) -> dict:
     rel_off = _rel(e_nft.mean, e_grpo.mean)
     atol, why = _sum_tol(e_nft.n_groups, _rms(e_nft) + _rms(e_grpo))
     c_b = check_ordering(rel_off, atol / float(np.linalg.norm(e_grpo.mean)), relation=">",
-                         name="NFT differs from GRPO off-policy", source=_src("dossier §5 check (b)", "inferred"),
+                         name="NFT differs from GRPO off-policy", source=_src("our derivation check (b)", "inferred"),
                          stated="finding (ours; the paper claims equivalence only on-policy): for theta != theta_old "
                                 "the expected NFT and GRPO updates differ by more than rounding",
                          left_label="relative difference", right_label=f"rounding tolerance ({why}) / |E g_GRPO|")
@@ -479,7 +479,7 @@ def check_psr_nsr(quick: bool = True) -> dict:
     atol, why = _sum_tol(G + 1, max(cp, cn) * G, " (binomial sum of weights <= G w)")
     c_2 = check_identity([wp, wn], [cp, cn], rtol=0.0, atol=atol, tol_reason=why,
                          name="PSR/NSR with the kept-subset mean weight grad p by (1-(1-p)^G)/p and (1-p^G)/(1-p)",
-                         source=_src(f"dossier §10 check 2 on {ZHU}'s code compute_psr_nsr_outcome_advantage", "inferred"),
+                         source=_src(f"our derivation on {ZHU}'s code compute_psr_nsr_outcome_advantage", "inferred"),
                          stated="finding (ours): with the code's kept-subset normalisation the expected updates are "
                                 "(1-(1-p)^G)/p grad p (PSR) and (1-p^G)/(1-p) grad p (NSR): a prompt re-weighting "
                                 "towards grad log p and -grad log(1-p)")
@@ -570,7 +570,7 @@ def check_stratified(quick: bool = True) -> dict:
     c_3 = check_identity(g_all @ d1, 0.0, rtol=0.0, atol=SAFETY * (G + 5) * EPS * mag,
                          tol_reason=f"{G} samples + 5 coordinates x eps x largest |g| {mag:.3g}, x{SAFETY}",
                          name="SAN has zero inter-stratum signal (biased for grad J with action-dependent strata)",
-                         source=_src(f"dossier §3 check 4 on {ZHU}", "inferred"),
+                         source=_src(f"our derivation on {ZHU}", "inferred"),
                          stated="finding (ours; the abstract's 'unbiased' is about the advantage moments, not grad J): "
                                 "when strata depend on the actions, every enumerated SAN update has zero component "
                                 f"along the stratum direction d, while grad J . d = {float(gJ @ d1):.4g}: SAN is biased "
@@ -635,7 +635,7 @@ def check_mmr1(quick: bool = True) -> dict:
     c_3 = check_inequality(np.arange(200), g2s, lows, side="lower", rtol=SAFETY * 6 * EPS, atol=0.0,
                            stochastic=False, variable="instance",
                            name="||grad J||^2 >= c Var[R] with c = min_y pi(y)",
-                           source=_src(f"dossier §6 check 3 on {LENG}, Assumption 1(ii)", "inferred"),
+                           source=_src(f"our derivation on {LENG}, Assumption 1(ii)", "inferred"),
                            stated="finding (ours; the paper assumes a uniform c_min > 0 'from a positive-definite Fisher', "
                                   "which fails for softmax): on softmax bandits ||grad J||^2 >= min_y pi(y) Var[R] "
                                   "(200 random instances, K in 2..6; rounding rtol 6 terms x eps x8); the upper bound "
@@ -723,7 +723,7 @@ def check_bnpo(quick: bool = True) -> dict:
                                     "quadratic minimum that fixes the argmin to ~sqrt(fatol / curvature), x100 for "
                                     "curvatures down to 1e-4 (not measured)",
                          name="alpha = 1 + a/3, beta = 1 + b/3 minimises the gradient-variance proxy",
-                         source=_src(f"dossier §4 check 2, our reconstruction of {XIAO}'s variance theorem (statement "
+                         source=_src(f"our derivation, our reconstruction of {XIAO}'s variance theorem (statement "
                                      "not read)", "inferred"),
                          stated="our reconstruction: (1 + a/3, 1 + b/3) is the minimiser of E_Beta(a,b)[p(1-p)/f_N^2] "
                                 f"for (a, b) in {cases} (exact stationary point by the digamma conditions)")
@@ -740,7 +740,7 @@ def check_bnpo(quick: bool = True) -> dict:
     atol, why = _sum_tol(e.n_groups, _rms(e))
     c_3 = check_ordering(_rel(Eg, gJ), atol / float(np.linalg.norm(gJ)), relation=">",
                          name="BNPO's expected gradient is biased for grad J (prompt re-weighting)",
-                         source=_src(f"dossier §4 check 3 on {XIAO}", "inferred"),
+                         source=_src(f"our derivation on {XIAO}", "inferred"),
                          stated="finding (ours; BNPO claims variance reduction, not unbiasedness for grad J): with the "
                                 "batch Beta fit (2 prompts, G=3) the exact expected gradient differs from grad J "
                                 f"beyond rounding (cos {_cos(Eg, gJ):.6f}): its lower variance compares estimators with "
@@ -868,11 +868,11 @@ def check_weights(quick: bool = True) -> dict:
                          tol_reason="largest of (count vectors + G + 1) x eps x sqrt(E||g||^2) w x8 over the five "
                                     "estimators and of (G+1) x eps x G max w x8 for the closed form",
                          name="binary rewards, one prompt: E[g] = w_G(p) grad p for the whole family",
-                         source=_src("dossier §0.4 tool 2 (our derivation)", "inferred"),
+                         source=_src("our derivation tool 2 (our derivation)", "inferred"),
                          stated="finding (ours): enumeration (K=5, G=6; GRPO ddof=1, Dr. GRPO, RLOO, DisCO-b, BNPO 3/2) "
                                 "equals w_G(p) grad p, and the 1-D GRPO weight equals the closed form c_8(p) on 19 p")
     subs.append(_sub("binary rewards, one prompt: every GRPO-family estimator has E[g] = w_G(p) grad p",
-                     "dossier §0.4 tool 2 (our derivation)", "holds exactly",
+                     "our derivation tool 2 (our derivation)", "holds exactly",
                      {"max_rel_err_enumeration_vs_weight": err, "max_abs_err_vs_closed_form_c_G": err_cf}, "inferred",
                      [c_1]))
     cur = difficulty_weight_curves(Gs, n_p=49)
@@ -893,7 +893,7 @@ def check_weights(quick: bool = True) -> dict:
                       "note": "unbiased for grad sum_q F_G(p_q); F_inf = 2 arcsin sqrt(p)"}, "inferred", [c_2]))
     c_3 = check_ordering(disco_ratio, grpo_ratio, relation=">",
                          name="against grad J, DisCO re-weights by difficulty more than GRPO",
-                         source=_src(f"dossier §14 on {LI} (abstract; code)", "inferred"),
+                         source=_src(f"our derivation on {LI} (abstract; code)", "inferred"),
                          stated="finding (ours): measured against grad J, DisCO-b's weight is more difficulty-dependent "
                                 f"than GRPO's: w_DisCO(0.1)/w_DisCO(0.5) > w_GRPO(0.1)/w_GRPO(0.5) (G={G}; E[g] -> "
                                 "grad log(p/(1-p))). Decision: DisCO's claim 'completely eliminates difficulty bias' is "
@@ -943,7 +943,7 @@ def check_oreal(quick: bool = True) -> dict:
     atol, why = _sum_tol(n_max, 1.0, " (brute force over K^N sequences, probabilities <= 1)")
     c_1 = check_identity(np.concatenate(meas), np.concatenate(expd), rtol=0.0, atol=atol, tol_reason=why,
                          name="best-of-N law = KL-regularised optimum pi e^{r/beta_N} / Z",
-                         source=_src("dossier §9 check 1, our derivation of what Lyu et al. 2025, OREAL, "
+                         source=_src("our derivation, our derivation of what Lyu et al. 2025, OREAL, "
                                      "arXiv:2502.06781 v1, claim (i) rests on (theorem not read)", "inferred"),
                          stated="finding (ours): with binary reward the best-of-N law equals the tilt pi e^{r/beta_N}/Z, "
                                 "beta_N(p) = 1/ln((1-(1-p)^N)/(p(1-p)^(N-1))), and brute-force enumeration agrees "
@@ -1009,7 +1009,7 @@ def check_copg(quick: bool = True) -> dict:
     c_1 = check_unbiased(4 * beta * grad_Jb, mean=upd, exact=True, atol=atol,
                          name="CoPG on-policy: E[-grad loss] = 4 beta grad J_beta",
                          source=_src(f"{FLET} ('generalises PG'), loss read in third-party summaries; the identity: "
-                                     "dossier §12 check 2", "secondary"),
+                                     "our derivation", "secondary"),
                          stated="on-policy (y, y' ~ pi) the expected CoPG update is 4 beta grad (E r - beta KL(pi||ref)) "
                                 f"(K=5, beta=0.5); tolerance: {why}")
     subs.append(_sub("CoPG on-policy: E[-grad loss] = 4 beta grad (E r - beta KL(pi||ref)) (generalises PG)",
@@ -1041,7 +1041,7 @@ def check_copg(quick: bool = True) -> dict:
     cos_off = _cos(off, grad_Jb)
     c_3 = check_ordering(cos_off, 1.0 - atol / float(np.linalg.norm(off)), relation="<",
                          name="CoPG's off-policy update is not parallel to grad J_beta",
-                         source=_src(f"dossier §12 check 4 on {FLET}", "inferred"),
+                         source=_src(f"our derivation on {FLET}", "inferred"),
                          stated="finding (ours; CoPG claims the off-policy fixed point, not an off-policy gradient of "
                                 "J_beta): at a non-optimal pi the expected off-policy update is not parallel to "
                                 "grad J_beta (cosine below 1 minus rounding)",
@@ -1096,18 +1096,18 @@ def check_fdpg(quick: bool = True) -> dict:
     c_2 = check_identity(np.concatenate([arrs["kl"][0], arrs["rkl"][0]]),
                          np.concatenate([0.5 * arrs["kl"][1], arrs["rkl"][1]]), rtol=0.0, atol=atol, tol_reason=why,
                          name="Z-hat = 2Z: forward-KL gradient scaled by Z/Z-hat, reverse-KL gradient unchanged",
-                         source=_src(f"dossier §13 check 2 on {GO}", "inferred"),
+                         source=_src(f"our derivation on {GO}", "inferred"),
                          stated="finding (ours): with the partition function over-estimated twofold the forward-KL "
                                 "gradient is exactly 1/2 the true one and the reverse-KL gradient is exact")
     c_3 = check_ordering(out["js"]["cos"], 1.0 - atol / float(np.linalg.norm(arrs["js"][0])), relation="<",
                          name="Z-hat = 2Z biases the JS gradient's direction",
-                         source=_src(f"dossier §13 check 2 on {GO}", "inferred"),
+                         source=_src(f"our derivation on {GO}", "inferred"),
                          stated="finding (ours; f-DPG makes no claim about a misestimated Z): with Z-hat = 2Z the JS "
                                 "gradient is not a positive multiple of the true one (cosine below 1 minus rounding; "
                                 f"scale {out['js']['scale']:.4g}, relative error {out['js']['rel_err']:.4g})",
                          left_label="cos(JS gradient with Z-hat, true)", right_label="1 - rounding")
     subs.append(_sub("misestimated partition function Z^ = 2Z: forward KL scaled by Z/Z^, reverse KL exact, JS biased",
-                     "Go et al. 2023, arXiv:2302.08215; dossier §13 check 2", "JS biased", out, "inferred", [c_2, c_3]))
+                     "Go et al. 2023, arXiv:2302.08215; our derivation", "JS biased", out, "inferred", [c_2, c_3]))
     return {"name": "llm-fdpg", "subchecks": subs}
 
 
