@@ -1,23 +1,221 @@
-"""Sphinx configuration for pgtheory's documentation (build: ``sphinx-build -W docs docs/_build``)."""
+"""Sphinx configuration for pgtheory's documentation.
+
+Build (as CI does, warnings are errors)::
+
+    pip install -e ".[docs]"
+    python -m sphinx -W -b html docs docs/_build/html
+    python -m sphinx -W -b doctest docs docs/_build/doctest     # runs the tutorial and how-to code
+
+Everything generated goes under ``docs/_build/`` (git-ignored), never into the source tree:
+
+* ``_build/gen/api/``: one page per public symbol (autosummary stubs; the lists are the committed
+  ``reference/*.rst``, kept complete by ``tests/test_docs_coverage.py``);
+* ``_build/gen/papers/``: one explanation page per paper key (``_gen_papers.py``);
+* ``_build/gen/status/``: the verification status page (``_gen_status.py``), from the directory in
+  ``PGTHEORY_RESULTS`` if set, else a quick reproduction of a few checks into ``_build/gen/results``;
+* ``_build/gen/gallery/``: the figure gallery (sphinx-gallery over ``figures/``).
+
+Environment variables:
+
+``PGTHEORY_RESULTS``
+    A ``pgtheory reproduce --out DIR`` directory: the status and paper pages show its verdicts.
+``PGTHEORY_DOCS_INTERSPHINX=1``
+    Link NumPy/SciPy/Matplotlib/SymPy names to their documentation. Off by default because the
+    inventories are downloaded at build time and CI builds offline (an unreachable inventory is a
+    warning, which ``-W`` turns into a failure).
+``PGTHEORY_DOCS_GALLERY``
+    ``quick`` (default): run the scripts in :data:`GALLERY_RUN` with ``--quick`` and show the
+    rest as code; ``all``: run every script quickly; ``none``: run nothing.
+``PGTHEORY_DOCS_QUICK=0``
+    Skip the build-time quick reproduction (the status page then says how to produce it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+GEN = DOCS / "_build" / "gen"
+sys.path[:0] = [str(ROOT), str(DOCS)]  # this checkout's pgtheory, whatever is installed
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pgtheory  # noqa: E402
 
 project = "pgtheory"
 author = "The pgtheory developers"
 copyright = "2026, The pgtheory developers"
-
-import pgtheory  # noqa: E402
-
 release = pgtheory.__version__
+version = release
+
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.doctest",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
     "myst_parser",
+    "sphinx_gallery.gen_gallery",
 ]
-autosummary_generate = True
-numpydoc_show_class_members = False
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-myst_enable_extensions = ["dollarmath", "amsmath"]
+# Only the generated tree of _build is a source; outputs of any builder are not.
+exclude_patterns = ["_build/html", "_build/doctest", "_build/doctrees", "_build/linkcheck", "_build/latex",
+                    "_build/gen/results", "_build/gen/gallery-out", "_build/gen/gallery/*.ipynb",
+                    "_build/gen/gallery/*.py", "_build/gen/gallery/*.zip", "_build/gen/gallery/*.json",
+                    "Thumbs.db", ".DS_Store"]
+
+templates_path = ["_templates"]
+autosummary_generate = True
+autosummary_generate_overwrite = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_typehints = "none"
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_validation_checks: set = set()
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+# config.cache: sphinx-gallery's config holds functions (harmless: the gallery reruns on change);
+# ref.citation: numpydoc "References" entries that the text does not cite are normal.
+suppress_warnings = ["myst.header", "config.cache", "ref.citation"]
+# Docstrings write set sizes as |S|, |A|, |Pi| (plain text in help()); in reST these are substitutions.
+rst_prolog = "\n".join(rf".. |{x}| replace:: \|{x}\|" for x in ("S", "A", "Pi", "X", "H", "Y")) + "\n"
+
+# -- intersphinx: opt-in, CI has no network -----------------------------------------------------
+if os.environ.get("PGTHEORY_DOCS_INTERSPHINX") == "1":
+    extensions.append("sphinx.ext.intersphinx")
+    intersphinx_mapping = {
+        "python": ("https://docs.python.org/3", None),
+        "numpy": ("https://numpy.org/doc/stable/", None),
+        "scipy": ("https://docs.scipy.org/doc/scipy/", None),
+        "matplotlib": ("https://matplotlib.org/stable/", None),
+        "sympy": ("https://docs.sympy.org/latest/", None),
+    }
+
+# -- doctest -----------------------------------------------------------------------------------
+doctest_global_setup = """
+import numpy as np
+np.set_printoptions(precision=4, suppress=True)
+"""
+
+# -- HTML ------------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
-exclude_patterns = ["_build"]
+html_title = f"pgtheory {release}"
+html_theme_options = {"navigation_depth": 2, "show_toc_level": 2, "secondary_sidebar_items": ["page-toc"]}
+html_sidebars = {"**": ["sidebar-nav-bs"]}
+
+# -- generated pages (papers, status), written before Sphinx reads the sources -------------------
+GEN.mkdir(parents=True, exist_ok=True)
+import _gen_papers  # noqa: E402
+import _gen_status  # noqa: E402
+
+_results = os.environ.get("PGTHEORY_RESULTS") or None
+_used = _gen_status.generate(GEN / "status", _results, quick=os.environ.get("PGTHEORY_DOCS_QUICK", "1") != "0")
+_gen_papers.generate(GEN / "papers", _used or None)
+
+# -- gallery: every script in figures/, the quick set executed -----------------------------------
+#: Scripts executed (``--quick``) during the build by default; the others are shown as code with
+#: a link to run them. The whole quick set costs about 20 s on 2 cores (measured).
+GALLERY_RUN = ("mei2020_bandit", "agarwal2021_npg", "cen2021_fig1", "llm_grpo_weights", "nash_md_theorem1",
+               "fatkhullin2023_lemma1")
+_mode = os.environ.get("PGTHEORY_DOCS_GALLERY", "quick")
+if _mode == "all":
+    _pattern = r".*\.py$"
+elif _mode == "none":
+    _pattern = r"^$"
+else:
+    _pattern = r"/(" + "|".join(GALLERY_RUN) + r")\.py$"
+GALLERY_OUT = GEN / "gallery-out"
+
+
+def _gallery_argv(gallery_conf, script_vars):
+    """Arguments of a gallery script: quick sizes, output into the build directory."""
+    name = Path(script_vars["src_file"]).stem
+    # the scripts locate their helper module with __file__, which sphinx-gallery does not define
+    # nor the module docstring, which they use as the --help text
+    import ast
+
+    g = script_vars["example_globals"]
+    g["__file__"] = str(script_vars["src_file"])
+    g["__doc__"] = ast.get_docstring(ast.parse(Path(script_vars["src_file"]).read_text())) or name
+    if name == "llm_grpo_weights":  # its own argument: the output folder (always exact, no --quick)
+        return [str(GALLERY_OUT / name)]
+    return ["--quick", "--out", str(GALLERY_OUT / name)]
+
+
+class _OutputScraper:
+    """Show the PNGs a figure script wrote into its ``--out`` folder (the experiments save and
+    close their figures, so the default matplotlib scraper sees none)."""
+
+    def __repr__(self):  # stable across builds (sphinx-gallery hashes the config)
+        return "pgtheory_output_scraper"
+
+    def __call__(self, block, block_vars, gallery_conf):
+        from sphinx_gallery.scrapers import figure_rst
+
+        out = GALLERY_OUT / Path(block_vars["src_file"]).stem
+        pngs = sorted(out.glob("*.png")) if out.is_dir() else []
+        it = block_vars["image_path_iterator"]
+        paths = []
+        for png in pngs:
+            dst = next(it)
+            shutil.copyfile(png, dst)
+            paths.append(dst)
+        return figure_rst(paths, gallery_conf["src_dir"])
+
+
+def _gallery_titles(app, docname, source):
+    """Give each gallery page a title (the scripts' docstrings are one line, not a reST title)."""
+    if not docname.startswith("_build/gen/gallery/") or docname.endswith("/index"):
+        return
+    text = source[0]
+    m = re.search(r"^\.\. _sphx_glr_.*?:\n", text, flags=re.M)
+    if m and not re.search(r"^(=+|-+)$", text[m.end():m.end() + 400], flags=re.M):
+        title = f"``{docname.rsplit('/', 1)[1]}.py``"
+        source[0] = text[:m.end()] + f"\n{title}\n{'=' * len(title)}\n" + text[m.end():]
+
+
+_CONTROL = {"\r": "\\r", "\t": "\\t", "\x0b": "\\v", "\x0c": "\\f", "\x08": "\\b", "\x07": "\\a"}
+
+
+def _repair_escapes(app, what, name, obj, options, lines):
+    """Docstrings holding control characters are LaTeX whose backslash escapes were lost (``\\rho``
+    read as carriage return + ``ho`` in a non-raw string); restore the backslashes so they parse."""
+    doc = getattr(obj, "__doc__", None)
+    if not isinstance(doc, str) or not any(c in doc for c in _CONTROL):
+        return
+    from sphinx.util.docstrings import prepare_docstring
+
+    fixed = doc.translate(str.maketrans(_CONTROL))
+    # a carriage return in the source file was already read as a newline: ".. math:: <newline>ho"
+    fixed = re.sub(r"(\.\. math::) *\n(ho\b)", r"\1 \\r\2", fixed)
+    lines[:] = prepare_docstring(fixed)
+
+
+def setup(app):
+    app.connect("source-read", _gallery_titles)
+    app.connect("autodoc-process-docstring", _repair_escapes, priority=100)
+
+
+sphinx_gallery_conf = {
+    "examples_dirs": str(ROOT / "figures"),
+    "gallery_dirs": str(GEN / "gallery"),
+    "filename_pattern": _pattern,
+    "ignore_pattern": r"(_common|__init__)\.py$",
+    "reset_argv": _gallery_argv,
+    "image_scrapers": (_OutputScraper(),),
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "plot_gallery": "True",
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "line_numbers": False,
+    "show_memory": False,
+    "show_signature": False,
+    "write_computation_times": False,  # would write docs/sg_execution_times.rst into the sources
+}

@@ -12,4 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import main  # noqa: E402
 
 if __name__ == "__main__":
-    raise SystemExit(main('fatkhullin2023-lemma1', __doc__.splitlines()[0]))
+    status = main('fatkhullin2023-lemma1', __doc__.splitlines()[0])
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

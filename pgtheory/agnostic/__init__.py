@@ -14,16 +14,13 @@ Public API
 ----------
 LayeredMDP, BlockMDP
     Models.
-PolicyClass, constant_policies, all_policies, open_loop_policies, singleton_policies,
-ell_ton_policies, sunflower_class, spanning_capacity_closed_form
+PolicyClass, constant_policies, all_policies, open_loop_policies, singleton_policies, ell_ton_policies, sunflower_class, spanning_capacity_closed_form
     Finite classes of deterministic Markov policies.
-SpanningCapacity, CompletenessResult, spanning_capacity, reachable_pairs, occupancies,
-policy_values, coverability, concentrability, pushforward_concentrability, policy_completeness
+SpanningCapacity, CompletenessResult, spanning_capacity, reachable_pairs, occupancies, policy_values, coverability, concentrability, pushforward_concentrability, policy_completeness
     Exact measures.
 GenerativeAccess, LocalSimulatorAccess, MuResetAccess, OnlineAccess, Episodes
     Access models that charge per query / episode.
-LearnerResult, evaluate_all, importance_sampling, trajectory_tree, psdp, cpi, popler_lite,
-hoeffding_episodes, online_replay
+LearnerResult, evaluate_all, importance_sampling, trajectory_tree, psdp, cpi, popler_lite, hoeffding_episodes, online_replay
     Learners.
 """
 

@@ -334,15 +334,15 @@ def sunflower_class(layer_sizes, A: int, core, petals) -> PolicyClass:
 def spanning_capacity_closed_form(kind: str, H: int, A: int = 2, n: int | None = None, ell: int | None = None) -> int:
     r"""Closed-form spanning capacity of a named class (derived; checked by enumeration).
 
-    ==============  ==========================================
-    ``kind``        :math:`\mathfrak S(\Pi)`
-    ==============  ==========================================
-    ``"constants"`` :math:`A`
-    ``"all"``       :math:`\min(A^H, nA)` (``n`` states per layer after the start)
-    ``"open_loop"`` :math:`A^H`
-    ``"singletons"`` :math:`H + 1`
-    ``"ell_tons"``  :math:`\sum_{i=0}^{\ell} \binom{H}{i}`
-    ==============  ==========================================
+    ================  ==========================================
+    ``kind``          :math:`\mathfrak S(\Pi)`
+    ================  ==========================================
+    ``"constants"``   :math:`A`
+    ``"all"``         :math:`\min(A^H, nA)` (``n`` states per layer after the start)
+    ``"open_loop"``   :math:`A^H`
+    ``"singletons"``  :math:`H + 1`
+    ``"ell_tons"``    :math:`\sum_{i=0}^{\ell} \binom{H}{i}`
+    ================  ==========================================
 
     Parameters
     ----------

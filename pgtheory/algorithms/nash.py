@@ -13,15 +13,15 @@ of :math:`\alpha\,\langle\pi', g\rangle/\beta - \alpha\mathrm{KL}(\pi'\|\mu) - (
 (up to scaling). The payoff vector :math:`g = P\pi'` (one *preference query*: the win rates of
 every response against :math:`\pi'`) is evaluated at a point that defines the method:
 
-=============  ==============================  ===================  ==================
-method         payoff evaluated at             :math:`\alpha`        queries / iteration
-=============  ==============================  ===================  ==================
-Nash-MD        geometric mixture :math:`\pi^\mu_t`  :math:`\eta_t\beta`   1
-OMD            :math:`\pi_t`                   :math:`\eta\beta`     1
-OMWU           optimistic :math:`\bar\pi_{t+1}`   :math:`\eta\beta`     1
-Nash-MP        :math:`\pi_k`, then :math:`\pi_{k+1/2}`  :math:`\eta/(1+\eta)`  2
-EGPO           :math:`\pi_t`, then :math:`\pi_{t+1/2}`  :math:`\eta\beta`     2
-=============  ==============================  ===================  ==================
+==========  ==========================================  ========================  ====================
+method      payoff evaluated at                         :math:`\alpha`            queries / iteration
+==========  ==========================================  ========================  ====================
+Nash-MD     geometric mixture :math:`\pi^\mu_t`         :math:`\eta_t\beta`       1
+OMD         :math:`\pi_t`                               :math:`\eta\beta`         1
+OMWU        optimistic :math:`\bar\pi_{t+1}`            :math:`\eta\beta`         1
+Nash-MP     :math:`\pi_k`, then :math:`\pi_{k+1/2}`     :math:`\eta/(1+\eta)`     2
+EGPO        :math:`\pi_t`, then :math:`\pi_{t+1/2}`     :math:`\eta\beta`         2
+==========  ==========================================  ========================  ====================
 
 Centring :math:`P` at :math:`1/2` (the games store :math:`A = P - 1/2`) leaves every step
 unchanged. Nash-MP and EGPO are both extragradient (mirror-prox) schemes anchored at the

@@ -283,7 +283,7 @@ def copg_pair_update(logits, ref_logits, rewards, beta: float, y, y2) -> np.ndar
 
     Returns
     -------
-    numpy.ndarray, shape (*y.shape, K)
+    numpy.ndarray, shape ``(*y.shape, K)``
     """
     R = _copg_Rbeta(logits, ref_logits, rewards, beta)
     y, y2 = np.asarray(y), np.asarray(y2)

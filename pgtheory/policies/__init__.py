@@ -14,14 +14,9 @@ performance_difference, PerformanceDifference
     Both sides of the performance-difference lemma.
 hessian, hessian_vector_product
     Exact Hessian of J and exact Hessian-vector products.
-regularized_objective, regularized_gradient,
-regularized_value_and_gradient, regularized_natural_gradient, regularized_npg_update,
-regularized_hessian, regularized_hessian_vector_product
-    Entropy regularisation (Cen et al. 2021); the soft values themselves are
-    :func:`pgtheory.mdp.soft_policy_evaluation`.
-finite_horizon_softmax_evaluation, finite_horizon_objective, finite_horizon_gradient,
-finite_horizon_value_and_gradient, finite_horizon_fisher, finite_horizon_natural_gradient,
-finite_horizon_npg_update, FiniteHorizonEvaluation
+regularized_objective, regularized_gradient, regularized_value_and_gradient, regularized_natural_gradient, regularized_npg_update, regularized_hessian, regularized_hessian_vector_product
+    Entropy regularisation (Cen et al. 2021); the soft values themselves are :func:`pgtheory.mdp.soft_policy_evaluation`.
+finite_horizon_softmax_evaluation, finite_horizon_objective, finite_horizon_gradient, finite_horizon_value_and_gradient, finite_horizon_fisher, finite_horizon_natural_gradient, finite_horizon_npg_update, FiniteHorizonEvaluation
     The same for (non-)stationary softmax policies on FiniteHorizonMDP.
 GaussianLinearPolicy, CauchyLinearPolicy
     Continuous-action linear policies (module ``_continuous``, re-exported by its ``__all__``).

@@ -258,7 +258,7 @@ def policy_gradient(mdp, policy: Policy | str, theta, rho=None) -> np.ndarray:
         Discounted MDP (dense or sparse transitions).
     policy : SoftmaxPolicy, LogLinearPolicy, DirectPolicy, the strings ``"softmax"`` / ``"direct"``,
         or any object with ``probs(theta)`` (shape (S, A)) and ``jacobian(theta)``
-        (shape (S, A, *theta.shape)). Every function of this module accepts the same.
+        (shape ``(S, A, *theta.shape)``). Every function of this module accepts the same.
     theta : array, shape ``policy.param_shape``
         Parameter; must be finite.
     rho : array, shape (S,), optional

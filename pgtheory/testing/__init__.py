@@ -3,8 +3,10 @@
 Public API
 ----------
 assert_close, assert_unbiased, bonferroni_z, z_scores, DEFAULT_ALPHA
+    Tolerance-aware and statistical assertions.
 test_seed, SEED_ENV
     Seeds of statistical tests, reseedable with ``PGTHEORY_TEST_SEED`` (see ``_seed``).
+
 ``pgtheory.testing.strategies`` (imports hypothesis) holds the strategies.
 """
 
