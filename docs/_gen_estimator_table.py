@@ -48,10 +48,9 @@ statement starts with "finding (ours, ...)" and *consistent* means the finding i
 is not a verdict on the paper. Words such as "biased" therefore appear in the reasons and
 statements, never as verdicts.
 
-"Hypothesis" is the project dossier's expectation before the check
-(`shared/dossiers/estimator_claims.md`). Each claim's source ends with the dossier's provenance
-of the statement: *full text [V]* (read in the paper), *authors' code [C]*, *abstract [A]*,
-*third-party summary [T]*, *recalled [R]*, *our derivation / dossier reading [I]*. Claims from
+"Hypothesis" is what our reading of the paper expected before the check. Each claim's source
+ends with the provenance of the statement: *full text [V]* (read in the paper), *authors' code [C]*, *abstract [A]*,
+*third-party summary [T]*, *recalled [R]*, *our derivation from the paper's formulas [I]*. Claims from
 [T], [R] or [I] check our reading of the claim; confirm against the paper before citing them as
 the paper's statement.
 
@@ -137,7 +136,7 @@ def render(results: dict) -> str:
     from pgtheory.ratecheck import combine
 
     heads = ["| experiment | headline | reason |", "|---|---|---|"]
-    rows = ["| experiment | claim | source (provenance) | dossier's hypothesis | verdict | reason | numbers |",
+    rows = ["| experiment | claim | source (provenance) | expected before the check | verdict | reason | numbers |",
             "|---|---|---|---|---|---|---|"]
 
     def esc(c):
