@@ -127,7 +127,7 @@ def tan2025_regret(config: RunConfig) -> CheckReport:
             a1.text(0.03, 0.97, f"tail slope {res.fit.slope:.2f} [{res.fit.ci[0]:.2f}, {res.fit.ci[1]:.2f}]",
                     transform=a1.transAxes, va="top", fontsize=8)
         a1.set_xlabel("episodes T (one run per T)")
-        a1.set_ylabel("regret sum_t V*_1 - V^{pi_t}_1")
+        a1.set_ylabel(r"regret $\sum_t V^\star_1 - V^{\pi_t}_1$")
         a1.set_title("layered MDP H=3, S=3, A=2")
         plotting.legend_outside(a1, where="below", fontsize=7)
         a2.semilogx(Ts, sw.mean(0), "o-", ms=3, label="switches (mean over seeds)")

@@ -127,7 +127,7 @@ def zhou2023_hpe_fixed_point(config: RunConfig) -> CheckReport:
                         label="bound gamma^k e_0 (Lemma 5 proof)")
             ax.axhline(r0["floor"], color="0.5", ls=":", lw=1, label="rounding floor")
             ax.set_xlabel("HPE iteration k")
-            ax.set_ylabel("E_{d^pi}(f_k - Q^pi)^2")
+            ax.set_ylabel(r"$E_{d^\pi}(f_k - Q^\pi)^2$")
             ax.set_title(f"Garnet S=8, A=4, gamma={g}")
             plotting.legend_outside(ax, where="below", fontsize=7)
         fig.tight_layout()
@@ -188,7 +188,7 @@ def zhou2023_hac_exact(config: RunConfig) -> CheckReport:
             ax.text(0.03, 0.97, f"tail slope {f.slope:.3f} [{f.ci[0]:.3f}, {f.ci[1]:.3f}]", transform=ax.transAxes,
                     va="top", fontsize=8)
         ax.set_xlabel("rounds T (one run per T, eta_T = (1-gamma) sqrt(log A / T))")
-        ax.set_ylabel("sum_{t<=T} V*(rho) - V^{pi_t}(rho)")
+        ax.set_ylabel(r"regret $\sum_{t\leq T} V^\star(\rho) - V^{\pi_t}(\rho)$")
         ax.set_title("Exact-critic HAC, Garnet S=8, A=4, gamma=0.9")
         plotting.legend_outside(ax, where="below", fontsize=7)
         fig.tight_layout()
@@ -241,7 +241,7 @@ def zhou2023_lambda_tradeoff(config: RunConfig) -> CheckReport:
     Bon = bounds.get("zhou2023.lemma5_on")
     Boff = bounds.get("zhou2023.lemma5_off_eq20")
     r_on = check_rate(Bon, lams, on, params={"gamma": g, "eps_stat": 0.0}, exponent_tol=0.1, tail=2.0,
-                      label="E_{d^pi}(f_bar - Q^pi)^2")
+                      label=r"$E_{d^\pi}(\bar f - Q^\pi)^2$")
     r_off = check_rate(Boff, lams, off, params={"gamma": g, "eps_stat": 0.0, "eps_be": eps_be, "K": K2 - K1},
                        exponent_tol=0.1, tail=2.0, label="E_nu(f_bar - T^pi f_bar)^2")
     claims = [claim_from_rate_check(r_on, name="on-policy error vs lam",
@@ -254,7 +254,7 @@ def zhou2023_lambda_tradeoff(config: RunConfig) -> CheckReport:
         from .. import plotting
 
         fig, (a1, a2) = plotting.new_axes(1, 2)
-        a1.loglog(lams, on, "o-", ms=3, label="measured E_{d^pi}(f_bar - Q^pi)^2")
+        a1.loglog(lams, on, "o-", ms=3, label=r"measured $E_{d^\pi}(\bar f - Q^\pi)^2$")
         a1.loglog(lams, r_on.bound_values, "--", color="k", lw=1, label="12/((1-gamma)^2 lam) (Lemma 5a)")
         a1.set_xlabel("lam (on-policy weight)")
         a1.set_ylabel("on-policy error")
@@ -449,7 +449,7 @@ def zhou2023_hac_sampled(config: RunConfig) -> CheckReport:
         ax.loglog(Ts, B1.evaluate(T=Ts.astype(float), A=A, gamma=g, C_npg=0.0, C_off=0.0), "--", color="k", lw=1,
                   label="60 sqrt(T log A)/(1-gamma)^2 (Thm 1)")
         ax.set_xlabel("rounds T (K2 - K1 = T, m_on = m_off = 2T)")
-        ax.set_ylabel("sum_{t<=T} V*(rho) - V^{pi_t}(rho)")
+        ax.set_ylabel(r"regret $\sum_{t\leq T} V^\star(\rho) - V^{\pi_t}(\rho)$")
         ax.set_title(f"Sampled HAC, Garnet S={S}, A={A}, gamma={g}")
         plotting.legend_outside(ax, where="below", fontsize=7)
         fig.tight_layout()

@@ -1,0 +1,38 @@
+"""Every registered figure keeps its legends inside the canvas and states its verdict (issue 12, item 8).
+
+The classic and Fatkhullin checks are covered by ``test_figures.py``, the Nash and SubPO checks by
+``tests/games/test_nash_subpo_verdicts.py`` and the LLM checks by
+``tests/bandits/test_llm_claims.py``; this file runs every *other* registered check in quick mode
+with ``save_figure`` intercepted (nothing is rendered to disk), so a new family cannot ship a
+figure whose legend sticks out or that hides its verdict. ``test_every_check_is_covered`` keeps
+the partition honest.
+"""
+
+import pytest
+from test_figures import FAST, SLOW, _run  # same folder (pytest's default prepend import mode)
+
+from pgtheory.experiments import list_experiments
+
+COVERED_ELSEWHERE_PREFIXES = ("nash-", "subpo-", "llm-")
+COVERED_HERE_BY_TEST_FIGURES = set(FAST) | set(SLOW)
+#: quick checks that do not draw a figure (claims only), with the reason
+NO_FIGURE = {}
+
+
+def _others():
+    names = [e.name for e in list_experiments()]
+    return [n for n in names if n not in COVERED_HERE_BY_TEST_FIGURES
+            and not n.startswith(COVERED_ELSEWHERE_PREFIXES) and n not in NO_FIGURE]
+
+
+def test_every_check_is_covered():
+    names = {e.name for e in list_experiments()}
+    covered = (COVERED_HERE_BY_TEST_FIGURES | set(_others()) | set(NO_FIGURE)
+               | {n for n in names if n.startswith(COVERED_ELSEWHERE_PREFIXES)})
+    assert names <= covered
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _others())
+def test_figures_of_every_other_check(name, tmp_path, monkeypatch):
+    _run(name, tmp_path, monkeypatch)
