@@ -24,8 +24,15 @@ Environment variables:
     inventories are downloaded at build time and CI builds offline (an unreachable inventory is a
     warning, which ``-W`` turns into a failure).
 ``PGTHEORY_DOCS_GALLERY``
-    ``quick`` (default): run the scripts in :data:`GALLERY_RUN` with ``--quick`` and show the
-    rest as code; ``all``: run every script quickly; ``none``: run nothing.
+    ``all`` (default): every figure is shown. At build start one quick reproduction
+    (``run_all(quick=True, workers=2)``, a process pool over both cores) of every check that
+    has a script in ``figures/`` writes into ``_build/gen/gallery-out``; every gallery script
+    then runs with ``--from`` that folder and only reads its check's report and PNGs. A rebuild
+    resumes the finished reports (nothing is recomputed). ``quick``: the same, restricted to the
+    scripts in :data:`GALLERY_RUN` (a fast build while editing); the other scripts are shown
+    as code only. ``none``: nothing is run; every script is shown as code only.
+``PGTHEORY_DOCS_GALLERY_WORKERS``
+    Processes of the gallery's quick reproduction (default 2).
 ``PGTHEORY_DOCS_QUICK=0``
     Skip the build-time quick reproduction (the status page then says how to produce it).
 """
@@ -118,23 +125,55 @@ _results = os.environ.get("PGTHEORY_RESULTS") or None
 _used = _gen_status.generate(GEN / "status", _results, quick=os.environ.get("PGTHEORY_DOCS_QUICK", "1") != "0")
 _gen_papers.generate(GEN / "papers", _used or None)
 
-# -- gallery: every script in figures/, the quick set executed -----------------------------------
-#: Scripts executed (``--quick``) during the build by default; the others are shown as code with
-#: a link to run them. The whole quick set costs about 20 s on 2 cores (measured).
+# -- gallery: every script in figures/, each showing its figures --------------------------------
+#: Scripts executed with ``PGTHEORY_DOCS_GALLERY=quick`` (a fast build while editing the docs).
 GALLERY_RUN = ("mei2020_bandit", "agarwal2021_npg", "cen2021_fig1", "llm_grpo_weights", "nash_md_theorem1",
                "fatkhullin2023_lemma1")
-_mode = os.environ.get("PGTHEORY_DOCS_GALLERY", "quick")
-if _mode == "all":
-    _pattern = r".*\.py$"
-elif _mode == "none":
-    _pattern = r"^$"
-else:
-    _pattern = r"/(" + "|".join(GALLERY_RUN) + r")\.py$"
+_mode = os.environ.get("PGTHEORY_DOCS_GALLERY", "all")
+if _mode not in ("all", "quick", "none"):
+    raise ValueError(f"PGTHEORY_DOCS_GALLERY={_mode!r}: expected all, quick or none")
 GALLERY_OUT = GEN / "gallery-out"
 
 
+def _script_checks() -> dict:
+    """``{script stem: check name}`` of the scripts in ``figures/`` that run a registered check
+    through ``_common.main`` (``llm_grpo_weights.py`` computes its exact curves itself)."""
+    found = {}
+    for f in sorted((ROOT / "figures").glob("*.py")):
+        m = re.search(r"""\bmain\(\s*['"]([\w-]+)['"]""", f.read_text())
+        if m and not f.name.startswith("_"):
+            found[f.stem] = m.group(1)
+    return found
+
+
+GALLERY_CHECKS = _script_checks()
+if _mode == "all":
+    _pattern = r".*\.py$"
+    _run = sorted(GALLERY_CHECKS.values())
+elif _mode == "none":
+    _pattern = r"^$"
+    _run = []
+else:
+    _pattern = r"/(" + "|".join(GALLERY_RUN) + r")\.py$"
+    _run = sorted(GALLERY_CHECKS[s] for s in GALLERY_RUN if s in GALLERY_CHECKS)
+if _run:
+    # One quick reproduction for the whole gallery, on a process pool, resumable (a rebuild reuses
+    # the finished reports). Measured from a clean docs/_build with a cold Numba cache on 2 shared
+    # cores: html 2 min 31 s and doctest 26 s at load ~1.5 (all 39 scripts executed); html 6 min
+    # 31 s at load ~5.5 (other jobs on the machine), when fatkhullin2023-mdp alone took 232 s of
+    # the pool (23 s at load ~1.5).
+    from pgtheory.experiments import run_all
+
+    _failed = [r.name for r in run_all(_run, quick=True, out_dir=GALLERY_OUT,
+                                       workers=int(os.environ.get("PGTHEORY_DOCS_GALLERY_WORKERS", "2")))
+               if r.verdict == "error"]
+    if _failed:  # its gallery script would find no report; say why here, not in a script traceback
+        raise RuntimeError(f"gallery: quick run of {', '.join(_failed)} raised an error "
+                           f"(python -m pgtheory check NAME --quick shows the traceback)")
+
+
 def _gallery_argv(gallery_conf, script_vars):
-    """Arguments of a gallery script: quick sizes, output into the build directory."""
+    """Arguments of a gallery script: read the build's quick reproduction (``--from``)."""
     name = Path(script_vars["src_file"]).stem
     # the scripts locate their helper module with __file__, which sphinx-gallery does not define
     # nor the module docstring, which they use as the --help text
@@ -143,13 +182,18 @@ def _gallery_argv(gallery_conf, script_vars):
     g = script_vars["example_globals"]
     g["__file__"] = str(script_vars["src_file"])
     g["__doc__"] = ast.get_docstring(ast.parse(Path(script_vars["src_file"]).read_text())) or name
-    if name == "llm_grpo_weights":  # its own argument: the output folder (always exact, no --quick)
+    if name not in GALLERY_CHECKS:  # llm_grpo_weights: its own argument, the output folder (exact, fast)
         return [str(GALLERY_OUT / name)]
-    return ["--quick", "--out", str(GALLERY_OUT / name)]
+    return ["--from", str(GALLERY_OUT)]
+
+
+def _figure_dir(stem: str) -> Path:
+    """Where the PNGs of script ``stem`` are: its check's folder of the quick reproduction."""
+    return GALLERY_OUT / GALLERY_CHECKS.get(stem, stem)
 
 
 class _OutputScraper:
-    """Show the PNGs a figure script wrote into its ``--out`` folder (the experiments save and
+    """Show the PNGs of a figure script's check (:func:`_figure_dir`; the experiments save and
     close their figures, so the default matplotlib scraper sees none)."""
 
     def __repr__(self):  # stable across builds (sphinx-gallery hashes the config)
@@ -158,7 +202,7 @@ class _OutputScraper:
     def __call__(self, block, block_vars, gallery_conf):
         from sphinx_gallery.scrapers import figure_rst
 
-        out = GALLERY_OUT / Path(block_vars["src_file"]).stem
+        out = _figure_dir(Path(block_vars["src_file"]).stem)
         pngs = sorted(out.glob("*.png")) if out.is_dir() else []
         it = block_vars["image_path_iterator"]
         paths = []

@@ -1,0 +1,18 @@
+"""Figure: ``tan2025-regret``, Reconstructed optimistic rare-switching actor-critic: sqrt(T) regret, few switches (Tan et al. 2025, actor-critic).
+
+Usage: ``python figures/tan2025_regret.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and data
+(default folder ``figures/output``, git-ignored) and prints the check's one-line verdict; ``--from DIR``
+shows what a ``pgtheory reproduce --out DIR`` run already wrote.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import main  # noqa: E402
+
+if __name__ == "__main__":
+    status = main('tan2025-regret', __doc__.splitlines()[0])
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

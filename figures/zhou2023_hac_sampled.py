@@ -1,0 +1,18 @@
+"""Figure: ``zhou2023-hac-sampled``, Sampled HAC: regret under eq. (22) run by run and under Thm 1's explicit bound (Zhou et al. 2023, hybrid actor-critic).
+
+Usage: ``python figures/zhou2023_hac_sampled.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and data
+(default folder ``figures/output``, git-ignored) and prints the check's one-line verdict; ``--from DIR``
+shows what a ``pgtheory reproduce --out DIR`` run already wrote.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import main  # noqa: E402
+
+if __name__ == "__main__":
+    status = main('zhou2023-hac-sampled', __doc__.splitlines()[0])
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)
