@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
 #: Paper keys whose checks are registered under another name or tag (key -> extra tags / prefixes).
 ALIASES = {
     "munos2023": ("munos2023", "munos2024", "nash"),
@@ -79,6 +81,29 @@ def _last_report(results, name):
         return None
 
 
+def algorithms_for(key) -> list:
+    """``(name, first docstring line)`` of the public algorithms whose ``__citation__`` names a bound of ``key``."""
+    import pgtheory.algorithms as algs
+
+    keys = ALIASES.get(key, (key,))
+    out = []
+    for name in algs.__all__:
+        obj = getattr(algs, name)
+        cit = getattr(obj, "__citation__", None)
+        ids = cit if isinstance(cit, (tuple, list)) else ()
+        if any(isinstance(i, str) and i.split(".")[0] in keys for i in ids):
+            doc = (obj.__doc__ or "").strip().split("\n\n")[0]  # the summary paragraph
+            doc = re.sub(r":math:`([^`]*)`", r"`\1`", " ".join(doc.split()))
+            out.append((name, doc))
+    return out
+
+
+def figure_script(name):
+    """The gallery script of check ``name`` (``figures/<name with _>.py``), or None."""
+    stem = name.replace("-", "_")
+    return stem if (ROOT / "figures" / f"{stem}.py").exists() else None
+
+
 def _md(s) -> str:
     return " ".join(str(s).split()).replace("|", "\\|")
 
@@ -117,7 +142,14 @@ def page(key, bounds, exps, results) -> str:
                   f"{b.citation.short()}; provenance **{b.provenance}**"
                   + (f": {_md(b.provenance_note)}" if b.provenance_note else "."), "",
                   "```text", b.describe(), "```", ""]
-    lines += ["## Registered checks", ""]
+    lines += ["## The pgtheory algorithm", ""]
+    algs = algorithms_for(key)
+    if algs:
+        lines += [f"- `pgtheory.algorithms.{n}`: {_md(d)}" for n, d in algs]
+    else:
+        lines.append("No algorithm of `pgtheory.algorithms` cites this key (its checks use exact solvers, "
+                     "estimators or their own small learners).")
+    lines += ["", "## Registered checks", ""]
     if not cs:
         lines.append("No registered check carries this key: the bounds above are catalogued but not yet checked.")
     else:
@@ -133,6 +165,11 @@ def page(key, bounds, exps, results) -> str:
             tight = _md(rep.get("tightness", "")) if rep else ""
             lines.append(f"| `{e.name}` | {_md(e.title)} | {verdict} | {tight} |")
         lines.append("")
+        figs = [(e.name, figure_script(e.name)) for e in cs if figure_script(e.name)]
+        if figs:
+            lines += ["Figures (each drawn by its script in the gallery, with its code):", ""]
+            lines += [f"- `{n}`: {{doc}}`../gallery/{st}`" for n, st in figs]
+            lines.append("")
         for e in cs:
             rep = _last_report(results, e.name)
             if rep and rep.get("claims"):
