@@ -26,8 +26,9 @@ Environment variables:
 ``PGTHEORY_DOCS_GALLERY``
     ``all`` (default): every figure is shown. At build start one quick reproduction
     (``run_all(quick=True, workers=2)``, a process pool over both cores) of every check that
-    has a script in ``figures/`` writes into ``_build/gen/gallery-out``; every gallery script
-    then runs with ``--from`` that folder and only reads its check's report and PNGs. A rebuild
+    has a script in ``figures/`` writes its data and reports into ``_build/gen/gallery-out``
+    (computing only: ``figures=False``); every gallery script then runs with ``--from`` that
+    folder, and its ``draw`` draws its check's figure from the data there. A rebuild
     resumes the finished reports (nothing is recomputed). ``quick``: the same, restricted to the
     scripts in :data:`GALLERY_RUN` (a fast build while editing); the other scripts are shown
     as code only. ``none``: nothing is run; every script is shown as code only.
@@ -136,11 +137,13 @@ GALLERY_OUT = GEN / "gallery-out"
 
 
 def _script_checks() -> dict:
-    """``{script stem: check name}`` of the scripts in ``figures/`` that run a registered check
-    through ``_common.main`` (``llm_grpo_weights.py`` computes its exact curves itself)."""
+    """``{script stem: check name}`` of the scripts in ``figures/``: each names its registered check
+    in ``CHECK = "<name>"`` and draws it with ``draw(folder)`` (older stubs: ``main("<name>", ...)``)."""
     found = {}
     for f in sorted((ROOT / "figures").glob("*.py")):
-        m = re.search(r"""\bmain\(\s*['"]([\w-]+)['"]""", f.read_text())
+        text = f.read_text()
+        m = (re.search(r"""^CHECK = ['"]([\w-]+)['"]""", text, flags=re.M)
+             or re.search(r"""\bmain\(\s*['"]([\w-]+)['"]""", text))
         if m and not f.name.startswith("_"):
             found[f.stem] = m.group(1)
     return found
@@ -164,7 +167,8 @@ if _run:
     # the pool (23 s at load ~1.5).
     from pgtheory.experiments import run_all
 
-    _failed = [r.name for r in run_all(_run, quick=True, out_dir=GALLERY_OUT,
+    # figures=False: the checks only compute; each gallery script draws its figure from this folder
+    _failed = [r.name for r in run_all(_run, quick=True, out_dir=GALLERY_OUT, figures=False,
                                        workers=int(os.environ.get("PGTHEORY_DOCS_GALLERY_WORKERS", "2")))
                if r.verdict == "error"]
     if _failed:  # its gallery script would find no report; say why here, not in a script traceback
@@ -193,8 +197,8 @@ def _figure_dir(stem: str) -> Path:
 
 
 class _OutputScraper:
-    """Show the PNGs of a figure script's check (:func:`_figure_dir`; the experiments save and
-    close their figures, so the default matplotlib scraper sees none)."""
+    """Show the PNGs of a figure script's check (:func:`_figure_dir`; the scripts save and close
+    their figures, so the default matplotlib scraper sees none)."""
 
     def __repr__(self):  # stable across builds (sphinx-gallery hashes the config)
         return "pgtheory_output_scraper"

@@ -1,17 +1,81 @@
-"""Figure: ``fatkhullin2023-convergence`` (Fatkhullin, Barakat, Kireeva, He, ICML 2023, arXiv:2302.01734).
+"""Figure: ``fatkhullin2023-convergence``, E[J*-J] against trajectories on the Cauchy-linear bandit (Fatkhullin et al. 2023, Thms 1-2, arXiv:2302.01734).
 
-Usage: ``python figures/fatkhullin2023_convergence.py [--quick] [--out DIR] [--seeds R]`` — writes PNG, PDF and
-data (default folder ``figures/output``, git-ignored) and prints the check's one-line verdict.
+One panel: for N-PG-IGT, HARPG, N-HARPG, vanilla PG and N-SGDM, the mean suboptimality over seeds
+with its 95% band, the fitted tail (dashed) and the stated exponent drawn from the tail start
+(dotted), on log-log axes; the caption is the check's verdict.
+
+Usage: ``python figures/fatkhullin2023_convergence.py [--quick] [--out DIR] [--seed N] [--seeds N]``
+runs the check into ``DIR/fatkhullin2023-convergence/`` (default ``figures/output``) and draws it;
+``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
-import sys
+from __future__ import annotations
+
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import numpy as np
 
-from _common import main  # noqa: E402
+from pgtheory import plotting
+from pgtheory.experiments import figure_caption, figure_main, load_report
+
+CHECK = "fatkhullin2023-convergence"
+COLOR = {"n_pg_igt": "C0", "harpg": "C1", "n_harpg": "C2", "vanilla_pg": "C3", "n_sgdm": "C7"}
+
+
+def draw_rates(folder: Path, name: str, what: str) -> list:
+    """Draw the suboptimality curves of check ``name`` from ``folder``; ``what`` names the model."""
+    cols = plotting.read_csv(folder / f"{name}.csv")
+    meta = plotting.read_json(folder / f"{name}.json")
+    report = load_report(folder / "report.json")
+    fig, ax = plotting.new_axes(figsize=(10.5, 5.0))
+    means = []
+    for m, row in meta.items():
+        keep = np.isfinite(cols[f"{m}_n"])  # the CSV pads shorter columns with NaN
+        n, mean = cols[f"{m}_n"][keep], cols[f"{m}_mean"][keep]
+        lab = f"{row['label']}: slope {row['slope']:.2f} [{row['ci'][0]:.2f}, {row['ci'][1]:.2f}]"
+        xf, yf = np.asarray(row["fit_x"], float), np.asarray(row["fit_y"], float)
+        ref = None
+        if np.isfinite(row["stated"]):
+            lab += f", stated {row['stated']:.2f}"
+            ref = ([xf[0], n[-1]], [yf[0], yf[0] * (n[-1] / xf[0]) ** row["stated"]])
+        plotting.plot_rate_series(ax, n, mean, cols[f"{m}_lo"][keep], cols[f"{m}_hi"][keep], color=COLOR[m],
+                                  label=lab, fit=(xf, yf), reference=ref)
+        means.append(mean)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    plotting.informative_ylim(ax, means)
+    ax.set_xlabel("trajectories used n")
+    ax.set_ylabel(r"$J^\star - J(\theta)$ (mean over seeds, 95% band)")
+    ax.set_title(f"Fatkhullin et al. 2023, Thms 1-2: {what}, {report.details['sizes']['seeds']} seeds\n"
+                 "dashed: fitted tail; dotted: stated exponent from the tail start", fontsize=9)
+    plotting.legend_outside(ax, fontsize=7)
+    fig.tight_layout()
+    plotting.add_verdict(fig, *figure_caption(report))
+    return [Path(p) for p in plotting.save_figure(fig, folder / name)]
+
+
+def draw(folder: Path) -> list:
+    """Draw ``fatkhullin2023-convergence.{png,pdf}`` from the check's output ``folder``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Holds ``fatkhullin2023-convergence.csv`` / ``.json`` and ``report.json``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG and PDF written.
+    """
+    return draw_rates(Path(folder), CHECK, "Cauchy-linear contextual bandit")
+
+
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
+    return figure_main(CHECK, draw, __doc__, argv)
+
 
 if __name__ == "__main__":
-    status = main('fatkhullin2023-convergence', __doc__.splitlines()[0])
+    status = main()
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

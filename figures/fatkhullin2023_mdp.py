@@ -1,18 +1,69 @@
-"""Figure: ``fatkhullin2023-mdp``, N-PG-IGT / N-HARPG / vanilla PG on a tabular softmax MDP through the sampled GPOMDP gradient and HVP oracles (Fatkhullin et al. 2023, illustration) (Fatkhullin et al. 2023, arXiv:2302.01734).
+"""Figure: ``fatkhullin2023-mdp``, N-PG-IGT / N-HARPG / vanilla PG on a tabular softmax MDP through the sampled GPOMDP gradient and HVP oracles (Fatkhullin et al. 2023, illustration, arXiv:2302.01734).
 
-Usage: ``python figures/fatkhullin2023_mdp.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and data
-(default folder ``figures/output``, git-ignored) and prints the check's one-line verdict; ``--from DIR``
-shows what a ``pgtheory reproduce --out DIR`` run already wrote.
+One panel: for each method, the mean of J*-J over seeds against trajectories with its 95% band, the
+fitted tail (dashed) and the registered bound's shape anchored at the tail start (dotted), on
+log-log axes; the caption is the check's verdict.
+
+Usage: ``python figures/fatkhullin2023_mdp.py [--quick] [--out DIR] [--seed N] [--seeds N]`` runs
+the check into ``DIR/fatkhullin2023-mdp/`` (default ``figures/output``) and draws it; ``--from DIR``
+only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
-import sys
+from __future__ import annotations
+
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgtheory import plotting
+from pgtheory.experiments import figure_caption, figure_main, load_report
 
-from _common import main  # noqa: E402
+CHECK = "fatkhullin2023-mdp"
+COLOR = {"n_pg_igt": "C0", "n_harpg": "C2", "vanilla_pg": "C3"}
+
+
+def draw(folder: Path) -> list:
+    """Draw ``fatkhullin2023-mdp.{png,pdf}`` from the check's output ``folder``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Holds ``fatkhullin2023-mdp.csv`` (per method ``n``, ``mean``, ``lo``, ``hi``),
+        ``fatkhullin2023-mdp.json`` (per method: the fit, ``label``, the fitted tail and the
+        bound's shape) and ``report.json``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG and PDF written.
+    """
+    folder = Path(folder)
+    cols = plotting.read_csv(folder / f"{CHECK}.csv")
+    meta = plotting.read_json(folder / f"{CHECK}.json")
+    report = load_report(folder / "report.json")
+    fig, ax = plotting.new_axes(figsize=(8.5, 5.0))
+    for m, r in meta.items():
+        plotting.plot_rate_series(
+            ax, cols[f"{m}_n"], cols[f"{m}_mean"], cols[f"{m}_lo"], cols[f"{m}_hi"], color=COLOR[m], marker="o", ms=3,
+            label=f"{r['label']}: slope {r['slope']:.2f} [{r['ci'][0]:.2f}, {r['ci'][1]:.2f}], stated {r['stated']:.2f}",
+            fit=(r["fit_x"], r["fit_y"]), reference=(r["bound_x"], r["bound_y"]), reference_lw=1.6)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("trajectories used n (one GPOMDP trajectory per gradient, one per HVP)")
+    ax.set_ylabel(r"$J^\star - J(\theta)$ (mean over seeds, 95% band)")
+    ax.set_title(f"Fatkhullin et al. 2023 on a Garnet MDP (S=4, A=2), softmax, sampled oracles, "
+                 f"{report.details['seeds']} seeds\n"
+                 "dashed: fitted tail; dotted: registered bound's shape from the tail start", fontsize=9)
+    plotting.legend_outside(ax, where="below", fontsize=7)
+    fig.tight_layout()
+    plotting.add_verdict(fig, *figure_caption(report, max_claims=1))
+    return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
+
+
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
+    return figure_main(CHECK, draw, __doc__, argv)
+
 
 if __name__ == "__main__":
-    status = main('fatkhullin2023-mdp', __doc__.splitlines()[0])
+    status = main()
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

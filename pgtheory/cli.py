@@ -4,9 +4,9 @@ Usage
 -----
 ``pgtheory list``
     Registered experiments (name, title) and bounds (``--bounds``).
-``pgtheory check NAME [--seeds N] [--quick] [--out DIR] [--seed S]``
+``pgtheory check NAME [--seeds N] [--quick] [--out DIR] [--seed S] [--figures DIR]``
     Run one experiment, print its row and every claim with its verdict and reason.
-``pgtheory reproduce [--quick] [--out DIR] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S]``
+``pgtheory reproduce [--quick] [--out DIR] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S] [--figures DIR]``
     Run every experiment (resuming those whose finished report in ``DIR`` was made with the same
     result-determining settings: quick, seeds, seed, pgtheory version; ``--force`` reruns all),
     print the table (check, source, stated, measured rate with CI, verdict, tightness, seconds)
@@ -15,6 +15,13 @@ Usage
     ``DIR/claims.csv`` (layouts in :mod:`pgtheory.experiments._runner`). A report that cannot be
     resumed is rerun and the reason printed (``rerun NAME: settings differ: quick True -> False``).
     ``--workers N`` runs experiments in a process pool.
+``--figures DIR`` (``check``, ``reproduce``)
+    Where the figure scripts are. With ``--out``, each check's figure is drawn after it finishes
+    by the ``draw(folder)`` of ``figures/<name>.py`` (:mod:`pgtheory.experiments._figures`); by
+    default the folder is ``$PGTHEORY_FIGURES`` or the ``figures/`` folder beside the source (a
+    checkout installed with ``pip install -e .``). Without one (a wheel install) the checks run
+    and give the same verdicts, and a note says once how to draw the figures later. A figure
+    that fails to draw is printed as such under its check's claims; the verdict is unaffected.
 ``--module MODULE`` (``list``, ``check``, ``reproduce``; repeatable)
     Also load checks registered in a user module: an importable module name or a path to a
     ``.py`` file whose functions carry ``@pgtheory.experiments.experiment(NAME, TITLE)``. They run
@@ -115,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0)")
     ck.add_argument("--quick", action="store_true", help="small sizes (CI)")
     ck.add_argument("--out", type=_out_dir, default=None, help="write figures, data and report.json in this folder")
+    ck.add_argument("--figures", type=Path, default=None, metavar="DIR",
+                    help="folder of the figure scripts (default: $PGTHEORY_FIGURES, else figures/ beside the source)")
     _module_option(ck)
     rp = sub.add_parser("reproduce", help="run every experiment and print the table")
     rp.add_argument("--quick", action="store_true", help="small sizes (CI)")
@@ -125,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0)")
     rp.add_argument("--force", action="store_true", help="re-run experiments whose report exists in --out")
     rp.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these experiments")
+    rp.add_argument("--figures", type=Path, default=None, metavar="DIR",
+                    help="folder of the figure scripts (default: $PGTHEORY_FIGURES, else figures/ beside the source)")
     _module_option(rp)
     bd = sub.add_parser("bound", help="describe a registered bound")
     bd.add_argument("id")
@@ -238,6 +249,9 @@ def _main(argv=None) -> int:
             get(n)
         except KeyError:
             unknown.append(n)
+    figures = _figures_option(parser, args)
+    if figures is _BAD:
+        return 2
     if unknown:
         avail = ", ".join(e.name for e in list_experiments())
         what = "NAME" if args.cmd == "check" else "--only"
@@ -249,7 +263,7 @@ def _main(argv=None) -> int:
         return 2
     if args.cmd == "check":
         cfg = RunConfig(quick=args.quick, seeds=args.seeds, out_dir=args.out, seed=args.seed, progress=tty)
-        rep = run_one(args.name, cfg)
+        rep = run_one(args.name, cfg, figures=figures)
         print(format_table([rep]))
         print()
         print(format_reasons(rep))
@@ -260,7 +274,7 @@ def _main(argv=None) -> int:
         return 1 if rep.verdict == "error" else 0
     # reproduce
     reports = run_all(names or None, quick=args.quick, out_dir=args.out, seeds=args.seeds, seed=args.seed,
-                      force=args.force, workers=args.workers, progress=tty)
+                      force=args.force, workers=args.workers, progress=tty, figures=figures)
     print(format_table(reports))
     reruns = [f"rerun {r.name}: {r.details['rerun_reason']}" for r in reports if r.details.get("rerun_reason")]
     if reruns:
@@ -282,6 +296,31 @@ def _main(argv=None) -> int:
     if args.out is not None:
         print(f"figures, data and reports in {args.out}")
     return 1 if n_err else 0
+
+
+_BAD = object()
+
+
+def _figures_option(parser, args):
+    """The figures folder to pass to the runner (None: look it up), checked before any work; says once
+    when there is none. ``_BAD`` after printing a usage error."""
+    from .errors import ValidationError
+    from .experiments import figures_dir
+    from .experiments import _runner
+
+    if args.out is None:
+        return None  # nothing is written, nothing is drawn
+    try:
+        where = figures_dir(args.figures)
+    except ValidationError as exc:
+        sub = _sub_parser(parser, args.cmd)
+        sub.print_usage(sys.stderr)
+        print(f"{sub.prog}: error: argument --figures: {exc}", file=sys.stderr)
+        return _BAD
+    if where is None:
+        print(f"note: {_runner.NO_FIGURES_HINT}", file=sys.stderr)
+        _runner._SAID_NO_FIGURES = True  # said here, once; the runner need not log it again
+    return args.figures
 
 
 def _note_other_commits(reports) -> None:

@@ -11,6 +11,17 @@ Public API
 ----------
 STYLE, use_style, new_axes, save_figure, write_csv, write_json, atomic_write_text,
 plot_rate_check, fit_band, add_verdict, legend_outside, legends_inside, strict_json
+    Style, saving and the shared drawing helpers of the figure scripts.
+read_csv, read_json, rate_check_data, rate_check_figure, informative_ylim, plot_rate_series
+    Figures drawn from data files: the experiments write what a figure needs (CSV / JSON, and
+    :func:`rate_check_data` for a rate check's panel) and compute nothing for drawing; the scripts
+    in ``figures/`` read it back (:func:`read_csv`, :func:`read_json`) and draw it with these
+    helpers (see ``docs/explanation/architecture.md``, "Experiments compute, figures draw").
+
+Data and drawing are separate: :func:`write_csv`, :func:`write_json`, :func:`atomic_write_text`,
+:func:`strict_json`, :func:`read_csv`, :func:`read_json`, :func:`rate_check_data` and
+:func:`fit_band` use NumPy only (the experiment modules may call them); every other function
+draws and imports matplotlib.
 
 Files are created with the user's umask (``0o666 & ~umask``, as ``open`` would), not the
 ``0o600`` of :func:`tempfile.mkstemp`. JSON is strict (RFC 8259): non-finite floats are written
@@ -31,7 +42,13 @@ from ._plain import _to_plain
 
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
            "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
-           "plain_label", "short_verdict"]
+           "plain_label", "short_verdict", "read_csv", "read_json", "rate_check_data", "rate_check_figure",
+           "informative_ylim", "plot_rate_series", "DATA_HELPERS"]
+
+#: The functions of this module that touch no matplotlib (data files and the numbers a figure
+#: draws): the only ones the experiment modules may import (``tests/test_structure.py``).
+DATA_HELPERS = ("write_csv", "write_json", "atomic_write_text", "strict_json", "read_csv", "read_json",
+                "rate_check_data", "fit_band")
 
 #: rcParams shared by every pgtheory figure.
 STYLE = {
@@ -241,6 +258,133 @@ def strict_json(obj):
     return enc(obj)
 
 
+_NONFINITE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+
+
+def _decode(o):
+    if isinstance(o, str):
+        return _NONFINITE.get(o, o)
+    if isinstance(o, dict):
+        return {k: _decode(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_decode(v) for v in o]
+    return o
+
+
+def read_json(path):
+    """Read a JSON file written by :func:`write_json` back, non-finite floats included.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    object
+        Plain JSON values (dicts, lists, numbers, strings); every string ``"nan"``, ``"inf"``
+        or ``"-inf"`` becomes the float again (:func:`write_json` writes non-finite floats as
+        those strings, and pgtheory never stores them as text in its data files). Arrays come
+        back as lists: ``numpy.asarray(..., dtype=float)`` restores them bit for bit (JSON floats
+        round-trip exactly).
+    """
+    return _decode(json.loads(Path(path).read_text()))
+
+
+def read_csv(path) -> dict:
+    """Read a CSV file written by :func:`write_csv` back into ``{name: array}``.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    dict of str -> array, each shape (K,), float64
+        The columns in file order; values round-trip bit for bit (``%.17g``), NaN and inf
+        included.
+
+    Raises
+    ------
+    ValueError
+        When a row has another number of fields than the header.
+    """
+    lines = Path(path).read_text().splitlines()
+    if not lines:
+        return {}
+    names = lines[0].split(",")
+    rows = [ln.split(",") for ln in lines[1:] if ln]
+    bad = [i + 2 for i, r in enumerate(rows) if len(r) != len(names)]
+    if bad:
+        raise ValueError(f"read_csv: {path}: lines {bad[:5]} have another number of fields than the header "
+                         f"({len(names)}); write the file with pgtheory.plotting.write_csv.")
+    data = np.array([[float(v) for v in r] for r in rows], dtype=np.float64).reshape(len(rows), len(names))
+    return {n: data[:, j].copy() for j, n in enumerate(names)}
+
+
+def rate_check_data(result) -> dict:
+    """What :func:`plot_rate_check` draws of a rate check, as plain values for a data file.
+
+    An experiment writes it (``write_json(path, [rate_check_data(rc), ...])``) and a figure script
+    draws it back (``plot_rate_check(read_json(path)[k], ax)``) with the same pixels as drawing
+    the result itself: the arrays round-trip exactly through JSON. Uses NumPy only.
+
+    Parameters
+    ----------
+    result : RateCheckResult
+        Or a mapping already in this form (returned as a plain copy).
+
+    Returns
+    -------
+    dict
+        ``bound_id``, ``source``, ``verdict``, ``reason``, ``rate_type``, ``variable``,
+        ``label``; arrays ``x``, ``y`` (shape (K,)), ``y_band`` (shape (2, K) or None),
+        ``bound_values`` (shape (K,) or None); ``tightness`` (``slack_min``, ``loose``, or None);
+        ``fit`` (None, or ``model``, ``slope``, ``ci``, ``intercept``, ``rate``, ``ci_method``,
+        ``statistical``, ``confidence``, ``ok``, ``x``, ``mask``: what :func:`fit_band` and the
+        legend need).
+    """
+    if isinstance(result, dict):
+        return dict(result)
+    fit = result.fit
+    tight = result.tightness
+    return {
+        "bound_id": result.bound_id, "source": result.source, "verdict": result.verdict,
+        "reason": result.reason, "rate_type": result.rate_type, "variable": result.variable,
+        "label": result.label, "x": np.asarray(result.x), "y": np.asarray(result.y),
+        "y_band": None if result.y_band is None else np.asarray(result.y_band),
+        "bound_values": None if result.bound_values is None else np.asarray(result.bound_values),
+        "tightness": None if tight is None else {"slack_min": float(tight.slack_min), "loose": bool(tight.loose)},
+        "fit": None if fit is None else {
+            "model": fit.model, "slope": float(fit.slope), "ci": [float(c) for c in fit.ci],
+            "intercept": float(fit.intercept), "rate": float(fit.rate), "ci_method": fit.ci_method,
+            "statistical": bool(fit.statistical), "confidence": float(fit.confidence), "ok": bool(fit.ok),
+            "x": np.asarray(fit.x), "mask": np.asarray(fit.mask, dtype=bool)},
+    }
+
+
+class _View:
+    """Attribute access to a :func:`rate_check_data` mapping (what the drawing code reads)."""
+
+    def __init__(self, d: dict):
+        self.__dict__.update(d)
+
+
+def _as_rate_check(data: dict) -> _View:
+    def arr(v, dtype=np.float64):
+        return None if v is None else np.asarray(v, dtype=dtype)
+
+    d = dict(data)
+    d.update(x=arr(d["x"]), y=arr(d["y"]), y_band=arr(d.get("y_band")), bound_values=arr(d.get("bound_values")))
+    t = d.get("tightness")
+    d["tightness"] = None if t is None else _View({"slack_min": float(t["slack_min"]), "loose": bool(t["loose"])})
+    f = d.get("fit")
+    if f is not None:
+        f = dict(f)
+        f.update(x=arr(f["x"]), mask=arr(f["mask"], bool), ci=tuple(float(c) for c in f["ci"]))
+        d["fit"] = _View(f)
+    return _View(d)
+
+
 def fit_band(fit, x=None):
     """The fitted line of a :class:`~pgtheory.ratecheck.RateFit` and its interval band on its window.
 
@@ -317,6 +461,24 @@ def short_verdict(result) -> str:
     return v
 
 
+def informative_ylim(ax, ys, bounds_=()) -> None:
+    """Spend a log y-axis on the informative range of measured values ``ys`` and bound values ``bounds_``.
+
+    The range runs from just below the smallest measured value above the floating-point floor
+    (1e-12 x the largest), or the smallest bound value if lower but never more than 3 decades
+    below that measured value, to 3x above the largest value.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    ys : list of array
+        Measured values (non-positive and non-finite entries are ignored).
+    bounds_ : list of array
+        Bound values drawn on the same axes.
+    """
+    _informative_ylim(ax, list(ys), list(bounds_))
+
+
 def _informative_ylim(ax, ys, bounds_):
     """Spend a log y-axis on the informative range: from just below the smallest measured value above
     the floating-point floor (1e-12 x the largest), or the smallest bound value if lower but never
@@ -351,7 +513,8 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
 
     Parameters
     ----------
-    result : RateCheckResult
+    result : RateCheckResult or dict
+        A result, or its :func:`rate_check_data` as read back from a data file (drawn the same).
     ax : Axes, optional
     color : str, optional
     label : str, optional
@@ -371,6 +534,8 @@ def plot_rate_check(result, ax=None, *, color=None, label=None, title=None, show
     -------
     matplotlib.axes.Axes
     """
+    if isinstance(result, dict):
+        result = _as_rate_check(result)
     if ax is None:
         _, ax = new_axes()
     x, y = result.x, result.y
@@ -497,3 +662,98 @@ def legends_inside(fig, *, pad: float = 0.5) -> list:
             bad.append(f"legend at ({bb.x0:.0f}, {bb.y0:.0f})-({bb.x1:.0f}, {bb.y1:.0f}) outside the "
                        f"{W:.0f}x{H:.0f} canvas")
     return bad
+
+
+def plot_rate_series(ax, x, mean, lo=None, hi=None, *, color=None, label=None, fit=None, reference=None,
+                     marker=None, ms=None, band_alpha: float = 0.2, reference_lw: float = 1.0):
+    """Draw a measured curve (mean over seeds) with its band, its fitted tail and a reference rate.
+
+    The drawing of a rate measured over seeds beside the rate a theorem states: the mean as a
+    solid line, the pointwise band shaded, the fitted tail as a thin black dashed line and the
+    stated rate (e.g. ``C n^p`` from the tail start, or a registered bound's shape) as a dotted
+    line in the same colour. The caller sets log scales, labels and the legend.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x, mean : array, shape (K,)
+        Abscissae and measured mean.
+    lo, hi : array, shape (K,), optional
+        Lower and upper edge of the band (none drawn when omitted).
+    color : str, optional
+    label : str, optional
+        Legend entry of the mean.
+    fit : (array, array), optional
+        ``(x_fit, y_fit)`` of the fitted line (:func:`fit_band`'s first two outputs).
+    reference : (array, array), optional
+        ``(x_ref, y_ref)`` of the stated rate's line.
+    marker : str, optional
+    ms : float, optional
+        Marker and marker size of the mean.
+    band_alpha : float
+        Opacity of the band.
+    reference_lw : float
+        Line width of the reference line.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The mean's line.
+    """
+    kw = {} if marker is None else {"marker": marker, "ms": ms}
+    (line,) = ax.plot(x, mean, color=color, label=label, **kw)
+    c = line.get_color() if color is None else color
+    if lo is not None and hi is not None:
+        ax.fill_between(x, lo, hi, color=c, alpha=band_alpha, lw=0)
+    if fit is not None:
+        ax.plot(fit[0], fit[1], color="k", lw=0.8, ls="--")
+    if reference is not None:
+        ax.plot(reference[0], reference[1], color=c, lw=reference_lw, ls=":")
+    return line
+
+
+def rate_check_figure(checks, stem, *, title: str = "", labels=None, ncols: int | None = None,
+                      xlabel: str | None = None, ylabel: str | None = None, verdict=None) -> tuple:
+    """Draw rate checks side by side (one :func:`plot_rate_check` panel each) and save PNG + PDF.
+
+    Parameters
+    ----------
+    checks : list of RateCheckResult or dict
+        Results, or their :func:`rate_check_data` read back from a data file.
+    stem : str or Path
+        Output path without suffix.
+    title : str
+        Figure title.
+    labels : list of str, optional
+        Panel titles.
+    ncols : int, optional
+        Panels per row (default: all in one row up to 3).
+    xlabel, ylabel : str, optional
+    verdict : (str, str), optional
+        ``(verdict, reason)`` written under the figure (:func:`add_verdict`).
+
+    Returns
+    -------
+    tuple of str
+        The two paths written (empty when ``checks`` is empty).
+    """
+    if not checks:
+        return ()
+    n = len(checks)
+    ncols = ncols or min(n, 3)
+    nrows = -(-n // ncols)
+    fig, axes = new_axes(nrows, ncols, squeeze=False)
+    for k, (ax, res) in enumerate(zip(axes.ravel(), checks)):
+        plot_rate_check(res, ax=ax, title=(labels[k] if labels else None))
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        if ylabel:
+            ax.set_ylabel(ylabel)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if verdict is not None:
+        add_verdict(fig, *verdict)
+    return save_figure(fig, stem)

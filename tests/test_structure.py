@@ -322,3 +322,30 @@ def test_policy_system_is_solved_in_one_place():
                     and any(k in ast.unparse(node.func.value) for k in ("linalg", "sla", "spla"))):
                 offenders.append(f"{rel}:{node.lineno}: {ast.unparse(node.func)}")
     assert not offenders, "linear solves outside pgtheory.mdp.PolicySystem:\n" + "\n".join(offenders)
+
+
+# ----------------------------------------------------------------------------- experiments do not draw
+#: experiment modules whose figures are still drawn inside them (emptied as they move to figures/)
+EXPERIMENTS_STILL_DRAWING = {"pgtheory.experiments.classic", "pgtheory.experiments.nash", "pgtheory.experiments.subpo",
+                             "pgtheory.experiments.agnostic", "pgtheory.experiments.llm_estimators",
+                             "pgtheory.experiments.tan2025", "pgtheory.experiments.zhou2023",
+                             "pgtheory.experiments.tiapkin2025_sampled"}
+
+
+def test_experiments_compute_and_do_not_draw():
+    """Issue 13 item 4: no module of pgtheory/experiments imports matplotlib or a drawing function
+    of pgtheory.plotting (only its data helpers, ``plotting.DATA_HELPERS``); the drawing code of
+    each check lives in its script in figures/."""
+    from pgtheory.plotting import DATA_HELPERS
+
+    offenders = []
+    for i in ALL_IMPORTS:
+        if not i.src.startswith("pgtheory.experiments") or i.src in EXPERIMENTS_STILL_DRAWING:
+            continue
+        if i.target.split(".")[0] == "matplotlib":
+            offenders.append(f"{i.src}:{i.line} imports {i.target}")
+        elif i.target == "pgtheory.plotting":
+            offenders += [f"{i.src}:{i.line} imports plotting.{n}" for n in i.names if n not in DATA_HELPERS]
+        elif i.target == "pgtheory" and "plotting" in i.names:
+            offenders.append(f"{i.src}:{i.line} imports the whole pgtheory.plotting module")
+    assert not offenders, "experiment modules drawing (move the drawing to figures/<check>.py):\n" + "\n".join(offenders)

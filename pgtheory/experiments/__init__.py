@@ -4,18 +4,28 @@ Public API
 ----------
 RunConfig, Experiment, experiment, get, list_experiments, out_path, load_module
     Registry of named checks; ``load_module`` imports a user module of checks (``--module``).
-run_one, run_all, format_table, report_from_claims, report_from_checks, rate_check_figure
+run_one, run_all, format_table, report_from_claims, report_from_checks
     Running checks (atomic report files, resume, any ``concurrent.futures`` executor) and
-    building their reports and figures.
+    building their reports.
 load_report, run_settings, format_reasons
     Reading a ``report.json`` back, the settings a report records (and resume compares), and the
     printed claim-by-claim reasons.
+write_data_csv, write_data_json, figures_dir, figure_script, draw_report_figures, figure_main, figure_caption, FIGURES_ENV
+    Experiments compute, figures draw: a check writes the data its figure needs; the runner
+    finds its script ``figures/<name>.py`` and calls its ``draw(folder)``; the scripts' command
+    line and verdict captions (``docs/explanation/architecture.md``).
 """
 
 from ._registry import Experiment, RunConfig, experiment, get, list_experiments, load_module, out_path
-from ._runner import (format_reasons, format_table, load_report, rate_check_figure, report_from_checks,
+from ._runner import (format_reasons, format_table, load_report, report_from_checks,
                       report_from_claims, run_all, run_one, run_settings)
+from ._figures import FIGURES_ENV, figure_script, figures_dir
+from ._runner import draw_report_figures, write_data_csv, write_data_json
+from ._script import figure_caption, figure_main
 
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "out_path", "load_module",
-           "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks", "rate_check_figure",
+           "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks",
            "load_report", "run_settings", "format_reasons"]
+
+__all__ += ["write_data_csv", "write_data_json", "figures_dir", "figure_script", "draw_report_figures",
+            "figure_main", "figure_caption", "FIGURES_ENV"]

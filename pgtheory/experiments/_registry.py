@@ -78,19 +78,25 @@ class RunConfig:
 
 @dataclasses.dataclass(frozen=True)
 class Experiment:
-    """A named check: ``name``, one-line ``title``, ``tags``, and the ``run`` function."""
+    """A named check: ``name``, one-line ``title``, ``tags``, and the ``run`` function.
+
+    ``figure`` says whether the check has a figure: the script ``figures/<name with _>.py``,
+    whose ``draw(folder)`` the runner calls on the check's output folder (see
+    :func:`pgtheory.experiments.figure_script`).
+    """
 
     name: str
     title: str
     run: Callable[[RunConfig], CheckReport]
     tags: tuple = ()
+    figure: bool = True
 
 
 _REGISTRY: dict[str, Experiment] = {}
 _LOADED = False
 
 
-def experiment(name: str, title: str, tags: tuple = ()) -> Callable:
+def experiment(name: str, title: str, tags: tuple = (), *, figure: bool = True) -> Callable:
     """Decorator registering ``run(config) -> CheckReport`` under ``name``.
 
     Parameters
@@ -101,6 +107,10 @@ def experiment(name: str, title: str, tags: tuple = ()) -> Callable:
         One line saying what is checked.
     tags : tuple of str
         Free-form tags (paper, topic).
+    figure : bool
+        Whether the check has a figure script ``figures/<name with - as _>.py`` (default True);
+        ``run`` then writes the data it needs and the runner draws it. False for checks whose
+        claims are the whole result.
 
     Returns
     -------
@@ -111,7 +121,7 @@ def experiment(name: str, title: str, tags: tuple = ()) -> Callable:
     def deco(fn: Callable[[RunConfig], CheckReport]) -> Callable[[RunConfig], CheckReport]:
         if name in _REGISTRY and _REGISTRY[name].run is not fn:
             raise ValueError(f"an experiment named {name!r} is already registered.")
-        _REGISTRY[name] = Experiment(name=name, title=title, run=fn, tags=tuple(tags))
+        _REGISTRY[name] = Experiment(name=name, title=title, run=fn, tags=tuple(tags), figure=bool(figure))
         return fn
 
     return deco

@@ -1,13 +1,21 @@
 r"""Running registered experiments: one at a time, all of them with resume, and the report table.
 
-Used by the ``pgtheory`` command and by ``figures/``; experiment modules use the helpers
-:func:`report_from_claims` and :func:`rate_check_figure` to turn claims and rate checks into a
-:class:`~pgtheory.results.CheckReport` and a figure.
+Used by the ``pgtheory`` command and by ``figures/``; experiment modules use the helper
+:func:`report_from_claims` to turn claims and rate checks into a
+:class:`~pgtheory.results.CheckReport`, and :func:`write_data_csv` / :func:`write_data_json` to
+write the data their figure needs.
 
-Output layout of ``run_all(out_dir=DIR)``: ``DIR/<name>/`` holds the experiment's figures
-(PNG + PDF) and data (CSV / JSON) and ``DIR/<name>/report.json`` its report, written last and
-atomically (temporary file + ``os.replace``). A report file therefore exists only for a finished
-experiment, which is what resuming relies on. The tables of the whole run:
+Experiments compute, figures draw: an experiment writes data files and states claims and never
+imports matplotlib; after it finishes, :func:`run_one` writes ``report.json`` and calls the
+``draw(folder)`` of the check's script in ``figures/`` (:func:`draw_report_figures`, found by
+:func:`~pgtheory.experiments.figure_script`), which reads the data and the report and writes
+PNG + PDF beside them.
+
+Output layout of ``run_all(out_dir=DIR)``: ``DIR/<name>/`` holds the experiment's data (CSV /
+JSON), its figures (PNG + PDF) and ``DIR/<name>/report.json`` its report, written atomically
+(temporary file + ``os.replace``) once the check has finished, and rewritten with the figures
+once they are drawn. A report file therefore exists only for a finished experiment, which is
+what resuming relies on (a resumed report keeps the figures it drew). The tables of the whole run:
 
 ``DIR/summary.json``
     Every report (as in ``report.json``).
@@ -64,9 +72,10 @@ import traceback
 from pathlib import Path
 
 from ..results import CheckReport
+from ._figures import NO_FIGURES_HINT, draw_figures, figure_script, figures_dir
 from ._registry import RunConfig, get, list_experiments
 
-__all__ = ["run_one", "run_all", "format_table", "report_from_checks", "rate_check_figure", "load_report",
+__all__ = ["run_one", "run_all", "format_table", "report_from_checks", "draw_report_figures", "load_report",
            "write_data_csv", "write_data_json", "outputs", "REPORT_FILE", "report_from_claims", "run_settings",
            "settings_mismatch", "format_reasons", "write_summaries", "RESUME_KEYS"]
 
@@ -232,8 +241,8 @@ def load_report(path) -> CheckReport:
     return _report_from_dict(d)
 
 
-def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True) -> CheckReport:
-    """Run experiment ``name`` and write its report (when ``config.out_dir`` is set).
+def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True, figures=None) -> CheckReport:
+    """Run experiment ``name``, write its report and draw its figure (when ``config.out_dir`` is set).
 
     Parameters
     ----------
@@ -243,15 +252,31 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True) -
         Options; ``out_dir`` is used as given (``run_all`` passes a per-experiment folder).
     catch : bool
         Turn an exception into an ``"error"`` report (default) instead of raising.
+    figures : str, Path, bool or None
+        Where the figure scripts are (:func:`figures_dir`): None looks them up
+        (``$PGTHEORY_FIGURES``, then the ``figures/`` folder beside the source), a path names the
+        folder, False draws nothing.
 
     Returns
     -------
     CheckReport
-        With ``seconds`` and ``settings`` (:func:`run_settings`) filled in.
+        With ``seconds`` and ``settings`` (:func:`run_settings`) filled in. When the check
+        declares a figure and writes files, ``figures`` lists what its script drew and
+        ``details["figure"]`` says how drawing went: ``{"status": "drawn" | "failed" |
+        "not drawn", "script": ..., "reason": ...}`` (plus ``"traceback"`` when it failed). A
+        figure that fails to draw leaves the verdict as it is (see :func:`draw_report_figures`).
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        When ``figures`` (or ``$PGTHEORY_FIGURES``) names a folder that does not exist, before
+        anything runs.
     """
     from ..plotting import write_json
 
     config = config or RunConfig()
+    if figures is not False:
+        figures_dir(figures)  # a bad folder fails before the check runs
     t0 = time.perf_counter()
     try:
         rep = get(name).run(config)
@@ -266,19 +291,85 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True) -
         return _error_report(name, exc, time.perf_counter() - t0, config)
     if config.out_dir is not None:
         write_json(Path(config.out_dir) / REPORT_FILE, rep)
+        if figures is not False and getattr(get(name), "figure", True):
+            rep = draw_report_figures(rep, config.out_dir, figures=figures)
     return rep
 
 
-def _worker(name: str, cfg: dict) -> dict:
+_SAID_NO_FIGURES = False
+
+
+def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckReport:
+    """Draw a finished check's figure from its output folder and record how it went in its report.
+
+    The report (already in ``folder/report.json``, which the script reads for its caption) is
+    rewritten with the files drawn added to ``figures`` and ``details["figure"]`` set to
+    ``{"status": ..., "script": ..., "reason": ...}``:
+
+    * ``"drawn"``: the script's ``draw(folder)`` wrote its files;
+    * ``"failed"``: it raised or wrote nothing (``reason`` and ``traceback`` say what); logged
+      as an error. The check's verdict stays what it was: drawing is not part of the check;
+    * ``"not drawn"``: no figures folder (a wheel install; said once per process as a warning,
+      with how to draw them later) or no script for this check in it, or the check ended in
+      ``"error"`` (nothing to draw).
+
+    Parameters
+    ----------
+    report : CheckReport
+    folder : str or Path
+        The check's output folder.
+    figures : str or Path, optional
+        Folder of the figure scripts (:func:`figures_dir`).
+
+    Returns
+    -------
+    CheckReport
+        The updated report (also written to ``folder/report.json``).
+    """
+    global _SAID_NO_FIGURES
+    from ..plotting import write_json
+
+    folder = Path(folder)
+    status: dict
+    drawn: tuple = ()
+    if report.verdict == "error":
+        status = {"status": "not drawn", "script": None, "reason": "the check ended in error"}
+    else:
+        where = figures_dir(figures)
+        script = figure_script(report.name, figures) if where is not None else None
+        if where is None:
+            status = {"status": "not drawn", "script": None, "reason": NO_FIGURES_HINT}
+            if not _SAID_NO_FIGURES:
+                log.warning(NO_FIGURES_HINT)
+                _SAID_NO_FIGURES = True
+        elif script is None:
+            status = {"status": "not drawn", "script": None,
+                      "reason": f"no script {report.name.replace('-', '_')}.py in {where}"}
+        else:
+            try:
+                drawn = draw_figures(report.name, folder, figures)
+                status = {"status": "drawn", "script": str(script), "reason": ""}
+            except Exception as exc:
+                msg = f"{type(exc).__name__}: {exc}"
+                log.error("figure of %s failed to draw: %s", report.name, msg)
+                status = {"status": "failed", "script": str(script), "reason": msg,
+                          "traceback": "".join(traceback.format_exception(exc))}
+    rep = dataclasses.replace(report, figures=tuple(report.figures) + tuple(f for f in drawn if f not in report.figures),
+                              details={**report.details, "figure": status})
+    write_json(folder / REPORT_FILE, rep)
+    return rep
+
+
+def _worker(name: str, cfg: dict, figures=None) -> dict:
     # process-pool entry point: the report travels back as plain data
     cfg = dict(cfg)
     cfg["out_dir"] = Path(cfg["out_dir"]) if cfg["out_dir"] is not None else None
-    rep = run_one(name, RunConfig(**cfg))
+    rep = run_one(name, RunConfig(**cfg), figures=figures)
     return rep.to_dict()
 
 
 def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None = None, seed: int = 0,
-            force: bool = False, workers: int = 1, progress: bool = False, on_result=None) -> list:
+            force: bool = False, workers: int = 1, progress: bool = False, on_result=None, figures=None) -> list:
     """Run experiments (default: all registered), resuming from finished reports in ``out_dir``.
 
     Parameters
@@ -303,6 +394,9 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         Show a tqdm bar over experiments.
     on_result : callable, optional
         Called with each :class:`CheckReport` as it finishes (also for resumed ones).
+    figures : str, Path, bool or None
+        Folder of the figure scripts, None to look it up, False to draw nothing (see
+        :func:`run_one`). Resumed reports keep the figures they drew.
 
     Returns
     -------
@@ -315,6 +409,8 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
     names = [e.name for e in list_experiments()] if names is None else list(dict.fromkeys(names))
     for n in names:
         get(n)  # unknown names fail before anything runs
+    if figures is not False:
+        figures = figures_dir(figures) if figures is not None else None  # a bad folder fails here too
     out = Path(out_dir) if out_dir is not None else None
     current = run_settings(RunConfig(quick=quick, seeds=seeds, seed=seed))
     results: dict = {}
@@ -362,7 +458,8 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=int(workers)) as ex:
-            futs = {ex.submit(_worker, n, cfg_for(n)): n for n in todo}
+            fig_arg = str(figures) if isinstance(figures, Path) else figures
+            futs = {ex.submit(_worker, n, cfg_for(n), fig_arg): n for n in todo}
             for fut in as_completed(futs):
                 n = futs[fut]
                 try:
@@ -376,7 +473,7 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
             c["out_dir"] = Path(c["out_dir"]) if c["out_dir"] is not None else None
             if bar is not None:
                 bar.set_postfix_str(n)
-            finish(n, run_one(n, RunConfig(**c)))
+            finish(n, run_one(n, RunConfig(**c), figures=figures))
     if bar is not None:
         bar.close()
     reports = [results[n] for n in names]
@@ -539,7 +636,8 @@ def format_reasons(report: CheckReport, *, width: int | None = None, show_traceb
     -------
     str
         Lines like ``name: consistent (all 3 claims consistent)`` then one bullet per claim;
-        for an error, its traceback.
+        a line when its figure failed to draw (``details["figure"]``); for an error, its
+        traceback.
     """
     width = max(_term_width(width), 40)
     lines = []
@@ -556,58 +654,13 @@ def format_reasons(report: CheckReport, *, width: int | None = None, show_traceb
         if c.get("tightness"):
             text += f" ({c['tightness']})"
         para(text, "  - ", "      ")
+    fig = report.details.get("figure") if isinstance(report.details, dict) else None
+    if isinstance(fig, dict) and fig.get("status") == "failed":
+        para(f"figure FAILED to draw (the verdict stands): {fig.get('reason', '')} "
+             f"[{fig.get('script', '')}]", "  ! ", "      ")
     if show_traceback and report.verdict == "error" and report.details.get("traceback"):
         lines.append(report.details["traceback"].rstrip())
     return "\n".join(lines)
-
-
-def rate_check_figure(checks, config: RunConfig, stem: str, *, title: str = "", labels=None, ncols: int | None = None,
-                      xlabel: str | None = None, ylabel: str | None = None):
-    """Draw rate checks side by side (one panel each) and save PNG + PDF under ``config.out_dir``.
-
-    Parameters
-    ----------
-    checks : list of RateCheckResult
-    config : RunConfig
-        Nothing is drawn when ``config.out_dir`` is None.
-    stem : str
-        File name without suffix.
-    title : str
-        Figure title.
-    labels : list of str, optional
-        Panel titles.
-    ncols : int, optional
-        Panels per row (default: all in one row up to 3).
-    xlabel, ylabel : str, optional
-
-    Returns
-    -------
-    tuple of str
-        Paths written (empty when not writing).
-    """
-    from ._registry import out_path
-
-    p = out_path(config, stem)
-    if p is None or not checks:
-        return ()
-    from .. import plotting
-
-    n = len(checks)
-    ncols = ncols or min(n, 3)
-    nrows = -(-n // ncols)
-    fig, axes = plotting.new_axes(nrows, ncols, squeeze=False)
-    for k, (ax, res) in enumerate(zip(axes.ravel(), checks)):
-        res.plot(ax=ax, title=(labels[k] if labels else None))
-        if xlabel:
-            ax.set_xlabel(xlabel)
-        if ylabel:
-            ax.set_ylabel(ylabel)
-    for ax in axes.ravel()[n:]:
-        ax.set_visible(False)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return plotting.save_figure(fig, p)
 
 
 def write_data_csv(config: RunConfig, filename: str, columns) -> tuple:
@@ -654,9 +707,9 @@ def _write_data(config, filename, writer, obj) -> tuple:
     p = out_path(config, filename)
     if p is None:
         return ()
-    from .. import plotting
+    from ..plotting import write_csv, write_json
 
-    return (getattr(plotting, writer)(p, obj),)
+    return ((write_csv if writer == "write_csv" else write_json)(p, obj),)
 
 
 def outputs(config: RunConfig, stem: str, draw, *args, **kwargs) -> tuple:

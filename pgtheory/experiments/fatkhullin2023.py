@@ -35,7 +35,7 @@ import numpy as np
 
 from ..results import CheckReport
 from ._registry import RunConfig, experiment
-from ._runner import outputs, report_from_claims
+from ._runner import report_from_claims, write_data_csv, write_data_json
 
 __all__ = ["run_convergence", "run_eps_complexity", "run_robustness", "run_lqr", "run_lemma1",
            "METHOD_ORDER", "RATE_BOUND", "SAMPLES_BOUND"]
@@ -137,12 +137,6 @@ def _rate_check(trace, m, rng):
                       exponent_tol=_EXP_TOL, rng=rng, n_resamples=1000, label=_LABEL[m])
 
 
-def _claims_caption(claims):
-    from ..ratecheck import explain
-
-    return explain(claims)
-
-
 def _mean_band(sub):
     R = sub.shape[0]
     m = sub.mean(axis=0)
@@ -200,7 +194,7 @@ def _convergence_report(name, model_name, config, *, illustration=False) -> Chec
                        final_mean=float(traces[m].metrics["suboptimality"][-1]),
                        rejected_mean=float(traces[m].final["rejected_by_seed"].mean()))
     order = _ordering(traces)
-    figs, data = outputs(config, name, _plot_convergence, res, fits, rows, illustration, claims)
+    data = _convergence_data(config, name, res, fits, rows)
     measured = _slopes_text(rows)
     measured += f"; order at N={res['sizes']['N']}: {' < '.join(_short(m) for m in order['ranking'])}" \
                 f" ({'matches' if order['matches_theory_order'] else 'does not match'} theory; not a claim)"
@@ -215,7 +209,7 @@ def _convergence_report(name, model_name, config, *, illustration=False) -> Chec
     return report_from_claims(name, claims,
                               source=_SOURCE + (", Thms 1-2 (LQR illustration)" if illustration else ", Thms 1-2"),
                               stated="J*-E J(theta_n) = O(n^-2/5) N-PG-IGT, O(n^-1/2) (N)-HARPG; vanilla O(n^-1/3)",
-                              measured=measured, details=details, figures=figs, data_files=data)
+                              measured=measured, details=details, data_files=data)
 
 
 def _short(m):
@@ -228,48 +222,22 @@ def _slopes_text(rows) -> str:
                      for m in METHOD_ORDER)
 
 
-def _legend(m, row, stated_fmt=".2f") -> str:
-    """Legend entry: the method, its fitted slope with CI and (when there is one) the stated exponent."""
-    lab = f"{_LABEL[m]}: slope {row['slope']:.2f} [{row['ci'][0]:.2f}, {row['ci'][1]:.2f}]"
-    if np.isfinite(row["stated"]):
-        lab += f", stated {row['stated']:{stated_fmt}}"
-    return lab
+def _convergence_data(config, stem, res, fits, rows) -> tuple:
+    """Data of the convergence figure: ``<stem>.csv`` (per method: ``n``, mean over seeds and its 95%
+    band edges ``lo``, ``hi``) and ``<stem>.json`` (per method, in METHOD_ORDER: the fit row, its
+    ``label`` and the fitted tail line ``fit_x``, ``fit_y``)."""
+    from ..plotting import fit_band
 
-
-def _plot_convergence(stem, res, fits, rows, illustration, claims):
-    from ..plotting import (_informative_ylim, add_verdict, fit_band, legend_outside, new_axes, save_figure,
-                            write_csv, write_json)
-
-    fig, ax = new_axes(figsize=(10.5, 5.0))
-    cols = {}
+    cols, meta = {}, {}
     for m in METHOD_ORDER:
         tr = res["traces"][m]
         n = tr.samples[1:].astype(float)
         mean, lo, hi = _mean_band(tr.metrics["suboptimality_by_seed"][:, 1:])
-        ax.plot(n, mean, color=_COLOR[m], label=_legend(m, rows[m]))
-        ax.fill_between(n, lo, hi, color=_COLOR[m], alpha=0.2, lw=0)
-        xf, yf, _, _ = fit_band(fits[m])
-        ax.plot(xf, yf, color="k", lw=0.8, ls="--")
-        if np.isfinite(rows[m]["stated"]):
-            x0 = xf[0]
-            ax.plot([x0, n[-1]], [yf[0], yf[0] * (n[-1] / x0) ** rows[m]["stated"]], color=_COLOR[m], lw=1.0, ls=":")
         cols[f"{m}_mean"], cols[f"{m}_lo"], cols[f"{m}_hi"] = mean, lo, hi
         cols[f"{m}_n"] = n
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    _informative_ylim(ax, [cols[f"{m}_mean"] for m in METHOD_ORDER], [])
-    ax.set_xlabel("trajectories used n")
-    ax.set_ylabel(r"$J^\star - J(\theta)$ (mean over seeds, 95% band)")
-    R = res["sizes"]["seeds"]
-    what = "LQR, Gaussian linear policy (illustration)" if illustration else "Cauchy-linear contextual bandit"
-    ax.set_title(f"Fatkhullin et al. 2023, Thms 1-2: {what}, {R} seeds\n"
-                 "dashed: fitted tail; dotted: stated exponent from the tail start", fontsize=9)
-    legend_outside(ax, fontsize=7)
-    fig.tight_layout()
-    add_verdict(fig, *_claims_caption(claims))
-    figs = save_figure(fig, stem)
-    data = (write_csv(str(stem) + ".csv", _pad(cols)), write_json(str(stem) + ".json", rows))
-    return figs, data
+        xf, yf, _, _ = fit_band(fits[m])
+        meta[m] = {**rows[m], "label": _LABEL[m], "fit_x": xf, "fit_y": yf}
+    return (write_data_csv(config, f"{stem}.csv", _pad(cols)) + write_data_json(config, f"{stem}.json", meta))
 
 
 def _pad(cols):
@@ -418,8 +386,8 @@ def run_eps_complexity(config: RunConfig) -> CheckReport:
             v = c.verdict
         rows[m] = dict(slope=a["slope"], ci=list(a["ci"]), stated=stated, verdict=v,
                        eps=a["eps"].tolist(), n_eps=a["n_eps"].tolist())
-    figs, data = outputs(config, "fatkhullin2023-eps-complexity", _plot_eps_complexity, rows, res["sizes"]["seeds"],
-                         claims)
+    data = write_data_json(config, "fatkhullin2023-eps-complexity.json",
+                           {m: {**rows[m], "label": _LABEL[m]} for m in METHOD_ORDER})
     measured = _slopes_text(rows)
     return report_from_claims("fatkhullin2023-eps-complexity", claims,
                               source=_SOURCE + ", Thms 1-2 (sample complexity)",
@@ -429,7 +397,7 @@ def run_eps_complexity(config: RunConfig) -> CheckReport:
                                            rule="check_exponent on the seed-bootstrap CI of d log n / d log eps: "
                                                 "lower end >= stated - 0.1 -> consistent; upper end < stated - 0.1 "
                                                 "in an asymptotic window -> violated; else inconclusive"),
-                              figures=figs, data_files=data)
+                              data_files=data)
 
 
 def _bound_source(bound_id: str) -> str:
@@ -439,31 +407,6 @@ def _bound_source(bound_id: str) -> str:
     from ..ratecheck import bound_source as _source
 
     return _source(bounds.get_bound(bound_id))
-
-
-def _plot_eps_complexity(stem, rows, seeds, claims):
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_json
-
-    fig, ax = new_axes(figsize=(10.5, 5.0))
-    for m in METHOD_ORDER:
-        e, ne = np.array(rows[m]["eps"]), np.array(rows[m]["n_eps"])
-        ok = np.isfinite(ne)
-        ax.plot(e[ok], ne[ok], "o-", ms=3, color=_COLOR[m], label=_legend(m, rows[m], ".1f"))
-        if np.isfinite(rows[m]["stated"]) and ok.any():
-            j = np.nonzero(ok)[0][0]
-            ax.plot(e[ok], ne[j] * (e[ok] / e[j]) ** rows[m]["stated"], ":", color=_COLOR[m], lw=1)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(r"accuracy $\varepsilon$")
-    ax.set_ylabel(r"trajectories until $\mathbb{E}[J^\star - J] \leq \varepsilon$")
-    ax.set_title(f"Fatkhullin et al. 2023, Thms 1-2 sample complexity: Cauchy bandit, {seeds} "
-                 "seeds\neps over the last decade of n; dotted: stated exponent through the smallest eps",
-                 fontsize=9)
-    legend_outside(ax, fontsize=7)
-    fig.tight_layout()
-    add_verdict(fig, *_claims_caption(claims))
-    figs = save_figure(fig, stem)
-    return figs, (write_json(str(stem) + ".json", rows),)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,7 +481,10 @@ def run_robustness(config: RunConfig) -> CheckReport:
         f"eps = {eps:g}), a different environment"
         + (f"; never reaching eps (-1 decade): {', '.join(never)}" if never else ""))
     claims = [claim]
-    figs, data = outputs(config, "fatkhullin2023-robustness", _plot_robustness, grid, need, width, N, eps, R, claims)
+    data = (write_data_csv(config, "fatkhullin2023-robustness.csv",
+                           {"gamma0": grid, **{m: np.array(need[m]) for m in METHOD_ORDER}})
+            + write_data_json(config, "fatkhullin2023-robustness.json",
+                              {m: {"label": _LABEL[m], "width_decades": width[m]} for m in METHOD_ORDER}))
     measured = ", ".join(f"{_short(m)} {width[m]:.2f}" for m in METHOD_ORDER) + " decades of gamma0 reach eps"
     return report_from_claims("fatkhullin2023-robustness", claims, source=_SOURCE + ", Experiment 2 (robustness)",
                               stated="normalized methods succeed over a wider range of gamma0 than HARPG / vanilla PG",
@@ -547,32 +493,7 @@ def run_robustness(config: RunConfig) -> CheckReport:
                                            eps=eps, budget=N, seeds=R, narrowest_normalized=norm,
                                            widest_unnormalized=unnorm,
                                            claim_reproduced=claim.verdict == "consistent"),
-                              figures=figs, data_files=data)
-
-
-def _plot_robustness(stem, grid, need, width, N, eps, R, claims):
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
-
-    fig, ax = new_axes(figsize=(10.0, 4.8))
-    for m in METHOD_ORDER:
-        v = np.array(need[m])
-        ok = np.isfinite(v)
-        ax.plot(grid, np.where(ok, v, N), "-", color=_COLOR[m], alpha=0.5)
-        reach = f"success range {width[m]:.2f} dec." if np.isfinite(width[m]) else "never reached"
-        ax.plot(grid[ok], v[ok], "o", color=_COLOR[m], label=f"{_LABEL[m]}: {reach}")
-        ax.plot(grid[~ok], np.full((~ok).sum(), N), "x", color=_COLOR[m])
-    ax.axhline(N, color="k", lw=0.8, ls="--")
-    ax.text(grid[0], N * 1.05, "budget (x = not reached)", fontsize=7, va="bottom")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(r"initial step size $\gamma_0$")
-    ax.set_ylabel(rf"trajectories until $\mathbb{{E}}[J^\star-J] \leq {eps:g}$")
-    ax.set_title(f"Fatkhullin et al. 2023, robustness (their Exp. 2) on the Cauchy bandit, {R} seeds", fontsize=9)
-    legend_outside(ax, fontsize=7)
-    fig.tight_layout()
-    add_verdict(fig, *_claims_caption(claims))
-    figs = save_figure(fig, stem)
-    return figs, (write_csv(str(stem) + ".csv", {"gamma0": grid, **{m: np.array(need[m]) for m in METHOD_ORDER}}),)
+                              data_files=data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -635,8 +556,8 @@ def run_lemma1(config: RunConfig) -> CheckReport:
     claims = [c_pt, c_un]
     holds, holds_u = c_pt.verdict == "consistent", c_un.verdict == "consistent"
     eps_prime = c["mu_F"] * np.sqrt(eb.max()) / c["M_g"]
-    figs, data = outputs(config, "fatkhullin2023-lemma1", _plot_lemma1, radius, ratio, gap, G, eb, bound_pt, n, c,
-                         claims)
+    data = write_data_csv(config, "fatkhullin2023-lemma1.csv", {"radius": radius, "gap": gap, "grad_norm": G,
+                                                                 "eps_bias": eb, "bound": bound_pt})
     return report_from_claims(
         "fatkhullin2023-lemma1", claims, source=_SOURCE + ", Lemma 1",
         stated="eps' + ||grad J|| >= sqrt(2 mu) (J* - J), eps' = mu_F sqrt(eps_bias)/(M_g (1-gamma)), mu = mu_F^2/(2 M_g^2)",
@@ -647,25 +568,4 @@ def run_lemma1(config: RunConfig) -> CheckReport:
                      J_star="1 (optimum over all policies; class optimum is erfcx(sigma/sqrt 2) = "
                             f"{b.optimal_value:.6f})",
                      lqr_note="LQR: the Gaussian score is unbounded (M_g = inf), so Lemma 1 is vacuous there; not checked."),
-        figures=figs, data_files=data)
-
-
-def _plot_lemma1(stem, radius, ratio, gap, G, eb, bound_pt, n, c, claims):
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
-
-    fig, ax = new_axes(figsize=(9.5, 4.8))
-    ax.scatter(radius, ratio, s=2, alpha=0.3,
-               label=r"$(J^\star - J)\,/\,$Lemma-1 bound (pointwise $\varepsilon_{bias}$)")
-    ax.axhline(1.0, color="k", ls="--", lw=1, label="ratio = 1 (bound tight)")
-    ax.set_xscale("log")
-    ax.set_xlabel(r"$\|\theta - w_\star\|$")
-    ax.set_ylabel("gap / bound (must be <= 1)")
-    ax.set_title(f"Fatkhullin et al. 2023, Lemma 1 on the Cauchy bandit, {n} random parameters\n"
-                 rf"$\mu_F$={c['mu_F']:.3g}, $M_g$={c['M_g']:.3g}, $\sqrt{{2\mu}}$={c['mu_F'] / c['M_g']:.3g}",
-                 fontsize=9)
-    legend_outside(ax, fontsize=7)
-    fig.tight_layout()
-    add_verdict(fig, *_claims_caption(claims))
-    figs = save_figure(fig, stem)
-    return figs, (write_csv(str(stem) + ".csv", {"radius": radius, "gap": gap, "grad_norm": G, "eps_bias": eb,
-                                                 "bound": bound_pt}),)
+        data_files=data)

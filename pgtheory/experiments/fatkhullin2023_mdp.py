@@ -38,7 +38,7 @@ import numpy as np
 
 from ..results import CheckReport
 from ._registry import RunConfig, experiment
-from ._runner import outputs, report_from_claims
+from ._runner import report_from_claims, write_data_csv, write_data_json
 
 __all__ = ["run_mdp", "MDP_METHODS"]
 
@@ -46,7 +46,6 @@ _SOURCE = "Fatkhullin et al. 2023 (ICML), arXiv:2302.01734, Thms 1-2 (softmax ta
 MDP_METHODS = {"n_pg_igt": "fatkhullin2023.thm1", "n_harpg": "fatkhullin2023.thm2_nharpg",
                "vanilla_pg": "fatkhullin2023.vanilla_pg"}
 _LABEL = {"n_pg_igt": "N-PG-IGT (Thm 1)", "n_harpg": "N-HARPG (Thm 2)", "vanilla_pg": "vanilla PG"}
-_COLOR = {"n_pg_igt": "C0", "n_harpg": "C2", "vanilla_pg": "C3"}
 _ETA = {"n_pg_igt": 1.0, "n_harpg": 1.0, "vanilla_pg": 2.0}
 _WHY = ("softmax tabular: bounded score and Lipschitz Hessian hold, but gradient domination holds only "
         "non-uniformly (Mei et al.'s c can be tiny; no uniform Fisher non-degeneracy), so the global rate is an "
@@ -113,7 +112,7 @@ def run_mdp(config: RunConfig) -> CheckReport:
         rows[m] = dict(slope=float(rc.fit.slope), ci=[float(rc.fit.ci[0]), float(rc.fit.ci[1])],
                        stated=float(rc.stated), verdict=claims[-1].verdict, eta=_ETA[m],
                        final_mean=float(tr.metrics["suboptimality"][-1]))
-    figs, data = outputs(config, "fatkhullin2023-mdp", _plot, res, rows, fits, claims)
+    data = _figure_data(config, res, rows, fits)
     measured = "; ".join(f"{m} {r['slope']:.2f} [{r['ci'][0]:.2f}, {r['ci'][1]:.2f}]" for m, r in rows.items())
     details = dict(mdp="garnet(S=4, A=2, b=2, gamma=0.6, seed=7)", seeds=res["R"], iterations=res["T"],
                    oracle="SampledOracle(n=1, estimator='gpomdp', backend='auto')", engine_backend=res["backend"],
@@ -121,42 +120,34 @@ def run_mdp(config: RunConfig) -> CheckReport:
     return report_from_claims("fatkhullin2023-mdp", claims, source=_SOURCE,
                               stated="J*-E J = O(n^-2/5) N-PG-IGT, O(n^-1/2) N-HARPG, O(n^-1/3) vanilla PG "
                                      "(under uniform gradient domination)",
-                              measured=measured, details=details, figures=figs, data_files=data)
+                              measured=measured, details=details, data_files=data)
 
 
-def _plot(stem, res, rows, fits, claims):
+def _figure_data(config, res, rows, fits) -> tuple:
+    """Data of the figure: ``fatkhullin2023-mdp.csv`` (per method: trajectories ``n``, mean
+    :math:`J^\\star-J` over seeds and its 95% band ``lo``, ``hi``) and ``fatkhullin2023-mdp.json``
+    (per method: the fit row, ``label``, the fitted tail ``fit_x``, ``fit_y``, and ``bound_x``,
+    ``bound_y``: the registered bound's shape from ``Bound.evaluate``, anchored at the fit's first
+    point)."""
     from .. import bounds
-    from ..plotting import add_verdict, fit_band, legend_outside, new_axes, save_figure, write_json
-    from ..ratecheck import explain
+    from ..plotting import fit_band
 
-    fig, ax = new_axes(figsize=(8.5, 5.0))
+    cols, meta = {}, {}
     for m in MDP_METHODS:
         tr = res["traces"][m]
         n = tr.samples[1:].astype(float)
         sub = tr.metrics["suboptimality_by_seed"][:, 1:]
         mean = sub.mean(axis=0)
         se = sub.std(axis=0, ddof=1) / np.sqrt(sub.shape[0])
-        r = rows[m]
-        ax.plot(n, mean, color=_COLOR[m], marker="o", ms=3,
-                label=f"{_LABEL[m]}: slope {r['slope']:.2f} [{r['ci'][0]:.2f}, {r['ci'][1]:.2f}], stated {r['stated']:.2f}")
-        ax.fill_between(n, np.maximum(mean - 1.96 * se, mean * 1e-2), mean + 1.96 * se, color=_COLOR[m], alpha=0.2, lw=0)
+        cols[f"{m}_n"], cols[f"{m}_mean"] = n, mean
+        cols[f"{m}_lo"], cols[f"{m}_hi"] = np.maximum(mean - 1.96 * se, mean * 1e-2), mean + 1.96 * se
         xf, yf, _, _ = fit_band(fits[m])
-        ax.plot(xf, yf, color="k", lw=0.8, ls="--")
-        # the registered bound's shape, anchored at the fit's first point: C * n^stated from Bound.evaluate
         b = bounds.get(MDP_METHODS[m])
         vals = np.array([float(b.evaluate(**{**_eval_params(b), str(_var(b)): x})) for x in (xf[0], n[-1])])
-        ax.plot([xf[0], n[-1]], yf[0] * vals / vals[0], color=_COLOR[m], lw=1.6, ls=":")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("trajectories used n (one GPOMDP trajectory per gradient, one per HVP)")
-    ax.set_ylabel(r"$J^\star - J(\theta)$ (mean over seeds, 95% band)")
-    ax.set_title(f"Fatkhullin et al. 2023 on a Garnet MDP (S=4, A=2), softmax, sampled oracles, {res['R']} seeds\n"
-                 "dashed: fitted tail; dotted: registered bound's shape from the tail start", fontsize=9)
-    legend_outside(ax, where="below", fontsize=7)
-    fig.tight_layout()
-    add_verdict(fig, *explain(claims, max_claims=1))
-    figs = save_figure(fig, stem)
-    return figs, (write_json(str(stem) + ".json", rows),)
+        meta[m] = {**rows[m], "label": _LABEL[m], "fit_x": xf, "fit_y": yf, "bound_x": [xf[0], n[-1]],
+                   "bound_y": yf[0] * vals / vals[0]}
+    return (write_data_csv(config, "fatkhullin2023-mdp.csv", cols)
+            + write_data_json(config, "fatkhullin2023-mdp.json", meta))
 
 
 def _var(b):

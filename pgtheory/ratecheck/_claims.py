@@ -914,7 +914,10 @@ def explain(claims, *, max_claims: int = 3) -> tuple[str, str]:
 
     Parameters
     ----------
-    claims : iterable of ClaimResult
+    claims : iterable of ClaimResult or dict
+        Claims, or their rows as a report stores them (``CheckReport.claims``, read back from
+        ``report.json``: ``name``, ``verdict``, ``reason`` and the ``tightness`` text), which give
+        the same caption; a figure script draws its caption from the report this way.
     max_claims : int
         At most this many claims are spelled out (the rest are counted).
 
@@ -924,14 +927,22 @@ def explain(claims, *, max_claims: int = 3) -> tuple[str, str]:
     """
     cs = list(claims)
     verdict, head = combine(cs)
-    deciding = [c for c in cs if c.verdict == verdict] if verdict != "consistent" else cs
+
+    def field(c, key):
+        return c.get(key, "") if isinstance(c, dict) else getattr(c, key)
+
+    def tight(c):
+        if isinstance(c, dict):
+            return c.get("tightness") or ""
+        return c.tightness.text() if c.tightness is not None else ""
+
+    deciding = [c for c in cs if field(c, "verdict") == verdict] if verdict != "consistent" else cs
     parts = []
     for c in deciding[:max_claims]:
         if verdict == "consistent":
-            t = c.tightness.text() if c.tightness is not None else ""
-            parts.append(f"{c.name}: {t or c.reason}")
+            parts.append(f"{field(c, 'name')}: {tight(c) or field(c, 'reason')}")
         else:
-            parts.append(f"{c.name}: {c.reason}")
+            parts.append(f"{field(c, 'name')}: {field(c, 'reason')}")
     more = f" (+{len(deciding) - max_claims} more)" if len(deciding) > max_claims else ""
     return verdict, f"{head}. " + "; ".join(parts) + more
 

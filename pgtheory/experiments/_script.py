@@ -1,0 +1,116 @@
+"""The command line of the figure scripts, and their verdict captions.
+
+Every ``figures/<name>.py`` ends with ``main()`` calling :func:`figure_main` with its check name
+and its ``draw``; the script draws, this runs (or finds) what it draws from.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import ValidationError
+from ._registry import RunConfig, get
+from ._runner import REPORT_FILE, load_report, run_one
+
+__all__ = ["figure_main", "figure_caption"]
+
+
+def figure_caption(report, claims=None, *, max_claims: int = 3) -> tuple:
+    """The verdict caption of a figure, from its check's ``report.json``.
+
+    Parameters
+    ----------
+    report : str, Path or CheckReport
+        The check's output folder, its ``report.json``, or the loaded report.
+    claims : list of str, optional
+        Names of the claims the figure shows, in caption order (default: all the report's claims,
+        in their order).
+    max_claims : int
+        At most this many claims are spelled out (:func:`pgtheory.ratecheck.explain`).
+
+    Returns
+    -------
+    (str, str)
+        ``(verdict, reason)`` for :func:`pgtheory.plotting.add_verdict`: the text
+        :func:`pgtheory.ratecheck.explain` gives on the claims themselves.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        When a name in ``claims`` is not a claim of the report.
+    """
+    from ..ratecheck import explain
+
+    if isinstance(report, (str, Path)):
+        p = Path(report)
+        report = load_report(p / REPORT_FILE if p.is_dir() else p)
+    rows = list(report.claims)
+    if claims is not None:
+        by_name = {r["name"]: r for r in rows}
+        missing = [c for c in claims if c not in by_name]
+        if missing:
+            raise ValidationError(f"claims: {missing} are not claims of {report.name!r} (it has "
+                                  f"{sorted(by_name)}). Fix: use the names in its report.json.")
+        rows = [by_name[c] for c in claims]
+    return explain(rows, max_claims=max_claims)
+
+
+def figure_main(name: str, draw, doc: str | None = None, argv=None) -> int:
+    """Command line of a figure script: ``python figures/<name>.py [--quick] [--out DIR] [--from DIR]``.
+
+    Without ``--from`` the check runs through the public API (:func:`run_one`, with the script's
+    own ``draw`` instead of the runner's lookup) into ``DIR/<name>/`` (``--out``, default
+    ``figures/output``), then ``draw`` draws from that folder. With ``--from DIR`` nothing is
+    computed: ``draw`` reads ``DIR/<name>/`` of an earlier ``pgtheory reproduce --out DIR`` run
+    (the docs gallery does this).
+
+    Parameters
+    ----------
+    name : str
+        Registered check name.
+    draw : callable
+        The script's ``draw(folder) -> list[Path]``.
+    doc : str, optional
+        The script's docstring (its first line is the ``--help`` description).
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0, or 1 when the check ended in ``"error"`` or has no report in ``--from``.
+    """
+    get(name)  # an unknown name fails before anything runs
+    p = argparse.ArgumentParser(description=(doc or name).strip().splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder; files go to OUT/<check>/ (default figures/output, git-ignored)")
+    p.add_argument("--seed", type=int, default=0, help="base seed (streams are spawned from it)")
+    p.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the check's own)")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check>/ of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    if args.from_dir is not None:
+        folder = args.from_dir / name
+        if not (folder / REPORT_FILE).is_file():
+            print(f"{name}: no finished report in {folder} (run `pgtheory reproduce --out {args.from_dir}` first)")
+            return 1
+        rep = load_report(folder / REPORT_FILE)
+        print(f"{rep.name}: {rep.verdict} -- {rep.measured} ({rep.seconds:.1f} s, read from {folder})")
+        if rep.verdict == "error":
+            return 1
+    else:
+        # default: figures/output beside the script that defines draw
+        out = args.out if args.out is not None else Path(draw.__code__.co_filename).resolve().parent / "output"
+        folder = out / name
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder, seed=args.seed, seeds=args.seeds),
+                      figures=False)
+        print(f"{rep.name}: {rep.verdict} -- {rep.measured} ({rep.seconds:.1f} s)")
+        for f in rep.data_files:
+            print("  wrote", f)
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
