@@ -9,10 +9,11 @@ leaves a half-written file behind.
 
 Public API
 ----------
-STYLE, use_style, new_axes, save_figure, write_csv, write_json, atomic_write_text,
-plot_rate_check, fit_band, add_verdict, legend_outside, legends_inside, strict_json
+STYLE, use_style, new_axes, save_figure, plot_rate_check, add_verdict, legend_outside, legends_inside
     Style, saving and the shared drawing helpers of the figure scripts.
-read_csv, read_json, rate_check_data, rate_check_figure, informative_ylim, plot_rate_series
+write_csv, write_json, atomic_write_text, strict_json, fit_band, plain_label, short_verdict
+    Data files (atomic, strict JSON) and the numbers and words a figure shows.
+read_csv, read_json, rate_check_data, rate_check_figure, informative_ylim, plot_rate_series, DATA_HELPERS
     Figures drawn from data files: the experiments write what a figure needs (CSV / JSON, and
     :func:`rate_check_data` for a rate check's panel) and compute nothing for drawing; the scripts
     in ``figures/`` read it back (:func:`read_csv`, :func:`read_json`) and draw it with these
