@@ -13,7 +13,7 @@ STYLE, use_style, new_axes, save_figure, plot_rate_check, add_verdict, legend_ou
     Style, saving and the shared drawing helpers of the figure scripts.
 write_csv, write_json, atomic_write_text, strict_json, fit_band, plain_label, short_verdict
     Data files (atomic, strict JSON) and the numbers and words a figure shows.
-read_csv, read_json, rate_check_data, rate_check_figure, informative_ylim, plot_rate_series, DATA_HELPERS
+read_csv, read_json, rate_check_data, rate_check_figure, shared_legend, informative_ylim, plot_rate_series, DATA_HELPERS
     Figures drawn from data files: the experiments write what a figure needs (CSV / JSON, and
     :func:`rate_check_data` for a rate check's panel) and compute nothing for drawing; the scripts
     in ``figures/`` read it back (:func:`read_csv`, :func:`read_json`) and draw it with these
@@ -44,7 +44,7 @@ from ._plain import _to_plain
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
            "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
            "plain_label", "short_verdict", "read_csv", "read_json", "rate_check_data", "rate_check_figure",
-           "informative_ylim", "plot_rate_series", "DATA_HELPERS"]
+           "informative_ylim", "plot_rate_series", "shared_legend", "DATA_HELPERS"]
 
 #: The functions of this module that touch no matplotlib (data files and the numbers a figure
 #: draws): the only ones the experiment modules may import (``tests/test_structure.py``).
@@ -713,9 +713,37 @@ def plot_rate_series(ax, x, mean, lo=None, hi=None, *, color=None, label=None, f
     return line
 
 
+def shared_legend(ax_from, ax_to):
+    """One legend for several rate-check panels, beside ``ax_to``, with generic entry names.
+
+    The entries of ``ax_from`` are reused; the fit's entry (``"fit: slope ..."``, whose numbers
+    differ per panel and are in each panel's title) is renamed ``"fit on the tail window"``.
+
+    Parameters
+    ----------
+    ax_from : matplotlib.axes.Axes
+        The panel whose entries are shown.
+    ax_to : matplotlib.axes.Axes
+        The panel beside which the legend goes (:func:`legend_outside`).
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    handles, labels = ax_from.get_legend_handles_labels()
+    out = ["fit on the tail window" if lab.startswith("fit:") else lab for lab in labels]
+    return legend_outside(ax_to, handles=handles, labels=out, fontsize=7)
+
+
 def rate_check_figure(checks, stem, *, title: str = "", labels=None, ncols: int | None = None,
-                      xlabel: str | None = None, ylabel: str | None = None, verdict=None) -> tuple:
-    """Draw rate checks side by side (one :func:`plot_rate_check` panel each) and save PNG + PDF.
+                      xlabel: str | None = None, ylabel: str | None = None, bound_label: str | None = None,
+                      figsize=None, verdict=None) -> tuple:
+    """Rate checks side by side (one :func:`plot_rate_check` panel each, log axes, bound beside the
+    measurement), one shared legend, the verdict under the figure; saved as PNG + PDF.
+
+    Each panel's title is its label followed by the fitted slope (polynomial rates) or contraction
+    (linear rates); the legend, beside the top-right panel, names the entries generically
+    (:func:`shared_legend`).
 
     Parameters
     ----------
@@ -726,10 +754,15 @@ def rate_check_figure(checks, stem, *, title: str = "", labels=None, ncols: int 
     title : str
         Figure title.
     labels : list of str, optional
-        Panel titles.
+        Panel titles (default: each check's ``label``).
     ncols : int, optional
         Panels per row (default: all in one row up to 3).
     xlabel, ylabel : str, optional
+        Axis labels of every panel (default: the checks' variable and label).
+    bound_label : str, optional
+        Legend entry of the bound (default ``"bound: <source>"``).
+    figsize : (float, float), optional
+        Default ``(4.2 ncols + 2.6, 3.6 nrows + 0.8)`` inches.
     verdict : (str, str), optional
         ``(verdict, reason)`` written under the figure (:func:`add_verdict`).
 
@@ -740,20 +773,27 @@ def rate_check_figure(checks, stem, *, title: str = "", labels=None, ncols: int 
     """
     if not checks:
         return ()
+    checks = [_as_rate_check(c) if isinstance(c, dict) else c for c in checks]
     n = len(checks)
     ncols = ncols or min(n, 3)
     nrows = -(-n // ncols)
-    fig, axes = new_axes(nrows, ncols, squeeze=False)
+    fig, axes = new_axes(nrows, ncols, squeeze=False, figsize=figsize or (4.2 * ncols + 2.6, 3.6 * nrows + 0.8))
     for k, (ax, res) in enumerate(zip(axes.ravel(), checks)):
-        plot_rate_check(res, ax=ax, title=(labels[k] if labels else None))
+        slope = ""
+        if res.fit is not None and res.fit.ok:
+            slope = (f", slope {res.fit.slope:.2f}" if res.fit.model == "polynomial" else f", rate {res.fit.rate:.4f}")
+        head = labels[k] if labels else res.label
+        plot_rate_check(res, ax=ax, title=f"{head}{slope}", legend=None, label="measured",
+                        bound_label=bound_label or f"bound: {res.source}")
         if xlabel:
             ax.set_xlabel(xlabel)
         if ylabel:
-            ax.set_ylabel(ylabel)
+            ax.set_ylabel(plain_label(ylabel))
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
+    shared_legend(axes[0, 0], axes[0, min(n, ncols) - 1])
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     if verdict is not None:
         add_verdict(fig, *verdict)
