@@ -19,20 +19,20 @@ from pgtheory import plotting  # noqa: E402
 from pgtheory.experiments import RunConfig, figure_script, run_one  # noqa: E402
 from pgtheory.experiments._figures import load_figure_script  # noqa: E402
 
-FAST = ["agarwal2021-npg", "cen2021-fig1", "cen2021-thm1", "fatkhullin2023-lemma1"]
+FAST = ["agarwal2021-npg", "cen2022-fig1", "cen2022-thm1", "fatkhullin2023-lemma1"]
 SLOW = ["mei2020-bandit", "mei2020-mdp", "li2021-hard", "fatkhullin2023-convergence",
         "fatkhullin2023-eps-complexity", "fatkhullin2023-robustness", "fatkhullin2023-lqr"]
 _VERDICT = re.compile(r"^(CONSISTENT|VIOLATED|INCONCLUSIVE)")
 #: checks whose experiment still draws its own figure (emptied as the families are converted)
-NOT_YET_CONVERTED = {"agarwal2021-npg", "cen2021-fig1", "cen2021-thm1", "mei2020-bandit", "mei2020-mdp", "li2021-hard",
+NOT_YET_CONVERTED = {"agarwal2021-npg", "cen2022-fig1", "cen2022-thm1", "mei2020-bandit", "mei2020-mdp", "li2021-hard",
                      "tiapkin2025-sampled", "jia2023-coverability", "jia2023-generative", "jia2023-online",
                      "jia2023-spanning-capacity", "krishnamurthy2025-coverage", "krishnamurthy2025-emulator",
                      "krishnamurthy2025-psdp-cpi", "krishnamurthy2025-regime", "tan2025-hybrid-noff",
                      "tan2025-hybrid-optimistic", "tan2025-pac", "tan2025-regret", "zhou2023-comblock",
                      "zhou2023-hac-exact", "zhou2023-hac-sampled", "zhou2023-hpe-fixed-point",
-                     "zhou2023-lambda-tradeoff", "nash-compare", "nash-md-theorem1", "nash-rate-vs-beta",
-                     "nash-response-independence", "nash-stochastic-floor", "subpo-bandit-ratio",
-                     "subpo-grid-coverage", "subpo-trap-family", "llm-grpo-weights"}
+                     "zhou2023-lambda-tradeoff", "tiapkin2025-compare", "munos2024-theorem1", "tiapkin2025-rate-vs-beta",
+                     "tiapkin2025-response-independence", "tiapkin2025-stochastic-floor", "prajapat2024-bandit-ratio",
+                     "prajapat2024-grid-coverage", "prajapat2024-trap-family", "liu2025-grpo-weights"}
 
 
 def _texts(fig):
