@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_json
-from ._tabular import R_BANDIT, _finish, _garnets, _rate_panels
+from ._tabular import R_BANDIT, _garnets
 
 __all__ = ["cen2022_thm1", "cen2022_fig1"]
 
@@ -84,19 +84,16 @@ def cen2022_thm1(config: RunConfig) -> CheckReport:
                          "contraction_logpi": rl.fit.rate if rl.fit and rl.fit.ok else None,
                          "worst_ratio_q": rq.worst_ratio, "worst_ratio_logpi": rl.worst_ratio, "C1": tr.params["C1"],
                          "slack_min_q": rq.tightness.slack_min, "slack_min_logpi": rl.tightness.slack_min})
-    figs = ()
-    p = out_path(config, "cen2022_thm1")
-    if p is not None:
-        figs = _rate_panels(panel, claims, p, ncols=2, labels=[c.label for c in panel], xlabel="t",
-                            title=f"Entropy-regularised NPG (Garnet S=10, A=4, gamma={gamma}, tau={tau}) "
-                                  f"vs Cen et al. 2021, Thm 1", bound_label="Thm 1 bound", ylabel="error (sup norm)",
-                            figsize=(12.0, 3.0 * len(panel) // 2 + 1.0))
-    data = write_data_json(config, "cen2022_thm1.json", rows)
+    from ..plotting import rate_check_data
+
+    # the figure shows MDP 0: Q and log-policy errors for each step size
+    data = (write_data_json(config, "cen2022_thm1.json", rows)
+            + write_data_json(config, "cen2022_thm1_panels.json", [rate_check_data(r) for r in panel]))
     meas = "; ".join(f"eta={r['eta']:g}: rate {r['contraction_q']:.4g} (stated {r['contraction_stated']:.4g})"
                      for r in rows[: len(fracs)] if r["contraction_q"] is not None)
     return report_from_claims("cen2022-thm1", claims, source="Cen et al. 2021, Thm 1",
                               stated="C1 g (1-eta tau)^t and 2 C1/tau (1-eta tau)^t", measured=meas,
-                              details={"runs": rows, "tau": tau, "gamma": gamma}, figures=figs, data_files=data)
+                              details={"runs": rows, "tau": tau, "gamma": gamma}, data_files=data)
 
 
 def _bandit_paths(r, tau, eta, n):
@@ -154,41 +151,16 @@ def cen2022_fig1(config: RunConfig) -> CheckReport:
                      "contraction_fit": res.fit.rate if res.fit and res.fit.ok else None,
                      "worst_ratio": res.worst_ratio, "pg_error_final": float(err_pg[-1]),
                      "npg_error_final": float(err_npg[-1]), "slack_min": res.tightness.slack_min})
-    figs = ()
-    p = out_path(config, "cen2022_fig1")
-    if p is not None:
-        from .. import plotting
+    from ..plotting import rate_check_data
 
-        fig, axes = plotting.new_axes(2, 2, figsize=(13, 8.5))
-        for i, tau in enumerate((0.1, 1.0)):
-            pg, npg, lp_star, err_pg = paths[tau]
-            ax = axes[0, i]
-            ax.plot(pg[:, 0], pg[:, 1], label="entropy-regularised PG")
-            ax.plot(npg[:, 0], npg[:, 1], label="entropy-regularised NPG")
-            ax.plot(lp_star[0], lp_star[1], "k*", ms=10, label="pi*_tau")
-            ax.plot(pg[0, 0], pg[0, 1], "ko", ms=4, label="start (uniform)")
-            ax.set_xlabel("log pi(a1)")
-            ax.set_ylabel("log pi(a2)")
-            ax.set_title(f"policy paths, tau={tau:g}, eta={eta}", fontsize=9)
-            if i == 1:
-                plotting.legend_outside(ax, fontsize=7)
-            ax = axes[1, i]
-            res = checks[i]
-            res.plot(ax=ax, label="NPG: ||log pi_t - log pi*_tau||", show_fit=False, color="C1", legend=None,
-                     title=f"error contraction, tau={tau:g}",
-                     bound_label="2 (1-eta tau)^t L0: Cen et al. 2021, Prop. 1")
-            ok = err_pg > 1e-12 * err_pg.max()
-            ax.plot(np.arange(n + 1)[ok], err_pg[ok], color="C0", label="PG: ||log pi_t - log pi*_tau||")
-            ax.set_xlabel("iteration t")
-            ax.set_ylabel("||log pi_t - log pi*_tau||_inf")
-            if i == 1:
-                plotting.legend_outside(ax, fontsize=7)
-        fig.suptitle("Cen et al. 2021, Figure 1 (3-armed bandit r=(1, .9, .1))")
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
-    data = write_data_json(config, "cen2022_fig1.json", rows)
+    # the figure: policy paths of regularised PG and NPG, and the NPG error against Prop. 1 beside PG's
+    paths_data = {f"{tau:g}": {"pg": pg, "npg": npg, "lp_star": lp_star, "err_pg": err_pg,
+                               "npg_check": rate_check_data(res_)}
+                  for (tau, (pg, npg, lp_star, err_pg)), res_ in zip(paths.items(), checks)}
+    data = (write_data_json(config, "cen2022_fig1.json", rows)
+            + write_data_json(config, "cen2022_fig1_paths.json", paths_data))
     meas = "; ".join(f"tau={r_['tau']:g}: rate {r_['contraction_fit']:.4g} (stated {r_['contraction_stated']:.4g})"
                      for r_ in rows if r_["contraction_fit"] is not None)
     return report_from_claims("cen2022-fig1", claims, source="Cen et al. 2021, Prop. 1 / Fig. 1",
                               stated="2 (1 - eta tau)^t ||log pi0 - log pi*||", measured=meas,
-                              details={"runs": rows, "eta": eta}, figures=figs, data_files=data)
+                              details={"runs": rows, "eta": eta}, data_files=data)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_json
-from ._tabular import _finish
 
 __all__ = ["li2021_hard", "li2021_crossing_times"]
 
@@ -189,56 +188,13 @@ def li2021_hard(config: RunConfig) -> CheckReport:
               f"ln(t_s/t_(s-2))/2 from {rate[0]:.2g} to {rate[-1]:.2g}"
               f"{' (rising: faster than exponential in s)' if rate[-1] > 1.5 * rate[0] else ''}; "
               f"(c) NPG iterations to sup-gap <= 0.07: {k_npgs} over |S| in {[f'{n:.0e}' for n in sizes]}")
-    figs = ()
-    p = out_path(config, "li2021_hard")
-    if p is not None:
-        from .. import plotting
+    # the figure's reference line: recursion (46) with constant 1 over the paired crossing times
+    from ..bounds import get_bound
 
-        fig, (a1, a2, a3) = plotting.new_axes(1, 3, figsize=(17, 6.6))
-        for j, r in enumerate(runs):
-            f_ = np.isfinite(r["t"])
-            a1.semilogy(states[f_], r["t"][f_], "o-", color=f"C{j}", label=f"gamma={gamma}, |S|={r['n_states']:.0e}")
-        if long is not None:
-            f_ = np.isfinite(long["t"])
-            a1.semilogy(long["states"][f_], long["t"][f_], "s--", color="k", ms=4,
-                        label=f"gamma={long['gamma']}, |S|={long['n_states']:.0e}")
-        a1.set_xlabel("primary state s")
-        a1.xaxis.get_major_locator().set_params(integer=True)
-        a1.set_ylabel("crossing time t_s: first t with V^(t)(s) >= tau_s (iterations)")
-        a1.set_title("softmax PG (gradient flow), eta = 0.99(1-gamma)^2/5", fontsize=10)
-        plotting.legend_outside(a1, where="below", fontsize=7)
-        for k in range(2, len(states)):
-            ok = np.isfinite(t_all[:, k]) & np.isfinite(t_all[:, k - 2])
-            if ok.sum() >= 2:
-                a2.loglog(t_all[ok, k - 2], t_all[ok, k], "o-", color=f"C{k - 2}", label=f"s={states[k]} vs s-2")
-        from ..bounds import get_bound
-
-        rec46 = get_bound("li2021.recursion46")
-        paired = t_all[:, :-2][np.isfinite(t_all[:, 2:])]
-        xs = np.logspace(np.log10(paired.min()), np.log10(paired.max()), 50)
-        a2.loglog(xs, [rec46.evaluate(eta=eta, gamma=gamma, t_prev=x) for x in xs], "k--", lw=1.2,
-                  label="eta^0.5 (1-gamma)^2 t_(s-2)^1.5 (Li et al. (46), constant 1)")
-        for k in range(2, len(states)):
-            ok = np.isfinite(t_all[:, k]) & np.isfinite(t_all[:, k - 2])
-            if ok.sum() >= 2:
-                x0, y0 = t_all[ok, k - 2][-2], t_all[ok, k][-2]
-                a2.loglog([x0, x0 * 1e4], [y0, y0 * 1e6], ":", color=f"C{k - 2}", lw=1)
-        a2.plot([], [], "k:", label="slope 1.5 through each curve's second-largest |S|")
-        a2.set_xlabel("t_(s-2) (iterations), across |S|")
-        a2.set_ylabel("t_s (iterations)")
-        a2.set_title(f"recursion (46): t_s >~ t_(s-2)^1.5 (gamma={gamma})", fontsize=10)
-        a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), borderaxespad=0.0, ncol=1, fontsize=7)
-        a3.loglog(sizes, [r["t"][0] for r in runs], "o-", color="C0", label="softmax PG: t_3")
-        a3.loglog(sizes, [max(k, 1) for k in k_npgs], "s-", color="C1",
-                  label="NPG (eta=1, Agarwal et al. Thm 5.3): iterations to sup-gap <= 0.07")
-        a3.axvline(regime, color="k", ls=":", lw=1, label="(1-gamma)^-6 (Li et al. Thm 1 size condition)")
-        a3.set_xlabel("|S| (nominal number of states)")
-        a3.set_ylabel("iterations")
-        a3.set_title("PG grows with |S|, NPG does not", fontsize=10)
-        a3.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), borderaxespad=0.0, ncol=1, fontsize=7)
-        fig.suptitle("Li et al. 2021 (arXiv:2102.11270) Thms 1-3", fontsize=11)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
+    rec46 = get_bound("li2021.recursion46")
+    paired = t_all[:, :-2][np.isfinite(t_all[:, 2:])]
+    xs = np.logspace(np.log10(paired.min()), np.log10(paired.max()), 50) if paired.size else np.zeros(0)
+    rec46_line = {"t_prev": xs, "t": [rec46.evaluate(eta=eta, gamma=gamma, t_prev=x) for x in xs]}
     rows = [{"n_states": r["n_states"], "crossing_iterations": [float(x) for x in r["t"]],
              "flow_crossing_times": [float(x) for x in r["trace"].final["crossing_times"]],
              "npg_iterations_to_0.07": r["k_npg"], "nfev": r["trace"].final["nfev"],
@@ -248,6 +204,7 @@ def li2021_hard(config: RunConfig) -> CheckReport:
                "growth_in_s": {"at": ref_label, "local_degree": deg.tolist(), "local_rate": rate.tolist(),
                                "fit_log10t_vs_s": fit_s.tolist(), "max_residual_vs_s": res_s,
                                "fit_log10t_vs_log10s": fit_logs.tolist(), "max_residual_vs_log_s": res_logs}}
+    payload["figure"] = {"regime": regime, "recursion46": rec46_line}
     if long is not None:
         payload["long_run"] = {"gamma": long["gamma"], "n_states": long["n_states"],
                                "states": long["states"].tolist(), "crossing_iterations": [float(x) for x in long["t"]]}
@@ -263,4 +220,4 @@ def li2021_hard(config: RunConfig) -> CheckReport:
                                        "gamma": gamma, "eta": eta, "growth_in_s": payload["growth_in_s"],
                                        "note": "gradient flow of softmax PG in log-time; t_s = T_s/eta (validated vs "
                                                "discrete PG in tests)"},
-                              figures=figs, data_files=data)
+                              data_files=data)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_csv, write_data_json
-from ._tabular import _finish, _gap_curve, _garnets, _rate_panels, bandit_mdp
+from ._tabular import _gap_curve, _garnets, bandit_mdp
 
 __all__ = ["bandit_mdp", "mei2020_bandit", "mei2020_mdp"]
 
@@ -56,29 +56,14 @@ def mei2020_bandit(config: RunConfig) -> CheckReport:
                "c_run": tr.final["c_run"], "n_iter": n, "eta": 0.4,
                "bound_over_gap_at_end": float(res.bound_values[-1] / gap[-1])}
     claims = [claim_from_rate_check(res, name="Thm 2: gap <= 5/(c_t^2 t) and O(1/t)")]
-    figs = ()
-    p = out_path(config, "mei2020_bandit")
-    if p is not None:
-        from .. import plotting
+    from ..plotting import rate_check_data
 
-        fig, (a1, a2) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
-        res.plot(ax=a1, title="softmax PG, bandit r=(1, .9, .1), eta=2/5",
-                 bound_label="5/(c_t^2 t): Mei et al. 2020, Thm 2 (recalled)")
-        a2.plot(t, tg, label="t * gap")
-        a2.axhline(tg[-1], color="k", ls=":", lw=1, label=f"last value {tg[-1]:.3f}")
-        a2.set_xscale("log")
-        a2.set_xlabel("t")
-        a2.set_ylabel("t * gap")
-        a2.set_title(f"t * gap settles (changes {details['t_gap_last_decade_rel_change']:.1%} over the last decade)",
-                     fontsize=9)
-        plotting.legend_outside(a2, fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
-    data = write_data_csv(config, "mei2020_bandit.csv", {"t": t, "gap": gap, "running_c": c, "bound": res.bound_values})
+    data = (write_data_csv(config, "mei2020_bandit.csv", {"t": t, "gap": gap, "running_c": c, "bound": res.bound_values})
+            + write_data_json(config, "mei2020_bandit_rate.json", rate_check_data(res)))
     return report_from_claims("mei2020-bandit", claims, source="Mei et al. 2020, bandit (Thm 2) (recalled)",
                               stated="O(1/t); gap <= 5/(c^2 t)",
                               measured=f"{res.measured_text}; t*gap -> {tg[-1]:.3f}",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)
 
 
 @experiment("mei2020-mdp", "Softmax PG on random MDPs: Theorem 4 at every t with the running c_t, and slope -1",
@@ -122,17 +107,15 @@ def mei2020_mdp(config: RunConfig) -> CheckReport:
                      "slope": r1.fit.slope if r1.fit else None, "worst_ratio_running_c": r1.worst_ratio,
                      "worst_ratio_run_min_c": r2.worst_ratio, "final_gap": float(gap[-1]),
                      "slack_min_running_c": r1.tightness.slack_min, "slack_end_running_c": r1.tightness.slack_end})
-    figs = ()
-    p = out_path(config, "mei2020_mdp")
-    if p is not None:
-        figs = _rate_panels(checks[0::2], claims, p, ncols=min(3, n_mdp),
-                            labels=[f"{lab}, gamma={gamma}" for lab in labels],
-                            title="Softmax PG, eta=(1-gamma)^3/8 vs Mei et al. 2020, Thm 4 with running c_t",
-                            ylabel="V*(rho) - V^pi_t(rho)", bound_label="Thm 4 bound (running c_t)")
-    data = write_data_json(config, "mei2020_mdp.json", rows)
+    from ..plotting import rate_check_data
+
+    data = (write_data_json(config, "mei2020_mdp.json", rows)
+            + write_data_json(config, "mei2020_mdp_panels.json",
+                              {"labels": [f"{lab}, gamma={gamma}" for lab in labels],
+                               "panels": [rate_check_data(r) for r in checks[0::2]]}))
     slopes = [r["slope"] for r in rows if r["slope"] is not None]
     meas = (f"slopes {min(slopes):.3f}..{max(slopes):.3f} over {n_mdp} MDPs; bound/gap >= "
             f"{1 / max(r['worst_ratio_running_c'] for r in rows):.3g}")
     return report_from_claims("mei2020-mdp", claims, source="Mei et al. 2020, Thm 4 (recalled)",
                               stated="O(1/t); 16S D^2 ||1/mu|| / (c^2 (1-g)^6 t)", measured=meas,
-                              details={"gamma": gamma, "n_iter": n, "mdps": rows}, figures=figs, data_files=data)
+                              details={"gamma": gamma, "n_iter": n, "mdps": rows}, data_files=data)

@@ -24,8 +24,7 @@ SLOW = ["mei2020-bandit", "mei2020-mdp", "li2021-hard", "fatkhullin2023-converge
         "fatkhullin2023-eps-complexity", "fatkhullin2023-robustness", "fatkhullin2023-lqr"]
 _VERDICT = re.compile(r"^(CONSISTENT|VIOLATED|INCONCLUSIVE)")
 #: checks whose experiment still draws its own figure (emptied as the families are converted)
-NOT_YET_CONVERTED = {"agarwal2021-npg", "cen2022-fig1", "cen2022-thm1", "mei2020-bandit", "mei2020-mdp", "li2021-hard",
-                     "tiapkin2025-sampled", "jia2023-coverability", "jia2023-generative", "jia2023-online",
+NOT_YET_CONVERTED = {"tiapkin2025-sampled", "jia2023-coverability", "jia2023-generative", "jia2023-online",
                      "jia2023-spanning-capacity", "krishnamurthy2025-coverage", "krishnamurthy2025-emulator",
                      "krishnamurthy2025-psdp-cpi", "krishnamurthy2025-regime", "tan2025-hybrid-noff",
                      "tan2025-hybrid-optimistic", "tan2025-pac", "tan2025-regret", "zhou2023-comblock",
