@@ -24,8 +24,8 @@ Experiments (``pgtheory check NAME``), in priority order:
   the recalled bound, and larger for the class with larger spanning capacity.
 
 Every verdict goes through a claim primitive of :mod:`pgtheory.ratecheck`; the report is built
-with :func:`~pgtheory.experiments.report_from_claims`. Shared helpers of both papers' checks are in
-the private ``_layered.py``.
+with :func:`~pgtheory.experiments.report_from_claims`. Each check writes the data of its figure
+(``<stem>_figure.json`` beside its ``<stem>.json``); ``figures/<check>.py`` draws it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ import time
 import numpy as np
 
 from ..results import CheckReport
-from ._layered import _figure
 from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_json
 
@@ -131,48 +130,17 @@ def jia2023_spanning_capacity(config: RunConfig) -> CheckReport:
                           stated="S(Pi) <= |Pi| for named and random classes", rtol=0.0, atol=0.0,
                           stochastic=False, variable="class")
     claims = [c1, c2, c3]
-    from ..ratecheck import combine
 
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax = axes[0]
-        styles = {"constants (A=3)": "C0", "all policies (n=3)": "C1", "open-loop": "C2", "2-tons": "C3",
-                  "singletons": "C4"}
-        forms = {"constants (A=3)": lambda H: 3 + 0 * H, "all policies (n=3)": lambda H: np.minimum(2.0 ** H, 6),
-                 "open-loop": lambda H: 2.0 ** H, "2-tons": lambda H: 1 + H + H * (H - 1) / 2,
-                 "singletons": lambda H: H + 1}
-        texts = {"constants (A=3)": "A", "all policies (n=3)": "min(A^H, nA)", "open-loop": "A^H",
-                 "2-tons": "1+H+H(H-1)/2", "singletons": "H+1"}
-        Hgrid = np.arange(2, 13)
-        for name, col in styles.items():
-            pts = [(r[2], s) for r, s in zip(rows, svals) if r[0] == name]
-            if not pts:
-                continue
-            Hmax = 12 if name in ("open-loop", "singletons") else max(p[0] for p in pts)
-            hg = Hgrid[Hgrid <= Hmax]
-            ax.plot(hg, forms[name](hg.astype(float)), color=col, lw=1.2, alpha=0.7,
-                    label=f"{name}: closed form {texts[name]}")
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o", color=col, ms=7, mfc="none", mew=1.6)
-        ax.plot(tree_H, tree_meas, "x", color="C2", ms=6)
-        ax.plot(sing_H, sing_meas, "x", color="C4", ms=6)
-        ax.plot([], [], "ko", mfc="none", label="exact search over deterministic MDPs")
-        ax.plot([], [], "kx", label="fresh-tree walk (second algorithm)")
-        ax.set_yscale("log", base=2)
-        ax.set_xlabel("horizon H")
-        ax.set_ylabel("spanning capacity S(Pi) (log2 scale)")
-        ax.set_title("Spanning capacity of named classes: exact computation vs closed form\n"
-                     "definition: Jia et al. 2023 [R]; closed forms ours [C]", fontsize=9)
-        ax.legend(loc="upper left", fontsize=7)
-
-    figs = _figure(config, "jia2023_spanning_capacity", draw, verdict, reason)
+    fig_data = {"classes": [{"name": r[0], "H": r[2], "S": sv} for r, sv in zip(rows, svals)],
+                "tree_H": tree_H, "tree_S": tree_meas, "singletons_H": sing_H, "singletons_S": sing_meas}
     details = {"rows": labels, "per_layer_measured": [int(x) for x in meas], "closed_form": expect,
                "seconds_per_row": times, "tree_seconds": t_tree, "open_loop_H12_seconds": t_h12,
                "random_classes": n_rand}
-    data = write_data_json(config, "jia2023_spanning_capacity.json", details)
+    data = (write_data_json(config, "jia2023_spanning_capacity.json", details)
+            + write_data_json(config, "jia2023_spanning_capacity_figure.json", fig_data))
     return report_from_claims("jia2023-spanning-capacity", claims, source=SRC_DEF + "; closed forms [C]",
                               stated="S(Pi) = A, min(A^H, nA), A^H, H+1, sum_{i<=2} C(H,i); S(Pi) <= |Pi|",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)
 
 
 # --------------------------------------------------------------------------- D2
@@ -190,7 +158,7 @@ def jia2023_coverability(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from .. import agnostic as ag
-    from ..ratecheck import check_identity, check_inequality, combine
+    from ..ratecheck import check_identity, check_inequality
 
     H = 4
     classes = [ag.singleton_policies((1,) + (5,) * (H - 1)), ag.ell_ton_policies((1,) + (7,) * (H - 1), 2)]
@@ -220,32 +188,21 @@ def jia2023_coverability(config: RunConfig) -> CheckReport:
                                      source="C_cov = max_h C_h on deterministic MDPs [I], checked [C]",
                                      stated=f"C_cov(Pi; M*) = S(Pi) = {sc.value}",
                                      tol_reason="sums of 0/1 occupancies in float64"))
-    verdict, reason = combine(claims)
 
-    def draw(fig, axes):
-        for ax, cls in zip(axes, classes):
-            d = res[cls.name]
-            x = np.log10(d["conc"]) + rng.uniform(-0.12, 0.12, d["conc"].size)
-            ax.plot(x, d["ccov"], ".", alpha=0.5, color="C0", label="C_cov(Pi; M), random stochastic M")
-            ax.axhline(d["S"], color="C3", lw=1.5, label=f"spanning capacity S = {d['S']} (bound)")
-            ax.plot([np.log10(concs[-1]) + 0.5], [d["at_max"]], "*", ms=13, color="C2",
-                    label=f"deterministic maximiser: C_cov = {d['at_max']:.0f}")
-            ax.set_xlabel("log10 Dirichlet concentration of P rows")
-            ax.set_ylabel("coverability C_cov")
-            ax.set_title(f"{cls.name}, H = {H}, |Pi| = {cls.size}", fontsize=9)
-            ax.set_ylim(0, d["S"] * 1.35)
-            ax.legend(loc="upper left", fontsize=7)
-        fig.suptitle("Coverability never exceeds spanning capacity (sup over MDPs attained at the deterministic "
-                     "maximiser) [I, checked]", fontsize=9)
-
-    figs = _figure(config, "jia2023_coverability", draw, verdict, reason, ncols=2, figsize=(10, 4.4))
+    # the figure's horizontal jitter of the points, drawn after the claims (as it always was)
+    fig_data = {"H": H, "concs": concs, "classes": [
+        {"name": cls.name, "size": cls.size, "S": res[cls.name]["S"], "at_max": res[cls.name]["at_max"],
+         "ccov": res[cls.name]["ccov"],
+         "x": np.log10(res[cls.name]["conc"]) + rng.uniform(-0.12, 0.12, res[cls.name]["conc"].size)}
+        for cls in classes]}
     details = {k: {"S": v["S"], "max_ccov": float(v["ccov"].max()), "at_maximiser": v["at_max"],
                    "n_mdps": int(v["ccov"].size)} for k, v in res.items()}
-    data = write_data_json(config, "jia2023_coverability.json", details)
+    data = (write_data_json(config, "jia2023_coverability.json", details)
+            + write_data_json(config, "jia2023_coverability_figure.json", fig_data))
     return report_from_claims("jia2023-coverability", claims,
                               source="coverability (Xie et al. 2022) vs spanning capacity (JLRSS23 [R]); link [I, C]",
                               stated="C_cov(Pi; M) <= S(Pi) for every layered M, equality at the maximiser",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)
 
 
 # --------------------------------------------------------------------------- D3
@@ -303,7 +260,7 @@ def jia2023_generative(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from .. import agnostic as ag
-    from ..ratecheck import check_growth, check_identity, check_inequality, check_ordering, combine
+    from ..ratecheck import check_growth, check_identity, check_inequality, check_ordering
 
     sizes = (1, 2, 4, 8)
     H = len(sizes)
@@ -366,50 +323,22 @@ def jia2023_generative(config: RunConfig) -> CheckReport:
                                  name="equal |Pi| = 16: cost(S = 5) < cost(S = 16) at every eps",
                                  source="JLRSS23: spanning capacity, not |Pi|, governs generative cost [A, rate R]",
                                  left_label="singletons", right_label="open-loop"))
-    verdict, reason = combine(claims)
 
-    def draw(fig, axes):
-        ax, ax2 = axes
-        for c, col in zip(classes, ("C0", "C3")):
-            d = out[c.name]
-            q = q90(d["queries"])
-            ci = ci90(d["queries"])
-            ax.errorbar(epss, q, yerr=[q - ci[0], ci[1] - q], fmt="o-", color=col, capsize=3,
-                        label=f"{c.name} (S={d['S']}, |Pi|={d['size']}): 90% of seeds eps/2-optimal")
-            ax.plot(epss, d["sumC"] * 8 * np.log(2 * d["size"] / delta) / epss**2, "--", color=col, lw=1,
-                    label=f"{c.name}: Hoeffding form of the bound, {d['sumC']} * 8 log(2|Pi|/delta) / eps^2")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.invert_xaxis()
-        from matplotlib.ticker import NullFormatter
-
-        ax.set_xticks(epss)
-        ax.set_xticklabels([f"{e:.2g}" for e in epss], fontsize=7)
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        top = max(out[c.name]["sumC"] * 8 * np.log(2 * out[c.name]["size"] / delta) / epss[-1] ** 2 for c in classes)
-        ax.set_ylim(top=top * 40)
-        ax.set_xlabel("eps (planted gap)")
-        ax.set_ylabel("generative queries")
-        ax.set_title(f"Trajectory tree on tree bandits, H = {H}, {R} seeds", fontsize=9)
-        ax.legend(loc="upper left", fontsize=6.5)
-        k = np.arange(2)
-        ax2.bar(k - 0.25, [out[c.name]["q_max"] for c in classes], 0.25, color="C2", label="max queries per tree")
-        ax2.bar(k, [out[c.name]["sumC"] for c in classes], 0.25, color="C1", label="sum_h C_h(Pi; M*)")
-        ax2.bar(k + 0.25, [H * out[c.name]["S"] for c in classes], 0.25, color="0.6", label="H * S (bound)")
-        ax2.set_xticks(k)
-        ax2.set_xticklabels([f"{c.name}\nS = {out[c.name]['S']}" for c in classes])
-        ax2.set_ylabel("queries per tree")
-        ax2.set_ylim(0, 1.3 * H * max(out[c.name]["S"] for c in classes))
-        ax2.legend(loc="upper left", fontsize=7)
-        ax2.set_title("queries per tree (every tree)", fontsize=9)
-
-    figs = _figure(config, "jia2023_generative", draw, verdict, reason, ncols=2, figsize=(11, 4.8))
+    # the figure: per class the 90% quantile with its bootstrap interval (drawn after the claims' intervals,
+    # as it always was) and the Hoeffding form of the bound; the per-tree query counts
+    fig_data = {"eps": epss, "H": H, "seeds": R, "delta": delta, "classes": []}
+    for c in classes:
+        d = out[c.name]
+        fig_data["classes"].append({"name": c.name, "S": d["S"], "size": d["size"], "sum_C": d["sumC"],
+                                    "q_max": d["q_max"], "q90": q90(d["queries"]), "ci90": ci90(d["queries"]),
+                                    "bound": d["sumC"] * 8 * np.log(2 * d["size"] / delta) / epss**2})
     details = {"eps": epss.tolist(), "seeds": R,
                **{k: {"S": v["S"], "sum_C": v["sumC"], "q90_queries": q90(v["queries"]).tolist()} for k, v in out.items()}}
-    data = write_data_json(config, "jia2023_generative.json", details)
+    data = (write_data_json(config, "jia2023_generative.json", details)
+            + write_data_json(config, "jia2023_generative_figure.json", fig_data))
     return report_from_claims("jia2023-generative", claims, source="JLRSS23 generative results [A claim; R rate]",
                               stated="O(H S log(|Pi|/delta)/eps^2) generative samples; Omega(S/eps^2)",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)
 
 
 # --------------------------------------------------------------------------- D4
@@ -427,7 +356,7 @@ def jia2023_online(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from .. import agnostic as ag
-    from ..ratecheck import check_growth, check_identity, check_inequality, check_ordering, combine
+    from ..ratecheck import check_growth, check_identity, check_inequality, check_ordering
 
     rng = np.random.default_rng(config.seed + 1404)
     # (a) deterministic MDPs: replay
@@ -485,37 +414,17 @@ def jia2023_online(config: RunConfig) -> CheckReport:
                                  name="POPLER-lite needs fewer episodes than IS for H >= 5",
                                  source="JLRSS23: sunflower classes are online-learnable (POPLER) [A]; POPLER-lite ours [I]",
                                  left_label="POPLER-lite", right_label="IS"))
-    verdict, reason = combine(claims)
 
-    def draw(fig, axes):
-        ax, ax2 = axes
-        for cls, col in zip(classes, ("C0", "C1", "C2")):
-            sel = np.array(which) == cls.name
-            ax.plot(np.array(bound)[sel], np.array(eps_used)[sel], "o", mfc="none", color=col, alpha=0.7,
-                    label=f"{cls.name} (|Pi| = {cls.size}), one random deterministic MDP each")
-        lim = max(bound) * 1.1
-        ax.plot([0, lim], [0, lim], "k--", lw=1, label="bound: episodes = sum_h C_h(Pi; M)")
-        ax.set_xlabel("sum_h C_h(Pi; M) (pairs the class reaches)")
-        ax.set_ylabel("episodes spent by prefix replay")
-        ax.set_title("(a) deterministic MDPs: replay [A; mechanism I]", fontsize=9)
-        ax.legend(loc="upper left", fontsize=7)
-        for name, col, lab in (("importance_sampling", "C3", "uniform IS (weight 2^H)"),
-                               ("popler_lite", "C0", "POPLER-lite (weight <= H), ours")):
-            mu = need[name].mean(0)
-            c = ci(need[name])
-            ax2.errorbar(Hs, mu, yerr=[mu - c[0], c[1] - mu], fmt="o-", color=col, capsize=3, label=lab)
-        ref = need["importance_sampling"].mean(0)[0] * 2.0 ** (Hs - Hs[0])
-        ax2.plot(Hs, ref, "k:", lw=1, label="reference slope 2^H (A^H baseline [R])")
-        ax2.set_yscale("log")
-        ax2.set_xlabel("horizon H")
-        ax2.set_ylabel(f"episodes to sup-error {eps} (CLT-scaled from n = {n0})")
-        ax2.set_title(f"(b) singletons on fresh states (N = {N}), {R} seeds", fontsize=9)
-        ax2.legend(loc="upper left", fontsize=7)
-
-    figs = _figure(config, "jia2023_online", draw, verdict, reason, ncols=2, figsize=(11, 4.6))
+    # the figure: (a) episodes against the bound per random deterministic MDP; (b) mean episodes-to-eps with
+    # bootstrap intervals (drawn after the claims' intervals, as it always was)
+    fig_data = {"classes": [{"name": cls.name, "size": cls.size} for cls in classes], "which": which,
+                "bound": bound, "episodes": eps_used, "H": Hs, "n0": n0, "eps": eps, "N": N, "seeds": R,
+                "need": {name: {"mean": need[name].mean(0), "ci": ci(need[name])}
+                         for name in ("importance_sampling", "popler_lite")}}
     details = {"H": Hs.tolist(), "episodes_to_eps": {k: v.mean(0).tolist() for k, v in need.items()}, "n0": n0,
                "eps": eps, "replay_max_ratio": float(np.max(np.array(eps_used) / np.array(bound)))}
-    data = write_data_json(config, "jia2023_online.json", details)
+    data = (write_data_json(config, "jia2023_online.json", details)
+            + write_data_json(config, "jia2023_online_figure.json", fig_data))
     return report_from_claims("jia2023-online", claims, source="JLRSS23 online results [A]; mechanisms ours [I]",
                               stated="deterministic: <= sum_h C_h episodes to explore; sunflowers: poly(H) vs 2^H",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)

@@ -19,8 +19,8 @@ Experiments (``pgtheory check NAME``), in priority order:
   evaluates all of Pi with sup-error ~ k^-1/2, flat in the number m of observations per state.
 
 Every verdict goes through a claim primitive of :mod:`pgtheory.ratecheck`; the report is built
-with :func:`~pgtheory.experiments.report_from_claims`. Shared helpers of both papers' checks are in
-the private ``_layered.py``.
+with :func:`~pgtheory.experiments.report_from_claims`. Each check writes the data of its figure
+(``<stem>_figure.json`` beside its ``<stem>.json``); ``figures/<check>.py`` draws it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import CheckReport
-from ._layered import _figure
 from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_json
 
@@ -111,7 +110,7 @@ def krishnamurthy2025_psdp_cpi(config: RunConfig) -> CheckReport:
     -------
     CheckReport
     """
-    from ..ratecheck import check_identity, combine
+    from ..ratecheck import check_identity
 
     T = _psdp_table()
     src = ("KLS25 (arXiv:2504.05405): PSDP and CPI fail under realizability without completeness [A]; "
@@ -137,35 +136,12 @@ def krishnamurthy2025_psdp_cpi(config: RunConfig) -> CheckReport:
                        "values [C]", stated="the failures happen at bounded concentrability",
                        tol_reason="one division in float64"),
     ]
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax = axes[0]
-        k = np.arange(len(T))
-        w = 0.135
-        series = [("V* = max_Pi V", [r["Vstar"] for r in T], "0.6"),
-                  ("PSDP", [r["psdp"] for r in T], "C3"),
-                  ("CPI from 50/50 mixture", [r["cpi_mix"]["value"] for r in T], "C1"),
-                  ("CPI from pi^B", [r["cpi_B"]["value"] for r in T], "C5"),
-                  ("PSDP, completed class", [r["psdp_done"] for r in T], "C2"),
-                  ("CPI, completed class", [r["cpi_done"]["value"] for r in T], "C0")]
-        for i, (lab, v, col) in enumerate(series):
-            ax.bar(k + (i - 2.5) * w, v, w, label=lab, color=col)
-        ax.set_xticks(k)
-        ax.set_xticklabels([f"{r['label']}\nC_conc = {r['C_conc']:.3g}" for r in T], fontsize=7)
-        ax.set_ylabel("exact value V of the output policy")
-        ax.set_ylim(0, 1.45)
-        ax.set_title("PSDP / CPI with mu-resets on a realizable but incomplete class (H = 2)\n"
-                     "failure: KLS25 [A]; instance ours [C]", fontsize=9)
-        ax.legend(loc="upper center", ncol=3, fontsize=7)
-
-    figs = _figure(config, "krishnamurthy2025_psdp_cpi", draw, verdict, reason, figsize=(8.5, 4.6))
     details = {"rows": [{k: (v if not isinstance(v, dict) else {kk: vv for kk, vv in v.items()}) for k, v in r.items()}
                         for r in T]}
     data = write_data_json(config, "krishnamurthy2025_psdp_cpi.json", details)
     return report_from_claims("krishnamurthy2025-psdp-cpi", claims, source=src,
                               stated="PSDP/CPI fail under realizability without completeness",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)
 
 
 # --------------------------------------------------------------------------- D7
@@ -183,7 +159,7 @@ def krishnamurthy2025_regime(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from .. import agnostic as ag
-    from ..ratecheck import check_identity, combine
+    from ..ratecheck import check_identity
 
     Hs = list(range(2, 8 if config.quick else 9))
     ccov, S, K = [], [], []
@@ -203,27 +179,10 @@ def krishnamurthy2025_regime(config: RunConfig) -> CheckReport:
                              tol_reason="integer counts"),
               check_identity(K, [2 ** H for H in Hs], rtol=0, atol=0, name="|Pi| = 2^H", source=src,
                              stated="class size 2^H", tol_reason="integer counts")]
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax = axes[0]
-        Hg = np.array(Hs, dtype=float)
-        ax.plot(Hg, 2.0 ** Hg, "-", color="C3", lw=1, label="2^H (closed form; = |Pi|)")
-        ax.plot(Hs, S, "o", color="C3", mfc="none", ms=8, label="spanning capacity S(Pi), exact")
-        ax.axhline(2.0, color="C0", lw=1, label="C_cov = 2 (KLS25 regime [T])")
-        ax.plot(Hs, ccov, "s", color="C0", mfc="none", ms=7, label="coverability C_cov(Pi, M), exact")
-        ax.set_yscale("log", base=2)
-        ax.set_xlabel("horizon H")
-        ax.set_ylabel("value (log2 scale)")
-        ax.set_title("Open-loop class on a fresh-state MDP (N = 2^(H-1) states per layer)\n"
-                     "the numbers of KLS25's lower-bound regime, not its hard instance [I]", fontsize=9)
-        ax.legend(loc="upper left", fontsize=7)
-
-    figs = _figure(config, "krishnamurthy2025_regime", draw, verdict, reason)
     details = {"H": Hs, "C_cov": ccov, "S": S, "size": K}
     data = write_data_json(config, "krishnamurthy2025_regime.json", details)
     return report_from_claims("krishnamurthy2025-regime", claims, source=src,
-                              stated="C_cov(Pi, M) = 2 while S(Pi) = |Pi| = 2^H", details=details, figures=figs,
+                              stated="C_cov(Pi, M) = 2 while S(Pi) = |Pi| = 2^H", details=details,
                               data_files=data)
 
 
@@ -241,7 +200,7 @@ def krishnamurthy2025_coverage(config: RunConfig) -> CheckReport:
     -------
     CheckReport
     """
-    from ..ratecheck import check_identity, check_ordering, combine
+    from ..ratecheck import check_identity, check_ordering
 
     T = _psdp_table()
     cc = [r["C_conc"] for r in T]
@@ -254,28 +213,11 @@ def krishnamurthy2025_coverage(config: RunConfig) -> CheckReport:
                              stated="deterministic transitions into x and y", tol_reason="one division"),
               check_ordering(cc, cp, relation="<=", name="C_conc <= C_push on these instances", source=src,
                              left_label="C_conc", right_label="C_push")]
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax = axes[0]
-        k = np.arange(len(T))
-        ax.bar(k - 0.18, cc, 0.36, label="C_conc(mu; Pi, M)", color="C0")
-        ax.bar(k + 0.18, cp, 0.36, label="C_push(mu, M)", color="C1")
-        for i, v in enumerate(cc):
-            ax.text(i, v * 1.03 + 0.1, f"{v:.4g}", ha="center", fontsize=8)
-        ax.set_xticks(k)
-        ax.set_xticklabels([r["label"] for r in T], fontsize=7)
-        ax.set_ylabel("coverage coefficient (exact)")
-        ax.set_ylim(0, max(cp) * 1.35)
-        ax.set_title("Coverage numbers of the mu-reset instances used by krishnamurthy2025-psdp-cpi", fontsize=9)
-        ax.legend(loc="upper left", fontsize=8)
-
-    figs = _figure(config, "krishnamurthy2025_coverage", draw, verdict, reason)
     details = {"instances": [r["label"] for r in T], "C_conc": cc, "C_push": cp}
     data = write_data_json(config, "krishnamurthy2025_coverage.json", details)
     return report_from_claims("krishnamurthy2025-coverage", claims, source=src,
                               stated="exact C_conc and C_push quoted with every mu-reset failure",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)
 
 
 # --------------------------------------------------------------------------- D6
@@ -318,7 +260,7 @@ def krishnamurthy2025_emulator(config: RunConfig) -> CheckReport:
     CheckReport
     """
     from .. import agnostic as ag
-    from ..ratecheck import check_growth, check_identity, combine
+    from ..ratecheck import check_growth, check_identity
 
     rng = np.random.default_rng(config.seed + 1406)
     H, S, A, Npol = 4, 3, 2, 256
@@ -380,34 +322,10 @@ def krishnamurthy2025_emulator(config: RunConfig) -> CheckReport:
                                variable="m", tail=(ms[0], ms[-1]), min_points=5))
     claims.append(check_growth(ms, 1.0 / e_m, 0.0, tol=0.1, name="error does not grow with m (k = 256)", source=src,
                                variable="m", tail=(ms[0], ms[-1]), min_points=5))
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax, ax2 = axes
-        for i, m in enumerate(ms):
-            ax.plot(ks, err[i].mean(0), "o-", color=f"C{i}", ms=4, label=f"m = {m} observations per latent state")
-        c = err[-1].mean(0)[0] * np.sqrt(ks[0])
-        ax.plot(ks, c / np.sqrt(ks), "k--", lw=1, label="slope -1/2: c sqrt(log|Pi| / k) [I]")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("k sampled observations per latent state")
-        ax.set_ylabel(f"sup over {Npol} policies of |V_emulator - V|")
-        ax.set_title(f"emulator error vs k (H = {H}, {S} latent states/layer, {R} seeds)", fontsize=9)
-        ax.legend(loc="lower left", fontsize=7)
-        mu = e_m.mean(0)
-        sd = e_m.std(0, ddof=1) / np.sqrt(R)
-        ax2.errorbar(ms, mu, yerr=2 * sd, fmt="o-", capsize=3, label="k = 256: mean +- 2 se")
-        ax2.axhline(mu.mean(), color="k", ls=":", lw=1, label="flat reference (independent of m)")
-        ax2.set_xscale("log")
-        ax2.set_ylim(0, mu.max() * 1.8)
-        ax2.set_xlabel("m observations per latent state (|X| = m S per layer)")
-        ax2.set_ylabel("sup error")
-        ax2.set_title("emulator error does not depend on the observation space [I]", fontsize=9)
-        ax2.legend(loc="upper left", fontsize=7)
-
-    figs = _figure(config, "krishnamurthy2025_emulator", draw, verdict, reason, ncols=2, figsize=(11, 4.6))
+    fig_data = {"k": ks, "m": ms, "sup_error": err, "H": H, "S": S, "n_policies": Npol, "seeds": R}
     details = {"k": ks.tolist(), "m": ms.tolist(), "mean_sup_error": err.mean(1).tolist(), "seeds": R}
-    data = write_data_json(config, "krishnamurthy2025_emulator.json", details)
+    data = (write_data_json(config, "krishnamurthy2025_emulator.json", details)
+            + write_data_json(config, "krishnamurthy2025_emulator_figure.json", fig_data))
     return report_from_claims("krishnamurthy2025-emulator", claims, source=src,
                               stated="emulator evaluates all of Pi with error ~ sqrt(log|Pi|/k), independent of |X|",
-                              details=details, figures=figs, data_files=data)
+                              details=details, data_files=data)

@@ -1,10 +1,10 @@
-"""The exact agnostic checks (D1, D2, D5, D7, D8) run in quick mode, are consistent, write a
-figure, and give every claim a source. (The Monte-Carlo checks D3, D4, D6 take 5-20 s each and
+"""The exact agnostic checks (D1, D2, D5, D7, D8) run in quick mode, are consistent, get a figure
+(drawn by their script in figures/ after the check, issue 13 item 4), and give every claim a source. (The Monte-Carlo checks D3, D4, D6 take 5-20 s each and
 are exercised by ``pgtheory check NAME --quick``, not here, to keep this suite fast.)"""
 
 import pytest
 
-from pgtheory.experiments import RunConfig, get
+from pgtheory.experiments import RunConfig, run_one
 
 EXACT = ["jia2023-spanning-capacity", "jia2023-coverability", "krishnamurthy2025-psdp-cpi",
          "krishnamurthy2025-regime", "krishnamurthy2025-coverage"]
@@ -12,8 +12,9 @@ EXACT = ["jia2023-spanning-capacity", "jia2023-coverability", "krishnamurthy2025
 
 @pytest.mark.parametrize("name", EXACT)
 def test_exact_check_consistent(name, tmp_path):
-    rep = get(name).run(RunConfig(quick=True, out_dir=tmp_path))
+    rep = run_one(name, RunConfig(quick=True, out_dir=tmp_path), catch=False)
     assert rep.verdict == "consistent", rep.reason
+    assert rep.details["figure"]["status"] == "drawn", rep.details["figure"]
     assert any(str(f).endswith(".png") for f in rep.figures)
     for c in rep.claims:
         assert c["source"], f"{name}: claim {c['name']} has no source"

@@ -24,9 +24,7 @@ SLOW = ["mei2020-bandit", "mei2020-mdp", "li2021-hard", "fatkhullin2023-converge
         "fatkhullin2023-eps-complexity", "fatkhullin2023-robustness", "fatkhullin2023-lqr"]
 _VERDICT = re.compile(r"^(CONSISTENT|VIOLATED|INCONCLUSIVE)")
 #: checks whose experiment still draws its own figure (emptied as the families are converted)
-NOT_YET_CONVERTED = {"tiapkin2025-sampled", "jia2023-coverability", "jia2023-generative", "jia2023-online",
-                     "jia2023-spanning-capacity", "krishnamurthy2025-coverage", "krishnamurthy2025-emulator",
-                     "krishnamurthy2025-psdp-cpi", "krishnamurthy2025-regime", "tan2025-hybrid-noff",
+NOT_YET_CONVERTED = {"tiapkin2025-sampled", "tan2025-hybrid-noff",
                      "tan2025-hybrid-optimistic", "tan2025-pac", "tan2025-regret", "zhou2023-comblock",
                      "zhou2023-hac-exact", "zhou2023-hac-sampled", "zhou2023-hpe-fixed-point",
                      "zhou2023-lambda-tradeoff", "tiapkin2025-compare", "munos2024-theorem1", "tiapkin2025-rate-vs-beta",
