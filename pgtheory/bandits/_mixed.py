@@ -104,12 +104,11 @@ class UnifiedRow:
 
     @property
     def min_sizes(self) -> tuple:
-        """Smallest (G_on, G_off) the row's statistics need (a std with ddof=1 needs 2 samples)."""
-        need = 1 + self.ddof
-        g_on = need if self.on_adv == "group" else (0 if self.on_adv == "zero" else 1)
-        g_off = need if self.off_adv == "group" else (0 if self.off_adv == "zero" else 1)
-        if "pooled" in (self.on_adv, self.off_adv) and g_on + g_off < need:
-            g_on = max(g_on, 1)
+        """Smallest (G_on, G_off) the row's statistics need: a group statistic (mean and std) needs 2 samples."""
+        g_on = 2 if self.on_adv == "group" else (0 if self.on_adv == "zero" else 1)
+        g_off = 2 if self.off_adv == "group" else (0 if self.off_adv == "zero" else 1)
+        if "pooled" in (self.on_adv, self.off_adv) and g_on + g_off < 2:
+            g_on = 2 - g_off
         return g_on, g_off
 
 
@@ -271,8 +270,8 @@ def _check_inputs(row, logits, rewards, G_on, G_off, old_logits, beta_logits, bi
     G_off = check_positive_int(G_off, "G_off", 0)
     need_on, need_off = row.min_sizes
     if G_on < need_on or G_off < need_off or G_on + G_off < 1:
-        raise ValidationError(f"row {row.name!r} needs G_on >= {need_on} and G_off >= {need_off} (a std with "
-                              f"ddof={row.ddof} needs {1 + row.ddof} samples); got G_on={G_on}, G_off={G_off}.")
+        raise ValidationError(f"row {row.name!r} needs G_on >= {need_on} and G_off >= {need_off} (a group mean and "
+                              f"std need 2 samples); got G_on={G_on}, G_off={G_off}. Fix: larger groups.")
     old = th if old_logits is None else check_logits(old_logits, "old_logits", K=K)
     if beta_logits is None:
         if G_off:
