@@ -157,3 +157,32 @@ def test_bad_input_raises_typed_errors(call, err, word):
     with pytest.raises(err, match=None) as info:
         call()
     assert word in str(info.value)
+
+
+# ----------------------------------------------------------------------------- registered checks
+from _d1_checks import draw_figure, run_quick  # noqa: E402
+
+
+def test_li2026_checks_verdicts_and_counterexample(tmp_path):
+    zero = run_quick("li2026-zero-gradient", tmp_path / "z")
+    claims = {c["name"]: c for c in zero.claims}
+    assert claims["uniform budgets: P(zero GRPO update) = p^N + (1-p)^N"]["verdict"] == "consistent"
+    assert all("provenance:" in c["source"] for c in zero.claims)
+    dp = run_quick("li2026-knapsack-dp", tmp_path / "d")
+    assert dp.verdict == "violated"
+    bad = [c for c in dp.claims if c["verdict"] == "violated"]
+    assert [c["name"] for c in bad] == ["the released DP returns the optimum of its value"]
+    cx = dp.details["subchecks"][1]["numbers"]["counterexample"]
+    assert cx["code_allocation_recomputed"] == [3, 3] and cx["optimal_allocation_recomputed"] == [2, 4]
+    assert abs(cx["relative_regret"] - 0.11932165176713337) < 1e-12
+    proxy = run_quick("li2026-value-proxy", tmp_path / "v")
+    assert "no claim of exactness to test" in " ".join(c["stated"] for c in proxy.claims)
+
+
+@pytest.mark.parametrize("name", ["li2026-zero-gradient", "li2026-knapsack-dp", "li2026-value-proxy"])
+def test_li2026_figures_draw_from_the_data(tmp_path, monkeypatch, name):
+    run_quick(name, tmp_path)
+    paths, seen = draw_figure(name, tmp_path, monkeypatch)
+    assert [p.suffix for p in paths] == [".png", ".pdf"] and all(p.stat().st_size > 0 for p in paths)
+    (outside, texts), = seen
+    assert outside == [] and any(t.startswith(("CONSISTENT", "VIOLATED", "INCONCLUSIVE")) for t in texts)

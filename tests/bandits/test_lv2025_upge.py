@@ -142,3 +142,20 @@ def test_bad_input_raises_typed_errors(call, err, word):
     with pytest.raises(err) as info:
         call()
     assert word in str(info.value)
+
+
+# ----------------------------------------------------------------------------- registered checks
+from _d1_checks import draw_figure, run_quick  # noqa: E402
+
+
+def test_lv2025_checks(tmp_path, monkeypatch):
+    rep = run_quick("lv2025-unified-gradient", tmp_path / "u")
+    assert rep.verdict == "consistent" and len(rep.claims) == 3
+    assert all("provenance:" in c["source"] for c in rep.claims)
+    rows = rep.details["subchecks"][0]["numbers"]["rows"]
+    assert all(r["rel_err"] < 1e-12 for r in rows.values())
+    rep = run_quick("lv2025-hpt-switch", tmp_path / "h")
+    assert rep.verdict == "consistent"
+    paths, seen = draw_figure("lv2025-hpt-switch", tmp_path / "h", monkeypatch)
+    (outside, texts), = seen
+    assert outside == [] and any(t.startswith("CONSISTENT") for t in texts) and paths[0].stat().st_size > 0

@@ -96,3 +96,19 @@ def test_bad_input_raises_typed_errors(call, err, word):
     with pytest.raises(err) as info:
         call()
     assert word in str(info.value)
+
+
+# ----------------------------------------------------------------------------- registered check
+from _d1_checks import draw_figure, run_quick  # noqa: E402
+
+
+def test_wang2026_check_and_figure(tmp_path, monkeypatch):
+    rep = run_quick("wang2026-variance-selection", tmp_path)
+    by = {c["name"]: c for c in rep.claims}
+    assert by["Cauchy-Schwarz bound on ||g_S|| holds on every subset"]["verdict"] == "consistent"
+    assert by["the max-Var(A) subset has a larger expected update norm than a random subset"]["verdict"] == "consistent"
+    assert "no claim of exactness to test" in by["Var(A) is a proxy for the update norm: the selection misses the "
+                                                 "largest norm"]["stated"]
+    paths, seen = draw_figure("wang2026-variance-selection", tmp_path, monkeypatch)
+    (outside, texts), = seen
+    assert outside == [] and texts and paths[0].stat().st_size > 0

@@ -93,3 +93,15 @@ def test_bad_input_raises_typed_errors(call, err, word):
     with pytest.raises(err) as info:
         call()
     assert word in str(info.value)
+
+
+# ----------------------------------------------------------------------------- registered check
+from _d1_checks import draw_figure, run_quick  # noqa: E402
+
+
+def test_wu2023_check_and_figure(tmp_path, monkeypatch):
+    rep = run_quick("wu2023-reward-invariance", tmp_path)
+    assert rep.verdict == "consistent" and len(rep.claims) == 6
+    paths, seen = draw_figure("wu2023-reward-invariance", tmp_path, monkeypatch)
+    (outside, texts), = seen
+    assert outside == [] and texts and paths[0].stat().st_size > 0
