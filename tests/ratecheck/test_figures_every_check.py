@@ -14,6 +14,8 @@ from test_figures import FAST, SLOW, _run  # same folder (pytest's default prepe
 from pgtheory.experiments import list_experiments
 
 COVERED_ELSEWHERE_PREFIXES = ("nash-", "subpo-", "llm-")
+#: issue 18 (D1): their experiments write data only; tests/bandits/test_<key>*.py draw each figure script from it
+COVERED_ELSEWHERE_PREFIXES += ("li2026-", "lv2025-", "wang2026-", "deng2025-", "wu2023-")
 COVERED_HERE_BY_TEST_FIGURES = set(FAST) | set(SLOW)
 #: quick checks that do not draw a figure (claims only), with the reason
 NO_FIGURE = {}
