@@ -186,3 +186,26 @@ def test_li2026_figures_draw_from_the_data(tmp_path, monkeypatch, name):
     assert [p.suffix for p in paths] == [".png", ".pdf"] and all(p.stat().st_size > 0 for p in paths)
     (outside, texts), = seen
     assert outside == [] and any(t.startswith(("CONSISTENT", "VIOLATED", "INCONCLUSIVE")) for t in texts)
+
+
+@st.composite
+def token_trees(draw):
+    """A random token tree (2-5 distinct responses over tokens 0..2, length <= 3) and logits for it."""
+    seqs = draw(st.lists(st.lists(st.integers(0, 2), min_size=0, max_size=3).map(tuple), min_size=2, max_size=5,
+                         unique=True))
+    tree = B.TokenTree(seqs)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return tree, rng.normal(0, 1.5, tree.n_params), rng
+
+
+@given(token_trees(), st.integers(2, 5))
+def test_zero_update_probability_on_token_trees(case, G):
+    """Responses of a token tree (the law of a sequence policy): P(zero GRPO update) = p^G + (1-p)^G."""
+    tree, phi, rng = case
+    r = np.zeros(tree.R)
+    r[rng.permutation(tree.R)[: int(rng.integers(1, tree.R))]] = 1.0
+    logp = tree.log_probs(phi)
+    p = float(np.exp(logp) @ r)
+    got = B.zero_gradient_probability("grpo", logp, r, G, ddof=1, epsilon=1e-6)
+    atol = 64 * B.num_count_vectors(tree.R, G) * np.finfo(float).eps * (1 + G * np.abs(logp).max())
+    assert_close(got, float(B.zero_advantage_probability(p, G)), rtol=0, atol=atol)
