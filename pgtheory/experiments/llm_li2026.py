@@ -203,7 +203,7 @@ def check_knapsack_dp(quick: bool = True) -> dict:
                                 "[min_n, max_n] (the value the code defines; its 'don't allocate' option scores a "
                                 "prompt left at min_n as 0)")
     subs.append(_sub("the released DP (solve_by_dp) is optimal for its value", CODE,
-                     "fails when a prompt is best left at min_n",
+                     "holds exactly (expected before reading its 'don't allocate' option)",
                      {"counterexample": {**cx, "code_value": o_code, "optimal_value": o_opt,
                                          "code_allocation_recomputed": a_code.tolist(),
                                          "optimal_allocation_recomputed": a_opt.tolist(),
