@@ -14,7 +14,6 @@ from a ``pgtheory reproduce --out DIR`` folder.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np

@@ -317,7 +317,6 @@ def unified_exact_moments(row: UnifiedRow, logits, rewards, G_on: int, G_off: in
         More than ``MAX_GROUPS`` joint count vectors.
     """
     th, r, G_on, G_off, old, beta = _check_inputs(row, logits, rewards, G_on, G_off, old_logits, beta_logits, binary)
-    K = th.shape[0]
     parts = []
     for G, law in ((G_on, old), (G_off, beta)):
         arms, outc, logq = _categories(_log_probs(law), r, binary)

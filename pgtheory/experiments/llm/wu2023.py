@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._llm_data import register_llm_check
-from .llm_estimators import EPS, SAFETY, _rel, _rms, _src, _sub, _sum_tol
+from ._common import EPS, register_check, SAFETY, _rel, _rms, _src, _sub, _sum_tol
+from ._data import write_data
 
 __all__ = ["check_reward_invariance"]
 
@@ -41,7 +41,7 @@ def _instance():
 def check_reward_invariance(quick: bool = True) -> dict:
     """Pairwise gradients invariant sample by sample; batch whitening not invariant in expectation; REINFORCE variance."""
     import pgtheory.bandits as B
-    from ..ratecheck import check_identity, check_ordering, check_unbiased
+    from ...ratecheck import check_identity, check_ordering, check_unbiased
 
     subs = []
     th, r = _instance()
@@ -162,6 +162,6 @@ def check_reward_invariance(quick: bool = True) -> dict:
     return {"name": "wu2023-reward-invariance", "subchecks": subs, "data": data}
 
 
-register_llm_check("wu2023-reward-invariance", check_reward_invariance,
-                   "P3O: pairwise gradients are invariant to equivalent rewards; batch reward scaling is not",
-                   SOURCE, key=KEY)
+register_check("wu2023-reward-invariance", check_reward_invariance,
+               "P3O: pairwise gradients are invariant to equivalent rewards; batch reward scaling is not",
+               SOURCE, papers=(KEY,), draw=write_data)

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._llm_data import register_llm_check
-from .llm_estimators import EPS, SAFETY, _src, _sub, _sum_tol
+from ._common import EPS, register_check, SAFETY, _src, _sub, _sum_tol
+from ._data import write_data
 
 __all__ = ["check_zero_gradient", "check_knapsack_dp", "check_value_proxy", "COUNTEREXAMPLE"]
 
@@ -60,7 +60,7 @@ def _nonzero_fraction(p, N):
 def check_zero_gradient(quick: bool = True) -> dict:
     """P(zero update) = p^N + (1-p)^N by enumeration; knapsack vs uniform non-zero fraction."""
     import pgtheory.bandits as B
-    from ..ratecheck import as_illustration, check_identity, check_ordering
+    from ...ratecheck import as_illustration, check_identity, check_ordering
 
     subs = []
     rng = np.random.default_rng(2026)
@@ -90,7 +90,10 @@ def check_zero_gradient(quick: bool = True) -> dict:
                                 f"RLOO and Dr. GRPO with one deterministic reward per response, is p^N + (1-p)^N "
                                 f"(K in {{2, 4}}, N in {Gs})")
     subs.append(_sub("uniform budgets give zero GRPO gradients on all-correct / all-wrong groups, "
-                     "P = p^N + (1-p)^N", ABS, "holds exactly", {"instances": rows}, "abstract", [c_a]))
+                     "P = p^N + (1-p)^N", ABS, "holds exactly",
+                     {"instances": len(rows), "K": [2, 4], "N": list(Gs), "estimators": ["grpo", "rloo", "dr_grpo"],
+                      "max_abs_diff": float(np.max(np.abs(np.subtract(got, want)))),
+                      "rows": "in li2026-zero-gradient_instances.json"}, "abstract", [c_a]))
     # Bernoulli rewards per arm: extra zero updates (the bandit abstraction's caveat)
     th = np.array([0.3, -0.2, 0.5, 0.0])
     q = np.array([0.7, 0.2, 0.5, 0.9])
@@ -144,7 +147,8 @@ def check_zero_gradient(quick: bool = True) -> dict:
             mz.append(B.zero_gradient_probability("grpo", np.log([pv, 1 - pv]), [1.0, 0.0], N, **GRPO))
     data = {"li2026-zero-gradient_curves.csv": curves,
             "li2026-zero-gradient_enumerated.csv": {"p": mp, "N": mN, "P_zero": mz},
-            "li2026-zero-gradient_nonzero.json": {"n_prompts": n, "by_distribution": out}}
+            "li2026-zero-gradient_nonzero.json": {"n_prompts": n, "by_distribution": out},
+            "li2026-zero-gradient_instances.json": rows}
     return {"name": "li2026-zero-gradient", "subchecks": subs, "data": data}
 
 
@@ -152,7 +156,7 @@ def check_zero_gradient(quick: bool = True) -> dict:
 def check_knapsack_dp(quick: bool = True) -> dict:
     """Exact DP = brute force; the released DP's convention misses the optimum (stored counterexample)."""
     import pgtheory.bandits as B
-    from ..ratecheck import check_identity
+    from ...ratecheck import check_identity
 
     subs = []
     rng = np.random.default_rng(26)
@@ -245,7 +249,7 @@ def _spearman(a, b):
 def check_value_proxy(quick: bool = True) -> dict:
     """Value(N, p) vs the exact expected one-step gain: rank correlation and allocation regret."""
     import pgtheory.bandits as B
-    from ..ratecheck import as_illustration, check_ordering
+    from ...ratecheck import as_illustration, check_ordering
 
     subs = []
     eta = 1.0
@@ -318,12 +322,12 @@ def check_value_proxy(quick: bool = True) -> dict:
     return {"name": "li2026-value-proxy", "subchecks": subs, "data": data}
 
 
-register_llm_check("li2026-zero-gradient", check_zero_gradient,
-                   "Knapsack RL: P(zero GRPO update) = p^N + (1-p)^N; knapsack raises the non-zero fraction",
-                   SOURCE, key=KEY)
-register_llm_check("li2026-knapsack-dp", check_knapsack_dp,
-                   "Knapsack RL: the DP is exact; the released DP misses its own optimum (counterexample)",
-                   SOURCE, key=KEY)
-register_llm_check("li2026-value-proxy", check_value_proxy,
-                   "Knapsack RL: the value proxy vs the exact one-step gain (rank correlation, allocation regret)",
-                   SOURCE, key=KEY)
+register_check("li2026-zero-gradient", check_zero_gradient,
+               "Knapsack RL: P(zero GRPO update) = p^N + (1-p)^N; knapsack raises the non-zero fraction",
+               SOURCE, papers=(KEY,), draw=write_data)
+register_check("li2026-knapsack-dp", check_knapsack_dp,
+               "Knapsack RL: the DP is exact; the released DP misses its own optimum (counterexample)",
+               SOURCE, papers=(KEY,), draw=write_data)
+register_check("li2026-value-proxy", check_value_proxy,
+               "Knapsack RL: the value proxy vs the exact one-step gain (rank correlation, allocation regret)",
+               SOURCE, papers=(KEY,), draw=write_data)

@@ -26,8 +26,8 @@ import math
 
 import numpy as np
 
-from ._llm_data import register_llm_check
-from .llm_estimators import EPS, SAFETY, _cos, _src, _sub, _sum_tol
+from ._common import EPS, register_check, SAFETY, _cos, _src, _sub, _sum_tol
+from ._data import write_data
 
 __all__ = ["check_variance_selection", "subset_statistics"]
 
@@ -83,7 +83,7 @@ def _rank_corr(x, y, weights):
 def check_variance_selection(quick: bool = True) -> dict:
     """D3S: the bound holds and tracks Var(A); selection raises E||g||; proxy quality; direction bias."""
     import pgtheory.bandits as B
-    from ..ratecheck import check_identity, check_inequality, check_ordering
+    from ...ratecheck import check_identity, check_inequality, check_ordering
 
     subs = []
     th = np.array([0.4, -0.2, 0.8, 0.0])
@@ -189,6 +189,6 @@ def check_variance_selection(quick: bool = True) -> dict:
     return {"name": "wang2026-variance-selection", "subchecks": subs, "data": data}
 
 
-register_llm_check("wang2026-variance-selection", check_variance_selection,
-                   "D3S: Var(A) selection vs the gradient-norm bound, the actual norm and the direction of the update",
-                   SOURCE, key=KEY)
+register_check("wang2026-variance-selection", check_variance_selection,
+               "D3S: Var(A) selection vs the gradient-norm bound, the actual norm and the direction of the update",
+               SOURCE, papers=(KEY,), draw=write_data)

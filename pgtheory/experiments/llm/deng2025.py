@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._llm_data import register_llm_check
-from .llm_estimators import EPS, _src, _sub
+from ._common import EPS, register_check, _src, _sub
+from ._data import write_data
 
 __all__ = ["check_token_influence", "token_instance"]
 
@@ -58,7 +58,7 @@ def token_instance(seed: int = 3, V: int = 6, d: int = 4, L: int = 3, G: int = 4
 def check_token_influence(quick: bool = True) -> dict:
     """First-order token influence (THR/NTHR form): exact identity, tabular zero, reweighting, proxy quality."""
     import pgtheory.bandits as B
-    from ..ratecheck import as_illustration, check_identity, check_ordering
+    from ...ratecheck import as_illustration, check_identity, check_ordering
 
     subs = []
     inst = token_instance()
@@ -99,7 +99,7 @@ def check_token_influence(quick: bool = True) -> dict:
                                 "term, divided by eta")
     subs.append(_sub("THR quantifies each token's first-order influence on the correct responses' likelihood",
                      f"{ABS}; {NTHR}", "holds exactly to first order (formula unread: our reading)",
-                     {"n_tokens": n, "thr": thr.tolist(), "sum_thr": float(thr.sum()), "eta_used": float(etas[-1]),
+                     {"n_tokens": n, "thr_range": [float(thr.min()), float(thr.max())], "sum_thr": float(thr.sum()), "eta_used": float(etas[-1]),
                       "max_abs_err": float(np.max(np.abs(np.subtract(est, ref)))), "tolerance": atol},
                      "secondary", [c_1]))
     # (2) tabular: no cross-context influence
@@ -159,6 +159,6 @@ def check_token_influence(quick: bool = True) -> dict:
     return {"name": "deng2025-token-influence", "subchecks": subs, "data": data}
 
 
-register_llm_check("deng2025-token-influence", check_token_influence,
-                   "THR: first-order token influence on the correct responses' likelihood (log-linear model)",
-                   SOURCE, key=KEY)
+register_check("deng2025-token-influence", check_token_influence,
+               "THR: first-order token influence on the correct responses' likelihood (log-linear model)",
+               SOURCE, papers=(KEY,), draw=write_data)

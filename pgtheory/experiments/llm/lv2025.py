@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._llm_data import register_llm_check
-from .llm_estimators import EPS, SAFETY, _cos, _rel, _src, _sub, _sum_tol
+from ._common import register_check, _cos, _rel, _src, _sub, _sum_tol
+from ._data import write_data
 
 __all__ = ["check_unified_gradient", "check_hpt_switch"]
 
@@ -49,7 +49,7 @@ def _instance():
 def check_unified_gradient(quick: bool = True) -> dict:
     """UPGE rows on a bandit: unbiased where pi_ref is the sampling law and A the raw reward; biased otherwise."""
     import pgtheory.bandits as B
-    from ..ratecheck import check_identity, check_ordering, check_unbiased
+    from ...ratecheck import check_identity, check_ordering, check_unbiased
 
     subs = []
     th, q, beta = _instance()
@@ -144,7 +144,7 @@ def check_unified_gradient(quick: bool = True) -> dict:
 def check_hpt_switch(quick: bool = True) -> dict:
     """HPT's switch: P(SFT) = (1-p)^n and the expected update mu (1-p)^n s(y*) + w_n(p) grad p, by enumeration."""
     import pgtheory.bandits as B
-    from ..ratecheck import check_identity
+    from ...ratecheck import check_identity
 
     subs = []
     ns = (2, 4, 8) if quick else (2, 4, 8, 16)
@@ -183,20 +183,24 @@ def check_hpt_switch(quick: bool = True) -> dict:
                                 "update, so the RL branch's expectation is the whole GRPO expectation): one objective per "
                                 "question with a p-dependent mixing weight")
     subs.append(_sub("HPT's switch: P(SFT) = (1-p)^n; expected update = mu (1-p)^n s(y*) + w_n(p) grad p",
-                     f"{SOURCE}, Algorithm 1; released switch rule", "holds exactly", {"instances": rows},
+                     f"{SOURCE}, Algorithm 1; released switch rule", "holds exactly",
+                     {"instances": len(rows), "p": list(ps), "n": list(ns), "mu": mu,
+                      "max_abs_diff_P_sft": float(np.max(np.abs(np.subtract(got_p, want_p)))),
+                      "max_abs_diff_update": float(np.max(np.abs(np.concatenate(got_u) - np.concatenate(want_u)))),
+                      "rows": "in lv2025-hpt-switch_instances.json"},
                      "inferred", [c_a, c_b]))
     pg = np.linspace(0.01, 0.99, 99)
     curves = {"p": pg}
     for n in (4, 8, 16):
         curves[f"sft_weight_n={n}"] = (1 - pg) ** n
         curves[f"rl_weight_n={n}"] = B.binary_weight("grpo", pg, n, **GRPO)
-    data = {"lv2025-hpt-switch_weights.csv": curves}
+    data = {"lv2025-hpt-switch_weights.csv": curves, "lv2025-hpt-switch_instances.json": rows}
     return {"name": "lv2025-hpt-switch", "subchecks": subs, "data": data}
 
 
-register_llm_check("lv2025-unified-gradient", check_unified_gradient,
-                   "UPGE: rows with the true sampling law and raw advantages are unbiased for grad J_mu; "
-                   "normalised / pi_ref = 1 rows are biased", SOURCE, key=KEY)
-register_llm_check("lv2025-hpt-switch", check_hpt_switch,
-                   "HPT: P(SFT branch) = (1-p)^n; the expected update mixes SFT and GRPO with p-dependent weights",
-                   SOURCE, key=KEY)
+register_check("lv2025-unified-gradient", check_unified_gradient,
+               "UPGE: rows with the true sampling law and raw advantages are unbiased for grad J_mu; "
+               "normalised / pi_ref = 1 rows are biased", SOURCE, papers=(KEY,), draw=write_data)
+register_check("lv2025-hpt-switch", check_hpt_switch,
+               "HPT: P(SFT branch) = (1-p)^n; the expected update mixes SFT and GRPO with p-dependent weights",
+               SOURCE, papers=(KEY,), draw=write_data)
