@@ -150,7 +150,7 @@ from _d1_checks import draw_figure, run_quick  # noqa: E402
 
 def test_lv2025_checks(tmp_path, monkeypatch):
     rep = run_quick("lv2025-unified-gradient", tmp_path / "u")
-    assert rep.verdict == "consistent" and len(rep.claims) == 3
+    assert rep.verdict == "consistent" and len(rep.claims) == 4
     assert all("provenance:" in c["source"] for c in rep.claims)
     rows = rep.details["subchecks"][0]["numbers"]["rows"]
     assert all(r["rel_err"] < 1e-12 for r in rows.values())

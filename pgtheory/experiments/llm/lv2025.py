@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import register_check, _cos, _rel, _src, _sub, _sum_tol
+from ._common import EPS, SAFETY, register_check, _cos, _rel, _src, _sub, _sum_tol
 from ._data import write_data
 
 __all__ = ["check_unified_gradient", "check_hpt_switch"]
@@ -95,6 +95,26 @@ def check_unified_gradient(quick: bool = True) -> dict:
     subs.append(_sub("SFT, REINFORCE, PPO and the unified row are unbiased for (parts of) grad J_mu when pi_ref is the "
                      "sampling law and the advantage raw", f"{ABS}; {TABLE}", "holds in expectation",
                      {"rows": table, "mu": mu, "G_on": G_on, "G_off": G_off}, "secondary", [c_a]))
+    # the SFT identity E_beta[grad log pi_theta] = -grad KL(pi_beta || pi_theta), against central differences
+    pb = B.policy_probs(beta)
+
+    def kl(t):
+        return float(np.sum(pb * (np.log(pb) - np.log(B.policy_probs(t)))))
+
+    h = 1e-5
+    fd = -np.array([(kl(th + h * e) - kl(th - h * e)) / (2 * h) for e in np.eye(K)])
+    lse = float(np.max(np.abs(th))) + np.log(K)
+    atol_fd = h ** 2 / 6 + SAFETY * EPS * (kl(th) + lse) / h
+    c_k = check_identity(sft_target, fd, rtol=0.0, atol=atol_fd,
+                         tol_reason=f"central differences, h = {h:g}: truncation h^2/6 (third cumulant of a softmax "
+                                    "coordinate <= 1) plus rounding eps (KL + log-sum-exp) / h x8",
+                         name="SFT's expected gradient is -grad KL(pi_beta || pi_theta)",
+                         source=_src(f"{TABLE} (SFT row); J_mu from {REVIEW}", "secondary"),
+                         stated="E_{y ~ pi_beta}[grad log pi_theta(y)] = -grad_theta KL(pi_beta || pi_theta): the SFT "
+                                "row is the gradient of the KL part of J_mu (K = 4, central differences of the KL)")
+    subs.append(_sub("SFT on demonstrations is the gradient of -KL(pi_beta || pi_theta)", TABLE, "holds exactly",
+                     {"max_abs_diff_vs_finite_differences": float(np.max(np.abs(sft_target - fd))), "h": h},
+                     "secondary", [c_k]))
     # the stabilisation mask at theta_old
     ppo = R("ppo", clip_epsilon=0.2)
     no_clip = R("is")
