@@ -92,19 +92,27 @@ def draw(folder: Path) -> list:
 
 
 def main(argv=None) -> int:
-    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status.
+
+    ``python figures/<script>.py [--quick] [--out DIR]`` runs the check into ``DIR/<check>/`` and
+    draws it; ``--from DIR`` only draws from ``DIR/<check>/`` of a ``pgtheory reproduce --out DIR``
+    run; a positional ``FOLDER`` runs the check into ``FOLDER`` itself and draws there (how the docs
+    gallery calls scripts it has no reproduction for).
+    """
+    p = argparse.ArgumentParser(description=(__doc__ or CHECK).splitlines()[0])
+    p.add_argument("folder", nargs="?", type=Path, default=None, help="run and draw in this folder itself")
     p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output")
     p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR")
     args = p.parse_args(argv)
-    folder = (args.from_dir or args.out) / CHECK
-    if args.from_dir is None:
-        run_one(CHECK, RunConfig(quick=args.quick, out_dir=folder), catch=False)
+    if args.from_dir is not None:
+        folder = args.from_dir / CHECK
+    else:
+        folder = args.folder if args.folder is not None else args.out / CHECK
+        run_one(CHECK, RunConfig(quick=args.quick or args.folder is not None, out_dir=folder), catch=False)
     for f in draw(folder):
         print("wrote", f)
     return 0
-
 
 if __name__ == "__main__":
     status = main()
