@@ -130,6 +130,11 @@ def zero_gradient_probability(estimator, logits, rewards, G: int, *, binary: boo
     ------
     ValidationError, ShapeError, InfeasibleSizeError
         As :func:`~pgtheory.bandits.group_law`.
+
+    References
+    ----------
+    Li et al., *Knapsack RL*, arXiv:2509.25849 v1 (abstract: all-correct / all-wrong groups give zero
+    GRPO gradients) [abstract]; the enumeration [inferred].
     """
     law = group_law(estimator, logits, rewards, G, binary=binary, behavior_logits=behavior_logits, **options)
     eps = np.finfo(np.float64).eps
@@ -251,9 +256,11 @@ def knapsack_allocate(p, total: int, low=1, up=None, *, value=knapsack_value, un
 
     Examples
     --------
-    >>> alloc, obj = knapsack_allocate([0.5, 0.05], 12, low=2, up=10)
-    >>> alloc.tolist()
-    [4, 8]
+    >>> alloc, obj = knapsack_allocate([0.05, 0.10], 6, low=2, up=4)
+    >>> alloc.tolist(), round(obj, 5)
+    ([2, 4], 0.03213)
+    >>> knapsack_allocate([0.05, 0.10], 6, low=2, up=4, unallocated="zero")[0].tolist()  # the released DP
+    [3, 3]
     """
     if unallocated not in UNALLOCATED:
         raise ValidationError(f"unknown unallocated={unallocated!r}. Fix: one of {UNALLOCATED}.")
@@ -318,6 +325,11 @@ def knapsack_brute_force(p, total: int, low=1, up=None, *, value=knapsack_value)
         Infeasible bounds (as :func:`knapsack_allocate`).
     InfeasibleSizeError
         More than ``MAX_ALLOCATIONS`` candidate allocations.
+
+    References
+    ----------
+    Li et al., *Knapsack RL*, arXiv:2509.25849 v1 (the knapsack formulation) [abstract]; enumeration
+    [inferred].
     """
     pa, total, lo, hi = _bounds(p, total, low, up)
     tables = _value_table(pa, lo, hi, value, "counted")
@@ -374,6 +386,11 @@ def expected_one_step_gain(estimator, logits, rewards, G: int, eta: float, *, bi
     ------
     ValidationError
         ``eta`` not a positive finite number, or as :func:`~pgtheory.bandits.group_law`.
+
+    References
+    ----------
+    Our measure of learning gain [inferred], against which Knapsack RL's value (Li et al.,
+    arXiv:2509.25849 v1, released code) is compared as a proxy.
     """
     if not (isinstance(eta, (int, float, np.floating)) and np.isfinite(eta) and eta > 0):
         raise ValidationError(f"eta must be a positive finite step size; got {eta!r}.")

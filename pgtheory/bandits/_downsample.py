@@ -76,6 +76,11 @@ def subset_variances(values, m: int, *, ddof: int = 0):
     variances : numpy.ndarray, shape (..., C(G, m))
     subsets : numpy.ndarray of int, shape (C(G, m), m)
         Index sets in lexicographic order.
+
+    References
+    ----------
+    Wang et al., *D³S*, arXiv:2509.22115 v1 (ICLR 2026), abstract: the selection maximises
+    :math:`\mathrm{Var}(A)` over subsets of rollouts [abstract].
     """
     v = as_float_array(values, "values")
     if v.ndim < 1:
@@ -111,6 +116,10 @@ def max_variance_subsets(values, m: int, *, ddof: int = 0):
         Which subsets attain the maximum (up to ``8 m eps max|v|^2``).
     max_variance : numpy.ndarray, shape (...)
     subsets : numpy.ndarray of int, shape (C(G, m), m)
+
+    References
+    ----------
+    Wang et al., *D³S*, arXiv:2509.22115 v1 (ICLR 2026), abstract [abstract]; enumeration [inferred].
     """
     var, sub = subset_variances(values, m, ddof=ddof)
     top = var.max(axis=-1, keepdims=True)
@@ -134,6 +143,11 @@ def max_variance_extremes(values, m: int, *, ddof: int = 0) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (...)
+
+    References
+    ----------
+    The extreme-subset structure of a variance maximiser [inferred; tested against
+    :func:`max_variance_subsets`]; D³S: Wang et al., arXiv:2509.22115 v1.
     """
     v = as_float_array(values, "values")
     G = v.shape[-1]
@@ -162,6 +176,11 @@ def subset_norm_bound(advantages, scores):
     norm : numpy.ndarray, shape (...)
         :math:`\|\frac1m\sum_iA_is_i\|`.
     bound : numpy.ndarray, shape (...)
+
+    References
+    ----------
+    Cauchy–Schwarz; our reconstruction [inferred] of the gradient-norm bound named in the abstract of
+    Wang et al., arXiv:2509.22115 v1.
     """
     A = as_float_array(advantages, "advantages")
     S = as_float_array(scores, "scores")
@@ -186,6 +205,10 @@ def d3s_inclusion(values, m: int, *, ddof: int = 0) -> np.ndarray:
     -------
     numpy.ndarray, shape (..., G)
         :math:`P(i\in S)`; sums to ``m`` along the last axis.
+
+    References
+    ----------
+    Wang et al., arXiv:2509.22115 v1 [abstract]; uniform tie-breaking [inferred].
     """
     best, _, sub = max_variance_subsets(values, m, ddof=ddof)
     G = np.shape(values)[-1]

@@ -47,6 +47,11 @@ class GroupLaw(ResultMixin):
     logits : numpy.ndarray, shape (K,)
         The logits at which the estimator was evaluated.
     estimator : str
+
+    References
+    ----------
+    Count-vector enumeration of permutation-invariant group estimators [inferred]; see
+    :func:`~pgtheory.bandits.exact_moments`.
     """
 
     probs: np.ndarray
@@ -109,6 +114,12 @@ def group_law(estimator, logits, rewards, G: int, *, binary: bool = False, behav
         or an estimator that couples prompts.
     InfeasibleSizeError
         More than ``MAX_GROUPS`` count vectors.
+
+    References
+    ----------
+    Count-vector enumeration of permutation-invariant group estimators [inferred], the law behind
+    :func:`~pgtheory.bandits.exact_moments`; used for Knapsack RL (Li et al., arXiv:2509.25849) and D³S
+    (Wang et al., arXiv:2509.22115) checks.
 
     Examples
     --------

@@ -62,6 +62,11 @@ def token_log_probs(W, H, y) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (n,)
+
+    References
+    ----------
+    Log-linear (last-layer) token model [inferred], the setting of Deng et al. 2025, *Token Hidden
+    Reward*, arXiv:2510.03669 v3.
     """
     W, H, y = _check(W, H, y)
     return log_softmax(H @ W.T, axis=-1)[np.arange(y.size), y]
@@ -79,6 +84,10 @@ def token_score_matrices(W, H, y) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (n, V, d)
+
+    References
+    ----------
+    Softmax score of a log-linear model [inferred]; Deng et al. 2025, arXiv:2510.03669 v3.
     """
     W, H, y = _check(W, H, y)
     E = np.eye(W.shape[0])[y] - softmax(H @ W.T, axis=-1)
@@ -101,6 +110,12 @@ def token_influence(W, H, y) -> np.ndarray:
     -------
     numpy.ndarray, shape (n, n)
         Symmetric, positive semi-definite.
+
+    References
+    ----------
+    Deng et al. 2025, arXiv:2510.03669 v3 (abstract) [abstract]; the NTHR score of the authors'
+    precursor (prediction-error inner product x hidden-state inner product) [secondary]; the identity
+    :math:`I_{ij}=\langle\nabla\log\pi_i,\nabla\log\pi_j\rangle` [inferred].
     """
     W, H, y = _check(W, H, y)
     E = np.eye(W.shape[0])[y] - softmax(H @ W.T, axis=-1)
@@ -131,6 +146,10 @@ def thr_scores(W, H, y, advantages, correct) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (n,)
+
+    References
+    ----------
+    Deng et al. 2025, arXiv:2510.03669 v3 (abstract) [abstract]; NTHR of the precursor [secondary].
     """
     I = token_influence(W, H, y)
     A = as_float_array(advantages, "advantages", ndim=1)
@@ -156,6 +175,11 @@ def loglik_change(W, H, y, D, eta, target) -> float:
     Returns
     -------
     float
+
+    References
+    ----------
+    Exact evaluation [inferred] used to check the first-order influence of Deng et al. 2025,
+    arXiv:2510.03669 v3.
     """
     W, H, y = _check(W, H, y)
     D = as_float_array(D, "D", ndim=2)
@@ -181,6 +205,10 @@ def loglik_curvature(W, H, y, D, target) -> float:
     Returns
     -------
     float
+
+    References
+    ----------
+    Second derivative of a log-softmax along a line [inferred].
     """
     W, H, y = _check(W, H, y)
     D = as_float_array(D, "D", ndim=2)
@@ -207,6 +235,10 @@ def influence_remainder_bound(H, D, target) -> float:
     Returns
     -------
     float
+
+    References
+    ----------
+    Taylor's theorem with the third cumulant of a bounded variable [inferred].
     """
     H = as_float_array(H, "H", ndim=2)
     D = as_float_array(D, "D", ndim=2)

@@ -75,6 +75,12 @@ class UnifiedRow:
         Degrees of freedom of the std in ``"group"`` / ``"pooled"`` advantages.
     epsilon : float
         Added to that std (0/0 := 0 when 0).
+
+    References
+    ----------
+    Lv et al. 2025, *Towards a Unified View of LLM Post-Training*, arXiv:2509.04419 v1: table of
+    post-training algorithms (reference policy, advantage, estimator) [paper figure] and README formula
+    [code]; the parametrisation as fields [inferred].
     """
 
     name: str
@@ -160,6 +166,11 @@ def unified_coefficients(row: UnifiedRow, logits, on_actions, on_rewards, off_ac
     (numpy.ndarray, numpy.ndarray)
         Coefficients of shapes (..., G_on) and (..., G_off), including the aggregation weights, so
         that the estimate is :math:`\sum_ic_i(e_{y_i}-\pi_\theta)` (:func:`unified_gradient`).
+
+    References
+    ----------
+    Lv et al. 2025, arXiv:2509.04419 v1, README formula
+    :math:`\mathbb 1_{stable}\frac1{\pi_{ref}}\hat A\nabla\pi_\theta` [code].
     """
     th = check_logits(logits)
     old = th if old_logits is None else check_logits(old_logits, "old_logits", K=th.shape[-1])
@@ -215,6 +226,10 @@ def unified_gradient(row: UnifiedRow, logits, on_actions, on_rewards, off_action
     Returns
     -------
     numpy.ndarray, shape (..., K)
+
+    References
+    ----------
+    Lv et al. 2025, arXiv:2509.04419 v1, README formula [code].
     """
     th = check_logits(logits)
     K = th.shape[-1]
@@ -246,6 +261,11 @@ def unified_target(logits, rewards, mu: float, beta_logits) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (K,)
+
+    References
+    ----------
+    Lv et al. 2025, arXiv:2509.04419 v1 (abstract: one objective); :math:`J_\mu` as stated in a
+    third-party review [secondary].
     """
     th = check_logits(logits)
     r = as_float_array(rewards, "rewards", ndim=1)
@@ -315,6 +335,10 @@ def unified_exact_moments(row: UnifiedRow, logits, rewards, G_on: int, G_off: in
         Bad inputs, parts smaller than the row needs.
     InfeasibleSizeError
         More than ``MAX_GROUPS`` joint count vectors.
+
+    References
+    ----------
+    Lv et al. 2025, arXiv:2509.04419 v1 [paper figure, code]; joint count-vector enumeration [inferred].
     """
     th, r, G_on, G_off, old, beta = _check_inputs(row, logits, rewards, G_on, G_off, old_logits, beta_logits, binary)
     parts = []
@@ -361,6 +385,10 @@ def monte_carlo_unified(row: UnifiedRow, logits, rewards, G_on: int, G_off: int,
     -------
     GradientEstimate
         ``mean`` and ``stderr`` of shape (1, K).
+
+    References
+    ----------
+    Lv et al. 2025, arXiv:2509.04419 v1 [paper figure, code]; the sampler [inferred].
     """
     th, r, G_on, G_off, old, beta = _check_inputs(row, logits, rewards, G_on, G_off, old_logits, beta_logits, binary)
     n = check_positive_int(n, "n")

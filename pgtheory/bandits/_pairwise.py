@@ -106,6 +106,11 @@ def batch_whitened_advantages(rewards, *, ddof: int = 0, epsilon: float = 0.0) -
     Returns
     -------
     numpy.ndarray, same shape
+
+    References
+    ----------
+    Wu et al. 2023, *P3O*, arXiv:2310.00212 (abstract: PPO must calibrate the reward scale)
+    [abstract]; batch whitening as one such calibration [inferred].
     """
     r = as_float_array(rewards, "rewards")
     if r.ndim < 2:
@@ -137,6 +142,10 @@ def make_whitened_estimator(*, ddof: int = 0, epsilon: float = 0.0) -> GroupEsti
     GroupEstimator
         Named ``"batch_whitened"``, not separable (use :func:`~pgtheory.bandits.exact_moments`
         with all prompts at once).
+
+    References
+    ----------
+    Wu et al. 2023, arXiv:2310.00212 (abstract) [abstract]; the estimator [inferred].
     """
     batch_whitened_advantages(np.zeros((1, 2)), ddof=ddof, epsilon=epsilon)  # validate the options now
     return GroupEstimator("batch_whitened", {"ddof": ddof, "epsilon": epsilon},
@@ -155,6 +164,10 @@ def shift_rewards(rewards, delta) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (M, K)
+
+    References
+    ----------
+    Wu et al. 2023, arXiv:2310.00212 (abstract: equivalent rewards) [abstract].
     """
     r = as_float_array(rewards, "rewards", ndim=2)
     d = as_float_array(delta, "delta", ndim=1)
