@@ -94,6 +94,44 @@ the paper's statement.
 The figure (`python figures/liu2025_grpo_weights.py`, or `pgtheory check liu2025-grpo-weights` with an
 output folder) shows the exact weights $w_G(p)$ of the family against the true gradient.
 
+### Knapsack RL, UPGE/HPT, D³S, Token Hidden Reward, P3O (issue 18, part D1)
+
+11. **Knapsack RL** (`li2026-*`): a uniform budget of $N$ rollouts gives a zero GRPO (RLOO,
+    Dr. GRPO) update with probability exactly $p^N+(1-p)^N$ (enumerated update; with random
+    rewards per response the probability is larger). The knapsack over
+    $\sum_i\mathrm{Value}(N_i,p_i)$ is solved exactly by a DP, but the **released DP**
+    (`solve_by_dp`) scores a prompt left at `min_n` as 0 instead of $\mathrm{Value}(\text{min}_n,p)$
+    and so misses the optimum of its own value: **violated**, counterexample $p=(0.05,0.10)$,
+    6 rollouts, $2\le N_i\le4$: it returns (3, 3) with value 0.02830, the optimum is (2, 4) with
+    0.03213 (11.9% lower); 11% of random small instances, 0.07% at the launch script's sizes.
+    The value is a proxy (no claim of exactness to test): its rank correlation with the exact
+    one-step gain of a GRPO step is 0.89 and its allocation loses 2.2% of the best achievable
+    gain (uniform budgets: 4.2%). On known synthetic success rates the knapsack allocation does
+    not raise the fraction of non-zero gradients for every rate distribution (inconclusive: the
+    code's handling of estimated rates 0 and 1 is not modelled).
+12. **UPGE / HPT** (`lv2025-*`): the rows of the unified estimator whose $\pi_{ref}$ is the law
+    that drew the samples and whose advantage is the raw reward (SFT, REINFORCE, PPO at and near
+    $\theta_{old}$, the unified row) are exactly unbiased for $\nabla J_\mu$ or its part; group
+    normalisation, $\pi_{ref}\equiv1$ on demonstrations (SRFT/LUFFY) and PPO beyond its clip range
+    are biased. HPT's switch has $P(\text{SFT})=(1-p)^n$ and expected update
+    $\mu(1-p)^n(e_{y^\star}-\pi)+w_n(p)\nabla p$: a question-dependent mix.
+13. **D³S** (`wang2026-*`): the max-$\mathrm{Var}(A)$ subset is positively rank-correlated with a
+    Cauchy–Schwarz bound on the update norm (our reconstruction of the unread theorem) and has a
+    larger expected norm than a random subset; as a proxy for the actual norm it misses the
+    largest-norm subset in 10–60% of groups (regret up to 15% at $m=2$); with graded rewards the
+    selected update is biased in direction, with binary rewards it re-weights prompts.
+14. **Token Hidden Reward** (`deng2025-*`): the NTHR-form score is exactly the first-order change
+    of the correct tokens' log-likelihood on a log-linear model (error $O(\eta^2)$, second-order
+    term analytic); a tabular model has no cross-context influence; amplifying positive-THR
+    tokens raises the correct responses' likelihood. THR's own formula was not read.
+15. **P3O** (`wu2023-*`): pairwise gradients (recalled form) are invariant to $r+\delta(x)$ sample
+    by sample and their all-pairs average is RLOO; batch reward whitening and GRPO's batch std
+    change the expected update under a per-prompt shift; REINFORCE keeps its mean but its
+    variance grows with the shift; the KL-regularised optimum is invariant.
+
+Figures of these checks: `figures/<check name with underscores>.py` (e.g.
+`python figures/li2026_knapsack_dp.py`), drawn from the data each check writes.
+
 ## Table
 
 """

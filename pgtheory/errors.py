@@ -28,6 +28,7 @@ __all__ = [
     "PrecisionWarning",
     "SolverError",
     "AccessError",
+    "InfeasibleBudgetError",
 ]
 
 
@@ -103,3 +104,8 @@ class AccessError(ValidationError):
     """A learner asked an environment-access model for something it does not grant (e.g. a local
     simulator queried at a state never observed); the message names the argument and the access
     model that would allow it."""
+
+
+class InfeasibleBudgetError(ValidationError):
+    """A budget allocation cannot be met: the per-item lower bounds sum above the total, or the
+    upper bounds below it; the message names the argument and the two sums."""

@@ -36,3 +36,20 @@ from ._continuous import *  # noqa: F401,F403,E402  (helper H's continuous-actio
 from ._continuous import __all__ as _cont_all  # noqa: E402
 
 __all__ += list(_cont_all)
+
+# issue 18 (part D1): group laws, budgets (Knapsack RL), mixed SFT/RL (UPGE/HPT), down-sampling (D3S),
+# token influence (THR) and pairwise estimators (P3O)
+from ._grouplaw import *  # noqa: F401,F403,E402
+from ._grouplaw import __all__ as _grouplaw_all  # noqa: E402
+from ._budget import *  # noqa: F401,F403,E402
+from ._budget import __all__ as _budget_all  # noqa: E402
+from ._mixed import *  # noqa: F401,F403,E402
+from ._mixed import __all__ as _mixed_all  # noqa: E402
+from ._downsample import *  # noqa: F401,F403,E402
+from ._downsample import __all__ as _downsample_all  # noqa: E402
+from ._influence import *  # noqa: F401,F403,E402
+from ._influence import __all__ as _influence_all  # noqa: E402
+from ._pairwise import *  # noqa: F401,F403,E402
+from ._pairwise import __all__ as _pairwise_all  # noqa: E402
+
+__all__ += [*_grouplaw_all, *_budget_all, *_mixed_all, *_downsample_all, *_influence_all, *_pairwise_all]

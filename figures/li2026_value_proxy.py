@@ -1,0 +1,108 @@
+"""Figure: ``li2026-value-proxy``, Knapsack RL's value against the exact expected one-step gain of a GRPO step (Li et al. 2026, arXiv:2509.25849).
+
+Left: for N = 4, 8, 16 rollouts, Value(N, p) = (1 - p^N - (1-p)^N) p (1-p)^2 and the exact expected
+increase of the success probability after one GRPO step (eta = 1) on a two-arm softmax bandit,
+each scaled to its maximum over p: where each peaks. Right: the allocation of one batch chosen by
+the exact gain, by the value (exact DP) and by the released DP. The value is a proxy; the caption is
+the check's verdict.
+
+Usage: ``python figures/li2026_value_proxy.py [--quick] [--out DIR]`` runs the check into
+``DIR/li2026-value-proxy/`` (default ``figures/output``) and draws it; ``--from DIR`` only draws
+from a ``pgtheory reproduce --out DIR`` folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from pgtheory import plotting
+from pgtheory.experiments import RunConfig, load_report, run_one
+
+CHECK = "li2026-value-proxy"
+
+
+def read_csv(path) -> dict:
+    """Columns of a ``pgtheory.plotting.write_csv`` file as ``{name: array}``."""
+    with open(path) as f:
+        names = f.readline().strip().split(",")
+    arr = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    return {n: arr[:, i] for i, n in enumerate(names)}
+
+
+def caption(report) -> tuple:
+    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
+    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
+    return report.verdict, f"{report.reason}. " + "; ".join(parts)
+
+
+def draw(folder: Path) -> list:
+    """Draw ``li2026-value-proxy.{png,pdf}`` from the check's output ``folder``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Holds ``li2026-value-proxy_curves.csv``, ``li2026-value-proxy_allocation.csv`` and ``report.json``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG and PDF written.
+    """
+    folder = Path(folder)
+    curves = read_csv(folder / f"{CHECK}_curves.csv")
+    alloc = read_csv(folder / f"{CHECK}_allocation.csv")
+    report = load_report(folder / "report.json")
+    fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
+    Ns = sorted({int(k.split("=")[1]) for k in curves if k != "p"})
+    for N in Ns:
+        g, v = curves[f"gain_N={N}"], curves[f"value_N={N}"]
+        (line,) = ax.plot(curves["p"], g / g.max(), lw=1.6, label=f"exact one-step gain, N = {N}")
+        ax.plot(curves["p"], v / v.max(), "--", lw=1.4, color=line.get_color(), label=f"Value(N, p), N = {N}")
+    ax.set_xlabel("success probability $p$ of the prompt")
+    ax.set_ylabel("scaled to the maximum over $p$")
+    ax.set_title("value proxy vs exact gain (GRPO, $\\eta$ = 1, two-arm bandit)", fontsize=10)
+    plotting.legend_outside(ax, fontsize=7)
+    bx.axhline(8, color="0.6", lw=1, ls=":", label="uniform (8 each)")
+    bx.plot(alloc["p"], alloc["gain_optimal"], "x", ms=8, mew=2, label="best for the exact gain")
+    bx.plot(alloc["p"], alloc["value_dp"], "o", ms=8, mfc="none", label="best for the value (exact DP)")
+    bx.plot(alloc["p"], alloc["released_dp"], "+", ms=10, mew=1.5, label="released DP")
+    bx.set_xlabel("success probability $p_i$ of each prompt")
+    bx.set_ylabel("rollouts $N_i$")
+    bx.set_title(f"one batch: {alloc['p'].size} prompts, 8 rollouts each on average, $2 \\leq N_i \\leq 32$",
+                 fontsize=10)
+    plotting.legend_outside(bx, fontsize=7)
+    fig.tight_layout()
+    plotting.add_verdict(fig, *caption(report))
+    return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
+
+
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status.
+
+    ``python figures/<script>.py [--quick] [--out DIR]`` runs the check into ``DIR/<check>/`` and
+    draws it; ``--from DIR`` only draws from ``DIR/<check>/`` of a ``pgtheory reproduce --out DIR``
+    run; a positional ``FOLDER`` runs the check into ``FOLDER`` itself and draws there (how the docs
+    gallery calls scripts it has no reproduction for).
+    """
+    p = argparse.ArgumentParser(description=(__doc__ or CHECK).splitlines()[0])
+    p.add_argument("folder", nargs="?", type=Path, default=None, help="run and draw in this folder itself")
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR")
+    args = p.parse_args(argv)
+    if args.from_dir is not None:
+        folder = args.from_dir / CHECK
+    else:
+        folder = args.folder if args.folder is not None else args.out / CHECK
+        run_one(CHECK, RunConfig(quick=args.quick or args.folder is not None, out_dir=folder), catch=False)
+    for f in draw(folder):
+        print("wrote", f)
+    return 0
+
+if __name__ == "__main__":
+    status = main()
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

@@ -1,0 +1,114 @@
+"""Figure: ``wang2026-variance-selection``, D3S's max-Var(A) subset selection against the gradient-norm bound and the actual norm (Wang et al. 2026, arXiv:2509.22115).
+
+Left: every m-subset of one group (G rollouts, graded rewards, GRPO advantages): its advantage
+variance against the norm of its update and against the Cauchy-Schwarz bound; the max-variance
+subsets are filled. Right: against the subset size m, the mean rank correlation of Var_S(A) with
+the bound and with the actual norm, the probability that the selected subset has the largest norm,
+and its expected relative regret. The caption is the check's verdict.
+
+Usage: ``python figures/wang2026_variance_selection.py [--quick] [--out DIR]`` runs the check into
+``DIR/wang2026-variance-selection/`` (default ``figures/output``) and draws it; ``--from DIR`` only
+draws from a ``pgtheory reproduce --out DIR`` folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from pgtheory import plotting
+from pgtheory.experiments import RunConfig, load_report, run_one
+
+CHECK = "wang2026-variance-selection"
+
+
+def read_csv(path) -> dict:
+    """Columns of a ``pgtheory.plotting.write_csv`` file as ``{name: array}``."""
+    with open(path) as f:
+        names = f.readline().strip().split(",")
+    arr = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    return {n: arr[:, i] for i, n in enumerate(names)}
+
+
+def caption(report) -> tuple:
+    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
+    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
+    return report.verdict, f"{report.reason}. " + "; ".join(parts)
+
+
+def draw(folder: Path) -> list:
+    """Draw ``wang2026-variance-selection.{png,pdf}`` from the check's output ``folder``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Holds ``wang2026-variance-selection_by_m.csv``, ``..._group.csv``, ``..._group.json`` and ``report.json``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG and PDF written.
+    """
+    folder = Path(folder)
+    by_m = read_csv(folder / f"{CHECK}_by_m.csv")
+    grp = read_csv(folder / f"{CHECK}_group.csv")
+    meta = json.loads((folder / f"{CHECK}_group.json").read_text())
+    report = load_report(folder / "report.json")
+    fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.8))
+    sel = grp["selected"] > 0
+    ax.scatter(grp["var"], grp["bound"], s=18, marker="^", facecolors="none", edgecolors="C1",
+               label="Cauchy-Schwarz bound")
+    ax.scatter(grp["var"], grp["norm"], s=18, facecolors="none", edgecolors="C0", label=r"$\|\hat g_S\|$")
+    ax.scatter(grp["var"][sel], grp["norm"][sel], s=40, color="C0", label="selected (max Var)")
+    ax.set_xlabel(r"$\mathrm{Var}_S(A)$ of the subset")
+    ax.set_ylabel("update norm and its bound")
+    ax.set_title(f"all {grp['var'].size} subsets of size m = {meta['m']} of one group of G = {meta['G']}\n"
+                 f"(arms {meta['arms']}, probability {meta['probability']:.3g})", fontsize=9)
+    plotting.legend_outside(ax, fontsize=7)
+    m = by_m["m"]
+    bx.plot(m, by_m["spearman_var_bound"], "o-", label="Spearman(Var, bound)")
+    bx.plot(m, by_m["spearman_var_norm"], "s-", label=r"Spearman(Var, $\|\hat g_S\|$)")
+    bx.plot(m, by_m["p_selected_is_largest"], "^-", label="P(selected has the largest norm)")
+    bx.plot(m, by_m["expected_regret"], "v-", label="expected relative regret of the norm")
+    bx.set_ylim(0, 1.02)
+    bx.set_xticks(m)
+    bx.set_xlabel("subset size m (rollouts kept)")
+    bx.set_ylabel("probability-weighted over groups")
+    ratio = ", ".join(f"{r:.2f}" for r in by_m["norm_ratio_selected_random"])
+    bx.set_title(f"E||g_S*|| / E||g_S random|| = {ratio}", fontsize=9)
+    plotting.legend_outside(bx, fontsize=7)
+    fig.tight_layout()
+    plotting.add_verdict(fig, *caption(report))
+    return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
+
+
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status.
+
+    ``python figures/<script>.py [--quick] [--out DIR]`` runs the check into ``DIR/<check>/`` and
+    draws it; ``--from DIR`` only draws from ``DIR/<check>/`` of a ``pgtheory reproduce --out DIR``
+    run; a positional ``FOLDER`` runs the check into ``FOLDER`` itself and draws there (how the docs
+    gallery calls scripts it has no reproduction for).
+    """
+    p = argparse.ArgumentParser(description=(__doc__ or CHECK).splitlines()[0])
+    p.add_argument("folder", nargs="?", type=Path, default=None, help="run and draw in this folder itself")
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR")
+    args = p.parse_args(argv)
+    if args.from_dir is not None:
+        folder = args.from_dir / CHECK
+    else:
+        folder = args.folder if args.folder is not None else args.out / CHECK
+        run_one(CHECK, RunConfig(quick=args.quick or args.folder is not None, out_dir=folder), catch=False)
+    for f in draw(folder):
+        print("wrote", f)
+    return 0
+
+if __name__ == "__main__":
+    status = main()
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)
