@@ -197,18 +197,23 @@ def render(results: dict) -> str:
 
 def main() -> Path:
     """Recompute every check and write the page and its figure; returns the page's path."""
-    from pgtheory.experiments.llm import check_claims, compute_checks, verdict_caption
-    from pgtheory.experiments.llm.liu2025 import difficulty_weight_curves, plot_difficulty_weights
+    import shutil
+    import tempfile
+
+    from pgtheory.experiments import RunConfig, figures_dir, run_one
+    from pgtheory.experiments.llm import compute_checks
 
     here = Path(__file__).resolve().parent / "explanation"
     out = here / "estimator_claims.md"
     results = compute_checks(quick=False)
     out.write_text(render(results), encoding="utf-8")
-    claims = check_claims(results["liu2025-grpo-weights"])
-    verdict, reason = verdict_caption(claims)
-    png, pdf = plot_difficulty_weights(difficulty_weight_curves((4, 8, 16), n_p=99), here / "img" / "liu2025_grpo_weights",
-                                       verdict=verdict, reason=reason)
-    Path(pdf).unlink()  # keep only the PNG in the docs
+    # the figure: the check writes its data and the runner draws it with figures/liu2025_grpo_weights.py
+    with tempfile.TemporaryDirectory() as tmp:
+        rep = run_one("liu2025-grpo-weights", RunConfig(quick=False, out_dir=Path(tmp)), catch=False,
+                      figures=figures_dir(Path(__file__).resolve().parents[1] / "figures"))
+        if rep.details["figure"]["status"] != "drawn":
+            raise RuntimeError(f"liu2025-grpo-weights: figure {rep.details['figure']}")
+        shutil.copyfile(Path(tmp) / "liu2025_grpo_weights.png", here / "img" / "liu2025_grpo_weights.png")
     return out
 
 

@@ -13,24 +13,13 @@ draws from a ``pgtheory reproduce --out DIR`` folder.
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 
-import numpy as np
-
 from pgtheory import plotting
-from pgtheory.experiments import RunConfig, load_report, run_one
+from pgtheory.experiments import figure_main, load_report
 
 CHECK = "wu2023-reward-invariance"
 
-
-def read_csv(path) -> dict:
-    """Columns of a ``pgtheory.plotting.write_csv`` file as ``{name: array}``."""
-    with open(path) as f:
-        names = f.readline().strip().split(",")
-    arr = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
-    return {n: arr[:, i] for i, n in enumerate(names)}
 
 
 def caption(report) -> tuple:
@@ -53,8 +42,8 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    s = read_csv(folder / f"{CHECK}_shift.csv")
-    base = json.loads((folder / f"{CHECK}_base.json").read_text())
+    s = plotting.read_csv(folder / f"{CHECK}_shift.csv")
+    base = plotting.read_json(folder / f"{CHECK}_base.json")
     report = load_report(folder / "report.json")
     fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
     d = s["delta"]
@@ -82,27 +71,9 @@ def draw(folder: Path) -> list:
 
 
 def main(argv=None) -> int:
-    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status.
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
+    return figure_main(CHECK, draw, __doc__, argv)
 
-    ``python figures/<script>.py [--quick] [--out DIR]`` runs the check into ``DIR/<check>/`` and
-    draws it; ``--from DIR`` only draws from ``DIR/<check>/`` of a ``pgtheory reproduce --out DIR``
-    run; a positional ``FOLDER`` runs the check into ``FOLDER`` itself and draws there (how the docs
-    gallery calls scripts it has no reproduction for).
-    """
-    p = argparse.ArgumentParser(description=(__doc__ or CHECK).splitlines()[0])
-    p.add_argument("folder", nargs="?", type=Path, default=None, help="run and draw in this folder itself")
-    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
-    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output")
-    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR")
-    args = p.parse_args(argv)
-    if args.from_dir is not None:
-        folder = args.from_dir / CHECK
-    else:
-        folder = args.folder if args.folder is not None else args.out / CHECK
-        run_one(CHECK, RunConfig(quick=args.quick or args.folder is not None, out_dir=folder), catch=False)
-    for f in draw(folder):
-        print("wrote", f)
-    return 0
 
 if __name__ == "__main__":
     status = main()

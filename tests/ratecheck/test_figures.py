@@ -29,7 +29,7 @@ NOT_YET_CONVERTED = {"tiapkin2025-sampled", "tan2025-hybrid-noff",
                      "zhou2023-hac-exact", "zhou2023-hac-sampled", "zhou2023-hpe-fixed-point",
                      "zhou2023-lambda-tradeoff", "tiapkin2025-compare", "munos2024-theorem1", "tiapkin2025-rate-vs-beta",
                      "tiapkin2025-response-independence", "tiapkin2025-stochastic-floor", "prajapat2024-bandit-ratio",
-                     "prajapat2024-grid-coverage", "prajapat2024-trap-family", "liu2025-grpo-weights"}
+                     "prajapat2024-grid-coverage", "prajapat2024-trap-family"}
 
 
 def _texts(fig):

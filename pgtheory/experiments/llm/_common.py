@@ -129,13 +129,14 @@ def _json_subs(subs) -> list:
 
 
 def register_check(name: str, fn, title: str, source: str, *, papers: tuple, bounds: tuple = (),
-                   algorithms: tuple = (), draw=None, replaces: tuple = ()):
+                   algorithms: tuple = (), draw=None, replaces: tuple = (), figure: bool | None = None):
     """Register ``fn`` (``quick -> {"name", "subchecks"}``) as the experiment ``name`` and in :data:`ALL_CHECKS`.
 
     The experiment runs ``fn(config.quick)``, states its claims with
     :func:`~pgtheory.experiments.report_from_claims` (headline = ``combine`` of the claims), keeps
     every sub-result's numbers and claim rows in ``details["subchecks"]`` and writes them to
-    ``<name>.json``; ``draw(config, result, claims) -> (figures, data_files)`` adds a figure.
+    ``<name>.json``; ``draw(config, result, claims) -> (figures, data_files)`` writes the data of
+    its figure (then drawn by ``figures/<name>.py``; ``figures`` is empty).
 
     Parameters
     ----------
@@ -151,9 +152,13 @@ def register_check(name: str, fn, title: str, source: str, *, papers: tuple, bou
         Registered bound ids and :mod:`pgtheory.algorithms` names used (none for the exact
         bandit computations).
     draw : callable, optional
-        Figure writer, called only when ``config.out_dir`` is set.
+        Writer of the figure's data, called only when ``config.out_dir`` is set; a check with one
+        has a figure (``figures/<name>.py`` draws it from that data; experiments do not draw).
     replaces : tuple of str
         Former names (resolved with a DeprecationWarning).
+    figure : bool, optional
+        Whether the check has a figure script ``figures/<name>.py`` (default: when ``draw`` is
+        given; False for a check that writes data files but has no figure).
 
     Returns
     -------
@@ -182,4 +187,5 @@ def register_check(name: str, fn, title: str, source: str, *, papers: tuple, bou
     run.__name__ = f"run_{name.replace('-', '_')}"
     run.__doc__ = f"{title} ({source})."
     return experiment(name, title, tags=("llm", "bandits", "estimators", papers[0]), papers=papers, bounds=bounds,
-                      algorithms=algorithms, replaces=replaces)(run)
+                      algorithms=algorithms, replaces=replaces,
+                      figure=(draw is not None) if figure is None else bool(figure))(run)

@@ -12,9 +12,9 @@ import numpy as np
 
 from ...ratecheck import check_identity, check_ordering
 from .._registry import out_path
-from ._common import register_check, verdict_caption, _rel, _rms, _src, _sub, _sum_tol
+from ._common import register_check, _rel, _rms, _src, _sub, _sum_tol
 
-__all__ = ["check_weights", "difficulty_weight_curves", "plot_difficulty_weights"]
+__all__ = ["check_weights", "difficulty_weight_curves"]
 
 
 def difficulty_weight_curves(G_values=(4, 8, 16), n_p: int = 99) -> dict:
@@ -45,58 +45,6 @@ def difficulty_weight_curves(G_values=(4, 8, 16), n_p: int = 99) -> dict:
         out[f"BNPO a=b=3/2 G={G}"] = B.binary_weight("bnpo", p, G, alpha=1.5, beta=1.5)
         out[f"DisCO-b G={G}"] = B.binary_weight("disco", p, G)
     return out
-
-
-def plot_difficulty_weights(curves: dict, stem, *, verdict: str | None = None, reason: str = "") -> tuple:
-    """Plot :func:`difficulty_weight_curves` (log y) and save PNG + PDF at ``stem``.
-
-    The legend sits below the axes (inside the canvas, off the data); with ``verdict`` the
-    check's verdict and reason are written under the figure (:func:`pgtheory.plotting.add_verdict`).
-
-    Parameters
-    ----------
-    curves : dict
-        Output of :func:`difficulty_weight_curves`.
-    stem : str or Path
-        Path without suffix.
-    verdict : str, optional
-        Headline verdict of ``llm-grpo-weights`` (``"consistent"``, ...); nothing is written when None.
-    reason : str
-        One sentence: the claims behind the verdict.
-
-    Returns
-    -------
-    tuple of str
-        Paths written.
-    """
-    from ...plotting import add_verdict, legend_outside, new_axes, save_figure
-
-    fig, ax = new_axes(figsize=(7.5, 5.2))
-    p = curves["p"]
-    Gs = sorted({int(k.split("G=")[1]) for k in curves if "G=" in k})
-    Gmax = Gs[-1]
-    ax.plot(p, curves["true gradient"], "k-", lw=2.5, label="true gradient (REINFORCE, RLOO): w = 1")
-    ax.plot(p, curves[f"Dr. GRPO G={Gmax}"], "k:", lw=2, label=f"Dr. GRPO: w = (G-1)/G, G={Gmax}")
-    styles = {4: ":", 8: "--", 16: "-"}
-    for G in Gs:
-        ax.plot(p, curves[f"GRPO ddof=1 G={G}"], color="C0", ls=styles.get(G, "-"), label=f"GRPO (std, ddof=1), G={G}")
-    ax.plot(p, curves["GRPO limit 1/sqrt(p(1-p))"], color="C0", lw=3, alpha=0.35, label="GRPO, G→∞: 1/√(p(1-p))")
-    ax.plot(p, curves[f"BNPO a=b=3/2 G={Gmax}"], color="C2", label=f"BNPO α=β=3/2, G={Gmax} (= π/8 × GRPO ddof=0)")
-    for G in Gs:
-        ax.plot(p, curves[f"DisCO-b G={G}"], color="C3", ls=styles.get(G, "-"), label=f"DisCO-b (log-L), G={G}")
-    ax.plot(p, curves["DisCO limit 1/(p(1-p))"], color="C3", lw=3, alpha=0.35, label="DisCO-b, G→∞: 1/(p(1-p))")
-    ax.set_yscale("log")
-    ax.set_xlim(0.0, 1.0)
-    ax.set_xlabel("success probability p of the prompt (easy prompts on the right)")
-    ax.set_ylabel("weight w_G(p) in E[ĝ] = w_G(p)·∇p")
-    ax.set_title("Exact difficulty weights of the GRPO family vs the true gradient (binary rewards, one prompt)\n"
-                 "Shao+24 GRPO, Liu+25 Dr. GRPO, Xiao+25 BNPO, Li+25 DisCO", fontsize=9)
-    ax.set_ylim(0.3, 300)
-    legend_outside(ax, where="below", fontsize=7)
-    fig.tight_layout()
-    if verdict is not None:
-        add_verdict(fig, verdict, reason)
-    return save_figure(fig, stem)
 
 
 def check_weights(quick: bool = True) -> dict:
@@ -171,20 +119,19 @@ def check_weights(quick: bool = True) -> dict:
     return {"name": "liu2025-grpo-weights", "subchecks": subs, "curves": cur}
 
 
-def _draw(config, res, claims) -> tuple:
-    """The difficulty-weight figure and its CSV (``(figures, data_files)``; nothing when not writing)."""
+def _write_data(config, res, claims) -> tuple:
+    """The figure's data, ``liu2025_grpo_weights.csv`` (``p`` and one column per curve); ``figures/liu2025_grpo_weights.py``
+    draws it (``((), data_files)``; nothing when not writing)."""
     from ...plotting import write_csv
 
     curves = difficulty_weight_curves((4, 8, 16), n_p=99) if not config.quick else res["curves"]
     stem = out_path(config, "liu2025_grpo_weights")
     if stem is None:
         return (), ()
-    verdict, reason = verdict_caption(claims)
-    figures = plot_difficulty_weights(curves, stem, verdict=verdict, reason=reason)
-    return figures, (write_csv(str(stem) + ".csv", {k: np.asarray(v) for k, v in curves.items()}),)
+    return (), (write_csv(str(stem) + ".csv", {k: np.asarray(v) for k, v in curves.items()}),)
 
 
 register_check("liu2025-grpo-weights", check_weights,
                "Difficulty weights w(p) of the GRPO family and DisCO vs the true gradient",
                "Liu et al. 2025, arXiv:2503.20783; Li et al. 2025, arXiv:2505.12366",
-               papers=("liu2025", "li2025"), draw=_draw, replaces=("llm-grpo-weights",))
+               papers=("liu2025", "li2025"), draw=_write_data, replaces=("llm-grpo-weights",))

@@ -220,7 +220,8 @@ def check_hpt_switch(quick: bool = True) -> dict:
 
 register_check("lv2025-unified-gradient", check_unified_gradient,
                "UPGE: rows with the true sampling law and raw advantages are unbiased for grad J_mu; "
-               "normalised / pi_ref = 1 rows are biased", SOURCE, papers=(KEY,), draw=write_data)
+               "normalised / pi_ref = 1 rows are biased", SOURCE, papers=(KEY,), draw=write_data,
+               figure=False)  # its data (the rows) has no figure
 register_check("lv2025-hpt-switch", check_hpt_switch,
                "HPT: P(SFT branch) = (1-p)^n; the expected update mixes SFT and GRPO with p-dependent weights",
                SOURCE, papers=(KEY,), draw=write_data)
