@@ -13,7 +13,7 @@ STYLE, use_style, new_axes, save_figure, plot_rate_check, add_verdict, legend_ou
     Style, saving and the shared drawing helpers of the figure scripts.
 write_csv, write_json, atomic_write_text, strict_json, fit_band, plain_label, short_verdict
     Data files (atomic, strict JSON) and the numbers and words a figure shows.
-read_csv, read_json, rate_check_data, rate_check_figure, shared_legend, informative_ylim, plot_rate_series, DATA_HELPERS
+read_csv, read_json, rate_check_data, rate_check_figure, shared_legend, informative_ylim, decade_ylim, plot_rate_series, DATA_HELPERS
     Figures drawn from data files: the experiments write what a figure needs (CSV / JSON, and
     :func:`rate_check_data` for a rate check's panel) and compute nothing for drawing; the scripts
     in ``figures/`` read it back (:func:`read_csv`, :func:`read_json`) and draw it with these
@@ -44,7 +44,7 @@ from ._plain import _to_plain
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
            "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
            "plain_label", "short_verdict", "read_csv", "read_json", "rate_check_data", "rate_check_figure",
-           "informative_ylim", "plot_rate_series", "shared_legend", "DATA_HELPERS"]
+           "informative_ylim", "plot_rate_series", "shared_legend", "decade_ylim", "DATA_HELPERS"]
 
 #: The functions of this module that touch no matplotlib (data files and the numbers a figure
 #: draws): the only ones the experiment modules may import (``tests/test_structure.py``).
@@ -478,6 +478,28 @@ def informative_ylim(ax, ys, bounds_=()) -> None:
         Bound values drawn on the same axes.
     """
     _informative_ylim(ax, list(ys), list(bounds_))
+
+
+def decade_ylim(ax, arrays, top=None, floor: float = 1e-14) -> None:
+    """Log y-limits in whole decades, from the smallest value above ``floor`` to above the largest.
+
+    For traces that reach the rounding floor (a KL of equal policies in float64 is ~1e-16): the
+    axis is not spent on values below ``floor``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    arrays : list of array
+        The values drawn.
+    top : float, optional
+        Upper limit (default: the decade above ``max * 10**0.3``).
+    floor : float
+        Values at or below it are rounding and left out (default 1e-14).
+    """
+    v = np.concatenate([np.asarray(a, float).reshape(-1) for a in arrays])
+    v = v[np.isfinite(v) & (v > floor)]
+    if v.size:
+        ax.set_ylim(max(10 ** np.floor(np.log10(v.min())), floor), top or 10 ** np.ceil(np.log10(v.max()) + 0.3))
 
 
 def _informative_ylim(ax, ys, bounds_):

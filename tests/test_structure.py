@@ -327,7 +327,7 @@ def test_policy_system_is_solved_in_one_place():
 # ----------------------------------------------------------------------------- experiments do not draw
 #: experiment modules whose figures are still drawn inside them (emptied as they move to figures/)
 EXPERIMENTS_STILL_DRAWING = {f"pgtheory.experiments.{m}" for m in (
-    "munos2024", "tiapkin2025", "prajapat2024", "tan2025", "zhou2023")}
+    "tan2025", "zhou2023")}
 
 
 def test_experiments_compute_and_do_not_draw():

@@ -131,24 +131,36 @@ def verdict_caption(claims, *, max_claims: int = 4) -> tuple[str, str]:
 
     The caption is the headline reason, then the claims that decided it with their reasons
     (inconsistent ones first); a consistent claim shows its tightness and finding instead of the
-    full reason. At most ``max_claims`` claims are spelled out.
+    full reason. At most ``max_claims`` claims are spelled out. ``claims`` may be
+    :class:`~pgtheory.ratecheck.ClaimResult` objects or their rows as ``report.json`` stores them
+    (the figure scripts caption from the report; ``figure_caption(..., style="findings")``).
     """
     from ..ratecheck import combine
 
+    def field(c, key):
+        return c.get(key, "") if isinstance(c, dict) else getattr(c, key)
+
+    def tight(c):
+        if isinstance(c, dict):
+            return c.get("tightness") or ""
+        return c.tightness.text() if c.tightness is not None else ""
+
     claims = list(claims)
     verdict, reason = combine(claims)
-    order = [c for c in claims if c.verdict != "consistent"] + [c for c in claims if c.verdict == "consistent"]
+    order = ([c for c in claims if field(c, "verdict") != "consistent"]
+             + [c for c in claims if field(c, "verdict") == "consistent"])
     parts = []
     for c in order[:max_claims]:
-        if c.verdict != "consistent":
-            parts.append(f"[{c.name}] {c.verdict}: {c.reason}.")
+        name, why = field(c, "name"), field(c, "reason")
+        if field(c, "verdict") != "consistent":
+            parts.append(f"[{name}] {field(c, 'verdict')}: {why}.")
             continue
-        bits = [c.tightness.text()] if c.tightness is not None and c.tightness.text() else []
-        if "; finding: " in c.reason:
-            bits.append("finding: " + c.reason.split("; finding: ", 1)[1])
+        bits = [tight(c)] if tight(c) else []
+        if "; finding: " in why:
+            bits.append("finding: " + why.split("; finding: ", 1)[1])
         elif not bits:
-            bits.append(c.reason.split("; the statement is ")[0])
-        parts.append(f"[{c.name}] " + "; ".join(bits) + ".")
+            bits.append(why.split("; the statement is ")[0])
+        parts.append(f"[{name}] " + "; ".join(bits) + ".")
     if len(order) > max_claims:
         parts.append(f"(+{len(order) - max_claims} more in report.json)")
     return verdict, reason + ". " + " ".join(parts)

@@ -16,7 +16,11 @@ from ._runner import REPORT_FILE, load_report, run_one
 __all__ = ["figure_main", "figure_caption"]
 
 
-def figure_caption(report, claims=None, *, max_claims: int = 3) -> tuple:
+#: Caption styles of :func:`figure_caption`.
+CAPTION_STYLES = ("explain", "findings", "headline")
+
+
+def figure_caption(report, claims=None, *, max_claims: int | None = None, style: str = "explain") -> tuple:
     """The verdict caption of a figure, from its check's ``report.json``.
 
     Parameters
@@ -26,22 +30,33 @@ def figure_caption(report, claims=None, *, max_claims: int = 3) -> tuple:
     claims : list of str, optional
         Names of the claims the figure shows, in caption order (default: all the report's claims,
         in their order).
-    max_claims : int
-        At most this many claims are spelled out (:func:`pgtheory.ratecheck.explain`).
+    max_claims : int, optional
+        At most this many claims are spelled out (default 3 for ``"explain"``, 4 for
+        ``"findings"``).
+    style : {"explain", "findings", "headline"}
+        ``"explain"``: :func:`pgtheory.ratecheck.explain` (the headline reason, then the deciding
+        claims' reasons, or their tightness when all are consistent); ``"findings"``: the headline
+        reason, then the claims, inconsistent ones first, each with its reason, or its tightness
+        and finding when consistent; ``"headline"``: the report's own verdict and reason
+        (:func:`pgtheory.ratecheck.combine` of the claims).
 
     Returns
     -------
     (str, str)
-        ``(verdict, reason)`` for :func:`pgtheory.plotting.add_verdict`: the text
-        :func:`pgtheory.ratecheck.explain` gives on the claims themselves.
+        ``(verdict, reason)`` for :func:`pgtheory.plotting.add_verdict`: the same text the style
+        gives on the claims themselves (the report stores each claim's name, verdict, reason and
+        tightness text).
 
     Raises
     ------
     pgtheory.errors.ValidationError
-        When a name in ``claims`` is not a claim of the report.
+        When ``style`` is unknown, or a name in ``claims`` is not a claim of the report.
     """
-    from ..ratecheck import explain
+    from ..ratecheck import combine, explain
+    from ._claim_helpers import verdict_caption
 
+    if style not in CAPTION_STYLES:
+        raise ValidationError(f"style: {style!r} is not one of {CAPTION_STYLES}. Fix: pick one of them.")
     if isinstance(report, (str, Path)):
         p = Path(report)
         report = load_report(p / REPORT_FILE if p.is_dir() else p)
@@ -53,7 +68,11 @@ def figure_caption(report, claims=None, *, max_claims: int = 3) -> tuple:
             raise ValidationError(f"claims: {missing} are not claims of {report.name!r} (it has "
                                   f"{sorted(by_name)}). Fix: use the names in its report.json.")
         rows = [by_name[c] for c in claims]
-    return explain(rows, max_claims=max_claims)
+    if style == "headline":
+        return combine(rows)
+    if style == "findings":
+        return verdict_caption(rows, max_claims=4 if max_claims is None else max_claims)
+    return explain(rows, max_claims=3 if max_claims is None else max_claims)
 
 
 def figure_main(name: str, draw, doc: str | None = None, argv=None) -> int:

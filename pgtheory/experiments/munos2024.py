@@ -18,7 +18,7 @@ from ..results import CheckReport
 from ._registry import RunConfig, experiment
 from . import _claim_helpers as H
 from ._games import _instance, _rngs
-from ._runner import outputs, report_from_claims
+from ._runner import report_from_claims, write_data_csv, write_data_json
 
 __all__ = ["run_md_theorem1"]
 
@@ -59,26 +59,14 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
         name="Thm 1 recursion", source=rec.citation.short(), bound_id=rec.id, variable="step (all games)",
         stated="KL_{t+1} <= (1 - eta_t tau) KL_t + 2 eta_t^2 at every step of every game (rounding 1e-13)")
     claims = [H.rate_claim(c, name="Thm 1 bound"), c_rec]
-    verdict, caption = H.verdict_caption(claims)
-    figures, files = outputs(config, "munos2024_theorem1", _plot_md_theorem1, c, t, y, tau, verdict, caption)
+    from ..plotting import rate_check_data
+
+    files = (write_data_csv(config, "munos2024_theorem1.csv", {"T": t, "kl_mean": y.mean(0),
+                                                               "bound": np.concatenate([[np.nan], c.bound_values])})
+             + write_data_json(config, "munos2024_theorem1_rate.json", rate_check_data(c)))
     return report_from_claims(
         "munos2024-theorem1", claims, source="Munos et al. 2023 (arXiv:2312.00886), Theorem 1",
         stated="KL(pi*||pi_T) <= 8/(tau^2 (T+1)); KL_{t+1} <= (1-eta_t tau) KL_t + 2 eta_t^2",
         measured=f"{c.measured_text}; worst KL/bound {c.worst_ratio:.3e}; max recursion slack {worst_rec:.2e}",
         details={"R": R, "T": T, "n": n, "tau": tau, "check": c.row(), "max_recursion_excess": worst_rec},
-        figures=figures, data_files=files)
-
-
-def _plot_md_theorem1(stem, check, t, y, tau, verdict, caption):
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
-
-    fig, ax = new_axes(figsize=(9.6, 4.4))
-    check.plot(ax=ax, bound_label=r"bound $8/(\tau^2(T+1))$ (Munos+ 2023, Thm 1)")
-    ax.set_xlabel("iteration T (one preference query each)")
-    ax.set_ylabel(r"$\mathrm{KL}(\pi^*_\tau\|\pi_T)$ (mean over games)")
-    legend_outside(ax, fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=120)
-    figs = save_figure(fig, stem)
-    bvals = np.concatenate([[np.nan], check.bound_values])
-    return figs, (write_csv(f"{stem}.csv", {"T": t, "kl_mean": y.mean(0), "bound": bvals}),)
+        data_files=files)

@@ -27,7 +27,7 @@ import numpy as np
 from ..results import CheckReport
 from ._registry import RunConfig, experiment
 from . import _claim_helpers as _ch
-from ._runner import outputs, report_from_claims, write_data_json
+from ._runner import report_from_claims, write_data_csv, write_data_json
 
 __all__ = ["run_bandit_ratio", "run_trap_family", "run_escape_times", "run_grid_coverage", "bimodal_weights",
            "mean_ci"]
@@ -207,53 +207,34 @@ def bandit_ratio(config: RunConfig) -> CheckReport:
     details = {"instances": n_inst, "n_items": n, "H": H, "iterations": iters, "stats": stats,
                "opt_dp_vs_enumeration_max_rel_err": float(res["opt_check"].max()),
                "fraction_modular_below_1-1/e": float(np.mean(res["modular"] < _E))}
-    verdict, caption = _ch.verdict_caption(claims, max_claims=3)
-    figures, data = outputs(config, "prajapat2024_bandit_ratio", _bandit_figure, res, eps_res, verdict, caption)
-    data = data + write_data_json(config, "prajapat2024_bandit_ratio.json", details)
+    data = _bandit_data(config, res, eps_res) + write_data_json(config, "prajapat2024_bandit_ratio.json", details)
     cg = stats["continuous_greedy"]
     measured = (f"SubPO-M ratio mean {sm['mean']:.3f} [{sm['ci_lo']:.3f}, {sm['ci_hi']:.3f}], min {sm['min']:.3f}; "
                 f"continuous greedy on pi^h(a) mean {cg['mean']:.3f}, min {cg['min']:.3f}; "
                 f"modular mean {stats['modular']['mean']:.3f}, min {stats['modular']['min']:.3f} (n={n_inst})")
     return report_from_claims("prajapat2024-bandit-ratio", claims, source=_SOURCE,
                               stated="J(SubPO) >= (1-1/e) OPT = 0.632 OPT on eps-Bandit SMDPs (FW; 1/2 at stationary "
-                                     "points)", measured=measured, details=details, figures=figures, data_files=data)
+                                     "points)", measured=measured, details=details, data_files=data)
 
 
-def _bandit_figure(stem, res, eps_res, verdict, caption):
+_BANDIT_KEYS = ("subpo_markov", "subpo_state_independent", "continuous_greedy", "pga_direct", "greedy", "modular")
+
+
+def _bandit_data(config, res, eps_res) -> tuple:
+    """``prajapat2024_bandit_ratio.csv`` (per instance the exact ratio of every method, and OPT; ``_eps0.2.csv``
+    for the eps = 0.2 instances) and ``..._figure.json`` (per method the mean ratio and its 95% t-interval,
+    the two registered constants)."""
     from .. import bounds
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
 
-    fig, ax = new_axes(figsize=(11.5, 4.6))
-    keys = [("subpo_markov", "SubPO-M\n(softmax, exact grad.)"),
-            ("subpo_state_independent", "SubPO\nsoftmax $\\pi^h(a)$"),
-            ("continuous_greedy", "cont. greedy\n(FW) on $\\pi^h(a)$"), ("pga_direct", "proj. grad.\non $\\pi^h(a)$"),
-            ("greedy", "greedy set\n(NWF 1978)"), ("modular", "modular-\nreward PG")]
-    rng = np.random.default_rng(0)
-    for i, (k, lab) in enumerate(keys):
-        y = res[k]
-        ax.scatter(i + 0.12 * rng.standard_normal(y.size), y, s=8, alpha=0.5)
-        m, lo, hi = mean_ci(y)
-        ax.errorbar(i + 0.35, m, yerr=[[m - lo], [hi - m]], fmt="o", color="k", capsize=3)
-    ax.set_xticks(range(len(keys)))
-    ax.set_xticklabels([lab for _, lab in keys], fontsize=8)
-    ax.axhline(bounds.get_bound("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0), color="C3", ls="--",
-               label="$1-1/e$ (Prajapat+ 2024, eps-Bandit,\nper reviews; NWF 1978 for greedy)")
-    ax.axhline(bounds.get_bound("prajapat2024.eps_bandit_stationary").evaluate(OPT=1.0), color="C4", ls=":",
-               label="1/2 (stationary points,\nper reviews; inferred)")
-    ax.set_ylabel(r"$J(\pi)/\mathrm{OPT}$ (exact)")
-    lo = min(float(np.min(res[k])) for k, _ in keys)
-    ax.set_ylim(max(0.0, min(0.45, lo - 0.05)), 1.03)
-    ax.set_title(f"Bandit-like SubRL, {res['opt'].size} random instances (mean, 95% CI in black)")
-    legend_outside(ax, fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=150)
-    figs = save_figure(fig, stem)
     cols = {k: res[k] for k in ("subpo_markov", "subpo_state_independent", "continuous_greedy", "pga_direct",
                                 "modular", "greedy", "opt")}
-    data = [write_csv(str(stem) + ".csv", cols)]
+    data = write_data_csv(config, "prajapat2024_bandit_ratio.csv", cols)
     if eps_res is not None:
-        data.append(write_csv(str(stem) + "_eps0.2.csv", {k: eps_res[k] for k in cols}))
-    return figs, tuple(data)
+        data += write_data_csv(config, "prajapat2024_bandit_ratio_eps0.2.csv", {k: eps_res[k] for k in cols})
+    fig = {"mean_ci": {k: mean_ci(res[k]) for k in _BANDIT_KEYS},
+           "fw_constant": bounds.get_bound("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0),
+           "stationary_constant": bounds.get_bound("prajapat2024.eps_bandit_stationary").evaluate(OPT=1.0)}
+    return data + write_data_json(config, "prajapat2024_bandit_ratio_figure.json", fig)
 
 
 def run_trap_family(ms=(1, 2, 3, 4, 5, 6, 7, 8), base: float = 2.0, iterations: int = 2000) -> dict:
@@ -380,49 +361,16 @@ def trap_family(config: RunConfig) -> CheckReport:
                     "log2_ratio_slope_m>=3": slope, "violated_assumption":
                     "eps-Bandit SMDP (each state reachable from every state by a unique action): here only "
                     "neighbouring cells are reachable, so the policy-space objective is not DR-submodular"})
-    verdict, caption = _ch.verdict_caption(claims)
-    figures, data = outputs(config, "prajapat2024_trap_family", _trap_figure, res, details["iterations"], esc,
-                            e_const, verdict, caption)
-    data = data + write_data_json(config, "prajapat2024_trap_family.json", details)
+    data = (write_data_csv(config, "prajapat2024_trap_family.csv", res)
+            + write_data_json(config, "prajapat2024_trap_family.json", details)
+            + write_data_json(config, "prajapat2024_trap_family_figure.json", {"fw_constant": e_const}))
     return report_from_claims(
         "prajapat2024-trap-family", claims, source=src,
         stated="no constant-factor guarantee without the eps-Bandit assumption (hardness Omega(log^{1-c} OPT))",
         measured=f"SubPO-M ratio {r[0]:.3f} (m=1) -> {r[-1]:.2e} (m={int(res['m'][-1])}); "
                  f"log2-ratio slope {slope:.3f} per unit m (trap: -1) after {details['iterations']} exact steps; "
                  f"escape iterations {dict(zip(esc['m'].tolist(), esc['escape_iteration'].tolist()))}",
-        details=details, figures=figures, data_files=data)
-
-
-def _trap_figure(stem, res, iterations, esc, e_const, verdict, caption):
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
-
-    fig, (ax, ax2) = new_axes(1, 2, figsize=(14.5, 4.6), gridspec_kw={"width_ratios": [3, 2]})
-    m = res["m"]
-    ax.semilogy(m, res["subpo_markov"], "o-", label="SubPO-M (exact gradient)")
-    ax.semilogy(m, res["subpo_history"], "s--", mfc="none", label="SubPO-NM (history policy)")
-    ax.semilogy(m, res["modular"], "x:", label="modular-reward PG")
-    ax.semilogy(m, np.minimum(1.0, 2.0 ** -m), color="grey", lw=3, alpha=0.35, label="lure/OPT $=2^{-m}$")
-    ax.axhline(e_const, color="C3", ls="--", label="$1-1/e$ (only on eps-Bandit SMDPs,\nPrajapat+ 2024, per reviews)")
-    ax.set_xlabel("family parameter m (corridor length; OPT $=2^m$, lure worth 1)")
-    ax.set_ylabel(r"$J(\pi_T)/\mathrm{OPT}$ (exact)")
-    ax.set_title(f"Corridor trap (1-row grid, 5 actions, H = m+1), T = {iterations}")
-    legend_outside(ax, fontsize=8)
-    em, ei = esc["m"], esc["escape_iteration"]
-    done = ei > 0
-    ax2.semilogy(em[done], ei[done], "o-", color="C0", label="first t with ratio > 1/2 (SubPO-M)")
-    if np.any(~done):
-        ax2.semilogy(em[~done], np.full((~done).sum(), esc["max_iterations"]), "^", color="C3", ms=9,
-                     label=f"not escaped within {esc['max_iterations']} steps (lower bound)")
-    ax2.set_xlabel("family parameter m")
-    ax2.set_ylabel("exact-gradient iterations to leave the lure")
-    ax2.set_xticks(em)
-    ax2.set_title("Escape time (the lure is a plateau)")
-    ax2.set_ylim(10, esc["max_iterations"] * 20)
-    ax2.legend(loc="upper left")
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=170)
-    figs = save_figure(fig, stem)
-    return figs, (write_csv(str(stem) + ".csv", res),)
+        details=details, data_files=data)
 
 
 def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int = 300, batch_size: int = 100,
@@ -503,10 +451,9 @@ def grid_coverage(config: RunConfig) -> CheckReport:
         stated=f"mean final J/OPT of {lab} exceeds modular RL's (qualitative claim; 95% t-intervals over seeds)",
         left_label="modular", right_label=lab) for k, lab in (("subpo_markov", "SubPO-M"),
                                                                 ("subpo_history", "SubPO-NM"))]
-    verdict, caption = _ch.verdict_caption(claims)
     e_const = bounds.get_bound("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0)
-    figures, data = outputs(config, "prajapat2024_grid_coverage", _grid_figure, res, e_const, verdict, caption)
-    data = data + write_data_json(config, "prajapat2024_grid_coverage.json", {"opt": res["opt"], "final_ratio_stats": stats})
+    data = (_grid_data(config, res, e_const)
+            + write_data_json(config, "prajapat2024_grid_coverage.json", {"opt": res["opt"], "final_ratio_stats": stats}))
     sm = stats["subpo_markov"]
     return report_from_claims(
         "prajapat2024-grid-coverage", claims, source=src,
@@ -516,35 +463,22 @@ def grid_coverage(config: RunConfig) -> CheckReport:
                   f"[{mm['ci_lo']:.3f}, {mm['ci_hi']:.3f}] ({res['subpo_markov'].shape[0]} seeds)"),
         details={"opt": res["opt"], "graph_nodes": res["graph_nodes"], "shape": list(res["shape"]), "H": res["H"],
                  "final_ratio_stats": stats},
-        figures=figures, data_files=data)
+        data_files=data)
 
 
-def _grid_figure(stem, res, e_const, verdict, caption):
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
+def _grid_data(config, res, e_const) -> tuple:
+    """``prajapat2024_grid_coverage.csv`` (per recorded iteration the mean ratio of each method) and
+    ``..._figure.json`` (per method the half-width of the 95% t-interval over seeds, the sizes and the
+    eps-Bandit constant)."""
+    from scipy.stats import t as student
 
-    fig, ax = new_axes(figsize=(10, 4.4))
-    it = res["iterations"]
-    labels = {"subpo_markov": "SubPO-M (Markov, time-indexed)", "subpo_history": "SubPO-NM (history policy)",
-              "modular_markov": "modular-reward PG"}
-    cols = {"iteration": it}
-    for k, lab in labels.items():
+    cols, half = {"iteration": res["iterations"]}, {}
+    for k in ("subpo_markov", "subpo_history", "modular_markov"):
         y = res[k]
-        m = y.mean(0)
+        cols[k + "_mean"] = y.mean(0)
         if y.shape[0] > 1:
-            from scipy.stats import t as student
-            h = student.ppf(0.975, y.shape[0] - 1) * y.std(0, ddof=1) / np.sqrt(y.shape[0])
-            ax.fill_between(it, m - h, m + h, alpha=0.2)
-        ax.plot(it, m, label=lab)
-        cols[k + "_mean"] = m
-    ax.axhline(1.0, color="k", lw=0.8)
-    ax.axhline(e_const, color="C3", ls="--", label="$1-1/e$ (guarantee only for\neps-Bandit SMDPs, per reviews)")
-    ax.set_xlabel("iteration (100 trajectories each, Adam)")
-    ax.set_ylabel(r"$J(\pi_t)/\mathrm{OPT}$ (exact, history-graph DP)")
-    ax.set_title(f"Bimodal disc coverage, {res['shape'][0]}x{res['shape'][1]} grid, H={res['H']} "
-                 f"({res['subpo_markov'].shape[0]} seeds, 95% CI)")
-    ax.set_ylim(0, 1.05)
-    legend_outside(ax, fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=130)
-    figs = save_figure(fig, stem)
-    return figs, (write_csv(str(stem) + ".csv", cols),)
+            half[k] = student.ppf(0.975, y.shape[0] - 1) * y.std(0, ddof=1) / np.sqrt(y.shape[0])
+    fig = {"half_width_95": half, "seeds": int(res["subpo_markov"].shape[0]), "shape": list(res["shape"]),
+           "H": res["H"], "fw_constant": e_const}
+    return (write_data_csv(config, "prajapat2024_grid_coverage.csv", cols)
+            + write_data_json(config, "prajapat2024_grid_coverage_figure.json", fig))

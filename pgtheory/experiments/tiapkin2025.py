@@ -42,7 +42,7 @@ from ..results import CheckReport
 from ._registry import RunConfig, experiment
 from ._games import _instance, _rngs
 from . import _claim_helpers as H
-from ._runner import outputs, report_from_claims
+from ._runner import report_from_claims, write_data_csv, write_data_json
 
 __all__ = ["compare_traces", "rate_vs_beta_data", "response_independence_data", "stochastic_floor_data",
            "run_sampled"]
@@ -152,8 +152,7 @@ def run_compare(config: RunConfig) -> CheckReport:
             name=f"Nash-MP {metric} linear", source="Tiapkin et al. 2025 (arXiv:2505.19731v1), abstract (no constant read)",
             stated=f"{what} decays linearly in N (contraction per query < 1)",
             left_label="fitted contraction per query", right_label="1"))
-    verdict, caption = H.verdict_caption(claims)
-    figures, data = outputs(config, "tiapkin2025_compare", _plot_compare, runs, names, beta, eta_eg, verdict, caption)
+    data = _compare_data(config, runs, names, beta, eta_eg)
     per_query = {k: float(np.exp(np.median([_tail_slope(r[k]) for r in runs]))) for k in names}
     return report_from_claims(
         "tiapkin2025-compare", claims, source=TIAPKIN + "; Munos et al. 2023 Thm 1; EGPO (inferred)",
@@ -165,7 +164,7 @@ def run_compare(config: RunConfig) -> CheckReport:
         details={"R": R, "n": n, "beta": beta, "queries": NQ,
                  "nash_mp": c_mp.row(), "egpo": c_eg.row(), "nash_md": c_md.row(),
                  "median_contraction_per_query": per_query, "nash_mp_gap_and_span_rates": side},
-        figures=figures, data_files=data)
+        data_files=data)
 
 
 def _square_finding(res) -> str:
@@ -195,68 +194,34 @@ def _gmean(a):
     return np.exp(np.mean(np.log(a), axis=0))
 
 
-#: Values below this are rounding (KL of equal policies in float64); figures do not spend their axes on them.
-_ROUNDING = 1e-14
-
-
-def _informative_ylim(ax, arrays, top=None, floor=_ROUNDING):
-    """Log y-limits from the smallest value above ``floor`` (rounding) to the largest."""
-    v = np.concatenate([np.asarray(a, float).reshape(-1) for a in arrays])
-    v = v[np.isfinite(v) & (v > floor)]
-    if v.size:
-        ax.set_ylim(max(10 ** np.floor(np.log10(v.min())), floor), top or 10 ** np.ceil(np.log10(v.max()) + 0.3))
-
-
-def _plot_compare(stem, runs, names, beta, eta_eg, verdict, caption):
+def _compare_data(config, runs, names, beta, eta_eg) -> tuple:
+    """Data of the comparison figure: ``tiapkin2025_compare_<K>.csv`` (per method the geometric mean over
+    games of ``kl``, ``gap`` and ``span`` against its ``queries``, one file per trace length K) and
+    ``tiapkin2025_compare_figure.json`` (method order, sizes, and the three registered bounds evaluated
+    on the queries of Nash-MP and the iterations of Nash-MD)."""
     from .. import bounds
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
 
-    fig, axes = new_axes(1, 3, figsize=(17, 5.0))
-    colors = dict(zip(names, ["C0", "C1", "C2", "C3", "C4"]))
+    if config.out_dir is None:
+        return ()
     cols = {}
-    for ax, metric, lab in zip(axes, ("kl", "gap", "span"),
-                               (r"$\mathrm{KL}(\pi^*_\beta\|\pi)$", r"duality gap $2\beta\,\mathrm{KL}(\pi\|\mathrm{BR}(\pi))$",
-                                r"span of $\log\pi - \log\pi^*_\beta$")):
-        ax.set_title(lab + " (geometric mean over games)", fontsize=9)
-        ys = []
+    for metric in ("kl", "gap", "span"):
         for name in names:
-            x = runs[0][name].samples
-            y = _gmean([np.maximum(r[name].metric(metric), 1e-17) for r in runs])
-            ax.plot(x, y, color=colors[name], label=name)
-            cols[f"{name}_{metric}"] = y
-            cols.setdefault(f"{name}_queries", x)
-            ys.append(y)
-        ax.set_yscale("log")
-        ax.set_xlabel("preference queries N")
-        ax.set_ylabel(lab)
-        _informative_ylim(ax, ys)
-    ax = axes[0]
+            cols[f"{name}_{metric}"] = _gmean([np.maximum(r[name].metric(metric), 1e-17) for r in runs])
+            cols.setdefault(f"{name}_queries", runs[0][name].samples)
     x = runs[0]["Nash-MP"].samples.astype(float)
     kl0 = _gmean([r["Nash-MP"].metric("kl")[0] for r in runs])
-    lo, hi = ax.get_ylim()
-    ax.plot(x, bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0), "k--", lw=1.2,
-            label=r"Nash-MP bound $KL_0(1+2\beta)^{-N/2}$" "\n" r"(Tiapkin+ 2025 v1; inferred, $\eta=2\beta$)")
     if abs(eta_eg - 1.0 / (1.0 + beta)) > 1e-12:  # the registered EGPO bound is at its largest step
         raise ValueError(f"EGPO ran with eta = {eta_eg}; zhou2025.kl_rate is registered at eta = 1/(1+beta).")
-    ax.plot(x, bounds.get_bound("zhou2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0), "k:", lw=1.2,
-            label=r"EGPO bound $KL_0(1+\beta)^{-N/2}$" "\n" r"(inferred via Cen+ 2021, $\eta=1/(1+\beta)$)")
     T = runs[0]["Nash-MD"].iterations.astype(float)
-    ax.plot(T[1:], bounds.get_bound("munos2024.thm1").evaluate(T=T[1:], tau=beta), "-.", color="C2", lw=1.2,
-            label=r"Nash-MD bound $8/(\tau^2(T+1))$" "\n" "(Munos+ 2023, Thm 1)")
-    ax.set_ylim(lo, max(hi, 10 * 8 / beta ** 2))
-    fig.suptitle(f"random preference games, |Y| = {runs[0]['Nash-MP'].final['pi'].size}, beta = {beta}, "
-                 f"{len(runs)} games, pi_0 = mu", fontsize=10)
-    legend_outside(axes[2], handles=axes[0].get_legend_handles_labels()[0],
-                   labels=axes[0].get_legend_handles_labels()[1], fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=190)
-    figs = save_figure(fig, stem)
-    lens = {k: len(v) for k, v in cols.items()}
+    fig = {"names": names, "beta": beta, "games": len(runs), "responses": int(runs[0]["Nash-MP"].final["pi"].size),
+           "queries": x, "nash_mp_bound": bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0),
+           "egpo_bound": bounds.get_bound("zhou2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0),
+           "nash_md_T": T[1:], "nash_md_bound": bounds.get_bound("munos2024.thm1").evaluate(T=T[1:], tau=beta)}
     groups = {}
     for k, v in cols.items():
-        groups.setdefault(lens[k], {})[k] = v
-    data = tuple(write_csv(f"{stem}_{L}.csv", g) for L, g in groups.items())
-    return figs, data
+        groups.setdefault(len(v), {})[k] = v
+    out = tuple(f for L, g in groups.items() for f in write_data_csv(config, f"tiapkin2025_compare_{L}.csv", g))
+    return out + write_data_json(config, "tiapkin2025_compare_figure.json", fig)
 
 
 # =============================================================================== (b) rate vs beta
@@ -303,46 +268,31 @@ def run_rate_vs_beta(config: RunConfig) -> CheckReport:
                            "order is in the v1 abstract", finding=_square_finding(c)) for b, c in checks.items()]
     rows = [{"beta": b, "stated": c.stated, "fitted": c.fit.rate, "ci": list(c.fit.rate_ci), "verdict": c.verdict}
             for b, c in checks.items()]
-    verdict, caption = H.verdict_caption(claims, max_claims=2)
-    figures, files = outputs(config, "tiapkin2025_rate_vs_beta", _plot_rate_vs_beta, checks, R, verdict, caption)
+    files = _rate_vs_beta_data_files(config, checks)
     worst = max(rows, key=lambda r: np.log(r["ci"][1]) / np.log(r["stated"]) if r["ci"][1] > 0 else 0)
     return report_from_claims(
         "tiapkin2025-rate-vs-beta", claims, source=TIAPKIN, stated="contraction per query <= (1+2 beta)^(-1/2) (inferred)",
         measured="; ".join(f"b={r['beta']:g}: {r['fitted']:.4f} [{r['ci'][0]:.4f}, {r['ci'][1]:.4f}] vs {r['stated']:.4f}"
                            for r in rows),
         details={"R": R, "n": 10, "rows": rows, "closest_to_bound": worst},
-        figures=figures, data_files=files)
+        data_files=files)
 
 
-def _plot_rate_vs_beta(stem, checks, R, verdict, caption):
+def _rate_vs_beta_data_files(config, checks) -> tuple:
+    """``tiapkin2025_rate_vs_beta.csv`` (per beta the fitted contraction, its interval and the stated one) and
+    ``tiapkin2025_rate_vs_beta_figure.json`` (the registered bound's contraction per query on a beta grid)."""
     from .. import bounds
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
 
     b = np.array(list(checks))
-    fit = np.array([c.fit.rate for c in checks.values()])
-    lo = np.array([c.fit.rate_ci[0] for c in checks.values()])
-    hi = np.array([c.fit.rate_ci[1] for c in checks.values()])
-    fig, ax = new_axes(figsize=(10.5, 4.4))
     bb = np.geomspace(b.min() / 1.5, b.max() * 1.5, 200)
     # contraction per query of the registered bound: its value at N = 1 with KL_0 = 1
     per_query = bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=1.0, beta=bb, KL_0=1.0)
-    ax.plot(bb, -np.log(per_query), "k--",
-            label="stated: $-\\log$ of $(1+2\\beta)^{-1/2}$\n(Tiapkin+ 2025 v1; inferred, $\\eta=2\\beta$)")
-    ax.plot(bb, -2 * np.log(per_query), ":", color="0.4",
-            label="$-\\log$ of $(1+2\\beta)^{-1}$: square of the\nstated factor (KL quadratic in logit error)")
-    ax.errorbar(b, -np.log(fit), yerr=[np.log(hi) - np.log(fit), np.log(fit) - np.log(lo)], fmt="o", color="C0",
-                capsize=3, label="Nash-MP fitted (95% CI over games)")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(r"regularisation $\beta$")
-    ax.set_ylabel(r"$-\log\hat\rho$ per preference query (larger = faster)")
-    ax.set_title(f"Nash-MP linear rate vs beta (random games, |Y| = 10, {R} games)")
-    legend_outside(ax, fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=130)
-    figs = save_figure(fig, stem)
-    return figs, (write_csv(f"{stem}.csv", {"beta": b, "rate": fit, "rate_lo": lo, "rate_hi": hi,
-                                            "stated": np.array([c.stated for c in checks.values()])}),)
+    return (write_data_csv(config, "tiapkin2025_rate_vs_beta.csv", {
+        "beta": b, "rate": np.array([c.fit.rate for c in checks.values()]),
+        "rate_lo": np.array([c.fit.rate_ci[0] for c in checks.values()]),
+        "rate_hi": np.array([c.fit.rate_ci[1] for c in checks.values()]),
+        "stated": np.array([c.stated for c in checks.values()])})
+        + write_data_json(config, "tiapkin2025_rate_vs_beta_figure.json", {"beta_grid": bb, "per_query_bound": per_query}))
 
 
 # =============================================================================== (c) |Y| independence
@@ -388,8 +338,7 @@ def run_response_independence(config: RunConfig) -> CheckReport:
                            skip_first=True) for n, c in checks.items()]
     rates = {n: c.fit.rate for n, c in checks.items()}
     his = {n: c.fit.rate_ci[1] for n, c in checks.items()}
-    verdict, caption = H.verdict_caption(claims, max_claims=2)
-    figures, files = outputs(config, "tiapkin2025_response_independence", _plot_independence, checks, beta, verdict, caption)
+    files = _independence_data_files(config, checks, beta)
     return report_from_claims(
         "tiapkin2025-response-independence", claims, source=TIAPKIN + " (independent of |Y|)",
         stated=f"KL <= KL_0 (1+2b)^(-N/2), contraction per query <= (1+2b)^(-1/2) = {(1 + 2 * beta) ** -0.5:.4f} "
@@ -397,43 +346,24 @@ def run_response_independence(config: RunConfig) -> CheckReport:
         measured="; ".join(f"|Y|={n}: {checks[n].measured_text}" for n in checks),
         details={"R": R, "beta": beta, "rates": rates, "rate_upper_ci": his,
                  "slowest_rate": max(his.values()), "worst_bound_ratio": {n: c.worst_ratio for n, c in checks.items()}},
-        figures=figures, data_files=files)
+        data_files=files)
 
 
-def _plot_independence(stem, checks, beta, verdict, caption):
+def _independence_data_files(config, checks, beta) -> tuple:
+    """``tiapkin2025_response_independence.csv`` (per |Y| the fitted contraction and its interval) and
+    ``..._figure.json`` (per |Y| the normalised KL trace, the registered bound on the first one's queries
+    and its contraction per query)."""
     from .. import bounds
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
 
-    n = np.array(list(checks), float)
-    fit = np.array([c.fit.rate for c in checks.values()])
-    lo = np.array([c.fit.rate_ci[0] for c in checks.values()])
-    hi = np.array([c.fit.rate_ci[1] for c in checks.values()])
-    fig, axes = new_axes(1, 2, figsize=(13, 4.4))
-    ax = axes[0]
-    ys = []
-    for i, (k, c) in enumerate(checks.items()):
-        ax.plot(c.x, np.maximum(c.y, 1e-17), color=f"C{i}", label=f"|Y| = {k}")
-        ys.append(c.y)
     c0 = list(checks.values())[0]
-    ax.plot(c0.x, c0.bound_values, "k--", label="bound $(1+2\\beta)^{-N/2}$\n(Tiapkin+ 2025 v1; inferred)")
-    ax.set_yscale("log")
-    _informative_ylim(ax, ys, top=3, floor=1e-12)  # the fit stops at its 1e-11 floor; below is rounding
-    ax.set_xlabel("preference queries N")
-    ax.set_ylabel(r"$\mathrm{KL}(\pi^*\|\pi_k)/\mathrm{KL}_0$ (mean over games)")
-    legend_outside(ax, fontsize=8)
-    ax = axes[1]
-    ax.errorbar(n, fit, yerr=[fit - lo, hi - fit], fmt="o", capsize=3, label="Nash-MP fitted\n(95% CI over games)")
-    ax.axhline(bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=1.0, beta=beta, KL_0=1.0), color="k", ls="--",
-               label="stated $(1+2\\beta)^{-1/2}$")
-    ax.set_xscale("log")
-    ax.set_xlabel("number of responses |Y|")
-    ax.set_ylabel(r"contraction per query $\hat\rho$ (lower = faster)")
-    ax.set_title(f"beta = {beta}")
-    legend_outside(ax, fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=150)
-    figs = save_figure(fig, stem)
-    return figs, (write_csv(f"{stem}.csv", {"n": n, "rate": fit, "rate_lo": lo, "rate_hi": hi}),)
+    return (write_data_csv(config, "tiapkin2025_response_independence.csv", {
+        "n": np.array(list(checks), float), "rate": np.array([c.fit.rate for c in checks.values()]),
+        "rate_lo": np.array([c.fit.rate_ci[0] for c in checks.values()]),
+        "rate_hi": np.array([c.fit.rate_ci[1] for c in checks.values()])})
+        + write_data_json(config, "tiapkin2025_response_independence_figure.json", {
+            "curves": [{"responses": k, "queries": c.x, "kl": c.y} for k, c in checks.items()],
+            "bound_queries": c0.x, "bound": c0.bound_values,
+            "per_query_bound": bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=1.0, beta=beta, KL_0=1.0)}))
 
 
 # =============================================================================== (d) stochastic floor
@@ -506,55 +436,33 @@ def run_stochastic_floor(config: RunConfig) -> CheckReport:
     claims = [dataclasses.replace(c, reason=f"{c.reason}; the statement is inferred, not read in the paper ({note})")
               for c in (c_up, c_lo)]
     fit = c_lo.evidence.fit
-    verdict, caption = H.verdict_caption(claims)
-    figures, files = outputs(config, "tiapkin2025_stochastic_floor", _plot_floor, data, batches, Bs, floors, fit,
-                             verdict, caption)
+    files = _floor_data_files(config, data, batches, Bs, floors, fit)
     return report_from_claims(
         "tiapkin2025-stochastic-floor", claims, source=src,
         stated="KL floor proportional to 1/B (slope -1 in log-log, tolerance 0.2; inferred)",
         measured=f"floor slope {fit.text()}",
         details={"R": R, "batches": batches, "mean_floor": floors.mean(0).tolist(), "fit": fit.to_dict()
                  if hasattr(fit, "to_dict") else str(fit), "exact_final_kl": float(data["exact"].metric("kl")[-1])},
-        figures=figures, data_files=files)
+        data_files=files)
 
 
-def _plot_floor(stem, data, batches, Bs, floors, fit, verdict, caption):
+def _floor_data_files(config, data, batches, Bs, floors, fit) -> tuple:
+    """``tiapkin2025_stochastic_floor.csv`` (per B the floor's mean and 10-90% quantiles over seeds) and
+    ``..._figure.json`` (per B the mean KL per iteration, the exact run's KL, the registered bound and the
+    floor's fitted line)."""
     from .. import bounds
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
 
-    fig, axes = new_axes(1, 2, figsize=(13, 4.4))
-    ax = axes[0]
     ex = data["exact"]
-    for i, B in enumerate(batches):
-        q, ys, _ = data[B]
-        ax.plot(ex.iterations, ys.mean(0), color=f"C{i}", label=f"stochastic, B = {B}")
-    ax.plot(ex.iterations, np.maximum(ex.metric("kl"), 1e-16), "k-", lw=1, label="exact proximal steps")
-    kl0 = ex.metric("kl")[0]
-    b = ex.params["beta"]
     k = ex.iterations.astype(float)
-    ax.plot(k, bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=2 * k, beta=b, KL_0=kl0), "k--", lw=1,
-            label="bound $KL_0(1+2\\beta)^{-k}$\n(Tiapkin+ 2025 v1, inferred)")
-    ax.set_yscale("log")
-    ax.set_ylim(1e-8, None)
-    ax.set_xlabel("outer iteration k")
-    ax.set_ylabel(r"$\mathrm{KL}(\pi^*\|\pi_k)$ (mean over seeds)")
-    legend_outside(ax, fontsize=7)
-    ax = axes[1]
     lo, hi = np.quantile(floors, [0.1, 0.9], axis=0)
-    ax.errorbar(Bs, floors.mean(0), yerr=[floors.mean(0) - lo, hi - floors.mean(0)], fmt="o", capsize=3,
-                label="floor (mean,\n10-90% over seeds)")
-    ax.plot(Bs, np.exp(fit.intercept) * Bs ** fit.slope, "C0-", lw=1, label=f"fit: slope {fit.slope:.2f}")
-    ax.plot(Bs, floors.mean(0)[0] * Bs[0] / Bs, "k--", lw=1, label=r"$\propto 1/B$ (inferred)")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("inner sample size B (preferences per inner PG step)")
-    ax.set_ylabel("KL floor (last 5 iterates)")
-    legend_outside(ax, fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=150)
-    figs = save_figure(fig, stem)
-    return figs, (write_csv(f"{stem}.csv", {"B": Bs, "floor_mean": floors.mean(0), "floor_q10": lo,
-                                            "floor_q90": hi}),)
+    return (write_data_csv(config, "tiapkin2025_stochastic_floor.csv", {"B": Bs, "floor_mean": floors.mean(0),
+                                                                        "floor_q10": lo, "floor_q90": hi})
+            + write_data_json(config, "tiapkin2025_stochastic_floor_figure.json", {
+                "iterations": ex.iterations, "batches": list(batches), "mean_kl": [data[B][1].mean(0) for B in batches],
+                "exact_kl": ex.metric("kl"),
+                "bound": bounds.get_bound("tiapkin2025.kl_rate").evaluate(N=2 * k, beta=ex.params["beta"],
+                                                                           KL_0=ex.metric("kl")[0]),
+                "fit": {"intercept": fit.intercept, "slope": fit.slope}}))
 
 
 # =============================================================================== (e) sampled queries
@@ -604,32 +512,13 @@ def run_sampled(config: RunConfig) -> CheckReport:
     claim = ratecheck.as_illustration(
         ratecheck.claim_from_rate_check(rc, name="Nash-MP KL rate with sampled preference queries",
                                         source="bound tiapkin2025.kl_rate; " + _SOURCE), _WHY)
-    figs, data = outputs(config, "tiapkin2025-sampled", _plot, N, exact.metric("kl"), kls, beta, kl0, floor, n, [claim])
+    from .. import bounds
+
+    data = write_data_json(config, "tiapkin2025-sampled.json", {
+        "N": N, "kl_exact": exact.metric("kl"), "kl_sampled": kls,
+        "bound": bounds.get("tiapkin2025.kl_rate").evaluate(N=N, beta=beta, KL_0=kl0)})
     details = dict(beta=beta, iterations=K, seeds=R, opponents_per_response=n, kl_floor=floor,
                    fitted_points=keep.tolist(), queries_per_iteration_sampled=int(tr.samples[1]),
                    oracle="SampledPreferenceOracle")
     return report_from_claims("tiapkin2025-sampled", [claim], source=_SOURCE, stated="KL <= KL_0 (1+2 beta)^(-N/2)",
-                              measured=claim.measured, details=details, figures=figs, data_files=data)
-
-
-def _plot(stem, N, kl_exact, kls, beta, kl0, floor, n, claims):
-    from .. import bounds
-    from ..plotting import add_verdict, new_axes, save_figure, write_json
-    from ..ratecheck import explain
-
-    fig, ax = new_axes(figsize=(8.0, 4.8))
-    k = N / 2
-    ax.semilogy(k, kl_exact, "k-o", ms=3, label="exact oracle")
-    m = kls.mean(axis=0)
-    ax.semilogy(k, m, "C0-s", ms=3, label=f"sampled oracle ({n} Bernoulli queries per response), mean of {kls.shape[0]}")
-    ax.fill_between(k, kls.min(axis=0), kls.max(axis=0), color="C0", alpha=0.2, lw=0, label="sampled: min-max over seeds")
-    ax.semilogy(k, bounds.get("tiapkin2025.kl_rate").evaluate(N=N, beta=beta, KL_0=kl0), "k--", lw=1,
-                label=r"bound $KL_0(1+2\beta)^{-N/2}$ (Bound.evaluate)")
-    ax.axhline(floor, color="C0", ls=":", lw=1, label="sampling floor (median of last 3)")
-    ax.set_xlabel("Nash-MP iteration k (N = 2k exact queries)")
-    ax.set_ylabel(r"KL$(\pi^*_\beta\,\|\,\pi_k)$")
-    ax.set_title(f"Tiapkin et al. 2025: Nash-MP, beta={beta}, exact vs sampled preference oracle", fontsize=9)
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.85)
-    fig.tight_layout()
-    add_verdict(fig, *explain(claims))
-    return save_figure(fig, stem), (write_json(str(stem) + ".json", {"N": N, "kl_exact": kl_exact, "kl_sampled": kls}),)
+                              measured=claim.measured, details=details, data_files=data)

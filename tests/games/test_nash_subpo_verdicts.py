@@ -1,13 +1,14 @@
 """Issue 12 for the Nash and SubPO checks: every quick run states its claims (with reasons), its
 figures keep every legend inside the canvas and carry a verdict, and a single stochastic seed is
-never "violated"."""
+never "violated". The figures are drawn by the checks' scripts in figures/ after each check
+(``run_one``; experiments compute, figures draw)."""
 
 import time
 
 import pytest
 
 from pgtheory import plotting
-from pgtheory.experiments import RunConfig, get
+from pgtheory.experiments import RunConfig, get, run_one
 
 FAST = ["tiapkin2025-compare", "tiapkin2025-rate-vs-beta", "tiapkin2025-response-independence", "munos2024-theorem1",
         "tiapkin2025-stochastic-floor", "prajapat2024-grid-coverage"]
@@ -28,7 +29,8 @@ def _run_recording(name, tmp_path, monkeypatch, **cfg):
 
     monkeypatch.setattr(plotting, "save_figure", recording)
     t0 = time.perf_counter()
-    rep = get(name).run(RunConfig(quick=True, out_dir=tmp_path, **cfg))
+    rep = run_one(name, RunConfig(quick=True, out_dir=tmp_path, **cfg), catch=False)
+    assert rep.details["figure"]["status"] == "drawn", rep.details["figure"]
     return rep, seen, time.perf_counter() - t0
 
 

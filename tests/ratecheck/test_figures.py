@@ -24,12 +24,10 @@ SLOW = ["mei2020-bandit", "mei2020-mdp", "li2021-hard", "fatkhullin2023-converge
         "fatkhullin2023-eps-complexity", "fatkhullin2023-robustness", "fatkhullin2023-lqr"]
 _VERDICT = re.compile(r"^(CONSISTENT|VIOLATED|INCONCLUSIVE)")
 #: checks whose experiment still draws its own figure (emptied as the families are converted)
-NOT_YET_CONVERTED = {"tiapkin2025-sampled", "tan2025-hybrid-noff",
+NOT_YET_CONVERTED = {"tan2025-hybrid-noff",
                      "tan2025-hybrid-optimistic", "tan2025-pac", "tan2025-regret", "zhou2023-comblock",
                      "zhou2023-hac-exact", "zhou2023-hac-sampled", "zhou2023-hpe-fixed-point",
-                     "zhou2023-lambda-tradeoff", "tiapkin2025-compare", "munos2024-theorem1", "tiapkin2025-rate-vs-beta",
-                     "tiapkin2025-response-independence", "tiapkin2025-stochastic-floor", "prajapat2024-bandit-ratio",
-                     "prajapat2024-grid-coverage", "prajapat2024-trap-family"}
+                     "zhou2023-lambda-tradeoff"}
 
 
 def _texts(fig):
