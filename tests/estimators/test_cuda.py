@@ -17,7 +17,8 @@ What is checked:
 * wiring: ``backend="cuda"`` labels and errors, and the CuPy glue (kernels where they apply,
   fallback on the vectorised path where they do not), exercised with NumPy in place of CuPy;
 * in distribution (statistical, seeded): the kernels' own stream against the NumPy reference;
-* where the NVVM compiler is installed: the kernel compiles to PTX for real devices (sm_70, sm_90).
+* where the CUDA compilers are installed (NVVM, NVRTC; no GPU needed): the kernel compiles to PTX
+  for real devices (sm_70, sm_90).
 
 The simulator runs one Python thread per GPU thread, so sizes are tiny (the module takes ~10-20 s).
 """
@@ -51,10 +52,14 @@ def cuda_target():
     """``"simulator"`` (default) or ``"device"`` (``PGTHEORY_CUDA_TESTS=device``): where the kernels run."""
     want_device = os.environ.get("PGTHEORY_CUDA_TESTS", "simulator").strip().lower() == "device"
     if "numba.cuda" not in sys.modules and not want_device:
-        os.environ["NUMBA_ENABLE_CUDASIM"] = "1"  # read when numba.cuda is first imported (below)
-    if not B.cuda_available():
-        pytest.skip("numba.cuda has neither a device nor the simulator in this process (numba.cuda was "
-                    "imported for the real target earlier); run this file alone")
+        os.environ["NUMBA_ENABLE_CUDASIM"] = "1"  # read when numba.cuda is first imported (below) ...
+        if "numba" in sys.modules:  # ... from numba.core.config, which numba-cuda shares: re-read it
+            import numba.core.config
+
+            numba.core.config.reload_config()
+    ok, why = B._cuda_status()
+    if not ok:
+        pytest.skip(f"backend='cuda' cannot run in this process: {why}")
     from pgtheory.estimators import _cuda
 
     target = "simulator" if _cuda.simulator() else "device"
@@ -325,16 +330,19 @@ def test_device_vectorised_cupy_path_agrees_in_distribution(cuda_target):  # pra
 _PTX_SCRIPT = textwrap.dedent("""
     import sys, types
     import numpy as np, numba
-    try:
-        from numba.cuda.cudadrv import nvvm
-        nvvm.NVVM()
+    from numba import cuda
+
+    def probe(x):
+        x[0] = 1.0
+
+    try:  # the toolchain: NVVM (and NVRTC, which numba-cuda also loads) compile a trivial kernel
+        cuda.compile_ptx(probe, "(float64[:],)", cc=(7, 0))
     except Exception as exc:
-        print("NO-NVVM", type(exc).__name__, exc)
+        print("NO-TOOLCHAIN", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
         sys.exit(0)
     import numba.cuda.dispatcher as D
     # Device functions ask the current device for its compute capability; there is none here.
     D.get_current_device = lambda: types.SimpleNamespace(compute_capability=(9, 0))
-    from numba import cuda
     from pgtheory.estimators import _cuda
     from pgtheory.estimators._tables import ModelTables, PolicyTables, EstimatorTables, Draws, Outputs
     f1, f2, f3 = np.zeros(2), np.zeros((2, 2)), np.zeros((2, 2, 2))
@@ -352,16 +360,17 @@ _PTX_SCRIPT = textwrap.dedent("""
 
 
 def test_kernel_compiles_to_ptx_for_real_devices():
-    """Typing and lowering for the device target (which the simulator does not do), when NVVM is installed
-    (``pip install "numba-cuda[cu12]"``); runs in a fresh process with the simulator off."""
+    """Typing and lowering for the device target (which the simulator does not do), where the CUDA
+    compilers (NVVM, NVRTC) are installed -- ``pip install "numba-cuda[cu12]"`` brings them, no GPU
+    needed; skipped otherwise. Runs in a fresh process with the simulator off."""
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     res = subprocess.run([sys.executable, "-c", _PTX_SCRIPT], capture_output=True, text=True, env=env, cwd=root,
                          timeout=600)
     assert res.returncode == 0, res.stdout + res.stderr
-    if "NO-NVVM" in res.stdout:
-        pytest.skip(f"NVVM (the CUDA device compiler) is not installed: {res.stdout.strip()}")
+    if "NO-TOOLCHAIN" in res.stdout:
+        pytest.skip(f"the CUDA compilers (NVVM, NVRTC) are not installed: {res.stdout.strip()}")
     assert "PTX-OK" in res.stdout
 
 
