@@ -32,9 +32,8 @@ Random numbers
 
 Threads, blocks and scratch
     Trajectories are cut into *tiles* of ``tpb`` (threads per block, 128 by default, 8 under the
-    simulator); block ``b``
-    of a grid of ``n_blocks`` takes the tiles ``b, b + n_blocks, ...`` and thread ``j`` of the block
-    samples trajectory ``tile * tpb + j`` of its tile. Each thread owns a *slot* of scratch in
+    simulator); block ``b`` of a grid of ``n_blocks`` takes the tiles ``b, b + n_blocks, ...`` and
+    thread ``j`` of the block samples trajectory ``tile * tpb + j`` of its tile. Each thread owns a *slot* of scratch in
     global memory, the dense counts of its trajectory, as the Numba kernel's per-worker scratch:
     for the tabular softmax the visit counts :math:`N[s,a]`, the GPOMDP sums :math:`M[s,a]` and their
     per-state totals (the score is never materialised), plus the list of visited states; for a
@@ -52,20 +51,25 @@ Per-block reduction
     ``i``). The accumulators live in shared memory when ``2 d`` doubles fit in 48 KiB
     (``d = S A`` for the softmax) and in a global row of the block otherwise. The host (or CuPy,
     on the device) combines the block rows by Chan, Golub and LeVeque's pairwise rule, as
-    :func:`pgtheory.estimators._numba.combine_chunks`. With the same seed the result is
-    therefore the same on every run and every device up to the contraction of multiply-adds
-    into FMAs by the device compiler (rounding); a different ``tpb`` regroups the sums
-    (rounding), never the trajectories.
+    :func:`pgtheory.estimators._numba.combine_chunks`. With no atomics the order of the
+    additions is fixed by ``(n, tpb, n_blocks)``, so repeated runs with the same seed should agree
+    bitwise on a device (not measured: no GPU was available when this was written); the
+    simulator and a device agree to rounding (the device compiler contracts multiply-adds into
+    FMAs), and a different ``tpb`` or ``n_blocks`` regroups the sums (rounding), never the
+    trajectories.
 
-Arrays
+Arrays and compilation
     Launched on device arrays: CuPy arrays when CuPy is given (``xp=cupy``; zero copy through
-    ``__cuda_array_interface__``), Numba device arrays otherwise (which is what the simulator
-    uses: it has no CuPy). Inputs are host arrays (the :class:`~pgtheory.estimators._tables.EnvTable`),
-    copied to the device per call; outputs come back to the host.
+    ``__cuda_array_interface__``, on CuPy's current stream), Numba device arrays otherwise (which
+    is what the simulator uses: it has no CuPy). Inputs are host arrays (the
+    :class:`~pgtheory.estimators._tables.EnvTable`), copied to the device per call; outputs come
+    back to the host. The kernel is compiled once per process on first use (about 4 s of CPU for
+    sm_90 here) and not cached on disk: its row searches are the Numba module's own functions
+    (``_numba._search_*``, one source for both), and Numba's cache would track only this file.
 
 Where the kernels do not apply
-    When one block's scratch exceeds :data:`SCRATCH_BYTES` (softmax: ``tpb * (16 S A + 24 S)``
-    bytes; score tables: ``tpb * 16 d`` or ``32 d`` with a Hessian-vector product), :func:`plan`
+    When one block's scratch exceeds :data:`SCRATCH_BYTES` (softmax: about ``tpb * (16 S A + 24 S)``
+    bytes; score tables: ``tpb * 16 d``, ``tpb * 32 d`` with a Hessian-vector product), :func:`plan`
     returns ``None``: ``backend="cupy"`` then falls back on the vectorised CuPy path
     (:mod:`pgtheory.estimators._cupy`) and ``backend="cuda"`` raises
     :class:`~pgtheory.errors.InfeasibleSizeError`. Every estimator mode (REINFORCE with any
@@ -654,7 +658,11 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
                        keep=int(keep_samples), has_start=int(has_start), key0=int(key[0]), key1=int(key[1]),
                        d=int(d), shared_acc=int(geo.shared_acc))
     shared = 16 * max(d, 1) if geo.shared_acc else 0
-    pg_kernel[nb, t, 0, shared](model, pol, est, draws, out, cfg, scr)
+    stream = 0
+    if xp is not None and hasattr(xp, "cuda"):  # CuPy: launch on its current stream (ordering with its ops)
+        ptr = xp.cuda.get_current_stream().ptr  # pragma: no cover - needs a GPU
+        stream = cuda.external_stream(ptr) if ptr else 0  # pragma: no cover
+    pg_kernel[nb, t, stream, shared](model, pol, est, draws, out, cfg, scr)
     counts = block_counts(n, t, nb)
     if d == 0:
         mean, m2 = np.zeros(0), np.zeros(0)
