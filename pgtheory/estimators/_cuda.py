@@ -67,6 +67,13 @@ Arrays and compilation
     sm_90 here) and not cached on disk: its row searches are the Numba module's own functions
     (``_numba._search_*``, one source for both), and Numba's cache would track only this file.
 
+Performance (not measured: no GPU was available)
+    ``ptxas -arch=sm_90 -v`` on the kernel's PTX (CUDA 12.9) reports 138 registers per thread, no
+    spills, one barrier: at most 3 blocks of 128 threads per SM on 64K registers (19 % occupancy),
+    which a memory-latency-bound sampler may feel. The first levers to try on a GPU are
+    :data:`TPB`, a register cap and :data:`SCRATCH_BYTES` (more blocks for large ``S * A``);
+    ``python -m benchmarks estimators`` measures them (docs/how-to/gpu.md).
+
 Where the kernels do not apply
     When one block's scratch exceeds :data:`SCRATCH_BYTES` (softmax: about ``tpb * (16 S A + 24 S)``
     bytes; score tables: ``tpb * 16 d``, ``tpb * 32 d`` with a Hessian-vector product), :func:`plan`
