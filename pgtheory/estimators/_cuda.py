@@ -644,7 +644,7 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     draws = Draws(dev.put(start_states if has_start else np.zeros(1, dtype=np.int64), np.int64),
                   dev.put(start_actions if has_start else np.zeros(1, dtype=np.int64), np.int64),
                   dev.put(np.zeros(1, dtype=np.int64)), du0, dU)
-    nb, t = geo.n_blocks, geo.tpb
+    nb, t = min(geo.n_blocks, -(-n // geo.tpb)), geo.tpb  # no block without a tile (its count would be 0)
     out = Outputs(dev.zeros((nb, d)), dev.zeros((nb, d)), dev.zeros((n, d) if keep_samples else (1, 1)),
                   dev.zeros((n,)), dev.zeros((n,), np.int64), dev.zeros((1,), np.int64))
     slots = nb * t
