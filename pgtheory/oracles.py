@@ -174,7 +174,7 @@ class ActionValueOracle(Protocol):
     samples_used: int
 
     def advantage(self, theta, *, rng=None) -> GradientEstimate:
-        """Return the (estimated) advantage :math:`A^{\pi_\theta}(s, a)`, shape (S, A)."""
+        r"""Return the (estimated) advantage :math:`A^{\pi_\theta}(s, a)`, shape (S, A)."""
 
     def q(self, theta, *, tau: float = 0.0, rng=None) -> GradientEstimate:
         """Return the (estimated) action value, entropy-regularised with weight ``tau``, shape (S, A)."""
