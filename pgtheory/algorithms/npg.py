@@ -87,7 +87,7 @@ def _action_value_oracle(oracle, mdp, method: str, who: str):
 def softmax_npg(mdp, *, eta: float, n_iter: int = 100, theta0=None, rho=None, n_records: int | None = None,
                 reference: dict | None = None, record_values=None, oracle=None, rng=None,
                 backend: str | None = "auto") -> Trace:
-    r"""Exact softmax natural policy gradient (Agarwal et al. 2021, Sec. 5.3).
+    r"""Softmax natural policy gradient (Agarwal et al. 2021, Sec. 5.3), with exact advantages by default.
 
     Parameters
     ----------
@@ -213,7 +213,7 @@ def soft_optimal_reference(mdp, tau: float, rho=None) -> dict:
 def entropy_npg(mdp, *, eta: float, tau: float, n_iter: int = 100, theta0=None, rho=None,
                 n_records: int | None = None, reference: dict | None = None, allow_large_step: bool = False,
                 oracle=None, rng=None, backend: str | None = "auto") -> Trace:
-    r"""Entropy-regularised NPG of Cen et al. (2021), update (18), with exact soft Q-values.
+    r"""Entropy-regularised NPG of Cen et al. (2021), update (18), with exact soft Q-values by default.
 
     Parameters
     ----------
