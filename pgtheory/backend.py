@@ -253,7 +253,10 @@ def resolve_backend(backend: str | None = None, *, size_hint: float | None = Non
     if name == "auto":
         if size_hint is not None and size_hint < min_size:
             return "numpy"
-        return next((b for b in available_backends() if b in allowed), "numpy")
+        # first of cupy, numba, numpy that the caller implements and that runs here; availability is
+        # probed only for allowed candidates (a NumPy-only loop never imports CuPy)
+        probes = {"cupy": cupy_available, "numba": numba_available, "numpy": lambda: True}
+        return next((b for b in ("cupy", "numba", "numpy") if b in allowed and probes[b]()), "numpy")
     if name not in allowed and name in BACKENDS:
         raise ValidationError(f"backend={backend!r} is not implemented here (from {source}). "
                               f"Fix: use one of 'auto', {', '.join(repr(b) for b in allowed)}.")
