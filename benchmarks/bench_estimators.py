@@ -10,9 +10,23 @@ S in {10, 100, 1000} and A in {4, 16}. Methods, all measured in this process:
 * ``numba1`` / ``numba2`` -- the Numba kernel with 1 and 2 threads;
 * ``floor``   -- sampling only, same draws and searches, NumPy's RNG inside Numba, 1 thread;
 * ``splitmix1`` -- the Numba kernel, 1 thread, with the counter-based SplitMix64 stream instead of
-  NumPy's Mersenne Twister (stretch goal: lifts the ceiling set by the RNG).
+  NumPy's Mersenne Twister (stretch goal: lifts the ceiling set by the RNG);
+* ``cuda`` -- the CUDA kernels (``pgtheory.estimators._cuda``, numba-cuda; what ``backend="cuda"``
+  and, where they apply, ``backend="cupy"`` run), on CuPy arrays when CuPy is installed, on a
+  CUDA device: the public-path call (tables to the device, guide table, scratch, kernel,
+  reduction, copies back), after one warm-up call that compiles the kernel; ``n`` grows by 4x
+  from 65,536 trajectories until a call takes >= 0.2 s (0.05 s with ``--quick``) or reaches 2**24;
+* ``cupyvec`` -- the vectorised CuPy path (the NumPy reference with ``xp = cupy``, the fallback of
+  ``backend="cupy"``), same protocol from 4,096 trajectories, when CuPy is installed.
 
 Targets (issue 3): numba1 >= 60% of floor, >= 100x gym, >= 2.5x numpy; numba2 >= 1.7x numba1.
+Target (issue 17): cuda >= 50x numba on 2 cores for S <= 1000 (and 10**10 env-steps / s for
+S <= 100 is the aim). "numba on 2 cores" is ``numba2`` when measured, else ``2 x numba1`` (perfect
+scaling: a ratio against it understates the GPU's). Without a CUDA device the ``cuda`` and
+``cupyvec`` columns are ``n/a`` and the reason is printed; under Numba's CUDA simulator
+(``NUMBA_ENABLE_CUDASIM=1``) the kernels are only checked for correctness on a few trajectories
+against the NumPy reference fed the same Philox uniforms (the simulator's speed means nothing).
+``--methods cuda,cupyvec,numba1,numba2`` measures a subset (on a GPU machine, to save time).
 
 Timing protocol. Every method is timed ``k`` times (``--repeats``; 5 by default, 3 with
 ``--quick``) and the best wall time and the best CPU time are kept (the minimum is the estimate
@@ -155,11 +169,94 @@ def _gym_loop(env_cls, mdp, pi, n_traj, seed):
     return grad / n_traj
 
 
-def run_instance(S, A, quick=False, repeats=None):
+def _grow_and_time(call, n0, quick, k, n_max=1 << 24):
+    """Grow ``n`` by 4x until one call takes >= 0.2 s (0.05 s quick), then keep the best of ``k`` calls."""
+    target = 0.05 if quick else 0.2
+    n = n0
+    while True:
+        w, _, out = _timed(lambda: call(n))
+        if w >= target or n >= n_max:
+            break
+        n *= 4
+    best = min([w] + [_timed(lambda: call(n))[0] for _ in range(max(0, k - 1))])
+    return n, best, out
+
+
+def gpu_instance(S, A, env, pmap, kw, quick, k, methods):
+    """Rates of the CUDA kernels (``cuda``) and of the vectorised CuPy path (``cupyvec``) on a device.
+
+    Returns ``(rates, notes)``: million env steps / s per measured method, and text lines (launch
+    geometry, why a method was not measured, the simulator's correctness check).
+    """
+    from pgtheory import backend
+
+    rates, notes = {}, []
+    if not ({"cuda", "cupyvec"} & set(methods)):
+        return rates, notes
+    ok, why = backend._cuda_status()
+    if not ok:
+        notes.append(f"cuda: not measured -- {why}")
+    else:
+        from pgtheory.estimators import _cuda, _reference
+
+        def cuda_module():
+            from numba import cuda
+
+            return cuda
+
+        if _cuda.simulator():
+            # correctness only: 4 trajectories against the reference on the same Philox uniforms
+            n = 4
+            out = _cuda.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0), keep_samples=True, **kw)
+            u = _cuda.philox_uniforms(_cuda.philox_key(np.random.default_rng(0)), n, H)
+            ref = _reference.run(env, pmap.pi, pmap, n, uniforms=u, keep_samples=True, **kw)
+            err = np.abs(out["samples"] - ref["samples"]) - 1e-10 * np.abs(ref["samples"])
+            same = np.array_equal(out["lengths"], ref["lengths"]) and float(err.max()) <= 1e-12
+            notes.append(f"cuda: simulator (NUMBA_ENABLE_CUDASIM=1): correctness only, {n} trajectories x {H} "
+                         f"steps vs the NumPy reference on the same uniforms: {'match' if same else 'MISMATCH'}; "
+                         f"no timing")
+        elif "cuda" in methods:
+            xp = _cuda.default_xp()
+
+            def call(n):
+                return _cuda.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0), xp=xp, **kw)
+
+            call(1024)  # compile the kernel for this device, allocate (cupy's memory pool)
+            dev = cuda_module().get_current_device()
+            name = getattr(dev, "name", "?")
+            notes.append(f"cuda: device {name.decode() if isinstance(name, bytes) else name}, "
+                         f"compute capability {getattr(dev, 'compute_capability', '?')}")
+            n, w, out = _grow_and_time(call, 1 << 16, quick, k)
+            steps = int(np.sum(out["lengths"]))
+            rates["cuda"] = steps / w / 1e6
+            geo = _cuda.plan(env, pmap, n, hvp=False)
+            notes.append(f"cuda: n={n} trajectories, {geo.n_blocks} blocks x {geo.tpb} threads, accumulators in "
+                         f"{'shared' if geo.shared_acc else 'global'} memory, arrays: "
+                         f"{'CuPy' if xp is not None else 'Numba device arrays'}, best {w * 1e3:.1f} ms")
+    if "cupyvec" in methods:
+        if not backend.cupy_available():
+            notes.append("cupyvec: not measured -- CuPy with a CUDA device is not available")
+        else:
+            from pgtheory.estimators import _cupy
+
+            cp = backend.get_cupy()
+
+            def vcall(n):
+                return _cupy.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0), xp=cp, kernels=False, **kw)
+
+            vcall(256)
+            n, w, out = _grow_and_time(vcall, 1 << 12, quick, min(k, 3), n_max=1 << 20)
+            rates["cupyvec"] = int(np.sum(out["lengths"])) / w / 1e6
+            notes.append(f"cupyvec: n={n} trajectories, best {w * 1e3:.1f} ms")
+    return rates, notes
+
+
+def run_instance(S, A, quick=False, repeats=None, methods=None):
     """Measure every method on one instance.
 
-    Returns ``(rates, cpu, other)``: wall and CPU rates (million steps / s, best of ``repeats``) per
-    method, and the CPU time of other processes during the numba measurements (in cores, or NaN).
+    Returns ``(rates, cpu, other, notes)``: wall and CPU rates (million steps / s, best of ``repeats``)
+    per method (GPU methods: wall only), the CPU time of other processes during the numba
+    measurements (in cores, or NaN), and the notes of :func:`gpu_instance`.
     """
     import numba
 
@@ -177,22 +274,28 @@ def run_instance(S, A, quick=False, repeats=None):
     def record(name, steps, w, c):
         rates[name], cpu[name] = steps / w / 1e6, steps / c / 1e6
 
+    def want(name):
+        return methods is None or name in methods
+
     n = max(2, int(40 * scale))
-    record("python", n * H, *_best(lambda: _python_loop(mdp, pmap.pi, n, np.random.default_rng(0)), min(k, 3)))
+    if want("python"):
+        record("python", n * H, *_best(lambda: _python_loop(mdp, pmap.pi, n, np.random.default_rng(0)), min(k, 3)))
     try:
-        env_cls = _gym_env_class()
+        env_cls = _gym_env_class() if want("gym") else None
     except ImportError:
         env_cls = None
     if env_cls is not None:
         record("gym", n * H, *_best(lambda: _gym_loop(env_cls, mdp, pmap.pi, n, 0), min(k, 3)))
 
     n = max(10, int((4000 if S <= 100 else 600) * scale))
-    record("numpy", n * H, *_best(lambda: _reference.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0), **kw),
-                                  min(k, 3)))
+    if want("numpy"):
+        record("numpy", n * H, *_best(lambda: _reference.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0),
+                                                             **kw), min(k, 3)))
 
     # >= ~0.1 s per one-thread call (>= 0.3 s without --quick) at every size.
     n = max(64, int((40_000 if S <= 100 else 10_000) * scale))
-    threads = [nt for nt in (1, 2) if nt <= numba.config.NUMBA_NUM_THREADS]  # `python -m benchmarks` pins 1
+    threads = [nt for nt in (1, 2) if nt <= numba.config.NUMBA_NUM_THREADS  # `python -m benchmarks` pins 1
+               and want(f"numba{nt}")]
     before = numba.get_num_threads()
     busy0, own0, wall0 = _busy_seconds(), time.process_time(), time.perf_counter()
     try:
@@ -210,9 +313,10 @@ def run_instance(S, A, quick=False, repeats=None):
         for nt in threads:
             record(f"numba{nt}", n * H, min(walls[nt]), min(cpus[nt]))
         numba.set_num_threads(1)
-        _numba.run(env, pmap.pi, pmap, 64, rng=np.random.default_rng(1), rng_kind="splitmix64", **kw)
-        record("splitmix1", n * H, *_best(lambda: _numba.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0),
-                                                             rng_kind="splitmix64", **kw), k))
+        if want("splitmix1"):
+            _numba.run(env, pmap.pi, pmap, 64, rng=np.random.default_rng(1), rng_kind="splitmix64", **kw)
+            record("splitmix1", n * H, *_best(lambda: _numba.run(env, pmap.pi, pmap, n, rng=np.random.default_rng(0),
+                                                                 rng_kind="splitmix64", **kw), k))
     finally:
         numba.set_num_threads(before)
     busy1, own1, wall1 = _busy_seconds(), time.process_time(), time.perf_counter()
@@ -223,13 +327,22 @@ def run_instance(S, A, quick=False, repeats=None):
     pi_cum = _tables.cumulative_rows(pmap.pi)
     args = (env.rho_cum, env.p_indptr, env.p_indices, env.p_cum, int(env.p_dense), guide, int(K), env.r, S, A,
             pi_cum)
-    _numba.sample_only_kernel(*args, 10, H, 1)
-    record("floor", n * H, *_best(lambda: _numba.sample_only_kernel(*args, n, H, 7), k))
-    return rates, cpu, other
+    if want("floor"):
+        _numba.sample_only_kernel(*args, 10, H, 1)
+        record("floor", n * H, *_best(lambda: _numba.sample_only_kernel(*args, n, H, 7), k))
+    gpu_rates, notes = gpu_instance(S, A, env, pmap, kw, quick, k, METHODS if methods is None else methods)
+    for name, rate in gpu_rates.items():
+        rates[name], cpu[name] = rate, np.nan
+    return rates, cpu, other, notes
 
 
 TARGETS = [("numba1", "floor", 0.6), ("numba1", "gym", 100.0), ("numba1", "numpy", 2.5), ("numba2", "numba1", 1.7),
            ("splitmix1", "floor", 1.0)]
+#: Issue 17: the CUDA kernels against Numba on 2 cores (numba2, or 2 x numba1), for S <= 1000.
+GPU_TARGET = 50.0
+#: Issue 17's aim for S <= 100 (million env steps / s).
+GPU_AIM = 1e4
+METHODS = ["python", "gym", "numpy", "numba1", "numba2", "floor", "splitmix1", "cuda", "cupyvec"]
 
 
 def main(argv=None) -> int:
@@ -239,7 +352,8 @@ def main(argv=None) -> int:
     ----------
     argv : list of str, optional
         ``--quick`` (smaller sample sizes, S in {10, 100}), ``--sizes S:A,S:A,...``,
-        ``--repeats k`` (timings per method; the best is kept).
+        ``--repeats k`` (timings per method; the best is kept), ``--methods m1,m2,...`` (a subset of
+        :data:`METHODS`).
 
     Returns
     -------
@@ -250,6 +364,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--sizes", default=None, help="comma-separated S:A pairs")
     ap.add_argument("--repeats", type=int, default=None, help="timings per method (best kept); 5, or 3 with --quick")
+    ap.add_argument("--methods", default=None, help=f"comma-separated subset of {','.join(METHODS)}")
     args = ap.parse_args(argv)
     if args.sizes:
         sizes = [tuple(int(x) for x in p.split(":")) for p in args.sizes.split(",")]
@@ -257,28 +372,38 @@ def main(argv=None) -> int:
         sizes = [(10, 4), (100, 16)]
     else:
         sizes = [(S, A) for S in (10, 100, 1000) for A in (4, 16)]
-    methods = ["python", "gym", "numpy", "numba1", "numba2", "floor", "splitmix1"]
+    selected = None
+    if args.methods:
+        selected = [m.strip() for m in args.methods.split(",") if m.strip()]
+        unknown = sorted(set(selected) - set(METHODS))
+        if unknown:
+            ap.error(f"unknown methods {unknown}; choose from {METHODS}")
+    methods = METHODS if selected is None else [m for m in METHODS if m in selected]
     import numba
 
     print(f"REINFORCE with gradient, softmax, truncation H={H}; million env steps / s, best of k; "
-          f"wall [cpu in brackets; for numba2: cpu efficiency cpu(numba1)/cpu(numba2)]")
-    if numba.config.NUMBA_NUM_THREADS < 2:
+          f"wall [cpu in brackets; for numba2: cpu efficiency cpu(numba1)/cpu(numba2); GPU methods: wall only]")
+    if numba.config.NUMBA_NUM_THREADS < 2 and "numba2" in methods:
         print(f"note: NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, so numba2 is not measured; run "
               f"`PGTHEORY_BENCH_THREADS=2 python -m benchmarks estimators` (or this file directly) for it.")
     print(f"{'S':>5} {'A':>3} " + " ".join(f"{m:>15}" for m in methods) + "   other procs (cores)")
     rows = []
     for S, A in sizes:
-        rates, cpu, other = run_instance(S, A, quick=args.quick, repeats=args.repeats)
+        rates, cpu, other, notes = run_instance(S, A, quick=args.quick, repeats=args.repeats, methods=selected)
         cells = []
         for m in methods:
             if m not in rates:
                 cells.append(f"{'n/a':>15}")
-            elif m == "numba2":
+            elif m == "numba2" and "numba1" in cpu:
                 cells.append(f"{rates[m]:7.3f} [eff {cpu[m] / cpu['numba1']:4.2f}]")
+            elif m in ("cuda", "cupyvec"):
+                cells.append(f"{rates[m]:9.1f} [gpu]")
             else:
                 cells.append(f"{rates[m]:7.3f} [{cpu[m]:5.2f}]")
         flag = "  BUSY: 2-thread rate depressed" if other > 0.1 else ""
         print(f"{S:>5} {A:>3} " + " ".join(cells) + f"   {other:5.2f}{flag}")
+        for line in notes:
+            print(f"      {line}")
         rows.append((S, A, rates, cpu))
     print("\nratios vs targets, wall (cpu):")
     for S, A, rates, cpu in rows:
@@ -288,6 +413,18 @@ def main(argv=None) -> int:
                 r = rates[a] / rates[b]
                 rc = cpu[a] / cpu[b] if a != "numba2" else 2.0 * cpu[a] / cpu[b]  # 2 x efficiency
                 parts.append(f"{a}/{b} = {r:.2f} ({rc:.2f}) >= {target:g}: {'met' if r >= target else 'MISSED'}")
+        if "cuda" in rates:
+            base, label = ((rates["numba2"], "numba2") if "numba2" in rates else
+                           (2.0 * rates["numba1"], "2 x numba1") if "numba1" in rates else (None, ""))
+            if base is not None:
+                r = rates["cuda"] / base
+                verdict = ("met" if r >= GPU_TARGET else "MISSED") if S <= 1000 else "no target (S > 1000)"
+                parts.append(f"cuda/({label}) = {r:.1f} >= {GPU_TARGET:g}: {verdict}")
+            if S <= 100:
+                parts.append(f"cuda = {rates['cuda'] / 1e3:.2f}e9 steps/s (aim 1e10: "
+                             f"{'reached' if rates['cuda'] >= GPU_AIM else 'not reached'})")
+            if "cupyvec" in rates:
+                parts.append(f"cuda/cupyvec = {rates['cuda'] / rates['cupyvec']:.1f}")
         print(f"S={S:>4} A={A:>2}: " + "; ".join(parts))
     print("(cpu column of numba2/numba1: 2 x cpu efficiency, the speedup two fully busy threads would give)")
     return 0

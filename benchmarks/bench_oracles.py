@@ -21,7 +21,8 @@ def _rate(mdp, backend, n, T):
     return T / (time.perf_counter() - t)
 
 
-def main():
+def main(argv=None) -> int:
+    """Print the three call sizes' rates (``argv`` is accepted for ``python -m benchmarks`` and ignored)."""
     import numba
 
     mdp = garnet(20, 4, 3, gamma=0.9, seed=0)
@@ -33,7 +34,8 @@ def main():
         two = _rate(mdp, "numba", n, T)
         print(f"S=20 A=4 gamma=0.9, n={n:5d} traj/call: numpy {base:8.1f} it/s | numba 1 thread {one:8.1f} it/s "
               f"({one / base:5.2f}x) | numba 2 threads {two:8.1f} it/s ({two / base:5.2f}x)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

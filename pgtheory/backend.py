@@ -1,14 +1,27 @@
-r"""Compute-backend selection: ``"numpy"`` (reference), ``"numba"`` (CPU kernels), ``"cupy"`` (GPU).
+r"""Compute-backend selection: ``"numpy"`` (reference), ``"numba"`` (CPU), ``"cupy"`` and ``"cuda"`` (GPU).
 
 Every stochastic estimator in :mod:`pgtheory.estimators` takes a keyword-only
-``backend="auto" | "numpy" | "numba" | "cupy"``. :func:`resolve_backend` turns that string
-into the name of a backend that can actually run here:
+``backend="auto" | "numpy" | "numba" | "cupy" | "cuda"``. :func:`resolve_backend` turns that
+string into the name of a backend that can actually run here:
 
 * ``"numpy"`` -- the readable reference implementation (always available).
 * ``"numba"`` -- JIT-compiled CPU kernels (``@njit(cache=True)``, ``prange`` over trajectories);
   compiled on first use and cached on disk.
-* ``"cupy"`` -- the same vectorised algorithm on a CUDA device; needs the optional CuPy wheel
-  (``pip install "pgtheory[cuda12]"``) and a visible device.
+* ``"cupy"`` -- the GPU through CuPy; needs the optional CuPy wheel (``pip install
+  "pgtheory[cuda12]"``) and a visible device. When ``numba-cuda`` is installed too (it is, with
+  that extra) the estimators run the CUDA kernels of ``"cuda"`` on CuPy arrays; where those do not
+  apply (numba-cuda missing, or the per-thread scratch of one block larger than the kernels'
+  memory budget: very large ``S * A`` or feature counts) they run the vectorised NumPy reference
+  with ``xp = cupy`` (one kernel launch per array operation per step). The result's ``backend``
+  field says which ran: ``"cuda"`` (kernels) or ``"cupy"`` (vectorised).
+* ``"cuda"`` -- the CUDA kernels only (``numba.cuda``, from the ``numba-cuda`` package: one thread
+  per trajectory, a counter-based Philox generator, per-block accumulation in shared memory),
+  launched on CuPy arrays when CuPy is installed and on Numba device arrays otherwise. Needs
+  ``numba-cuda`` and a CUDA device -- or Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1`` set
+  before ``numba.cuda`` is first imported), which runs the same kernels on the CPU, slowly, for
+  tests. Never chosen by ``"auto"`` (explicit only; ``"auto"`` picks ``"cupy"``, which uses the
+  kernels when it can). A problem too large for the kernels raises
+  :class:`~pgtheory.errors.InfeasibleSizeError` instead of falling back.
 * ``"auto"`` -- the one rule used everywhere in pgtheory: ``"cupy"`` if CuPy imports *and* sees
   at least one CUDA device, else ``"numba"`` if Numba imports, else ``"numpy"``; with a
   ``size_hint`` (an estimate of the work of the call, in elementary operations) below
@@ -17,8 +30,10 @@ into the name of a backend that can actually run here:
   ``allowed=("numba", "numpy")``).
 * ``None`` -- the value of the environment variable ``PGTHEORY_BACKEND`` (default ``"auto"``).
 
-Nothing heavy is imported at ``import pgtheory``: Numba and CuPy are imported only inside the
-functions below, the first time a backend is resolved or used (cf. PythonOT/POT#516).
+Nothing heavy is imported at ``import pgtheory``: Numba, CuPy and ``numba.cuda`` are imported only
+inside the functions below, the first time a backend is resolved or used (cf. PythonOT/POT#516);
+``"auto"`` never imports ``numba.cuda``, and :func:`cuda_available` imports it only where a CUDA
+driver library is present or the simulator is requested.
 
 References
 ----------
@@ -28,17 +43,19 @@ GPU import follows the lesson of POT (``ot/backend.py``).
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import importlib.util
 import os
+import sys
 
 from .errors import BackendUnavailableError, ValidationError
 
 __all__ = ["BACKENDS", "resolve_backend", "available_backends", "numba_available", "cupy_available",
-           "get_cupy", "ENV_VAR"]
+           "get_cupy", "ENV_VAR", "cuda_available"]
 
 #: The backend names accepted by :func:`resolve_backend` (besides ``"auto"``).
-BACKENDS = ("numpy", "numba", "cupy")
+BACKENDS = ("numpy", "numba", "cupy", "cuda")
 
 #: Environment variable giving the default backend when ``backend=None``.
 ENV_VAR = "PGTHEORY_BACKEND"
@@ -107,6 +124,67 @@ def get_cupy():
     return cupy
 
 
+_CUDA_FIX = ("Fix: `pip install numba-cuda` (or `pip install 'pgtheory[cuda12]'`, which also installs CuPy) "
+             "on a machine with a CUDA device (nvidia-smi); to run the kernels on the CPU (slowly, for tests) "
+             "set NUMBA_ENABLE_CUDASIM=1 before numba.cuda is first imported; or pass backend='cupy' / "
+             "'numba' / 'numpy'.")
+
+
+def _cuda_simulator_requested() -> bool:
+    value = os.environ.get("NUMBA_ENABLE_CUDASIM", "").strip()
+    try:
+        return int(value or 0) != 0
+    except ValueError:
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def _cuda_driver_present() -> bool:
+    """Whether the CUDA driver library loads (no driver initialisation, no numba import)."""
+    names = ("nvcuda.dll",) if sys.platform == "win32" else ("libcuda.so.1", "libcuda.so", "libcuda.dylib")
+    for name in names:
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            continue
+        return True
+    return False
+
+
+def _cuda_status() -> tuple[bool, str]:
+    if importlib.util.find_spec("numba_cuda") is None:
+        return False, "numba-cuda is not installed."
+    if "numba.cuda" not in sys.modules and not _cuda_simulator_requested() and not _cuda_driver_present():
+        # Importing numba.cuda here would fix the process to the real target (the simulator can no
+        # longer be switched on later) only to find no driver: say so without importing it.
+        return False, "no CUDA driver library (libcuda) and the simulator is off (NUMBA_ENABLE_CUDASIM unset)."
+    try:
+        from numba import cuda  # lazy: numba.cuda initialises the CUDA target
+
+        ok = bool(cuda.is_available())
+    except Exception as exc:  # ImportError, CudaSupportError, missing bindings ...
+        return False, f"numba.cuda is installed but unusable ({type(exc).__name__}: {exc})."
+    if not ok:
+        return False, "numba.cuda sees no CUDA device."
+    sim = "numba.cuda.simulator_init" in sys.modules
+    return True, "the CUDA simulator (NUMBA_ENABLE_CUDASIM=1)." if sim else "numba.cuda with a CUDA device."
+
+
+def cuda_available() -> bool:
+    """Return whether ``backend="cuda"`` can run: numba-cuda with a CUDA device, or its simulator.
+
+    Imports ``numba.cuda`` only when a CUDA driver library is present or ``NUMBA_ENABLE_CUDASIM``
+    is set (so a CPU-only process stays free to turn the simulator on later). Not cached: the
+    simulator can be requested after the first call.
+
+    Returns
+    -------
+    bool
+        True when the CUDA kernels can be launched (on a device, or simulated on the CPU).
+    """
+    return _cuda_status()[0]
+
+
 def available_backends() -> tuple[str, ...]:
     """Return the backends that can run on this machine, in order of preference for ``"auto"``.
 
@@ -130,7 +208,7 @@ def resolve_backend(backend: str | None = None, *, size_hint: float | None = Non
 
     Parameters
     ----------
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         ``None`` reads the environment variable ``PGTHEORY_BACKEND`` (default ``"auto"``).
         ``"auto"`` picks the first of ``"cupy"`` (CuPy imports and sees a CUDA device),
         ``"numba"`` (Numba is installed), ``"numpy"`` that is in ``allowed`` -- unless
@@ -148,14 +226,14 @@ def resolve_backend(backend: str | None = None, *, size_hint: float | None = Non
     Returns
     -------
     str
-        One of ``"numpy"``, ``"numba"``, ``"cupy"``.
+        One of ``"numpy"``, ``"numba"``, ``"cupy"``, ``"cuda"`` (the last only when requested explicitly).
 
     Raises
     ------
     pgtheory.errors.ValidationError
         For an unknown name (also when it comes from ``PGTHEORY_BACKEND``).
     pgtheory.errors.BackendUnavailableError
-        When ``"cupy"`` or ``"numba"`` is requested explicitly but cannot run.
+        When ``"cupy"``, ``"cuda"`` or ``"numba"`` is requested explicitly but cannot run.
 
     Examples
     --------
@@ -169,21 +247,28 @@ def resolve_backend(backend: str | None = None, *, size_hint: float | None = Non
         source = f"environment variable {ENV_VAR}"
     if not isinstance(backend, str):
         raise ValidationError(f"backend must be a string; got {backend!r}. "
-                              f"Fix: pass one of 'auto', 'numpy', 'numba', 'cupy'.")
+                              f"Fix: pass one of 'auto', 'numpy', 'numba', 'cupy', 'cuda'.")
     name = backend.strip().lower()
     allowed = BACKENDS if allowed is None else tuple(allowed)
     if name == "auto":
         if size_hint is not None and size_hint < min_size:
             return "numpy"
-        return next((b for b in available_backends() if b in allowed), "numpy")
+        # first of cupy, numba, numpy that the caller implements and that runs here; availability is
+        # probed only for allowed candidates (a NumPy-only loop never imports CuPy)
+        probes = {"cupy": cupy_available, "numba": numba_available, "numpy": lambda: True}
+        return next((b for b in ("cupy", "numba", "numpy") if b in allowed and probes[b]()), "numpy")
     if name not in allowed and name in BACKENDS:
         raise ValidationError(f"backend={backend!r} is not implemented here (from {source}). "
                               f"Fix: use one of 'auto', {', '.join(repr(b) for b in allowed)}.")
     if name not in BACKENDS:
         raise ValidationError(f"unknown backend {backend!r} (from {source}). "
-                              f"Fix: use one of 'auto', 'numpy', 'numba', 'cupy'.")
+                              f"Fix: use one of 'auto', 'numpy', 'numba', 'cupy', 'cuda'.")
     if name == "cupy":
         get_cupy()
+    elif name == "cuda":
+        ok, why = _cuda_status()
+        if not ok:
+            raise BackendUnavailableError(f"backend='cuda' is unavailable: {why} {_CUDA_FIX}")
     elif name == "numba" and not numba_available():
         raise BackendUnavailableError("backend='numba' is unavailable: Numba is not installed. "
                                       "Fix: `pip install numba`, or pass backend='numpy'.")

@@ -25,6 +25,12 @@ consumed (0 for an exact oracle's call is *not* used: an exact call counts 1 eva
     class HessianOracle(GradientOracle, Protocol):
         def hvp(self, theta, v, *, rng=None) -> GradientEstimate: ...
 
+    class ActionValueOracle(Protocol):   # natural policy gradient of tabular softmax policies
+        exact: bool
+        samples_used: int
+        def advantage(self, theta, *, rng=None) -> GradientEstimate: ...          # A^pi (S, A)
+        def q(self, theta, *, tau=0.0, rng=None) -> GradientEstimate: ...         # Q^pi_tau (S, A)
+
     class PayoffOracle(Protocol):
         exact: bool
         samples_used: int
@@ -47,6 +53,28 @@ Implementations
 :class:`CauchyBanditOracle`, :class:`LQROracle`
     The score-function gradient and HVP estimators of the continuous models
     (:mod:`pgtheory.estimators`, Fatkhullin et al. 2023).
+:class:`ExactSubRLOracle`, :class:`SubRLOracle`
+    The exact SubPO gradient on the history graph and its sampled estimate
+    (:func:`pgtheory.submodular.exact_gradient`, :func:`~pgtheory.submodular.sample_gradient`;
+    Prajapat et al. 2024), for :func:`pgtheory.algorithms.subpo`.
+:class:`BanditOracle`
+    A softmax contextual-bandit policy gradient sampled with a named group estimator of LLM RL
+    (:func:`pgtheory.bandits.monte_carlo_gradient`: REINFORCE, RLOO, GRPO, ...), for
+    :func:`pgtheory.algorithms.softmax_pg` on :attr:`BanditOracle.mdp`.
+
+Natural policy gradient (why advantages, not :math:`F^{-1}g`)
+-------------------------------------------------------------
+For tabular softmax policies :math:`F(\theta)^{\dagger}\nabla J(\theta) = A^{\pi_\theta}/(1-\gamma)` up to
+a per-state constant, which the softmax ignores (Agarwal et al. 2021, Sec. 5.3, the derivation of
+the softmax NPG update), so
+:func:`pgtheory.algorithms.softmax_npg` asks its oracle for :math:`A^{\pi}` (``advantage``) and
+:func:`~pgtheory.algorithms.entropy_npg` for the soft :math:`Q^{\pi}_\tau` (``q(theta, tau=...)``). The
+sampled versions are Monte-Carlo action values of the estimator engine
+(:func:`pgtheory.estimators.advantage_estimate`, :func:`~pgtheory.estimators.q_estimate`, ``n``
+rollouts per state-action pair): unbiased, entrywise, so the sampled NPG step is the exact step
+plus zero-mean noise of variance :math:`O(1/n)`. Solving :math:`\hat F w = \hat g` with sampled
+:math:`\hat F` and :math:`\hat g` instead would be biased (:math:`\mathbb E[\hat F^{-1}]\ne F^{-1}`), and
+:math:`F` is singular (rank :math:`S(A-1)`) and ill-conditioned where :math:`d^\pi_\rho(s)` is small.
 
 Randomness: every sampling call takes ``rng`` (Generator or seed); when ``None`` the oracle's own
 generator (built from its ``rng`` argument) is used, so a run is reproducible from one seed.
@@ -55,7 +83,10 @@ References
 ----------
 Fatkhullin, Barakat, Kireeva, He (2023), ICML, arXiv:2302.01734 (first/second-order oracles of
 N-PG-IGT and HARPG). Tiapkin et al. (2025), arXiv:2505.19731 (preference-query oracle of Nash-MP).
-Baxter, Bartlett (2001), arXiv:1106.0665 (GPOMDP).
+Baxter, Bartlett (2001), arXiv:1106.0665 (GPOMDP). Agarwal, Kakade, Lee, Mahajan (2021), JMLR,
+arXiv:1908.00261, Sec. 5.3 (softmax NPG from advantages). Cen et al. (2021), arXiv:2007.06558,
+Theorem 2 (entropy-regularised NPG with inexact soft Q-values). Prajapat et al. (2024), ICLR,
+arXiv:2307.13372 (SubPO).
 """
 
 from __future__ import annotations
@@ -73,14 +104,26 @@ from .estimators import cauchy_bandit_gradient
 from .estimators import cauchy_bandit_hvp
 from .estimators import lqr_gradient
 from .estimators import lqr_hvp
+from .bandits import ContextualBandit
+from .bandits import make_estimator
+from .bandits import monte_carlo_gradient
+from .mdp import TabularMDP
+from .mdp import policy_evaluation
+from .mdp import soft_policy_evaluation
 from .policies import as_policy
 from .policies import fisher_matrix
 from .policies import hessian_vector_product
 from .policies import policy_gradient
+from .submodular import POLICY_CLASSES
+from .submodular import SubRLEnv
+from .submodular import build_history_graph
+from .submodular import exact_gradient_direct
+from .submodular import exact_gradient as subrl_exact_gradient
+from .submodular import sample_gradient
 
-__all__ = ["GradientOracle", "HessianOracle", "PayoffOracle", "ExactOracle", "SampledOracle",
+__all__ = ["GradientOracle", "HessianOracle", "ActionValueOracle", "PayoffOracle", "ExactOracle", "SampledOracle",
            "ExactPreferenceOracle", "SampledPreferenceOracle", "CauchyBanditOracle", "LQROracle",
-           "as_oracle"]
+           "ExactSubRLOracle", "SubRLOracle", "BanditOracle", "as_oracle"]
 
 
 @runtime_checkable
@@ -108,6 +151,33 @@ class HessianOracle(GradientOracle, Protocol):
 
     def hvp(self, theta, v, *, rng=None) -> GradientEstimate:
         """Return the (estimated) Hessian-vector product at ``theta`` along ``v``."""
+
+
+@runtime_checkable
+class ActionValueOracle(Protocol):
+    r"""Action-value oracle of a tabular softmax policy: :math:`A^{\pi_\theta}` and (soft) :math:`Q^{\pi_\theta}_\tau`.
+
+    What the natural policy gradient of a tabular softmax policy needs
+    (:func:`pgtheory.algorithms.softmax_npg`, :func:`~pgtheory.algorithms.entropy_npg`): with
+    :math:`\theta` the logits, :math:`F^\dagger\nabla J = A^{\pi_\theta}/(1-\gamma)` up to a per-state
+    constant (see the module docstring).
+
+    Attributes
+    ----------
+    exact : bool
+        Whether the values returned are exact.
+    samples_used : int
+        Samples (trajectories, or exact evaluations) consumed so far.
+    """
+
+    exact: bool
+    samples_used: int
+
+    def advantage(self, theta, *, rng=None) -> GradientEstimate:
+        r"""Return the (estimated) advantage :math:`A^{\pi_\theta}(s, a)`, shape (S, A)."""
+
+    def q(self, theta, *, tau: float = 0.0, rng=None) -> GradientEstimate:
+        """Return the (estimated) action value, entropy-regularised with weight ``tau``, shape (S, A)."""
 
 
 @runtime_checkable
@@ -214,6 +284,55 @@ class ExactOracle:
         """
 
         return np.asarray(fisher_matrix(self.problem, self.policy, theta))
+
+    def advantage(self, theta, *, rng=None) -> GradientEstimate:
+        r"""Exact advantage :math:`A^{\pi_\theta}(s,a) = Q^{\pi_\theta}(s,a) - V^{\pi_\theta}(s)`.
+
+        Parameters
+        ----------
+        theta : array, shape ``policy.param_shape``
+        rng : ignored
+
+        Returns
+        -------
+        GradientEstimate
+            ``mean`` of shape (S, A), ``stderr = 0``; one exact evaluation.
+        """
+
+        sol = policy_evaluation(self.problem, self.policy.probs(theta), validate=False)
+        self.samples_used += 1
+        return _exact_estimate(sol.Q - sol.V[:, None], "exact_advantage")
+
+    def q(self, theta, *, tau: float = 0.0, rng=None) -> GradientEstimate:
+        r"""Exact :math:`Q^{\pi_\theta}` (``tau = 0``) or soft :math:`Q^{\pi_\theta}_\tau` (Cen et al. 2021, Sec. 2).
+
+        Parameters
+        ----------
+        theta : array, shape ``policy.param_shape``
+        tau : float
+            Entropy weight :math:`\tau\ge 0`.
+        rng : ignored
+
+        Returns
+        -------
+        GradientEstimate
+            ``mean`` of shape (S, A); one exact evaluation.
+        """
+
+        tau = _check_tau(tau)
+        pi = self.policy.probs(theta)
+        sol = (policy_evaluation(self.problem, pi, validate=False) if tau == 0.0
+               else soft_policy_evaluation(self.problem, pi, tau))
+        self.samples_used += 1
+        return _exact_estimate(sol.Q, "exact_q" if tau == 0.0 else "exact_soft_q")
+
+
+def _check_tau(tau):
+    if isinstance(tau, bool) or not isinstance(tau, (int, float, np.floating, np.integer)) or not np.isfinite(tau) \
+            or tau < 0:
+        raise ValidationError(f"tau must be a finite real >= 0 (the entropy weight); got {tau!r}. "
+                              f"Fix: pass tau=0.0 for plain action values.")
+    return float(tau)
 
 
 _ESTIMATORS = ("reinforce", "gpomdp")
@@ -329,6 +448,76 @@ class SampledOracle:
         return self._count(estimators.hessian_vector_product_estimate(
             self.problem, self.policy, theta, v, self.n, rng=_gen(rng, self.rng), backend=self.backend,
             termination=self.termination, horizon=self.horizon))
+
+    def advantage(self, theta, *, rng=None) -> GradientEstimate:
+        r"""Sampled advantage :math:`\hat A(s,a)` from ``n`` rollouts per state-action pair.
+
+        :func:`pgtheory.estimators.advantage_estimate`: the ``j``-th sample is
+        :math:`\hat Q_j(s,a)-\sum_b\pi(b|s)\hat Q_j(s,b)`, unbiased for :math:`A^{\pi_\theta}`;
+        ``n * S * A`` rollouts per call.
+
+        Parameters
+        ----------
+        theta : array, shape ``policy.param_shape``
+        rng : Generator, int or None
+
+        Returns
+        -------
+        GradientEstimate
+            ``mean`` and ``stderr`` of shape (S, A).
+        """
+
+        return self._count(estimators.advantage_estimate(
+            self.problem, self.policy, theta, self.n, rng=_gen(rng, self.rng), backend=self.backend,
+            termination=self.termination, horizon=self.horizon))
+
+    def q(self, theta, *, tau: float = 0.0, rng=None) -> GradientEstimate:
+        r"""Sampled (soft) action values from ``n`` rollouts per state-action pair.
+
+        ``tau = 0``: :func:`pgtheory.estimators.q_estimate`. ``tau > 0`` (tabular MDPs): the soft
+        :math:`Q_\tau^\pi(s,a) = r(s,a) + \gamma\,\mathbb E_{s'}V^\pi_\tau(s')` with
+        :math:`V^\pi_\tau(s)=\mathbb E_{a\sim\pi}[Q^\pi_\tau(s,a)-\tau\log\pi(a|s)]` equals
+        :math:`Q'(s,a) + \tau\log\pi(a|s)`, where :math:`Q'` is the plain action value of the same
+        policy for the reward :math:`r'(s,a) = r(s,a) - \tau\log\pi(a|s)` (unroll both recursions:
+        :math:`V' = V_\tau`). So the estimate is :func:`~pgtheory.estimators.q_estimate` on the MDP with
+        reward :math:`r'` plus :math:`\tau\log\pi`: unbiased for :math:`Q^\pi_\tau` (this is the
+        inexact evaluation of Cen et al. 2021, Theorem 2).
+
+        Parameters
+        ----------
+        theta : array, shape ``policy.param_shape``
+        tau : float
+            Entropy weight :math:`\tau\ge 0`.
+        rng : Generator, int or None
+
+        Returns
+        -------
+        GradientEstimate
+            ``mean`` and ``stderr`` of shape (S, A).
+
+        Raises
+        ------
+        pgtheory.errors.ValidationError
+            ``tau > 0`` on a problem that is not a :class:`~pgtheory.mdp.TabularMDP`.
+        """
+
+        tau = _check_tau(tau)
+        gen = _gen(rng, self.rng)
+        kw = dict(rng=gen, backend=self.backend, termination=self.termination, horizon=self.horizon)
+        if tau == 0.0:
+            return self._count(estimators.q_estimate(self.problem, self.policy, theta, self.n, **kw))
+        if not isinstance(self.problem, TabularMDP):
+            raise ValidationError(f"soft action values (tau > 0) are sampled on a TabularMDP; got "
+                                  f"{type(self.problem).__name__}. Fix: pass tau=0 or a TabularMDP.")
+        pol = as_policy(self.policy, self.problem) if isinstance(self.policy, str) else self.policy
+        pi = np.asarray(pol.probs(theta), dtype=np.float64)
+        logpi = np.log(pi, out=np.full_like(pi, -np.inf), where=pi > 0)
+        shifted = TabularMDP(self.problem.P, np.asarray(self.problem.r) - tau * np.where(pi > 0, logpi, 0.0),
+                             self.problem.gamma, rho=self.problem.rho)
+        est = estimators.q_estimate(shifted, self.policy, theta, self.n, **kw)
+        soft = est.mean + tau * np.where(pi > 0, logpi, 0.0)
+        return self._count(GradientEstimate(mean=soft, stderr=est.stderr, n_trajectories=est.n_trajectories,
+                                            n_steps=est.n_steps, estimator="soft_q", backend=est.backend))
 
 
 # ------------------------------------------------------------------------------------------- games
@@ -573,6 +762,267 @@ class LQROracle:
         est = lqr_hvp(self.problem, theta, v, self.n, self.H, rng=_gen(rng, self.rng))
         self.samples_used += int(est.n_trajectories)
         return est
+
+
+# ------------------------------------------------------------------------------------- submodular RL
+def _subrl_options(env, policy, reward):
+    if not isinstance(env, SubRLEnv):
+        raise ValidationError(f"env must be a pgtheory.submodular.SubRLEnv; got {type(env).__name__}. "
+                              f"Fix: build one with pgtheory.submodular.bandit_env / grid_env.")
+    if policy not in POLICY_CLASSES:
+        raise ValidationError(f"policy: expected one of {POLICY_CLASSES}; got {policy!r}.")
+    if reward not in ("submodular", "modular"):
+        raise ValidationError(f"reward: expected 'submodular' or 'modular'; got {reward!r}.")
+
+
+class ExactSubRLOracle:
+    r"""Exact SubPO gradient of a submodular RL problem on its history graph (the default of ``subpo``).
+
+    :math:`\nabla_\theta J(\pi_\theta)` with per-step reward the marginal gain
+    :math:`F(s_{h+1}\mid\tau_{0:h})` (``reward="submodular"``) or :math:`F(\{s_{h+1}\})`
+    (``"modular"``), by a forward and a backward pass over the history graph
+    (:func:`pgtheory.submodular.exact_gradient`). Each call counts one exact evaluation.
+
+    Parameters
+    ----------
+    env : SubRLEnv
+    policy : {"markov", "state_independent", "history"}
+        Tabular softmax policy class; ``theta`` has shape :func:`pgtheory.submodular.policy_shape`.
+    reward : {"submodular", "modular"}
+    graph : HistoryGraph, optional
+        Built when omitted (may raise :class:`~pgtheory.errors.InfeasibleSizeError`).
+    parameterization : {"softmax", "direct"}
+        ``"direct"``: ``theta`` is a state-independent policy :math:`\pi^h(a)` itself, shape (H, A),
+        and the gradient is :math:`\partial J/\partial\pi^h(a)`
+        (:func:`pgtheory.submodular.exact_gradient_direct`; ``policy="state_independent"``,
+        submodular reward), as used by :func:`pgtheory.algorithms.continuous_greedy` and
+        :func:`~pgtheory.algorithms.projected_gradient_ascent`.
+
+    Attributes
+    ----------
+    env, policy, reward, graph, parameterization
+        As given (``graph`` built if omitted); :func:`pgtheory.algorithms.subpo` reads them.
+
+    References
+    ----------
+    Prajapat, Mutný, Zeilinger, Krause (2024), ICLR, arXiv:2307.13372 (SubPO).
+    """
+
+    exact = True
+    backend = "numpy"
+
+    def __init__(self, env, policy: str = "markov", *, reward: str = "submodular", graph=None,
+                 parameterization: str = "softmax"):
+        _subrl_options(env, policy, reward)
+        if parameterization not in ("softmax", "direct"):
+            raise ValidationError(f"parameterization: expected 'softmax' or 'direct'; got {parameterization!r}.")
+        if parameterization == "direct" and (policy != "state_independent" or reward != "submodular"):
+            raise ValidationError("parameterization='direct' is the state-independent policy pi^h(a) with the "
+                                  "submodular reward. Fix: pass policy='state_independent', reward='submodular'.")
+        self.env, self.policy, self.reward, self.parameterization = env, policy, reward, parameterization
+        self.graph = build_history_graph(env) if graph is None else graph
+        self.samples_used = 0
+
+    def value_and_gradient(self, theta) -> tuple[float, np.ndarray]:
+        r"""Exact objective of ``reward`` and :math:`\nabla_\theta J` in one pass (one evaluation).
+
+        Parameters
+        ----------
+        theta : array, shape ``policy_shape(env, policy, graph)`` (``"direct"``: the policy, (H, A))
+
+        Returns
+        -------
+        value : float
+        grad : ndarray, shape of ``theta``
+        """
+        self.samples_used += 1
+        if self.parameterization == "direct":
+            return exact_gradient_direct(self.env, theta, graph=self.graph)
+        return subrl_exact_gradient(self.env, theta, self.policy, graph=self.graph, reward=self.reward)
+
+    def gradient(self, theta, *, rng=None) -> GradientEstimate:
+        r"""Exact :math:`\nabla_\theta J(\pi_\theta)`.
+
+        Parameters
+        ----------
+        theta : array, shape ``policy_shape(env, policy, graph)``
+        rng : ignored
+
+        Returns
+        -------
+        GradientEstimate
+            ``stderr = 0``, one exact evaluation.
+        """
+        return _exact_estimate(self.value_and_gradient(theta)[1], "exact_subpo_gradient")
+
+
+class SubRLOracle:
+    r"""Sampled SubPO gradient: the mean of ``n`` per-trajectory estimates (Prajapat et al. 2024).
+
+    .. math::
+
+        \hat g = \frac1n\sum_{k=1}^n\sum_{i=0}^{H-1}\nabla_\theta\log\pi_\theta(a^k_i\mid x^k_i)
+        \Big(\sum_{j\ge i}F(s^k_{j+1}\mid\tau^k_{0:j}) - b^k_i\Big),
+
+    :func:`pgtheory.submodular.sample_gradient` (NumPy; SubRL rewards are marginal gains of a set
+    function, which the additive-reward tabular engine of :mod:`pgtheory.estimators` cannot
+    express). With ``baseline="loo"`` (leave-one-out batch mean) or ``"none"`` it is unbiased for
+    :func:`pgtheory.submodular.exact_gradient`; its variance is :math:`O(1/n)`.
+
+    Parameters
+    ----------
+    env : SubRLEnv
+    policy : {"markov", "state_independent", "history"}
+    n : int
+        Trajectories per call (``n >= 2`` with ``baseline="loo"``).
+    reward : {"submodular", "modular"}
+    baseline : {"loo", "none"}
+    graph : HistoryGraph, optional
+        Needed for ``policy="history"`` (built then when omitted); when present,
+        :func:`pgtheory.algorithms.subpo` records exact objectives instead of Monte-Carlo ones.
+    backend : {"auto", "numpy"} or None
+        The sampler is NumPy only (resolved by :func:`pgtheory.backend.resolve_backend`).
+    rng : Generator, int or None
+        Default randomness of calls made without ``rng``.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        Unknown ``policy``, ``reward`` or ``baseline``; ``n`` too small for the baseline.
+
+    References
+    ----------
+    Prajapat, Mutný, Zeilinger, Krause (2024), ICLR, arXiv:2307.13372 (SubPO estimator).
+    """
+
+    exact = False
+
+    def __init__(self, env, policy: str = "markov", *, n: int = 100, reward: str = "submodular",
+                 baseline: str = "loo", graph=None, backend: str | None = "auto", rng=None):
+        _subrl_options(env, policy, reward)
+        if baseline not in ("loo", "none"):
+            raise ValidationError(f"baseline: expected 'loo' or 'none'; got {baseline!r}.")
+        self.n = check_positive_int(n, "n", minimum=2 if baseline == "loo" else 1)
+        self.backend = resolve_backend(backend, allowed=("numpy",))
+        self.env, self.policy, self.reward, self.baseline = env, policy, reward, baseline
+        self.graph = build_history_graph(env) if (graph is None and policy == "history") else graph
+        self.rng = np.random.default_rng(rng)
+        self.samples_used = 0
+
+    def gradient(self, theta, *, rng=None) -> GradientEstimate:
+        r"""Sampled SubPO gradient, mean of ``n`` trajectories.
+
+        Parameters
+        ----------
+        theta : array, shape ``policy_shape(env, policy, graph)``
+        rng : Generator, int or None
+            Randomness (default: the oracle's generator).
+
+        Returns
+        -------
+        GradientEstimate
+            ``n_trajectories = n``.
+        """
+        est = sample_gradient(self.env, theta, self.policy, self.n, _gen(rng, self.rng), graph=self.graph,
+                              reward=self.reward, baseline=self.baseline)
+        self.samples_used += int(est.n_trajectories)
+        return est
+
+
+# --------------------------------------------------------------------------------- LLM-RL bandits
+class BanditOracle:
+    r"""Softmax contextual-bandit policy gradient sampled with a named group estimator (LLM RL).
+
+    Each call draws ``n`` independent batches of ``G`` responses per prompt from
+    :math:`\pi_x=\mathrm{softmax}(\theta_x)` and averages the group estimator ``estimator``
+    (:func:`pgtheory.bandits.monte_carlo_gradient`, :func:`~pgtheory.bandits.make_estimator`:
+    ``"reinforce"``, ``"rloo"``, ``"grpo"``, ``"dr_grpo"``, ...), then weights prompt ``x`` by
+    :math:`\rho(x)`:
+
+    .. math::
+
+        \hat g_x = \rho(x)\,\frac1n\sum_{b=1}^n\frac1G\sum_{i=1}^G A_{b,i}w_{b,i}\,(e_{y_{b,i}}-\pi_x).
+
+    Its mean is :math:`\nabla_\theta J` exactly when the estimator is unbiased (REINFORCE, RLOO);
+    for the others (GRPO, Dr. GRPO, ...) it is the estimator's own expected direction, which
+    :func:`pgtheory.bandits.exact_moments` gives in closed form. ``samples_used`` counts responses
+    (``n * G * M`` per call).
+
+    Parameters
+    ----------
+    bandit : ContextualBandit
+        Prompts, responses and (mean or success-probability) rewards.
+    estimator : str or GroupEstimator
+        Named group estimator.
+    G : int
+        Responses per prompt in a group.
+    n : int
+        Independent groups per prompt and call.
+    backend : {"auto", "numpy"} or None
+        The group sampler is NumPy only (resolved by :func:`pgtheory.backend.resolve_backend`).
+    rng : Generator, int or None
+        Default randomness.
+    **options
+        Options of :func:`~pgtheory.bandits.make_estimator` (e.g. ``scale_rewards``).
+
+    Attributes
+    ----------
+    mdp : TabularMDP
+        The same bandit as an ``M``-state MDP with :math:`\gamma = 0` (state = prompt, start
+        distribution :math:`\rho`): what :func:`pgtheory.algorithms.softmax_pg` iterates on, so its
+        metrics are the exact :math:`J(\theta)=\sum_x\rho(x)\pi_x^\top\bar r_x`.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        Unknown estimator or options, ``G`` below what the estimator needs.
+
+    References
+    ----------
+    Williams (1992) (REINFORCE); Ahmadian et al. (2024), arXiv:2402.14740 (RLOO); Shao et al. (2024),
+    arXiv:2402.03300 (GRPO). See :mod:`pgtheory.bandits` for every estimator's source.
+    """
+
+    exact = False
+
+    def __init__(self, bandit, estimator="reinforce", *, G: int = 2, n: int = 1, backend: str | None = "auto",
+                 rng=None, **options):
+        if not isinstance(bandit, ContextualBandit):
+            raise ValidationError(f"bandit must be a pgtheory.bandits.ContextualBandit; got {type(bandit).__name__}. "
+                                  f"Fix: pass ContextualBandit(rewards, rho).")
+        self.bandit = bandit
+        self.estimator = estimator if not isinstance(estimator, str) else make_estimator(estimator, **options)
+        self.G = check_positive_int(G, "G", minimum=max(1, int(getattr(self.estimator, "min_G", 1))))
+        self.n = check_positive_int(n, "n")
+        self.backend = resolve_backend(backend, allowed=("numpy",))
+        self.rng = np.random.default_rng(rng)
+        self.samples_used = 0
+        M, K = bandit.M, bandit.K
+        P = np.broadcast_to(bandit.rho, (M, K, M)).copy()
+        self.mdp = TabularMDP(P, np.asarray(bandit.rewards), 0.0, rho=bandit.rho)
+
+    def gradient(self, theta, *, rng=None) -> GradientEstimate:
+        r"""Sampled :math:`\hat g`, shape (M, K): ``n`` groups of ``G`` responses per prompt.
+
+        Parameters
+        ----------
+        theta : array, shape (M, K)
+            Logits.
+        rng : Generator, int or None
+            Randomness (default: the oracle's generator).
+
+        Returns
+        -------
+        GradientEstimate
+            ``mean`` and ``stderr`` weighted by :math:`\rho`; ``n_trajectories`` = ``n`` groups.
+        """
+        b = self.bandit
+        est = monte_carlo_gradient(self.estimator, theta, b.rewards, self.G, self.n, rng=_gen(rng, self.rng),
+                                   binary=b.binary)
+        w = b.rho[:, None]
+        self.samples_used += int(est.n_steps)
+        return GradientEstimate(mean=w * est.mean, stderr=w * est.stderr, n_trajectories=est.n_trajectories,
+                                n_steps=est.n_steps, estimator=f"bandit[{est.estimator}]", backend="numpy")
 
 
 def as_oracle(oracle, problem, *, policy="softmax"):

@@ -189,8 +189,8 @@ def step_fw_and_stationary(quick=False):
         env = bandit_env(F, 3, eps=eps, null_action=True)
         g = build_history_graph(env)
         opt, _ = optimal_value(env, graph=g)
-        worst_fw = min(worst_fw, continuous_greedy(env, steps=K, graph=g, opt=opt).metric("ratio")[-1])
-        worst_pga = min(worst_pga, projected_gradient_ascent(env, iterations=300, step_size=0.5 / opt, graph=g,
+        worst_fw = min(worst_fw, continuous_greedy(env, n_iter=K, graph=g, opt=opt).metric("ratio")[-1])
+        worst_pga = min(worst_pga, projected_gradient_ascent(env, n_iter=300, eta=0.5 / opt, graph=g,
                                                              opt=opt).metric("ratio")[-1])
     e = 1 - np.exp(-1)
     return _step("eps-Bandit SMDP: FW (1-1/e) and stationary 1/2", "prajapat2024.eps_bandit_fw", "falsification",
@@ -224,7 +224,7 @@ def step_curvature(quick=False):
         g = build_history_graph(env)
         opt, _ = optimal_value(env, graph=g)
         c = _curvature(F)
-        tr = subpo(env, policy="markov", iterations=iters, step_size=2.0 / F.value(range(F.n)), graph=g, opt=opt,
+        tr = subpo(env, policy="markov", n_iter=iters, eta=2.0 / F.value(range(F.n)), graph=g, opt=opt,
                    eval_every=iters)
         _, grad = exact_gradient(env, tr.final["theta"], "markov", graph=g)
         worst = min(worst, tr.metric("ratio")[-1] - (1 - c))

@@ -46,6 +46,7 @@ import math
 import numpy as np
 
 from .._validate import check_positive, check_positive_int
+from ..backend import resolve_backend
 from ..bandits import CauchyContextualBandit
 from ..errors import ShapeError, ValidationError
 from ..estimators import (
@@ -506,7 +507,10 @@ def run_method(model, method: str, n_trajectories: int | None = None, eta: float
         Number of log-spaced record points.
     H : int, optional
         LQR rollout length; default :func:`default_horizon` ``(gamma, T)`` (Theorems 1-2).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "auto"} or None
+        Driver of the pre-drawn-noise loop (the bandit and LQR): the Numba kernel or its NumPy
+        reference (same noise, agreement to rounding). ``"auto"`` / ``None``: Numba when installed
+        (:func:`pgtheory.backend.resolve_backend`).
     rho_max : float
         LQR safeguard: steps to gains with :math:`\rho(\sqrt\gamma(A-BK)) \ge` ``rho_max`` are rejected
         and counted (``Trace.metrics["rejected"]``).
@@ -556,8 +560,10 @@ def run_method(model, method: str, n_trajectories: int | None = None, eta: float
     N = check_positive_int(n_trajectories, "n_trajectories", minimum=spec.trajectories_per_iteration)
     R = check_positive_int(n_seeds, "n_seeds")
     check_positive_int(n_records, "n_records", minimum=2)
+    if backend is None or backend == "auto":  # the one meaning of "auto" (pgtheory.backend): numba when installed
+        backend = resolve_backend(backend, allowed=("numba", "numpy"))
     if backend not in ("numba", "numpy"):
-        raise ValidationError(f"backend must be 'numba' or 'numpy'; got {backend!r}.")
+        raise ValidationError(f"backend must be 'auto', 'numba' or 'numpy'; got {backend!r}.")
     if not (0 < rho_max <= 1):
         raise ValidationError(f"rho_max must lie in (0, 1]; got {rho_max!r}.")
     T = N // spec.trajectories_per_iteration

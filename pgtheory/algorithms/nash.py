@@ -59,6 +59,7 @@ from ..games import as_log_policy as _as_log_policy, duality_gap_rows as _gap_ro
 from ..results import Trace
 from ..oracles import ExactPreferenceOracle
 from ..oracles import SampledPreferenceOracle
+from ._common import driver_backend
 
 __all__ = [
     "payoff",
@@ -459,7 +460,8 @@ def _prepare(game, beta, mu, pi0, equilibrium, n_iter):
     return A, rho, log_mu, beta, contextual, theta, log_star, n_iter
 
 
-def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
+def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibrium=None, oracle=None, rng=None,
+            backend: str | None = "auto") -> Trace:
     r"""Run Nash-MD (Munos et al. 2023) with exact preference queries.
 
     Parameters
@@ -485,6 +487,8 @@ def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibriu
         queries, and ``samples`` then counts the sampled queries. Metrics stay exact.
     rng : Generator, int or None
         Randomness of a sampling oracle's calls (default: its own generator).
+    backend : {"auto", "numpy"} or None
+        Driver loop (NumPy only; the one calling convention of :mod:`pgtheory.algorithms`).
 
     Returns
     -------
@@ -496,6 +500,7 @@ def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibriu
     ----------
     Munos et al., arXiv:2312.00886, Eqs. (3)-(5) and Theorem 1.
     """
+    driver_backend(backend)
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
     Q, qn = _query_source(A, oracle, game, rng)
     if isinstance(eta, str):
@@ -516,7 +521,8 @@ def nash_md(game, beta, n_iter, *, mu=None, eta="theorem1", pi0=None, equilibriu
                      time.perf_counter() - t0)
 
 
-def online_mirror_descent(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
+def online_mirror_descent(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None,
+                          backend: str | None = "auto") -> Trace:
     r"""Run regularised online mirror descent / Online IPO (Munos et al. 2023, Eq. (8)).
 
     Parameters
@@ -528,13 +534,14 @@ def online_mirror_descent(game, beta, n_iter, *, eta, mu=None, pi0=None, equilib
         Constant step, :math:`0 < \eta\beta \le 1`.
     mu, pi0, equilibrium
         As in :func:`nash_md`.
-    oracle, rng
+    oracle, rng, backend
         As in :func:`nash_md`.
 
     Returns
     -------
     Trace
     """
+    driver_backend(backend)
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
     Q, qn = _query_source(A, oracle, game, rng)
     eta = _check_step(eta, "eta", 1.0 / beta, "online mirror descent (eta * beta <= 1)")
@@ -549,7 +556,8 @@ def online_mirror_descent(game, beta, n_iter, *, eta, mu=None, pi0=None, equilib
                      time.perf_counter() - t0)
 
 
-def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
+def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None,
+         backend: str | None = "auto") -> Trace:
     r"""Run regularised optimistic multiplicative weights (OMWU) on the symmetric game.
 
     .. math::
@@ -569,7 +577,7 @@ def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle
         :math:`\eta \le 1/(2\beta + 4\|A\|_\infty)` (recalled).
     mu, pi0, equilibrium
         As in :func:`nash_md`.
-    oracle, rng
+    oracle, rng, backend
         As in :func:`nash_md`.
 
     Returns
@@ -580,6 +588,7 @@ def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle
     ----------
     Cen, Wei, Chi, arXiv:2105.15186, Algorithm (OMWU for entropy-regularised matrix games).
     """
+    driver_backend(backend)
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
     Q, qn = _query_source(A, oracle, game, rng)
     eta = _check_step(eta, "eta", 1.0 / beta, "OMWU (eta * beta <= 1)")
@@ -597,7 +606,8 @@ def omwu(game, beta, n_iter, *, eta, mu=None, pi0=None, equilibrium=None, oracle
                      time.perf_counter() - t0)
 
 
-def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None) -> Trace:
+def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, oracle=None, rng=None,
+            backend: str | None = "auto") -> Trace:
     r"""Run Nash-MP (mirror prox) with exact proximal steps.
 
     Parameters
@@ -612,7 +622,7 @@ def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None
         :func:`nash_mp_max_step`).
     mu, pi0, equilibrium
         As in :func:`nash_md`.
-    oracle, rng
+    oracle, rng, backend
         As in :func:`nash_md`.
 
     Returns
@@ -625,6 +635,7 @@ def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None
     ----------
     Tiapkin et al., arXiv:2505.19731v1 (Nash-MP).
     """
+    driver_backend(backend)
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
     Q, qn = _query_source(A, oracle, game, rng)
     eta = nash_mp_max_step(beta) if eta is None else _check_step(eta, "eta", nash_mp_max_step(beta),
@@ -642,7 +653,8 @@ def nash_mp(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None
                      time.perf_counter() - t0)
 
 
-def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, via_ipo_loss: bool = True, oracle=None, rng=None) -> Trace:
+def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, via_ipo_loss: bool = True, oracle=None,
+         rng=None, backend: str | None = "auto") -> Trace:
     r"""Run EGPO (extragradient via online-IPO gradient steps) with exact preference queries.
 
     Parameters
@@ -655,7 +667,7 @@ def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, v
         Step in :math:`(0, 1/(1+\beta)]` (default the maximum, :func:`egpo_max_step`).
     mu, pi0, equilibrium
         As in :func:`nash_md`.
-    oracle, rng
+    oracle, rng, backend
         As in :func:`nash_md`.
     via_ipo_loss : bool
         See :func:`egpo_update`.
@@ -668,6 +680,7 @@ def egpo(game, beta, n_iter, *, eta=None, mu=None, pi0=None, equilibrium=None, v
     ----------
     Zhou, Fazel, Du, arXiv:2503.08942.
     """
+    driver_backend(backend)
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
     Q, qn = _query_source(A, oracle, game, rng)
     eta = egpo_max_step(beta) if eta is None else _check_step(eta, "eta", egpo_max_step(beta),
@@ -712,7 +725,7 @@ def _stochastic_prox(rng, P, log_mu, beta, eta, theta_k, theta_opp, n_inner, bat
 
 
 def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None, lr=None, mu=None,
-                       pi0=None, equilibrium=None, rng=None, oracle=None) -> Trace:
+                       pi0=None, equilibrium=None, rng=None, oracle=None, backend: str | None = "auto") -> Trace:
     r"""Approximate Nash-MP: each proximal step solved by sampled policy-gradient ascent.
 
     Each half-step maximises
@@ -747,7 +760,7 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
         Inner step size, default :math:`\eta/(1+\eta)` (the inverse curvature of the KL terms).
     mu, pi0, equilibrium
         As in :func:`nash_md`.
-    oracle, rng
+    oracle, rng, backend
         As in :func:`nash_md`.
     rng : numpy.random.Generator or int or None
     oracle : None or preference oracle, optional
@@ -767,6 +780,7 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
     proximal steps; the paper's inner solver and its constants were not readable, so this is a
     re-derivation, not a transcription).
     """
+    driver_backend(backend)
     A, rho, log_mu, beta, ctx, theta, log_star, n_iter = _prepare(game, beta, mu, pi0, equilibrium, n_iter)
     eta = nash_mp_max_step(beta) if eta is None else _check_step(eta, "eta", nash_mp_max_step(beta),
                                                                  "Nash-MP (eta <= 2 beta)")

@@ -175,11 +175,11 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
         States whose values :math:`V^{(t)}(s)` are recorded (metric ``"V_states"``, shape (K, n)).
     progress : bool
         Show a tqdm bar (only for interactive use; NumPy path).
-    backend : {"auto", "numpy", "numba"}
+    backend : {"auto", "numpy", "numba"} or None
         ``"numpy"`` is the reference loop; ``"numba"`` a compiled kernel for dense MDPs doing
         the same operations (agreement tested to 1e-10). ``"auto"`` uses numba for dense
         problems from 2000 iterations on (the rule of :func:`pgtheory.backend.resolve_backend` with
-        ``size_hint=n_iter``).
+        ``size_hint=n_iter``); ``None`` reads ``PGTHEORY_BACKEND``.
     oracle : None, "exact" or GradientOracle, optional
         Source of the gradient (:mod:`pgtheory.oracles`). ``None`` / ``"exact"`` / an
         :class:`~pgtheory.oracles.ExactOracle` of this MDP with the softmax policy: the exact gradient
@@ -266,7 +266,7 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
         # centred(pi, Q), not Q - V: full relative accuracy at near-deterministic states (issue 11)
         return d[:, None] * pi * centred(pi, Q) / (1.0 - gamma)
 
-    if backend not in ("auto", "numpy", "numba"):
+    if backend is not None and backend not in ("auto", "numpy", "numba"):
         raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
     # "auto": pgtheory.backend's one rule; the work is the iteration count of a dense exact loop (a structured
     # gradient or a sparse MDP has no kernel: size 0), and the kernel's compile time pays from 2000 on.

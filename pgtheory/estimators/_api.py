@@ -46,7 +46,11 @@ Numba derives 64 independent per-chunk seeds from it through :class:`numpy.rando
 (``spawn``), so the result depends on the seed only -- not on the number of threads. The same
 seed gives identical results on a given backend. NumPy and Numba use different streams and agree
 in distribution; fed the same pre-drawn uniforms (``_uniforms``, a testing hook) they agree to
-rounding.
+rounding. The CUDA kernels (``backend="cuda"``, and ``"cupy"`` where they apply) draw from a
+counter-based Philox4x32-10 stream keyed by a key derived from ``rng`` and indexed by (trajectory,
+step), so their trajectories do not depend on the launch geometry or the device;
+``pgtheory.estimators._cuda.philox_uniforms`` reproduces that stream on the host, and fed to the
+NumPy reference it gives the same trajectories and estimates (to rounding).
 """
 
 from __future__ import annotations
@@ -134,10 +138,15 @@ def _execute(backend, env, sample_pi, pmap, n, *, rng, est_mode, b_tab=None, b_c
         from . import _numba  # lazy: numba kernels
 
         return _numba.run(env, sample_pi, pmap, n, rng=rng, uniforms=uniforms, **kw)
+    if backend == "cuda":
+        from . import _cuda  # lazy: numba.cuda kernels (numba-cuda)
+
+        return {**_cuda.run(env, sample_pi, pmap, n, rng=rng, uniforms=uniforms, xp=_cuda.default_xp(), **kw),
+                "backend": "cuda"}
     from . import _cupy  # lazy: CuPy backend
 
     if uniforms is not None:
-        raise ValidationError("pre-drawn uniforms are supported on the numpy and numba backends only.")
+        raise ValidationError("pre-drawn uniforms are supported on the numpy, numba and cuda backends only.")
     return _cupy.run(env, sample_pi, pmap, n, rng=rng, **kw)
 
 
@@ -157,7 +166,7 @@ def _result(out: dict, n: int, shape: tuple, estimator: str, backend: str, retur
         keep = (samples if samples is not None else out["samples"]).reshape((n,) + tuple(shape))
     return GradientEstimate(mean=np.asarray(mean).reshape(shape), stderr=np.asarray(stderr).reshape(shape),
                             n_trajectories=int(n), n_steps=int(np.sum(out["lengths"])), samples=keep,
-                            estimator=estimator, backend=backend)
+                            estimator=estimator, backend=out.get("backend", backend))
 
 
 def _estimate(name: str, backend, env, pmap, n, return_samples: bool, *, rng, uniforms, est_mode,
@@ -232,7 +241,7 @@ def reinforce(problem, policy: Policy | str, theta, n, *, rng=None, backend: str
         Number of trajectories (>= 1).
     rng : Generator, int or None
         Randomness (see the module docstring).
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         Compute backend (:func:`pgtheory.backend.resolve_backend`).
     termination : {"geometric", "truncate"}
         For discounted MDPs.
@@ -341,7 +350,7 @@ def gpomdp(problem, policy: Policy | str, theta, n, *, rng=None, backend: str | 
         Number of trajectories.
     rng : Generator, int or None
         Randomness.
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         Compute backend.
     termination : {"geometric", "truncate"}
         For discounted MDPs.
@@ -404,7 +413,7 @@ def off_policy_gradient(problem, policy: Policy | str, theta, n, *, behavior, rn
         Behaviour policy probabilities :math:`\mu(a|s)` (rows on the simplex).
     rng : Generator, int or None
         Randomness.
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         Compute backend.
     estimator : {"gpomdp", "reinforce"}
         Per-decision or trajectory-wise weights.
@@ -495,7 +504,7 @@ def q_estimate(problem, policy: Policy | str, theta, n, *, rng=None, backend: st
         Rollouts per state-action pair (``n * S * A`` in total).
     rng : Generator, int or None
         Randomness.
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         Compute backend.
     termination : {"geometric", "truncate"}
         For discounted MDPs.
@@ -539,7 +548,7 @@ def advantage_estimate(problem, policy: Policy | str, theta, n, *, rng=None, bac
         Rollouts per pair.
     rng : Generator, int or None
         Randomness.
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         Compute backend.
     termination : {"geometric", "truncate"}
         For discounted MDPs.
@@ -568,7 +577,8 @@ def _sample_result(X, out, name, backend, return_samples):
     mean = X.mean(axis=0)
     stderr = X.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(mean.shape, np.inf)
     return GradientEstimate(mean=mean, stderr=stderr, n_trajectories=int(X.size), n_steps=int(out["lengths"].sum()),
-                            samples=X if return_samples else None, estimator=name, backend=backend)
+                            samples=X if return_samples else None, estimator=name,
+                            backend=out.get("backend", backend))
 
 
 def hessian_vector_product_estimate(problem, policy: Policy | str, theta, v, n, *, rng=None,
@@ -611,7 +621,7 @@ def hessian_vector_product_estimate(problem, policy: Policy | str, theta, v, n, 
         Number of trajectories (HARPG's theory: 1).
     rng : Generator, int or None
         Randomness.
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         Compute backend.
     termination : {"geometric", "truncate"}
         For discounted MDPs.
@@ -666,7 +676,7 @@ def rollout_returns(problem, pi, states, actions, *, rng=None, backend: str | No
         Start pairs.
     rng : Generator, int or None
         Randomness.
-    backend : {"auto", "numpy", "numba", "cupy"} or None
+    backend : {"auto", "numpy", "numba", "cupy", "cuda"} or None
         Compute backend.
     termination : {"geometric", "truncate"}
         For discounted MDPs.

@@ -47,8 +47,13 @@ from ._tables import (
     ESTIMATOR_SCORE_SUM,
     POLICY_SOFTMAX,
     POLICY_TABLE,
+    Draws,
     EnvTable,
+    EstimatorTables,
+    ModelTables,
+    Outputs,
     PolicyMap,
+    PolicyTables,
     cumulative_rows,
     n_chunks_for,
 )
@@ -64,21 +69,6 @@ RNG_MT19937, RNG_SPLITMIX64 = 0, 1
 assert (_REINFORCE, _GPOMDP, _SCORE_SUM) == (ESTIMATOR_REINFORCE, ESTIMATOR_GPOMDP, ESTIMATOR_SCORE_SUM)
 assert (_SOFTMAX, _TABLE) == (POLICY_SOFTMAX, POLICY_TABLE)
 
-#: The sampled model: start-state CDF, CSR transition CDFs (row ``(h*S + s)*A + a``), guide table
-#: (see :func:`build_guides`) and rewards ``r[h, s, a]``.
-ModelTables = namedtuple("ModelTables", ["rho_cum", "p_indptr", "p_indices", "p_cum", "guide", "r"])
-#: The policies: behaviour CDF rows ``pi_cum`` (S, A), target probabilities ``pi`` (S, A), score
-#: table ``table`` (S*A, d) for ``policy_kind == POLICY_TABLE``, importance ratios ``ratio`` (S, A).
-PolicyTables = namedtuple("PolicyTables", ["pi_cum", "pi", "table", "ratio"])
-#: Estimator inputs: baseline table ``b_tab[h, s]`` and, for Hessian-vector products, ``sv``
-#: (S*A,) and the score-HVP rows ``hv_soft`` (S, A) / ``hv_tab`` (S*A, d).
-EstimatorTables = namedtuple("EstimatorTables", ["b_tab", "sv", "hv_soft", "hv_tab"])
-#: Randomness and fixed starts: start states / actions (empty: sampled), per-chunk seeds, and the
-#: pre-drawn uniforms ``u0`` (n,), ``U`` (n, T, 4) read when ``use_u``.
-Draws = namedtuple("Draws", ["start_s", "start_a", "seeds", "u0", "U"])
-#: Outputs: per-chunk sums / sums of squares (n_chunks, d_pad), per-trajectory samples (n, d) when
-#: ``keep``, returns and lengths (n,), and the work counter (1,) of the chunk scheduler.
-Outputs = namedtuple("Outputs", ["out_sum", "out_sq", "samples", "returns", "lengths", "counter"])
 #: Scalars: sizes, discounting / termination, the named modes (``policy_kind`` in {POLICY_SOFTMAX,
 #: POLICY_TABLE}, ``estimator`` in {ESTIMATOR_REINFORCE, ESTIMATOR_GPOMDP, ESTIMATOR_SCORE_SUM},
 #: ``rng_kind`` in {RNG_MT19937, RNG_SPLITMIX64}) and the 0/1 switches.

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import namedtuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +47,26 @@ ESTIMATOR_REINFORCE, ESTIMATOR_GPOMDP, ESTIMATOR_SCORE_SUM = 0, 1, 2
 #: Score representations (:attr:`PolicyMap.kind`): tabular softmax (never materialised) or a dense
 #: score table of shape (S*A, d).
 POLICY_SOFTMAX, POLICY_TABLE = 0, 1
+
+# Kernel arguments grouped by role, shared by the Numba kernel (``_numba.pg_kernel``) and the CUDA
+# kernel (``_cuda``): both receive the same named tables, so a field means the same thing in both.
+#: The sampled model: start-state CDF, CSR transition CDFs (row ``(h*S + s)*A + a``), guide table
+#: (``_numba.build_guides``) and rewards ``r[h, s, a]``.
+ModelTables = namedtuple("ModelTables", ["rho_cum", "p_indptr", "p_indices", "p_cum", "guide", "r"])
+#: The policies: behaviour CDF rows ``pi_cum`` (S, A), target probabilities ``pi`` (S, A), score
+#: table ``table`` (S*A, d) for ``policy_kind == POLICY_TABLE``, importance ratios ``ratio`` (S, A).
+PolicyTables = namedtuple("PolicyTables", ["pi_cum", "pi", "table", "ratio"])
+#: Estimator inputs: baseline table ``b_tab[h, s]`` and, for Hessian-vector products, ``sv``
+#: (S*A,) and the score-HVP rows ``hv_soft`` (S, A) / ``hv_tab`` (S*A, d).
+EstimatorTables = namedtuple("EstimatorTables", ["b_tab", "sv", "hv_soft", "hv_tab"])
+#: Randomness and fixed starts: start states / actions (empty: sampled), per-chunk seeds (Numba's
+#: Mersenne Twister; unused by the CUDA kernel, whose key is in its config), and the pre-drawn
+#: uniforms ``u0`` (n,), ``U`` (n, T, 4) read when ``use_u``.
+Draws = namedtuple("Draws", ["start_s", "start_a", "seeds", "u0", "U"])
+#: Outputs: per-chunk (Numba) or per-block (CUDA) sums / sums of squares, one row each,
+#: per-trajectory samples (n, d) when ``keep``, returns and lengths (n,), and the work counter (1,)
+#: of the Numba chunk scheduler (unused by CUDA).
+Outputs = namedtuple("Outputs", ["out_sum", "out_sq", "samples", "returns", "lengths", "counter"])
 
 #: Largest score table (entries) built for a generic (non-softmax) policy.
 MAX_TABLE_ENTRIES = 50_000_000

@@ -134,15 +134,15 @@ def run_bandit_ratio(n_instances: int = 100, n: int = 7, H: int = 3, iterations:
             out["opt_enum"][k] = exact_max(F, H).value
             out["opt_check"][k] = abs(out["opt_enum"][k] - opt) / opt
         step = 2.0 / F.value(range(n))
-        kw = dict(iterations=iterations, step_size=step, graph=g, opt=opt, eval_every=iterations)
+        kw = dict(n_iter=iterations, eta=step, graph=g, opt=opt, eval_every=iterations)
         out["subpo_markov"][k] = subpo(env, policy="markov", **kw).metric("ratio")[-1]
         out["subpo_state_independent"][k] = subpo(env, policy="state_independent", **kw).metric("ratio")[-1]
         out["modular"][k] = subpo(env, policy="markov", reward="modular", **kw).metric("ratio")[-1]
         out["greedy"][k] = greedy(F, H).value / opt
         env0 = bandit_env(F, H, eps=eps, null_action=True)     # "pick nothing" action: down-closed polytope
         g0 = build_history_graph(env0)
-        out["continuous_greedy"][k] = continuous_greedy(env0, steps=cg_steps, graph=g0, opt=opt).metric("ratio")[-1]
-        out["pga_direct"][k] = projected_gradient_ascent(env0, iterations=iterations, step_size=step / 4, graph=g0,
+        out["continuous_greedy"][k] = continuous_greedy(env0, n_iter=cg_steps, graph=g0, opt=opt).metric("ratio")[-1]
+        out["pga_direct"][k] = projected_gradient_ascent(env0, n_iter=iterations, eta=step / 4, graph=g0,
                                                          opt=opt).metric("ratio")[-1]
         out["opt"][k] = opt
     return out
@@ -263,7 +263,7 @@ def run_trap_family(ms=(1, 2, 3, 4, 5, 6, 7, 8), base: float = 2.0, iterations: 
         env = corridor_trap_env(m, base)
         g = build_history_graph(env)
         opt, _ = optimal_value(env, graph=g)
-        kw = dict(iterations=iterations, step_size=1.0, graph=g, opt=opt, eval_every=iterations // 2)
+        kw = dict(n_iter=iterations, eta=1.0, graph=g, opt=opt, eval_every=iterations // 2)
         tm = subpo(env, policy="markov", **kw)
         out["m"].append(m)
         out["opt"].append(opt)
@@ -300,7 +300,7 @@ def run_escape_times(ms=(1, 2, 3), base: float = 2.0, max_iterations: int = 3000
         env = corridor_trap_env(m, base)
         g = build_history_graph(env)
         opt, _ = optimal_value(env, graph=g)
-        tr = subpo(env, policy="markov", iterations=max_iterations, step_size=1.0, graph=g, opt=opt,
+        tr = subpo(env, policy="markov", n_iter=max_iterations, eta=1.0, graph=g, opt=opt,
                    eval_every=eval_every)
         r = tr.metric("ratio")
         esc.append(int(tr.iterations[np.argmax(r > 0.5)]) if r.max() > 0.5 else -1)
@@ -399,6 +399,7 @@ def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int
         ``graph_nodes``.
     """
     from ..algorithms.subpo import subpo
+    from ..oracles import SubRLOracle
     from ..submodular import build_history_graph, grid_disc_coverage, grid_env, optimal_value
 
     F = grid_disc_coverage(shape, bimodal_weights(shape), radius=1)
@@ -412,8 +413,8 @@ def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int
     for name, (pol, rew) in methods.items():
         runs = []
         for s in range(seeds):
-            tr = subpo(env, policy=pol, reward=rew, oracle="sampled", iterations=iterations,
-                       batch_size=batch_size, step_size=lr, optimizer="adam", graph=g, opt=opt,
+            tr = subpo(env, oracle=SubRLOracle(env, pol, n=batch_size, reward=rew, baseline="loo", graph=g),
+                       n_iter=iterations, eta=lr, optimizer="adam", graph=g, opt=opt,
                        eval_every=eval_every, rng=np.random.default_rng(ss[s]))
             runs.append(tr.metric("ratio"))
             out["iterations"] = tr.iterations

@@ -236,5 +236,5 @@ def test_cupy_agrees_with_numpy_in_distribution():  # pragma: no cover - needs a
     for f in (reinforce, gpomdp):
         a = f(m, "softmax", th, 40_000, rng=test_seed(1), backend="numpy")
         b = f(m, "softmax", th, 40_000, rng=test_seed(2), backend="cupy")
-        assert b.backend == "cupy"
+        assert b.backend in ("cupy", "cuda")  # "cuda": the kernels ran on CuPy arrays (numba-cuda installed)
         assert np.all(np.abs(a.mean - b.mean) <= z * np.hypot(a.stderr, b.stderr))
