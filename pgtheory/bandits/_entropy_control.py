@@ -32,12 +32,14 @@ policy entropy").
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._math import log_softmax, softmax
 from .._validate import as_float_array, check_positive, check_positive_int
 from ..errors import ShapeError, ValidationError
-from ._exact import binary_weight
+from ._estimators import grpo_advantages
 from ._model import check_logits, exact_logit_gradient, success_probability
 
 __all__ = ["policy_entropy", "entropy_gradient", "temperature_reinforce_direction", "entropy_rate",
@@ -133,8 +135,8 @@ def entropy_controlled_ascent(logits0, rewards, G: int, target_entropy: float, *
     .. math:: \theta_{t+1}=\theta_t+\eta\big(w_G(p_t)\nabla p_t+\lambda R_{T_t}(\theta_t)\big),\qquad
               T_t=T_{high}\ \text{if}\ H(\pi_t)<H^\star\ \text{else}\ T_{low},
 
-    :math:`w_G` the exact GRPO weight (:func:`~pgtheory.bandits.binary_weight`, deterministic 0/1
-    rewards per arm).
+    :math:`w_G` the exact GRPO weight (as :func:`~pgtheory.bandits.binary_weight`, deterministic 0/1
+    rewards per arm; the advantages of the ``G + 1`` reward patterns are computed once).
 
     Parameters
     ----------
@@ -181,6 +183,18 @@ def entropy_controlled_ascent(logits0, rewards, G: int, target_entropy: float, *
     p = np.empty(steps + 1)
     Ts = np.empty(steps)
     rho = r if filter_rewards else None
+    # GRPO's binary-reward weight w_G(p) (as binary_weight): advantages of the G+1 reward patterns, computed once
+    k = np.arange(G + 1)
+    A = grpo_advantages((np.arange(G)[None, :] < k[:, None]).astype(float), ddof=ddof, epsilon=epsilon)
+    a_plus, a_minus = np.where(k >= 1, A[:, 0], 0.0), np.where(k <= G - 1, A[:, -1], 0.0)
+    comb = np.array([math.comb(G - 1, int(j)) if 0 <= j <= G - 1 else 0 for j in range(-1, G + 1)], dtype=float)
+
+    def w_G(q):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pm = lambda j: np.where((j >= 0) & (j <= G - 1), comb[np.clip(j, -1, G) + 1] * q ** np.clip(j, 0, G - 1)  # noqa: E731
+                                    * (1 - q) ** np.clip(G - 1 - j, 0, G - 1), 0.0)
+        return float(np.sum(pm(k - 1) * a_plus - pm(k) * a_minus))
+
     for t in range(steps + 1):
         H[t] = policy_entropy(th)
         p[t] = float(success_probability(th, r))
@@ -188,6 +202,6 @@ def entropy_controlled_ascent(logits0, rewards, G: int, target_entropy: float, *
             break
         T = T_high if H[t] < Hs else T_low
         Ts[t] = T
-        w = float(binary_weight("grpo", p[t], G, ddof=ddof, epsilon=epsilon))
+        w = w_G(p[t])
         th = th + eta * (w * exact_logit_gradient(th, r) + lam * temperature_reinforce_direction(th, T, rho))
     return {"entropy": H, "p": p, "T": Ts, "logits": th}

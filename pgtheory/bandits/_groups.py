@@ -1,17 +1,17 @@
 r"""The exact law of one prompt's group, group by group: zero-signal probabilities, |A| proxies, one-step gains.
 
 :func:`~pgtheory.bandits.exact_moments` returns the mean and covariance of a group estimator;
-the claims here need other functionals of the group's law, so :func:`group_law` exposes it: every
+the claims here need other functionals of the group's law, so :func:`group_outcome_law` exposes it: every
 count vector :math:`n` of the ``C`` outcome categories (an arm, or an (arm, reward) pair for
 Bernoulli rewards) with its multinomial probability and a representative group (arms and
-rewards), and :func:`group_estimates` evaluates an estimator on each. Then, exactly,
+rewards), and :func:`group_outcome_estimates` evaluates an estimator on each. Then, exactly,
 
-* :func:`zero_gradient_probability` :math:`=\sum_n\mathrm{Mult}(n)\,\mathbb 1[\hat g(n)=0]`; with
+* :func:`zero_update_probability` :math:`=\sum_n\mathrm{Mult}(n)\,\mathbb 1[\hat g(n)=0]`; with
   binary rewards every centred advantage vanishes on all-equal groups, so it is at least
   :math:`p^G+(1-p)^G` (:func:`zero_signal_probability`), with equality for deterministic rewards;
 * :func:`expected_abs_advantage` :math:`=\mathbb E[\frac1G\sum_i|A_i|]` (Self-Evolving Curriculum's
   learning-gain proxy);
-* :func:`expected_one_step_gain` :math:`=\mathbb E[p(\theta+\eta\hat g)]-p(\theta)`, the exact expected
+* :func:`expected_success_gain` :math:`=\mathbb E[p(\theta+\eta\hat g)]-p(\theta)`, the exact expected
   improvement of the success probability after one step.
 
 References
@@ -34,12 +34,12 @@ from ._estimators import make_estimator
 from ._exact import count_vectors
 from ._model import _log_probs, check_logits, success_probability
 
-__all__ = ["GroupLaw", "group_law", "group_estimates", "zero_signal_probability", "zero_gradient_probability",
-           "expected_abs_advantage", "expected_one_step_gain"]
+__all__ = ["GroupOutcomeLaw", "group_outcome_law", "group_outcome_estimates", "zero_signal_probability", "zero_update_probability",
+           "expected_abs_advantage", "expected_success_gain"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class GroupLaw(ResultMixin):
+class GroupOutcomeLaw(ResultMixin):
     r"""The law of a group of ``G`` i.i.d. responses to one prompt, one row per count vector.
 
     Attributes
@@ -81,7 +81,7 @@ def _one_prompt(logits, rewards, binary):
     return th, r
 
 
-def group_law(logits, rewards, G: int, *, binary: bool = False) -> GroupLaw:
+def group_outcome_law(logits, rewards, G: int, *, binary: bool = False) -> GroupOutcomeLaw:
     r"""Enumerate the law of a group of ``G`` responses :math:`y_i\sim\mathrm{softmax}(\theta)` (one prompt).
 
     Parameters
@@ -96,7 +96,7 @@ def group_law(logits, rewards, G: int, *, binary: bool = False) -> GroupLaw:
 
     Returns
     -------
-    GroupLaw
+    GroupOutcomeLaw
     """
     th, r = _one_prompt(logits, rewards, binary)
     G = check_positive_int(G, "G")
@@ -116,10 +116,10 @@ def group_law(logits, rewards, G: int, *, binary: bool = False) -> GroupLaw:
     if not np.all(finite):
         lw = np.where(counts[:, ~finite].sum(axis=1) > 0, -np.inf, lw)
     w = np.exp(lw)
-    return GroupLaw(w, counts, arm_of[reps], out_of[reps].astype(float), bool(binary))
+    return GroupOutcomeLaw(w, counts, arm_of[reps], out_of[reps].astype(float), bool(binary))
 
 
-def group_estimates(estimator: str, logits, rewards, G: int, *, binary: bool = False, **options):
+def group_outcome_estimates(estimator: str, logits, rewards, G: int, *, binary: bool = False, **options):
     r"""The group law and the estimate :math:`\hat g(n)` of a named estimator on each count vector.
 
     Parameters
@@ -134,7 +134,7 @@ def group_estimates(estimator: str, logits, rewards, G: int, *, binary: bool = F
 
     Returns
     -------
-    law : GroupLaw
+    law : GroupOutcomeLaw
     estimates : numpy.ndarray, shape (N, K)
     advantages : numpy.ndarray, shape (N, G)
         Per-response coefficients :math:`A_i` of each representative group.
@@ -143,7 +143,7 @@ def group_estimates(estimator: str, logits, rewards, G: int, *, binary: bool = F
     G = check_positive_int(G, "G")
     if G < est.min_G:
         raise ValidationError(f"estimator {est.name!r} needs G >= {est.min_G}; got G={G}. Fix: use larger groups.")
-    law = group_law(logits, rewards, G, binary=binary)
+    law = group_outcome_law(logits, rewards, G, binary=binary)
     th = check_logits(logits)[None, :]
     a, r = law.arms[:, None, :], law.rewards[:, None, :]
     A = est.coefficients(th, a, r)[:, 0, :]
@@ -178,7 +178,7 @@ def zero_signal_probability(p, G: int) -> np.ndarray:
     return pa ** G + (1.0 - pa) ** G
 
 
-def zero_gradient_probability(estimator: str, logits, rewards, G: int, *, binary: bool = False, atol=None,
+def zero_update_probability(estimator: str, logits, rewards, G: int, *, binary: bool = False, atol=None,
                               **options) -> float:
     r"""Exact probability that the group estimate is the zero vector, :math:`\sum_n\mathrm{Mult}(n)\mathbb 1[\hat g(n)=0]`.
 
@@ -204,7 +204,7 @@ def zero_gradient_probability(estimator: str, logits, rewards, G: int, *, binary
     float
     """
     G = check_positive_int(G, "G", 2)
-    law, g, A = group_estimates(estimator, logits, rewards, G, binary=binary, **options)
+    law, g, A = group_outcome_estimates(estimator, logits, rewards, G, binary=binary, **options)
     tol = 8 * G * np.finfo(np.float64).eps * max(1.0, float(np.max(np.abs(A)))) if atol is None else float(atol)
     return float(law.weights @ np.all(np.abs(g) <= tol, axis=1))
 
@@ -224,11 +224,11 @@ def expected_abs_advantage(estimator: str, logits, rewards, G: int, *, binary: b
     -------
     float
     """
-    law, _, A = group_estimates(estimator, logits, rewards, G, binary=binary, **options)
+    law, _, A = group_outcome_estimates(estimator, logits, rewards, G, binary=binary, **options)
     return float(law.weights @ np.abs(A).mean(axis=1))
 
 
-def expected_one_step_gain(estimator: str, logits, rewards, G: int, eta: float, *, binary: bool = False,
+def expected_success_gain(estimator: str, logits, rewards, G: int, eta: float, *, binary: bool = False,
                            **options) -> float:
     r"""Exact expected improvement :math:`\mathbb E[p(\theta+\eta\hat g)]-p(\theta)` after one step of size ``eta``.
 
@@ -249,7 +249,7 @@ def expected_one_step_gain(estimator: str, logits, rewards, G: int, eta: float, 
     float
     """
     eta = check_positive(eta, "eta", step=True)
-    law, g, _ = group_estimates(estimator, logits, rewards, G, binary=binary, **options)
+    law, g, _ = group_outcome_estimates(estimator, logits, rewards, G, binary=binary, **options)
     th = check_logits(logits)
     r = as_float_array(rewards, "rewards", ndim=1)
     p_new = success_probability(th[None, :] + eta * g, r[None, :])

@@ -37,6 +37,7 @@ estimator definition and theorem were not read.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -231,12 +232,18 @@ def normal_order_statistic_means(m: int) -> tuple[np.ndarray, float]:
     error : float
         Largest absolute error estimate reported by the quadrature.
     """
-    from scipy.integrate import quad  # lazy: scipy.integrate, used here only
-    from scipy.special import log_ndtr  # lazy: scipy.special, used here only
-
     m = check_positive_int(m, "m", 1)
     if m > 500:
         raise ValidationError(f"m must be <= 500 for the order-statistic quadrature; got {m}.")
+    means, err = _order_statistic_means(m)
+    return np.array(means), err
+
+
+@functools.lru_cache(maxsize=64)
+def _order_statistic_means(m: int) -> tuple:
+    from scipy.integrate import quad  # lazy: scipy.integrate, used here only
+    from scipy.special import log_ndtr  # lazy: scipy.special, used here only
+
     means = np.zeros(m)
     err = 0.0
     lg = [math.lgamma(j + 1.0) for j in range(m + 1)]
@@ -253,7 +260,7 @@ def normal_order_statistic_means(m: int) -> tuple[np.ndarray, float]:
         means[r] = val
         means[m - 1 - r] = -val
         err = max(err, float(e))
-    return means, err
+    return tuple(means.tolist()), err
 
 
 def rank_linear_expectation(m: int, k: int, variant: str = "code") -> tuple[float, float]:

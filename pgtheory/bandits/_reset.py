@@ -252,12 +252,16 @@ def reset_policy_gradient(tree: TokenTreeMDP, logits, nu) -> tuple[float, np.nda
     tree = _check_tree(tree)
     th = _logits(tree, logits)
     nu = _distribution(tree, nu, "nu")
+    J, grad, _ = _objective_and_gradient(tree, th, nu)
+    return J, grad
+
+
+def _objective_and_gradient(tree, th, nu):
     pi = softmax(th, axis=-1)
     sol = finite_horizon_evaluation(tree.mdp, pi)
     V0, Q0 = sol.V[0], sol.Q[0]
     d = finite_horizon_occupancy(tree.mdp, pi, rho=nu).sum(axis=0)
-    grad = d[:, None] * pi * (Q0 - V0[:, None])
-    return float(nu @ V0), grad
+    return float(nu @ V0), d[:, None] * pi * (Q0 - V0[:, None]), V0
 
 
 def tree_performance_difference(tree: TokenTreeMDP, pi, pi_cmp, start: int = 0) -> tuple[float, float]:
@@ -361,12 +365,11 @@ def reset_policy_gradient_ascent(tree: TokenTreeMDP, logits0, nu, eta: float, T:
     rec = set() if record is None else {int(t) for t in record}
     Vr, Jn, pols = np.empty(T + 1), np.empty(T + 1), {}
     for t in range(T + 1):
-        J, g = reset_policy_gradient(tree, th, nu)
-        pi = softmax(th, axis=-1)
+        J, g, V0 = _objective_and_gradient(tree, th, nu)
         Jn[t] = J
-        Vr[t] = finite_horizon_evaluation(tree.mdp, pi).V[0][0]
+        Vr[t] = V0[0]
         if t in rec:
-            pols[t] = pi
+            pols[t] = softmax(th, axis=-1)
         if t < T:
             th = th + eta * g
     return {"V_root": Vr, "J_nu": Jn, "logits": th, "policies": pols}

@@ -31,12 +31,12 @@ def _brute_law(th, r, G, binary):
 
 @given(bandit_case(max_K=3, max_M=1, min_G=1, max_G=3), st.booleans())
 @settings(max_examples=20)
-def test_group_law_matches_brute_force(case, binary):
+def test_group_outcome_law_matches_brute_force(case, binary):
     th, r, G, kind = case
     th, r = th[0], r[0]
     if binary:
         r = (r - r.min()) / max(np.ptp(r), 1.0)
-    law = B.group_law(th, r, G, binary=binary)
+    law = B.group_outcome_law(th, r, G, binary=binary)
     brute = _brute_law(th, r, G, binary)
     mine = {}
     for w, a, o in zip(law.weights, law.arms, law.rewards):
@@ -51,17 +51,17 @@ def test_group_law_matches_brute_force(case, binary):
 @given(bandit_case(max_K=4, max_M=1, min_G=2, max_G=5, binary_only=True))
 def test_group_estimates_average_to_exact_moments(case):
     th, r, G, _ = case
-    law, g, _ = B.group_estimates("grpo", th[0], r[0], G, ddof=0, epsilon=0.0)
+    law, g, _ = B.group_outcome_estimates("grpo", th[0], r[0], G, ddof=0, epsilon=0.0)
     m = B.exact_moments("grpo", th[0], r[0], G, ddof=0, epsilon=0.0)
     assert_close(law.weights @ g, m.mean[0], rtol=0, atol=64 * law.n_groups * EPS * (1 + np.abs(g).max()))
 
 
 @given(bandit_case(max_K=4, max_M=1, min_G=2, max_G=6, binary_only=True), st.sampled_from(["grpo", "dr_grpo", "rloo"]))
-def test_zero_gradient_probability_deterministic_rewards(case, est):
+def test_zero_update_probability_deterministic_rewards(case, est):
     """Deterministic 0/1 rewards: the estimate vanishes exactly on all-equal groups, p^G + (1-p)^G."""
     th, r, G, _ = case
     p = float(B.success_probability(th[0], r[0]))
-    z = B.zero_gradient_probability(est, th[0], r[0], G)
+    z = B.zero_update_probability(est, th[0], r[0], G)
     assert abs(z - B.zero_signal_probability(p, G)) <= 64 * B.num_count_vectors(4, G) * EPS
 
 
@@ -72,7 +72,7 @@ def test_bernoulli_rewards_add_single_arm_groups():
     G = 3
     pi = B.policy_probs(th)
     p = float(pi @ q)
-    z = B.zero_gradient_probability("rloo", th, q, G, binary=True)
+    z = B.zero_update_probability("rloo", th, q, G, binary=True)
     mixed_single_arm = sum(pi[a] ** G * (1 - q[a] ** G - (1 - q[a]) ** G) for a in range(3))
     assert abs(z - (B.zero_signal_probability(p, G) + mixed_single_arm)) < 1e-14
 
@@ -89,8 +89,8 @@ def test_bad_inputs():
     with pytest.raises(ValidationError, match="G"):
         B.zero_signal_probability(0.5, 1)
     with pytest.raises(ValidationError, match="G"):
-        B.zero_gradient_probability("grpo", np.zeros(3), np.ones(3), 1)
+        B.zero_update_probability("grpo", np.zeros(3), np.ones(3), 1)
     with pytest.raises(InvalidProbabilityError, match="rewards"):
-        B.group_law(np.zeros(2), [0.5, 1.5], 3, binary=True)
+        B.group_outcome_law(np.zeros(2), [0.5, 1.5], 3, binary=True)
     with pytest.raises(ValidationError, match="G >= 2"):
-        B.group_estimates("rloo", np.zeros(2), [0.0, 1.0], 1)
+        B.group_outcome_estimates("rloo", np.zeros(2), [0.0, 1.0], 1)
