@@ -144,6 +144,7 @@ def _write_data(config, res, claims):
                 write_csv(out_path(config, "chang2024_dataset_reset_bound.csv"), res["bounds"]))
 
 
-register_check("chang2024-dataset-reset", check_dataset_reset,
+_run = register_check("chang2024-dataset-reset", check_dataset_reset,
                "DR-PO: dataset resets let exact PG reach a covered response that root-only PG misses; reset bound",
                "Chang et al. 2024, arXiv:2404.08495", papers=("chang2024",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

@@ -116,6 +116,7 @@ def _write_data(config, res, claims):
                 write_json(out_path(config, "chen2025b_sec_proxy_summary.json"), res["summary"]))
 
 
-register_check("chen2025b-sec-proxy", check_sec_proxy,
+_run = register_check("chen2025b-sec-proxy", check_sec_proxy,
                "Self-Evolving Curriculum: absolute advantage vs the exact one-step learning gain (proxy, measured)",
                "Chen et al. 2025, arXiv:2505.14970", papers=("chen2025b",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

@@ -91,6 +91,7 @@ def check_zero_signal(quick: bool = True) -> dict:
     return {"name": "han2025-zero-signal", "subchecks": subs}
 
 
-register_check("han2025-zero-signal", check_zero_signal,
+_run = register_check("han2025-zero-signal", check_zero_signal,
                "COPO's premise: zero advantage in all-equal groups, with probability p^G + (1-p)^G (exact)",
                "Han et al. 2025, arXiv:2508.04138", papers=("han2025",))
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

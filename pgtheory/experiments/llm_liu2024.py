@@ -103,6 +103,7 @@ def _write_data(config, res, claims):
     return (), (write_csv(out_path(config, "liu2024_rpo.csv"), res["curves"]),)
 
 
-register_check("liu2024-rpo", check_rpo,
+_run = register_check("liu2024-rpo", check_rpo,
                "RPO: maximin against an adversarial reward = DPO + eta beta SFT (tabular, solved both ways)",
                "Liu et al. 2024, arXiv:2405.16436", papers=("liu2024",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

@@ -126,6 +126,7 @@ def _write_data(config, res, claims):
     return (), (write_csv(out_path(config, "rosset2024_dno.csv"), res["curves"]),)
 
 
-register_check("rosset2024-dno", check_dno,
+_run = register_check("rosset2024-dno", check_dno,
                "DNO: monotone improvement of soft policy iteration (exact); regression fixed point; intransitive games",
                "Rosset et al. 2024, arXiv:2404.03715", papers=("rosset2024",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

@@ -130,6 +130,7 @@ def _write_data(config, res, claims):
     return (), (write_csv(out_path(config, "simoni2025_conflict_tokens.csv"), res["curves"]),)
 
 
-register_check("simoni2025-conflict-tokens", check_conflict_tokens,
+_run = register_check("simoni2025-conflict-tokens", check_conflict_tokens,
                "GTPO: GRPO lowers essential conflict tokens only under 1/|o| averaging; the mask biases the update",
                "Simoni et al. 2025, arXiv:2508.03772", papers=("simoni2025",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

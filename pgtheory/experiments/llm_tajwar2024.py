@@ -133,6 +133,7 @@ def _write_data(config, res, claims):
                            {"levels": res["levels"], "regimes": res["regimes"]}))
 
 
-register_check("tajwar2024-mode-seeking", check_mode_seeking,
+_run = register_check("tajwar2024-mode-seeking", check_mode_seeking,
                "Mode-seeking vs maximum likelihood: exact KL flows on a categorical; DPO's negative gradient vs SFT",
                "Tajwar et al. 2024, arXiv:2404.14367", papers=("tajwar2024",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

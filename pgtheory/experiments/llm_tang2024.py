@@ -184,6 +184,7 @@ def _write_data(config, res, claims):
     return (), tuple(files)
 
 
-register_check("tang2024-ranksgd", check_ranksgd,
+_run = register_check("tang2024-ranksgd", check_ranksgd,
                "ZO-RankSGD: rank-based estimator is an ascent direction (exact for linear utilities; bandit use)",
                "Tang et al. 2024, arXiv:2303.03751", papers=("tang2024",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

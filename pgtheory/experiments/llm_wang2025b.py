@@ -122,6 +122,7 @@ def _write_data(config, res, claims):
                            {"targets": res["targets"], "ceiling": res["ceiling"]}))
 
 
-register_check("wang2025b-temperature-reinforce", check_temperature_reinforce,
+_run = register_check("wang2025b-temperature-reinforce", check_temperature_reinforce,
                "AEPO: REINFORCE on temperature-adjusted samples moves entropy with T - 1; controlled entropy dynamics",
                "Wang et al. 2025, arXiv:2510.08141", papers=("wang2025b",), draw=_write_data)
+_run.__citation__ = (CITATION,)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

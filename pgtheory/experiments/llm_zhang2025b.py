@@ -123,7 +123,8 @@ def _write_data(config, res, claims):
                 write_csv(out_path(config, "zhang2025b_learning_cliff_points.csv"), res["points"]))
 
 
-register_check("zhang2025b-learning-cliff", check_learning_cliff,
+_run = register_check("zhang2025b-learning-cliff", check_learning_cliff,
                "Learning cliff: P(zero GRPO update) = (1-p)^G + p^G on hard prompts; expected update c_G(p) grad p",
                "Zhang et al. 2025, arXiv:2510.19807; Zhang et al. 2025, arXiv:2506.03106",
                papers=("zhang2025b", "zhang2025a"), draw=_write_data)
+_run.__citation__ = (CITATION, CITATION_CRITIQUE)  # pgtheory.cite(experiments.get(name).run) prints the BibTeX

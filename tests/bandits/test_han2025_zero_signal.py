@@ -94,3 +94,10 @@ def test_bad_inputs():
         B.group_outcome_law(np.zeros(2), [0.5, 1.5], 3, binary=True)
     with pytest.raises(ValidationError, match="G >= 2"):
         B.group_outcome_estimates("rloo", np.zeros(2), [0.0, 1.0], 1)
+
+
+def test_registered_check(tmp_path):
+    from _d2_checks import run_check
+
+    rep = run_check("han2025-zero-signal", tmp_path, expected="consistent", bibtex_key="han2025copo")
+    assert "not tested" in rep.details["subchecks"][0]["numbers"]["no exact form"]

@@ -73,3 +73,9 @@ def test_bad_inputs():
         B.dpo_loss(ref, ref, N, 0.0)
     with pytest.raises(ValidationError, match="reward_bound"):
         B.rpo_adversarial_value(ref, ref, N, base, 0.3, 1.0, reward_bound=0.0)
+
+
+def test_registered_check(tmp_path):
+    from _d2_checks import run_check
+
+    run_check("liu2024-rpo", tmp_path, expected="consistent", bibtex_key="liu2024provably")

@@ -77,3 +77,9 @@ def test_bad_inputs():
         B.dno_soft_policy_iteration(P, [1.0, 0.0, 0.0], 1.0, 5)
     with pytest.raises(ValidationError, match="pi"):
         B.win_rates(P, [0.5, 0.6, 0.1])
+
+
+def test_registered_check(tmp_path):
+    from _d2_checks import run_check
+
+    run_check("rosset2024-dno", tmp_path, expected="consistent", bibtex_key="rosset2024direct")

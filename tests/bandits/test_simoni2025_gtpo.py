@@ -102,3 +102,11 @@ def test_bad_inputs():
         B.token_group_update(tree, th, [0, 1], rr, positive_scale=-1.0)
     with pytest.raises(ValidationError, match="G"):
         B.token_group_update(tree, th, [0], rr)
+
+
+def test_registered_check(tmp_path):
+    from _d2_checks import run_check
+
+    rep = run_check("simoni2025-conflict-tokens", tmp_path, expected="consistent", bibtex_key="simoni2025gtpo")
+    example = rep.details["subchecks"][0]["numbers"]["counterexample group (1/|o|)"]
+    assert example["P(lowered)"] > 0 and len(example["group"]) == 4

@@ -81,3 +81,13 @@ def test_bad_inputs():
         B.pair_update(np.zeros(3), 3)
     with pytest.raises(ShapeError, match="weights"):
         B.flow_hitting_time(np.zeros(3), np.full(3, 1 / 3), "forward", np.ones(2), 0.5)
+
+
+def test_registered_check(tmp_path):
+    """Inconclusive by design: the reverse-KL flow is faster in one regime and slower in the other."""
+    from _d2_checks import run_check
+
+    rep = run_check("tajwar2024-mode-seeking", tmp_path, expected="inconclusive", bibtex_key="tajwar2024preference")
+    first = rep.claims[0]
+    assert first["verdict"] == "inconclusive" and "cannot refute" in first["reason"]
+    assert rep.claims[1]["verdict"] == "consistent"

@@ -131,3 +131,10 @@ def test_edges_formula_exhaustive():
     for m, k in itertools.product(range(2, 6), range(1, 6)):
         if k <= m:
             assert B.comparison_edges(m, k) == k * (k - 1) // 2 + k * (m - k)
+
+
+def test_registered_check(tmp_path):
+    from _d2_checks import run_check
+
+    rep = run_check("tang2024-ranksgd", tmp_path, expected="consistent", bibtex_key="tang2024zeroth")
+    assert len(rep.claims) == 5

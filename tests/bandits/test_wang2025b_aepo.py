@@ -58,3 +58,10 @@ def test_bad_inputs():
         B.entropy_controlled_ascent(th, r, 1, 0.5, eta=0.1, lam=1.0, T_high=2.0, T_low=0.5, steps=3)
     with pytest.raises(ValidationError, match="T"):
         B.temperature_reinforce_direction(th, 0.0)
+
+
+def test_registered_check(tmp_path):
+    from _d2_checks import run_check
+
+    rep = run_check("wang2025b-temperature-reinforce", tmp_path, expected="consistent", bibtex_key="wang2025arbitrary")
+    assert rep.details["subchecks"][0]["numbers"]["fraction with wrong sign (correct samples only)"] > 0.1
