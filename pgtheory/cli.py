@@ -38,6 +38,9 @@ Exit status: 0 when every experiment ran (whatever its verdict: a ``violated`` v
 finding, reported in the table); 1 when an experiment raised an error (reported as an ``error``
 row with its reason and traceback, after all others ran); 2 for usage errors (bad options,
 unknown experiment or bound). Progress bars appear only on a terminal.
+A former check name (``pgtheory.experiments.renamed()``, e.g. ``nash-compare``) still works in
+``check`` and ``--only``: it prints a deprecation warning naming the new one and runs, and writes
+its results, under the new name.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ import argparse
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 
 __all__ = ["main", "build_parser"]
@@ -232,12 +236,17 @@ def _main(argv=None) -> int:
     from .experiments._runner import format_reasons, format_table, run_all, run_one
 
     names = [args.name] if args.cmd == "check" else list(dict.fromkeys(args.only or user_names))
-    unknown = []
+    unknown, current = [], []
     for n in names:
         try:
-            get(n)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DeprecationWarning)
+                current.append(get(n).name)  # a former name runs (and writes its results) under the new one
         except KeyError:
             unknown.append(n)
+        else:
+            for w in caught:
+                print(f"pgtheory: warning: {w.message}", file=sys.stderr)
     if unknown:
         avail = ", ".join(e.name for e in list_experiments())
         what = "NAME" if args.cmd == "check" else "--only"
@@ -247,9 +256,10 @@ def _main(argv=None) -> int:
         sub.print_usage(sys.stderr)
         print(f"{sub.prog}: error: {msg}", file=sys.stderr)
         return 2
+    names = list(dict.fromkeys(current))
     if args.cmd == "check":
         cfg = RunConfig(quick=args.quick, seeds=args.seeds, out_dir=args.out, seed=args.seed, progress=tty)
-        rep = run_one(args.name, cfg)
+        rep = run_one(names[0], cfg)
         print(format_table([rep]))
         print()
         print(format_reasons(rep))

@@ -312,9 +312,8 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         and a report rerun because an earlier one could not be resumed carries
         ``details["rerun_reason"]`` (e.g. ``"settings differ: quick True -> False"``).
     """
-    names = [e.name for e in list_experiments()] if names is None else list(dict.fromkeys(names))
-    for n in names:
-        get(n)  # unknown names fail before anything runs
+    # unknown names fail before anything runs; a former name runs (and resumes) under its new one
+    names = [e.name for e in list_experiments()] if names is None else list(dict.fromkeys(get(n).name for n in names))
     out = Path(out_dir) if out_dir is not None else None
     current = run_settings(RunConfig(quick=quick, seeds=seeds, seed=seed))
     results: dict = {}
