@@ -14,10 +14,11 @@ PROVENANCE = ("full text [V]", "authors' code [C]", "abstract [A]", "third-party
               "our derivation from the paper's formulas [I]")
 
 
-def run_check(name: str, tmp_path: Path, *, expected: str, bibtex_key: str):
+def run_check(name: str, tmp_path: Path, *, expected: str, bibtex_key: str, monkeypatch=None):
     """Run ``name`` (quick), check its verdict, provenance tags, stored sub-results, citation and figure.
 
-    Returns the report.
+    With ``monkeypatch``, every figure is checked before it is saved: legends inside the canvas and a
+    verdict caption (the text :func:`pgtheory.plotting.add_verdict` writes). Returns the report.
     """
     folder = tmp_path / name
     rep = run_one(name, RunConfig(quick=True, out_dir=folder), catch=False)
@@ -32,6 +33,18 @@ def run_check(name: str, tmp_path: Path, *, expected: str, bibtex_key: str):
     assert f"{{{bibtex_key}," in pgtheory.cite(experiments.get(name).run)
     script = ROOT / "figures" / (name.replace("-", "_") + ".py")
     if script.is_file():
+        if monkeypatch is not None:
+            from pgtheory import plotting
+
+            real_save = plotting.save_figure
+
+            def checked_save(fig, stem, **kw):
+                assert not plotting.legends_inside(fig), plotting.legends_inside(fig)
+                texts = [t.get_text() for t in fig.texts]
+                assert any(t.startswith(expected.upper()) for t in texts), texts
+                return real_save(fig, stem, **kw)
+
+            monkeypatch.setattr(plotting, "save_figure", checked_save)
         spec = importlib.util.spec_from_file_location(f"fig_{name.replace('-', '_')}", script)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)

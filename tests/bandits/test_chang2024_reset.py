@@ -134,9 +134,10 @@ def test_bad_inputs():
         B.reset_policy_gradient_ascent(tree, np.zeros((7, 2)), np.eye(7)[0], 0.0, 3)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    rep = run_check("chang2024-dataset-reset", tmp_path, expected="consistent", bibtex_key="chang2024dataset")
+    rep = run_check("chang2024-dataset-reset", tmp_path, expected="consistent", bibtex_key="chang2024dataset",
+                    monkeypatch=monkeypatch)
     nums = rep.details["subchecks"][-1]["numbers"]
     assert nums["gap root only"] > 0.4 and max(nums["certified gap (w=0.5, 0.2)"]) < 0.1

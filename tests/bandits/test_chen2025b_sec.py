@@ -61,10 +61,11 @@ def test_bad_inputs():
         B.expected_abs_advantage("ppo", np.zeros(3), np.ones(3), 3)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     """Inconclusive by design: a proxy has no claim of exactness; the measurements are in the reason."""
     from _d2_checks import run_check
 
-    rep = run_check("chen2025b-sec-proxy", tmp_path, expected="inconclusive", bibtex_key="chen2025self")
+    rep = run_check("chen2025b-sec-proxy", tmp_path, expected="inconclusive", bibtex_key="chen2025self",
+                    monkeypatch=monkeypatch)
     assert rep.claims[0]["reason"].startswith("no claim of exactness to test")
     assert "Spearman" in rep.claims[0]["reason"] and "regret" in rep.claims[0]["reason"]

@@ -96,8 +96,9 @@ def test_bad_inputs():
         B.group_outcome_estimates("rloo", np.zeros(2), [0.0, 1.0], 1)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    rep = run_check("han2025-zero-signal", tmp_path, expected="consistent", bibtex_key="han2025copo")
+    rep = run_check("han2025-zero-signal", tmp_path, expected="consistent", bibtex_key="han2025copo",
+                    monkeypatch=monkeypatch)
     assert "not tested" in rep.details["subchecks"][0]["numbers"]["no exact form"]

@@ -75,7 +75,8 @@ def test_bad_inputs():
         B.rpo_adversarial_value(ref, ref, N, base, 0.3, 1.0, reward_bound=0.0)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    run_check("liu2024-rpo", tmp_path, expected="consistent", bibtex_key="liu2024provably")
+    run_check("liu2024-rpo", tmp_path, expected="consistent", bibtex_key="liu2024provably",
+              monkeypatch=monkeypatch)

@@ -79,7 +79,8 @@ def test_bad_inputs():
         B.win_rates(P, [0.5, 0.6, 0.1])
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    run_check("rosset2024-dno", tmp_path, expected="consistent", bibtex_key="rosset2024direct")
+    run_check("rosset2024-dno", tmp_path, expected="consistent", bibtex_key="rosset2024direct",
+              monkeypatch=monkeypatch)

@@ -104,9 +104,10 @@ def test_bad_inputs():
         B.token_group_update(tree, th, [0], rr)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    rep = run_check("simoni2025-conflict-tokens", tmp_path, expected="consistent", bibtex_key="simoni2025gtpo")
+    rep = run_check("simoni2025-conflict-tokens", tmp_path, expected="consistent", bibtex_key="simoni2025gtpo",
+                    monkeypatch=monkeypatch)
     example = rep.details["subchecks"][0]["numbers"]["counterexample group (1/|o|)"]
     assert example["P(lowered)"] > 0 and len(example["group"]) == 4

@@ -83,11 +83,12 @@ def test_bad_inputs():
         B.flow_hitting_time(np.zeros(3), np.full(3, 1 / 3), "forward", np.ones(2), 0.5)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     """Inconclusive by design: the reverse-KL flow is faster in one regime and slower in the other."""
     from _d2_checks import run_check
 
-    rep = run_check("tajwar2024-mode-seeking", tmp_path, expected="inconclusive", bibtex_key="tajwar2024preference")
+    rep = run_check("tajwar2024-mode-seeking", tmp_path, expected="inconclusive", bibtex_key="tajwar2024preference",
+                    monkeypatch=monkeypatch)
     first = rep.claims[0]
     assert first["verdict"] == "inconclusive" and "cannot refute" in first["reason"]
     assert rep.claims[1]["verdict"] == "consistent"

@@ -133,8 +133,9 @@ def test_edges_formula_exhaustive():
             assert B.comparison_edges(m, k) == k * (k - 1) // 2 + k * (m - k)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    rep = run_check("tang2024-ranksgd", tmp_path, expected="consistent", bibtex_key="tang2024zeroth")
+    rep = run_check("tang2024-ranksgd", tmp_path, expected="consistent", bibtex_key="tang2024zeroth",
+                    monkeypatch=monkeypatch)
     assert len(rep.claims) == 5

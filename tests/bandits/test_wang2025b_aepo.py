@@ -60,8 +60,9 @@ def test_bad_inputs():
         B.temperature_reinforce_direction(th, 0.0)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    rep = run_check("wang2025b-temperature-reinforce", tmp_path, expected="consistent", bibtex_key="wang2025arbitrary")
+    rep = run_check("wang2025b-temperature-reinforce", tmp_path, expected="consistent", bibtex_key="wang2025arbitrary",
+                    monkeypatch=monkeypatch)
     assert rep.details["subchecks"][0]["numbers"]["fraction with wrong sign (correct samples only)"] > 0.1

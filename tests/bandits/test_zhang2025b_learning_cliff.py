@@ -28,7 +28,8 @@ def test_expected_update_weight_is_largest_for_hard_prompts():
     assert_close(w[:1], B.binary_weight("grpo", np.array([1e-6]), 8, ddof=1, epsilon=0.0), rtol=1e-3, atol=0)
 
 
-def test_registered_check(tmp_path):
+def test_registered_check(tmp_path, monkeypatch):
     from _d2_checks import run_check
 
-    run_check("zhang2025b-learning-cliff", tmp_path, expected="consistent", bibtex_key="zhang2025scaf")
+    run_check("zhang2025b-learning-cliff", tmp_path, expected="consistent", bibtex_key="zhang2025scaf",
+              monkeypatch=monkeypatch)

@@ -10,17 +10,16 @@ change of the target -- for targets up to a ceiling set by the regulariser's wei
 controller and loss were not read (abstract only): the dynamics are our reconstruction, so they can
 illustrate but not refute "stabilizes entropy at arbitrary target levels". Source: Wang et al. 2025,
 arXiv:2510.08141 (abstracts of v1 and v6). The conventions (claims, provenance tags, rounding
-tolerances) are those of :mod:`pgtheory.experiments.llm_estimators`.
+tolerances) are those of :mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import as_illustration, check_inequality, check_ordering
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import as_illustration, check_inequality, check_ordering
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_temperature_reinforce", "CITATION"]
 
@@ -114,8 +113,8 @@ def check_temperature_reinforce(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv, write_json
-    from ._registry import out_path
+    from ...plotting import write_csv, write_json
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "wang2025b_entropy.csv"), res["curves"]),
                 write_json(out_path(config, "wang2025b_entropy_targets.json"),

@@ -9,17 +9,16 @@ choice). The paper states a proxy, not a theorem: there is no claim of exactness
 claim is inconclusive by design, with the measurements. A finding: with Dr. GRPO's advantage the proxy
 is exactly 2 (G-1)/G p (1-p), a function of p alone, while the gain is not. Source: Chen et al. 2025,
 arXiv:2505.14970 (abstract). The conventions (claims, provenance tags, rounding tolerances) are those
-of :mod:`pgtheory.experiments.llm_estimators`.
+of :mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import ClaimResult, check_identity, check_ordering
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import ClaimResult, check_identity, check_ordering
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_sec_proxy", "CITATION"]
 
@@ -109,8 +108,8 @@ def check_sec_proxy(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv, write_json
-    from ._registry import out_path
+    from ...plotting import write_csv, write_json
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "chen2025b_sec_proxy.csv"), res["points"]),
                 write_json(out_path(config, "chen2025b_sec_proxy_summary.json"), res["summary"]))

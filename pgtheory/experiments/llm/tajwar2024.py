@@ -7,17 +7,16 @@ two regimes (the target's mode improbable or probable under the initial policy);
 gradient" of DPO on a pair is compared with SFT on the winner, per unit step, on random policies.
 Source: Tajwar et al. 2024, ICML 2024, arXiv:2404.14367 (abstract); the theory section was not read,
 so the flows are our formalisation. The conventions (claims, provenance tags, rounding tolerances)
-are those of :mod:`pgtheory.experiments.llm_estimators`.
+are those of :mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import as_illustration, check_ordering
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import as_illustration, check_ordering
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_mode_seeking", "CITATION"]
 
@@ -125,8 +124,8 @@ def check_mode_seeking(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv, write_json
-    from ._registry import out_path
+    from ...plotting import write_csv, write_json
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "tajwar2024_mode_seeking.csv"), res["curves"]),
                 write_json(out_path(config, "tajwar2024_mode_seeking_levels.json"),

@@ -8,17 +8,16 @@ prompts; what vanishes is grad p itself (|grad p| <= p). Scaf-GRPO's hints act b
 the curve P(zero update) vs p and G shows. Sources: Zhang, Wu, Zhu, Tan, Yu, He & Jia 2025 (Scaf-GRPO),
 arXiv:2510.19807 (abstract); Zhang et al. 2025a (Critique-GRPO), arXiv:2506.03106 (abstract: "persistent
 failures"). The conventions (claims, provenance tags, rounding tolerances) are those of
-:mod:`pgtheory.experiments.llm_estimators`.
+:mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import check_identity, check_ordering
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import check_identity, check_ordering
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_learning_cliff", "CITATION", "CITATION_CRITIQUE"]
 
@@ -116,8 +115,8 @@ def check_learning_cliff(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv
-    from ._registry import out_path
+    from ...plotting import write_csv
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "zhang2025b_learning_cliff.csv"), res["curves"]),
                 write_csv(out_path(config, "zhang2025b_learning_cliff_points.csv"), res["points"]))

@@ -7,17 +7,16 @@ exact probability that a group gives a zero update is p^G + (1 - p)^G with deter
 COPO's remedy -- a global consistency reward and an entropy-based blend -- was read in the abstract
 only and has no formula here: no exact form to test. Source: Han et al. 2025, arXiv:2508.04138
 (abstract). The conventions (claims, provenance tags, rounding tolerances) are those of
-:mod:`pgtheory.experiments.llm_estimators`.
+:mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import check_identity, check_inequality
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import check_identity, check_inequality
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_zero_signal", "CITATION"]
 

@@ -8,17 +8,16 @@ preferred response reaches it; the performance-difference identity and the reset
 iterate and certify the final policy against the covered comparator. Only the tabular skeleton of the
 paper's guarantee (finite samples, general function approximation) is checked. Source: Chang et al.
 2024, arXiv:2404.08495 (abstract) and the authors' code (Cornell-RL/drpo) [code]. The conventions
-(claims, provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm_estimators`.
+(claims, provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import as_illustration, check_identity, check_inequality, check_ordering
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import as_illustration, check_identity, check_inequality, check_ordering
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_dataset_reset", "CITATION"]
 
@@ -137,8 +136,8 @@ def check_dataset_reset(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv
-    from ._registry import out_path
+    from ...plotting import write_csv
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "chang2024_dataset_reset_values.csv"), res["curves"]),
                 write_csv(out_path(config, "chang2024_dataset_reset_bound.csv"), res["bounds"]))

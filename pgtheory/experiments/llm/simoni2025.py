@@ -8,17 +8,16 @@ update is w_G(p) grad p, with no conflict in expectation. GTPO's mask removes th
 the expected update away from grad p while keeping it an ascent direction. GTPO's entropy filter and
 its amplification factor were not read (abstract only): the filter is not modelled and the factor is an
 explicit argument. Source: Simoni et al. 2025, arXiv:2508.03772 (abstract). The conventions (claims,
-provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm_estimators`.
+provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import check_identity, check_ordering
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _cos, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import check_identity, check_ordering
+from ._common import EPS, SAFETY, _cos, _src, _sub, register_check
 
 __all__ = ["check_conflict_tokens", "CITATION"]
 
@@ -124,8 +123,8 @@ def check_conflict_tokens(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv
-    from ._registry import out_path
+    from ...plotting import write_csv
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "simoni2025_conflict_tokens.csv"), res["curves"]),)
 

@@ -7,17 +7,16 @@ the baseline distribution, with equal optimal values up to the constant eta beta
 several eta; the adversarial reward at the saddle point is the DPO reward beta log(pi/pi_ref). Source:
 Liu et al. 2024, NeurIPS 2024, arXiv:2405.16436 (abstract; RPO = DPO + SFT as in TRL's paper index);
 the theorems and Algorithm 1 were not read, the equivalence's algebra is our derivation. The
-conventions (claims, provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm_estimators`.
+conventions (claims, provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import check_identity
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import check_identity
+from ._common import EPS, _src, _sub, register_check
 
 __all__ = ["check_rpo", "CITATION"]
 
@@ -97,8 +96,8 @@ def check_rpo(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv
-    from ._registry import out_path
+    from ...plotting import write_csv
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "liu2024_rpo.csv"), res["curves"]),)
 

@@ -8,17 +8,16 @@ tabular minimiser; and in an intransitive game the iterates do not approach the 
 (exploitability grows) and an iterate can lose to the one two steps back. Source: Rosset et al. 2024,
 arXiv:2404.03715 (abstract; the update was reconstructed from third-party summaries and recalled from
 Algorithm 1, not read). The conventions (claims, provenance tags, rounding tolerances) are those of
-:mod:`pgtheory.experiments.llm_estimators`.
+:mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import check_identity, check_inequality, check_ordering
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import check_identity, check_inequality, check_ordering
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_dno", "CITATION"]
 
@@ -120,8 +119,8 @@ def check_dno(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv
-    from ._registry import out_path
+    from ...plotting import write_csv
+    from .._registry import out_path
 
     return (), (write_csv(out_path(config, "rosset2024_dno.csv"), res["curves"]),)
 

@@ -7,17 +7,16 @@ utilities (exact mean by order-statistic quadrature, validated by the seeded sam
 ascent direction on a softmax bandit's success probability, with a bias that grows with the smoothing
 radius. Source: Tang et al. 2024, ICLR 2024, arXiv:2303.03751 (abstract) and the authors' code
 (``optimizer.py``) [code]; the paper's estimator definition and theorem were not read. The
-conventions (claims, provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm_estimators`.
+conventions (claims, provenance tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..bounds import Citation
-from ..ratecheck import check_identity, check_ordering, check_unbiased
-from ._llm_d2 import register_check
-from .llm_estimators import EPS, SAFETY, _src, _sub
+from ...bounds import Citation
+from ...ratecheck import check_identity, check_ordering, check_unbiased
+from ._common import EPS, SAFETY, _src, _sub, register_check
 
 __all__ = ["check_ranksgd", "CITATION"]
 
@@ -174,8 +173,8 @@ def check_ranksgd(quick: bool = True) -> dict:
 
 
 def _write_data(config, res, claims):
-    from ..plotting import write_csv
-    from ._registry import out_path
+    from ...plotting import write_csv
+    from .._registry import out_path
 
     files = []
     for key, stem in (("curves", "tang2024_ranksgd_linear"), ("curves_mu", "tang2024_ranksgd_bandit")):
