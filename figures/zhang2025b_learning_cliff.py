@@ -69,8 +69,8 @@ def _caption(folder: Path) -> tuple:
     return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
 
 
-def main(argv=None) -> int:
-    """Run the check (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
     from pgtheory.experiments import RunConfig, run_one
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -80,9 +80,9 @@ def main(argv=None) -> int:
     p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
                    help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
     args = p.parse_args(argv)
-    folder = (args.from_dir if args.from_dir is not None else args.out) / NAME
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
     if args.from_dir is None:
-        rep = run_one(NAME, RunConfig(quick=args.quick, out_dir=folder))
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
         print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
         if rep.verdict == "error":
             return 1
@@ -92,4 +92,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("zhang2025b-learning-cliff"))

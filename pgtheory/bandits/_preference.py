@@ -472,7 +472,11 @@ def rpo_maximin(ref_logits, pair_counts, base, beta: float, eta: float, *, rewar
         v, g, _ = rpo_adversarial_value(x, ref, pair_counts, base, beta, eta, reward_bound=reward_bound)
         return -v, -g
 
-    res = minimize(f, ref.copy(), jac=True, method="BFGS", options={"gtol": 1e-11, "maxiter": 2000})
+    # start at the baseline: there the adversary's linear term vanishes, so its problem is bounded; the
+    # set of policies with a bounded adversary is convex and holds the saddle point, and the outer
+    # objective is concave, so the ascent never needs to leave it
+    x0 = np.log(_dist(base, "base", ref.shape[0]))
+    res = minimize(f, x0, jac=True, method="BFGS", options={"gtol": 1e-11, "maxiter": 2000})
     v, g, r = rpo_adversarial_value(res.x, ref, pair_counts, base, beta, eta, reward_bound=reward_bound)
     return RPOSolution(softmax(res.x), float(v), float(np.linalg.norm(g)),
                        "maximin: outer BFGS, inner L-BFGS-B over the reward box", r)
