@@ -35,8 +35,16 @@ def test_exact_update_matches_brute_force(gtpo, aggregation):
     assert_close(out["mean"], _brute(tree, th, rr, 3, **kw), rtol=0, atol=1e-14)
 
 
-@given(st.sampled_from(TREES), st.integers(0, 2**31), st.integers(2, 5))
-@settings(max_examples=20)
+@st.composite
+def token_trees(draw):
+    """Random prefix trees: 2-5 distinct responses of 1-3 tokens over a vocabulary of 4 (prefixes allowed)."""
+    resp = draw(st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=3).map(tuple), min_size=2, max_size=5,
+                         unique=True))
+    return resp
+
+
+@given(st.one_of(st.sampled_from(TREES), token_trees()), st.integers(0, 2**31), st.integers(2, 5))
+@settings(max_examples=25)
 def test_grpo_sequence_update_is_w_G_times_grad_p(responses, seed, G):
     """Binary rewards, one prompt, sequence aggregation: E[update] = w_G(p) grad p (tool 2 on a token tree)."""
     tree = B.TokenTree(responses)
