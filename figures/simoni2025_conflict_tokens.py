@@ -3,7 +3,7 @@
 Exact probability (enumeration of all groups of G = 4 responses) that the update lowers, to first
 order, the probability of token 0 at the root -- used by every correct completion and by a wrong one --
 as a function of its current probability. GRPO with a plain token sum never lowers it; GRPO with TRL's
-1/|o| averaging does; GTPO's mask removes the lowering.
+1/len(o) averaging does; GTPO's mask removes the lowering.
 
 Run: ``python figures/simoni2025_conflict_tokens.py [--quick] [--out DIR] [--from DIR]``.
 """

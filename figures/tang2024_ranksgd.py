@@ -4,7 +4,7 @@ Left: the exact coefficient c(m, k) of E[g] = c(m, k) mu a/|a| for a linear util
 quadrature), for the authors' coefficient m - 2r ("code") and the comparison DAG's m - 1 - 2r, with
 k = 1, 2 or m ranked items (with k = m the two coincide). Middle: on a 4-arm softmax bandit's success
 probability, the projection of E[g]/mu on grad J (Monte Carlo, Bonferroni intervals at level 1e-3)
-against the linear limit c(5, 2). Right: the bias |E[g]/mu - c u| (common random numbers against the
+against the linear limit c(5, 2). Right: the bias, the norm of E[g]/mu - c u (common random numbers against the
 linearised utility) grows like mu.
 
 Run: ``python figures/tang2024_ranksgd.py [--quick] [--out DIR] [--from DIR]``; writes

@@ -3,7 +3,7 @@
 Left: P(zero group update) = p^G + (1 - p)^G against the success probability p for G = 2 ... 32
 (lines), with the exact enumeration of GRPO's groups on 4-arm bandits (markers). Right: GRPO's
 expected update is c_G(p) grad p; the weight c_G is largest for the hardest prompts, so the cliff in
-expectation comes from |grad p| <= p, not from the normalisation.
+expectation comes from the norm of grad p (at most p), not from the normalisation.
 
 Run: ``python figures/zhang2025b_learning_cliff.py [--quick] [--out DIR] [--from DIR]``.
 """

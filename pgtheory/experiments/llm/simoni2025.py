@@ -2,7 +2,7 @@ r"""Simoni, Fontana, Rossolini & Saracino (2025), GTPO: conflict tokens and thei
 
 Check ``simoni2025-conflict-tokens``: on a token tree where every correct completion starts with the
 same token, exact enumeration of the groups shows that GRPO's update can lower that essential
-"conflict" token's probability (GTPO's claim) -- but only with the per-response 1/|o| token averaging
+"conflict" token's probability (GTPO's claim) -- but only with the per-response 1/len(o) token averaging
 (TRL's ``loss_type="grpo"``); with a plain token sum it never can, in any group, and the expected GRPO
 update is w_G(p) grad p, with no conflict in expectation. GTPO's mask removes the lowering and biases
 the expected update away from grad p while keeping it an ascent direction. GTPO's entropy filter and
@@ -41,7 +41,7 @@ def _root_shift(tree, logit):
 
 
 def check_conflict_tokens(quick: bool = True) -> dict:
-    """P(update lowers the essential token) for GRPO (sum / 1/|o|) and GTPO; expected updates vs grad p."""
+    """P(update lowers the essential token) for GRPO (token sum or 1/len(o) averaging) and GTPO; expected updates vs grad p."""
     import pgtheory.bandits as B
 
     subs = []

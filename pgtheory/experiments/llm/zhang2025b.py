@@ -4,7 +4,7 @@ Check ``zhang2025b-learning-cliff``: on hard prompts (success probability p near
 responses fails entirely with probability (1 - p)^G, and exact enumeration shows GRPO's update is then
 exactly zero, so P(zero update) = p^G + (1 - p)^G -> 1 (the cliff). In expectation the update does not
 vanish relative to the true gradient: E[g_GRPO] = c_G(p) grad p with c_G(p) largest for the hardest
-prompts; what vanishes is grad p itself (|grad p| <= p). Scaf-GRPO's hints act by raising p, which
+prompts; what vanishes is grad p itself (its norm is at most p). Scaf-GRPO's hints act by raising p, which
 the curve P(zero update) vs p and G shows. Sources: Zhang, Wu, Zhu, Tan, Yu, He & Jia 2025 (Scaf-GRPO),
 arXiv:2510.19807 (abstract); Zhang et al. 2025a (Critique-GRPO), arXiv:2506.03106 (abstract: "persistent
 failures"). The conventions (claims, provenance tags, rounding tolerances) are those of
