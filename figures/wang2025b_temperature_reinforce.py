@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -84,4 +83,6 @@ def main(name: str = NAME, argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main("wang2025b-temperature-reinforce"))
+    status = main("wang2025b-temperature-reinforce")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)
