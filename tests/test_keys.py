@@ -155,3 +155,46 @@ def test_algorithm_modules_cite_their_keys():
             f = inspect.getsourcefile(getattr(algs, name))
             assert any(Path(f).resolve() == (ROOT / m).resolve() for m in p.algorithm_modules), (key, name)
 
+
+def test_every_figure_script_is_named_after_its_check():
+    names = {e.name for e in EXPS}
+    for f in sorted((ROOT / "figures").glob("[!_]*.py")):
+        check = f.stem.replace("_", "-")
+        assert check in names, f"figures/{f.name}: no registered check {check!r} (name it figures/<check>.py)"
+        m = re.search(r"""\bmain\(\s*['"]([\w-]+)['"]""", f.read_text())
+        assert m is None or m.group(1) == check, f"figures/{f.name} runs {m.group(1)!r}"
+
+
+def test_every_proofs_check_module_is_a_key():
+    for f in sorted((ROOT / "proofs_check").glob("[!_]*.py")):
+        assert f.stem in PMAP, f"proofs_check/{f.name}: not a paper key (name it proofs_check/<key>.py)"
+        steps = set(re.findall(r"""\bstep\(\s*["']([\w]+)["']""", f.read_text()))
+        assert steps <= {f.stem}, f"proofs_check/{f.name} registers steps under {steps}"
+
+
+#: Keys whose checks are tested only in files that span several papers (no ``test_<key>*.py`` yet),
+#: with that file; a new key must come with its own ``tests/**/test_<key>*.py``.
+TESTED_IN_SHARED_FILES = {
+    "agarwal2021": "tests/classic/test_algorithms.py", "cen2022": "tests/classic/test_algorithms.py",
+    "mei2020": "tests/classic/test_algorithms.py", "jia2023": "tests/agnostic/test_checks.py",
+    "munos2024": "tests/games/test_nash_experiments.py", "tiapkin2025": "tests/games/test_nash_experiments.py",
+    **{k: "tests/bandits/test_llm_claims.py" for k in ("ahmadian2024", "chen2025a", "fletberliac2024", "go2023",
+                                                         "leng2025", "liu2025", "lyu2025", "shao2024", "wang2025a",
+                                                         "xiao2025", "zhu2025a", "zhu2025b")},
+}
+
+
+def test_every_key_with_checks_has_its_tests():
+    for key, p in PMAP.items():
+        if not p.checks:
+            continue
+        if p.tests:
+            assert key not in TESTED_IN_SHARED_FILES, f"{key} now has {p.tests}: drop it from TESTED_IN_SHARED_FILES"
+            continue
+        shared = TESTED_IN_SHARED_FILES.get(key)
+        assert shared, f"{key}: add tests/<area>/test_{key}*.py"
+        text = (ROOT / shared).read_text()
+        mods = [Path(m).stem for m in p.experiments]
+        assert (any(c in text for c in p.checks) or any(m in text for m in mods) or "ALL_CHECKS" in text
+                or any(b in text for b in p.bound_ids) or any(re.search(rf"\b{a}\(", text) for a in p.algorithms)), \
+            f"{shared} does not exercise {key}"

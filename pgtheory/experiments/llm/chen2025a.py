@@ -93,4 +93,4 @@ def check_nft(quick: bool = True) -> dict:
 register_check("chen2025a-nft-grpo", check_nft,
                "NFT = GRPO / Dr. GRPO sample by sample at theta = theta_old",
                "Chen et al. 2025, arXiv:2505.18116",
-               papers=("chen2025a",), replaces=("llm-nft-grpo",))
+               papers=("chen2025a",), replaces=("llm-nft-grpo", "chen2025-nft-grpo"))

@@ -56,4 +56,4 @@ def check_empg(quick: bool = True) -> dict:
 register_check("wang2025a-empg-renyi", check_empg,
                "EMPG Prop. 1: E||score||^2 = 1 - exp(-H_2)",
                "Wang et al. 2025, arXiv:2509.09265",
-               papers=("wang2025a",), replaces=("llm-empg-renyi",))
+               papers=("wang2025a",), replaces=("llm-empg-renyi", "wang2025-empg-renyi"))
