@@ -198,3 +198,19 @@ def test_every_key_with_checks_has_its_tests():
         assert (any(c in text for c in p.checks) or any(m in text for m in mods) or "ALL_CHECKS" in text
                 or any(b in text for b in p.bound_ids) or any(re.search(rf"\b{a}\(", text) for a in p.algorithms)), \
             f"{shared} does not exercise {key}"
+
+
+def test_every_llm_module_is_a_key_and_registers_its_checks():
+    """Adding an LLM-RL paper is adding ``experiments/llm/<key>.py``: the package imports it and its
+    ``register_check`` call lists the check in ``pgtheory list`` and in ``llm.ALL_CHECKS``."""
+    import pkgutil
+
+    import pgtheory.experiments.llm as llm
+
+    names = {e.name for e in EXPS}
+    for m in pkgutil.iter_modules(llm.__path__):
+        if m.name.startswith("_"):
+            continue
+        mine = [n for n in llm.ALL_CHECKS if n.startswith(m.name + "-")]
+        assert mine and set(mine) <= names and m.name in PMAP, m.name
+        assert all(sys.modules[get(n).run.__module__].__name__ == f"{llm.__name__}.{m.name}" for n in mine)
