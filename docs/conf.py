@@ -127,7 +127,7 @@ _gen_papers.generate(GEN / "papers", _used or None)
 
 # -- gallery: every script in figures/, each showing its figures --------------------------------
 #: Scripts executed with ``PGTHEORY_DOCS_GALLERY=quick`` (a fast build while editing the docs).
-GALLERY_RUN = ("mei2020_bandit", "agarwal2021_npg", "cen2021_fig1", "llm_grpo_weights", "nash_md_theorem1",
+GALLERY_RUN = ("mei2020_bandit", "agarwal2021_npg", "cen2022_fig1", "liu2025_grpo_weights", "munos2024_theorem1",
                "fatkhullin2023_lemma1")
 _mode = os.environ.get("PGTHEORY_DOCS_GALLERY", "all")
 if _mode not in ("all", "quick", "none"):
@@ -137,7 +137,7 @@ GALLERY_OUT = GEN / "gallery-out"
 
 def _script_checks() -> dict:
     """``{script stem: check name}`` of the scripts in ``figures/`` that run a registered check
-    through ``_common.main`` (``llm_grpo_weights.py`` computes its exact curves itself)."""
+    through ``_common.main`` (``liu2025_grpo_weights.py`` computes its exact curves itself)."""
     found = {}
     for f in sorted((ROOT / "figures").glob("*.py")):
         m = re.search(r"""\bmain\(\s*['"]([\w-]+)['"]""", f.read_text())
@@ -182,7 +182,7 @@ def _gallery_argv(gallery_conf, script_vars):
     g = script_vars["example_globals"]
     g["__file__"] = str(script_vars["src_file"])
     g["__doc__"] = ast.get_docstring(ast.parse(Path(script_vars["src_file"]).read_text())) or name
-    if name not in GALLERY_CHECKS:  # llm_grpo_weights: its own argument, the output folder (exact, fast)
+    if name not in GALLERY_CHECKS:  # liu2025_grpo_weights: its own argument, the output folder (exact, fast)
         return [str(GALLERY_OUT / name)]
     return ["--from", str(GALLERY_OUT)]
 

@@ -5,6 +5,9 @@ Public API
 RunConfig, Experiment, experiment, get, list_experiments, out_path, load_module, renamed
     Registry of named checks; ``load_module`` imports a user module of checks (``--module``);
     ``renamed`` maps former check names to their new ones (one key per paper).
+paper_map, PaperPlaces, format_map
+    Where each paper key lives (catalog module, experiments, figures, proofs_check, tests,
+    algorithms, BibTeX key), computed from the code (``pgtheory list --map``).
 run_one, run_all, format_table, report_from_claims, report_from_checks, rate_check_figure
     Running checks (atomic report files, resume, any ``concurrent.futures`` executor) and
     building their reports and figures.
@@ -13,10 +16,12 @@ load_report, run_settings, format_reasons
     printed claim-by-claim reasons.
 """
 
+from ._papers import PaperPlaces, format_map, paper_map
 from ._registry import Experiment, RunConfig, experiment, get, list_experiments, load_module, out_path, renamed
 from ._runner import (format_reasons, format_table, load_report, rate_check_figure, report_from_checks,
                       report_from_claims, run_all, run_one, run_settings)
 
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "out_path", "load_module",
            "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks", "rate_check_figure",
-           "load_report", "run_settings", "format_reasons", "renamed"]
+           "load_report", "run_settings", "format_reasons", "renamed", "paper_map",
+           "PaperPlaces", "format_map"]

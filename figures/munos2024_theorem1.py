@@ -1,6 +1,6 @@
-"""Figure: ``nash-rate-vs-beta``, (b) fitted Nash-MP contraction per preference query vs beta against (1+2 beta)^(-1/2) (Tiapkin et al. 2025, arXiv:2505.19731v1).
+"""Figure: ``munos2024-theorem1``, Nash-MD Theorem 1, KL <= 8/(tau^2 (T+1)) (Munos et al. 2023, arXiv:2312.00886).
 
-Usage: ``python figures/nash_rate_vs_beta.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and CSV data
+Usage: ``python figures/munos2024_theorem1.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and CSV data
 (default folder ``figures/output``, git-ignored) and prints the check's one-line verdict.
 """
 
@@ -12,6 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import main  # noqa: E402
 
 if __name__ == "__main__":
-    status = main('nash-rate-vs-beta', __doc__.splitlines()[0])
+    status = main('munos2024-theorem1', __doc__.splitlines()[0])
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

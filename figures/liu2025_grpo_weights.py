@@ -8,8 +8,8 @@ DisCO-b to 1/(p(1-p)); BNPO with alpha=beta=3/2 is pi/8 times GRPO (ddof=0).
 Sources: Shao et al. 2024 (arXiv:2402.03300), Liu et al. 2025 (arXiv:2503.20783),
 Xiao et al. 2025 (arXiv:2506.02864), Li et al. 2025 (arXiv:2505.12366).
 
-Run: ``python figures/llm_grpo_weights.py [OUT_DIR]`` (default ``figures/output``); writes
-``llm_grpo_weights.{png,pdf,csv}``.
+Run: ``python figures/liu2025_grpo_weights.py [OUT_DIR]`` (default ``figures/output``); writes
+``liu2025_grpo_weights.{png,pdf,csv}``.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def main(argv=None) -> list:
     curves = difficulty_weight_curves((4, 8, 16), n_p=99)
     claims = check_claims(ALL_CHECKS["liu2025-grpo-weights"][0](False))
     verdict, reason = verdict_caption(claims)
-    paths = list(plot_difficulty_weights(curves, out / "llm_grpo_weights", verdict=verdict, reason=reason))
-    paths.append(write_csv(out / "llm_grpo_weights.csv", {k: np.asarray(v) for k, v in curves.items()}))
+    paths = list(plot_difficulty_weights(curves, out / "liu2025_grpo_weights", verdict=verdict, reason=reason))
+    paths.append(write_csv(out / "liu2025_grpo_weights.csv", {k: np.asarray(v) for k, v in curves.items()}))
     return paths
 
 

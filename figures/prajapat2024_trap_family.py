@@ -1,6 +1,6 @@
-"""Figure: ``nash-response-independence``, (c) Nash-MP rate for |Y| = 3 to 1000 responses (Tiapkin et al. 2025, arXiv:2505.19731v1).
+"""Figure: ``prajapat2024-trap-family`` (Prajapat et al., ICLR 2024, arXiv:2307.13372).
 
-Usage: ``python figures/nash_response_independence.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and CSV data
+Usage: ``python figures/prajapat2024_trap_family.py [--quick] [--out DIR]`` — writes PNG, PDF and CSV data
 (default folder ``figures/output``, git-ignored) and prints the check's one-line verdict.
 """
 
@@ -12,6 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import main  # noqa: E402
 
 if __name__ == "__main__":
-    status = main('nash-response-independence', __doc__.splitlines()[0])
+    status = main('prajapat2024-trap-family', __doc__.splitlines()[0])
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

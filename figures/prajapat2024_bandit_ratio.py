@@ -1,6 +1,6 @@
-"""Figure: ``subpo-bandit-ratio`` (Prajapat et al., ICLR 2024, arXiv:2307.13372).
+"""Figure: ``prajapat2024-bandit-ratio`` (Prajapat et al., ICLR 2024, arXiv:2307.13372).
 
-Usage: ``python figures/subpo_bandit_ratio.py [--quick] [--out DIR]`` — writes PNG, PDF and CSV data
+Usage: ``python figures/prajapat2024_bandit_ratio.py [--quick] [--out DIR]`` — writes PNG, PDF and CSV data
 (default folder ``figures/output``, git-ignored) and prints the check's one-line verdict.
 """
 
@@ -12,6 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import main  # noqa: E402
 
 if __name__ == "__main__":
-    status = main('subpo-bandit-ratio', __doc__.splitlines()[0])
+    status = main('prajapat2024-bandit-ratio', __doc__.splitlines()[0])
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

@@ -1,6 +1,6 @@
-"""Figure: ``nash-md-theorem1``, Nash-MD Theorem 1, KL <= 8/(tau^2 (T+1)) (Munos et al. 2023, arXiv:2312.00886).
+"""Figure: ``tiapkin2025-response-independence``, (c) Nash-MP rate for |Y| = 3 to 1000 responses (Tiapkin et al. 2025, arXiv:2505.19731v1).
 
-Usage: ``python figures/nash_md_theorem1.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and CSV data
+Usage: ``python figures/tiapkin2025_response_independence.py [--quick] [--out DIR] [--seed N] [--seeds N]`` -- writes PNG, PDF and CSV data
 (default folder ``figures/output``, git-ignored) and prints the check's one-line verdict.
 """
 
@@ -12,6 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import main  # noqa: E402
 
 if __name__ == "__main__":
-    status = main('nash-md-theorem1', __doc__.splitlines()[0])
+    status = main('tiapkin2025-response-independence', __doc__.splitlines()[0])
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)
