@@ -89,6 +89,62 @@ the paper's statement.
    identity and CoPG's fixed point hold exactly; f-DPG is unbiased for any $f$, but a wrong
    partition function biases the Jensen–Shannon gradient.
 
+### Preference, ranking, reset and curriculum claims (issue 18, part D2)
+
+These checks reuse the same engine: the ranking oracle of ZO-RankSGD
+({func}`pgtheory.bandits.rank_estimate`, exact mean for linear utilities by order statistics), a full
+token tree as a finite-horizon MDP with reset distributions ({func}`pgtheory.bandits.token_tree_mdp`),
+DNO's soft policy iteration and RPO's maximin ({func}`pgtheory.bandits.rpo_maximin`), exact KL
+gradient flows ({func}`pgtheory.bandits.kl_gradient_flow`), the law of one prompt's group
+({func}`pgtheory.bandits.group_outcome_law`), token-level group updates with GTPO's mask
+({func}`pgtheory.bandits.exact_token_update`) and the temperature-REINFORCE direction of AEPO
+({func}`pgtheory.bandits.entropy_rate`).
+
+11. **ZO-RankSGD** (Tang et al. 2024): the released estimator depends on the utilities only through
+    their ranking (sample by sample); its coefficient $m-2r$ equals the comparison DAG's
+    pairwise-difference estimator ($m-1-2r$) plus the mean of the ranked perturbations divided by
+    $|E|$; for a linear utility its mean is exactly $c(m,k)\,\mu\,a/\|a\|$ with $c>0$ (an ascent
+    direction whose length does not depend on $\|a\|$: $c(5,2)=1.517$, DAG $1.280$); on a softmax
+    bandit's success probability it stays an ascent direction at every radius tried, with a bias
+    that grows like $\mu$.
+12. **DR-PO** (Chang et al. 2024), tabular skeleton only: on a token tree with a 0.5 plateau, exact
+    softmax PG started at the root ends 3000 steps at value 0.4998, while the same gradient with
+    rollouts reset to a covered preferred response's prefixes reaches 0.9987; the reset bound
+    $V^{\tilde\pi}-V^\pi\le C_\nu\sum_s\nu(s)\max_aA^\pi(s,a)$ holds at every iterate and certifies a gap
+    of 0.0022 ($C_\nu=6$); without resets $C_\nu=\infty$ and a small residual certifies nothing.
+13. **Tajwar et al. 2024**: which objective moves categorical mass faster is regime-dependent in
+    exact gradient flows — the reverse KL (mode-seeking) is faster when the target's mode is already
+    probable (4.0 vs 6.2 time units) and slower when it is improbable (14.6 vs 10.9), so the
+    abstract's unconditional statement is *inconclusive* here. The "negative gradient" of DPO lowers
+    the loser's log-probability at least as fast per unit step as SFT on the winner on every random
+    policy, and SFT *raises* the loser in 44% of them. (The reverse-KL flow is
+    $\dot\theta=q\odot(\log p-\log q+\mathrm{KL}(q\|p))$; the sign of the KL term in our reading notes
+    was wrong.)
+14. **DNO** (Rosset et al. 2024; update reconstructed): each soft-policy-iteration step beats its
+    predecessor exactly ($P(\pi_{t+1}\succ\pi_t)\ge\frac12$), and the on-policy regression recovers
+    the step's target; but in rock–paper–scissors the exploitability grows and an iterate can lose to
+    the one two steps back (win rate 0.41) — no last-iterate convergence, unlike Nash-MD / Nash-MP.
+15. **RPO** (Liu et al. 2024): the policy maximising the value against an adversarial
+    Bradley–Terry reward, solved directly, equals the DPO + $\eta\beta$ SFT minimiser to $10^{-10}$ for
+    every $\eta$ tried, and the adversary's reward is the DPO reward $\beta\log(\pi/\pi_{ref})$; the
+    max–min needs a bounded reward class (the unconstrained adversary is unbounded for large $\eta$).
+
+### The other seed papers: which claims have an exact form
+
+| paper | claim | exact form? | check |
+|---|---|---|---|
+| GTPO (Simoni et al. 2025) | conflicting updates can lower tokens shared by correct and wrong completions | yes, on a token tree (exact group enumeration) | `simoni2025-conflict-tokens`: with GRPO's $1/\vert o\vert$ averaging yes (probability up to 0.72); with a token sum never, for an essential token; the mask removes it but biases $\mathbb E[\Delta\theta]$ (cosine 0.975 with $\nabla p$) |
+| GTPO | entropy filter with a "provable threshold" | no (threshold not read) | not modelled |
+| COPO (Han et al. 2025) | all-equal groups give zero advantage | yes | `han2025-zero-signal`: exact zeros, probability $p^G+(1-p)^G$ (more with Bernoulli rewards) |
+| COPO | global consistency reward and entropy blend | no (abstract only) | not tested |
+| Self-Evolving Curriculum (Chen et al. 2025) | absolute advantage as a proxy of the learning gain | a proxy, no claim of exactness | `chen2025b-sec-proxy`: Spearman and regret against the exact one-step gain; with Dr. GRPO the proxy is $2\frac{G-1}{G}p(1-p)$, a function of $p$ only |
+| AEPO (Wang et al. 2025) | REINFORCE on temperature-adjusted samples modulates entropy; entropy held at any target | the first-order entropy rate is exact; the controller is not read | `wang2025b-temperature-reinforce`: sign of $T-1$ on every random policy (proved for $K=2$), fails in 34% with correct samples only; our reconstructed controller holds targets below a ceiling set by its weight |
+| Scaf-GRPO / Critique-GRPO (Zhang et al. 2025) | hard prompts give zero advantage ("learning cliff", "persistent failures") | yes | `zhang2025b-learning-cliff`: $P=(1-p)^G+p^G$ by enumeration; in expectation $c_G(p)\nabla p$ with $c_G$ largest for hard prompts |
+| EGPO / Nash-MD / Nash-MP | KL-regularised preference games | yes | the `munos2024-*` and `tiapkin2025-*` checks |
+
+Figures: `figures/<check name with underscores>.py` (e.g. `python figures/zhang2025b_learning_cliff.py --quick`).
+
+
 ![difficulty weights](img/liu2025_grpo_weights.png)
 
 The figure (`python figures/liu2025_grpo_weights.py`, or `pgtheory check liu2025-grpo-weights` with an

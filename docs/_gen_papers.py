@@ -1,4 +1,5 @@
-"""Generate one explanation page per paper key from the bound catalog and the experiment registry.
+"""Generate one explanation page per paper key from the bound catalog and the experiment registry,
+and the table of every key's places (:func:`pgtheory.experiments.paper_map`) on the index page.
 
 Run by ``docs/conf.py`` at every build into ``docs/_build/gen/papers/`` (never the source tree), so
 a page cannot drift from :func:`pgtheory.bounds.list_bounds` and
@@ -18,19 +19,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Paper keys whose checks are registered under another name or tag (key -> extra tags / prefixes).
-ALIASES = {
-    "munos2024": ("munos2024",),
-    "tiapkin2025": ("tiapkin2025",),
-    "prajapat2024": ("prajapat2024", "subpo"),
-    "llm": ("llm",),
-}
-
-#: Titles for keys that are not in the bound catalog.
-TITLES = {"llm": "LLM-RL policy-gradient estimators (GRPO family), settled exactly on bandits"}
+#: Titles for keys without a citation (none today: every key has one, ``tests/test_keys.py``).
+TITLES: dict = {}
 
 #: Hand-written pages that explain a key further (linked from the generated page).
-EXTRA = {"llm": "../../../explanation/estimator_claims", "agarwal2021": "../../../explanation/exact_gradients",
+EXTRA = {"agarwal2021": "../../../explanation/exact_gradients",
          "mei2020": "../../../explanation/exact_gradients", "jia2023": "../../../explanation/agnostic_rl",
          "krishnamurthy2025": "../../../explanation/agnostic_rl"}
 
@@ -44,21 +37,32 @@ LIMITS_COMMON = (
 )
 
 
-def _key_of(tag: str) -> str | None:
-    return tag if re.fullmatch(r"[a-z]+\d{4}", tag) else None
+def _pmap():
+    from pgtheory.experiments import paper_map
+
+    return paper_map(ROOT)
 
 
 def paper_keys(bounds, exps) -> list:
-    keys = {b.id.split(".")[0] for b in bounds}
-    for e in exps:
-        keys.update(k for k in map(_key_of, e.tags) if k)
-    keys.add("llm")
-    return sorted(keys)
+    """Every paper key (:func:`pgtheory.experiments.paper_map`), sorted."""
+    return sorted(_pmap())
 
 
 def checks_for(key, exps) -> list:
-    tags = ALIASES.get(key, (key,))
-    return [e for e in exps if any(t in e.tags for t in tags) or any(e.name.startswith(t + "-") for t in tags)]
+    """The checks named by ``key`` and those listing it in ``papers=``."""
+    p = _pmap().get(key)
+    names = set(p.checks + p.also_in) if p else set()
+    return [e for e in exps if e.name in names]
+
+
+def extra_page(key):
+    """The hand-written explanation page of ``key``, if any (the LLM-RL keys share one)."""
+    p = _pmap().get(key)
+    if key in EXTRA:
+        return EXTRA[key]
+    if p and any("/experiments/llm/" in m for m in p.experiments):
+        return "../../../explanation/estimator_claims"
+    return None
 
 
 def _results_dir(results):
@@ -81,19 +85,16 @@ def _last_report(results, name):
 
 
 def algorithms_for(key) -> list:
-    """``(name, first docstring line)`` of the public algorithms whose ``__citation__`` names a bound of ``key``."""
+    """``(name, first docstring line)`` of the public algorithms whose ``__citation__`` cites ``key``."""
     import pgtheory.algorithms as algs
 
-    keys = ALIASES.get(key, (key,))
+    p = _pmap().get(key)
     out = []
-    for name in algs.__all__:
+    for name in (p.algorithms if p else ()):
         obj = getattr(algs, name)
-        cit = getattr(obj, "__citation__", None)
-        ids = cit if isinstance(cit, (tuple, list)) else ()
-        if any(isinstance(i, str) and i.split(".")[0] in keys for i in ids):
-            doc = (obj.__doc__ or "").strip().split("\n\n")[0]  # the summary paragraph
-            doc = re.sub(r":math:`([^`]*)`", r"`\1`", " ".join(doc.split()))
-            out.append((name, doc))
+        doc = (obj.__doc__ or "").strip().split("\n\n")[0]  # the summary paragraph
+        doc = re.sub(r":math:`([^`]*)`", r"`\1`", " ".join(doc.split()))
+        out.append((name, doc))
     return out
 
 
@@ -108,9 +109,10 @@ def _md(s) -> str:
 
 
 def page(key, bounds, exps, results) -> str:
-    bs = [b for b in bounds if b.id.split(".")[0] in ALIASES.get(key, (key,))]
+    bs = [b for b in bounds if b.id.split(".")[0] == key]
     cs = checks_for(key, exps)
-    title = TITLES.get(key) or (bs[0].citation.title if bs else key)
+    pm = _pmap().get(key)
+    title = TITLES.get(key) or (pm.title if pm and pm.title else key)
     lines = [f"# {key}: {title}", "",
              "*Generated at build time by `docs/_gen_papers.py` from `pgtheory.bounds.list_bounds()` and "
              "`pgtheory.experiments.list_experiments()`; edit the catalog or the registry, not this page.*", ""]
@@ -118,12 +120,14 @@ def page(key, bounds, exps, results) -> str:
     cites = {}
     for b in bs:
         cites.setdefault(b.citation.key, b.citation)
+    if not cites:
+        cites = _citations(key)
     for c in cites.values():
         arx = f" arXiv:{c.arxiv}{c.arxiv_version}" if c.arxiv else ""
         lines.append(f"- {'; '.join(c.authors)}. *{c.title}*. {c.venue} {c.year}.{arx}"
                      + (f" <{c.url}>" if c.url else ""))
     if not cites:
-        lines.append("- No bound of this key is in the catalog; the claims below come from the checks' own sources.")
+        lines.append("- No citation of this key was found.")
     assumptions = []
     for b in bs:
         for a in b.assumptions:
@@ -131,8 +135,8 @@ def page(key, bounds, exps, results) -> str:
                 assumptions.append(a)
     if assumptions:
         lines += ["", "Assumptions of the catalogued results:", ""] + [f"- {_md(a)}" for a in assumptions]
-    if key in EXTRA:
-        lines += ["", f"More on the theory: [the explanation page]({EXTRA[key]}.md)."]
+    if extra_page(key):
+        lines += ["", f"More on the theory: [the explanation page]({extra_page(key)}.md)."]
     lines += ["", "## Theorems as stated (bound catalog)", ""]
     if not bs:
         lines.append("None catalogued.")
@@ -199,6 +203,45 @@ def page(key, bounds, exps, results) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _citations(key) -> dict:
+    """``{BibTeX key: Citation}`` of ``key`` from the algorithms and the experiment modules (no bound)."""
+    import pgtheory.algorithms as algs
+    from pgtheory.bounds import Citation
+    from pgtheory.experiments import list_experiments
+
+    p = _pmap().get(key)
+    found = {}
+    objs = [getattr(algs, n) for n in (p.algorithms if p else ())]
+    for e in list_experiments():
+        if key in e.papers:
+            objs.append(sys.modules[e.run.__module__])
+    for o in objs:
+        vals = [v for n, v in vars(o).items() if n.startswith("CITATION")] if isinstance(o, type(sys)) else \
+            [getattr(o, "__citation__", None)]
+        for v in vals:
+            for c in v if isinstance(v, (tuple, list)) else (v,):
+                if isinstance(c, Citation) and p and c.key in p.bibtex:
+                    found.setdefault(c.key, c)
+    return found
+
+
+def _cell(items) -> str:
+    return "<br>".join(f"`{i}`" for i in items) if items else "-"
+
+
+def places_table(pmap) -> list:
+    """Markdown table of every key's places (:func:`pgtheory.experiments.paper_map`)."""
+    rows = ["| key | BibTeX | checks | bounds | experiments | figures | proofs_check | tests | algorithms |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for k, p in pmap.items():
+        checks = list(p.checks) + [f"(also {c})" for c in p.also_in]
+        rows.append(f"| [{k}]({k}.md) | {_cell(p.bibtex)} | {_cell(checks)} | "
+                    f"{_cell([p.bounds_module] if p.bounds_module else [])} | {_cell(p.experiments)} | "
+                    f"{_cell(p.figures)} | {_cell([p.proofs_check] if p.proofs_check else [])} | {_cell(p.tests)} | "
+                    f"{_cell(p.algorithms)} |")
+    return rows
+
+
 def generate(out, results=None) -> list:
     """Write ``out/index.md`` and ``out/<key>.md``; return the keys. Unchanged files are not rewritten."""
     from pgtheory.bounds import list_bounds
@@ -215,6 +258,11 @@ def generate(out, results=None) -> list:
     idx = ["# Papers", "",
            "One page per paper: the setting, the theorems as the catalog states them (with provenance), the "
            "registered checks and what they cannot show. Generated from the registry at build time.", "",
+           "## One key per paper: where each paper lives", "",
+           "Every paper has one key, `<author><year>` (the prefix of its BibTeX key, the year of the version "
+           "cited), that names its places; this table is computed from the code by "
+           "`pgtheory.experiments.paper_map()` (`pgtheory list --map`), and `tests/test_keys.py` checks that "
+           "every place exists.", ""] + places_table(_pmap()) + ["",
            "```{toctree}", ":maxdepth: 1", ""] + keys + ["```", ""]
     files["index.md"] = "\n".join(idx)
     for name, text in files.items():

@@ -2,8 +2,10 @@ r"""The ``pgtheory`` command: list, run and reproduce the registered checks.
 
 Usage
 -----
-``pgtheory list``
-    Registered experiments (name, title) and bounds (``--bounds``).
+``pgtheory list [--bounds] [--map]``
+    Registered experiments (name, title) and bounds (``--bounds``); ``--map`` prints, per paper
+    key, its places (bound catalog, experiments, figures, proofs_check, tests, algorithms, BibTeX
+    key), computed from the code (:func:`pgtheory.experiments.paper_map`).
 ``pgtheory check NAME [--seeds N] [--quick] [--out DIR] [--seed S] [--figures DIR]``
     Run one experiment, print its row and every claim with its verdict and reason.
 ``pgtheory reproduce [--quick] [--out DIR] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S] [--figures DIR]``
@@ -119,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd")
     ls = sub.add_parser("list", help="list registered experiments (and bounds)")
     ls.add_argument("--bounds", action="store_true", help="also list registered bounds")
+    ls.add_argument("--map", action="store_true",
+                    help="print, per paper key, its places (catalog, experiments, figures, proofs_check, tests, "
+                         "algorithms, BibTeX key)")
     _module_option(ls)
     ck = sub.add_parser("check", help="run one experiment")
     ck.add_argument("name", metavar="NAME", help="registered experiment (`pgtheory list`)")
@@ -209,6 +214,11 @@ def _main(argv=None) -> int:
     if args.cmd == "list":
         from .experiments import list_experiments
 
+        if args.map:
+            from .experiments import format_map, paper_map
+
+            print(format_map(paper_map()))
+            return 0
         exps = list_experiments()
         w = max((len(e.name) for e in exps), default=4)
         print(f"{len(exps)} experiments:")

@@ -3,7 +3,7 @@
 A step is a function returning ``(ok, detail)`` -- ``ok`` a bool, ``detail`` a short string with
 the evidence (the simplified expression, the worst slack found and where) -- registered with::
 
-    @step("cen2021", "spi-identity", "eta = (1-gamma)/tau turns update (18) into soft policy iteration")
+    @step("cen2022", "spi-identity", "eta = (1-gamma)/tau turns update (18) into soft policy iteration")
     def _():
         ...
         return ok, detail

@@ -306,6 +306,7 @@ OTHER_LINEAR_SYSTEMS = {
     # single-policy core does not batch; hnpg_population's lstsq is the compatible-function regression
     # (Zhou et al. 2023, Alg. 3), not a policy system.
     "pgtheory/algorithms/hnpg.py": "stacked (I - gamma P_pi) solve over a T-grid, and a regression lstsq",
+    "pgtheory/bandits/_preference.py": "Newton step of the Bradley-Terry adversary's convex problem (RPO maximin)",
 }
 
 

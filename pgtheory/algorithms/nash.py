@@ -816,10 +816,10 @@ def _cen2021_extragradient():
                     arxiv="2105.15186", url="https://arxiv.org/abs/2105.15186")
 
 
-nash_md.__citation__ = ("munos2023.thm1",)
-nash_md_update.__citation__ = ("munos2023.thm1",)
-online_mirror_descent.__citation__ = ("munos2023.thm1",)
-omd_update.__citation__ = ("munos2023.thm1",)
+nash_md.__citation__ = ("munos2024.thm1",)
+nash_md_update.__citation__ = ("munos2024.thm1",)
+online_mirror_descent.__citation__ = ("munos2024.thm1",)
+omd_update.__citation__ = ("munos2024.thm1",)
 nash_mp.__citation__ = ("tiapkin2025.kl_rate",)
 nash_mp_update.__citation__ = ("tiapkin2025.kl_rate",)
 stochastic_nash_mp.__citation__ = ("tiapkin2025.kl_rate",)

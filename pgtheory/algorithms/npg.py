@@ -319,4 +319,4 @@ def entropy_npg(mdp, *, eta: float, tau: float, n_iter: int = 100, theta0=None, 
                  final={"theta": logpi, "pi": np.exp(logpi)})
 
 
-entropy_npg.__citation__ = ("cen2021.thm1_q",)
+entropy_npg.__citation__ = ("cen2022.thm1_q",)

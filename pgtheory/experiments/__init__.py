@@ -5,6 +5,9 @@ Public API
 RunConfig, Experiment, experiment, get, list_experiments, out_path, load_module, renamed
     Registry of named checks; ``load_module`` imports a user module of checks (``--module``);
     ``renamed`` maps former check names to their new ones (one key per paper).
+paper_map, PaperPlaces, format_map
+    Where each paper key lives (catalog module, experiments, figures, proofs_check, tests,
+    algorithms, BibTeX key), computed from the code (``pgtheory list --map``).
 run_one, run_all, format_table, report_from_claims, report_from_checks
     Running checks (atomic report files, resume, any ``concurrent.futures`` executor) and
     building their reports.
@@ -17,6 +20,7 @@ write_data_csv, write_data_json, figures_dir, figure_script, draw_report_figures
     line and verdict captions (``docs/explanation/architecture.md``).
 """
 
+from ._papers import PaperPlaces, format_map, paper_map
 from ._registry import Experiment, RunConfig, experiment, get, list_experiments, load_module, out_path, renamed
 from ._runner import (format_reasons, format_table, load_report, report_from_checks,
                       report_from_claims, run_all, run_one, run_settings)
@@ -26,7 +30,8 @@ from ._script import figure_caption, figure_main
 
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "out_path", "load_module",
            "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks",
-           "load_report", "run_settings", "format_reasons", "renamed"]
+           "load_report", "run_settings", "format_reasons", "renamed", "paper_map",
+           "PaperPlaces", "format_map"]
 
 __all__ += ["write_data_csv", "write_data_json", "figures_dir", "figure_script", "draw_report_figures",
             "figure_main", "figure_caption", "FIGURES_ENV"]

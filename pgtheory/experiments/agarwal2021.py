@@ -20,7 +20,10 @@ __all__ = ["agarwal2021_npg"]
 
 # ----------------------------------------------------------------------------- Agarwal et al.
 @experiment("agarwal2021-npg", "Softmax NPG on random MDPs: log|A|/(eta T) + 1/((1-gamma)^2 T) at every T",
-            tags=("agarwal2021", "exact", "classic"))
+            tags=("agarwal2021", "exact", "classic"),
+            papers=("agarwal2021",),
+            bounds=("agarwal2021.npg_softmax",),
+            algorithms=("softmax_npg",))
 def agarwal2021_npg(config: RunConfig) -> CheckReport:
     """Agarwal et al. 2021 (arXiv:1908.00261), softmax NPG bound, on Garnet MDPs (S=10, A=4, b=3, gamma=0.9).
 

@@ -30,7 +30,10 @@ __all__ = ["cen2022_thm1", "cen2022_fig1"]
 # ----------------------------------------------------------------------------- Cen et al.
 @experiment("cen2022-thm1", "Entropy-regularised NPG: Theorem 1 at every t for 3 step sizes, contraction vs 1-eta*tau",
             tags=("cen2022", "exact", "classic"),
-            replaces=("cen2021-thm1",))
+            replaces=("cen2021-thm1",),
+            papers=("cen2022",),
+            bounds=("cen2022.thm1_logpi", "cen2022.thm1_q"),
+            algorithms=("entropy_npg", "soft_optimal_reference"))
 def cen2022_thm1(config: RunConfig) -> CheckReport:
     """Cen et al. 2021 (arXiv:2007.06558), Theorem 1, on a Garnet MDP (S=10, A=4, b=3, gamma=0.9), tau=0.1.
 
@@ -117,7 +120,9 @@ def _bandit_paths(r, tau, eta, n):
 
 @experiment("cen2022-fig1", "Cen et al. Figure 1: 3-armed bandit, tau in {0.1, 1}: Prop. 1 at every t, NPG vs PG paths",
             tags=("cen2022", "exact", "classic", "figure"),
-            replaces=("cen2021-fig1",))
+            replaces=("cen2021-fig1",),
+            papers=("cen2022",),
+            bounds=("cen2022.prop1_bandit",))
 def cen2022_fig1(config: RunConfig) -> CheckReport:
     """Cen et al. 2021 (arXiv:2007.06558), Figure 1 and Proposition 1: r = (1.0, 0.9, 0.1), eta = 0.1.
 

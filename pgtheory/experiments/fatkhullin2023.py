@@ -246,7 +246,10 @@ def _pad(cols):
 
 
 @experiment("fatkhullin2023-convergence", "N-PG-IGT / (N)-HARPG / vanilla PG: E[J*-J] vs trajectories on a "
-            "Cauchy-linear bandit (Fatkhullin et al. 2023, Thms 1-2)", tags=("fatkhullin2023", "rate", "pg"))
+            "Cauchy-linear bandit (Fatkhullin et al. 2023, Thms 1-2)", tags=("fatkhullin2023", "rate", "pg"),
+            papers=("fatkhullin2023",),
+            bounds=("fatkhullin2023.thm1", "fatkhullin2023.thm2_harpg", "fatkhullin2023.thm2_nharpg", "fatkhullin2023.vanilla_pg"),
+            algorithms=("run_method",))
 def run_convergence(config: RunConfig) -> CheckReport:
     """Check (1): suboptimality against trajectories, tail slopes with CIs, ordering at the budget.
 
@@ -266,7 +269,10 @@ def run_convergence(config: RunConfig) -> CheckReport:
 
 
 @experiment("fatkhullin2023-lqr", "N-PG-IGT / (N)-HARPG / vanilla PG on LQR with a Gaussian linear policy "
-            "(illustration; Fatkhullin et al. 2023)", tags=("fatkhullin2023", "rate", "lqr"))
+            "(illustration; Fatkhullin et al. 2023)", tags=("fatkhullin2023", "rate", "lqr"),
+            papers=("fatkhullin2023",),
+            bounds=("fatkhullin2023.thm1", "fatkhullin2023.thm2_harpg", "fatkhullin2023.thm2_nharpg", "fatkhullin2023.vanilla_pg"),
+            algorithms=("run_method",))
 def run_lqr(config: RunConfig) -> CheckReport:
     """The convergence check on LQR (assumptions partly fail; stabilizing-step rejections reported).
 
@@ -341,7 +347,10 @@ def _eps_analysis(trace, rng, n_boot=1000):
 
 
 @experiment("fatkhullin2023-eps-complexity", "Trajectories to reach eps vs eps (Fatkhullin et al. 2023: eps^-2.5, "
-            "eps^-2; vanilla eps^-3)", tags=("fatkhullin2023", "rate", "pg"))
+            "eps^-2; vanilla eps^-3)", tags=("fatkhullin2023", "rate", "pg"),
+            papers=("fatkhullin2023",),
+            bounds=("fatkhullin2023.thm1", "fatkhullin2023.thm1_samples", "fatkhullin2023.thm2_harpg", "fatkhullin2023.thm2_nharpg", "fatkhullin2023.thm2_samples", "fatkhullin2023.vanilla_pg", "fatkhullin2023.vanilla_pg_samples"),
+            algorithms=("run_method",))
 def run_eps_complexity(config: RunConfig) -> CheckReport:
     r"""Check (2): :math:`n(\varepsilon)` = trajectories until the mean suboptimality is :math:`\le\varepsilon`.
 
@@ -413,7 +422,9 @@ def _bound_source(bound_id: str) -> str:
 # (3) robustness to the initial step size
 # ---------------------------------------------------------------------------------------------
 @experiment("fatkhullin2023-robustness", "Trajectories needed vs initial step size (Fatkhullin et al. 2023, "
-            "Experiment 2) on the Cauchy bandit", tags=("fatkhullin2023", "pg"))
+            "Experiment 2) on the Cauchy bandit", tags=("fatkhullin2023", "pg"),
+            papers=("fatkhullin2023",),
+            algorithms=("run_method",))
 def run_robustness(config: RunConfig) -> CheckReport:
     r"""Check (3): trajectories needed to reach :math:`\varepsilon` against :math:`\gamma_0`, per method.
 
@@ -500,7 +511,9 @@ def run_robustness(config: RunConfig) -> CheckReport:
 # Lemma 1
 # ---------------------------------------------------------------------------------------------
 @experiment("fatkhullin2023-lemma1", "Lemma 1 (relaxed weak gradient domination) on random parameters of the "
-            "Cauchy bandit (Fatkhullin et al. 2023)", tags=("fatkhullin2023", "claim"))
+            "Cauchy bandit (Fatkhullin et al. 2023)", tags=("fatkhullin2023", "claim"),
+            papers=("fatkhullin2023",),
+            bounds=("fatkhullin2023.lemma1",))
 def run_lemma1(config: RunConfig) -> CheckReport:
     r"""Check :math:`\varepsilon' + \|\nabla J(\theta)\| \ge \sqrt{2\mu}(J^\star - J(\theta))` exactly.
 

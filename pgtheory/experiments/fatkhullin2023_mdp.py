@@ -79,7 +79,10 @@ def _runs(config: RunConfig) -> dict:
 
 @experiment("fatkhullin2023-mdp", "N-PG-IGT / N-HARPG / vanilla PG on a tabular softmax MDP through the sampled "
             "GPOMDP gradient and HVP oracles (Fatkhullin et al. 2023, illustration)",
-            tags=("fatkhullin2023", "rate", "pg", "oracles"))
+            tags=("fatkhullin2023", "rate", "pg", "oracles"),
+            papers=("fatkhullin2023",),
+            bounds=("fatkhullin2023.thm1", "fatkhullin2023.thm2_nharpg", "fatkhullin2023.vanilla_pg"),
+            algorithms=("run_method",))
 def run_mdp(config: RunConfig) -> CheckReport:
     """Tail slopes of :math:`J^\\star-J` in trajectories on a Garnet MDP, sampled oracles (illustrations).
 

@@ -66,7 +66,8 @@ def _d1_classes(quick):
 
 
 @experiment("jia2023-spanning-capacity", "Spanning capacity by exact search equals the closed forms; <= |Pi|",
-            tags=("jia2023", "agnostic", "exact"))
+            tags=("jia2023", "agnostic", "exact"),
+            papers=("jia2023",))
 def jia2023_spanning_capacity(config: RunConfig) -> CheckReport:
     """D1: per-layer maxima of C_h(Pi; M) over deterministic MDPs, by search and by the fresh tree.
 
@@ -145,7 +146,9 @@ def jia2023_spanning_capacity(config: RunConfig) -> CheckReport:
 
 # --------------------------------------------------------------------------- D2
 @experiment("jia2023-coverability", "Coverability <= spanning capacity on random MDPs; equality at the maximiser",
-            tags=("jia2023", "agnostic", "exact"))
+            tags=("jia2023", "agnostic", "exact"),
+            papers=("jia2023",),
+            bounds=("jia2023.coverability",))
 def jia2023_coverability(config: RunConfig) -> CheckReport:
     """D2: exact C_cov(Pi; M) on random stochastic layered MDPs against the spanning capacity.
 
@@ -246,7 +249,9 @@ def tree_bandit(cls, eps: float, rng):
 
 
 @experiment("jia2023-generative", "Trajectory-tree learner: queries per tree <= H*S; samples-to-eps ~ eps^-2, larger "
-            "for larger spanning capacity at equal |Pi|", tags=("jia2023", "agnostic", "montecarlo"))
+            "for larger spanning capacity at equal |Pi|", tags=("jia2023", "agnostic", "montecarlo"),
+            papers=("jia2023",),
+            bounds=("jia2023.gen_upper", "jia2023.tree_queries"))
 def jia2023_generative(config: RunConfig) -> CheckReport:
     """D3: generative sample complexity of the trajectory tree on tree bandits of two classes with
     |Pi| = 16: open-loop (S = 16) and singletons (S = 5), on the same state space (1, 2, 4, 8).
@@ -343,7 +348,8 @@ def jia2023_generative(config: RunConfig) -> CheckReport:
 
 # --------------------------------------------------------------------------- D4
 @experiment("jia2023-online", "Online mechanism: prefix replay <= sum_h C_h episodes on deterministic MDPs; "
-            "singletons on fresh states: IS ~ 2^H vs POPLER-lite poly(H)", tags=("jia2023", "agnostic", "montecarlo"))
+            "singletons on fresh states: IS ~ 2^H vs POPLER-lite poly(H)", tags=("jia2023", "agnostic", "montecarlo"),
+            papers=("jia2023",))
 def jia2023_online(config: RunConfig) -> CheckReport:
     """D4: the deterministic-vs-stochastic online mechanism and the sunflower estimator.
 

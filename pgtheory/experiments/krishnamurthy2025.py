@@ -98,7 +98,8 @@ def _psdp_table():
 
 
 @experiment("krishnamurthy2025-psdp-cpi", "PSDP and CPI fail without policy completeness (gaps 1/2, .85, .95), "
-            "succeed once completed", tags=("krishnamurthy2025", "agnostic", "exact"))
+            "succeed once completed", tags=("krishnamurthy2025", "agnostic", "exact"),
+            papers=("krishnamurthy2025",))
 def krishnamurthy2025_psdp_cpi(config: RunConfig) -> CheckReport:
     """D5: exact PSDP and CPI on the explicit H = 2 instance, before and after completing the class.
 
@@ -146,7 +147,8 @@ def krishnamurthy2025_psdp_cpi(config: RunConfig) -> CheckReport:
 
 # --------------------------------------------------------------------------- D7
 @experiment("krishnamurthy2025-regime", "Open-loop class on a fresh-state MDP: C_cov = 2 while spanning capacity = 2^H",
-            tags=("krishnamurthy2025", "agnostic", "exact"))
+            tags=("krishnamurthy2025", "agnostic", "exact"),
+            papers=("krishnamurthy2025",))
 def krishnamurthy2025_regime(config: RunConfig) -> CheckReport:
     """D7: the parameter regime of KLS25's generative lower bound (|Pi| = 2^H, C_cov = 2, S = 2^H).
 
@@ -188,7 +190,8 @@ def krishnamurthy2025_regime(config: RunConfig) -> CheckReport:
 
 # --------------------------------------------------------------------------- D8
 @experiment("krishnamurthy2025-coverage", "Exact C_conc and C_push of every mu-reset instance shipped",
-            tags=("krishnamurthy2025", "agnostic", "exact"))
+            tags=("krishnamurthy2025", "agnostic", "exact"),
+            papers=("krishnamurthy2025",))
 def krishnamurthy2025_coverage(config: RunConfig) -> CheckReport:
     """D8: concentrability and pushforward concentrability of the PSDP/CPI instances, exactly.
 
@@ -247,7 +250,8 @@ def block_observation_mdp(block):
 
 
 @experiment("krishnamurthy2025-emulator", "Block-MDP emulator principle: V^pi = V^{pibar} exactly; emulator sup-error "
-            "~ k^-1/2, flat in observations per state", tags=("krishnamurthy2025", "agnostic", "montecarlo"))
+            "~ k^-1/2, flat in observations per state", tags=("krishnamurthy2025", "agnostic", "montecarlo"),
+            papers=("krishnamurthy2025",))
 def krishnamurthy2025_emulator(config: RunConfig) -> CheckReport:
     """D6: the principle behind KLS25's policy emulator (our reading, not PLHR).
 

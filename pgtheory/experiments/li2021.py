@@ -74,7 +74,10 @@ def _local_degrees(Ts):
 
 
 @experiment("li2021-hard", "Li et al.: softmax PG crossing times on the hard MDP grow super-polynomially in s (vs NPG)",
-            tags=("li2021", "exact", "classic", "figure"))
+            tags=("li2021", "exact", "classic", "figure"),
+            papers=("li2021",),
+            bounds=("li2021.recursion46",),
+            algorithms=("softmax_npg", "softmax_pg_flow"))
 def li2021_hard(config: RunConfig) -> CheckReport:
     r"""Li et al. 2021 (arXiv:2102.11270): softmax PG vs NPG on the lumped hard MDP (eq. (35) constants).
 

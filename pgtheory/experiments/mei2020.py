@@ -27,7 +27,10 @@ __all__ = ["bandit_mdp", "mei2020_bandit", "mei2020_mdp"]
 
 # ----------------------------------------------------------------------------- Mei et al.
 @experiment("mei2020-bandit", "Softmax PG on the bandit r=(1,.9,.1): O(1/t), t*gap limit, 5/(c^2 t) at every t",
-            tags=("mei2020", "exact", "classic"))
+            tags=("mei2020", "exact", "classic"),
+            papers=("mei2020",),
+            bounds=("mei2020.bandit",),
+            algorithms=("softmax_pg",))
 def mei2020_bandit(config: RunConfig) -> CheckReport:
     """Mei et al. 2020 (arXiv:2005.06392), bandit case: softmax PG with exact gradient, eta = 2/5.
 
@@ -67,7 +70,10 @@ def mei2020_bandit(config: RunConfig) -> CheckReport:
 
 
 @experiment("mei2020-mdp", "Softmax PG on random MDPs: Theorem 4 at every t with the running c_t, and slope -1",
-            tags=("mei2020", "exact", "classic"))
+            tags=("mei2020", "exact", "classic"),
+            papers=("mei2020",),
+            bounds=("mei2020.thm4",),
+            algorithms=("softmax_pg",))
 def mei2020_mdp(config: RunConfig) -> CheckReport:
     """Mei et al. 2020 (arXiv:2005.06392), Theorem 4, on Garnet MDPs (S=5, A=3, b=3), mu = rho uniform.
 

@@ -25,7 +25,10 @@ __all__ = ["run_md_theorem1"]
 
 @experiment("munos2024-theorem1", "Nash-MD (Munos et al. 2023, Thm 1): recursion and KL <= 8/(tau^2 (T+1)) at every T",
             tags=("munos2024", "nash", "nlhf"),
-            replaces=("nash-md-theorem1",))
+            replaces=("nash-md-theorem1",),
+            papers=("munos2024",),
+            bounds=("munos2024.thm1", "munos2024.thm1_recursion"),
+            algorithms=("nash_md",))
 def run_md_theorem1(config: RunConfig) -> CheckReport:
     """Nash-MD with eta_t = 2/(tau (t+2)): pointwise bound and fitted exponent; the one-step recursion.
 

@@ -150,7 +150,10 @@ def run_bandit_ratio(n_instances: int = 100, n: int = 7, H: int = 3, iterations:
 
 @experiment("prajapat2024-bandit-ratio", "SubPO reaches >= (1-1/e) OPT on bandit-like SubRL; modular RL does not",
             tags=("prajapat2024", "submodular", "subpo"),
-            replaces=("subpo-bandit-ratio",))
+            replaces=("subpo-bandit-ratio",),
+            papers=("prajapat2024", "nemhauser1978"),
+            bounds=("nemhauser1978.greedy_e", "prajapat2024.eps_bandit_fw", "prajapat2024.eps_bandit_stationary"),
+            algorithms=("continuous_greedy", "projected_gradient_ascent", "subpo"))
 def bandit_ratio(config: RunConfig) -> CheckReport:
     """``prajapat2024-bandit-ratio``: J(SubPO)/OPT over random bandit-like instances (see module docstring).
 
@@ -309,7 +312,10 @@ def run_escape_times(ms=(1, 2, 3), base: float = 2.0, max_iterations: int = 3000
 
 @experiment("prajapat2024-trap-family", "Outside the eps-Bandit assumption SubPO's ratio falls below any constant",
             tags=("prajapat2024", "submodular", "subpo", "hardness"),
-            replaces=("subpo-trap-family",))
+            replaces=("subpo-trap-family",),
+            papers=("prajapat2024",),
+            bounds=("prajapat2024.eps_bandit_fw", "prajapat2024.hardness"),
+            algorithms=("subpo",))
 def trap_family(config: RunConfig) -> CheckReport:
     """``prajapat2024-trap-family``: SubPO ratio 2^-m on the corridor trap (see module docstring).
 
@@ -424,7 +430,10 @@ def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int
 
 @experiment("prajapat2024-grid-coverage", "Grid coverage: SubPO beats modular RL (paper-style, small grid, exact OPT)",
             tags=("prajapat2024", "submodular", "subpo"),
-            replaces=("subpo-grid-coverage",))
+            replaces=("subpo-grid-coverage",),
+            papers=("prajapat2024",),
+            bounds=("prajapat2024.eps_bandit_fw",),
+            algorithms=("subpo",))
 def grid_coverage(config: RunConfig) -> CheckReport:
     """``prajapat2024-grid-coverage``: SubPO vs modular RL on a bimodal coverage grid (module docstring).
 

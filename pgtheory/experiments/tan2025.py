@@ -71,7 +71,10 @@ def _regret_runs(config: RunConfig) -> dict:
 
 
 @experiment("tan2025-regret", "Reconstructed optimistic rare-switching actor-critic: sqrt(T) regret, few switches",
-            tags=("tan2025", "sampled", "actor-critic", "reconstruction"))
+            tags=("tan2025", "sampled", "actor-critic", "reconstruction"),
+            papers=("tan2025",),
+            bounds=("tan2025.regret",),
+            algorithms=("layered_mdp", "nora_tabular"))
 def tan2025_regret(config: RunConfig) -> CheckReport:
     """N1: regret exponent 1/2 and the switch count (Tan et al. 2025 abstract; reconstruction).
 
@@ -150,7 +153,10 @@ def tan2025_regret(config: RunConfig) -> CheckReport:
 
 
 @experiment("tan2025-pac", "Reconstructed actor-critic: episodes to an eps-optimal mixture grow like eps^-2",
-            tags=("tan2025", "sampled", "actor-critic", "reconstruction"))
+            tags=("tan2025", "sampled", "actor-critic", "reconstruction"),
+            papers=("tan2025",),
+            bounds=("tan2025.pac_episodes",),
+            algorithms=("layered_mdp", "nora_tabular"))
 def tan2025_pac(config: RunConfig) -> CheckReport:
     """N4: the eps^-2 sample-complexity exponent (Tan et al. 2025 abstract; reconstruction).
 
@@ -251,7 +257,10 @@ def _noff_star(fh, mu, eps, T, R, grid, rng_seed, level=0.9):
 
 @experiment("tan2025-hybrid-noff", "Reconstructed non-optimistic hybrid actor-critic: fails without offline data; "
                                    "N_off needed grows at most like c*_off (and eps^-2)",
-            tags=("tan2025", "sampled", "actor-critic", "reconstruction", "hybrid"))
+            tags=("tan2025", "sampled", "actor-critic", "reconstruction", "hybrid"),
+            papers=("tan2025",),
+            bounds=("tan2025.hybrid_noff", "tan2025.hybrid_noff_inv_eps"),
+            algorithms=("comblock_finite_horizon", "concentrability_occupancy", "concentrability_policy_ratio", "nora_tabular"))
 def tan2025_hybrid_noff(config: RunConfig) -> CheckReport:
     """N3: the N_off >= c*_off d H^4 / eps^2 statement (arXiv abstract) on the combination lock; reconstruction.
 
@@ -358,7 +367,9 @@ def tan2025_hybrid_noff(config: RunConfig) -> CheckReport:
 
 @experiment("tan2025-hybrid-optimistic", "Reconstructed optimistic hybrid actor-critic: online regret non-increasing "
                                          "in N_off", tags=("tan2025", "sampled", "actor-critic", "reconstruction",
-                                                           "hybrid"))
+                                                           "hybrid"),
+            papers=("tan2025",),
+            algorithms=("concentrability_occupancy", "layered_mdp", "nora_tabular"))
 def tan2025_hybrid_optimistic(config: RunConfig) -> CheckReport:
     """N2: offline data initialising the optimistic critic helps (Tan et al. 2025 abstract, qualitative).
 

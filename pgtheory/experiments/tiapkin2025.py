@@ -102,7 +102,10 @@ def compare_traces(rng, n: int, beta: float, n_queries: int) -> dict:
 
 @experiment("tiapkin2025-compare", "KL, duality gap and span vs preference queries: Nash-MP, EGPO, Nash-MD, OMD, OMWU",
             tags=("tiapkin2025", "nash", "nlhf", "figure"),
-            replaces=("nash-compare",))
+            replaces=("nash-compare",),
+            papers=("tiapkin2025", "munos2024", "zhou2025"),
+            bounds=("munos2024.thm1", "tiapkin2025.kl_rate", "zhou2025.kl_rate"),
+            algorithms=("egpo", "nash_md", "nash_mp", "omwu", "online_mirror_descent"))
 def run_compare(config: RunConfig) -> CheckReport:
     """Experiment (a): all methods on the same games, with the registered bounds.
 
@@ -253,7 +256,10 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500) -> dict:
 
 @experiment("tiapkin2025-rate-vs-beta", "Nash-MP: fitted contraction per query vs beta against (1+2 beta)^(-1/2)",
             tags=("tiapkin2025", "nash", "nlhf", "figure"),
-            replaces=("nash-rate-vs-beta",))
+            replaces=("nash-rate-vs-beta",),
+            papers=("tiapkin2025",),
+            bounds=("tiapkin2025.kl_rate",),
+            algorithms=("nash_mp",))
 def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     """Experiment (b): one rate claim per beta (the registered, inferred Nash-MP bound, rate only)."""
     from .. import ratecheck
@@ -322,7 +328,10 @@ def response_independence_data(rngs, sizes, beta: float) -> dict:
 
 @experiment("tiapkin2025-response-independence", "Nash-MP rate for |Y| = 3 ... 1000 responses (must not degrade)",
             tags=("tiapkin2025", "nash", "nlhf", "figure"),
-            replaces=("nash-response-independence",))
+            replaces=("nash-response-independence",),
+            papers=("tiapkin2025",),
+            bounds=("tiapkin2025.kl_rate",),
+            algorithms=("nash_mp",))
 def run_response_independence(config: RunConfig) -> CheckReport:
     """Experiment (c): one claim per |Y| (the registered, inferred bound at every query and its rate)."""
     from .. import ratecheck
@@ -405,7 +414,10 @@ def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40
 
 @experiment("tiapkin2025-stochastic-floor", "Stochastic Nash-MP: KL floor vs inner sample size B (expected ~ 1/B)",
             tags=("tiapkin2025", "nash", "nlhf", "stochastic", "figure"),
-            replaces=("nash-stochastic-floor",))
+            replaces=("nash-stochastic-floor",),
+            papers=("tiapkin2025",),
+            bounds=("tiapkin2025.kl_rate",),
+            algorithms=("nash_mp", "stochastic_nash_mp"))
 def run_stochastic_floor(config: RunConfig) -> CheckReport:
     """Experiment (d): the KL floor is proportional to 1/B (our inference), as two growth claims.
 
@@ -471,7 +483,10 @@ _WHY = "the bound is stated for exact proximal steps; sampled queries add a floo
 
 
 @experiment("tiapkin2025-sampled", "Nash-MP with sampled Bernoulli preference queries through the oracle protocol "
-            "vs the exact oracle (Tiapkin et al. 2025, illustration)", tags=("tiapkin2025", "nash", "nlhf", "oracles"))
+            "vs the exact oracle (Tiapkin et al. 2025, illustration)", tags=("tiapkin2025", "nash", "nlhf", "oracles"),
+            papers=("tiapkin2025",),
+            bounds=("tiapkin2025.kl_rate",),
+            algorithms=("nash_mp",))
 def run_sampled(config: RunConfig) -> CheckReport:
     """KL(pi*||pi_k) of Nash-MP with exact and sampled preference oracles; rate claim on the pre-floor part.
 

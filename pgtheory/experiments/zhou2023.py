@@ -55,7 +55,10 @@ def _finish(fig, claims, p):
 
 # ----------------------------------------------------------------------------- H1
 @experiment("zhou2023-hpe-fixed-point", "HPE (population, complete class) reaches Q^pi and contracts like gamma",
-            tags=("zhou2023", "exact", "actor-critic"))
+            tags=("zhou2023", "exact", "actor-critic"),
+            papers=("zhou2023",),
+            bounds=("zhou2023.lemma5_contraction",),
+            algorithms=("hpe_population",))
 def zhou2023_hpe_fixed_point(config: RunConfig) -> CheckReport:
     """H1: population HPE fixed point and per-iteration contraction (Zhou et al. 2023, proof of Lemma 5).
 
@@ -142,7 +145,10 @@ def zhou2023_hpe_fixed_point(config: RunConfig) -> CheckReport:
 
 # ----------------------------------------------------------------------------- H2
 @experiment("zhou2023-hac-exact", "Exact-critic HAC: regret <= 2 sqrt(T log A)/(1-gamma)^2 at every T, slope 1/2",
-            tags=("zhou2023", "exact", "actor-critic"))
+            tags=("zhou2023", "exact", "actor-critic"),
+            papers=("zhou2023",),
+            bounds=("zhou2023.thm1_exact_critic",),
+            algorithms=("hac_exact_grid",))
 def zhou2023_hac_exact(config: RunConfig) -> CheckReport:
     """H2: HAC with f^t = Q^{pi_t} (Zhou et al. 2023, Theorem 1, eq. 24 at Delta_on = 0).
 
@@ -202,7 +208,10 @@ def zhou2023_hac_exact(config: RunConfig) -> CheckReport:
 
 # ----------------------------------------------------------------------------- H3
 @experiment("zhou2023-lambda-tradeoff", "HPE without completeness: on-policy error ~ 1/lam, offline residual <= eq. 20",
-            tags=("zhou2023", "exact", "actor-critic"))
+            tags=("zhou2023", "exact", "actor-critic"),
+            papers=("zhou2023",),
+            bounds=("zhou2023.lemma5_off_eq20", "zhou2023.lemma5_on"),
+            algorithms=("hpe_linear",))
 def zhou2023_lambda_tradeoff(config: RunConfig) -> CheckReport:
     """H3: the lambda trade-off of Lemma 5 (a)/(b) on a realizable, incomplete linear class.
 
@@ -283,7 +292,9 @@ def zhou2023_lambda_tradeoff(config: RunConfig) -> CheckReport:
 
 # ----------------------------------------------------------------------------- H5
 @experiment("zhou2023-comblock", "Comb lock: offline data replaces coverage (Cbar_off bounded, C_npg ~ A^H; "
-                                 "hybrid HAC needs fewer online samples)", tags=("zhou2023", "sampled", "actor-critic"))
+                                 "hybrid HAC needs fewer online samples)", tags=("zhou2023", "sampled", "actor-critic"),
+            papers=("zhou2023",),
+            algorithms=("hac", "hybrid_combination_lock", "npg_coverage", "offline_concentrability"))
 def zhou2023_comblock(config: RunConfig) -> CheckReport:
     """H5: the tabular analogue of the paper's Fig. 2 on its combination lock (App. E.1).
 
@@ -384,7 +395,10 @@ def zhou2023_comblock(config: RunConfig) -> CheckReport:
 
 # ----------------------------------------------------------------------------- H4
 @experiment("zhou2023-hac-sampled", "Sampled HAC: regret under eq. (22) run by run and under Thm 1's explicit bound",
-            tags=("zhou2023", "sampled", "actor-critic"))
+            tags=("zhou2023", "sampled", "actor-critic"),
+            papers=("zhou2023",),
+            bounds=("zhou2023.thm1_complete", "zhou2023.thm1_eq22"),
+            algorithms=("hac", "hac_exact_grid"))
 def zhou2023_hac_sampled(config: RunConfig) -> CheckReport:
     """H4: sampled HAC (Monte-Carlo targets from the estimator engine) against Theorem 1 (Zhou et al. 2023).
 

@@ -1,6 +1,6 @@
 """The LLM-RL checks (pgtheory.experiments.llm) state every sub-result as a claim; the headline is ``combine`` of the claims.
 
-Also: the regression that xiao2025-bnpo / fletberliac2024-copg / chen2025-nft-grpo no longer print a headline that hides
+Also: the regression that xiao2025-bnpo / fletberliac2024-copg / chen2025a-nft-grpo no longer print a headline that hides
 a failing or biased sub-result, and that the llm figure keeps its legend inside the canvas.
 """
 
@@ -42,7 +42,7 @@ def test_every_subresult_is_a_claim(reports):
 
 def test_nft_headline_shows_the_failing_subclaim(reports):
     """Before: 'holds exactly' while the on-policy expectations differed (clamped all-equal groups)."""
-    rep = reports["chen2025-nft-grpo"]
+    rep = reports["chen2025a-nft-grpo"]
     assert rep.verdict == "violated"
     bad = [c for c in rep.claims if c["verdict"] == "violated"]
     assert [c["name"] for c in bad] == ["released NFT code (r-hat clamped to [0.02, 0.98]) matches GRPO on-policy in expectation"]

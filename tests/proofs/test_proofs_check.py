@@ -19,7 +19,7 @@ def test_all_proof_steps_pass(tmp_path):
     bad = [(r["paper"], r["step"], r["status"], r["detail"][:200]) for r in res if r["status"] != "PASS"]
     assert not bad, bad
     papers = {r["paper"] for r in res}
-    assert {"mei2020", "agarwal2021", "cen2021", "li2021"} <= papers
+    assert {"mei2020", "agarwal2021", "cen2022", "li2021", "munos2024", "tiapkin2025"} <= papers
     assert "PASS" in proc.stdout and "paper" in proc.stdout
 
 

@@ -185,6 +185,7 @@ def register_check(name: str, fn, title: str, source: str, *, papers: tuple, bou
                                   figures=tuple(figures), data_files=tuple(data))
 
     run.__name__ = f"run_{name.replace('-', '_')}"
+    run.__module__ = fn.__module__  # the paper's module (``pgtheory list --map``, its CITATIONS)
     run.__doc__ = f"{title} ({source})."
     return experiment(name, title, tags=("llm", "bandits", "estimators", papers[0]), papers=papers, bounds=bounds,
                       algorithms=algorithms, replaces=replaces,

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_ordering, check_unbiased
 from ._common import register_check, _rel, _rms, _src, _sub, _sum_tol
 
-__all__ = ["check_rloo_length"]
+__all__ = ["check_rloo_length", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="ahmadian2024back", authors=("Ahmadian", "others"),
+                    title="Back to Basics: Revisiting REINFORCE Style Optimization for Learning from Human Feedback in LLMs",
+                    venue="", entry_type="misc", year=2024, arxiv="2402.14740", url="https://arxiv.org/abs/2402.14740")
 
 
 def check_rloo_length(quick: bool = True) -> dict:

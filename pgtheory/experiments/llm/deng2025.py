@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds.catalog.deng2025 import DENG2025 as CITATION
+from .._registry import get
 from ._common import EPS, register_check, _src, _sub
 from ._data import write_data
 
-__all__ = ["check_token_influence", "token_instance"]
+__all__ = ["CITATION", "check_token_influence", "token_instance"]
 
 KEY = "deng2025"
 SOURCE = "Deng et al. 2025, Token Hidden Reward, arXiv:2510.03669 v3"
@@ -162,3 +164,6 @@ def check_token_influence(quick: bool = True) -> dict:
 register_check("deng2025-token-influence", check_token_influence,
                "THR: first-order token influence on the correct responses' likelihood (log-linear model)",
                SOURCE, papers=(KEY,), draw=write_data)
+
+for _name in ('deng2025-token-influence',):  # pgtheory.cite(experiments.get(name).run) prints the BibTeX
+    get(_name).run.__citation__ = (CITATION,)

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_ordering, check_unbiased
 from ._common import EPS, _cos, register_check, _rel, _src, _sub, _sum_tol
 
-__all__ = ["check_copg"]
+__all__ = ["check_copg", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="fletberliac2024contrastive", authors=("Flet-Berliac", "others"),
+                    title="Contrastive Policy Gradient: Aligning LLMs on Sequence-Level Scores in a Supervised-Friendly Fashion",
+                    venue="Proceedings of the 2024 Conference on Empirical Methods in Natural Language Processing (EMNLP)",
+                    entry_type="inproceedings", year=2024, arxiv="2406.19185", arxiv_version="v1",
+                    url="https://arxiv.org/abs/2406.19185")
 
 
 def check_copg(quick: bool = True) -> dict:

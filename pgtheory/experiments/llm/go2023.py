@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_ordering, check_unbiased
 from ._common import EPS, SAFETY, _cos, register_check, _rel, _src, _sub, _sum_tol
 
-__all__ = ["check_fdpg"]
+__all__ = ["check_fdpg", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="go2023aligning", authors=("Go", "Korbak", "Kruszewski", "Rozen", "Ryu", "Dymetman"),
+                    title="Aligning Language Models with Preferences through f-divergence Minimization",
+                    venue="Proceedings of the 40th International Conference on Machine Learning (ICML)",
+                    entry_type="inproceedings", series="Proceedings of Machine Learning Research", volume="202", year=2023,
+                    arxiv="2302.08215", url="https://arxiv.org/abs/2302.08215")
 
 
 def check_fdpg(quick: bool = True) -> dict:

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_inequality, check_ordering
 from ._common import EPS, SAFETY, register_check, _src, _sub, _sum_tol
 
-__all__ = ["check_mmr1"]
+__all__ = ["check_mmr1", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="leng2025mmr1", authors=("Leng", "others"),
+                    title="MMR1: Enhancing Multimodal Reasoning with Variance-Aware Sampling and Open Resources",
+                    venue="", entry_type="misc", year=2025, arxiv="2509.21268", url="https://arxiv.org/abs/2509.21268")
 
 
 def check_mmr1(quick: bool = True) -> dict:

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds.catalog.li2026 import LI2026 as CITATION
+from .._registry import get
 from ._common import EPS, register_check, SAFETY, _src, _sub, _sum_tol
 from ._data import write_data
 
-__all__ = ["check_zero_gradient", "check_knapsack_dp", "check_value_proxy", "COUNTEREXAMPLE"]
+__all__ = ["CITATION", "check_zero_gradient", "check_knapsack_dp", "check_value_proxy", "COUNTEREXAMPLE"]
 
 #: The released DP's counterexample: rates, total, bounds, its allocation, the optimum.
 COUNTEREXAMPLE = {"p": [0.05, 0.10], "total": 6, "low": 2, "up": 4, "code_allocation": [3, 3],
@@ -331,3 +333,6 @@ register_check("li2026-knapsack-dp", check_knapsack_dp,
 register_check("li2026-value-proxy", check_value_proxy,
                "Knapsack RL: the value proxy vs the exact one-step gain (rank correlation, allocation regret)",
                SOURCE, papers=(KEY,), draw=write_data)
+
+for _name in ('li2026-zero-gradient', 'li2026-knapsack-dp', 'li2026-value-proxy'):  # pgtheory.cite(experiments.get(name).run) prints the BibTeX
+    get(_name).run.__citation__ = (CITATION,)

@@ -12,9 +12,20 @@ import numpy as np
 
 from ...ratecheck import check_identity, check_ordering
 from .._registry import out_path
+from ...bounds import Citation
 from ._common import register_check, _rel, _rms, _src, _sub, _sum_tol
 
-__all__ = ["check_weights", "difficulty_weight_curves"]
+__all__ = ["check_weights", "difficulty_weight_curves", "CITATION", "CITATION_DISCO"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="liu2025understanding", authors=("Liu", "others"),
+                    title="Understanding R1-Zero-Like Training: A Critical Perspective", venue="", entry_type="misc", year=2025,
+                    arxiv="2503.20783", url="https://arxiv.org/abs/2503.20783")
+#: The other paper whose claim the check tests (DisCO).
+CITATION_DISCO = Citation(key="li2025disco", authors=("Li", "others"),
+                          title="DisCO: Reinforcing Large Reasoning Models with Discriminative Constrained Optimization",
+                          venue="", entry_type="misc", year=2025, arxiv="2505.12366", url="https://arxiv.org/abs/2505.12366")
 
 
 def difficulty_weight_curves(G_values=(4, 8, 16), n_p: int = 99) -> dict:
@@ -134,4 +145,4 @@ def _write_data(config, res, claims) -> tuple:
 register_check("liu2025-grpo-weights", check_weights,
                "Difficulty weights w(p) of the GRPO family and DisCO vs the true gradient",
                "Liu et al. 2025, arXiv:2503.20783; Li et al. 2025, arXiv:2505.12366",
-               papers=("liu2025", "li2025"), draw=_write_data, replaces=("llm-grpo-weights",))
+               papers=("liu2025", "li2025a"), draw=_write_data, replaces=("llm-grpo-weights",))

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds.catalog.lv2025 import LV2025 as CITATION
+from .._registry import get
 from ._common import EPS, SAFETY, register_check, _cos, _rel, _src, _sub, _sum_tol
 from ._data import write_data
 
-__all__ = ["check_unified_gradient", "check_hpt_switch"]
+__all__ = ["CITATION", "check_unified_gradient", "check_hpt_switch"]
 
 KEY = "lv2025"
 SOURCE = "Lv et al. 2025, Towards a Unified View of LLM Post-Training, arXiv:2509.04419 v1"
@@ -225,3 +227,6 @@ register_check("lv2025-unified-gradient", check_unified_gradient,
 register_check("lv2025-hpt-switch", check_hpt_switch,
                "HPT: P(SFT branch) = (1-p)^n; the expected update mixes SFT and GRPO with p-dependent weights",
                SOURCE, papers=(KEY,), draw=write_data)
+
+for _name in ('lv2025-unified-gradient', 'lv2025-hpt-switch'):  # pgtheory.cite(experiments.get(name).run) prints the BibTeX
+    get(_name).run.__citation__ = (CITATION,)

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity
 from ._common import register_check, _src, _sub, _sum_tol
 
-__all__ = ["check_oreal"]
+__all__ = ["check_oreal", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="lyu2025exploring", authors=("Lyu", "others"),
+                    title="Exploring the Limit of Outcome Reward for Learning Mathematical Reasoning", venue="", entry_type="misc",
+                    year=2025, arxiv="2502.06781", arxiv_version="v1", url="https://arxiv.org/abs/2502.06781")
 
 
 def check_oreal(quick: bool = True) -> dict:

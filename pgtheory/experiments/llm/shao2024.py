@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_ordering, check_unbiased
 from ._common import _cos, register_check, _rel, _rms, _src, _sub, _sum_tol
 
-__all__ = ["check_grpo"]
+__all__ = ["check_grpo", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="shao2024deepseekmath", authors=("Shao", "others"),
+                    title="DeepSeekMath: Pushing the Limits of Mathematical Reasoning in Open Language Models",
+                    venue="", entry_type="misc", year=2024, arxiv="2402.03300", url="https://arxiv.org/abs/2402.03300")
 
 
 def check_grpo(quick: bool = True) -> dict:

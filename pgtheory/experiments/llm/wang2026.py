@@ -26,10 +26,12 @@ import math
 
 import numpy as np
 
+from ...bounds.catalog.wang2026 import WANG2026 as CITATION
+from .._registry import get
 from ._common import EPS, register_check, SAFETY, _cos, _src, _sub, _sum_tol
 from ._data import write_data
 
-__all__ = ["check_variance_selection", "subset_statistics"]
+__all__ = ["CITATION", "check_variance_selection", "subset_statistics"]
 
 KEY = "wang2026"
 SOURCE = "Wang et al. 2026, D3S (Learning More with Less), ICLR 2026, arXiv:2509.22115 v1"
@@ -192,3 +194,6 @@ def check_variance_selection(quick: bool = True) -> dict:
 register_check("wang2026-variance-selection", check_variance_selection,
                "D3S: Var(A) selection vs the gradient-norm bound, the actual norm and the direction of the update",
                SOURCE, papers=(KEY,), draw=write_data)
+
+for _name in ('wang2026-variance-selection',):  # pgtheory.cite(experiments.get(name).run) prints the BibTeX
+    get(_name).run.__citation__ = (CITATION,)

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds.catalog.wu2023 import WU2023 as CITATION
+from .._registry import get
 from ._common import EPS, register_check, SAFETY, _rel, _rms, _src, _sub, _sum_tol
 from ._data import write_data
 
-__all__ = ["check_reward_invariance"]
+__all__ = ["CITATION", "check_reward_invariance"]
 
 KEY = "wu2023"
 SOURCE = "Wu et al. 2023, Pairwise Proximal Policy Optimization (P3O), arXiv:2310.00212"
@@ -165,3 +167,6 @@ def check_reward_invariance(quick: bool = True) -> dict:
 register_check("wu2023-reward-invariance", check_reward_invariance,
                "P3O: pairwise gradients are invariant to equivalent rewards; batch reward scaling is not",
                SOURCE, papers=(KEY,), draw=write_data)
+
+for _name in ('wu2023-reward-invariance',):  # pgtheory.cite(experiments.get(name).run) prints the BibTeX
+    get(_name).run.__citation__ = (CITATION,)

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_ordering
 from ._common import _cos, register_check, _rel, _rms, _src, _sub, _sum_tol
 
-__all__ = ["check_bnpo"]
+__all__ = ["check_bnpo", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="xiao2025bnpo", authors=("Xiao", "Zhang", "Cao"),
+                    title="BNPO: Beta Normalization Policy Optimization", venue="", entry_type="misc", year=2025, arxiv="2506.02864",
+                    arxiv_version="v1", url="https://arxiv.org/abs/2506.02864")
 
 
 def check_bnpo(quick: bool = True) -> dict:

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_unbiased
 from ._common import EPS, SAFETY, register_check, _rel, _rms, _src, _sub, _sum_tol
 
-__all__ = ["check_psr_nsr"]
+__all__ = ["check_psr_nsr", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="zhu2025surprising", authors=("Zhu", "Xia", "Wei", "Chen", "Chen", "Meng"),
+                    title="The Surprising Effectiveness of Negative Reinforcement in LLM Reasoning", venue="", entry_type="misc",
+                    year=2025, arxiv="2506.01347", url="https://arxiv.org/abs/2506.01347")
 
 
 def check_psr_nsr(quick: bool = True) -> dict:

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity
 from ._common import EPS, SAFETY, _cos, register_check, _src, _sub, _sum_tol
 
-__all__ = ["check_stratified"]
+__all__ = ["check_stratified", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="zhu2025stratified", authors=("Zhu", "Chen", "Yu", "Zhao", "Jia"),
+                    title="Stratified GRPO: Handling Structural Heterogeneity in Reinforcement Learning of LLM Search Agents",
+                    venue="", entry_type="misc", year=2025, arxiv="2510.06214", arxiv_version="v1",
+                    url="https://arxiv.org/abs/2510.06214")
 
 
 def check_stratified(quick: bool = True) -> dict:

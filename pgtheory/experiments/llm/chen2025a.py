@@ -1,6 +1,6 @@
 r"""Chen et al. (2025), Negative-aware Fine-Tuning (NFT).
 
-Check ``chen2025-nft-grpo`` (formerly ``llm-nft-grpo``): NFT = GRPO / Dr. GRPO sample by sample at
+Check ``chen2025a-nft-grpo`` (formerly ``llm-nft-grpo``): NFT = GRPO / Dr. GRPO sample by sample at
 theta = theta_old. Source: Chen et al. 2025, arXiv:2505.18116. The conventions (claims, provenance
 tags, rounding tolerances) are those of :mod:`pgtheory.experiments.llm`.
 """
@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity, check_ordering
 from ._common import register_check, _rel, _rms, _src, _sub, _sum_tol
 
-__all__ = ["check_nft"]
+__all__ = ["check_nft", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="chen2025bridging", authors=("Chen", "others"),
+                    title="Bridging Supervised Learning and Reinforcement Learning in Math Reasoning", venue="", entry_type="misc",
+                    year=2025, arxiv="2505.18116", arxiv_version="v2", url="https://arxiv.org/abs/2505.18116")
 
 
 def check_nft(quick: bool = True) -> dict:
@@ -80,10 +87,10 @@ def check_nft(quick: bool = True) -> dict:
                      "fails off-policy (expected)",
                      {"rel_diff_of_expectations": rel_off, "||theta-theta_old||": float(np.linalg.norm(th - old))},
                      "inferred", [c_b]))
-    return {"name": "chen2025-nft-grpo", "subchecks": subs}
+    return {"name": "chen2025a-nft-grpo", "subchecks": subs}
 
 
-register_check("chen2025-nft-grpo", check_nft,
+register_check("chen2025a-nft-grpo", check_nft,
                "NFT = GRPO / Dr. GRPO sample by sample at theta = theta_old",
                "Chen et al. 2025, arXiv:2505.18116",
-               papers=("chen2025",), replaces=("llm-nft-grpo",))
+               papers=("chen2025a",), replaces=("llm-nft-grpo", "chen2025-nft-grpo"))

@@ -19,7 +19,7 @@ slack; a failing step is a finding, not a bug):
    satisfies :math:`J \ge (1-c)\,\mathrm{OPT}` with the total curvature ``c`` of ``F``
    (falsification; informational).
 
-Run: ``python -m proofs_check.subpo`` or through the ``proofs_check`` runner.
+Run: ``python -m proofs_check.prajapat2024`` or through the ``proofs_check`` runner.
 """
 
 from __future__ import annotations

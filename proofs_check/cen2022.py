@@ -1,4 +1,4 @@
-"""Cen, Cheng, Chen, Wei, Chi (2021), arXiv:2007.06558: entropy-regularised NPG.
+"""Cen, Cheng, Chen, Wei, Chi (Operations Research 2022; arXiv:2007.06558, read in v2): entropy-regularised NPG.
 
 Steps: update (18) at eta = (1-gamma)/tau is soft policy iteration (symbolic + numeric); the
 bandit recursion behind Proposition 1 and its factor 2 (symbolic); the constants of the
@@ -17,7 +17,7 @@ from ._framework import step
 eta, tau, gamma, eps, A, C1 = sp.symbols("eta tau gamma epsilon A C1", positive=True)
 
 
-@step("cen2021", "spi-identity", "eta=(1-gamma)/tau turns update (18) into pi_{t+1} ∝ exp(Q_tau^t / tau)")
+@step("cen2022", "spi-identity", "eta=(1-gamma)/tau turns update (18) into pi_{t+1} ∝ exp(Q_tau^t / tau)")
 def _spi():
     power = 1 - eta * tau / (1 - gamma)
     scale = eta / (1 - gamma)
@@ -38,7 +38,7 @@ def _spi():
                                    f"max |pi_NPG - pi_SPI| = {err:.2e}"
 
 
-@step("cen2021", "prop1-bandit-recursion",
+@step("cen2022", "prop1-bandit-recursion",
       "bandit: e_{t+1} = (1-eta tau) e_t + c_t 1 for e_t = log pi_t - log pi*_tau (so span contracts exactly)")
 def _bandit_recursion():
     K = 3
@@ -52,7 +52,7 @@ def _bandit_recursion():
     return const, f"e_next - (1-eta tau) e = {sp.simplify(diffs[0])} (identical across actions)"
 
 
-@step("cen2021", "prop1-factor-2",
+@step("cen2022", "prop1-factor-2",
       "for log-distributions, ||e||_inf <= span(e) <= 2||e||_inf, giving the factor 2 of Proposition 1",
       kind="falsification")
 def _factor2():
@@ -72,7 +72,7 @@ def _factor2():
     return ok, f"max ||e||/span = {worst_lo:.4f}, max span/(2||e||) = {worst_hi:.4f} over 20000 random pairs"
 
 
-@step("cen2021", "complexity-constants-25",
+@step("cen2022", "complexity-constants-25",
       "tau=(1-gamma)eps/(4 log|A|) makes the entropy bias eps/4 and 1/(eta tau) = 4 log|A|/((1-gamma) eta eps)")
 def _complexity():
     t_ = (1 - gamma) * eps / (4 * sp.log(A))
@@ -85,10 +85,10 @@ def _complexity():
     return ok, f"bias = {bias}; 1/(eta tau) - claim = {iters}; d/dx(-x - log(1-x)) = {fprime}"
 
 
-@step("cen2021", "consequence-24-falsification",
+@step("cen2022", "consequence-24-falsification",
       "||V*_tau - V^(t+1)_tau||_inf <= 3 C1 gamma (1-eta tau)^t on random MDPs", kind="falsification")
 def _conseq24():
-    b = bounds.get_bound("cen2021.thm1_v")
+    b = bounds.get_bound("cen2022.thm1_v")
     worst, where = 0.0, None
     for seed in range(6):
         for g, t_ in ((0.9, 0.1), (0.7, 1.0)):

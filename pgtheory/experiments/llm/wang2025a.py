@@ -1,6 +1,6 @@
 r"""Wang et al. (2025), EMPG: entropy-modulated policy gradients.
 
-Check ``wang2025-empg-renyi`` (formerly ``llm-empg-renyi``): EMPG Prop. 1: E||score||^2 = 1 -
+Check ``wang2025a-empg-renyi`` (formerly ``llm-empg-renyi``): EMPG Prop. 1: E||score||^2 = 1 -
 exp(-H_2). Source: Wang et al. 2025, arXiv:2509.09265. The conventions (claims, provenance tags,
 rounding tolerances) are those of :mod:`pgtheory.experiments.llm`.
 """
@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...bounds import Citation
 from ...ratecheck import check_identity
 from ._common import register_check, _src, _sub, _sum_tol
 
-__all__ = ["check_empg"]
+__all__ = ["check_empg", "CITATION"]
+
+#: The paper (BibTeX via :func:`pgtheory.cite`, places via ``pgtheory list --map``). Authors as recorded
+#: when it was read (surnames; "others" where the reading notes say "et al.").
+CITATION = Citation(key="wang2025harnessing", authors=("Wang", "Liu", "Fu", "others"),
+                    title="Harnessing Uncertainty: Entropy-Modulated Policy Gradients for Long-Horizon LLM Agents",
+                    venue="", entry_type="misc", year=2025, arxiv="2509.09265", arxiv_version="v1",
+                    url="https://arxiv.org/abs/2509.09265")
 
 
 def check_empg(quick: bool = True) -> dict:
@@ -42,10 +50,10 @@ def check_empg(quick: bool = True) -> dict:
                "Wang et al. 2025, EMPG, arXiv:2509.09265 v1, Prop. 1 [secondary summary]",
                "holds exactly: 1 - exp(-H_2)", {"max_abs_err_300_instances(incl. ±30 logits)": worst},
                "secondary", [c])
-    return {"name": "wang2025-empg-renyi", "subchecks": [sub]}
+    return {"name": "wang2025a-empg-renyi", "subchecks": [sub]}
 
 
-register_check("wang2025-empg-renyi", check_empg,
+register_check("wang2025a-empg-renyi", check_empg,
                "EMPG Prop. 1: E||score||^2 = 1 - exp(-H_2)",
                "Wang et al. 2025, arXiv:2509.09265",
-               papers=("wang2025",), replaces=("llm-empg-renyi",))
+               papers=("wang2025a",), replaces=("llm-empg-renyi", "wang2025-empg-renyi"))

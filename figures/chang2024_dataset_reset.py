@@ -1,0 +1,101 @@
+"""DR-PO skeleton (Chang et al. 2024): exact policy gradient with and without dataset resets on a token tree.
+
+Left: value at the root of exact softmax PG on a tree (3 tokens, 4 steps) where every response starting
+with token 0 pays 0.5 and one preferred response (covered by the offline data) pays 1: started at the
+root only, PG settles on the plateau; with rollouts reset to the preferred response's prefixes (root
+weight 0.5 or 0.2) it reaches the covered response. Right: the gap to the covered response and the
+reset bound C_nu x sum_s nu(s) max_a A(s, a) at every recorded iterate (log-log).
+
+Run: ``python figures/chang2024_dataset_reset.py [--quick] [--out DIR] [--from DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NAME = "chang2024-dataset-reset"
+
+
+def draw(folder: Path) -> list:
+    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
+
+    folder = Path(folder)
+    v = _read_csv(folder / "chang2024_dataset_reset_values.csv")
+    b = _read_csv(folder / "chang2024_dataset_reset_bound.csv")
+    fig, (a1, a2) = new_axes(1, 2, figsize=(12.5, 4.6))
+    labels = {"1": "root only (no reset)", "0.5": r"dataset reset, $\nu(\mathrm{root})=0.5$",
+              "0.2": r"dataset reset, $\nu(\mathrm{root})=0.2$"}
+    t = v["t"] + 1
+    for j, (w, lab) in enumerate(labels.items()):
+        a1.plot(t, v[f"V_root_w{w}"], color=f"C{j}", label=lab)
+    a1.axhline(1.0, color="k", ls="--", lw=1, label="covered response (value 1)")
+    a1.axhline(0.5, color="0.5", ls=":", lw=1, label="plateau (value 0.5)")
+    a1.set_xscale("log")
+    a1.set_xlabel("exact PG iteration $t+1$")
+    a1.set_ylabel(r"value at the root $V^{\pi_t}(s_0)$")
+    a1.set_title("exact softmax PG on the token tree")
+    legend_outside(a1, where="below", fontsize=7)
+    tb = b["t"] + 1
+    for j, w in enumerate(("0.5", "0.2"), start=1):
+        a2.plot(tb, b[f"gap_w{w}"], "o-", color=f"C{j}", ms=3, label=f"gap to the covered response ({w})")
+        a2.plot(tb, b[f"bound_w{w}"], "--", color=f"C{j}", label=rf"bound $C_\nu\sum_s\nu(s)\max_aA(s,a)$ ({w})")
+    a2.plot(tb, b["gap_w1"], "o-", color="C0", ms=3, label="gap, root only (bound infinite)")
+    a2.set_xscale("log")
+    a2.set_yscale("log")
+    a2.set_xlabel("exact PG iteration $t+1$")
+    a2.set_ylabel(r"$V^{\tilde\pi}(s_0)-V^{\pi_t}(s_0)$ and its bound")
+    a2.set_title("reset-distribution bound at every iterate")
+    legend_outside(a2, where="below", fontsize=7)
+    fig.tight_layout()
+    verdict, reason = _caption(folder)
+    add_verdict(fig, verdict, reason, width=150)
+    return [Path(p) for p in save_figure(fig, folder / "chang2024_dataset_reset")]
+
+
+def _read_csv(path: Path) -> dict:
+    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
+    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
+
+
+def _caption(folder: Path) -> tuple:
+    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
+    from pgtheory.experiments import load_report
+
+    rep = load_report(folder / "report.json")
+    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
+
+
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+    from pgtheory.experiments import RunConfig, run_one
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
+                   help="output folder (default figures/output); the check writes into OUT/<check name>")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
+    if args.from_dir is None:
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
+        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main("chang2024-dataset-reset")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

@@ -1,0 +1,89 @@
+"""Self-Evolving Curriculum (Chen et al. 2025): absolute advantage vs the exact one-step learning gain.
+
+Each point is a category (a random 5-arm bandit prompt): the exact mean absolute GRPO advantage
+(SEC's proxy) against the exact expected increase of the success probability after one GRPO step,
+coloured by the success probability p. The proxy's choice and the best category are marked; the
+caption gives the rank correlation and the regret.
+
+Run: ``python figures/chen2025b_sec_proxy.py [--quick] [--out DIR] [--from DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NAME = "chen2025b-sec-proxy"
+
+
+def draw(folder: Path) -> list:
+    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    import json
+
+    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
+
+    folder = Path(folder)
+    c = _read_csv(folder / "chen2025b_sec_proxy.csv")
+    s = json.loads((folder / "chen2025b_sec_proxy_summary.json").read_text())
+    fig, ax = new_axes()
+    sc = ax.scatter(c["proxy"], c["gain"], c=c["p"], cmap="viridis", s=28, label="categories")
+    fig.colorbar(sc, ax=ax, label="success probability $p$")
+    k = int(s["pick"])
+    best = int(np.argmax(c["gain"]))
+    ax.plot(c["proxy"][k], c["gain"][k], "rs", mfc="none", ms=12, label="the proxy's choice")
+    ax.plot(c["proxy"][best], c["gain"][best], "k*", ms=12, mfc="none", label="largest exact gain")
+    ax.set_xlabel(r"proxy: exact $E[\frac{1}{G}\sum_i|A_i|]$ (GRPO)")
+    ax.set_ylabel(r"exact one-step gain $E[p(\theta+\eta\hat g)]-p(\theta)$")
+    ax.set_title(f"Spearman {s['spearman']:.3f}, regret {s['regret']:.3g}")
+    legend_outside(ax, where="below", fontsize=7)
+    fig.tight_layout()
+    verdict, reason = _caption(folder)
+    add_verdict(fig, verdict, reason, width=95)
+    return [Path(p) for p in save_figure(fig, folder / "chen2025b_sec_proxy")]
+
+
+def _read_csv(path: Path) -> dict:
+    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
+    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
+
+
+def _caption(folder: Path) -> tuple:
+    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
+    from pgtheory.experiments import load_report
+
+    rep = load_report(folder / "report.json")
+    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
+
+
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+    from pgtheory.experiments import RunConfig, run_one
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
+                   help="output folder (default figures/output); the check writes into OUT/<check name>")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
+    if args.from_dir is None:
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
+        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main("chen2025b-sec-proxy")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

@@ -1,0 +1,88 @@
+"""RPO (Liu et al. 2024): the maximin policy against an adversarial reward equals the DPO + SFT minimiser.
+
+Probability of each of the 4 responses as a function of the weight eta: lines from minimising
+DPO_beta + eta beta NLL_base, markers from solving max_pi min_r directly (nested convex programs).
+They coincide for every eta; as eta grows the policy moves towards the baseline distribution.
+
+Run: ``python figures/liu2024_rpo.py [--quick] [--out DIR] [--from DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NAME = "liu2024-rpo"
+
+
+def draw(folder: Path) -> list:
+    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
+
+    folder = Path(folder)
+    c = _read_csv(folder / "liu2024_rpo.csv")
+    K = sum(1 for k in c if k.startswith("rpo_pi"))
+    fig, ax = new_axes()
+    for y in range(K):
+        ax.plot(c["eta"], c[f"rpo_pi{y}"], "-", color=f"C{y}", label=f"response {y}")
+        ax.plot(c["eta"], c[f"maximin_pi{y}"], "o", color=f"C{y}", mfc="none", ms=9)
+    ax.plot([], [], "k-", label="DPO + eta beta SFT (lines)")
+    ax.plot([], [], "ko", mfc="none", label="maximin (markers)")
+    ax.set_xscale("log")
+    ax.set_xticks(c["eta"], [f"{e:g}" for e in c["eta"]])
+    ax.minorticks_off()
+    ax.set_xlabel(r"weight $\eta$ of the reward penalty")
+    ax.set_ylabel(r"optimal policy $\pi^\star(y)$")
+    ax.set_title(r"maximin $\equiv$ DPO + $\eta\beta\,$SFT ($\beta=0.3$)")
+    legend_outside(ax, where="right", fontsize=7)
+    fig.tight_layout()
+    verdict, reason = _caption(folder)
+    add_verdict(fig, verdict, reason, width=95)
+    return [Path(p) for p in save_figure(fig, folder / "liu2024_rpo")]
+
+
+def _read_csv(path: Path) -> dict:
+    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
+    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
+
+
+def _caption(folder: Path) -> tuple:
+    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
+    from pgtheory.experiments import load_report
+
+    rep = load_report(folder / "report.json")
+    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
+
+
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+    from pgtheory.experiments import RunConfig, run_one
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
+                   help="output folder (default figures/output); the check writes into OUT/<check name>")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
+    if args.from_dir is None:
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
+        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main("liu2024-rpo")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

@@ -1,0 +1,92 @@
+"""DNO (Rosset et al. 2024): soft policy iteration on rock-paper-scissors.
+
+Left: exploitability max_y (P pi_t)(y) - 1/2 of the iterates for three temperatures (it grows: no
+convergence to the uniform Nash equilibrium). Right: the win rate of each iterate against its
+predecessor (>= 1/2: monotone improvement, the paper's claim) and against the iterate two steps back
+(can fall below 1/2: the improvement is not transitive), for the smallest temperature.
+
+Run: ``python figures/rosset2024_dno.py [--quick] [--out DIR] [--from DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NAME = "rosset2024-dno"
+
+
+def draw(folder: Path) -> list:
+    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
+
+    folder = Path(folder)
+    c = _read_csv(folder / "rosset2024_dno.csv")
+    etas = sorted({k.split("eta")[1] for k in c if k.startswith("exploitability_eta")}, key=float)
+    fig, (a1, a2) = new_axes(1, 2, figsize=(12.5, 4.6))
+    for j, e in enumerate(etas):
+        a1.plot(c["t"], c[f"exploitability_eta{e}"], color=f"C{j}", label=rf"$\eta={e}$")
+    a1.axhline(0.0, color="k", lw=0.8, ls="--", label="Nash equilibrium (0)")
+    a1.set_xlabel("iteration $t$")
+    a1.set_ylabel(r"exploitability $\max_y(P\pi_t)(y)-\frac{1}{2}$")
+    a1.set_title("rock-paper-scissors, $\\pi_0=(0.5,0.3,0.2)$")
+    legend_outside(a1, where="below", fontsize=7)
+    e = etas[0]
+    a2.plot(c["t"], c[f"win_prev_eta{e}"], color="C0", label=r"$P(\pi_{t}\succ\pi_{t-1})$")
+    a2.plot(c["t"], c[f"win_two_eta{e}"], color="C3", label=r"$P(\pi_{t}\succ\pi_{t-2})$")
+    a2.axhline(0.5, color="k", lw=0.8, ls="--", label="1/2")
+    a2.set_xlabel("iteration $t$")
+    a2.set_ylabel("win rate")
+    a2.set_title(rf"improvement per step ($\eta={e}$)")
+    legend_outside(a2, where="below", fontsize=7)
+    fig.tight_layout()
+    verdict, reason = _caption(folder)
+    add_verdict(fig, verdict, reason, width=150)
+    return [Path(p) for p in save_figure(fig, folder / "rosset2024_dno")]
+
+
+def _read_csv(path: Path) -> dict:
+    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
+    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
+
+
+def _caption(folder: Path) -> tuple:
+    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
+    from pgtheory.experiments import load_report
+
+    rep = load_report(folder / "report.json")
+    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
+
+
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+    from pgtheory.experiments import RunConfig, run_one
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
+                   help="output folder (default figures/output); the check writes into OUT/<check name>")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
+    if args.from_dir is None:
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
+        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main("rosset2024-dno")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

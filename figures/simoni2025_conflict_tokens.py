@@ -1,0 +1,85 @@
+"""GTPO (Simoni et al. 2025): how often a group update lowers an essential conflict token.
+
+Exact probability (enumeration of all groups of G = 4 responses) that the update lowers, to first
+order, the probability of token 0 at the root -- used by every correct completion and by a wrong one --
+as a function of its current probability. GRPO with a plain token sum never lowers it; GRPO with TRL's
+1/len(o) averaging does; GTPO's mask removes the lowering.
+
+Run: ``python figures/simoni2025_conflict_tokens.py [--quick] [--out DIR] [--from DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NAME = "simoni2025-conflict-tokens"
+
+
+def draw(folder: Path) -> list:
+    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
+
+    folder = Path(folder)
+    c = _read_csv(folder / "simoni2025_conflict_tokens.csv")
+    fig, ax = new_axes()
+    for key, lab, st in (("mean_grpo", "GRPO, 1/|o| averaging (TRL loss_type='grpo')", "o-"),
+                         ("seq_grpo", "GRPO, token sum", "s-"),
+                         ("mean_gtpo", "GTPO mask, 1/|o| averaging", "^--"),
+                         ("seq_gtpo", "GTPO mask, token sum", "v:")):
+        ax.plot(c["pi_token"], c[key], st, ms=4, label=lab)
+    ax.set_xlabel(r"current probability $\pi(\mathrm{token}\ 0\mid\mathrm{root})$")
+    ax.set_ylabel("P(group update lowers it)")
+    ax.set_title("essential token, shared with a wrong answer ($G=4$)", fontsize=10)
+    legend_outside(ax, where="right", fontsize=7)
+    fig.tight_layout()
+    verdict, reason = _caption(folder)
+    add_verdict(fig, verdict, reason, width=95)
+    return [Path(p) for p in save_figure(fig, folder / "simoni2025_conflict_tokens")]
+
+
+def _read_csv(path: Path) -> dict:
+    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
+    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
+
+
+def _caption(folder: Path) -> tuple:
+    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
+    from pgtheory.experiments import load_report
+
+    rep = load_report(folder / "report.json")
+    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
+
+
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+    from pgtheory.experiments import RunConfig, run_one
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
+                   help="output folder (default figures/output); the check writes into OUT/<check name>")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
+    if args.from_dir is None:
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
+        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main("simoni2025-conflict-tokens")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

@@ -1,0 +1,94 @@
+"""Mode-seeking vs maximum likelihood (Tajwar et al. 2024): exact KL gradient flows on a categorical policy.
+
+Target: a mode with 90% of the mass on 6 bins. Left: the mode is improbable under the initial policy;
+right: it is probable. Solid: the mode's mass; dashed: the mass on the bins the initial policy
+over-weights; blue = reverse KL (on-policy RL, mode-seeking), orange = forward KL (maximum likelihood).
+Dotted lines: the levels whose hitting times the check compares. Which flow is faster depends on the
+regime.
+
+Run: ``python figures/tajwar2024_mode_seeking.py [--quick] [--out DIR] [--from DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NAME = "tajwar2024-mode-seeking"
+
+
+def draw(folder: Path) -> list:
+    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    import json
+
+    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
+
+    folder = Path(folder)
+    c = _read_csv(folder / "tajwar2024_mode_seeking.csv")
+    meta = json.loads((folder / "tajwar2024_mode_seeking_levels.json").read_text())
+    fig, axes = new_axes(1, 2, figsize=(12.5, 4.6))
+    for j, ax in enumerate(axes):
+        t = c[f"t_{j}"][1:]
+        for d, colour in (("reverse", "C0"), ("forward", "C1")):
+            name = "reverse KL (mode-seeking)" if d == "reverse" else "forward KL (max. likelihood)"
+            ax.plot(t, c[f"mode_{j}_{d}"][1:], "-", color=colour, label=f"{name}: mode mass")
+            ax.plot(t, c[f"over_{j}_{d}"][1:], "--", color=colour, label=f"{name}: over-weighted bins")
+        lv = meta["levels"][str(j)]
+        ax.axhline(lv["mode"], color="0.4", ls=":", lw=1, label="levels timed by the check")
+        ax.axhline(lv["over"], color="0.4", ls=":", lw=1)
+        ax.set_xscale("log")
+        ax.set_xlabel("flow time $t$")
+        ax.set_ylabel("probability mass")
+        ax.set_title(meta["regimes"][j])
+        legend_outside(ax, where="below", fontsize=7)
+    fig.tight_layout()
+    verdict, reason = _caption(folder)
+    add_verdict(fig, verdict, reason, width=150)
+    return [Path(p) for p in save_figure(fig, folder / "tajwar2024_mode_seeking")]
+
+
+def _read_csv(path: Path) -> dict:
+    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
+    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
+
+
+def _caption(folder: Path) -> tuple:
+    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
+    from pgtheory.experiments import load_report
+
+    rep = load_report(folder / "report.json")
+    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
+
+
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+    from pgtheory.experiments import RunConfig, run_one
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
+                   help="output folder (default figures/output); the check writes into OUT/<check name>")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
+    if args.from_dir is None:
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
+        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main("tajwar2024-mode-seeking")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)

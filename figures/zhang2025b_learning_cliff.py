@@ -1,0 +1,96 @@
+"""The learning cliff (Scaf-GRPO, Critique-GRPO): zero GRPO updates on hard prompts.
+
+Left: P(zero group update) = p^G + (1 - p)^G against the success probability p for G = 2 ... 32
+(lines), with the exact enumeration of GRPO's groups on 4-arm bandits (markers). Right: GRPO's
+expected update is c_G(p) grad p; the weight c_G is largest for the hardest prompts, so the cliff in
+expectation comes from the norm of grad p (at most p), not from the normalisation.
+
+Run: ``python figures/zhang2025b_learning_cliff.py [--quick] [--out DIR] [--from DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import numpy as np
+
+NAME = "zhang2025b-learning-cliff"
+
+
+def draw(folder: Path) -> list:
+    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
+
+    folder = Path(folder)
+    c = _read_csv(folder / "zhang2025b_learning_cliff.csv")
+    pts = _read_csv(folder / "zhang2025b_learning_cliff_points.csv")
+    Gs = sorted({int(k.split("G")[1]) for k in c if k.startswith("P_zero_G")})
+    fig, (a1, a2) = new_axes(1, 2, figsize=(12.5, 4.6))
+    for j, G in enumerate(Gs):
+        a1.plot(c["p"], c[f"P_zero_G{G}"], color=f"C{j}", label=rf"$p^G+(1-p)^G$, $G={G}$")
+        sel = pts["G"] == G
+        if sel.any():
+            a1.plot(pts["p"][sel], pts["P_zero"][sel], "o", color=f"C{j}", mfc="none", ms=7)
+        a2.plot(c["p"], c[f"c_G{G}"], color=f"C{j}", label=rf"$G={G}$")
+    a1.plot([], [], "ko", mfc="none", label="exact enumeration (GRPO)")
+    a1.set_xscale("log")
+    a1.set_xlabel("success probability $p$")
+    a1.set_ylabel("P(zero group update)")
+    a1.set_title("the learning cliff")
+    legend_outside(a1, where="below", fontsize=7)
+    a2.plot(c["p"], np.ones_like(c["p"]), "k--", lw=1, label="REINFORCE / RLOO (1)")
+    a2.set_xscale("log")
+    a2.set_xlabel("success probability $p$")
+    a2.set_ylabel(r"$c_G(p)$ in $E[\hat g_{GRPO}]=c_G(p)\nabla p$")
+    a2.set_title("expected update: hardest prompts weighted most")
+    legend_outside(a2, where="below", fontsize=7)
+    fig.tight_layout()
+    verdict, reason = _caption(folder)
+    add_verdict(fig, verdict, reason, width=150)
+    return [Path(p) for p in save_figure(fig, folder / "zhang2025b_learning_cliff")]
+
+
+def _read_csv(path: Path) -> dict:
+    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
+    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
+
+
+def _caption(folder: Path) -> tuple:
+    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
+    from pgtheory.experiments import load_report
+
+    rep = load_report(folder / "report.json")
+    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
+
+
+def main(name: str = NAME, argv=None) -> int:
+    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
+    from pgtheory.experiments import RunConfig, run_one
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
+                   help="output folder (default figures/output); the check writes into OUT/<check name>")
+    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
+    args = p.parse_args(argv)
+    folder = (args.from_dir if args.from_dir is not None else args.out) / name
+    if args.from_dir is None:
+        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
+        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
+        if rep.verdict == "error":
+            return 1
+    for f in draw(folder):
+        print("  figure", f)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main("zhang2025b-learning-cliff")
+    if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
+        raise SystemExit(status)
