@@ -10,13 +10,12 @@ Run: ``python figures/zhang2025b_learning_cliff.py [--quick] [--out DIR] [--from
 
 from __future__ import annotations
 
-import argparse
 import csv
 from pathlib import Path
 
 import numpy as np
 
-NAME = "zhang2025b-learning-cliff"
+CHECK = "zhang2025b-learning-cliff"
 
 
 def draw(folder: Path) -> list:
@@ -68,29 +67,14 @@ def _caption(folder: Path) -> tuple:
     return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
 
 
-def main(name: str = NAME, argv=None) -> int:
-    """Run the check ``name`` (or read a finished run with ``--from DIR``) and draw its figure; returns the exit status."""
-    from pgtheory.experiments import RunConfig, run_one
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
+    from pgtheory.experiments import figure_main
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
-    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "output",
-                   help="output folder (default figures/output); the check writes into OUT/<check name>")
-    p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
-                   help="compute nothing: draw from DIR/<check name> of a `pgtheory reproduce --out DIR` run")
-    args = p.parse_args(argv)
-    folder = (args.from_dir if args.from_dir is not None else args.out) / name
-    if args.from_dir is None:
-        rep = run_one(name, RunConfig(quick=args.quick, out_dir=folder))
-        print(f"{rep.name}: {rep.verdict} -- {rep.reason} ({rep.seconds:.1f} s)")
-        if rep.verdict == "error":
-            return 1
-    for f in draw(folder):
-        print("  figure", f)
-    return 0
+    return figure_main(CHECK, draw, __doc__, argv)
 
 
 if __name__ == "__main__":
-    status = main("zhang2025b-learning-cliff")
+    status = main()
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)
