@@ -1,8 +1,8 @@
-"""Figure: ``deng2025-token-influence``, the first-order token influence behind Token Hidden Reward against the exact change of the correct tokens' log-likelihood (Deng et al. 2025, arXiv:2510.03669).
+r"""Figure: ``deng2025-token-influence``, the first-order token influence behind Token Hidden Reward against the exact change of the correct tokens' log-likelihood (Deng et al. 2025, arXiv:2510.03669).
 
-Left: for the whole GRPO step and the tokens of largest |THR|, the error |Delta(eta) - eta THR| of
+Left: for the whole GRPO step and the tokens of largest \|THR\|, the error \|Delta(eta) - eta THR\| of
 the first-order prediction against the step size (log-log), beside the exact second-order term
-eta^2 |c| / 2: slope 2, the first-order identity is exact. Right: each token's THR against the exact
+eta^2 \|c\| / 2: slope 2, the first-order identity is exact. Right: each token's THR against the exact
 change its step causes at eta = 0.5, divided by eta. The caption is the check's verdict.
 
 Usage: ``python figures/deng2025_token_influence.py [--quick] [--out DIR]`` runs the check into
