@@ -96,9 +96,9 @@ These checks reuse the same engine: the ranking oracle of ZO-RankSGD
 token tree as a finite-horizon MDP with reset distributions ({func}`pgtheory.bandits.token_tree_mdp`),
 DNO's soft policy iteration and RPO's maximin ({func}`pgtheory.bandits.rpo_maximin`), exact KL
 gradient flows ({func}`pgtheory.bandits.kl_gradient_flow`), the law of one prompt's group
-({func}`pgtheory.bandits.group_outcome_law`), token-level group updates with GTPO's mask
-({func}`pgtheory.bandits.exact_token_update`) and the temperature-REINFORCE direction of AEPO
-({func}`pgtheory.bandits.entropy_rate`).
+({func}`pgtheory.bandits.group_law`, shared with the Knapsack RL checks), token-level group
+updates with GTPO's mask ({func}`pgtheory.bandits.exact_token_update`) and the temperature-REINFORCE
+direction of AEPO ({func}`pgtheory.bandits.entropy_rate`).
 
 11. **ZO-RankSGD** (Tang et al. 2024): the released estimator depends on the utilities only through
     their ranking (sample by sample); its coefficient $m-2r$ equals the comparison DAG's

@@ -55,7 +55,8 @@ from ._pairwise import __all__ as _pairwise_all  # noqa: E402
 __all__ += [*_grouplaw_all, *_budget_all, *_mixed_all, *_downsample_all, *_influence_all, *_pairwise_all]
 
 # issue 18, part D2: ranking oracles (ZO-RankSGD), dataset resets (DR-PO), preference objectives (DNO, RPO),
-# mode-seeking flows (Tajwar et al.), group laws (COPO, Scaf-GRPO, SEC), conflict tokens (GTPO), entropy control (AEPO)
+# mode-seeking flows (Tajwar et al.), conflict tokens (GTPO), entropy control (AEPO); its COPO, Scaf-GRPO and SEC
+# checks use the group-law functionals of _grouplaw above (one function per quantity)
 from ._ranking import *  # noqa: F401,F403,E402
 from ._ranking import __all__ as _ranking_all  # noqa: E402
 from ._reset import *  # noqa: F401,F403,E402
@@ -64,12 +65,10 @@ from ._preference import *  # noqa: F401,F403,E402
 from ._preference import __all__ as _preference_all  # noqa: E402
 from ._modeseeking import *  # noqa: F401,F403,E402
 from ._modeseeking import __all__ as _modeseeking_all  # noqa: E402
-from ._groups import *  # noqa: F401,F403,E402
-from ._groups import __all__ as _groups_all  # noqa: E402
 from ._conflict import *  # noqa: F401,F403,E402
 from ._conflict import __all__ as _conflict_all  # noqa: E402
 from ._entropy_control import *  # noqa: F401,F403,E402
 from ._entropy_control import __all__ as _entropy_control_all  # noqa: E402
 
-__all__ += [*_ranking_all, *_reset_all, *_preference_all, *_modeseeking_all, *_groups_all, *_conflict_all,
+__all__ += [*_ranking_all, *_reset_all, *_preference_all, *_modeseeking_all, *_conflict_all,
             *_entropy_control_all]

@@ -10,8 +10,11 @@ budget :math:`\sum_iN_i=N_{tot}`, :math:`N_{low}\le N_i\le N_{up}`, by maximisin
 
 (:func:`knapsack_value`), solved by a multiple-choice knapsack dynamic programme
 (:func:`knapsack_allocate`). :func:`knapsack_brute_force` enumerates every allocation (the
-independent reference), and :func:`expected_one_step_gain` computes the exact expected increase
-of the success probability after one estimator step, the quantity the value is a proxy for.
+independent reference). The group-law quantities behind the value are functions of the group's
+law (:func:`~pgtheory.bandits.group_law`): :func:`~pgtheory.bandits.zero_advantage_probability`,
+:func:`~pgtheory.bandits.zero_gradient_probability` (the exact probability of a zero update) and
+:func:`~pgtheory.bandits.expected_one_step_gain` (the exact expected increase of the success
+probability after one estimator step, the quantity the value is a proxy for).
 
 Conventions are explicit arguments: ``unallocated="counted"`` maximises
 :math:`\sum_i\mathrm{Value}(N_i,p_i)`; ``unallocated="zero"`` reproduces the released DP, in which a
@@ -27,120 +30,17 @@ import math
 
 import numpy as np
 
-from .._validate import as_float_array, check_positive_int
+from .._validate import check_positive_int
 from ..errors import InfeasibleBudgetError, InfeasibleSizeError, ShapeError, ValidationError
-from ._exact import _as_probability
-from ._grouplaw import group_law
-from ._model import success_probability
+from ._grouplaw import _probabilities, _sizes
 
-__all__ = ["zero_advantage_probability", "zero_gradient_probability", "knapsack_value", "knapsack_allocate",
-           "knapsack_brute_force", "expected_one_step_gain", "UNALLOCATED"]
+__all__ = ["knapsack_value", "knapsack_allocate", "knapsack_brute_force", "UNALLOCATED"]
 
 #: How the DP values a prompt that receives no rollout beyond its lower bound.
 UNALLOCATED = ("counted", "zero")
 
 #: Largest number of allocations :func:`knapsack_brute_force` enumerates.
 MAX_ALLOCATIONS = 2_000_000
-
-
-def _probabilities(p, name="p") -> np.ndarray:
-    arr = as_float_array(p, name)
-    return _as_probability(arr, f"{name} must hold success probabilities in [0, 1]. Fix: pass rates in [0, 1].")
-
-
-def _sizes(N, name="N") -> np.ndarray:
-    arr = np.asarray(N)
-    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))):
-        raise ValidationError(f"{name} must hold integers (rollouts per prompt); got {N!r}.")
-    arr = arr.astype(np.int64)
-    if np.any(arr < 1):
-        raise ValidationError(f"{name} must be >= 1 rollout; got minimum {int(arr.min())}. Fix: give every prompt a rollout.")
-    return arr
-
-
-def zero_advantage_probability(p, N) -> np.ndarray:
-    r"""Probability :math:`p^N+(1-p)^N` that a group of ``N`` rollouts is all-correct or all-wrong.
-
-    With binary rewards this is the probability that every group-relative advantage is zero
-    (GRPO, Dr. GRPO, RLOO: all-equal rewards are centred to 0), hence that the prompt's update is
-    zero when each response has a deterministic reward (:func:`zero_gradient_probability`
-    computes the exact probability of a zero update for any estimator and reward model).
-
-    Parameters
-    ----------
-    p : array_like
-        Success probabilities in [0, 1].
-    N : int or array_like of int
-        Rollouts per prompt (>= 1), broadcast with ``p``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Broadcast shape of ``p`` and ``N``.
-
-    Raises
-    ------
-    ValidationError
-        ``p`` outside [0, 1] or ``N`` not a positive integer.
-
-    References
-    ----------
-    Li et al., *Knapsack RL*, arXiv:2509.25849 v1 (abstract: uniform budgets give zero GRPO
-    gradients on all-success / all-failure groups) [abstract]; the formula [inferred].
-
-    Examples
-    --------
-    >>> float(zero_advantage_probability(0.5, 4))
-    0.125
-    """
-    pa = _probabilities(p)
-    n = _sizes(N)
-    return pa ** n + (1.0 - pa) ** n
-
-
-def zero_gradient_probability(estimator, logits, rewards, G: int, *, binary: bool = False, behavior_logits=None,
-                              **options) -> float:
-    r"""Exact probability that a group estimator's update is exactly zero, by count-vector enumeration.
-
-    .. math:: P(\hat g=0)=\sum_n\mathrm{Mult}(n;G,q)\,\mathbb 1[\hat g(n)=0],
-
-    where "zero" means every coordinate is at most ``64 eps max(1, max_i |c_i|)`` in absolute
-    value (an exactly cancelled sum of ``G`` terms of size ``|c_i|`` rounds to at most a few ulp
-    of it). For deterministic per-arm rewards and group-relative advantages this is
-    :math:`p^G+(1-p)^G`; with Bernoulli rewards per arm, groups in which every sampled arm's
-    success rate equals the group's also give a zero update, so the probability is larger.
-
-    Parameters
-    ----------
-    estimator : str or GroupEstimator
-    logits : array_like, shape (K,)
-    rewards : array_like, shape (K,)
-        Rewards, or success probabilities when ``binary=True``.
-    G : int
-    binary : bool
-    behavior_logits : array_like, shape (K,), optional
-    **options
-        Estimator options.
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    ValidationError, ShapeError, InfeasibleSizeError
-        As :func:`~pgtheory.bandits.group_law`.
-
-    References
-    ----------
-    Li et al., *Knapsack RL*, arXiv:2509.25849 v1 (abstract: all-correct / all-wrong groups give zero
-    GRPO gradients) [abstract]; the enumeration [inferred].
-    """
-    law = group_law(estimator, logits, rewards, G, binary=binary, behavior_logits=behavior_logits, **options)
-    eps = np.finfo(np.float64).eps
-    scale = np.maximum(1.0, np.max(np.abs(law.coefficients), axis=1))
-    zero = np.all(np.abs(law.estimates) <= 64 * eps * scale[:, None], axis=1)
-    return float(law.probs[zero].sum())
 
 
 def knapsack_value(N, p) -> np.ndarray:
@@ -351,60 +251,3 @@ def knapsack_brute_force(p, total: int, low=1, up=None, *, value=knapsack_value)
         if obj > best:
             best, arg = obj, ks_full
     return lo + np.array(arg, dtype=np.int64), float(best), count
-
-
-def expected_one_step_gain(estimator, logits, rewards, G: int, eta: float, *, binary: bool = False,
-                           **options) -> dict:
-    r"""Exact expected change of a prompt's success probability after one estimator step.
-
-    .. math:: \Delta(\eta)=\mathbb E\big[p(\theta+\eta\hat g)\big]-p(\theta)
-              =\sum_n\mathrm{Mult}(n)\,p(\theta+\eta\hat g(n))-p(\theta),
-
-    by count-vector enumeration (:func:`~pgtheory.bandits.group_law`), together with its first-order
-    part :math:`\eta\,\mathbb E[\hat g]^\top\nabla p`.
-
-    Parameters
-    ----------
-    estimator : str or GroupEstimator
-    logits : array_like, shape (K,)
-    rewards : array_like, shape (K,)
-        Mean rewards in [0, 1] per arm (success probabilities when ``binary=True``).
-    G : int
-        Rollouts.
-    eta : float
-        Step size (> 0).
-    binary : bool
-    **options
-        Estimator options.
-
-    Returns
-    -------
-    dict
-        ``{"gain": float, "first_order": float, "p": float, "p_zero_update": float, "n_groups": int}``.
-
-    Raises
-    ------
-    ValidationError
-        ``eta`` not a positive finite number, or as :func:`~pgtheory.bandits.group_law`.
-
-    References
-    ----------
-    Our measure of learning gain [inferred], against which Knapsack RL's value (Li et al.,
-    arXiv:2509.25849 v1, released code) is compared as a proxy.
-    """
-    if not (isinstance(eta, (int, float, np.floating)) and np.isfinite(eta) and eta > 0):
-        raise ValidationError(f"eta must be a positive finite step size; got {eta!r}.")
-    law = group_law(estimator, logits, rewards, G, binary=binary, **options)
-    rw = np.asarray(rewards, dtype=np.float64)
-    th = law.logits
-    p0 = float(success_probability(th, rw))
-    p_new = success_probability(th[None, :] + float(eta) * law.estimates, rw[None, :])
-    pi = np.exp(th - th.max())
-    pi /= pi.sum()
-    grad_p = pi * (rw - p0)
-    mean_g = law.expectation(law.estimates)
-    eps = np.finfo(np.float64).eps
-    scale = np.maximum(1.0, np.max(np.abs(law.coefficients), axis=1))
-    zero = np.all(np.abs(law.estimates) <= 64 * eps * scale[:, None], axis=1)
-    return {"gain": float(law.probs @ (p_new - p0)), "first_order": float(eta * mean_g @ grad_p), "p": p0,
-            "p_zero_update": float(law.probs[zero].sum()), "n_groups": law.n_groups}

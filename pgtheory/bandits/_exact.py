@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 from .._validate import as_float_array, check_positive_int
-from ..errors import InfeasibleSizeError, ShapeError, ValidationError
+from ..errors import InfeasibleSizeError, InvalidProbabilityError, ShapeError, ValidationError
 from ..results import ResultMixin
 from ._estimators import _as_estimator
 from ._model import _log_probs, check_logits, policy_probs
@@ -122,9 +122,9 @@ _PROB_SLACK = 16 * np.finfo(np.float64).eps
 
 
 def _as_probability(p: np.ndarray, message: str) -> np.ndarray:
-    """``p`` clipped to [0, 1] if it lies within ``_PROB_SLACK`` of it; ValidationError otherwise."""
+    """``p`` clipped to [0, 1] if it lies within ``_PROB_SLACK`` of it; InvalidProbabilityError otherwise."""
     if np.any(~(p >= -_PROB_SLACK)) or np.any(~(p <= 1.0 + _PROB_SLACK)):  # NaN fails too
-        raise ValidationError(f"{message} Got values in [{np.nanmin(p)!r}, {np.nanmax(p)!r}].")
+        raise InvalidProbabilityError(f"{message} Got values in [{np.nanmin(p)!r}, {np.nanmax(p)!r}].")
     return np.clip(p, 0.0, 1.0)
 
 

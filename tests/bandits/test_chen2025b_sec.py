@@ -8,7 +8,7 @@ from _bandit_strategies import bandit_case
 from hypothesis import given, settings
 
 import pgtheory.bandits as B
-from pgtheory.errors import ValidationError
+from pgtheory.errors import InvalidStepSizeError, ValidationError
 from pgtheory.testing import assert_close
 
 EPS = np.finfo(float).eps
@@ -39,7 +39,7 @@ def _brute_gain(est, th, r, G, eta, **o):
 def test_one_step_gain_matches_brute_force(case):
     th, r, G, _ = case
     for est, o in (("rloo", {}), ("grpo", {"ddof": 1, "epsilon": 1e-4})):
-        v = B.expected_success_gain(est, th[0], r[0], G, 0.3, **o)
+        v = B.expected_one_step_gain(est, th[0], r[0], G, 0.3, **o)["gain"]
         assert abs(v - _brute_gain(est, th[0], r[0], G, 0.3, **o)) <= 1e-12
 
 
@@ -50,13 +50,13 @@ def test_small_step_gain_is_the_directional_derivative():
     m = B.exact_moments("rloo", th, r, G).mean[0]
     slope = B.exact_logit_gradient(th, r) @ m
     for eta in (1e-3, 1e-4):
-        gain = B.expected_success_gain("rloo", th, r, G, eta)
+        gain = B.expected_one_step_gain("rloo", th, r, G, eta)["gain"]
         assert abs(gain / eta - slope) < 5 * eta  # second-order term: eta E[g^T H g] / 2 with |H| <= 1, |g| <= 2
 
 
 def test_bad_inputs():
-    with pytest.raises(ValidationError, match="eta"):
-        B.expected_success_gain("rloo", np.zeros(3), np.ones(3), 3, 0.0)
+    with pytest.raises(InvalidStepSizeError, match="eta"):
+        B.expected_one_step_gain("rloo", np.zeros(3), np.ones(3), 3, 0.0)
     with pytest.raises(ValidationError, match="estimator"):
         B.expected_abs_advantage("ppo", np.zeros(3), np.ones(3), 3)
 

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pgtheory.bandits as B
-from pgtheory.errors import InfeasibleBudgetError, ShapeError, ValidationError
+from pgtheory.errors import (InfeasibleBudgetError, InvalidProbabilityError, InvalidStepSizeError, ShapeError,
+                             ValidationError)
 from pgtheory.testing import assert_close, bonferroni_z, test_seed
 
 from _bandit_strategies import bandit_case
@@ -83,9 +84,9 @@ def test_sampled_zero_update_frequency_matches_exact():
     a, r = B.sample_groups(th, q, G, n, rng=test_seed(18071), binary=True)
     est = B.make_estimator("grpo", ddof=1, epsilon=1e-6)
     g = est(th[None, :], a, r)
-    # the exact routine's rule: |g| <= 64 eps max(1, max |c_i|) per group
+    # the exact routine's default rule: |g| <= 8 G eps max(1, max |c_i|) per group
     scale = np.maximum(1.0, np.abs(est.coefficients(th[None, :], a, r)).max(axis=(1, 2)))
-    freq = float(np.mean(np.all(np.abs(g[:, 0, :]) <= 64 * np.finfo(float).eps * scale[:, None], axis=1)))
+    freq = float(np.mean(np.all(np.abs(g[:, 0, :]) <= 8 * G * np.finfo(float).eps * scale[:, None], axis=1)))
     se = np.sqrt(exact * (1 - exact) / n)
     assert abs(freq - exact) <= bonferroni_z(1e-5, 1) * se
 
@@ -137,10 +138,13 @@ def test_expected_one_step_gain_two_arms():
         ref += comb(N, k) * p ** k * (1 - p) ** (N - k) * (np.exp(th2[0]) / np.exp(th2).sum() - p)
     assert_close(out["gain"], ref, rtol=0, atol=1e-15)
     assert out["first_order"] > 0 and out["gain"] > 0
+    # the zero-update probability it reports is zero_gradient_probability's: p^N + (1-p)^N here
+    assert out["p_zero_update"] == B.zero_gradient_probability("dr_grpo", th, r, N)
+    assert_close(out["p_zero_update"], p ** N + (1 - p) ** N, rtol=0, atol=8 * (N + 1) * np.finfo(float).eps)
 
 
 @pytest.mark.parametrize("call, err, word", [
-    (lambda: B.zero_advantage_probability(1.2, 4), ValidationError, "p must"),
+    (lambda: B.zero_advantage_probability(1.2, 4), InvalidProbabilityError, "p must"),
     (lambda: B.zero_advantage_probability(0.5, 0), ValidationError, "N must"),
     (lambda: B.knapsack_value(3, [-0.1]), ValidationError, "p must"),
     (lambda: B.knapsack_allocate([0.5, 0.5], 5, low=3), InfeasibleBudgetError, "lower bounds sum to 6 > total = 5"),
@@ -149,9 +153,9 @@ def test_expected_one_step_gain_two_arms():
     (lambda: B.knapsack_allocate([0.5], 4, unallocated="free"), ValidationError, "unallocated"),
     (lambda: B.knapsack_allocate([[0.5]], 4), ShapeError, "1-D"),
     (lambda: B.zero_gradient_probability("rloo", [0.0, 0.0], [1.0, 0.0], 1), ValidationError, "G >= 2"),
-    (lambda: B.group_law("grpo", [0.0, 0.0], [1.5, 0.0], 3, binary=True), ValidationError, "[0, 1]"),
+    (lambda: B.group_law("grpo", [0.0, 0.0], [1.5, 0.0], 3, binary=True), InvalidProbabilityError, "[0, 1]"),
     (lambda: B.group_law("grpo", [0.0, 0.0], [1.0, 0.0], 3, scale_rewards="batch"), ValidationError, "couple"),
-    (lambda: B.expected_one_step_gain("rloo", [0.0, 0.0], [1.0, 0.0], 3, -1.0), ValidationError, "eta"),
+    (lambda: B.expected_one_step_gain("rloo", [0.0, 0.0], [1.0, 0.0], 3, -1.0), InvalidStepSizeError, "eta"),
 ])
 def test_bad_input_raises_typed_errors(call, err, word):
     with pytest.raises(err, match=None) as info:

@@ -17,7 +17,7 @@ def test_zero_update_probability_on_a_hard_prompt(p, G):
     th[0] = np.log(p * (K - 1) / (1 - p))
     r = np.eye(K)[0]
     assert abs(float(B.success_probability(th, r)) - p) < 4 * EPS
-    z = B.zero_update_probability("grpo", th, r, G, ddof=1, epsilon=1e-4)
+    z = B.zero_gradient_probability("grpo", th, r, G, ddof=1, epsilon=1e-4)
     assert abs(z - ((1 - p) ** G + p ** G)) <= 8 * B.num_count_vectors(K, G) * EPS
 
 

@@ -49,7 +49,7 @@ def check_sec_proxy(quick: bool = True) -> dict:
         if r.sum() in (0, K):
             continue
         proxy.append(B.expected_abs_advantage("grpo", th, r, G, **OPTS))
-        gain.append(B.expected_success_gain("grpo", th, r, G, eta, **OPTS))
+        gain.append(B.expected_one_step_gain("grpo", th, r, G, eta, **OPTS)["gain"])
         pvals.append(float(B.success_probability(th, r)))
     proxy, gain = np.array(proxy), np.array(gain)
     rho = float(spearmanr(proxy, gain).statistic)
@@ -88,8 +88,8 @@ def check_sec_proxy(quick: bool = True) -> dict:
     th1, r1 = np.array([0.0, 0.0, 0.0, 0.0, 0.0]), np.array([1.0, 1.0, 0.0, 0.0, 0.0])  # p = 0.4, flat policy
     th2 = np.array([np.log(0.4 * 4 / 0.6), 0.0, 0.0, 0.0, 0.0])  # one correct arm with probability 0.4
     r2 = np.array([1.0, 0.0, 0.0, 0.0, 0.0])
-    g1 = B.expected_success_gain("dr_grpo", th1, r1, G, eta)
-    g2 = B.expected_success_gain("dr_grpo", th2, r2, G, eta)
+    g1 = B.expected_one_step_gain("dr_grpo", th1, r1, G, eta)["gain"]
+    g2 = B.expected_one_step_gain("dr_grpo", th2, r2, G, eta)["gain"]
     pr1, pr2 = B.expected_abs_advantage("dr_grpo", th1, r1, G), B.expected_abs_advantage("dr_grpo", th2, r2, G)
     c_c = check_ordering(abs(g1 - g2), atol * eta, relation=">",
                          name="equal proxy, different gains",

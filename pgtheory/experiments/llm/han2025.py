@@ -50,13 +50,14 @@ def check_zero_signal(quick: bool = True) -> dict:
         pq = float(B.success_probability(th, q))
         G = Gs[i % len(Gs)]
         for name, o in ESTIMATORS:
-            law, _, A = B.group_outcome_estimates(name, th, r, G, **o)
+            law = B.group_law(name, th, r, G, **o)
+            A = law.coefficients
             same = np.all(law.rewards == law.rewards[:, :1], axis=1)
             adv_equal.append(float(np.max(np.abs(A[same]), initial=0.0)))
-            z_det.append(B.zero_update_probability(name, th, r, G, **o))
-            z_formula.append(float(B.zero_signal_probability(p, G)))
-            z_bern.append(B.zero_update_probability(name, th, q, G, binary=True, **o))
-            z_bern_formula.append(float(B.zero_signal_probability(pq, G)))
+            z_det.append(B.zero_gradient_probability(name, th, r, G, **o))
+            z_formula.append(float(B.zero_advantage_probability(p, G)))
+            z_bern.append(B.zero_gradient_probability(name, th, q, G, binary=True, **o))
+            z_bern_formula.append(float(B.zero_advantage_probability(pq, G)))
             labels.append((name, K, G))
     c_a = check_identity(np.asarray(adv_equal), 0.0, rtol=0.0, atol=0.0,
                          tol_reason="the implementations return exact zeros for all-equal groups (mean = first "

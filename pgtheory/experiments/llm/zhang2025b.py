@@ -60,8 +60,8 @@ def check_learning_cliff(quick: bool = True) -> dict:
     for p in ps:
         th, r = _hard_bandit(float(p))
         for G in Gs:
-            z.append(B.zero_update_probability("grpo", th, r, G, ddof=1, epsilon=1e-4))
-            f.append(float(B.zero_signal_probability(p, G)))
+            z.append(B.zero_gradient_probability("grpo", th, r, G, ddof=1, epsilon=1e-4))
+            f.append(float(B.zero_advantage_probability(p, G)))
             pts.append((float(p), G))
     n_max = B.num_count_vectors(4, max(Gs))
     atol = SAFETY * n_max * EPS
@@ -108,7 +108,7 @@ def check_learning_cliff(quick: bool = True) -> dict:
     pgrid = np.concatenate([np.geomspace(1e-3, 0.5, 60), 1 - np.geomspace(0.5, 1e-3, 60)[1:]])
     curves = {"p": pgrid}
     for Gc in (2, 4, 8, 16, 32):
-        curves[f"P_zero_G{Gc}"] = B.zero_signal_probability(pgrid, Gc)
+        curves[f"P_zero_G{Gc}"] = B.zero_advantage_probability(pgrid, Gc)
         curves[f"c_G{Gc}"] = B.binary_weight("grpo", pgrid, Gc, ddof=1, epsilon=1e-4)
     points = {"p": np.array([q for q, _ in pts]), "G": np.array([g for _, g in pts], float), "P_zero": np.array(z)}
     return {"name": "zhang2025b-learning-cliff", "subchecks": subs, "curves": curves, "points": points}
