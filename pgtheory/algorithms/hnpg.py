@@ -53,23 +53,17 @@ import numpy as np
 
 from .._math import log_softmax
 from .._validate import as_float_array, check_distribution, check_positive_int
-from ..errors import ShapeError, ValidationError
-from ..results import Trace
 from ..backend import resolve_backend
-from ..errors import InvalidStepSizeError
+from ..errors import InvalidStepSizeError, ShapeError, ValidationError
 from ..estimators import rollout_returns
-from ..mdp import TabularMDP
-from ..mdp import check_policy
-from ..mdp import policy_evaluation
-from ..mdp import state_occupancy
-from .pg import _Evaluator, optimal_reference
+from ..mdp import PolicySystem, TabularMDP, check_policy, policy_evaluation, state_occupancy
+from ..results import Trace
 from .pg import _Evaluator, optimal_reference, record_schedule
-from .pg import optimal_reference
 
 __all__ = ["HybridCombLock", "hybrid_combination_lock", "bellman_operator", "bellman_error", "hpe_population",
-           "hpe_linear", "hac_exact", "hac_exact_grid", "hac", "hnpg_population", "offline_concentrability", "npg_coverage",
-           "bellman_transfer_coefficient", "sample_occupancy_pairs", "sample_offline_tuples",
-           "check_offline_data"]
+           "hpe_linear", "hac_exact", "hac_exact_grid", "hac", "hnpg_population", "compatible_regression",
+           "offline_concentrability", "npg_coverage", "bellman_transfer_coefficient", "sample_occupancy_pairs",
+           "sample_offline_tuples", "check_offline_data"]
 
 _CITE = ("zhou2023.thm1_exact_critic",)
 
@@ -666,20 +660,18 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
     rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
     ref = optimal_reference(mdp, rho)
     S, A, g = mdp.S, mdp.A, mdp.gamma
-    P = np.asarray(mdp.P)
-    P2 = P.reshape(S * A, S)
+    P2 = np.asarray(mdp.P).reshape(S * A, S)
     etas = np.array([_default_eta(g, A, int(t)) for t in Ts])
     n = Ts.size
     logpi = np.full((n, S, A), -math.log(A))
     cum = np.zeros(n)
-    I = np.eye(S)
     t0 = time.perf_counter()
     for t in range(1, int(Ts[-1]) + 1):
         live = Ts >= t
         lp = logpi[live]
         pi = np.exp(lp)
-        M = I[None] - g * np.einsum("nsa,sat->nst", pi, P)
-        V = np.linalg.solve(M, np.einsum("nsa,sa->ns", pi, mdp.r)[..., None])[..., 0]
+        # one stacked solve of (I - gamma P_pi) V = r_pi for every live run (the exact core, batched)
+        V = PolicySystem.stack(mdp, pi).solve(np.einsum("nsa,sa->ns", pi, mdp.r))
         Q = mdp.r[None] + g * (V @ P2.T).reshape(-1, S, A)
         cum[live] += ref["J_star"] - V @ rho
         logpi[live] = log_softmax(lp + etas[live][:, None, None] * Q, axis=-1)
@@ -691,13 +683,88 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
 hac_exact_grid.__citation__ = _CITE
 
 
+def compatible_regression(pi, fbar, weights) -> np.ndarray:
+    r"""Minimum-norm solution of the compatible regression (eq. 2) for the tabular softmax policy, in closed form.
+
+    Solves :math:`\min_w \sum_{s,a} c(s,a)\,(w^\top\phi(s,a) - \bar f(s,a))^2` with the tabular softmax
+    score :math:`\phi(s,a) = e_{s,a} - \pi(\cdot|s)\otimes e_s`, so
+    :math:`w^\top\phi(s,a) = w_s(a) - \pi_s^\top w_s`, and returns the least-squares solution of smallest
+    Euclidean norm (what ``numpy.linalg.lstsq`` returns; tested against it). The problem splits by
+    state. With :math:`M_s = \{a: c(s,a) > 0\}` and :math:`B_s` its complement:
+
+    * :math:`M_s=\emptyset`: :math:`w_s = 0`;
+    * some :math:`b\in B_s` has :math:`\pi(b|s) > 0`: the fit is exact (Assumption 3 holds), and with
+      :math:`u = \pi_s^\top w_s`, :math:`w_s(a) = \bar f(s,a) + u` on :math:`M_s`,
+      :math:`w_s(b) = (u\pi_B + c_0)\pi(b|s)/q` on :math:`B_s`, where :math:`\pi_B = \sum_{B_s}\pi(b|s)`,
+      :math:`q = \sum_{B_s}\pi(b|s)^2`, :math:`c_0 = -\sum_{M_s}\pi(a|s)\bar f(s,a)` and
+      :math:`u = -(\sum_{M_s}\bar f(s,a) + \pi_B c_0/q)/(|M_s| + \pi_B^2/q)` (minimum norm over the
+      affine set of exact fits);
+    * otherwise (every action with positive probability is weighted): the fitted values
+      :math:`v_s = w_s - (\pi_s^\top w_s)\mathbf 1` range over :math:`\{\pi_s^\top v = 0\}`; the weighted
+      projection is :math:`v(a) = \bar f(s,a) - \mu\,\pi(a|s)/c(s,a)`,
+      :math:`\mu = \pi_s^\top\bar f_s/\sum_{M_s}\pi(a|s)^2/c(s,a)` (:math:`\mu = 0` when :math:`\bar f_s` is
+      centred, i.e. exact fit), and :math:`w_s = v_s - \mathrm{mean}_{M_s}(v_s)` on :math:`M_s`, 0 elsewhere.
+
+    For a centred :math:`\bar f = Q^\pi - V^\pi` and full support this is :math:`w_s = \bar f_s -
+    \mathrm{mean}_a\bar f(s,a)`: the NPG direction up to a per-state constant, so
+    :math:`\pi\propto\pi\exp(\eta w)` equals :math:`\pi\propto\pi\exp(\eta\bar f)`.
+
+    Parameters
+    ----------
+    pi : array, shape (S, A)
+        Current policy :math:`\pi_\theta`.
+    fbar : array, shape (S, A)
+        Regression target :math:`\bar f` (the centred critic).
+    weights : array, shape (S, A)
+        Non-negative weights :math:`c(s,a)` (eq. 2: :math:`\nu + \lambda d^\pi` in expectation).
+
+    Returns
+    -------
+    w : array, shape (S, A)
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithm 3, eq. (2)/(29), Assumption 3.
+    """
+    pi = np.asarray(pi, dtype=np.float64)
+    f = np.asarray(fbar, dtype=np.float64)
+    c = np.asarray(weights, dtype=np.float64)
+    if not (pi.shape == f.shape == c.shape) or pi.ndim != 2:
+        raise ShapeError(f"pi, fbar and weights must be (S, A) arrays of one shape; got {pi.shape}, {f.shape}, "
+                         f"{c.shape}.")
+    if np.any(c < 0) or not np.all(np.isfinite(c)):
+        raise ValidationError("weights must be finite and >= 0 (a weighted least-squares problem).")
+    m = c > 0
+    nM = m.sum(axis=1)
+    piB = np.where(m, 0.0, pi)
+    pB, q = piB.sum(axis=1), (piB ** 2).sum(axis=1)
+    c0 = -np.sum(np.where(m, pi * f, 0.0), axis=1)
+    fM = np.where(m, f, 0.0)
+    w = np.zeros_like(f)
+    # exact fits with free coordinates off the support (q > 0)
+    ex = (nM > 0) & (q > 0)
+    if np.any(ex):
+        qe = q[ex]
+        u = -(fM[ex].sum(axis=1) + pB[ex] * c0[ex] / qe) / (nM[ex] + pB[ex] ** 2 / qe)
+        k = u * pB[ex] + c0[ex]
+        w[ex] = np.where(m[ex], f[ex] + u[:, None], (k / qe)[:, None] * piB[ex])
+    # every action with positive probability is weighted: weighted projection onto {pi_s^T v = 0}
+    pr = (nM > 0) & ~(q > 0)
+    if np.any(pr):
+        cm = np.where(m[pr], c[pr], 1.0)
+        mu = -c0[pr] / np.sum(np.where(m[pr], pi[pr] ** 2 / cm, 0.0), axis=1)
+        v = np.where(m[pr], f[pr] - mu[:, None] * pi[pr] / cm, 0.0)
+        w[pr] = np.where(m[pr], v - (v.sum(axis=1) / nM[pr])[:, None], 0.0)
+    return w
+
+
 def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = None, rho=None) -> Trace:
     r"""HNPG (Algorithm 3) for the tabular softmax policy with an exact critic and population regression weights.
 
     :math:`\phi^t(s,a)=\nabla_\theta\log\pi_\theta(a|s) = e_{s,a}-\pi_\theta(\cdot|s)\otimes e_s`,
     :math:`\bar f^t = Q^{\pi_t}-V^{\pi_t}`; :math:`w^t` minimises eq. (2) in expectation,
     :math:`\sum_{s,a}(\nu(s,a)+\lambda d^{\pi_t}(s,a))(w^\top\phi^t(s,a)-\bar f^t(s,a))^2`
-    (minimum-norm solution, ``numpy.linalg.lstsq``), and :math:`\theta^{t+1}=\theta^t+\eta w^t`.
+    (minimum-norm solution in closed form, :func:`compatible_regression`), and :math:`\theta^{t+1}=\theta^t+\eta w^t`.
     On states with positive weight Assumption 3 holds with :math:`w = \bar f` (up to a per-state
     constant), so the update equals HAC's :math:`\pi\propto\pi\exp(\eta Q^{\pi_t})` there.
 
@@ -736,7 +803,6 @@ def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = No
     theta = np.zeros((S, A))
     reg, sub = np.empty(T), np.empty(T)
     cum = 0.0
-    eyeA = np.eye(A)
     for t in range(T):
         logpi = log_softmax(theta, axis=-1)
         pi = np.exp(logpi)
@@ -746,14 +812,8 @@ def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = No
         cum += gap
         reg[t], sub[t] = cum, gap
         fbar = Q - V[:, None]
-        # phi[s, a] = e_{s,a} - pi(.|s) on the block of state s (tabular softmax score)
-        Phi = np.zeros((S, A, S, A))
-        for s in range(S):
-            Phi[s, :, s, :] = eyeA - pi[s][None, :]
-        wts = np.sqrt((nu + lam * d).reshape(-1))
-        Xm = Phi.reshape(S * A, S * A) * wts[:, None]
-        w = np.linalg.lstsq(Xm, fbar.reshape(-1) * wts, rcond=None)[0]
-        theta = theta + eta * w.reshape(S, A)
+        w = compatible_regression(pi, fbar, nu + lam * d)
+        theta = theta + eta * w
     it = np.arange(1, T + 1)
     return Trace(iterations=it, samples=it.copy(), metrics={"regret": reg, "suboptimality": sub},
                  algorithm="hnpg_population", params={"eta": eta, "lam": lam, "T": T, "gamma": mdp.gamma},
