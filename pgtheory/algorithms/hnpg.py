@@ -477,7 +477,7 @@ def _linf_fit(X, g):
 
 
 def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=None, f0=None,
-               be_every: int | None = None) -> Trace:
+               be_every: int | None = None, realizer=None) -> Trace:
     r"""HPE (Algorithm 2) in expectation for the class :math:`F_\pi=\{\Phi w + c\,Q^\pi\}`: realizable, not complete.
 
     Each iteration is the population weighted least squares of eq. (1) in closed form,
@@ -509,6 +509,12 @@ def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=N
         Start (default 0, which lies in the class).
     be_every : int, optional
         Bellman-error LP every this many iterations (default about 10 LPs per run).
+    realizer : array, shape (S, A), optional
+        The function added to the class as its last column (default :math:`Q^\pi`). Assumption 1
+        only asks :math:`\mathbb E_{d^\pi}(f-Q^\pi)^2 = 0`, so a ``realizer`` equal to :math:`Q^\pi` on
+        the support of :math:`d^\pi` and different elsewhere (states :math:`\pi` never reaches) keeps
+        the class realizable while :math:`Q^\pi\notin F_\pi`: then the offline residual of the fixed
+        point can grow with :math:`\lambda`, the regime Lemma 5 (b) bounds by :math:`\lambda\varepsilon_{be}`.
 
     Returns
     -------
@@ -535,7 +541,19 @@ def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=N
         raise ShapeError(f"features must have shape (S, A, k) with (S, A) = {(mdp.S, mdp.A)}; got {Phi.shape}.")
     Q = policy_evaluation(mdp, pi, validate=False).Q
     d = _occ(mdp, pi, rho)
-    X = np.concatenate([Phi.reshape(mdp.S * mdp.A, -1), Q.reshape(-1, 1)], axis=1)
+    if realizer is None:
+        g = Q
+    else:
+        g = as_float_array(realizer, "realizer", ndim=2)
+        if g.shape != Q.shape:
+            raise ShapeError(f"realizer must have shape (S, A) = {Q.shape}; got {g.shape}.")
+        # Assumption 1 up to rounding: |g - Q| <= 1e3 eps |Q|_inf where d^pi exceeds the rounding of its
+        # solve (1e3 eps; unreachable pairs come out as exact zeros or rounding-level values)
+        eps = 1e3 * np.finfo(float).eps
+        if np.any((d > eps) & (np.abs(g - Q) > eps * max(1.0, float(np.max(np.abs(Q)))))):
+            raise ValidationError("realizer must equal Q^pi on the support of d^pi (Assumption 1: E_{d^pi}(f - "
+                                  "Q^pi)^2 = 0). Fix: change it only on pairs pi never reaches from rho.")
+    X = np.concatenate([Phi.reshape(mdp.S * mdp.A, -1), g.reshape(-1, 1)], axis=1)
     wq = (nu + lam * d).reshape(-1)
     G = X.T @ (wq[:, None] * X)
     Ginv = np.linalg.pinv(G)
