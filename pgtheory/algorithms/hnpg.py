@@ -694,15 +694,19 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
     logpi = np.full((n, S, A), -math.log(A))
     cum = np.zeros(n)
     t0 = time.perf_counter()
+    r, P2T, J = np.asarray(mdp.r), P2.T, ref["J_star"]
+    eta3 = etas[:, None, None]
+    k = 0
     for t in range(1, int(Ts[-1]) + 1):
-        live = Ts >= t
-        lp = logpi[live]
+        while Ts[k] < t:  # Ts is sorted: the live runs (T >= t) are the suffix k:, a view
+            k += 1
+        lp = logpi[k:]
         pi = np.exp(lp)
         # one stacked solve of (I - gamma P_pi) V = r_pi for every live run (the exact core, batched)
-        V = PolicySystem.stack(mdp, pi).solve(np.einsum("nsa,sa->ns", pi, mdp.r))
-        Q = mdp.r[None] + g * (V @ P2.T).reshape(-1, S, A)
-        cum[live] += ref["J_star"] - V @ rho
-        logpi[live] = log_softmax(lp + etas[live][:, None, None] * Q, axis=-1)
+        V = PolicySystem.stack(mdp, pi).solve(np.einsum("nsa,sa->ns", pi, r))
+        Q = r[None] + g * (V @ P2T).reshape(-1, S, A)
+        cum[k:] += J - V @ rho
+        logpi[k:] = log_softmax(lp + eta3[k:] * Q, axis=-1)
     return Trace(iterations=Ts, samples=Ts.copy(), metrics={"regret": cum, "eta": etas}, algorithm="hac_exact_grid",
                  params={"gamma": g, "A": A, "seconds": time.perf_counter() - t0},
                  sample_unit="exact Q evaluations per run", final={})
