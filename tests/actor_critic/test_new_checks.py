@@ -1,4 +1,4 @@
-"""The four checks added for issue 15 (H3 growth, H4 exponents, H5 offline-only arm, N3 horizon exponent): each
+"""The checks added for issue 15 (H3 growth, H4 exponents, H5 offline-only arm, practical HNPG, N3 horizon): each
 runs in quick mode, states every claim with a reason and a source, writes its JSON data, and its standalone
 figure script ``figures/<check>.py`` draws from that data a PNG whose legends stay inside the canvas and
 whose caption states the verdict (the same figure rules as tests/ratecheck/test_figures.py)."""
@@ -18,7 +18,7 @@ from pgtheory.experiments import RunConfig, get  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW = ["zhou2023-offline-residual", "zhou2023-hac-sampled-rates", "zhou2023-offline-only",
-       "tan2025-hybrid-noff-horizon"]
+       "zhou2023-practical-hnpg", "tan2025-hybrid-noff-horizon"]
 _VERDICT = re.compile(r"^(CONSISTENT|VIOLATED|INCONCLUSIVE)")
 
 
