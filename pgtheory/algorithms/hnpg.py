@@ -1217,7 +1217,8 @@ def trpo_line_search(gain, kl, eta_max: float, slope: float, *, max_kl: float = 
                                   tried_kl=np.array(kls), tried_gain=np.array(gains), eta_max=float(eta_max),
                                   slope=float(slope))
     return LineSearchStep(eta=0.0, accepted=False, kl=0.0, gain=0.0, n_tried=len(etas), tried_eta=np.array(etas),
-                          tried_kl=np.array(kls), tried_gain=np.array(gains), eta_max=float(eta_max), slope=float(slope))
+                          tried_kl=np.array(kls), tried_gain=np.array(gains), eta_max=float(eta_max),
+                          slope=float(slope))
 
 
 trpo_line_search.__citation__ = ("zhou2023.thm2_complete",)

@@ -14,6 +14,9 @@ figure of the paper.
 * ``tan2025-hybrid-noff`` (N3) -- non-optimistic hybrid variant: without offline data it fails on
   the combination lock; the offline episodes it needs grow at most like :math:`c^*_{off}`
   (occupancy-ratio definition) at fixed :math:`H` and :math:`\varepsilon`.
+* ``tan2025-hybrid-noff-horizon`` (N3, horizon) -- at fixed :math:`\varepsilon` and fixed occupancy-ratio
+  :math:`c^*_{off}`, the offline episodes needed grow at most like :math:`H^4` (exponent with a
+  bootstrap interval over seeds; data as JSON, drawn by ``figures/tan2025_hybrid_noff_horizon.py``).
 * ``tan2025-hybrid-optimistic`` (N2) -- optimistic hybrid: online regret does not increase with
   the number of offline episodes loaded into the critic, for three behaviour policies
   (qualitative claim of the abstract; no hybrid bound was read).

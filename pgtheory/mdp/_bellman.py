@@ -162,7 +162,7 @@ class PolicySystem:
 
     @classmethod
     def stack(cls, mdp: TabularMDP, pis: np.ndarray) -> "PolicySystem":
-        r"""The stacked systems :math:`I - \gamma P_{\pi_i}` of ``n`` policies ``pis`` (shape (n, S, A)) in a dense ``mdp``.
+        r"""The stacked systems :math:`I - \gamma P_{\pi_i}` of ``n`` policies ``pis`` (shape (n, S, A)), dense ``mdp``.
 
         :math:`P_{\pi_i}[s, s'] = \sum_a \pi_i(a|s)P(s'|s,a)` for every ``i`` in one ``einsum``.
         """
