@@ -118,3 +118,22 @@ def test_compatible_regression_gives_the_npg_direction_on_full_support():
         M.compatible_regression(pi, adv, -np.ones((5, 3)))
     with pytest.raises(ShapeError):
         M.compatible_regression(pi, adv[:, :2], np.ones((5, 3)))
+
+
+def test_hpe_linear_realizer_must_equal_Q_pi_on_the_support_of_d_pi():
+    mdp = instances.garnet(5, 2, 2, gamma=0.8, seed=0)
+    rng = np.random.default_rng(0)
+    pi = rng.dirichlet(np.ones(2), size=5)
+    nu = np.full((5, 2), 0.1)
+    Phi = rng.normal(size=(5, 2, 1))
+    Q = policy_evaluation(mdp, pi).Q
+    bad = Q.copy()
+    bad[0, 0] += 1.0  # every state is reachable in this Garnet: Assumption 1 fails
+    with pytest.raises(ValidationError, match="realizer must equal Q\\^pi"):
+        M.hpe_linear(mdp, pi, nu, 1.0, Phi, n_iter=3, K1=1, realizer=bad)
+    with pytest.raises(ShapeError, match="realizer"):
+        M.hpe_linear(mdp, pi, nu, 1.0, Phi, n_iter=3, K1=1, realizer=Q[:, :1])
+    # the default realizer (Q^pi) and an explicit Q^pi give the same run
+    a = M.hpe_linear(mdp, pi, nu, 1.0, Phi, n_iter=5, K1=2).final["f_bar"]
+    b = M.hpe_linear(mdp, pi, nu, 1.0, Phi, n_iter=5, K1=2, realizer=Q).final["f_bar"]
+    np.testing.assert_array_equal(a, b)
