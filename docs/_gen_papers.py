@@ -26,6 +26,7 @@ TITLES: dict = {}
 EXTRA = {"agarwal2021": "../../../explanation/exact_gradients",
          "mei2020": "../../../explanation/exact_gradients", "jia2023": "../../../explanation/agnostic_rl",
          "krishnamurthy2025": "../../../explanation/agnostic_rl"}
+EXTRA.update({"zhou2023": "../../../explanation/actor_critic", "tan2025": "../../../explanation/actor_critic"})
 
 LIMITS_COMMON = (
     "A check runs finitely many instances at finite sizes: *consistent* means no instance contradicted the "

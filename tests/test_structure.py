@@ -302,10 +302,6 @@ OTHER_LINEAR_SYSTEMS = {
     "pgtheory/bandits/_continuous.py": "2x2 covariance inverse of the Cauchy bandit",
     "pgtheory/games/_regularized.py": "Newton step of the regularised Nash fixed point",
     "pgtheory/lqr/_model.py": "Lyapunov and Riccati equations of the LQR",
-    # hac_exact_grid evaluates one policy per horizon T of a grid in one stacked solve (n, S, S) that the
-    # single-policy core does not batch; hnpg_population's lstsq is the compatible-function regression
-    # (Zhou et al. 2023, Alg. 3), not a policy system.
-    "pgtheory/algorithms/hnpg.py": "stacked (I - gamma P_pi) solve over a T-grid, and a regression lstsq",
     "pgtheory/bandits/_preference.py": "Newton step of the Bradley-Terry adversary's convex problem (RPO maximin)",
 }
 

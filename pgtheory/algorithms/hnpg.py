@@ -25,8 +25,15 @@ Algorithms implemented (paper numbering):
 * **Algorithm 3, HNPG** for tabular softmax :math:`\pi_\theta`: the compatible regression
   (eq. 2 / 29) :math:`w^t\in\arg\min_w \mathbb E_\nu[(w^\top\phi^t-\bar f^t)^2] +
   \lambda\mathbb E_{d^{\pi}}[(w^\top\phi^t-\bar f^t)^2]`, :math:`\theta^{t+1}=\theta^t+\eta w^t`
-  (:func:`hnpg_population`, population weights, exact critic).
-  Algorithms 4-5 (finite-horizon practical HNPG with TRPO line search) are **not** implemented.
+  (:func:`hnpg_population`, population weights, exact critic; the regression in closed form,
+  :func:`compatible_regression`).
+* **Algorithms 4-5, practical HNPG** (App. E.3, finite horizon, one critic and one softmax policy
+  per step): FHPE backwards in ``h`` (eq. 49, :func:`fhpe_population`), the per-step compatible
+  regression (eq. 48) by damped conjugate gradients and a TRPO line search for the step (eq. 50,
+  :func:`trpo_line_search`); exact (:func:`hnpg_practical_exact`, population losses) and sampled
+  (:func:`hnpg_practical`, Monte-Carlo reward-to-go targets and offline tuples per step). Where the
+  paper is silent (CG steps, backtracking factor, acceptance ratio) the authors' code is followed
+  and said so.
 
 Samplers: on-policy pairs :math:`(s,a)\sim d^\pi` come from a small vectorised geometric-rollout
 sampler here (the estimator engine has no "draw the stopping pair" mode); the unbiased
@@ -38,8 +45,9 @@ has no offline-tuple sampler).
 References
 ----------
 Y. Zhou, A. Sekhari, Y. Song, W. Sun (2023). Offline Data Enhanced On-Policy Policy Gradient with
-Provable Guarantees. arXiv:2311.08384. Algorithms 1-3, eq. (1), (2), Lemma 5, Lemma 6,
-Theorem 1 (eq. 22-25), Appendix E.1 (combination lock).
+Provable Guarantees. arXiv:2311.08384. Algorithms 1-5, eq. (1), (2), (48)-(50), Lemma 5, Lemma 6,
+Theorem 1 (eq. 22-25), Appendix E.1 (combination lock), E.3 and Table 1 (practical HNPG). Authors' code:
+github.com/YifeiZhou02/HNPG (``trpo.py``).
 """
 
 from __future__ import annotations
@@ -53,23 +61,19 @@ import numpy as np
 
 from .._math import log_softmax
 from .._validate import as_float_array, check_distribution, check_positive_int
-from ..errors import ShapeError, ValidationError
-from ..results import Trace
 from ..backend import resolve_backend
-from ..errors import InvalidStepSizeError
+from ..errors import InvalidStepSizeError, ShapeError, ValidationError
 from ..estimators import rollout_returns
-from ..mdp import TabularMDP
-from ..mdp import check_policy
-from ..mdp import policy_evaluation
-from ..mdp import state_occupancy
-from .pg import _Evaluator, optimal_reference
+from ..mdp import (FiniteHorizonMDP, PolicySystem, TabularMDP, backward_induction, check_policy,
+                   finite_horizon_evaluation, finite_horizon_occupancy, policy_evaluation, state_occupancy)
+from ..results import ResultMixin, Trace
 from .pg import _Evaluator, optimal_reference, record_schedule
-from .pg import optimal_reference
 
 __all__ = ["HybridCombLock", "hybrid_combination_lock", "bellman_operator", "bellman_error", "hpe_population",
-           "hpe_linear", "hac_exact", "hac_exact_grid", "hac", "hnpg_population", "offline_concentrability", "npg_coverage",
-           "bellman_transfer_coefficient", "sample_occupancy_pairs", "sample_offline_tuples",
-           "check_offline_data"]
+           "hpe_linear", "hac_exact", "hac_exact_grid", "hac", "hnpg_population", "compatible_regression",
+           "offline_concentrability", "npg_coverage", "bellman_transfer_coefficient", "sample_occupancy_pairs",
+           "sample_offline_tuples", "check_offline_data", "LineSearchStep", "trpo_line_search", "check_offline_steps",
+           "fhpe_population", "hnpg_practical_exact", "hnpg_practical", "sample_finite_horizon_episodes"]
 
 _CITE = ("zhou2023.thm1_exact_critic",)
 
@@ -473,7 +477,7 @@ def _linf_fit(X, g):
 
 
 def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=None, f0=None,
-               be_every: int | None = None) -> Trace:
+               be_every: int | None = None, realizer=None) -> Trace:
     r"""HPE (Algorithm 2) in expectation for the class :math:`F_\pi=\{\Phi w + c\,Q^\pi\}`: realizable, not complete.
 
     Each iteration is the population weighted least squares of eq. (1) in closed form,
@@ -505,6 +509,12 @@ def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=N
         Start (default 0, which lies in the class).
     be_every : int, optional
         Bellman-error LP every this many iterations (default about 10 LPs per run).
+    realizer : array, shape (S, A), optional
+        The function added to the class as its last column (default :math:`Q^\pi`). Assumption 1
+        only asks :math:`\mathbb E_{d^\pi}(f-Q^\pi)^2 = 0`, so a ``realizer`` equal to :math:`Q^\pi` on
+        the support of :math:`d^\pi` and different elsewhere (states :math:`\pi` never reaches) keeps
+        the class realizable while :math:`Q^\pi\notin F_\pi`: then the offline residual of the fixed
+        point can grow with :math:`\lambda`, the regime Lemma 5 (b) bounds by :math:`\lambda\varepsilon_{be}`.
 
     Returns
     -------
@@ -531,7 +541,19 @@ def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=N
         raise ShapeError(f"features must have shape (S, A, k) with (S, A) = {(mdp.S, mdp.A)}; got {Phi.shape}.")
     Q = policy_evaluation(mdp, pi, validate=False).Q
     d = _occ(mdp, pi, rho)
-    X = np.concatenate([Phi.reshape(mdp.S * mdp.A, -1), Q.reshape(-1, 1)], axis=1)
+    if realizer is None:
+        g = Q
+    else:
+        g = as_float_array(realizer, "realizer", ndim=2)
+        if g.shape != Q.shape:
+            raise ShapeError(f"realizer must have shape (S, A) = {Q.shape}; got {g.shape}.")
+        # Assumption 1 up to rounding: |g - Q| <= 1e3 eps |Q|_inf where d^pi exceeds the rounding of its
+        # solve (1e3 eps; unreachable pairs come out as exact zeros or rounding-level values)
+        eps = 1e3 * np.finfo(float).eps
+        if np.any((d > eps) & (np.abs(g - Q) > eps * max(1.0, float(np.max(np.abs(Q)))))):
+            raise ValidationError("realizer must equal Q^pi on the support of d^pi (Assumption 1: E_{d^pi}(f - "
+                                  "Q^pi)^2 = 0). Fix: change it only on pairs pi never reaches from rho.")
+    X = np.concatenate([Phi.reshape(mdp.S * mdp.A, -1), g.reshape(-1, 1)], axis=1)
     wq = (nu + lam * d).reshape(-1)
     G = X.T @ (wq[:, None] * X)
     Ginv = np.linalg.pinv(G)
@@ -666,23 +688,25 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
     rho = mdp.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
     ref = optimal_reference(mdp, rho)
     S, A, g = mdp.S, mdp.A, mdp.gamma
-    P = np.asarray(mdp.P)
-    P2 = P.reshape(S * A, S)
+    P2 = np.asarray(mdp.P).reshape(S * A, S)
     etas = np.array([_default_eta(g, A, int(t)) for t in Ts])
     n = Ts.size
     logpi = np.full((n, S, A), -math.log(A))
     cum = np.zeros(n)
-    I = np.eye(S)
     t0 = time.perf_counter()
+    r, P2T, J = np.asarray(mdp.r), P2.T, ref["J_star"]
+    eta3 = etas[:, None, None]
+    k = 0
     for t in range(1, int(Ts[-1]) + 1):
-        live = Ts >= t
-        lp = logpi[live]
+        while Ts[k] < t:  # Ts is sorted: the live runs (T >= t) are the suffix k:, a view
+            k += 1
+        lp = logpi[k:]
         pi = np.exp(lp)
-        M = I[None] - g * np.einsum("nsa,sat->nst", pi, P)
-        V = np.linalg.solve(M, np.einsum("nsa,sa->ns", pi, mdp.r)[..., None])[..., 0]
-        Q = mdp.r[None] + g * (V @ P2.T).reshape(-1, S, A)
-        cum[live] += ref["J_star"] - V @ rho
-        logpi[live] = log_softmax(lp + etas[live][:, None, None] * Q, axis=-1)
+        # one stacked solve of (I - gamma P_pi) V = r_pi for every live run (the exact core, batched)
+        V = PolicySystem.stack(mdp, pi).solve(np.einsum("nsa,sa->ns", pi, r))
+        Q = r[None] + g * (V @ P2T).reshape(-1, S, A)
+        cum[k:] += J - V @ rho
+        logpi[k:] = log_softmax(lp + eta3[k:] * Q, axis=-1)
     return Trace(iterations=Ts, samples=Ts.copy(), metrics={"regret": cum, "eta": etas}, algorithm="hac_exact_grid",
                  params={"gamma": g, "A": A, "seconds": time.perf_counter() - t0},
                  sample_unit="exact Q evaluations per run", final={})
@@ -691,13 +715,88 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
 hac_exact_grid.__citation__ = _CITE
 
 
+def compatible_regression(pi, fbar, weights) -> np.ndarray:
+    r"""Minimum-norm solution of the compatible regression (eq. 2) for the tabular softmax policy, in closed form.
+
+    Solves :math:`\min_w \sum_{s,a} c(s,a)\,(w^\top\phi(s,a) - \bar f(s,a))^2` with the tabular softmax
+    score :math:`\phi(s,a) = e_{s,a} - \pi(\cdot|s)\otimes e_s`, so
+    :math:`w^\top\phi(s,a) = w_s(a) - \pi_s^\top w_s`, and returns the least-squares solution of smallest
+    Euclidean norm (what ``numpy.linalg.lstsq`` returns; tested against it). The problem splits by
+    state. With :math:`M_s = \{a: c(s,a) > 0\}` and :math:`B_s` its complement:
+
+    * :math:`M_s=\emptyset`: :math:`w_s = 0`;
+    * some :math:`b\in B_s` has :math:`\pi(b|s) > 0`: the fit is exact (Assumption 3 holds), and with
+      :math:`u = \pi_s^\top w_s`, :math:`w_s(a) = \bar f(s,a) + u` on :math:`M_s`,
+      :math:`w_s(b) = (u\pi_B + c_0)\pi(b|s)/q` on :math:`B_s`, where :math:`\pi_B = \sum_{B_s}\pi(b|s)`,
+      :math:`q = \sum_{B_s}\pi(b|s)^2`, :math:`c_0 = -\sum_{M_s}\pi(a|s)\bar f(s,a)` and
+      :math:`u = -(\sum_{M_s}\bar f(s,a) + \pi_B c_0/q)/(|M_s| + \pi_B^2/q)` (minimum norm over the
+      affine set of exact fits);
+    * otherwise (every action with positive probability is weighted): the fitted values
+      :math:`v_s = w_s - (\pi_s^\top w_s)\mathbf 1` range over :math:`\{\pi_s^\top v = 0\}`; the weighted
+      projection is :math:`v(a) = \bar f(s,a) - \mu\,\pi(a|s)/c(s,a)`,
+      :math:`\mu = \pi_s^\top\bar f_s/\sum_{M_s}\pi(a|s)^2/c(s,a)` (:math:`\mu = 0` when :math:`\bar f_s` is
+      centred, i.e. exact fit), and :math:`w_s = v_s - \mathrm{mean}_{M_s}(v_s)` on :math:`M_s`, 0 elsewhere.
+
+    For a centred :math:`\bar f = Q^\pi - V^\pi` and full support this is :math:`w_s = \bar f_s -
+    \mathrm{mean}_a\bar f(s,a)`: the NPG direction up to a per-state constant, so
+    :math:`\pi\propto\pi\exp(\eta w)` equals :math:`\pi\propto\pi\exp(\eta\bar f)`.
+
+    Parameters
+    ----------
+    pi : array, shape (S, A)
+        Current policy :math:`\pi_\theta`.
+    fbar : array, shape (S, A)
+        Regression target :math:`\bar f` (the centred critic).
+    weights : array, shape (S, A)
+        Non-negative weights :math:`c(s,a)` (eq. 2: :math:`\nu + \lambda d^\pi` in expectation).
+
+    Returns
+    -------
+    w : array, shape (S, A)
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, Algorithm 3, eq. (2)/(29), Assumption 3.
+    """
+    pi = np.asarray(pi, dtype=np.float64)
+    f = np.asarray(fbar, dtype=np.float64)
+    c = np.asarray(weights, dtype=np.float64)
+    if not (pi.shape == f.shape == c.shape) or pi.ndim != 2:
+        raise ShapeError(f"pi, fbar and weights must be (S, A) arrays of one shape; got {pi.shape}, {f.shape}, "
+                         f"{c.shape}.")
+    if np.any(c < 0) or not np.all(np.isfinite(c)):
+        raise ValidationError("weights must be finite and >= 0 (a weighted least-squares problem).")
+    m = c > 0
+    nM = m.sum(axis=1)
+    piB = np.where(m, 0.0, pi)
+    pB, q = piB.sum(axis=1), (piB ** 2).sum(axis=1)
+    c0 = -np.sum(np.where(m, pi * f, 0.0), axis=1)
+    fM = np.where(m, f, 0.0)
+    w = np.zeros_like(f)
+    # exact fits with free coordinates off the support (q > 0)
+    ex = (nM > 0) & (q > 0)
+    if np.any(ex):
+        qe = q[ex]
+        u = -(fM[ex].sum(axis=1) + pB[ex] * c0[ex] / qe) / (nM[ex] + pB[ex] ** 2 / qe)
+        k = u * pB[ex] + c0[ex]
+        w[ex] = np.where(m[ex], f[ex] + u[:, None], (k / qe)[:, None] * piB[ex])
+    # every action with positive probability is weighted: weighted projection onto {pi_s^T v = 0}
+    pr = (nM > 0) & ~(q > 0)
+    if np.any(pr):
+        cm = np.where(m[pr], c[pr], 1.0)
+        mu = -c0[pr] / np.sum(np.where(m[pr], pi[pr] ** 2 / cm, 0.0), axis=1)
+        v = np.where(m[pr], f[pr] - mu[:, None] * pi[pr] / cm, 0.0)
+        w[pr] = np.where(m[pr], v - (v.sum(axis=1) / nM[pr])[:, None], 0.0)
+    return w
+
+
 def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = None, rho=None) -> Trace:
     r"""HNPG (Algorithm 3) for the tabular softmax policy with an exact critic and population regression weights.
 
     :math:`\phi^t(s,a)=\nabla_\theta\log\pi_\theta(a|s) = e_{s,a}-\pi_\theta(\cdot|s)\otimes e_s`,
     :math:`\bar f^t = Q^{\pi_t}-V^{\pi_t}`; :math:`w^t` minimises eq. (2) in expectation,
     :math:`\sum_{s,a}(\nu(s,a)+\lambda d^{\pi_t}(s,a))(w^\top\phi^t(s,a)-\bar f^t(s,a))^2`
-    (minimum-norm solution, ``numpy.linalg.lstsq``), and :math:`\theta^{t+1}=\theta^t+\eta w^t`.
+    (minimum-norm solution in closed form, :func:`compatible_regression`), and :math:`\theta^{t+1}=\theta^t+\eta w^t`.
     On states with positive weight Assumption 3 holds with :math:`w = \bar f` (up to a per-state
     constant), so the update equals HAC's :math:`\pi\propto\pi\exp(\eta Q^{\pi_t})` there.
 
@@ -736,7 +835,6 @@ def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = No
     theta = np.zeros((S, A))
     reg, sub = np.empty(T), np.empty(T)
     cum = 0.0
-    eyeA = np.eye(A)
     for t in range(T):
         logpi = log_softmax(theta, axis=-1)
         pi = np.exp(logpi)
@@ -746,14 +844,8 @@ def hnpg_population(mdp, nu, T: int, *, lam: float = 1.0, eta: float | None = No
         cum += gap
         reg[t], sub[t] = cum, gap
         fbar = Q - V[:, None]
-        # phi[s, a] = e_{s,a} - pi(.|s) on the block of state s (tabular softmax score)
-        Phi = np.zeros((S, A, S, A))
-        for s in range(S):
-            Phi[s, :, s, :] = eyeA - pi[s][None, :]
-        wts = np.sqrt((nu + lam * d).reshape(-1))
-        Xm = Phi.reshape(S * A, S * A) * wts[:, None]
-        w = np.linalg.lstsq(Xm, fbar.reshape(-1) * wts, rcond=None)[0]
-        theta = theta + eta * w.reshape(S, A)
+        w = compatible_regression(pi, fbar, nu + lam * d)
+        theta = theta + eta * w
     it = np.arange(1, T + 1)
     return Trace(iterations=it, samples=it.copy(), metrics={"regret": reg, "suboptimality": sub},
                  algorithm="hnpg_population", params={"eta": eta, "lam": lam, "T": T, "gamma": mdp.gamma},
@@ -1011,3 +1103,641 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
 
 
 hac.__citation__ = ("zhou2023.thm1_complete",)
+
+
+# --------------------------------------------------------------------------- Algorithms 4-5: practical HNPG
+# Finite horizon (paper App. E.3): one critic f_h and one softmax policy pi_{theta_h} per step h, f_H = 0.
+# Algorithm 5 (FHPE, eq. 49) fits the critics backwards; Algorithm 4 (HNPG) takes, per step h, the
+# compatible regression of eq. (48) solved by conjugate gradients (damping as in Table 1) and a TRPO
+# line search on eq. (50) for the step size.
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class LineSearchStep(ResultMixin):
+    r"""One TRPO line search (eq. 50 of Zhou et al. 2023): the step sizes tried and the one accepted.
+
+    Attributes
+    ----------
+    eta : float
+        Accepted step size (0.0 when no candidate was accepted: the parameter is left unchanged).
+    accepted : bool
+        Whether a candidate met the acceptance rule.
+    kl, gain : float
+        KL divergence :math:`KL(\theta,\theta+\eta w)` and surrogate gain :math:`L(\theta+\eta w)-L(\theta)`
+        at the accepted step (0.0 when none).
+    n_tried : int
+        Candidates evaluated (the accepted one included).
+    tried_eta, tried_kl, tried_gain : array, shape (n_tried,)
+        Every candidate in the order tried, with its KL and gain.
+    eta_max, slope : float
+        First candidate (the step whose quadratic KL model equals ``max_kl``) and the directional
+        derivative :math:`\nabla L(\theta)^\top w` (the expected gain per unit step).
+    """
+
+    eta: float
+    accepted: bool
+    kl: float
+    gain: float
+    n_tried: int
+    tried_eta: np.ndarray
+    tried_kl: np.ndarray
+    tried_gain: np.ndarray
+    eta_max: float
+    slope: float
+
+
+def trpo_line_search(gain, kl, eta_max: float, slope: float, *, max_kl: float = 1e-2, max_backtracks: int = 10,
+                     accept_ratio: float = 0.1) -> LineSearchStep:
+    r"""Backtracking line search for the step size of eq. (50): :math:`\max_\eta L(\theta+\eta w)` subject to
+    :math:`KL(\theta,\theta+\eta w)\le` ``max_kl``.
+
+    The paper (App. E.3, eq. 50) chooses :math:`\eta^t` by a TRPO line search on
+    :math:`\ell_{LS}(\eta) = L(\theta+\eta w) - \chi\{KL(\theta,\theta+\eta w)\le \mathrm{max\_KL}\}` (the
+    indicator makes steps outside the trust region infeasible). The search itself follows the
+    authors' code [C] (``trpo.py``, from pytorch-trpo): candidates
+    :math:`\eta_k = \eta_{max}2^{-k}`, ``k = 0..max_backtracks-1``; the first candidate is accepted when
+
+    .. math::
+
+        KL(\theta,\theta+\eta_k w)\le\mathrm{max\_KL}\ \text{(eq. 50)},\qquad
+        g_k := L(\theta+\eta_k w)-L(\theta) > 0,\qquad g_k \ge \mathrm{accept\_ratio}\cdot\eta_k\,\nabla L^\top w
+        \ \text{(the code's improvement ratio, 0.1)}.
+
+    If no candidate qualifies the step is 0 (the code keeps the old parameters). The code checks
+    the trust region only through the quadratic model that sets :math:`\eta_{max}`; here the exact
+    KL of each candidate is checked, as eq. (50) states.
+
+    Parameters
+    ----------
+    gain : callable
+        ``gain(eta) -> float``, the surrogate improvement :math:`L(\theta+\eta w)-L(\theta)`.
+    kl : callable
+        ``kl(eta) -> float``, :math:`KL(\theta,\theta+\eta w)` (>= 0).
+    eta_max : float
+        First (largest) candidate, > 0.
+    slope : float
+        :math:`\nabla L(\theta)^\top w`.
+    max_kl : float
+        Trust-region radius (Table 1: 1e-2), > 0.
+    max_backtracks : int
+        Number of candidates (code: 10).
+    accept_ratio : float
+        Minimum ratio of actual to linearly predicted gain (code: 0.1), in [0, 1).
+
+    Returns
+    -------
+    LineSearchStep
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        ``eta_max``, ``max_kl`` not finite and positive, ``accept_ratio`` outside [0, 1), or
+        ``max_backtracks < 1``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, App. E.3, eq. (50); J. Schulman et al. (2015), Trust Region
+    Policy Optimization, ICML (App. C: backtracking on the surrogate with the KL constraint).
+    """
+    for v, n in ((eta_max, "eta_max"), (max_kl, "max_kl")):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (math.isfinite(v) and v > 0):
+            raise ValidationError(f"{n} must be a finite number > 0; got {v!r}.")
+    if not (isinstance(accept_ratio, numbers.Real) and 0.0 <= accept_ratio < 1.0):
+        raise ValidationError(f"accept_ratio must be in [0, 1); got {accept_ratio!r}.")
+    max_backtracks = check_positive_int(max_backtracks, "max_backtracks")
+    etas, kls, gains = [], [], []
+    for k in range(max_backtracks):
+        eta = float(eta_max) * 0.5 ** k
+        d_kl, g = float(kl(eta)), float(gain(eta))
+        etas.append(eta)
+        kls.append(d_kl)
+        gains.append(g)
+        if d_kl <= max_kl and g > 0.0 and g >= accept_ratio * eta * slope:
+            return LineSearchStep(eta=eta, accepted=True, kl=d_kl, gain=g, n_tried=k + 1, tried_eta=np.array(etas),
+                                  tried_kl=np.array(kls), tried_gain=np.array(gains), eta_max=float(eta_max),
+                                  slope=float(slope))
+    return LineSearchStep(eta=0.0, accepted=False, kl=0.0, gain=0.0, n_tried=len(etas), tried_eta=np.array(etas),
+                          tried_kl=np.array(kls), tried_gain=np.array(gains), eta_max=float(eta_max),
+                          slope=float(slope))
+
+
+trpo_line_search.__citation__ = ("zhou2023.thm2_complete",)
+
+
+def _check_fh(fh):
+
+    if not isinstance(fh, FiniteHorizonMDP):
+        raise ValidationError(f"fh_mdp must be a pgtheory.mdp.FiniteHorizonMDP; got {type(fh).__name__}. Fix: the "
+                              f"practical HNPG (Algorithms 4-5) is finite-horizon; discounted MDPs use hac / "
+                              f"hnpg_population.")
+    return fh
+
+
+def _check_fh_nu(fh, nu, name="nu"):
+    nu = as_float_array(nu, name, ndim=(2, 3))
+    if nu.ndim == 2:
+        nu = np.broadcast_to(nu, (fh.H,) + nu.shape)
+    if nu.shape != (fh.H, fh.S, fh.A):
+        raise ShapeError(f"{name} must have shape (H, S, A) = {(fh.H, fh.S, fh.A)} (one offline distribution per "
+                         f"step) or (S, A); got {nu.shape}.")
+    if np.any(nu < 0) or np.any(np.abs(nu.reshape(fh.H, -1).sum(axis=1) - 1.0) > 1e-9):
+        raise ValidationError(f"{name}[h] must be a distribution over (s, a) for every step h (non-negative, "
+                              f"summing to 1). Fix: e.g. finite_horizon_occupancy(fh, mu, state_action=True).")
+    return np.ascontiguousarray(nu)
+
+
+def check_offline_steps(fh_mdp, data, name: str = "offline_data"):
+    r"""Validate finite-horizon offline tuples :math:`(h, s, a, r, s')` against ``fh_mdp``.
+
+    Parameters
+    ----------
+    fh_mdp : FiniteHorizonMDP
+        Gives ``H``, ``S``, ``A``.
+    data : tuple of 5 arrays
+        ``(h, s, a, r, s_next)`` of equal length: steps in ``0..H-1``, states in ``0..S-1``,
+        actions in ``0..A-1``, finite rewards; every step must have at least one tuple.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    tuple of arrays
+        ``(h, s, a, r, s_next)`` as int64, int64, int64, float64, int64.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        A step, state or action out of range, a non-finite reward, unequal lengths or a step with no
+        data.
+    """
+    fh = _check_fh(fh_mdp)
+    try:
+        h, s, a, r, s2 = data
+    except (TypeError, ValueError):
+        raise ValidationError(f"{name} must be a tuple (h, s, a, r, s_next) of equal-length arrays.") from None
+    h, s, a, s2 = (np.asarray(x) for x in (h, s, a, s2))
+    r = np.asarray(r, dtype=np.float64)
+    if not (h.shape == s.shape == a.shape == r.shape == s2.shape) or s.ndim != 1:
+        raise ShapeError(f"{name}: h, s, a, r, s_next must be 1-d arrays of equal length; got shapes "
+                         f"{h.shape}, {s.shape}, {a.shape}, {r.shape}, {s2.shape}.")
+    for arr, what, hi in ((h, "steps", fh.H), (s, "states", fh.S), (s2, "next states", fh.S), (a, "actions", fh.A)):
+        if arr.size == 0 or not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() >= hi:
+            rng_txt = f"[{arr.min()}, {arr.max()}]" if arr.size else "empty"
+            raise ValidationError(f"{name} has {what} outside 0..{hi - 1} (found {rng_txt}, dtype {arr.dtype}). "
+                                  f"Fix: pass integer indices of this MDP's {what.split()[-1]}.")
+    if not np.all(np.isfinite(r)):
+        raise ValidationError(f"{name} has non-finite rewards.")
+    missing = np.setdiff1d(np.arange(fh.H), h)
+    if missing.size:
+        raise ValidationError(f"{name} has no tuple at steps {missing.tolist()}. Fix: every step h needs offline "
+                              f"data (one buffer per step, as in the paper's code).")
+    return h.astype(np.int64), s.astype(np.int64), a.astype(np.int64), r, s2.astype(np.int64)
+
+
+def fhpe_population(fh_mdp, pi, nu, lam: float, *, f_init=None) -> Trace:
+    r"""Algorithm 5 (FHPE) in expectation: hybrid fitted evaluation of a non-stationary policy, backwards in ``h``.
+
+    Eq. (49) with population losses over the tabular class, :math:`f_H = 0` and for
+    :math:`h = H-1,\dots,0`
+
+    .. math::
+
+        f_h(s,a) = \frac{\nu_h(s,a)\,\big(r_h(s,a) + \mathbb E_{s'\sim P_h(s,a),a'\sim\pi_{h+1}(s')}f_{h+1}(s',a')\big)
+                         + \lambda d_h^\pi(s,a)\,Q_h^\pi(s,a)}{\nu_h(s,a) + \lambda d_h^\pi(s,a)}
+
+    (the on-policy Monte-Carlo target has mean :math:`Q^\pi_h`); pairs with
+    :math:`\nu_h+\lambda d_h^\pi = 0` keep ``f_init``. Backwards induction makes :math:`f_h = Q^\pi_h` on
+    every pair that the data weight reaches, whenever the next-step critic is exact on the
+    successor pairs.
+
+    Parameters
+    ----------
+    fh_mdp : FiniteHorizonMDP
+    pi : array, shape (H, S, A)
+        Policy per step.
+    nu : array, shape (H, S, A) or (S, A)
+        Offline distribution per step (each :math:`\nu_h` sums to 1).
+    lam : float
+        On-policy weight :math:`\lambda>0`.
+    f_init : array, shape (H, S, A), optional
+        Values of pairs no data reaches (default 0).
+
+    Returns
+    -------
+    Trace
+        ``iterations`` = steps ``h = 0..H-1``; metrics ``"on_policy_error"``
+        :math:`\mathbb E_{d_h^\pi}(f_h-Q_h^\pi)^2` and ``"offline_residual"``
+        :math:`\mathbb E_{\nu_h}(f_h - r_h - P_h f_{h+1}^{\pi})^2`; ``final``: ``f``, ``Q``, ``d``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, App. E.3, Algorithm 5, eq. (49).
+    """
+    fh = _check_fh(fh_mdp)
+    pi = _fh_policy(fh, pi)
+    nu = _check_fh_nu(fh, nu)
+    lam = _check_lam(lam)
+    H, S, A = fh.H, fh.S, fh.A
+    Q = finite_horizon_evaluation(fh, pi).Q
+    d = finite_horizon_occupancy(fh, pi, state_action=True)
+    f = np.zeros((H, S, A)) if f_init is None else np.array(as_float_array(f_init, "f_init", ndim=3))
+    if f.shape != (H, S, A):
+        raise ShapeError(f"f_init must have shape (H, S, A) = {(H, S, A)}; got {f.shape}.")
+    on, off = np.empty(H), np.empty(H)
+    v_next = np.zeros(S)
+    for h in range(H - 1, -1, -1):
+        target = fh.r[h] + fh.P[h] @ v_next
+        den = nu[h] + lam * d[h]
+        pos = den > 0
+        f[h] = np.where(pos, (nu[h] * target + lam * d[h] * Q[h]) / np.where(pos, den, 1.0), f[h])
+        on[h] = float(np.sum(d[h] * (f[h] - Q[h]) ** 2))
+        off[h] = float(np.sum(nu[h] * (f[h] - target) ** 2))
+        v_next = np.einsum("sa,sa->s", pi[h], f[h])
+    it = np.arange(H)
+    return Trace(iterations=it, samples=np.zeros(H, dtype=np.int64),
+                 metrics={"on_policy_error": on, "offline_residual": off}, algorithm="fhpe_population",
+                 params={"lam": lam, "H": H}, sample_unit="none (expectations)", final={"f": f, "Q": Q, "d": d})
+
+
+fhpe_population.__citation__ = ("zhou2023.thm2_complete",)
+
+
+def _fh_policy(fh, pi, name="pi"):
+    pi = as_float_array(pi, name, ndim=(2, 3))
+    if pi.ndim == 2:
+        pi = np.broadcast_to(pi, (fh.H,) + pi.shape)
+    if pi.shape != (fh.H, fh.S, fh.A):
+        raise ShapeError(f"{name} must have shape (H, S, A) = {(fh.H, fh.S, fh.A)} or (S, A); got {pi.shape}.")
+    return check_distribution(np.ascontiguousarray(pi), name, axis=-1)
+
+
+def _cg(Av, b, n_iter: int, tol: float):
+    """Conjugate gradients from x0 = 0 (as the authors' code: r = p = b, stop when r.r < tol)."""
+    x = np.zeros_like(b)
+    r = b.copy()
+    p = b.copy()
+    rr = float(np.sum(r * r))
+    for _ in range(n_iter):
+        if rr < tol:
+            break
+        Ap = Av(p)
+        pAp = float(np.sum(p * Ap))
+        if pAp <= 0.0:
+            break
+        alpha = rr / pAp
+        x += alpha * p
+        r -= alpha * Ap
+        rr_new = float(np.sum(r * r))
+        p = r + (rr_new / rr) * p
+        rr = rr_new
+    return x
+
+
+def _softmax_kl(logp, logq, w):
+    """sum_s w(s) KL(p(.|s) || q(.|s)) for log-probability tables (S, A)."""
+    p = np.exp(logp)
+    return float(np.sum(w * np.sum(p * (logp - logq), axis=1)))
+
+
+def _actor_step(theta, c, omega, fbar, *, max_kl, damping, cg_iters, max_backtracks, accept_ratio):
+    r"""Eq. (48) by CG + eq. (50) line search for one step h (tabular softmax).
+
+    ``c`` (S, A): weights of the regression pairs (sum 1); ``omega`` (S,): state weights of the
+    surrogate and the KL (the state marginal of ``c``); ``fbar`` (S, A): centred critic.
+    """
+    logpi = log_softmax(theta, axis=-1)
+    pi = np.exp(logpi)
+
+    def Fv(v, delta):  # (sum_{s,a} c phi phi^T + delta I) v with phi(s,a) = e_{s,a} - pi(.|s)
+        u = v - np.einsum("sa,sa->s", pi, v)[:, None]
+        cu = c * u
+        return cu - pi * cu.sum(axis=1, keepdims=True) + delta * v
+
+    g = c * fbar - pi * (c * fbar).sum(axis=1, keepdims=True)  # sum c fbar phi
+    scale = float(np.sum(g * g))
+    w = _cg(lambda v: Fv(v, damping), g, cg_iters, 1e-20 * max(scale, 1e-300))
+    centred = fbar - np.einsum("sa,sa->s", pi, fbar)[:, None]
+    slope = float(np.sum(omega[:, None] * pi * w * centred))  # grad L(theta)^T w, L = sum_s omega pi^T fbar
+    wc = w - np.einsum("sa,sa->s", pi, w)[:, None]
+    wFw = float(np.sum(omega[:, None] * pi * wc * wc))  # w^T (Hessian of the KL) w
+    if not (wFw > 0 and slope > 0):
+        return theta, LineSearchStep(eta=0.0, accepted=False, kl=0.0, gain=0.0, n_tried=0, tried_eta=np.zeros(0),
+                                     tried_kl=np.zeros(0), tried_gain=np.zeros(0), eta_max=0.0, slope=slope)
+    eta_max = math.sqrt(2.0 * max_kl / wFw)
+    L0 = float(np.sum(omega[:, None] * pi * fbar))
+
+    def gain(eta):
+        return float(np.sum(omega[:, None] * np.exp(log_softmax(theta + eta * w, axis=-1)) * fbar)) - L0
+
+    def kl(eta):
+        return _softmax_kl(logpi, log_softmax(theta + eta * w, axis=-1), omega)
+
+    step = trpo_line_search(gain, kl, eta_max, slope, max_kl=max_kl, max_backtracks=max_backtracks,
+                            accept_ratio=accept_ratio)
+    return theta + step.eta * w, step
+
+
+def sample_finite_horizon_episodes(fh_mdp, pi, n: int, rng):
+    r"""``n`` episodes of a non-stationary policy in a finite-horizon MDP (vectorised NumPy, inverse-CDF draws).
+
+    :math:`s_0\sim\rho`, :math:`a_h\sim\pi_h(\cdot|s_h)`, :math:`r_h = r_h(s_h,a_h)` (the model's expected
+    reward), :math:`s_{h+1}\sim P_h(\cdot|s_h,a_h)`. So the pairs at step ``h`` have law
+    :math:`d_h^\pi(s)\pi_h(a|s)` and the reward-to-go :math:`\sum_{k\ge h}r_k` has conditional mean
+    :math:`Q_h^\pi(s_h,a_h)` (tested). The estimator engine samples stationary policies only, hence this
+    sampler for the per-step policies of Algorithm 4.
+
+    Parameters
+    ----------
+    fh_mdp : FiniteHorizonMDP
+    pi : array, shape (H, S, A) or (S, A)
+    n : int
+        Episodes (>= 1).
+    rng : Generator or seed
+
+    Returns
+    -------
+    (states, actions, rewards)
+        Arrays of shape (n, H): int64, int64, float64.
+    """
+    fh = _check_fh(fh_mdp)
+    pi = _fh_policy(fh, pi)
+    n = check_positive_int(n, "n")
+    return _sample_fh_episodes(fh, pi, n, np.random.default_rng(rng))
+
+
+def _sample_fh_episodes(fh, pi, n, rng):
+    """n episodes of the non-stationary policy pi (H, S, A): states, actions (n, H) and rewards (n, H)."""
+    H, S, A = fh.H, fh.S, fh.A
+    s = np.minimum(np.searchsorted(np.cumsum(fh.rho), rng.random(n), side="right"), S - 1)
+    st, ac, rw = np.empty((n, H), np.int64), np.empty((n, H), np.int64), np.empty((n, H))
+    pic = np.cumsum(pi, axis=-1)
+    Pc = np.cumsum(fh.P, axis=-1)
+    for h in range(H):
+        a = np.minimum((rng.random(n)[:, None] > pic[h, s]).sum(axis=1), A - 1)
+        st[:, h], ac[:, h], rw[:, h] = s, a, fh.r[h, s, a]
+        s = np.minimum((rng.random(n)[:, None] > Pc[h, s, a]).sum(axis=1), S - 1)
+    return st, ac, rw
+
+
+_PRACTICAL_MODES = ("hybrid", "on_policy")
+
+
+def _practical_common(fh, T, lam, mode, max_kl, damping, cg_iters, max_backtracks, accept_ratio):
+    T = check_positive_int(T, "T")
+    lam = _check_lam(lam)
+    if mode not in _PRACTICAL_MODES:
+        raise ValidationError(f"mode must be one of {_PRACTICAL_MODES} (hybrid HNPG or the on-policy TRPO baseline); "
+                              f"got {mode!r}.")
+    for v, n in ((max_kl, "max_kl"),):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (math.isfinite(v) and v > 0):
+            raise ValidationError(f"{n} must be a finite number > 0 (Table 1: 1e-2); got {v!r}.")
+    if isinstance(damping, bool) or not isinstance(damping, numbers.Real) or not (math.isfinite(damping)
+                                                                                  and damping >= 0):
+        raise ValidationError(f"damping must be a finite number >= 0 (Table 1: 0.1); got {damping!r}.")
+    if not (isinstance(accept_ratio, numbers.Real) and 0.0 <= accept_ratio < 1.0):
+        raise ValidationError(f"accept_ratio must be in [0, 1); got {accept_ratio!r}.")
+    return (T, lam, check_positive_int(cg_iters, "cg_iters"), check_positive_int(max_backtracks, "max_backtracks"))
+
+
+def _run_practical(fh, T, critic, *, lam, mode, max_kl, damping, cg_iters, max_backtracks, accept_ratio, target,
+                   algorithm, params, sample_unit):
+    """The loop of Algorithm 4 shared by the exact and sampled variants: ``critic(pi, f_prev)`` returns
+    (f, c, n_samples) with f (H, S, A) the FHPE critic and c (H, S, A) the regression-pair weights."""
+    H, S, A = fh.H, fh.S, fh.A
+    v_star = float(fh.rho @ backward_induction(fh).V[0])
+    theta = np.zeros((H, S, A))
+    f = np.zeros((H, S, A))
+    reg, sub, used, etas, kls, acc = [], [], [], [], [], []
+    cum, n_used, reached = 0.0, 0, False
+    t0 = time.perf_counter()
+    for _ in range(T):
+        pi = np.exp(log_softmax(theta, axis=-1))
+        gap = v_star - float(finite_horizon_evaluation(fh, pi).certificate["objective"])
+        cum += gap
+        reg.append(cum)
+        sub.append(gap)
+        if target is not None and gap <= target:
+            used.append(n_used)
+            etas.append(np.zeros(H))
+            kls.append(np.zeros(H))
+            acc.append(np.zeros(H, dtype=bool))
+            reached = True
+            break
+        f, c, n = critic(pi, f)
+        n_used += n
+        used.append(n_used)
+        fbar = f - np.einsum("hsa,hsa->hs", pi, f)[..., None]
+        e_t, k_t, a_t = np.zeros(H), np.zeros(H), np.zeros(H, dtype=bool)
+        for h in range(H):
+            theta[h], step = _actor_step(theta[h], c[h], c[h].sum(axis=1), fbar[h], max_kl=max_kl, damping=damping,
+                                         cg_iters=cg_iters, max_backtracks=max_backtracks, accept_ratio=accept_ratio)
+            e_t[h], k_t[h], a_t[h] = step.eta, step.kl, step.accepted
+        etas.append(e_t)
+        kls.append(k_t)
+        acc.append(a_t)
+    it = np.arange(1, len(reg) + 1)
+    return Trace(iterations=it, samples=np.asarray(used, dtype=np.int64),
+                 metrics={"regret": np.asarray(reg), "suboptimality": np.asarray(sub), "eta": np.asarray(etas),
+                          "kl": np.asarray(kls), "accepted": np.asarray(acc)},
+                 algorithm=algorithm,
+                 params={**params, "T": T, "lam": lam, "mode": mode, "max_kl": max_kl, "damping": damping,
+                         "cg_iters": cg_iters, "max_backtracks": max_backtracks, "accept_ratio": accept_ratio,
+                         "H": H, "seconds": time.perf_counter() - t0},
+                 sample_unit=sample_unit,
+                 final={"theta": theta, "pi": np.exp(log_softmax(theta, axis=-1)), "f": f, "reached": reached,
+                        "v_star": v_star})
+
+
+def hnpg_practical_exact(fh_mdp, nu, T: int, *, lam: float = 1.0, mode: str = "hybrid", max_kl: float = 1e-2,
+                         damping: float = 0.1, cg_iters: int = 10, max_backtracks: int = 10,
+                         accept_ratio: float = 0.1, target: float | None = None) -> Trace:
+    r"""Algorithm 4 (practical HNPG, finite horizon) with population losses: exact FHPE critic, exact weights.
+
+    Round ``t``: :math:`f^t` = :func:`fhpe_population` (Algorithm 5, eq. 49); per step ``h``, the
+    compatible regression of eq. (48) in expectation,
+
+    .. math::
+
+        w_h \in \arg\min_w \sum_{s,a} c_h(s,a)\,(w^\top\phi_h(s,a) - \bar f_h(s,a))^2,\qquad
+        c_h = \frac{\nu_h + \lambda d_h^{\pi^t}}{1+\lambda},\quad \bar f_h = f_h - \mathbb E_{a\sim\pi_h}f_h,
+
+    is solved by ``cg_iters`` conjugate-gradient steps on its normal equations with ``damping``
+    added (Table 1: damping 0.1), and :math:`\theta_h \leftarrow \theta_h + \eta_h w_h` with
+    :math:`\eta_h` from :func:`trpo_line_search` (eq. 50) on the surrogate
+    :math:`L_h(\theta') = \sum_s\omega_h(s)\sum_a\pi_{\theta'}(a|s)\bar f_h(s,a)` and
+    :math:`KL_h = \sum_s\omega_h(s)KL(\pi_{\theta_h}(\cdot|s)\|\pi_{\theta'}(\cdot|s))`,
+    :math:`\omega_h(s)=\sum_a c_h(s,a)` (the authors' code averages both over the on-policy and the
+    offline states). ``mode="on_policy"`` is the TRPO baseline: :math:`c_h = d_h^{\pi^t}` and a
+    Monte-Carlo critic (:math:`\nu` unused).
+
+    With ``damping=0``, enough CG steps and full support, :math:`w_h = \bar f_h` up to a per-state
+    constant, so each step is the NPG closed form :math:`\pi_h^{t+1}\propto\pi_h^t\exp(\eta_h A_h^{\pi^t})`
+    (finite horizon: no :math:`1/(1-\gamma)`).
+
+    Parameters
+    ----------
+    fh_mdp : FiniteHorizonMDP
+    nu : array, shape (H, S, A) or (S, A)
+        Offline distribution per step.
+    T : int
+        Rounds.
+    lam : float
+        On-policy weight (> 0; Table 1: 1).
+    mode : {"hybrid", "on_policy"}
+    max_kl, damping : float
+        Trust region and CG damping (Table 1: 1e-2 and 0.1).
+    cg_iters, max_backtracks : int
+        CG steps and line-search candidates (authors' code: 10 and 10).
+    accept_ratio : float
+        Line-search improvement ratio (code: 0.1).
+    target : float, optional
+        Stop once :math:`V^*_0(\rho)-V^{\pi^t}_0(\rho)\le` ``target``.
+
+    Returns
+    -------
+    Trace
+        metrics per round ``"regret"``, ``"suboptimality"`` (exact values), ``"eta"``, ``"kl"``,
+        ``"accepted"`` (shape (rounds, H): the line search per step); ``final``: ``theta``, ``pi``,
+        ``f``, ``reached``, ``v_star``.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, App. E.3: Algorithm 4, eqs. (48)-(50), Table 1; authors'
+    code github.com/YifeiZhou02/HNPG (``trpo.py``) for CG and the backtracking details.
+    """
+    fh = _check_fh(fh_mdp)
+    nu = _check_fh_nu(fh, nu) if mode == "hybrid" else None
+    T, lam, cg_iters, max_backtracks = _practical_common(fh, T, lam, mode, max_kl, damping, cg_iters, max_backtracks,
+                                                         accept_ratio)
+
+    def critic(pi, f_prev):
+        if mode == "hybrid":
+            tr = fhpe_population(fh, pi, nu, lam, f_init=f_prev)
+            return tr.final["f"], (nu + lam * tr.final["d"]) / (1.0 + lam), 0
+        d = finite_horizon_occupancy(fh, pi, state_action=True)
+        Q = finite_horizon_evaluation(fh, pi).Q
+        return np.where(d > 0, Q, f_prev), d, 0
+
+    return _run_practical(fh, T, critic, lam=lam, mode=mode, max_kl=float(max_kl), damping=float(damping),
+                          cg_iters=cg_iters, max_backtracks=max_backtracks, accept_ratio=float(accept_ratio),
+                          target=target, algorithm=f"hnpg_practical_exact_{mode}", params={},
+                          sample_unit="none (population losses)")
+
+
+hnpg_practical_exact.__citation__ = ("zhou2023.thm2_complete",)
+
+
+def hnpg_practical(fh_mdp, T: int, *, m_on: int, m_off: int, nu=None, offline_data=None, lam: float = 1.0,
+                   mode: str = "hybrid", max_kl: float = 1e-2, damping: float = 0.1, cg_iters: int = 10,
+                   max_backtracks: int = 10, accept_ratio: float = 0.1, rng=None, target: float | None = None) -> Trace:
+    r"""Algorithm 4 (practical HNPG, finite horizon) with sampled data: FHPE (Algorithm 5) on fresh batches.
+
+    Round ``t``: ``m_on`` episodes of :math:`\pi^t` give :math:`D_{on}^h = \{(s_h,a_h,y_h)\}` with the
+    Monte-Carlo reward-to-go :math:`y_h=\sum_{k\ge h}r_k` (unbiased for :math:`Q_h^{\pi^t}`, the code's
+    ``returns`` with :math:`\gamma=1`); :math:`D_{off}^h` holds ``m_off`` tuples :math:`(s,a,r,s')` per step,
+    drawn from :math:`\nu_h` or resampled with replacement from ``offline_data`` (the code's per-step
+    buffers). FHPE (eq. 49) over the tabular class is, per pair, the weighted mean
+
+    .. math::
+
+        f_h(s,a) = \frac{\frac1{m_{off}}\sum_{D_{off}^h(s,a)}(r + \mathbb E_{a'\sim\pi_{h+1}}f_{h+1}(s',a'))
+                        + \frac{\lambda}{m_{on}}\sum_{D_{on}^h(s,a)}y}
+                       {\frac{n^h_{off}(s,a)}{m_{off}} + \frac{\lambda\,n^h_{on}(s,a)}{m_{on}}}
+
+    (unseen pairs keep the previous round's critic), then the actor step of
+    :func:`hnpg_practical_exact` with the empirical weights
+    :math:`c_h = (\hat\nu_h + \lambda\hat d_h)/(1+\lambda)` of the two batches. The surrogate and KL sum
+    over actions exactly (tabular critic) instead of importance-weighting the sampled action.
+    Episodes are drawn by a vectorised NumPy sampler (the estimator engine samples stationary
+    policies; these are per-step).
+
+    Parameters
+    ----------
+    fh_mdp : FiniteHorizonMDP
+    T : int
+        Rounds.
+    m_on, m_off : int
+        Online episodes and offline tuples per step, per round (the code: batch 1000 and
+        ``len(rewards) // H`` per step).
+    nu : array, shape (H, S, A) or (S, A), optional
+        Offline distribution per step (fresh tuples every round).
+    offline_data : tuple (h, s, a, r, s_next), optional
+        A fixed offline dataset (validated by :func:`check_offline_steps`).
+    lam, mode, max_kl, damping, cg_iters, max_backtracks, accept_ratio, target
+        As in :func:`hnpg_practical_exact`.
+    rng : Generator or seed
+
+    Returns
+    -------
+    Trace
+        As :func:`hnpg_practical_exact`; ``samples`` = cumulative online episodes.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        Bad ``lam``, ``mode``, ``max_kl``, ``damping``, both or neither of ``nu`` / ``offline_data``
+        in hybrid mode, or offline data outside the MDP.
+
+    References
+    ----------
+    Zhou et al. (2023), arXiv:2311.08384, App. E.3: Algorithms 4-5, eqs. (48)-(50), Table 1; authors'
+    code github.com/YifeiZhou02/HNPG (``trpo.py``: per-step critic and TRPO updates).
+    """
+    fh = _check_fh(fh_mdp)
+    T, lam, cg_iters, max_backtracks = _practical_common(fh, T, lam, mode, max_kl, damping, cg_iters, max_backtracks,
+                                                         accept_ratio)
+    m_on = check_positive_int(m_on, "m_on")
+    data = None
+    if mode == "hybrid":
+        if (nu is None) == (offline_data is None):
+            raise ValidationError("pass exactly one of nu (offline distribution per step) or offline_data (fixed "
+                                  "tuples (h, s, a, r, s_next)) for mode='hybrid'.")
+        m_off = check_positive_int(m_off, "m_off")
+        if nu is not None:
+            nu = _check_fh_nu(fh, nu)
+            nu_c = np.cumsum(nu.reshape(fh.H, -1), axis=1)
+        else:
+            data = check_offline_steps(fh, offline_data)
+            by_h = [np.flatnonzero(data[0] == h) for h in range(fh.H)]
+    rng = np.random.default_rng(rng)
+    H, S, A = fh.H, fh.S, fh.A
+    SA = S * A
+    Pc = np.cumsum(fh.P, axis=-1)
+
+    def critic(pi, f_prev):
+        st, ac, rw = _sample_fh_episodes(fh, pi, m_on, rng)
+        y = np.cumsum(rw[:, ::-1], axis=1)[:, ::-1]  # reward-to-go
+        f = f_prev.copy()
+        c = np.zeros((H, S, A))
+        v_next = np.zeros(S)
+        for h in range(H - 1, -1, -1):
+            idx_on = st[:, h] * A + ac[:, h]
+            num = lam * np.bincount(idx_on, weights=y[:, h], minlength=SA) / m_on
+            den = lam * np.bincount(idx_on, minlength=SA) / m_on
+            if mode == "hybrid":
+                if data is None:
+                    flat = np.minimum(np.searchsorted(nu_c[h], rng.random(m_off), side="right"), SA - 1)
+                    so, ao = flat // A, flat % A
+                    s2 = np.minimum((rng.random(m_off)[:, None] > Pc[h, so, ao]).sum(axis=1), S - 1)
+                    ro = fh.r[h, so, ao]
+                else:
+                    pick = by_h[h][rng.integers(0, by_h[h].size, size=m_off)]
+                    so, ao, ro, s2 = data[1][pick], data[2][pick], data[3][pick], data[4][pick]
+                idx_off = so * A + ao
+                num += np.bincount(idx_off, weights=ro + v_next[s2], minlength=SA) / m_off
+                dn = np.bincount(idx_off, minlength=SA) / m_off
+                den += dn
+            c[h] = (den / (1.0 + lam if mode == "hybrid" else lam)).reshape(S, A)
+            fl = f[h].reshape(-1)
+            f[h] = np.where(den > 0, num / np.where(den > 0, den, 1.0), fl).reshape(S, A)
+            v_next = np.einsum("sa,sa->s", pi[h], f[h])
+        return f, c, m_on
+
+    return _run_practical(fh, T, critic, lam=lam, mode=mode, max_kl=float(max_kl), damping=float(damping),
+                          cg_iters=cg_iters, max_backtracks=max_backtracks, accept_ratio=float(accept_ratio),
+                          target=target, algorithm=f"hnpg_practical_{mode}",
+                          params={"m_on": m_on, "m_off": m_off if mode == "hybrid" else 0},
+                          sample_unit="online episodes")
+
+
+hnpg_practical.__citation__ = ("zhou2023.thm2_complete",)

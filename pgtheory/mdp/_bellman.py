@@ -27,6 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from .._validate import as_float_array, check_distribution, check_shape
+from ..errors import ShapeError, ValidationError
 from ..results import Solution
 from ._model import TabularMDP
 
@@ -116,19 +117,39 @@ class PolicySystem:
     The two dense paths are different LAPACK call sequences (``gesv`` on :math:`M^\top` versus
     ``getrf`` + ``getrs`` with ``trans=1``) and may differ in the last bits; each caller keeps the
     path it always had, so results are bitwise reproducible across versions.
+
+    **Stacked systems.** A dense ``P_pi`` of shape (n, S, S) holds ``n`` policies' systems
+    :math:`M_i = I - \gamma P_{\pi_i}` (e.g. one run per horizon of a grid, advanced together);
+    :meth:`solve` then takes right-hand sides of shape (n, S) or (n, S, k) and solves all of them in
+    one batched LAPACK call (``numpy.linalg.solve`` broadcasts ``gesv`` over the leading axis, so each
+    slice is the same call sequence as a single dense system). :meth:`stack` builds it from policies
+    of shape (n, S, A). Stacked systems are dense and unfactored (``factor=True`` raises).
     """
 
-    __slots__ = ("M", "S", "gamma", "sparse", "_lu")
+    __slots__ = ("M", "S", "gamma", "sparse", "_lu", "n")
 
     def __init__(self, P_pi, gamma: float, *, factor: bool = False):
         self.gamma = gamma
         self.sparse = sp.issparse(P_pi)
-        self.S = P_pi.shape[0]
+        self.S = P_pi.shape[-1]
+        #: number of stacked systems (None: a single system)
+        self.n = None if self.sparse or np.ndim(P_pi) == 2 else int(P_pi.shape[0])
         if self.sparse:
             self.M = sp.identity(self.S, format="csr") - gamma * P_pi
-        else:
+        elif self.n is None:
             M = P_pi * (-gamma)
             M.flat[:: self.S + 1] += 1.0
+            self.M = M
+        else:
+            if np.ndim(P_pi) != 3 or P_pi.shape[1] != self.S:
+                raise ShapeError(f"stacked P_pi must have shape (n, S, S); got {np.shape(P_pi)}. Fix: one (S, S) "
+                                 f"transition matrix per policy.")
+            if factor:
+                raise ValidationError("stacked policy systems are solved unfactored. Fix: pass factor=False (or build "
+                                      "one PolicySystem per policy to reuse factors).")
+            M = P_pi * (-gamma)
+            i = np.arange(self.S)
+            M[:, i, i] += 1.0
             self.M = M
         self._lu = None
         if factor:
@@ -139,6 +160,21 @@ class PolicySystem:
         """The system of policy ``pi`` (shape (S, A)) in ``mdp``."""
         return cls(mdp.P_pi(pi), mdp.gamma, factor=factor)
 
+    @classmethod
+    def stack(cls, mdp: TabularMDP, pis: np.ndarray) -> "PolicySystem":
+        r"""The stacked systems :math:`I - \gamma P_{\pi_i}` of ``n`` policies ``pis`` (shape (n, S, A)), dense ``mdp``.
+
+        :math:`P_{\pi_i}[s, s'] = \sum_a \pi_i(a|s)P(s'|s,a)` for every ``i`` in one ``einsum``.
+        """
+        if mdp.is_sparse:
+            raise ValidationError("stacked policy systems need a dense MDP. Fix: build one PolicySystem per policy "
+                                  "with PolicySystem.of for sparse MDPs.")
+        pis = np.asarray(pis, dtype=np.float64)
+        if pis.ndim != 3 or pis.shape[1:] != (mdp.S, mdp.A):
+            raise ShapeError(f"pis must have shape (n, S, A) with (S, A) = {(mdp.S, mdp.A)}; got {pis.shape}. Fix: "
+                             f"stack the policies along a new first axis.")
+        return cls(np.einsum("nsa,sat->nst", pis, np.asarray(mdp.P)), mdp.gamma)
+
     def solve(self, b: np.ndarray, transpose: bool = False, *, method: str = "auto", target: float | None = None,
               x0=None) -> np.ndarray:
         r"""Solve :math:`M x = b` (or :math:`M^\top x = b` with ``transpose=True``).
@@ -147,8 +183,16 @@ class PolicySystem:
         without factors and more than :data:`SPARSE_DIRECT_MAX_STATES` states, GMRES (warm start
         ``x0``) runs until :math:`\|b - Mx\|_\infty \le` ``target`` (default
         ``1e-13 * max(1, ||b||_inf)``), then SuperLU as a fallback. ``method`` ("auto", "direct",
-        "iterative") forces SuperLU or GMRES for sparse systems; dense systems ignore it.
+        "iterative") forces SuperLU or GMRES for sparse systems; dense systems ignore it. Stacked
+        systems take ``b`` of shape (n, S) or (n, S, k) and return the same shape.
         """
+        if self.n is not None:
+            b = np.asarray(b, dtype=np.float64)
+            M = np.swapaxes(self.M, -1, -2) if transpose else self.M
+            if b.shape[:2] != (self.n, self.S) or b.ndim not in (2, 3):
+                raise ShapeError(f"right-hand sides of {self.n} stacked systems must have shape (n, S) or (n, S, k) "
+                                 f"= ({self.n}, {self.S}[, k]); got {b.shape}.")
+            return np.linalg.solve(M, b[..., None])[..., 0] if b.ndim == 2 else np.linalg.solve(M, b)
         if self._lu is not None:
             if self.sparse:
                 return self._lu.solve(b, trans="T" if transpose else "N")
