@@ -138,12 +138,11 @@ GALLERY_OUT = GEN / "gallery-out"
 
 def _script_checks() -> dict:
     """``{script stem: check name}`` of the scripts in ``figures/``: each names its registered check
-    in ``CHECK = "<name>"`` and draws it with ``draw(folder)`` (older stubs: ``main("<name>", ...)``)."""
+    in ``CHECK = "<name>"`` and draws it with ``draw(folder)``."""
     found = {}
     for f in sorted((ROOT / "figures").glob("*.py")):
         text = f.read_text()
-        m = (re.search(r"""^CHECK = ['"]([\w-]+)['"]""", text, flags=re.M)
-             or re.search(r"""\bmain\(\s*['"]([\w-]+)['"]""", text))
+        m = re.search(r"""^CHECK = ['"]([\w-]+)['"]""", text, flags=re.M)
         if m and not f.name.startswith("_"):
             found[f.stem] = m.group(1)
     return found
@@ -253,7 +252,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "figures"),
     "gallery_dirs": str(GEN / "gallery"),
     "filename_pattern": _pattern,
-    "ignore_pattern": r"(_common|__init__)\.py$",
+    "ignore_pattern": r"__init__\.py$",
     "reset_argv": _gallery_argv,
     "image_scrapers": (_OutputScraper(),),
     "download_all_examples": False,

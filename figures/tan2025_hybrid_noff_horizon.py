@@ -1,17 +1,16 @@
 """Figure: ``tan2025-hybrid-noff-horizon``, reconstructed non-optimistic hybrid actor-critic: offline episodes needed grow at most like H^4 at fixed c*_off and eps (Tan, Fan, Wei 2025, arXiv abstract; reconstruction).
 
 Usage: ``python figures/tan2025_hybrid_noff_horizon.py [--quick] [--out DIR] [--seed N] [--seeds N]`` runs the check
-(which writes ``tan2025_hybrid_noff_horizon.json`` and calls :func:`draw`); ``draw(folder)`` redraws from a folder
-holding that file.
+into ``DIR/tan2025-hybrid-noff-horizon/`` (default ``figures/output``) and draws it from the ``tan2025_hybrid_noff_horizon.json`` it
+writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "tan2025-hybrid-noff-horizon"
 DATA = "tan2025_hybrid_noff_horizon.json"
@@ -66,13 +65,16 @@ def draw(folder):
     a2.set_title("success vs offline data")
     plotting.legend_outside(a2, where="below", fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, d["verdict"], d["verdict_reason"])
+    plotting.add_verdict(fig, *figure_caption(folder, style="headline"))
     return [Path(p) for p in plotting.save_figure(fig, folder / "tan2025_hybrid_noff_horizon")]
 
 
-if __name__ == "__main__":
-    from _common import main  # noqa: E402
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
+    return figure_main(CHECK, draw, __doc__, argv)
 
-    status = main(CHECK, __doc__.splitlines()[0])
+
+if __name__ == "__main__":
+    status = main()
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

@@ -1,17 +1,16 @@
 """Figure: ``zhou2023-hac-sampled-rates``, sampled HAC: regret exponent at most 1/2 and online samples to eps at most eps^-6 (Zhou et al. 2023, Theorem 1, Corollary 1).
 
 Usage: ``python figures/zhou2023_hac_sampled_rates.py [--quick] [--out DIR] [--seed N] [--seeds N]`` runs the check
-(which writes ``zhou2023_hac_sampled_rates.json`` and calls :func:`draw`); ``draw(folder)`` redraws from a folder
-holding that file.
+into ``DIR/zhou2023-hac-sampled-rates/`` (default ``figures/output``) and draws it from the ``zhou2023_hac_sampled_rates.json`` it
+writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "zhou2023-hac-sampled-rates"
 DATA = "zhou2023_hac_sampled_rates.json"
@@ -71,13 +70,16 @@ def draw(folder):
     a2.set_title("samples to eps: at most eps^-6")
     plotting.legend_outside(a2, where="below", fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, d["verdict"], d["verdict_reason"])
+    plotting.add_verdict(fig, *figure_caption(folder, style="headline"))
     return [Path(p) for p in plotting.save_figure(fig, folder / "zhou2023_hac_sampled_rates")]
 
 
-if __name__ == "__main__":
-    from _common import main  # noqa: E402
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
+    return figure_main(CHECK, draw, __doc__, argv)
 
-    status = main(CHECK, __doc__.splitlines()[0])
+
+if __name__ == "__main__":
+    status = main()
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

@@ -1,17 +1,16 @@
 """Figure: ``zhou2023-practical-hnpg``, practical HNPG (Algorithms 4-5, TRPO steps) vs on-policy TRPO on the comb lock: online episodes to success vs H (Zhou et al. 2023, Fig. 2, tabular).
 
 Usage: ``python figures/zhou2023_practical_hnpg.py [--quick] [--out DIR] [--seed N] [--seeds N]`` runs the check
-(which writes ``zhou2023_practical_hnpg.json`` and calls :func:`draw`); ``draw(folder)`` redraws from a folder
-holding that file.
+into ``DIR/zhou2023-practical-hnpg/`` (default ``figures/output``) and draws it from the ``zhou2023_practical_hnpg.json`` it
+writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "zhou2023-practical-hnpg"
 DATA = "zhou2023_practical_hnpg.json"
@@ -60,13 +59,16 @@ def draw(folder):
     ax.set_title(f"Algorithm 4, TRPO steps: max KL {d['max_kl']:g}, damping {d['damping']:g}, lam {d['lam']:g}")
     plotting.legend_outside(ax, where="below", fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, d["verdict"], d["verdict_reason"])
+    plotting.add_verdict(fig, *figure_caption(folder, style="headline"))
     return [Path(p) for p in plotting.save_figure(fig, folder / "zhou2023_practical_hnpg")]
 
 
-if __name__ == "__main__":
-    from _common import main  # noqa: E402
+def main(argv=None) -> int:
+    """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
+    return figure_main(CHECK, draw, __doc__, argv)
 
-    status = main(CHECK, __doc__.splitlines()[0])
+
+if __name__ == "__main__":
+    status = main()
     if status:  # no SystemExit on success: sphinx-gallery runs this file in the docs build
         raise SystemExit(status)

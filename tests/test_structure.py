@@ -323,9 +323,6 @@ def test_policy_system_is_solved_in_one_place():
 
 
 # ----------------------------------------------------------------------------- experiments do not draw
-#: experiment modules whose figures are still drawn inside them (emptied as they move to figures/)
-EXPERIMENTS_STILL_DRAWING = {f"pgtheory.experiments.{m}" for m in (
-    "tan2025", "zhou2023")}
 
 
 def test_experiments_compute_and_do_not_draw():
@@ -336,7 +333,7 @@ def test_experiments_compute_and_do_not_draw():
 
     offenders = []
     for i in ALL_IMPORTS:
-        if not i.src.startswith("pgtheory.experiments") or i.src in EXPERIMENTS_STILL_DRAWING:
+        if not i.src.startswith("pgtheory.experiments"):
             continue
         if i.target.split(".")[0] == "matplotlib":
             offenders.append(f"{i.src}:{i.line} imports {i.target}")

@@ -76,7 +76,7 @@ from ._figures import NO_FIGURES_HINT, draw_figures, figure_script, figures_dir
 from ._registry import RunConfig, get, list_experiments
 
 __all__ = ["run_one", "run_all", "format_table", "report_from_checks", "draw_report_figures", "load_report",
-           "write_data_csv", "write_data_json", "outputs", "REPORT_FILE", "report_from_claims", "run_settings",
+           "write_data_csv", "write_data_json", "REPORT_FILE", "report_from_claims", "run_settings",
            "settings_mismatch", "format_reasons", "write_summaries", "RESUME_KEYS"]
 
 log = logging.getLogger(__name__)
@@ -709,32 +709,6 @@ def _write_data(config, filename, writer, obj) -> tuple:
     from ..plotting import write_csv, write_json
 
     return ((write_csv if writer == "write_csv" else write_json)(p, obj),)
-
-
-def outputs(config: RunConfig, stem: str, draw, *args, **kwargs) -> tuple:
-    """Call ``draw(path, *args, **kwargs)`` to write figures and data, only when ``config`` writes files.
-
-    Parameters
-    ----------
-    config : RunConfig
-    stem : str
-        File name without suffix; ``path = out_path(config, stem)``.
-    draw : callable
-        ``draw(path, *args, **kwargs) -> (figures, data_files)``, both tuples of paths.
-    *args, **kwargs
-        Passed on to ``draw``.
-
-    Returns
-    -------
-    tuple
-        ``(figures, data_files)``; ``((), ())`` when ``config.out_dir`` is None (``draw`` is not called).
-    """
-    from ._registry import out_path
-
-    p = out_path(config, stem)
-    if p is None:
-        return (), ()
-    return draw(p, *args, **kwargs)
 
 
 def report_from_claims(name: str, claims, *, source: str, stated: str, measured: str | None = None,

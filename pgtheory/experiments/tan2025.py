@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_json
 
 __all__ = ["tan2025_regret", "tan2025_pac", "tan2025_hybrid_noff", "tan2025_hybrid_optimistic",
@@ -35,15 +35,6 @@ __all__ = ["tan2025_regret", "tan2025_pac", "tan2025_hybrid_noff", "tan2025_hybr
 
 SRC = "Tan, Fan, Wei 2025 (arXiv:2505.03710), abstract; algorithm a reconstruction"
 _CACHE: dict = {}
-
-
-def _finish(fig, claims, p):
-    from .. import plotting
-    from ..ratecheck import combine
-
-    v, r = combine(claims)
-    plotting.add_verdict(fig, v, r)
-    return plotting.save_figure(fig, p)
 
 
 def _regret_runs(config: RunConfig) -> dict:
@@ -117,43 +108,18 @@ def tan2025_regret(config: RunConfig) -> CheckReport:
                        stated="regret(rare switching) <= regret(switch + reset every episode)",
                        left_label="rare switching", right_label="every episode"),
     ]
-    figs = ()
-    p = out_path(config, "tan2025_regret")
-    if p is not None:
-        from .. import plotting
-
-        fig, (a1, a2) = plotting.new_axes(1, 2)
-        a1.fill_between(Ts, reg.min(0), reg.max(0), color="C0", alpha=0.2, label="seed range")
-        a1.loglog(Ts, m, "o-", color="C0", ms=3, label=f"reconstruction, mean of {d['R']} seeds")
-        a1.loglog(Te, ev.mean(1), "s:", color="C3", ms=3, label="ablation: switch + reset every episode")
-        # the abstract's rate has no constant: the O(sqrt T) curve is anchored at the tail's first point
-        tl = Ts >= Ts[-1] / 10
-        ref = B.evaluate(T=Ts.astype(float))
-        a1.loglog(Ts, ref * m[tl][0] / ref[tl][0], "k--", lw=1, label=f"O(sqrt T) (abstract), anchored at T={int(Ts[tl][0])}")
-        if res.fit is not None and res.fit.ok:
-            a1.text(0.03, 0.97, f"tail slope {res.fit.slope:.2f} [{res.fit.ci[0]:.2f}, {res.fit.ci[1]:.2f}]",
-                    transform=a1.transAxes, va="top", fontsize=8)
-        a1.set_xlabel("episodes T (one run per T)")
-        a1.set_ylabel(r"regret $\sum_t V^\star_1 - V^{\pi_t}_1$")
-        a1.set_title("layered MDP H=3, S=3, A=2")
-        plotting.legend_outside(a1, where="below", fontsize=7)
-        a2.semilogx(Ts, sw.mean(0), "o-", ms=3, label="switches (mean over seeds)")
-        a2.semilogx(Ts, sw.max(0), "^:", ms=3, label="switches (max over seeds)")
-        a2.semilogx(Ts, caps, "k--", lw=1, label="cap SAH(log2 T + 1)")
-        a2.set_xlabel("episodes T")
-        a2.set_ylabel("critic switches")
-        a2.set_title("rare switching")
-        plotting.legend_outside(a2, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
+    f = res.fit
     data = write_data_json(config, "tan2025_regret.json", {"T": Ts, "regret": reg, "switches": sw, "cap": caps,
-                                                           "every_T": Te, "every_regret": ev})
+                                                           "every_T": Te, "every_regret": ev, "seeds": d["R"],
+                                                           "sqrt_T_shape": B.evaluate(T=Ts.astype(float)),
+                                                           "fit": None if f is None or not f.ok else
+                                                           {"slope": f.slope, "ci": list(f.ci)}})
     return report_from_claims("tan2025-regret", claims, source=f"{SRC} [A]",
                               stated="sqrt(T) regret (abstract); rare switching (reconstruction)",
                               details={"reconstruction": "UCBVI-style optimistic critic for Q*, bonus 0.5 H sqrt(log"
                                                          "(SAHT/delta)/N), doubling switches, exp-weights actor reset "
                                                          "at switches; not the paper's pseudo-code"},
-                              figures=figs, data_files=data)
+                              data_files=data)
 
 
 @experiment("tan2025-pac", "Reconstructed actor-critic: episodes to an eps-optimal mixture grow like eps^-2",
@@ -193,30 +159,11 @@ def tan2025_pac(config: RunConfig) -> CheckReport:
     C = T_eps * eps ** 2
     claims = [claim_from_rate_check(res, name="T(eps) exponent in 1/eps",
                                     source="[A] abstract: O(d H^5 log|A|/eps^2 + d H^4 log|F|/eps^2); reconstruction")]
-    figs = ()
-    p = out_path(config, "tan2025_pac")
-    if p is not None:
-        from .. import plotting
-
-        fig, (a1, a2) = plotting.new_axes(1, 2)
-        a1.loglog(1 / eps, T_eps, "o-", ms=3, label="T(eps): 90% of seeds eps-optimal (mixture)")
-        ref = B.evaluate(inv_eps=1 / eps, d=fh.S * fh.A, H=fh.H, A=fh.A, F=2.0)
-        a1.loglog(1 / eps, ref * T_eps[0] / ref[0], "k--", lw=1, label="O(1/eps^2) (abstract), anchored")
-        a1.set_xlabel("1/eps")
-        a1.set_ylabel("episodes T(eps)")
-        a1.set_title("episodes to eps-optimality")
-        plotting.legend_outside(a1, where="below", fontsize=7)
-        a2.semilogx(1 / eps, C, "o-", ms=3, label="C = T(eps) eps^2")
-        a2.set_ylim(0, 1.5 * C.max())
-        a2.set_xlabel("1/eps")
-        a2.set_ylabel("T(eps) eps^2")
-        a2.set_title("flat if T(eps) ~ C / eps^2")
-        plotting.legend_outside(a2, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
-    data = write_data_json(config, "tan2025_pac.json", {"eps": eps, "T_eps": T_eps, "C": C, "T": Ts, "q90_gap": q90})
+    data = write_data_json(config, "tan2025_pac.json", {
+        "eps": eps, "T_eps": T_eps, "C": C, "T": Ts, "q90_gap": q90,
+        "bound_shape": B.evaluate(inv_eps=1 / eps, d=fh.S * fh.A, H=fh.H, A=fh.A, F=2.0)})
     return report_from_claims("tan2025-pac", claims, source=f"{SRC} [A]", stated="T(eps) = O(1/eps^2)",
-                              details={"C_range": [float(C.min()), float(C.max())]}, figures=figs, data_files=data)
+                              details={"C_range": [float(C.min()), float(C.max())]}, data_files=data)
 
 
 def _verdict_fields(claims) -> dict:
@@ -333,40 +280,12 @@ def tan2025_hybrid_noff(config: RunConfig) -> CheckReport:
         claim_from_rate_check(res_e, name="N_off* exponent in 1/eps (<= 2)",
                               source="[A] arXiv abstract N_off >= c*_off d H^4/eps^2; reconstruction"),
     ]
-    figs = ()
-    p = out_path(config, "tan2025_hybrid_noff")
-    if p is not None:
-        from .. import plotting
-
-        fig, (a1, a2) = plotting.new_axes(1, 2)
-        a1.loglog(cstar[fin], ns_c[fin], "o-", ms=4, label="N_off*: 90% of seeds eps-optimal (eps = 0.1)")
-        ref = Bc.evaluate(c_off=cstar, d=1.0, H=float(H), eps=eps0)
-        a1.loglog(cstar, ref * ns_c[fin][0] / ref[fin][0], "k--", lw=1, label="O(c*_off) (abstract), anchored")
-        a1.text(0.03, 0.97, f"behaviour eps_b = {eps_b.min():g}..{eps_b.max():g}\n"
-                            f"occupancy ratio {cstar.min():.2f}..{cstar.max():.1f}\n"
-                            f"policy ratio {cpol.min():.2f}..{cpol.max():.2f} (the other definition)",
-                transform=a1.transAxes, va="top", fontsize=7)
-        from matplotlib.ticker import NullFormatter
-
-        a1.xaxis.set_minor_formatter(NullFormatter())
-        a2.xaxis.set_minor_formatter(NullFormatter())
-        a1.set_xlabel("c*_off = max_h max_sa d_h^pi*/d_h^mu (occupancy ratio)")
-        a1.set_ylabel("offline episodes N_off*")
-        a1.set_title(f"comb lock H={H}, A={A}, {T} online episodes")
-        plotting.legend_outside(a1, where="below", fontsize=7)
-        a2.loglog(1 / eps_grid[fe], ns_e[fe], "o-", ms=4, color="C1", label="N_off* (eps_b = 0.3)")
-        ref = Be.evaluate(inv_eps=1 / eps_grid, d=1.0, H=float(H), c_off=float(cstar[2]))
-        a2.loglog(1 / eps_grid, ref * ns_e[fe][0] / ref[fe][0], "k--", lw=1, label="O(1/eps^2) (abstract), anchored")
-        a2.set_xlabel("1/eps")
-        a2.set_ylabel("offline episodes N_off*")
-        a2.set_title(f"N_off* vs eps (with N_off = 0 the gap is {gap0.mean():.2f})")
-        plotting.legend_outside(a2, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
     data = write_data_json(config, "tan2025_hybrid_noff.json",
                            {"eps_b": eps_b, "c_star_occupancy": cstar, "c_star_policy_ratio": cpol, "N_off_star_c": ns_c,
                             "success_c": succ_c, "eps": eps_grid, "N_off_star_eps": ns_e, "gap_noff0": gap0,
-                            "grid": grid, "T_online": T})
+                            "grid": grid, "T_online": T, "H": H, "A": A,
+                            "c_shape": Bc.evaluate(c_off=cstar, d=1.0, H=float(H), eps=eps0),
+                            "eps_shape": Be.evaluate(inv_eps=1 / eps_grid, d=1.0, H=float(H), c_off=float(cstar[2]))})
     return report_from_claims("tan2025-hybrid-noff", claims, source=f"{SRC} [A, arXiv abstract only]",
                               stated="N_off >= c*_off d H^4 / eps^2 offline samples suffice (non-optimistic)",
                               details={"c_star_occupancy": cstar.tolist(), "c_star_policy_ratio": cpol.tolist(),
@@ -374,7 +293,7 @@ def tan2025_hybrid_noff(config: RunConfig) -> CheckReport:
                                        "note": "c*_off definition of the paper not read; occupancy ratio used. The "
                                                "policy ratio stays near 1 while the occupancy ratio grows like "
                                                "(1-eps_b)^-H. H-exponent not tested."},
-                              figures=figs, data_files=data)
+                              data_files=data)
 
 
 @experiment("tan2025-hybrid-optimistic", "Reconstructed optimistic hybrid actor-critic: online regret non-increasing "
@@ -427,29 +346,9 @@ def tan2025_hybrid_optimistic(config: RunConfig) -> CheckReport:
                                      source="[A] abstract: offline data improves on purely online RL; [I] tabular",
                                      stated="Reg(T) with more offline episodes <= with fewer",
                                      left_label="more offline", right_label="fewer offline"))
-    figs = ()
-    p = out_path(config, "tan2025_hybrid_optimistic")
-    if p is not None:
-        from .. import plotting
-
-        fig, ax = plotting.new_axes(1, 1)
-        x = np.where(n_offs == 0, 10.0, n_offs)
-        for i, (name, r) in enumerate(reg.items()):
-            m = r.mean(axis=1)
-            se = r.std(axis=1, ddof=1) / np.sqrt(R)
-            ax.errorbar(x, m, yerr=z * se, fmt="o-", ms=3, capsize=2, color=f"C{i}",
-                        label=f"{name} (c*_off = {cst[name]:.3g})")
-        ax.set_xscale("log")
-        ax.set_xticks(x)
-        ax.set_xticklabels(["0"] + [f"{int(n):d}" for n in n_offs[1:]])
-        ax.set_xlabel("offline episodes N_off loaded into the critic")
-        ax.set_ylabel(f"online regret after T = {T} episodes")
-        ax.set_title(f"optimistic hybrid, layered MDP H={H}, S={S}, A={A} (mean +- {z:g} se)")
-        plotting.legend_outside(ax, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
     data = write_data_json(config, "tan2025_hybrid_optimistic.json",
-                           {"N_off": n_offs, "regret": reg, "c_star_occupancy": cst, "T": T})
+                           {"N_off": n_offs, "regret": reg, "c_star_occupancy": cst, "T": T, "H": H, "S": S, "A": A,
+                            "z": z, "seeds": R})
     return report_from_claims("tan2025-hybrid-optimistic", claims, source=f"{SRC} [A]",
                               stated="hybrid: a critic initialised with offline data improves on online RL "
                                      "(qualitative; no hybrid bound read)",
@@ -458,32 +357,7 @@ def tan2025_hybrid_optimistic(config: RunConfig) -> CheckReport:
                                        "note": "data covering only pi* helps the optimistic variant least: optimism "
                                                "keeps exploring the actions the data never tried, so the smallest "
                                                "single-policy c*_off does not give the smallest online regret"},
-                              figures=figs, data_files=data)
-
-
-def _standalone_figure(config: RunConfig, check: str) -> tuple:
-    """PNG + PDF of ``check`` drawn by ``figures/<check with underscores>.py`` (its ``draw(folder)``) from the data
-    this run wrote; ``()`` when not writing or when the figure scripts are not beside the package (wheel
-    install: run the script on the output folder). A bridge until the runner draws every check this way."""
-    if config.out_dir is None:
-        return ()
-    import importlib.util
-    import logging
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[2] / "figures" / (check.replace("-", "_") + ".py")
-    if not script.is_file():
-        logging.getLogger(__name__).info("%s: no figure script at %s; run figures/%s on %s to draw it", check,
-                                         script, script.name, config.out_dir)
-        return ()
-    try:  # a figure that fails to draw is logged, never the check's verdict
-        spec = importlib.util.spec_from_file_location(f"_pgtheory_figure_{check.replace('-', '_')}", script)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return tuple(str(p) for p in mod.draw(Path(config.out_dir)))
-    except Exception as exc:  # noqa: BLE001
-        logging.getLogger(__name__).error("%s: figure script %s failed: %r", check, script, exc)
-        return ()
+                              data_files=data)
 
 
 def _threshold(frac, grid, level):
@@ -583,7 +457,6 @@ def tan2025_hybrid_noff_horizon(config: RunConfig) -> CheckReport:
                             "level": level, "c_star_occupancy": cstar, "c_star_policy_ratio": cpol, "eps_b": eps_b,
                             "slope": s_hat, "slope_ci": list(ci), "boot_slopes": boot, "n_seeds": R, "T_online": T,
                             "A": A, "bound_H4": B.evaluate(c_off=c, d=1.0, H=Hs.astype(float), eps=eps0), **vf})
-    figs = _standalone_figure(config, "tan2025-hybrid-noff-horizon")
     return report_from_claims(
         "tan2025-hybrid-noff-horizon", claims, source=f"{SRC} [A, arXiv abstract only]",
         stated="N_off >= c*_off d H^4 / eps^2 offline samples suffice (non-optimistic): at most H^4 at fixed "
@@ -592,4 +465,4 @@ def tan2025_hybrid_noff_horizon(config: RunConfig) -> CheckReport:
                  "c_star_occupancy": cstar.tolist(), "c_star_policy_ratio": cpol.tolist(),
                  "note": "d (tabular Bellman eluder dimension per step) is fixed across H here (3 states per layer); "
                          "c*_off definition of the paper not read, occupancy ratio used; exponent only"},
-        figures=figs, data_files=data)
+        data_files=data)

@@ -28,8 +28,8 @@ Experiments (``pgtheory check NAME``), all on exact tabular MDPs with a state re
 * ``zhou2023-practical-hnpg`` -- Algorithms 4-5 (TRPO steps) against on-policy TRPO on the lock,
   online episodes to success vs :math:`H` (the paper's Fig. 2, tabular).
 
-The checks added last (the four above after ``zhou2023-hac-sampled``) write their data as JSON and
-are drawn by ``figures/<check>.py`` (``draw(folder)``), not here.
+Every check writes its data as JSON and is drawn by ``figures/<check>.py`` (``draw(folder)``), not
+here: the experiments compute, state claims and write data.
 
 Verdicts come only from :mod:`pgtheory.ratecheck` primitives; each claim carries its source.
 """
@@ -41,7 +41,7 @@ import math
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_json
 
 __all__ = ["zhou2023_hpe_fixed_point", "zhou2023_hac_exact", "zhou2023_lambda_tradeoff", "zhou2023_comblock",
@@ -55,15 +55,6 @@ def _garnet(seed, S, A, gamma, b=3):
     from ..mdp import instances
 
     return instances.garnet(S, A, b, gamma=gamma, seed=seed)
-
-
-def _finish(fig, claims, p):
-    from .. import plotting
-    from ..ratecheck import combine
-
-    v, r = combine(claims)
-    plotting.add_verdict(fig, v, r)
-    return plotting.save_figure(fig, p)
 
 
 # ----------------------------------------------------------------------------- H1
@@ -124,36 +115,12 @@ def zhou2023_hpe_fixed_point(config: RunConfig) -> CheckReport:
                                            source="[V] Lemma 5 proof, iterated", stated="gamma^k e_0",
                                            rtol=1e-9, atol=floor, stochastic=False, variable="k"))
             runs.append({"gamma": g, "lam": lam, "k": k, "e": e, "bound": bv, "floor": floor})
-    figs = ()
-    p = out_path(config, "zhou2023_hpe_fixed_point")
-    if p is not None:
-        from .. import plotting
-
-        fig, axes = plotting.new_axes(1, len(gammas), squeeze=False)
-        cols = {0.1: "C0", 1.0: "C1", 10.0: "C2"}
-        for j, g in enumerate(gammas):
-            ax = axes[0, j]
-            kmax = 0
-            for r in (r for r in runs if r["gamma"] == g):
-                m = r["e"] > r["floor"]
-                kmax = max(kmax, int(r["k"][m].max()))
-                ax.semilogy(r["k"][m], r["e"][m], color=cols[r["lam"]], label=f"measured, lam={r['lam']:g}")
-            r0 = next(r for r in runs if r["gamma"] == g)  # e_0 is the same for every lam (f_0 = 0)
-            ax.semilogy(r0["k"][:kmax + 1], r0["bound"][:kmax + 1], color="k", ls="--", lw=1,
-                        label="bound gamma^k e_0 (Lemma 5 proof)")
-            ax.axhline(r0["floor"], color="0.5", ls=":", lw=1, label="rounding floor")
-            ax.set_xlabel("HPE iteration k")
-            ax.set_ylabel(r"$E_{d^\pi}(f_k - Q^\pi)^2$")
-            ax.set_title(f"Garnet S=8, A=4, gamma={g}")
-            plotting.legend_outside(ax, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
     data = write_data_json(config, "zhou2023_hpe_fixed_point.json",
                            [{k: v for k, v in r.items()} for r in runs])
     return report_from_claims("zhou2023-hpe-fixed-point", claims, source=f"{SRC}, Lemma 5 (proof) [V]",
                               stated="population HPE: f_k -> Q^pi, on-policy error contracts by gamma per iteration",
                               details={"gammas": list(gammas), "lams": list(lams), "n_iter": n_iter},
-                              figures=figs, data_files=data)
+                              data_files=data)
 
 
 # ----------------------------------------------------------------------------- H2
@@ -192,31 +159,14 @@ def zhou2023_hac_exact(config: RunConfig) -> CheckReport:
         claims.append(claim_from_rate_check(res, name=f"regret vs T, Garnet seed {sd}",
                                             source="[V] Thm 1, eq. 24 (Delta_on = 0); tail slope <= 0.5 + 0.1"))
         curves.append({"seed": sd, "T": Ts, "regret": reg, "bound": res.bound_values, "res": res})
-    figs = ()
-    p = out_path(config, "zhou2023_hac_exact")
-    if p is not None:
-        from .. import plotting
-
-        fig, ax = plotting.new_axes(1, 1)
-        for i, c in enumerate(curves):
-            ax.loglog(c["T"], c["regret"], "o-", color=f"C{i}", ms=3, label=f"HAC exact critic, Garnet seed {c['seed']}")
-            ax.loglog(c["T"], c["bound"], "--", color=f"C{i}", lw=1,
-                      label="2 sqrt(T log A)/(1-gamma)^2 (Thm 1, eq. 24)" if i == 0 else None)
-        f = curves[0]["res"].fit
-        if f is not None and f.ok:
-            ax.text(0.03, 0.97, f"tail slope {f.slope:.3f} [{f.ci[0]:.3f}, {f.ci[1]:.3f}]", transform=ax.transAxes,
-                    va="top", fontsize=8)
-        ax.set_xlabel("rounds T (one run per T, eta_T = (1-gamma) sqrt(log A / T))")
-        ax.set_ylabel(r"regret $\sum_{t\leq T} V^\star(\rho) - V^{\pi_t}(\rho)$")
-        ax.set_title("Exact-critic HAC, Garnet S=8, A=4, gamma=0.9")
-        plotting.legend_outside(ax, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
-    data = write_data_json(config, "zhou2023_hac_exact.json",
-                           [{k: v for k, v in c.items() if k != "res"} for c in curves])
+    f = curves[0]["res"].fit  # the tail fit of the first run, written beside the figure's curves
+    data = (write_data_json(config, "zhou2023_hac_exact.json",
+                            [{k: v for k, v in c.items() if k != "res"} for c in curves])
+            + write_data_json(config, "zhou2023_hac_exact_fit.json",
+                              None if f is None or not f.ok else {"slope": f.slope, "ci": list(f.ci)}))
     return report_from_claims("zhou2023-hac-exact", claims, source=f"{SRC}, Theorem 1 eq. (24) [V]",
                               stated="sum_t V* - V^{pi_t} <= 2/(1-gamma)^2 sqrt(T log A) (exact critic)",
-                              details={"T": Ts.tolist()}, figures=figs, data_files=data)
+                              details={"T": Ts.tolist()}, data_files=data)
 
 
 # ----------------------------------------------------------------------------- H3
@@ -270,26 +220,6 @@ def zhou2023_lambda_tradeoff(config: RunConfig) -> CheckReport:
                                     source="[V] Lemma 5 (a), 1/lam branch; slope <= -1 + 0.1"),
               claim_from_rate_check(r_off, name="offline Bellman residual vs lam",
                                     source="[V] Lemma 5 proof, eq. (20), eps_be = LP lower estimate; slope <= 1 + 0.1")]
-    figs = ()
-    p = out_path(config, "zhou2023_lambda_tradeoff")
-    if p is not None:
-        from .. import plotting
-
-        fig, (a1, a2) = plotting.new_axes(1, 2)
-        a1.loglog(lams, on, "o-", ms=3, label=r"measured $E_{d^\pi}(\bar f - Q^\pi)^2$")
-        a1.loglog(lams, r_on.bound_values, "--", color="k", lw=1, label="12/((1-gamma)^2 lam) (Lemma 5a)")
-        a1.set_xlabel("lam (on-policy weight)")
-        a1.set_ylabel("on-policy error")
-        a1.set_title("on-policy error falls with lam")
-        plotting.legend_outside(a1, where="below", fontsize=7)
-        a2.loglog(lams, off, "o-", ms=3, color="C1", label="measured E_nu(f_bar - T f_bar)^2")
-        a2.loglog(lams, r_off.bound_values, "--", color="k", lw=1, label="eq. (20) with LP lower eps_be")
-        a2.set_xlabel("lam (on-policy weight)")
-        a2.set_ylabel("offline Bellman residual")
-        a2.set_title(f"offline residual (eps_be >= {eps_be:.2g})")
-        plotting.legend_outside(a2, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
     data = write_data_json(config, "zhou2023_lambda_tradeoff.json",
                            {"lam": lams, "on_policy_error": on, "offline_residual": off, "eps_be_lower": ebe,
                             "bound_on": r_on.bound_values, "bound_off": r_off.bound_values})
@@ -300,7 +230,7 @@ def zhou2023_lambda_tradeoff(config: RunConfig) -> CheckReport:
                                        "offline_residual_monotone_in_lam": bool(np.all(np.diff(off) <= 0)),
                                        "note": "Q^pi is in the class (realizable), so both errors fall with lam "
                                                "here; the lam * eps_be growth allowed by Lemma 5 (b) is not forced"},
-                              figures=figs, data_files=data)
+                              data_files=data)
 
 
 # ----------------------------------------------------------------------------- H5
@@ -367,37 +297,10 @@ def zhou2023_comblock(config: RunConfig) -> CheckReport:
                        stated="offline data replaces coverage: hybrid needs no more online samples",
                        left_label="hybrid HAC", right_label="on-policy AC (censored at the budget)"),
     ]
-    figs = ()
-    p = out_path(config, "zhou2023_comblock")
-    if p is not None:
-        from .. import plotting
-
-        fig, (a1, a2) = plotting.new_axes(1, 2)
-        cap = budget * K2 * m
-        for mode, col, lab in (("hybrid", "C0", "hybrid HAC (lam=1, eps-greedy pi* data)"),
-                               ("on_policy", "C3", "on-policy actor-critic (no offline term)")):
-            y = np.array(med[mode])
-            a1.semilogy(Hs, y, "o-", color=col, label=f"{lab}, median of {n_seeds}")
-            cens = np.array([np.median(r) == float("inf") for r in raw[mode]])
-            if cens.any():
-                a1.semilogy(Hs[cens], y[cens], "^", color=col, ms=9, label="failed within the budget (censored)")
-        a1.axhline(cap, color="0.5", ls=":", lw=1, label="online budget")
-        a1.set_xlabel("horizon H (layers)")
-        a1.set_ylabel("online samples to V* - V^pi <= 0.1 V*")
-        a1.set_title(f"comb lock, A={A}, gamma={gamma}")
-        plotting.legend_outside(a1, where="below", fontsize=7)
-        a2.semilogy(Hs, cnpg, "s-", color="C3", label="||d^pi*/d^uniform||_inf (lower bound on C_npg)")
-        a2.semilogy(Hs, AH, "k--", lw=1, label="A^H")
-        a2.semilogy(Hs, cbar, "o-", color="C0", label="Cbar_off,pi* = sup d^pi*/nu (Def. 4)")
-        a2.set_xlabel("horizon H (layers)")
-        a2.set_ylabel("coverage constant")
-        a2.set_title("coverage: on-policy vs offline")
-        plotting.legend_outside(a2, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
     data = write_data_json(config, "zhou2023_comblock.json",
                            {"H": Hs, "Cbar_off": cbar, "C_npg_lower": cnpg, "samples_raw": raw,
-                            "samples_median": med, "budget_rounds": budget, "m": m, "K1": K1, "K2": K2, "eta": eta})
+                            "samples_median": med, "budget_rounds": budget, "m": m, "K1": K1, "K2": K2, "eta": eta,
+                            "A": A, "gamma": gamma, "seeds": n_seeds})
     return report_from_claims("zhou2023-comblock", claims, source=f"{SRC}, Theorem 1 and Fig. 2 (tabular analogue) [V]",
                               stated="offline data replaces coverage: min{C_npg, C_off^2}; hybrid succeeds where "
                                      "on-policy needs ~A^H samples",
@@ -406,7 +309,7 @@ def zhou2023_comblock(config: RunConfig) -> CheckReport:
                                        "note": "eta = 1 (outside Lemma 6's eta <= (1-gamma)/2; the paper's own "
                                                "experiments use TRPO steps), K2 - K1 = 5, m_on = m_off = 20; NumPy "
                                                "estimator engine (small batches)"},
-                              figures=figs, data_files=data)
+                              data_files=data)
 
 
 # ----------------------------------------------------------------------------- H4
@@ -465,29 +368,11 @@ def zhou2023_hac_sampled(config: RunConfig) -> CheckReport:
                               name="E regret <= 60 sqrt(T log A)/(1-gamma)^2 (+ coverage term >= 0)",
                               source="[V] Thm 1 (complete, lam = 1), constants from C.1.4; coverage term dropped"),
     ]
-    figs = ()
-    p = out_path(config, "zhou2023_hac_sampled")
-    if p is not None:
-        from .. import plotting
-
-        fig, ax = plotting.new_axes(1, 1)
-        mean = reg.mean(axis=0)
-        ax.fill_between(Ts, reg.min(axis=0), reg.max(axis=0), color="C0", alpha=0.2, label="sampled HAC, seed range")
-        ax.loglog(Ts, mean, "o-", color="C0", ms=3, label=f"sampled HAC, mean of {n_seeds} seeds")
-        ax.loglog(Ts, exact, "s:", color="C2", ms=3, label="exact-critic HAC (same eta_T)")
-        ax.loglog(Ts, np.median(b22, axis=0), "--", color="C1", lw=1, label="eq. (22) with measured C_npg, Delta_on (median)")
-        ax.loglog(Ts, B1.evaluate(T=Ts.astype(float), A=A, gamma=g, C_npg=0.0, C_off=0.0), "--", color="k", lw=1,
-                  label="60 sqrt(T log A)/(1-gamma)^2 (Thm 1)")
-        ax.set_xlabel("rounds T (K2 - K1 = T, m_on = m_off = 2T)")
-        ax.set_ylabel(r"regret $\sum_{t\leq T} V^\star(\rho) - V^{\pi_t}(\rho)$")
-        ax.set_title(f"Sampled HAC, Garnet S={S}, A={A}, gamma={g}")
-        plotting.legend_outside(ax, where="below", fontsize=7)
-        fig.tight_layout()
-        figs = _finish(fig, claims, p)
     sl = np.diff(np.log(reg.mean(axis=0))) / np.diff(np.log(Ts))
     data = write_data_json(config, "zhou2023_hac_sampled.json",
                            {"T": Ts, "regret": reg, "exact_regret": exact, "eq22": b22, "Delta_on_max": dmax,
-                            "C_npg_run": cmax})
+                            "C_npg_run": cmax, "S": S, "A": A, "gamma": g,
+                            "thm1_bound": B1.evaluate(T=Ts.astype(float), A=A, gamma=g, C_npg=0.0, C_off=0.0)})
     return report_from_claims("zhou2023-hac-sampled", claims, source=f"{SRC}, Theorem 1, eq. (22) [V]",
                               stated="sum_t V* - V^{pi_t} <= 60/(1-gamma)^2 sqrt(T log A) + 100/(1-gamma)^2 "
                                      "sqrt(min{C_npg, C_off^2} T)",
@@ -496,36 +381,10 @@ def zhou2023_hac_sampled(config: RunConfig) -> CheckReport:
                                                "reaches ~0.55 only near T = 1e5); the slope claims are in "
                                                "zhou2023-hac-exact (exact critic) and zhou2023-hac-sampled-rates "
                                                "(sampled, an instance in its sqrt(T) regime)"},
-                              figures=figs, data_files=data)
+                              data_files=data)
 
 
-# ----------------------------------------------------------------------------- new checks: data only, drawn by
-# figures/<check_name_with_underscores>.py (draw(folder)); the experiment computes, states claims, writes data.
-def _standalone_figure(config: RunConfig, check: str) -> tuple:
-    """PNG + PDF of ``check`` drawn by ``figures/<check with underscores>.py`` (its ``draw(folder)``) from the data
-    this run wrote; ``()`` when not writing or when the figure scripts are not beside the package (wheel
-    install: run the script on the output folder). A bridge until the runner draws every check this way."""
-    if config.out_dir is None:
-        return ()
-    import importlib.util
-    import logging
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[2] / "figures" / (check.replace("-", "_") + ".py")
-    if not script.is_file():
-        logging.getLogger(__name__).info("%s: no figure script at %s; run figures/%s on %s to draw it", check,
-                                         script, script.name, config.out_dir)
-        return ()
-    try:  # a figure that fails to draw is logged, never the check's verdict
-        spec = importlib.util.spec_from_file_location(f"_pgtheory_figure_{check.replace('-', '_')}", script)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return tuple(str(p) for p in mod.draw(Path(config.out_dir)))
-    except Exception as exc:  # noqa: BLE001
-        logging.getLogger(__name__).error("%s: figure script %s failed: %r", check, script, exc)
-        return ()
-
-
+# ----------------------------------------------------------------------------- the checks added with HNPG
 def _verdict_fields(claims) -> dict:
     from ..ratecheck import combine
 
@@ -628,7 +487,6 @@ def zhou2023_offline_residual(config: RunConfig) -> CheckReport:
                            {"lam": lams, "offline_residual": res, "on_policy_error": on, "eps_be_lower": ebe,
                             "bound_eq20": bound, "gamma": g, "K1": K1, "K2": K2, "n_instances": R,
                             "fit": {"slope": fit.slope, "ci": list(fit.ci), "window": list(fit.window)}, **vf})
-    figs = _standalone_figure(config, "zhou2023-offline-residual")
     growth = res[:, -1] / res[:, 0]
     return report_from_claims(
         "zhou2023-offline-residual", claims, source=f"{SRC}, Lemma 5 (b), eq. (20) [V]",
@@ -642,7 +500,7 @@ def zhou2023_offline_residual(config: RunConfig) -> CheckReport:
                               "unreachable pairs",
                  "note": "the residual saturates as lam -> infinity (f_bar is pinned to Q^pi on supp(d^pi)), so "
                          "the measured exponent is far below the linear allowance"},
-        figures=figs, data_files=data)
+        data_files=data)
 
 
 def _gap_mdp(seed: int = 1, S: int = 5, A: int = 3, gamma: float = 0.3):
@@ -736,7 +594,6 @@ def zhou2023_hac_sampled_rates(config: RunConfig) -> CheckReport:
                             "fit_regret": {"slope": f_reg.slope, "ci": list(f_reg.ci), "window": list(f_reg.window)},
                             "fit_eps": {"slope": f_eps.slope, "ci": list(f_eps.ci), "window": list(f_eps.window)},
                             **vf})
-    figs = _standalone_figure(config, "zhou2023-hac-sampled-rates")
     return report_from_claims(
         "zhou2023-hac-sampled-rates", claims, source=f"{SRC}, Theorem 1 and Corollary 1 [V]",
         stated="regret O(sqrt(T)); online samples to an eps-optimal mixture O(eps^-6)",
@@ -748,7 +605,7 @@ def zhou2023_hac_sampled_rates(config: RunConfig) -> CheckReport:
                  "note": "on the Garnet of zhou2023-hac-sampled (gamma=0.8, uniform rewards) the regret slope is "
                          "still ~0.96 at T <= 128 (pre-asymptotic; the exact critic reaches 0.55 only near 1e5), "
                          "so the exponents are checked here, where the sqrt(T) regime starts at T ~ 30"},
-        figures=figs, data_files=data)
+        data_files=data)
 
 
 # ----------------------------------------------------------------------------- H5, the offline-only arm
@@ -860,7 +717,6 @@ def zhou2023_offline_only(config: RunConfig) -> CheckReport:
                            {"H": Hs, "runs": rows, "Cbar_off": cbar, "budget_samples": cap, "N_offline": N,
                             "A": A, "gamma": gamma, "m": m, "K1": K1, "K2": K2, "eta": eta, "n_seeds": R,
                             "log_samples_hybrid_bad": hyb, "log_samples_on_policy": onp, **vf})
-    figs = _standalone_figure(config, "zhou2023-offline-only")
     return report_from_claims(
         "zhou2023-offline-only", claims, source=f"{SRC}, Theorem 1 (min{{C_npg, C_off^2}}), Def. 4 [V]; arm (iii) [I]",
         stated="offline data replace coverage only when they cover pi*; the hybrid keeps the on-policy guarantee "
@@ -876,7 +732,7 @@ def zhou2023_offline_only(config: RunConfig) -> CheckReport:
                          "hybrid on bad data is slower than on-policy (full run: H = 6), a reading [I]: the data's "
                          "TD targets at rarely seen good pairs (next-state values still 0 beyond the explored depth) "
                          "are averaged with the rare successful Monte-Carlo targets (lam = 1) and dilute them"},
-        figures=figs, data_files=data)
+        data_files=data)
 
 
 # ----------------------------------------------------------------------------- practical HNPG (Alg. 4), Fig. 2
@@ -950,7 +806,6 @@ def zhou2023_practical_hnpg(config: RunConfig) -> CheckReport:
                            {"H": Hs, "episodes_hnpg": hyb, "episodes_trpo": onp, "budget_episodes": cap, "A": A,
                             "m_on": m, "m_off": m, "rounds": budget, "n_seeds": R, "max_kl": 1e-2, "damping": 0.1,
                             "lam": 1.0, **vf})
-    figs = _standalone_figure(config, "zhou2023-practical-hnpg")
     return report_from_claims(
         "zhou2023-practical-hnpg", claims, source=f"{SRC}, App. E.3 (Algorithms 4-5), Fig. 2 [V]",
         stated="hybrid NPG with offline eps-greedy pi* data solves the combination lock where on-policy TRPO fails",
@@ -960,4 +815,4 @@ def zhou2023_practical_hnpg(config: RunConfig) -> CheckReport:
                  "note": "tabular softmax per step instead of networks; exact V^pi for the success rule (the paper "
                          "uses a moving average of the sampled reward); 30 online episodes and 30 offline tuples per "
                          "step per round, offline tuples drawn fresh from the eps-greedy pi* occupancy"},
-        figures=figs, data_files=data)
+        data_files=data)

@@ -1,7 +1,8 @@
 """The checks added for issue 15 (H3 growth, H4 exponents, H5 offline-only arm, practical HNPG, N3 horizon): each
-runs in quick mode, states every claim with a reason and a source, writes its JSON data, and its standalone
-figure script ``figures/<check>.py`` draws from that data a PNG whose legends stay inside the canvas and
-whose caption states the verdict (the same figure rules as tests/ratecheck/test_figures.py)."""
+runs in quick mode, states every claim with a reason and a source, writes its JSON data, and its figure
+script ``figures/<check>.py`` (called by the runner after the check) draws from that data and the report a
+PNG whose legends stay inside the canvas and whose caption states the verdict (the same figure rules as
+tests/ratecheck/test_figures.py)."""
 
 import importlib.util
 import json
@@ -14,7 +15,7 @@ import pytest
 matplotlib.use("Agg")
 
 from pgtheory import plotting  # noqa: E402
-from pgtheory.experiments import RunConfig, get  # noqa: E402
+from pgtheory.experiments import RunConfig, run_one  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW = ["zhou2023-offline-residual", "zhou2023-hac-sampled-rates", "zhou2023-offline-only",
@@ -43,7 +44,8 @@ def _texts(fig):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NEW)
 def test_new_check_runs_states_claims_and_draws(name, tmp_path, monkeypatch):
-    rep = get(name).run(RunConfig(quick=True, out_dir=tmp_path))
+    rep = run_one(name, RunConfig(quick=True, out_dir=tmp_path), catch=False)  # the runner draws the figure
+    assert rep.details["figure"]["status"] == "drawn", rep.details["figure"]
     assert rep.verdict in ("consistent", "inconclusive", "violated")
     assert rep.claims and all(c["reason"] and c["source"] for c in rep.claims)
     data = json.loads((tmp_path / (name.replace("-", "_") + ".json")).read_text())

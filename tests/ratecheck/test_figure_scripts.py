@@ -21,7 +21,6 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-from test_figures import NOT_YET_CONVERTED  # same folder (pytest's default prepend import mode)
 
 matplotlib.use("Agg")
 
@@ -36,14 +35,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ROOT / "figures"
 #: a fast check (about 2 s quick) with one figure and two claims
 FAST = "fatkhullin2023-lemma1"
-
-
-def _legacy(path: Path) -> bool:
-    """A script not yet converted (still the old stub; its name may be a former check name)."""
-    from pgtheory.experiments import renamed
-
-    name = path.stem.replace("_", "-")
-    return path.name == "_common.py" or renamed().get(name, name) in NOT_YET_CONVERTED
 
 
 def _script_check(path: Path):
@@ -63,7 +54,7 @@ def test_default_figures_folder_is_the_checkout(monkeypatch):
 def test_every_check_declaring_a_figure_has_a_script_with_draw():
     missing, bad = [], []
     for e in list_experiments():
-        if not e.figure or e.name in NOT_YET_CONVERTED:
+        if not e.figure:
             continue
         path = figure_script(e.name, FIGURES)
         if path is None:
@@ -79,16 +70,14 @@ def test_every_check_declaring_a_figure_has_a_script_with_draw():
 
 def test_every_script_belongs_to_a_check_with_a_figure():
     declared = {e.name for e in list_experiments() if e.figure}
-    orphans = [p.name for p in sorted(FIGURES.glob("*.py")) if not p.name.startswith("_") and not _legacy(p)
-               and (_script_check(p) not in declared or p.stem != str(_script_check(p)).replace("-", "_"))]
+    orphans = [p.name for p in sorted(FIGURES.glob("*.py"))
+               if (_script_check(p) not in declared or p.stem != str(_script_check(p)).replace("-", "_"))]
     assert not orphans, f"figure scripts not named after a registered check with a figure: {orphans}"
 
 
 def test_scripts_import_only_the_public_api():
     offenders = []
     for p in sorted(FIGURES.glob("*.py")):
-        if _legacy(p):
-            continue
         for node in ast.walk(ast.parse(p.read_text())):
             mods = ([a.name for a in node.names] if isinstance(node, ast.Import)
                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])

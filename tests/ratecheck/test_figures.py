@@ -23,11 +23,6 @@ FAST = ["agarwal2021-npg", "cen2022-fig1", "cen2022-thm1", "fatkhullin2023-lemma
 SLOW = ["mei2020-bandit", "mei2020-mdp", "li2021-hard", "fatkhullin2023-convergence",
         "fatkhullin2023-eps-complexity", "fatkhullin2023-robustness", "fatkhullin2023-lqr"]
 _VERDICT = re.compile(r"^(CONSISTENT|VIOLATED|INCONCLUSIVE)")
-#: checks whose experiment still draws its own figure (emptied as the families are converted)
-NOT_YET_CONVERTED = {"tan2025-hybrid-noff",
-                     "tan2025-hybrid-optimistic", "tan2025-pac", "tan2025-regret", "zhou2023-comblock",
-                     "zhou2023-hac-exact", "zhou2023-hac-sampled", "zhou2023-hpe-fixed-point",
-                     "zhou2023-lambda-tradeoff"}
 
 
 def _texts(fig):
@@ -60,11 +55,6 @@ def _run(name, tmp_path, monkeypatch):
         return real(fig, stem, close=close)
 
     monkeypatch.setattr(plotting, "save_figure", recording)
-    if name in NOT_YET_CONVERTED:  # their experiment still draws (being converted; issue 13 item 4)
-        rep = run_one(name, RunConfig(quick=True, out_dir=tmp_path), catch=False, figures=False)
-        assert seen, f"{name} drew no figure"
-        _check_seen(name, seen)
-        return rep
     rep = run_one(name, RunConfig(quick=True, out_dir=tmp_path), catch=False, figures=False)
     assert not seen, f"{name}: the experiment drew a figure itself (experiments compute, figures draw)"
     assert not rep.figures, (name, rep.figures)
