@@ -208,6 +208,17 @@ def test_script_draws_from_a_reproduction_folder(fast_run, tmp_path, capsys):
     assert mod.main(["--from", str(tmp_path / "empty")]) == 1  # no report there: says so, exit 1
 
 
+def test_script_runs_the_check_and_draws(tmp_path, capsys):
+    """Without --from a script runs its check through the public API into OUT/<check>/ and draws there."""
+    mod = load_figure_script(FIGURES / "fatkhullin2023_lemma1.py")
+    assert mod.main(["--quick", "--out", str(tmp_path)]) == 0
+    folder = tmp_path / FAST
+    assert load_report(folder / "report.json").verdict in ("consistent", "inconclusive", "violated")
+    assert (folder / "fatkhullin2023-lemma1.csv").is_file()
+    assert (folder / "fatkhullin2023-lemma1.png").stat().st_size > 5_000
+    assert "figure" in capsys.readouterr().out
+
+
 # ----------------------------------------------------------------------------- data round trips
 def test_csv_and_json_round_trip_exactly(tmp_path):
     rng = np.random.default_rng(3)
