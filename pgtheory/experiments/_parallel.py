@@ -326,14 +326,21 @@ def _abort(executor, handle: dict) -> None:
     else:
         with contextlib.suppress(Exception):
             executor.shutdown(wait=False, cancel_futures=True)
+    if handle.get("client") is not None:
+        # closing connections to workers we kill is expected: keep their tracebacks off the terminal
+        for name in ("distributed", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    for pid in handle.get("pids", ()):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     client = handle.get("client")
     if client is not None:
         with contextlib.suppress(Exception):
-            client.close(timeout=2)
+            client.close(timeout=1)
     cluster = handle.get("cluster")
     if cluster is not None:
         with contextlib.suppress(Exception):
-            cluster.close(timeout=2)
+            cluster.close(timeout=1)
     if handle.get("ray") is not None:
         with contextlib.suppress(Exception):
             handle["ray"].shutdown()
@@ -395,6 +402,9 @@ def open_executor(spec="process", workers: int | None = None):
                                                dashboard_address=None, silence_logs=logging.ERROR)
             handle["cluster"] = cluster
             client = distributed.Client(cluster)
+            # the worker processes are this process's children: an interruption kills them at once
+            # (closing a cluster whose workers are busy waits for their tasks)
+            handle["pids"] = sorted(client.run(os.getpid).values())
         else:
             client = distributed.Client(address)
         handle["client"] = client

@@ -83,7 +83,11 @@ def _coerce(name: str, key: str, value, kind):
     """``value`` as the type ``kind`` of parameter ``key`` (strings are parsed), checked."""
     try:
         if isinstance(value, str) and kind is not str:
-            value = _parse_bool(value) if kind is bool else kind(value.strip())
+            text = value.strip()
+            try:
+                value = _parse_bool(text) if kind is bool else (float(text) if kind is int else kind(text))
+            except ValueError:
+                raise ValueError(f"{text!r} is not {'a boolean (true/false)' if kind is bool else 'a number'}") from None
         if kind is bool and not isinstance(value, bool):
             raise ValueError(f"{value!r} is not a bool")
         if kind is int and (isinstance(value, bool) or not float(value).is_integer()):
