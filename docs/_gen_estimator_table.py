@@ -1,7 +1,7 @@
 """Generate ``docs/explanation/estimator_claims.md`` from the exact LLM-RL estimator checks.
 
 Run: ``python docs/_gen_estimator_table.py`` (about 5 s). Every number in the table is recomputed
-by :func:`pgtheory.experiments.llm_estimators.compute_checks`; the prose above the table is kept
+by :func:`pgtheory.experiments.llm.compute_checks`; the prose above the table is kept
 in this script.
 """
 
@@ -89,9 +89,9 @@ the paper's statement.
    identity and CoPG's fixed point hold exactly; f-DPG is unbiased for any $f$, but a wrong
    partition function biases the Jensen–Shannon gradient.
 
-![difficulty weights](img/llm_grpo_weights.png)
+![difficulty weights](img/liu2025_grpo_weights.png)
 
-The figure (`python figures/llm_grpo_weights.py`, or `pgtheory check llm-grpo-weights` with an
+The figure (`python figures/liu2025_grpo_weights.py`, or `pgtheory check liu2025-grpo-weights` with an
 output folder) shows the exact weights $w_G(p)$ of the family against the true gradient.
 
 ## Table
@@ -102,7 +102,7 @@ OUTRO = """
 ## Reproduce
 
 ```
-pgtheory check llm-grpo-expectation      # one check (see `pgtheory list` for all llm-*)
+pgtheory check shao2024-grpo-expectation      # one check (see `pgtheory list --map` for the LLM-RL keys)
 python docs/_gen_estimator_table.py      # regenerate this page
 python -m pytest tests/bandits -q        # identities, counterexamples, Monte-Carlo validation
 ```
@@ -132,7 +132,7 @@ def render(results: dict) -> str:
     -------
     str
     """
-    from pgtheory.experiments.llm_estimators import check_claims
+    from pgtheory.experiments.llm import check_claims
     from pgtheory.ratecheck import combine
 
     heads = ["| experiment | headline | reason |", "|---|---|---|"]
@@ -159,16 +159,16 @@ def render(results: dict) -> str:
 
 def main() -> Path:
     """Recompute every check and write the page and its figure; returns the page's path."""
-    from pgtheory.experiments.llm_estimators import (check_claims, compute_checks, difficulty_weight_curves,
-                                                     plot_difficulty_weights, verdict_caption)
+    from pgtheory.experiments.llm import check_claims, compute_checks, verdict_caption
+    from pgtheory.experiments.llm.liu2025 import difficulty_weight_curves, plot_difficulty_weights
 
     here = Path(__file__).resolve().parent / "explanation"
     out = here / "estimator_claims.md"
     results = compute_checks(quick=False)
     out.write_text(render(results), encoding="utf-8")
-    claims = check_claims(results["llm-grpo-weights"])
+    claims = check_claims(results["liu2025-grpo-weights"])
     verdict, reason = verdict_caption(claims)
-    png, pdf = plot_difficulty_weights(difficulty_weight_curves((4, 8, 16), n_p=99), here / "img" / "llm_grpo_weights",
+    png, pdf = plot_difficulty_weights(difficulty_weight_curves((4, 8, 16), n_p=99), here / "img" / "liu2025_grpo_weights",
                                        verdict=verdict, reason=reason)
     Path(pdf).unlink()  # keep only the PNG in the docs
     return out

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Paper keys whose checks are registered under another name or tag (key -> extra tags / prefixes).
 ALIASES = {
-    "munos2023": ("munos2023", "munos2024", "nash"),
+    "munos2024": ("munos2024",),
     "tiapkin2025": ("tiapkin2025",),
     "prajapat2024": ("prajapat2024", "subpo"),
     "llm": ("llm",),
@@ -53,7 +53,6 @@ def paper_keys(bounds, exps) -> list:
     for e in exps:
         keys.update(k for k in map(_key_of, e.tags) if k)
     keys.add("llm")
-    keys.discard("munos2024")
     return sorted(keys)
 
 

@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 #: Checks reproduced (``--quick``) when no results directory is given: a few seconds each.
-QUICK_SUBSET = ("mei2020-bandit", "fatkhullin2023-lemma1", "llm-grpo-weights", "nash-md-theorem1")
+QUICK_SUBSET = ("mei2020-bandit", "fatkhullin2023-lemma1", "liu2025-grpo-weights", "munos2024-theorem1")
 
 
 def _md(s) -> str:

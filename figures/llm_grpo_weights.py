@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pgtheory.experiments.llm_estimators import (ALL_CHECKS, check_claims, difficulty_weight_curves,
-                                                 plot_difficulty_weights, verdict_caption)
+from pgtheory.experiments.llm import ALL_CHECKS, check_claims, verdict_caption
+from pgtheory.experiments.llm.liu2025 import difficulty_weight_curves, plot_difficulty_weights
 from pgtheory.plotting import write_csv
 
 
@@ -41,7 +41,7 @@ def main(argv=None) -> list:
     out = Path(argv[0]) if argv else Path(__file__).resolve().parent / "output"
     out.mkdir(parents=True, exist_ok=True)
     curves = difficulty_weight_curves((4, 8, 16), n_p=99)
-    claims = check_claims(ALL_CHECKS["llm-grpo-weights"][0](False))
+    claims = check_claims(ALL_CHECKS["liu2025-grpo-weights"][0](False))
     verdict, reason = verdict_caption(claims)
     paths = list(plot_difficulty_weights(curves, out / "llm_grpo_weights", verdict=verdict, reason=reason))
     paths.append(write_csv(out / "llm_grpo_weights.csv", {k: np.asarray(v) for k, v in curves.items()}))

@@ -138,7 +138,7 @@ def cite(obj=None) -> str:
     Examples
     --------
     >>> import pgtheory
-    >>> print(pgtheory.cite("cen2021.thm1_q").splitlines()[0])
+    >>> print(pgtheory.cite("cen2022.thm1_q").splitlines()[0])
     @article{cen2022fast,
     >>> print(pgtheory.cite(["mei2020.thm4", "mei2020.thm6"]).splitlines()[-2:])
     ['% cite as \\\\cite[Thm.~4]{mei2020global}  [mei2020.thm4]', '% cite as \\\\cite[Thm.~6]{mei2020global}  [mei2020.thm6]']

@@ -57,6 +57,9 @@ Exit status: 0 when every experiment ran (whatever its verdict: a ``violated`` v
 finding, reported in the table); 1 when an experiment raised an error (reported as an ``error``
 row with its reason and traceback, after all others ran); 2 for usage errors (bad options,
 unknown experiment or bound); 130 / 143 when interrupted. Progress bars appear only on a terminal.
+A former check name (``pgtheory.experiments.renamed()``, e.g. ``nash-compare``) still works in
+``check`` and ``--only``: it prints a deprecation warning naming the new one and runs, and writes
+its results, under the new name.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 __all__ = ["main", "build_parser"]
@@ -312,12 +316,17 @@ def _main(argv=None) -> int:
     from .experiments._runner import format_reasons, format_table, run_all, run_one
 
     names = [args.name] if args.cmd in ("check", "sweep") else list(dict.fromkeys(args.only or user_names))
-    unknown = []
+    unknown, current = [], []
     for n in names:
         try:
-            get(n)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DeprecationWarning)
+                current.append(get(n).name)  # a former name runs (and writes its results) under the new one
         except KeyError:
             unknown.append(n)
+        else:
+            for w in caught:
+                print(f"pgtheory: warning: {w.message}", file=sys.stderr)
     if unknown:
         avail = ", ".join(e.name for e in list_experiments())
         what = {"check": "NAME", "sweep": "CHECK"}.get(args.cmd, "--only")
@@ -327,6 +336,7 @@ def _main(argv=None) -> int:
         sub.print_usage(sys.stderr)
         print(f"{sub.prog}: error: {msg}", file=sys.stderr)
         return 2
+    names = list(dict.fromkeys(current))
     if args.cmd == "check":
         from .experiments import open_executor
 
@@ -334,9 +344,9 @@ def _main(argv=None) -> int:
             with open_executor(args.executor, args.workers) as ex:
                 cfg = RunConfig(quick=args.quick, seeds=args.seeds, out_dir=args.out, seed=args.seed, progress=tty,
                                 executor=ex)
-                rep = run_one(args.name, cfg)
+                rep = run_one(names[0], cfg)
         except KeyboardInterrupt as exc:
-            return _interrupted(exc, f"{args.name} did not finish; nothing was written for it")
+            return _interrupted(exc, f"{names[0]} did not finish; nothing was written for it")
         print(format_table([rep]))
         print()
         print(format_reasons(rep))
@@ -346,7 +356,7 @@ def _main(argv=None) -> int:
             print("data: " + ", ".join(rep.data_files))
         return 1 if rep.verdict == "error" else 0
     if args.cmd == "sweep":
-        return _sweep(args, tty)
+        return _sweep(args, tty, names[0])
     # reproduce
     done: list = []
     try:
@@ -381,22 +391,22 @@ def _main(argv=None) -> int:
     return 1 if n_err else 0
 
 
-def _sweep(args, tty: bool) -> int:
+def _sweep(args, tty: bool, name: str) -> int:
     """``pgtheory sweep``: parse the grid (exit 2 on a bad one), run, print the summary from the store."""
     from .errors import ValidationError
     from .experiments import parse_grid, sweep
 
     try:
-        grid = parse_grid(args.name, args.grid)
+        grid = parse_grid(name, args.grid)
     except ValidationError as exc:
         sub = _sub_parser(build_parser(), "sweep")
         sub.print_usage(sys.stderr)
         print(f"{sub.prog}: error: argument --grid: {str(exc).removeprefix('grid: ')}", file=sys.stderr)
         return 2
-    out = args.out if args.out is not None else Path(f"sweep-{args.name}")
+    out = args.out if args.out is not None else Path(f"sweep-{name}")
     n_new: list = []
     try:
-        res = sweep(args.name, grid, seeds=args.seeds, seed=args.seed, quick=args.quick, out_dir=out,
+        res = sweep(name, grid, seeds=args.seeds, seed=args.seed, quick=args.quick, out_dir=out,
                     executor=args.executor, workers=args.workers, progress=tty, on_cell=n_new.append)
     except ValidationError as exc:
         sub = _sub_parser(build_parser(), "sweep")

@@ -9,7 +9,7 @@ a :class:`Citation` and a provenance note. Catalog modules
 Examples
 --------
 >>> from pgtheory import bounds
->>> b = bounds.get_bound("cen2021.thm1_q")
+>>> b = bounds.get_bound("cen2022.thm1_q")
 >>> b.linear_rate(eta=0.5, tau=0.1)
 0.95
 

@@ -33,6 +33,7 @@ import importlib
 import logging
 import pkgutil
 import re
+import warnings
 from typing import Any
 
 __all__ = ["Citation", "Bound", "register", "get_bound", "list_bounds", "load_errors", "PROVENANCE"]
@@ -560,9 +561,34 @@ def load_errors() -> dict:
     return dict(_LOAD_ERRORS)
 
 
+#: Paper keys renamed to the year of the version cited (one key per paper, issue 13): ``{old: new}``.
+#: :func:`get_bound` resolves ``old.<name>`` to ``new.<name>`` with a DeprecationWarning for one
+#: release, unless ``old.<name>`` is itself registered (``cen2021`` now names Cen, Wei and Chi's
+#: NeurIPS 2021 paper).
+RENAMED_KEYS = {"munos2023": "munos2024", "cen2021": "cen2022"}
+
+
 def get_bound(id: str) -> Bound:
-    """Return the registered bound ``id`` (KeyError lists close ids)."""
+    """Return the registered bound ``id`` (KeyError lists close ids).
+
+    Parameters
+    ----------
+    id : str
+        ``"<paper key>.<name>"``, e.g. ``"mei2020.thm4"``. An id under a renamed key
+        (:data:`RENAMED_KEYS`, e.g. ``"munos2023.thm1"``) resolves to the new id with a
+        :class:`DeprecationWarning`.
+
+    Returns
+    -------
+    Bound
+    """
     _load_catalog()
+    key, _, rest = id.partition(".")
+    if id not in _REGISTRY and key in RENAMED_KEYS and f"{RENAMED_KEYS[key]}.{rest}" in _REGISTRY:
+        new = f"{RENAMED_KEYS[key]}.{rest}"
+        warnings.warn(f"bound id {id!r} was renamed {new!r} (paper key = year of the version cited); the old id "
+                      f"works for one more release. Fix: use {new!r}.", DeprecationWarning, stacklevel=2)
+        return _REGISTRY[new]
     try:
         return _REGISTRY[id]
     except KeyError:

@@ -2,8 +2,9 @@
 
 Public API
 ----------
-RunConfig, Experiment, experiment, get, list_experiments, out_path, load_module
-    Registry of named checks; ``load_module`` imports a user module of checks (``--module``).
+RunConfig, Experiment, experiment, get, list_experiments, out_path, load_module, renamed
+    Registry of named checks; ``load_module`` imports a user module of checks (``--module``);
+    ``renamed`` maps former check names to their new ones (one key per paper).
 run_one, run_all, format_table, report_from_claims, report_from_checks, rate_check_figure
     Running checks (atomic report files, resume, any ``concurrent.futures`` executor) and
     building their reports and figures.
@@ -17,7 +18,7 @@ sweep, load_sweep, SweepResult, parse_grid
     A check over a grid of its settings, streamed to an append-only store that a rerun resumes.
 """
 
-from ._registry import Experiment, RunConfig, experiment, get, list_experiments, load_module, out_path
+from ._registry import Experiment, RunConfig, experiment, get, list_experiments, load_module, out_path, renamed
 from ._runner import (format_reasons, format_table, load_report, rate_check_figure, report_from_checks,
                       report_from_claims, run_all, run_one, run_settings)
 
@@ -26,6 +27,6 @@ from ._sweep import SweepResult, load_sweep, parse_grid, sweep
 
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "out_path", "load_module",
            "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks", "rate_check_figure",
-           "load_report", "run_settings", "format_reasons"]
+           "load_report", "run_settings", "format_reasons", "renamed"]
 __all__ += ["parallel_map", "open_executor", "SerialExecutor", "default_workers", "parse_executor", "sweep", "load_sweep",
             "SweepResult", "parse_grid"]

@@ -1,9 +1,18 @@
 """Registry of named end-to-end checks (what ``pgtheory check NAME`` runs).
 
 An experiment is a function ``run(config: RunConfig) -> CheckReport`` registered with
-:func:`experiment`.  Modules in ``pgtheory/experiments/`` whose names do not start with an
-underscore are imported on first use of :func:`get` / :func:`list_experiments`, so adding a
-check is adding one module.
+:func:`experiment`.  Modules and subpackages in ``pgtheory/experiments/`` whose names do not start
+with an underscore are imported on first use of :func:`get` / :func:`list_experiments`, so adding a
+check is adding one module (``experiments/<key>.py``, or ``experiments/llm/<key>.py`` for an LLM-RL
+paper: the ``llm`` package imports its modules).
+
+One key per paper
+-----------------
+A check's name starts with the key of the paper whose claim it tests (``<author><year>``, the
+prefix of the paper's BibTeX key, the year of the version cited: ``mei2020-bandit``,
+``munos2024-theorem1``). A renamed check keeps its old name in ``replaces=``: :func:`get` resolves
+the old name with a :class:`DeprecationWarning` naming the new one (for one release), and
+:func:`list_experiments` lists only the new name.
 
 Checks defined outside the package
 ----------------------------------
@@ -33,6 +42,7 @@ import dataclasses
 import importlib
 import logging
 import os
+import warnings
 import pkgutil
 import sys
 from pathlib import Path
@@ -41,7 +51,7 @@ from typing import Callable
 from ..results import CheckReport
 from ._parallel import parallel_map
 
-__all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "load_module"]
+__all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "load_module", "renamed"]
 
 #: Entry-point group whose modules are imported with the built-in experiments.
 ENTRY_POINT_GROUP = "pgtheory.experiments"
@@ -122,8 +132,11 @@ class RunConfig:
 
 @dataclasses.dataclass(frozen=True)
 class Experiment:
-    """A named check: ``name``, one-line ``title``, ``tags``, the ``run`` function and its sweepable ``params``.
+    """A named check: ``name``, one-line ``title``, ``tags``, the ``run`` function, what it uses, and its sweepable ``params``.
 
+    ``papers`` are the paper keys whose claims it tests (the first is the key its name starts
+    with), ``bounds`` the registered bound ids and ``algorithms`` the public
+    :mod:`pgtheory.algorithms` names it runs; ``replaces`` are its former names.
     ``params`` maps each parameter the check reads with :meth:`RunConfig.param` to its default
     (an int, float, bool or str); ``pgtheory sweep NAME --grid PARAM=v1,v2`` may vary them, as
     it may the run options ``quick``, ``seeds`` and ``seed``.
@@ -133,24 +146,40 @@ class Experiment:
     title: str
     run: Callable[[RunConfig], CheckReport]
     tags: tuple = ()
+    papers: tuple = ()
+    bounds: tuple = ()
+    algorithms: tuple = ()
+    replaces: tuple = ()
     params: dict = dataclasses.field(default_factory=dict)
 
 
 _REGISTRY: dict[str, Experiment] = {}
+#: Former experiment names: ``{old: new}`` (filled from ``replaces=``).
+_RENAMED: dict[str, str] = {}
 _LOADED = False
 
 
-def experiment(name: str, title: str, tags: tuple = (), params: dict | None = None) -> Callable:
+def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), bounds: tuple = (),
+               algorithms: tuple = (), replaces: tuple = (), params: dict | None = None) -> Callable:
     """Decorator registering ``run(config) -> CheckReport`` under ``name``.
 
     Parameters
     ----------
     name : str
-        Unique name (``pgtheory check NAME``), lower case with dashes.
+        Unique name (``pgtheory check NAME``), lower case with dashes; built-in checks start with
+        the key of the paper whose claim they test (``<author><year>-...``).
     title : str
         One line saying what is checked.
     tags : tuple of str
         Free-form tags (paper, topic).
+    papers : tuple of str
+        Paper keys whose claims the check tests, the key its name starts with first.
+    bounds : tuple of str
+        Registered bound ids the check uses (:func:`pgtheory.bounds.get_bound`).
+    algorithms : tuple of str
+        Names in :mod:`pgtheory.algorithms` the check runs.
+    replaces : tuple of str
+        Former names; :func:`get` resolves them with a :class:`DeprecationWarning`.
     params : dict, optional
         Parameters a sweep may vary, name -> default (int, float, bool or str); the check reads
         each with ``config.param(name, default)``. Names may not shadow the run options
@@ -174,7 +203,13 @@ def experiment(name: str, title: str, tags: tuple = (), params: dict | None = No
     def deco(fn: Callable[[RunConfig], CheckReport]) -> Callable[[RunConfig], CheckReport]:
         if name in _REGISTRY and _REGISTRY[name].run is not fn:
             raise ValueError(f"an experiment named {name!r} is already registered.")
-        _REGISTRY[name] = Experiment(name=name, title=title, run=fn, tags=tuple(tags), params=declared)
+        for old in replaces:
+            if old in _REGISTRY or _RENAMED.get(old, name) != name:
+                raise ValueError(f"experiment {name!r} replaces {old!r}, which names another experiment.")
+        _REGISTRY[name] = Experiment(name=name, title=title, run=fn, tags=tuple(tags), papers=tuple(papers),
+                                     bounds=tuple(bounds), algorithms=tuple(algorithms), replaces=tuple(replaces),
+                                     params=declared)
+        _RENAMED.update((old, name) for old in replaces)
         return fn
 
     return deco
@@ -278,12 +313,44 @@ def load_module(spec: str) -> list:
 
 
 def get(name: str) -> Experiment:
-    """Return the experiment ``name``."""
+    """Return the experiment ``name`` (a former name resolves to its new one with a DeprecationWarning).
+
+    Parameters
+    ----------
+    name : str
+        A registered name (``pgtheory list``) or a former one (``Experiment.replaces``).
+
+    Returns
+    -------
+    Experiment
+        Its ``name`` is the current one.
+
+    Raises
+    ------
+    KeyError
+        When no experiment has this name, now or formerly.
+    """
     _load()
+    if name not in _REGISTRY and name in _RENAMED:
+        new = _RENAMED[name]
+        warnings.warn(f"experiment {name!r} was renamed {new!r} (one key per paper); the old name works for one "
+                      f"more release. Fix: use {new!r}.", DeprecationWarning, stacklevel=2)
+        return _REGISTRY[new]
     try:
         return _REGISTRY[name]
     except KeyError:
         raise KeyError(f"no experiment {name!r}; available: {sorted(_REGISTRY)}") from None
+
+
+def renamed() -> dict:
+    """Former experiment names and their new ones, ``{old: new}``.
+
+    Returns
+    -------
+    dict of str -> str
+    """
+    _load()
+    return dict(_RENAMED)
 
 
 def list_experiments() -> list[Experiment]:

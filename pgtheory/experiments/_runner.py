@@ -349,9 +349,8 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         before it propagates. Reports of the checks that finished are already written; the
         summaries are not (a rerun resumes and writes them).
     """
-    names = [e.name for e in list_experiments()] if names is None else list(dict.fromkeys(names))
-    for n in names:
-        get(n)  # unknown names fail before anything runs
+    # unknown names fail before anything runs; a former name runs (and resumes) under its new one
+    names = [e.name for e in list_experiments()] if names is None else list(dict.fromkeys(get(n).name for n in names))
     spec = executor if executor is not None else ("process" if workers > 1 else "serial")
     if isinstance(spec, str):
         parse_executor(spec)  # a bad spec fails before anything runs

@@ -148,7 +148,7 @@ def test_sunflower_class_reproduces_singletons():
 
 def test_block_mdp_latent_policy_and_validation():
     from pgtheory.errors import ValidationError
-    from pgtheory.experiments.agnostic import block_observation_mdp
+    from pgtheory.experiments.krishnamurthy2025 import block_observation_mdp
 
     rng = np.random.default_rng(0)
     sizes = (1, 2, 2)

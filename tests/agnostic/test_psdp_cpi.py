@@ -3,7 +3,7 @@
 import pytest
 
 from pgtheory import agnostic as ag
-from pgtheory.experiments.agnostic import psdp_instance
+from pgtheory.experiments.krishnamurthy2025 import psdp_instance
 
 ROWS = [((1 / 3, 1 / 3, 1 / 3), 0.5, 3.0, 0.5, None), ((0.2, 0.2, 0.6), 0.15, 5.0, 0.85, 0.85),
         ((0.2, 0.1, 0.7), 0.05, 10.0, 0.95, 0.95)]

@@ -8,7 +8,7 @@ not regenerated from a seed.
 import numpy as np
 
 import pgtheory.bandits as B
-from pgtheory.experiments import llm_estimators as L
+from pgtheory.experiments.llm import fletberliac2024, go2023, shao2024
 from pgtheory.testing import assert_close
 
 
@@ -43,7 +43,7 @@ def test_grpo_general_rewards_direction_bias():
 
 def test_k3_gradient_is_forward_kl():
     """E[grad k3] = grad KL(ref||pi) (rel err 2.6e-16) and misses grad KL(pi||ref) by 13.76%."""
-    res = L.check_grpo()["subchecks"][4]["numbers"]
+    res = shao2024.check_grpo()["subchecks"][4]["numbers"]
     assert_close(res["rel_err_vs_grad_KL(pi||ref)"], 0.13760792084215628)
     assert res["rel_err_vs_grad_KL(ref||pi)"] < 1e-14
 
@@ -112,9 +112,9 @@ def test_nft_off_policy_and_degenerate_groups():
 
 def test_copg_off_policy_direction_and_js_partition_bias():
     """CoPG off-policy: cos(E update, grad J_beta) = 0.80999; JS with Z^=2Z: scale 0.6421, rel err 0.35803."""
-    n = L.check_copg()["subchecks"][2]["numbers"]
+    n = fletberliac2024.check_copg()["subchecks"][2]["numbers"]
     assert_close(n["cos(E update, grad J_beta)"], 0.8099882650283785)
-    js = L.check_fdpg()["subchecks"][1]["numbers"]["js"]
+    js = go2023.check_fdpg()["subchecks"][1]["numbers"]["js"]
     assert_close(js["rel_err"], 0.3580337269532854)
     assert_close(js["scale"], 0.6421354449900863)
 

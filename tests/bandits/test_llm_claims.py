@@ -1,13 +1,13 @@
-"""The llm-* checks state every sub-result as a claim; the headline is ``combine`` of the claims.
+"""The LLM-RL checks (pgtheory.experiments.llm) state every sub-result as a claim; the headline is ``combine`` of the claims.
 
-Also: the regression that llm-bnpo / llm-copg / llm-nft-grpo no longer print a headline that hides
+Also: the regression that xiao2025-bnpo / fletberliac2024-copg / chen2025-nft-grpo no longer print a headline that hides
 a failing or biased sub-result, and that the llm figure keeps its legend inside the canvas.
 """
 
 import pytest
 
 from pgtheory import plotting
-from pgtheory.experiments import llm_estimators as L
+from pgtheory.experiments import llm as L
 from pgtheory.experiments._registry import RunConfig
 from pgtheory.experiments._runner import run_one
 from pgtheory.ratecheck import combine
@@ -42,7 +42,7 @@ def test_every_subresult_is_a_claim(reports):
 
 def test_nft_headline_shows_the_failing_subclaim(reports):
     """Before: 'holds exactly' while the on-policy expectations differed (clamped all-equal groups)."""
-    rep = reports["llm-nft-grpo"]
+    rep = reports["chen2025-nft-grpo"]
     assert rep.verdict == "violated"
     bad = [c for c in rep.claims if c["verdict"] == "violated"]
     assert [c["name"] for c in bad] == ["released NFT code (r-hat clamped to [0.02, 0.98]) matches GRPO on-policy in expectation"]
@@ -51,8 +51,8 @@ def test_nft_headline_shows_the_failing_subclaim(reports):
 
 
 @pytest.mark.parametrize("name, finding", [
-    ("llm-bnpo", "BNPO's expected gradient is biased for grad J (prompt re-weighting)"),
-    ("llm-copg", "CoPG's off-policy update is not parallel to grad J_beta"),
+    ("xiao2025-bnpo", "BNPO's expected gradient is biased for grad J (prompt re-weighting)"),
+    ("fletberliac2024-copg", "CoPG's off-policy update is not parallel to grad J_beta"),
 ])
 def test_biased_subresults_are_listed_as_our_findings(reports, name, finding):
     """Before: 'holds exactly' from the first sub-result; the bias found by another sub-result was hidden.
@@ -65,7 +65,7 @@ def test_biased_subresults_are_listed_as_our_findings(reports, name, finding):
 
 
 def test_mmr1_violations_kept(reports):
-    rep = reports["llm-mmr1-variance"]
+    rep = reports["leng2025-mmr1-variance"]
     bad = {c["name"] for c in rep.claims if c["verdict"] == "violated"}
     assert bad == {"Eq. (4): Var[G] = Var[R] Gamma with the mean baseline",
                    "Prop. 1: the mean baseline minimises the total variance"}
@@ -80,7 +80,7 @@ def test_llm_figures_keep_legends_inside(tmp_path, monkeypatch):
         return orig(fig, stem, **kw)
 
     monkeypatch.setattr(plotting, "save_figure", record)
-    rep = run_one("llm-grpo-weights", RunConfig(quick=True, out_dir=tmp_path), catch=False)
+    rep = run_one("liu2025-grpo-weights", RunConfig(quick=True, out_dir=tmp_path), catch=False)
     assert seen and rep.figures
     for stem, bad, texts in seen:
         assert bad == [], (stem, bad)

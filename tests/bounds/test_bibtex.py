@@ -101,7 +101,7 @@ def test_one_key_one_paper():
 
 
 def test_citing_several_bounds_of_one_paper_gives_one_key():
-    out = pgtheory.cite(["mei2020.thm4", "mei2020.thm6", "mei2020.bandit", "cen2021.thm1_q", "cen2021.thm1_v"])
+    out = pgtheory.cite(["mei2020.thm4", "mei2020.thm6", "mei2020.bandit", "cen2022.thm1_q", "cen2022.thm1_v"])
     entries = parse_strict(out)
     assert [k for _, k, _ in entries] == ["mei2020global", "cen2022fast"]
     assert "% cite as \\cite[Thm.~4]{mei2020global}  [mei2020.thm4]" in out

@@ -24,11 +24,11 @@ EXPECTED = {
                      dict(gamma=0.9, tau=0.5, A=3, S=5, Dmis=2, rho_min=0.1, pmin=0.2, Delta0=1)),
     "agarwal2021.npg_softmax": ("exponent", -1, {}),
     "agarwal2021.pga_direct": ("exponent", sp.Rational(-1, 2), {}),
-    "cen2021.thm1_q": ("rate", 1 - 0.5 * 0.2, dict(eta=0.5, tau=0.2)),
-    "cen2021.thm1_logpi": ("rate", 1 - 0.5 * 0.2, dict(eta=0.5, tau=0.2)),
-    "cen2021.thm1_v": ("rate", 1 - 0.5 * 0.2, dict(eta=0.5, tau=0.2)),
-    "cen2021.thm2_q": ("rate", 1.0, dict(eta=0.5, tau=0.2, gamma=0.9, C1=1.0, C2=0.1)),  # floor C2 > 0
-    "cen2021.prop1_bandit": ("rate", 1 - 0.1 * 1.0, dict(eta=0.1, tau=1.0)),
+    "cen2022.thm1_q": ("rate", 1 - 0.5 * 0.2, dict(eta=0.5, tau=0.2)),
+    "cen2022.thm1_logpi": ("rate", 1 - 0.5 * 0.2, dict(eta=0.5, tau=0.2)),
+    "cen2022.thm1_v": ("rate", 1 - 0.5 * 0.2, dict(eta=0.5, tau=0.2)),
+    "cen2022.thm2_q": ("rate", 1.0, dict(eta=0.5, tau=0.2, gamma=0.9, C1=1.0, C2=0.1)),  # floor C2 > 0
+    "cen2022.prop1_bandit": ("rate", 1 - 0.1 * 1.0, dict(eta=0.1, tau=1.0)),
     "li2021.thm1": ("exponent_S", None, {}),
     "li2021.thm3": ("exponent_s", sp.oo, dict(S=1e8, c1=1.0, c2=0.5, eta=1e-3)),
     "li2021.recursion46": ("exponent", sp.Rational(3, 2), {}),
@@ -41,8 +41,8 @@ EXPECTED = {
     "fatkhullin2023.thm1_samples": ("exponent", sp.Rational(-5, 2), {}),
     "fatkhullin2023.thm2_samples": ("exponent", -2, {}),
     "fatkhullin2023.vanilla_pg_samples": ("exponent", -3, {}),
-    "munos2023.thm1": ("exponent", -1, {}),
-    "munos2023.thm1_recursion": ("exponent", 1, {}),
+    "munos2024.thm1": ("exponent", -1, {}),
+    "munos2024.thm1_recursion": ("exponent", 1, {}),
     "tiapkin2025.kl_rate": ("rate", 1.2 ** -0.5, dict(beta=0.1)),
     "tiapkin2025.kl_order": ("rate", 1.2 ** -0.5, dict(beta=0.1)),
     "zhou2025.kl_rate": ("rate", 1.1 ** -0.5, dict(beta=0.1)),
@@ -87,7 +87,7 @@ def test_bound_evaluates_to_a_finite_positive_number(b):
 
 
 def test_this_issues_bounds_all_have_hand_derived_asymptotics():
-    mine = {i for i in IDS if i.split(".")[0] in ("mei2020", "agarwal2021", "cen2021", "li2021")}
+    mine = {i for i in IDS if i.split(".")[0] in ("mei2020", "agarwal2021", "cen2022", "li2021")}
     assert mine <= set(EXPECTED), f"add expectations for {mine - set(EXPECTED)}"
 
 
@@ -141,9 +141,9 @@ def test_mei_thm4_numbers_by_hand():
 
 
 def test_cen_c1_helper_matches_definition():
-    from pgtheory.bounds.catalog import cen2021
+    from pgtheory.bounds.catalog import cen2022
 
-    assert_close(cen2021.c1(1.0, 2.0, eta=0.5, tau=0.1, gamma=0.9), 1.0 + 2 * 0.1 * (1 - 0.05 / 0.1) * 2.0)
+    assert_close(cen2022.c1(1.0, 2.0, eta=0.5, tau=0.1, gamma=0.9), 1.0 + 2 * 0.1 * (1 - 0.05 / 0.1) * 2.0)
 
 
 def test_evaluate_errors_name_the_symbol():
@@ -186,7 +186,7 @@ def test_cite_package_and_algorithm_and_errors():
     def algo():
         """dummy"""
 
-    algo.__citation__ = (bounds.get_bound("mei2020.thm4"), bounds.get_bound("mei2020.bandit"), bounds.get_bound("cen2021.thm1_q"))
+    algo.__citation__ = (bounds.get_bound("mei2020.thm4"), bounds.get_bound("mei2020.bandit"), bounds.get_bound("cen2022.thm1_q"))
     out = pgtheory.cite(algo)
     # Mei cited once (one key per paper, both statements as hints), Cen once
     assert out.count("@inproceedings{mei2020global") == 1 and out.count("@article{cen2022fast") == 1

@@ -9,7 +9,7 @@ from pgtheory.algorithms import (entropy_npg, optimal_reference, record_schedule
                                  softmax_pg)
 from pgtheory.algorithms.pg import _Evaluator
 from pgtheory.errors import InvalidStepSizeError, ShapeError, ValidationError
-from pgtheory.experiments.classic import bandit_mdp
+from pgtheory.experiments.mei2020 import bandit_mdp
 from pgtheory.mdp import TabularMDP, instances, policy_evaluation, soft_policy_evaluation, state_occupancy
 from pgtheory.policies import SoftmaxPolicy, policy_gradient
 from pgtheory.testing import assert_close

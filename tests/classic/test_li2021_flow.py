@@ -12,7 +12,7 @@ import pytest
 from pgtheory.algorithms import softmax_pg_flow
 from pgtheory.algorithms.pg import _flow_gradient
 from pgtheory.errors import ShapeError, ValidationError
-from pgtheory.experiments.classic import _local_degrees, _recursion_exponents, li2021_crossing_times
+from pgtheory.experiments.li2021 import _local_degrees, _recursion_exponents, li2021_crossing_times
 from pgtheory.mdp import instances, state_occupancy
 from pgtheory.testing import assert_close
 

@@ -11,14 +11,14 @@ from pgtheory.experiments import experiment
 from pgtheory.experiments import _registry as registry
 from pgtheory.experiments._runner import format_table, load_report, run_all
 
-FAST = ["cen2021-fig1", "agarwal2021-npg"]
+FAST = ["cen2022-fig1", "agarwal2021-npg"]
 
 
 def test_list_and_bound_and_cite(capsys):
     assert cli.main(["list", "--bounds"]) == 0
     out = capsys.readouterr().out
-    assert "mei2020-bandit" in out and "cen2021.thm1_q" in out
-    assert cli.main(["bound", "cen2021.thm1_q"]) == 0
+    assert "mei2020-bandit" in out and "cen2022.thm1_q" in out
+    assert cli.main(["bound", "cen2022.thm1_q"]) == 0
     out = capsys.readouterr().out
     assert "Cen et al. 2022" in out and "@article" in out and "\\le" in out
     assert cli.main(["cite"]) == 0 and "@software" in capsys.readouterr().out
@@ -32,11 +32,11 @@ def test_console_script_runs():
 
 
 def test_check_writes_figures_and_data(tmp_path, capsys):
-    assert cli.main(["check", "cen2021-fig1", "--quick", "--out", str(tmp_path)]) == 0
+    assert cli.main(["check", "cen2022-fig1", "--quick", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "consistent" in out and "Cen et al." in out
-    assert (tmp_path / "cen2021_fig1.png").stat().st_size > 10_000
-    assert (tmp_path / "cen2021_fig1.pdf").exists() and (tmp_path / "cen2021_fig1.json").exists()
+    assert (tmp_path / "cen2022_fig1.png").stat().st_size > 10_000
+    assert (tmp_path / "cen2022_fig1.pdf").exists() and (tmp_path / "cen2022_fig1.json").exists()
     assert (tmp_path / "report.json").exists()
 
 
@@ -79,11 +79,11 @@ def failing_experiment():
 
 
 def test_error_row_and_nonzero_exit(tmp_path, capsys, failing_experiment):
-    code = cli.main(["reproduce", "--quick", "--out", str(tmp_path), "--only", "cen2021-fig1", failing_experiment])
+    code = cli.main(["reproduce", "--quick", "--out", str(tmp_path), "--only", "cen2022-fig1", failing_experiment])
     captured = capsys.readouterr()
     assert code == 1
     assert "error" in captured.out and "deliberate failure" in captured.err
-    assert (tmp_path / "cen2021-fig1" / "report.json").exists()
+    assert (tmp_path / "cen2022-fig1" / "report.json").exists()
     assert not (tmp_path / failing_experiment / "report.json").exists()  # never marked finished
 
 

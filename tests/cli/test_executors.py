@@ -104,7 +104,7 @@ def test_parse_executor(spec, kind, address):
     assert parse_executor(spec) == (kind, address)
 
 
-@pytest.mark.parametrize("spec,fix", [("gpu", "process, thread"), ("process=host", "takes no address"),
+@pytest.mark.parametrize("spec,fix", [("gpu", "serial, thread, process, dask, ray"), ("process=host", "takes no address"),
                                       ("dask=", "empty address")])
 def test_bad_executor_fails_before_work(spec, fix):
     with pytest.raises(ValidationError, match=fix):

@@ -25,14 +25,14 @@ def _usage_error(argv, capsys):
     return capsys.readouterr().err
 
 
-@pytest.mark.parametrize("cmd", [["check", "cen2021-fig1"], ["reproduce"]])
+@pytest.mark.parametrize("cmd", [["check", "cen2022-fig1"], ["reproduce"]])
 @pytest.mark.parametrize("value", ["0", "-2", "x"])
 def test_seeds_must_be_a_positive_integer(cmd, value, capsys):
     err = _usage_error([*cmd, "--seeds", value], capsys)
     assert "--seeds" in err and ("N >= 1" in err or "not an integer" in err)
 
 
-@pytest.mark.parametrize("cmd", [["check", "cen2021-fig1"], ["reproduce"]])
+@pytest.mark.parametrize("cmd", [["check", "cen2022-fig1"], ["reproduce"]])
 @pytest.mark.parametrize("value", ["-1", "1.5"])
 def test_seed_must_be_non_negative(cmd, value, capsys):
     err = _usage_error([*cmd, "--seed", value], capsys)
@@ -45,7 +45,7 @@ def test_workers_must_be_a_positive_integer(value, capsys):
     assert "--workers" in err and ("N >= 1" in err or "not an integer" in err)
 
 
-@pytest.mark.parametrize("cmd", [["check", "cen2021-fig1"], ["reproduce"]])
+@pytest.mark.parametrize("cmd", [["check", "cen2022-fig1"], ["reproduce"]])
 def test_out_must_not_be_an_existing_file(cmd, tmp_path, capsys):
     f = tmp_path / "a_file"
     f.write_text("x")
@@ -62,7 +62,7 @@ def test_out_may_be_a_new_or_existing_directory():
 
 
 def test_unknown_only_names_fail_before_any_run(capsys):
-    assert cli.main(["reproduce", "--only", "cen2021-fig1", "no-such-check"]) == 2
+    assert cli.main(["reproduce", "--only", "cen2022-fig1", "no-such-check"]) == 2
     err = capsys.readouterr().err
     assert "--only" in err and "'no-such-check'" in err and "pgtheory list" in err
 
@@ -70,7 +70,7 @@ def test_unknown_only_names_fail_before_any_run(capsys):
 def test_unknown_check_name(capsys):
     assert cli.main(["check", "no-such-check"]) == 2
     err = capsys.readouterr().err
-    assert "NAME" in err and "'no-such-check'" in err and "cen2021-fig1" in err
+    assert "NAME" in err and "'no-such-check'" in err and "cen2022-fig1" in err
 
 
 def test_valid_values_parse():

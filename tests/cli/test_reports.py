@@ -59,7 +59,7 @@ def test_report_with_nan_round_trips(tmp_path, fake):
 
 
 def test_every_json_file_of_a_quick_check_is_strict(tmp_path):
-    assert cli.main(["check", "cen2021-fig1", "--quick", "--out", str(tmp_path)]) == 0
+    assert cli.main(["check", "cen2022-fig1", "--quick", "--out", str(tmp_path)]) == 0
     files = list(tmp_path.rglob("*.json"))
     assert files
     for f in files:

@@ -27,7 +27,7 @@ from pgtheory.algorithms.nash import (
     payoff,
     stochastic_nash_mp,
 )
-from pgtheory.bounds.catalog import munos2023, tiapkin2025, zhou2025
+from pgtheory.bounds.catalog import munos2024, tiapkin2025, zhou2025
 from pgtheory.errors import InvalidStepSizeError, ValidationError
 from pgtheory.games import intransitive_game, random_preference_game, regularized_nash, rock_paper_scissors
 from pgtheory.testing import assert_close, test_seed
@@ -126,10 +126,10 @@ def test_nash_md_recursion_and_theorem1_hold_at_every_iterate(inst):
     game, beta, mu, pi0 = inst
     tr = nash_md(game, beta, 60, mu=mu, pi0=pi0)
     kl, eta = tr.metric("kl"), tr.metric("eta")
-    rhs = munos2023.thm1_recursion_rhs(kl[:-1], eta[:-1], beta)
+    rhs = munos2024.thm1_recursion_rhs(kl[:-1], eta[:-1], beta)
     assert np.all(kl[1:] <= rhs * (1 + 1e-10) + ROUND)
     T = tr.iterations
-    bound = munos2023.thm1_bound(T, beta)
+    bound = munos2024.thm1_bound(T, beta)
     assert np.all(kl[1:] <= bound[1:])
     if pi0 is None:  # pi_0 = mu: KL(pi*||mu) <= 1/(2 beta) <= 8/beta^2 for beta <= 16
         assert kl[0] <= bound[0]

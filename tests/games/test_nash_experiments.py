@@ -4,8 +4,8 @@ import pytest
 
 from pgtheory.experiments import RunConfig, get, list_experiments
 
-NAMES = ["nash-compare", "nash-rate-vs-beta", "nash-response-independence", "nash-md-theorem1",
-         "nash-stochastic-floor"]
+NAMES = ["tiapkin2025-compare", "tiapkin2025-rate-vs-beta", "tiapkin2025-response-independence", "munos2024-theorem1",
+         "tiapkin2025-stochastic-floor"]
 
 
 def test_registered():
@@ -13,7 +13,7 @@ def test_registered():
     assert set(NAMES) <= names
 
 
-@pytest.mark.parametrize("name", ["nash-rate-vs-beta", "nash-md-theorem1"])
+@pytest.mark.parametrize("name", ["tiapkin2025-rate-vs-beta", "munos2024-theorem1"])
 def test_quick_run_is_consistent_and_writes_files(name, tmp_path):
     # 5 seeds: MIN_SEEDS_FOR_CI, the fewest for which a rate claim can be decided (fewer are inconclusive)
     rep = get(name).run(RunConfig(quick=True, seeds=5, out_dir=tmp_path))

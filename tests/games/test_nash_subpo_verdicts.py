@@ -9,9 +9,9 @@ import pytest
 from pgtheory import plotting
 from pgtheory.experiments import RunConfig, get
 
-FAST = ["nash-compare", "nash-rate-vs-beta", "nash-response-independence", "nash-md-theorem1",
-        "nash-stochastic-floor", "subpo-grid-coverage"]
-SLOW = ["subpo-bandit-ratio", "subpo-trap-family"]   # ~15-20 s each in quick mode
+FAST = ["tiapkin2025-compare", "tiapkin2025-rate-vs-beta", "tiapkin2025-response-independence", "munos2024-theorem1",
+        "tiapkin2025-stochastic-floor", "prajapat2024-grid-coverage"]
+SLOW = ["prajapat2024-bandit-ratio", "prajapat2024-trap-family"]   # ~15-20 s each in quick mode
 
 
 def _run_recording(name, tmp_path, monkeypatch, **cfg):
@@ -61,7 +61,7 @@ def test_quick_claims_and_figures_slow(name, tmp_path, monkeypatch):
 
 
 def test_inferred_statements_say_so():
-    rep = get("nash-compare").run(RunConfig(quick=True))
+    rep = get("tiapkin2025-compare").run(RunConfig(quick=True))
     by = {c["name"]: c for c in rep.claims}
     for name in ("Nash-MP KL bound", "EGPO KL bound"):
         assert "(inferred)" in by[name]["source"] and "inferred" in by[name]["reason"]
@@ -73,6 +73,6 @@ def test_inferred_statements_say_so():
 
 
 def test_single_stochastic_seed_is_never_violated():
-    rep = get("nash-stochastic-floor").run(RunConfig(quick=True, seeds=1))
+    rep = get("tiapkin2025-stochastic-floor").run(RunConfig(quick=True, seeds=1))
     assert rep.verdict != "violated", rep.reason
     assert any("fewer than" in c["reason"] for c in rep.claims)

@@ -65,11 +65,11 @@ def test_linear_bound_with_running_constant_and_plot(tmp_path):
     t = np.arange(0.0, 200.0)
     eta, tau = 0.5, 0.2
     y = 0.5 * (1 - eta * tau) ** t * 0.9
-    res = check_rate("cen2021.thm1_q", t, y, params=dict(C1=np.full(t.size, 1.0), gamma=0.9, eta=eta, tau=tau))
+    res = check_rate("cen2022.thm1_q", t, y, params=dict(C1=np.full(t.size, 1.0), gamma=0.9, eta=eta, tau=tau))
     assert res.verdict == "consistent"
     assert abs(res.fit.rate - 0.9) < 1e-9 and res.stated == pytest.approx(0.9)
     slower = 0.5 * 0.95**t
-    res2 = check_rate("cen2021.thm1_q", t, slower, params=dict(C1=1e6, gamma=0.9, eta=eta, tau=tau))
+    res2 = check_rate("cen2022.thm1_q", t, slower, params=dict(C1=1e6, gamma=0.9, eta=eta, tau=tau))
     assert res2.inequality_holds and res2.verdict == "violated"
     ax = res.plot()
     ax.figure.savefig(tmp_path / "x.png")

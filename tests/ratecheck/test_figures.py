@@ -13,7 +13,7 @@ from pgtheory import plotting  # noqa: E402
 from pgtheory.experiments import _registry  # noqa: E402
 from pgtheory.experiments._registry import RunConfig  # noqa: E402
 
-FAST = ["agarwal2021-npg", "cen2021-fig1", "cen2021-thm1", "fatkhullin2023-lemma1"]
+FAST = ["agarwal2021-npg", "cen2022-fig1", "cen2022-thm1", "fatkhullin2023-lemma1"]
 SLOW = ["mei2020-bandit", "mei2020-mdp", "li2021-hard", "fatkhullin2023-convergence",
         "fatkhullin2023-eps-complexity", "fatkhullin2023-robustness", "fatkhullin2023-lqr"]
 _VERDICT = re.compile(r"^(CONSISTENT|VIOLATED|INCONCLUSIVE)")

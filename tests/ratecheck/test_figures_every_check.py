@@ -12,8 +12,11 @@ import pytest
 from test_figures import FAST, SLOW, _run  # same folder (pytest's default prepend import mode)
 
 from pgtheory.experiments import list_experiments
+from pgtheory.experiments.llm import ALL_CHECKS as LLM_CHECKS
 
-COVERED_ELSEWHERE_PREFIXES = ("nash-", "subpo-", "llm-")
+#: names (or prefixes) of the checks covered by tests/games/test_nash_subpo_verdicts.py and tests/bandits
+COVERED_ELSEWHERE_PREFIXES = ("tiapkin2025-compare", "tiapkin2025-rate-vs-beta", "tiapkin2025-response-independence",
+                              "tiapkin2025-stochastic-floor", "munos2024-", "prajapat2024-") + tuple(LLM_CHECKS)
 COVERED_HERE_BY_TEST_FIGURES = set(FAST) | set(SLOW)
 #: quick checks that do not draw a figure (claims only), with the reason
 NO_FIGURE = {}

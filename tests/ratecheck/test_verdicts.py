@@ -108,7 +108,7 @@ def test_geometric_margin_is_log_contraction():
     t = np.arange(0.0, 300.0)
     prm = dict(tau=0.1, eta=0.1, L0=1.0)
     y = 0.5 * 0.98**t  # stated contraction 1 - eta tau = 0.99; measured 0.98 is faster
-    res = check_rate("cen2021.prop1_bandit", t, y, params=prm, floor=1e-12)
+    res = check_rate("cen2022.prop1_bandit", t, y, params=prm, floor=1e-12)
     assert res.verdict == "consistent"
     assert res.tightness.margin == pytest.approx(np.log(0.99) - np.log(0.98), rel=1e-6)
 

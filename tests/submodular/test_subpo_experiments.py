@@ -4,11 +4,11 @@ import numpy as np
 
 from pgtheory.experiments import get
 from pgtheory.testing import assert_close
-from pgtheory.experiments.subpo import mean_ci, run_bandit_ratio, run_grid_coverage, run_trap_family
+from pgtheory.experiments.prajapat2024 import mean_ci, run_bandit_ratio, run_grid_coverage, run_trap_family
 
 
 def test_experiments_are_registered():
-    for name in ("subpo-bandit-ratio", "subpo-trap-family", "subpo-grid-coverage"):
+    for name in ("prajapat2024-bandit-ratio", "prajapat2024-trap-family", "prajapat2024-grid-coverage"):
         assert get(name).name == name
 
 

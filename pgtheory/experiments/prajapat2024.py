@@ -2,17 +2,17 @@ r"""SubPO checks (Prajapat, Mutný, Zeilinger, Krause, ICLR 2024, arXiv:2307.133
 
 Three registered experiments:
 
-``subpo-bandit-ratio``
+``prajapat2024-bandit-ratio``
     :math:`J(\pi_{\mathrm{SubPO}})/\mathrm{OPT}` over random bandit-like SubRL instances (every
     item reachable from every state by its own action, i.e. an :math:`\varepsilon`-Bandit SMDP
     with :math:`\varepsilon = 0`) against :math:`1 - 1/e`, with the modular-reward policy
     gradient and the greedy set beside it. OPT is exact (enumeration of subsets, cross-checked
     with DP over histories on every instance).
-``subpo-trap-family``
+``prajapat2024-trap-family``
     :func:`pgtheory.submodular.corridor_trap_env`: a deterministic one-row grid (neighbour moves
     only, so **not** an :math:`\varepsilon`-Bandit SMDP) where SubPO's ratio is
     :math:`2^{-m}`: below any fixed constant as the family parameter ``m`` grows.
-``subpo-grid-coverage``
+``prajapat2024-grid-coverage``
     A small version of the paper's coverage experiment (bimodal weights, disc coverage, 5 actions,
     Adam, sampled gradients): SubPO-M and SubPO-NM against modular RL, with exact OPT and exact
     evaluation of every recorded iterate on the history graph.
@@ -148,10 +148,11 @@ def run_bandit_ratio(n_instances: int = 100, n: int = 7, H: int = 3, iterations:
     return out
 
 
-@experiment("subpo-bandit-ratio", "SubPO reaches >= (1-1/e) OPT on bandit-like SubRL; modular RL does not",
-            tags=("prajapat2024", "submodular", "subpo"))
+@experiment("prajapat2024-bandit-ratio", "SubPO reaches >= (1-1/e) OPT on bandit-like SubRL; modular RL does not",
+            tags=("prajapat2024", "submodular", "subpo"),
+            replaces=("subpo-bandit-ratio",))
 def bandit_ratio(config: RunConfig) -> CheckReport:
-    """``subpo-bandit-ratio``: J(SubPO)/OPT over random bandit-like instances (see module docstring).
+    """``prajapat2024-bandit-ratio``: J(SubPO)/OPT over random bandit-like instances (see module docstring).
 
     Parameters
     ----------
@@ -207,13 +208,13 @@ def bandit_ratio(config: RunConfig) -> CheckReport:
                "opt_dp_vs_enumeration_max_rel_err": float(res["opt_check"].max()),
                "fraction_modular_below_1-1/e": float(np.mean(res["modular"] < _E))}
     verdict, caption = _ch.verdict_caption(claims, max_claims=3)
-    figures, data = outputs(config, "subpo_bandit_ratio", _bandit_figure, res, eps_res, verdict, caption)
-    data = data + write_data_json(config, "subpo_bandit_ratio.json", details)
+    figures, data = outputs(config, "prajapat2024_bandit_ratio", _bandit_figure, res, eps_res, verdict, caption)
+    data = data + write_data_json(config, "prajapat2024_bandit_ratio.json", details)
     cg = stats["continuous_greedy"]
     measured = (f"SubPO-M ratio mean {sm['mean']:.3f} [{sm['ci_lo']:.3f}, {sm['ci_hi']:.3f}], min {sm['min']:.3f}; "
                 f"continuous greedy on pi^h(a) mean {cg['mean']:.3f}, min {cg['min']:.3f}; "
                 f"modular mean {stats['modular']['mean']:.3f}, min {stats['modular']['min']:.3f} (n={n_inst})")
-    return report_from_claims("subpo-bandit-ratio", claims, source=_SOURCE,
+    return report_from_claims("prajapat2024-bandit-ratio", claims, source=_SOURCE,
                               stated="J(SubPO) >= (1-1/e) OPT = 0.632 OPT on eps-Bandit SMDPs (FW; 1/2 at stationary "
                                      "points)", measured=measured, details=details, figures=figures, data_files=data)
 
@@ -325,10 +326,11 @@ def run_escape_times(ms=(1, 2, 3), base: float = 2.0, max_iterations: int = 3000
     return {"m": np.array(ms), "escape_iteration": np.array(esc), "max_iterations": max_iterations}
 
 
-@experiment("subpo-trap-family", "Outside the eps-Bandit assumption SubPO's ratio falls below any constant",
-            tags=("prajapat2024", "submodular", "subpo", "hardness"))
+@experiment("prajapat2024-trap-family", "Outside the eps-Bandit assumption SubPO's ratio falls below any constant",
+            tags=("prajapat2024", "submodular", "subpo", "hardness"),
+            replaces=("subpo-trap-family",))
 def trap_family(config: RunConfig) -> CheckReport:
-    """``subpo-trap-family``: SubPO ratio 2^-m on the corridor trap (see module docstring).
+    """``prajapat2024-trap-family``: SubPO ratio 2^-m on the corridor trap (see module docstring).
 
     Parameters
     ----------
@@ -379,11 +381,11 @@ def trap_family(config: RunConfig) -> CheckReport:
                     "eps-Bandit SMDP (each state reachable from every state by a unique action): here only "
                     "neighbouring cells are reachable, so the policy-space objective is not DR-submodular"})
     verdict, caption = _ch.verdict_caption(claims)
-    figures, data = outputs(config, "subpo_trap_family", _trap_figure, res, details["iterations"], esc,
+    figures, data = outputs(config, "prajapat2024_trap_family", _trap_figure, res, details["iterations"], esc,
                             e_const, verdict, caption)
-    data = data + write_data_json(config, "subpo_trap_family.json", details)
+    data = data + write_data_json(config, "prajapat2024_trap_family.json", details)
     return report_from_claims(
-        "subpo-trap-family", claims, source=src,
+        "prajapat2024-trap-family", claims, source=src,
         stated="no constant-factor guarantee without the eps-Bandit assumption (hardness Omega(log^{1-c} OPT))",
         measured=f"SubPO-M ratio {r[0]:.3f} (m=1) -> {r[-1]:.2e} (m={int(res['m'][-1])}); "
                  f"log2-ratio slope {slope:.3f} per unit m (trap: -1) after {details['iterations']} exact steps; "
@@ -471,10 +473,11 @@ def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int
     return out
 
 
-@experiment("subpo-grid-coverage", "Grid coverage: SubPO beats modular RL (paper-style, small grid, exact OPT)",
-            tags=("prajapat2024", "submodular", "subpo"))
+@experiment("prajapat2024-grid-coverage", "Grid coverage: SubPO beats modular RL (paper-style, small grid, exact OPT)",
+            tags=("prajapat2024", "submodular", "subpo"),
+            replaces=("subpo-grid-coverage",))
 def grid_coverage(config: RunConfig) -> CheckReport:
-    """``subpo-grid-coverage``: SubPO vs modular RL on a bimodal coverage grid (module docstring).
+    """``prajapat2024-grid-coverage``: SubPO vs modular RL on a bimodal coverage grid (module docstring).
 
     Parameters
     ----------
@@ -502,11 +505,11 @@ def grid_coverage(config: RunConfig) -> CheckReport:
                                                                 ("subpo_history", "SubPO-NM"))]
     verdict, caption = _ch.verdict_caption(claims)
     e_const = bounds.get_bound("prajapat2024.eps_bandit_fw").evaluate(OPT=1.0)
-    figures, data = outputs(config, "subpo_grid_coverage", _grid_figure, res, e_const, verdict, caption)
-    data = data + write_data_json(config, "subpo_grid_coverage.json", {"opt": res["opt"], "final_ratio_stats": stats})
+    figures, data = outputs(config, "prajapat2024_grid_coverage", _grid_figure, res, e_const, verdict, caption)
+    data = data + write_data_json(config, "prajapat2024_grid_coverage.json", {"opt": res["opt"], "final_ratio_stats": stats})
     sm = stats["subpo_markov"]
     return report_from_claims(
-        "subpo-grid-coverage", claims, source=src,
+        "prajapat2024-grid-coverage", claims, source=src,
         stated="SubPO (marginal-gain PG) covers more than modular RL (qualitative claim)",
         measured=(f"final J/OPT: SubPO-M {sm['mean']:.3f} [{sm['ci_lo']:.3f}, {sm['ci_hi']:.3f}], "
                   f"SubPO-NM {stats['subpo_history']['mean']:.3f}, modular {mm['mean']:.3f} "

@@ -1,4 +1,7 @@
-r"""Cen, Cheng, Chen, Wei, Chi (2021): entropy-regularised NPG converges linearly.
+r"""Cen, Cheng, Chen, Wei, Chi (Operations Research 2022): entropy-regularised NPG converges linearly.
+
+Paper key ``cen2022``, the year of the version cited (BibTeX ``cen2022fast``); the bound ids were
+``cen2021.*`` before 0.2 and still resolve, with a DeprecationWarning, for one release.
 
 All statements here were read in the full text (arXiv v2: Theorems 1-2 with Eqs. (18)-(24), and Proposition 1) [V].
 
@@ -62,25 +65,25 @@ def c1(dq0: float, dlogpi0: float, eta: float, tau: float, gamma: float) -> floa
 
 
 THM1_Q = register(Bound(
-    id="cen2021.thm1_q", expr=C1 * gamma * (1 - eta * tau) ** t,
+    id="cen2022.thm1_q", expr=C1 * gamma * (1 - eta * tau) ** t,
     quantity=r"\|Q^*_\tau - Q^{(t+1)}_\tau\|_\infty", symbols=dict(_SYM), kind="upper",
     citation=_cite("Theorem 1", "(21)"), assumptions=_ASSUME, provenance="verified",
     provenance_note="Read in the full text (revision 7 Apr 2021).", variable="t", rate_type="linear"))
 
 THM1_LOGPI = register(Bound(
-    id="cen2021.thm1_logpi", expr=2 * C1 / tau * (1 - eta * tau) ** t,
+    id="cen2022.thm1_logpi", expr=2 * C1 / tau * (1 - eta * tau) ** t,
     quantity=r"\|\log\pi^*_\tau - \log\pi^{(t+1)}\|_\infty", symbols=dict(_SYM), kind="upper",
     citation=_cite("Theorem 1", "(22)"), assumptions=_ASSUME, provenance="verified",
     provenance_note="Read in the full text (revision 7 Apr 2021).", variable="t", rate_type="linear"))
 
 THM1_V = register(Bound(
-    id="cen2021.thm1_v", expr=3 * C1 * gamma * (1 - eta * tau) ** t,
+    id="cen2022.thm1_v", expr=3 * C1 * gamma * (1 - eta * tau) ** t,
     quantity=r"\|V^*_\tau - V^{(t+1)}_\tau\|_\infty", symbols=dict(_SYM), kind="upper",
     citation=_cite("Theorem 1, consequence", "(24)"), assumptions=_ASSUME, provenance="verified",
     provenance_note="Consequence (24) of Theorem 1, read in the full text.", variable="t", rate_type="linear"))
 
 THM2_Q = register(Bound(
-    id="cen2021.thm2_q", expr=gamma * ((1 - eta * tau) ** t * C1 + C2),
+    id="cen2022.thm2_q", expr=gamma * ((1 - eta * tau) ** t * C1 + C2),
     quantity=r"\|Q^*_\tau - Q^{(t+1)}_\tau\|_\infty \text{ (inexact evaluation)}",
     symbols={**_SYM, C2: "C2 = 2 delta/(1-gamma) (1 + gamma/(eta tau)), delta = sup_t ||Qhat_tau^t - Q_tau^t||_inf"},
     kind="upper", citation=_cite("Theorem 2"),
@@ -88,7 +91,7 @@ THM2_Q = register(Bound(
     provenance="verified", provenance_note="Read in the full text.", variable="t", rate_type="linear"))
 
 PROP1 = register(Bound(
-    id="cen2021.prop1_bandit", expr=2 * (1 - tau * eta) ** t * L0,
+    id="cen2022.prop1_bandit", expr=2 * (1 - tau * eta) ** t * L0,
     quantity=r"\|\log\pi^{(t)} - \log\pi^*_\tau\|_\infty \text{ (bandit, } \gamma=0)",
     symbols={t: "iteration", tau: "entropy weight", eta: "step size, 0 < eta <= 1/tau",
              L0: "||log pi^(0) - log pi*_tau||_inf, pi*_tau = softmax(r/tau)"},

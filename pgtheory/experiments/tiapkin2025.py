@@ -1,19 +1,34 @@
-r"""Registered checks for Nash learning from human feedback (preference games).
+r"""Tiapkin et al. (2025; arXiv:2505.19731v1), Nash-MP: registered checks on preference games.
 
-* ``nash-compare`` -- KL to the equilibrium, duality gap and span versus preference queries
-  for Nash-MP, EGPO, Nash-MD, OMD and OMWU on the same random games, with the bounds
-  (Nash-MP inferred :math:`(1+2\beta)^{-N/2}`, EGPO inferred, Munos et al. Theorem 1).
-* ``nash-rate-vs-beta`` -- fitted contraction per query of Nash-MP versus :math:`\beta`
-  against :math:`(1+2\beta)^{-1/2}` (Tiapkin et al. 2025, v1).
-* ``nash-response-independence`` -- the fitted rate for :math:`|\mathcal Y|` from 3 to 1000.
-* ``nash-md-theorem1`` -- Nash-MD with the Theorem 1 schedule: the recursion at every step,
-  :math:`8/(\tau^2(T+1))` at every iterate, and the fitted exponent.
-* ``nash-stochastic-floor`` -- approximate (policy-gradient) Nash-MP: the KL floor versus the
-  inner sample size ``B`` (expected :math:`\propto 1/B`, our inference).
+The checks whose claims are Tiapkin et al.'s (Nash-MP's linear KL rate), with the other Nash
+learners (EGPO, Nash-MD, OMD, OMWU) beside it where they are compared; Munos et al.'s Theorem 1 is
+checked on its own in :mod:`pgtheory.experiments.munos2024`.
+
+* ``tiapkin2025-compare`` (formerly ``nash-compare``) -- KL to the equilibrium, duality gap and
+  span versus preference queries for Nash-MP, EGPO, Nash-MD, OMD and OMWU on the same random
+  games, with the bounds (Nash-MP inferred :math:`(1+2\beta)^{-N/2}`, EGPO inferred, Munos et al.
+  Theorem 1).
+* ``tiapkin2025-rate-vs-beta`` (formerly ``nash-rate-vs-beta``) -- fitted contraction per query of
+  Nash-MP versus :math:`\beta` against :math:`(1+2\beta)^{-1/2}` (Tiapkin et al. 2025, v1).
+* ``tiapkin2025-response-independence`` (formerly ``nash-response-independence``) -- the fitted
+  rate for :math:`|\mathcal Y|` from 3 to 1000.
+* ``tiapkin2025-stochastic-floor`` (formerly ``nash-stochastic-floor``) -- approximate
+  (policy-gradient) Nash-MP: the KL floor versus the inner sample size ``B`` (expected
+  :math:`\propto 1/B`, our inference).
+* ``tiapkin2025-sampled`` -- Nash-MP on a random preference game with its payoff :math:`A\pi'`
+  estimated from Bernoulli preference queries (:class:`pgtheory.oracles.SampledPreferenceOracle`,
+  ``n`` opponents per response), against the exact oracle. Claim: while the KL is above the
+  sampling floor, the sampled run's KL decays at the registered linear rate
+  ``tiapkin2025.kl_rate`` :math:`(1+2\beta)^{-N/2}` in exact-query units (an illustration: the
+  theorem is stated for exact proximal steps, so a violation can only become "inconclusive").
 
 All games are random preference games (strict lower triangle :math:`U(0,1)`, EGPO's ``random``
 instance) with Dirichlet(1) reference policies :math:`\mu` and :math:`\pi_0 = \mu`, one game
 per seed (seeds spawned from ``config.seed``); intervals are over games/seeds.
+
+References
+----------
+Tiapkin et al. (2025), arXiv:2505.19731v1 (Nash-MP, linear KL rate).
 """
 
 from __future__ import annotations
@@ -25,25 +40,14 @@ import numpy as np
 
 from ..results import CheckReport
 from ._registry import RunConfig, experiment
+from ._games import _instance, _rngs
 from . import _claim_helpers as H
 from ._runner import outputs, report_from_claims
 
-__all__ = ["compare_traces", "rate_vs_beta_data", "response_independence_data", "stochastic_floor_data"]
+__all__ = ["compare_traces", "rate_vs_beta_data", "response_independence_data", "stochastic_floor_data",
+           "run_sampled"]
 
 TIAPKIN = "Tiapkin et al. 2025 (arXiv:2505.19731v1), Nash-MP KL rate"
-
-
-def _rngs(config: RunConfig, R: int, salt: int):
-    ss = np.random.SeedSequence([config.seed, salt])
-    return [np.random.default_rng(s) for s in ss.spawn(R)]
-
-
-def _instance(rng, n):
-    from ..games import random_preference_game
-
-    game = random_preference_game(n, rng=rng)
-    mu = rng.dirichlet(np.ones(n))
-    return game, mu
 
 
 def _normalised_kl(games, beta, K):
@@ -96,8 +100,9 @@ def compare_traces(rng, n: int, beta: float, n_queries: int) -> dict:
     }
 
 
-@experiment("nash-compare", "KL, duality gap and span vs preference queries: Nash-MP, EGPO, Nash-MD, OMD, OMWU",
-            tags=("nash", "nlhf", "figure"))
+@experiment("tiapkin2025-compare", "KL, duality gap and span vs preference queries: Nash-MP, EGPO, Nash-MD, OMD, OMWU",
+            tags=("tiapkin2025", "nash", "nlhf", "figure"),
+            replaces=("nash-compare",))
 def run_compare(config: RunConfig) -> CheckReport:
     """Experiment (a): all methods on the same games, with the registered bounds.
 
@@ -123,7 +128,7 @@ def run_compare(config: RunConfig) -> CheckReport:
                                 params={"beta": beta, "KL_0": 1.0}, label="KL/KL_0, EGPO (eta = 1/(1+beta))")
     T = runs[0]["Nash-MD"].iterations.astype(float)
     # the rate is fitted too (the last decade, T = NQ/10 .. NQ, is in the 1/T regime on every game)
-    c_md = ratecheck.check_rate("munos2023.thm1", T[1:], md[:, 1:], params={"tau": beta}, check="both",
+    c_md = ratecheck.check_rate("munos2024.thm1", T[1:], md[:, 1:], params={"tau": beta}, check="both",
                                 label="KL(pi*||pi_T), Nash-MD")
     claims = [
         H.rate_claim(c_mp, name="Nash-MP KL bound",
@@ -148,10 +153,10 @@ def run_compare(config: RunConfig) -> CheckReport:
             stated=f"{what} decays linearly in N (contraction per query < 1)",
             left_label="fitted contraction per query", right_label="1"))
     verdict, caption = H.verdict_caption(claims)
-    figures, data = outputs(config, "nash_compare", _plot_compare, runs, names, beta, eta_eg, verdict, caption)
+    figures, data = outputs(config, "tiapkin2025_compare", _plot_compare, runs, names, beta, eta_eg, verdict, caption)
     per_query = {k: float(np.exp(np.median([_tail_slope(r[k]) for r in runs]))) for k in names}
     return report_from_claims(
-        "nash-compare", claims, source=TIAPKIN + "; Munos et al. 2023 Thm 1; EGPO (inferred)",
+        "tiapkin2025-compare", claims, source=TIAPKIN + "; Munos et al. 2023 Thm 1; EGPO (inferred)",
         stated=f"KL <= KL_0 (1+2b)^(-N/2) = {c_mp.stated:.4f}^N per query (b={beta}, inferred); "
                f"EGPO KL <= KL_0 (1+b)^(-N/2) (inferred); Nash-MD KL <= 8/(b^2 (T+1)); gap and span linear",
         measured=(f"Nash-MP {c_mp.measured_text}; EGPO {c_eg.measured_text}; Nash-MD {c_md.measured_text}, "
@@ -236,7 +241,7 @@ def _plot_compare(stem, runs, names, beta, eta_eg, verdict, caption):
     ax.plot(x, bounds.get_bound("zhou2025.kl_rate").evaluate(N=x, beta=beta, KL_0=kl0), "k:", lw=1.2,
             label=r"EGPO bound $KL_0(1+\beta)^{-N/2}$" "\n" r"(inferred via Cen+ 2021, $\eta=1/(1+\beta)$)")
     T = runs[0]["Nash-MD"].iterations.astype(float)
-    ax.plot(T[1:], bounds.get_bound("munos2023.thm1").evaluate(T=T[1:], tau=beta), "-.", color="C2", lw=1.2,
+    ax.plot(T[1:], bounds.get_bound("munos2024.thm1").evaluate(T=T[1:], tau=beta), "-.", color="C2", lw=1.2,
             label=r"Nash-MD bound $8/(\tau^2(T+1))$" "\n" "(Munos+ 2023, Thm 1)")
     ax.set_ylim(lo, max(hi, 10 * 8 / beta ** 2))
     fig.suptitle(f"random preference games, |Y| = {runs[0]['Nash-MP'].final['pi'].size}, beta = {beta}, "
@@ -281,8 +286,9 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500) -> dict:
     return out
 
 
-@experiment("nash-rate-vs-beta", "Nash-MP: fitted contraction per query vs beta against (1+2 beta)^(-1/2)",
-            tags=("nash", "nlhf", "figure"))
+@experiment("tiapkin2025-rate-vs-beta", "Nash-MP: fitted contraction per query vs beta against (1+2 beta)^(-1/2)",
+            tags=("tiapkin2025", "nash", "nlhf", "figure"),
+            replaces=("nash-rate-vs-beta",))
 def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     """Experiment (b): one rate claim per beta (the registered, inferred Nash-MP bound, rate only)."""
     from .. import ratecheck
@@ -298,10 +304,10 @@ def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     rows = [{"beta": b, "stated": c.stated, "fitted": c.fit.rate, "ci": list(c.fit.rate_ci), "verdict": c.verdict}
             for b, c in checks.items()]
     verdict, caption = H.verdict_caption(claims, max_claims=2)
-    figures, files = outputs(config, "nash_rate_vs_beta", _plot_rate_vs_beta, checks, R, verdict, caption)
+    figures, files = outputs(config, "tiapkin2025_rate_vs_beta", _plot_rate_vs_beta, checks, R, verdict, caption)
     worst = max(rows, key=lambda r: np.log(r["ci"][1]) / np.log(r["stated"]) if r["ci"][1] > 0 else 0)
     return report_from_claims(
-        "nash-rate-vs-beta", claims, source=TIAPKIN, stated="contraction per query <= (1+2 beta)^(-1/2) (inferred)",
+        "tiapkin2025-rate-vs-beta", claims, source=TIAPKIN, stated="contraction per query <= (1+2 beta)^(-1/2) (inferred)",
         measured="; ".join(f"b={r['beta']:g}: {r['fitted']:.4f} [{r['ci'][0]:.4f}, {r['ci'][1]:.4f}] vs {r['stated']:.4f}"
                            for r in rows),
         details={"R": R, "n": 10, "rows": rows, "closest_to_bound": worst},
@@ -364,8 +370,9 @@ def response_independence_data(rngs, sizes, beta: float) -> dict:
     return out
 
 
-@experiment("nash-response-independence", "Nash-MP rate for |Y| = 3 ... 1000 responses (must not degrade)",
-            tags=("nash", "nlhf", "figure"))
+@experiment("tiapkin2025-response-independence", "Nash-MP rate for |Y| = 3 ... 1000 responses (must not degrade)",
+            tags=("tiapkin2025", "nash", "nlhf", "figure"),
+            replaces=("nash-response-independence",))
 def run_response_independence(config: RunConfig) -> CheckReport:
     """Experiment (c): one claim per |Y| (the registered, inferred bound at every query and its rate)."""
     from .. import ratecheck
@@ -382,9 +389,9 @@ def run_response_independence(config: RunConfig) -> CheckReport:
     rates = {n: c.fit.rate for n, c in checks.items()}
     his = {n: c.fit.rate_ci[1] for n, c in checks.items()}
     verdict, caption = H.verdict_caption(claims, max_claims=2)
-    figures, files = outputs(config, "nash_response_independence", _plot_independence, checks, beta, verdict, caption)
+    figures, files = outputs(config, "tiapkin2025_response_independence", _plot_independence, checks, beta, verdict, caption)
     return report_from_claims(
-        "nash-response-independence", claims, source=TIAPKIN + " (independent of |Y|)",
+        "tiapkin2025-response-independence", claims, source=TIAPKIN + " (independent of |Y|)",
         stated=f"KL <= KL_0 (1+2b)^(-N/2), contraction per query <= (1+2b)^(-1/2) = {(1 + 2 * beta) ** -0.5:.4f} "
                f"for every |Y| (b={beta}, inferred)",
         measured="; ".join(f"|Y|={n}: {checks[n].measured_text}" for n in checks),
@@ -429,67 +436,6 @@ def _plot_independence(stem, checks, beta, verdict, caption):
     return figs, (write_csv(f"{stem}.csv", {"n": n, "rate": fit, "rate_lo": lo, "rate_hi": hi}),)
 
 
-# =============================================================================== Nash-MD Theorem 1
-@experiment("nash-md-theorem1", "Nash-MD (Munos et al. 2023, Thm 1): recursion and KL <= 8/(tau^2 (T+1)) at every T",
-            tags=("nash", "nlhf"))
-def run_md_theorem1(config: RunConfig) -> CheckReport:
-    """Nash-MD with eta_t = 2/(tau (t+2)): pointwise bound and fitted exponent; the one-step recursion.
-
-    Claims: ``munos2023.thm1`` at every iterate with its exponent (:func:`~pgtheory.ratecheck.check_rate`),
-    and ``munos2023.thm1_recursion`` at every step of every game
-    (:func:`~pgtheory.ratecheck.check_inequality` on the deterministic traces, absolute rounding
-    tolerance 1e-13 as before).
-    """
-    from .. import bounds, ratecheck
-    from ..algorithms import nash as A
-
-    R = config.seeds or (8 if config.quick else 20)
-    T, n, tau = (1000, 10, 0.1) if config.quick else (10000, 20, 0.1)
-    rec = bounds.get_bound("munos2023.thm1_recursion")
-    kls, lhs, rhs = [], [], []
-    for r in _rngs(config, R, 4):
-        g, mu = _instance(r, n)
-        tr = A.nash_md(g, tau, T, mu=mu)
-        kl, eta = tr.metric("kl"), tr.metric("eta")
-        lhs.append(kl[1:])
-        rhs.append(rec.evaluate(K_t=kl[:-1], eta=eta[:-1], tau=tau))
-        kls.append(kl)
-    y = np.stack(kls)
-    t = tr.iterations.astype(float)
-    c = ratecheck.check_rate("munos2023.thm1", t[1:], y[:, 1:], params={"tau": tau}, check="both",
-                             label="KL(pi*||pi_T)")
-    lhs, rhs = np.concatenate(lhs), np.concatenate(rhs)
-    worst_rec = float(np.max(lhs - rhs))
-    c_rec = ratecheck.check_inequality(
-        np.arange(lhs.size, dtype=float), lhs, rhs, side="upper", stochastic=False, rtol=0.0, atol=1e-13,
-        name="Thm 1 recursion", source=rec.citation.short(), bound_id=rec.id, variable="step (all games)",
-        stated="KL_{t+1} <= (1 - eta_t tau) KL_t + 2 eta_t^2 at every step of every game (rounding 1e-13)")
-    claims = [H.rate_claim(c, name="Thm 1 bound"), c_rec]
-    verdict, caption = H.verdict_caption(claims)
-    figures, files = outputs(config, "nash_md_theorem1", _plot_md_theorem1, c, t, y, tau, verdict, caption)
-    return report_from_claims(
-        "nash-md-theorem1", claims, source="Munos et al. 2023 (arXiv:2312.00886), Theorem 1",
-        stated="KL(pi*||pi_T) <= 8/(tau^2 (T+1)); KL_{t+1} <= (1-eta_t tau) KL_t + 2 eta_t^2",
-        measured=f"{c.measured_text}; worst KL/bound {c.worst_ratio:.3e}; max recursion slack {worst_rec:.2e}",
-        details={"R": R, "T": T, "n": n, "tau": tau, "check": c.row(), "max_recursion_excess": worst_rec},
-        figures=figures, data_files=files)
-
-
-def _plot_md_theorem1(stem, check, t, y, tau, verdict, caption):
-    from ..plotting import add_verdict, legend_outside, new_axes, save_figure, write_csv
-
-    fig, ax = new_axes(figsize=(9.6, 4.4))
-    check.plot(ax=ax, bound_label=r"bound $8/(\tau^2(T+1))$ (Munos+ 2023, Thm 1)")
-    ax.set_xlabel("iteration T (one preference query each)")
-    ax.set_ylabel(r"$\mathrm{KL}(\pi^*_\tau\|\pi_T)$ (mean over games)")
-    legend_outside(ax, fontsize=8)
-    fig.tight_layout()
-    add_verdict(fig, verdict, caption, width=120)
-    figs = save_figure(fig, stem)
-    bvals = np.concatenate([[np.nan], check.bound_values])
-    return figs, (write_csv(f"{stem}.csv", {"T": t, "kl_mean": y.mean(0), "bound": bvals}),)
-
-
 # =============================================================================== (d) stochastic floor
 def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40, tail=5) -> dict:
     """Stochastic Nash-MP KL traces and floors for each inner batch size.
@@ -527,8 +473,9 @@ def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40
     return out
 
 
-@experiment("nash-stochastic-floor", "Stochastic Nash-MP: KL floor vs inner sample size B (expected ~ 1/B)",
-            tags=("nash", "nlhf", "stochastic", "figure"))
+@experiment("tiapkin2025-stochastic-floor", "Stochastic Nash-MP: KL floor vs inner sample size B (expected ~ 1/B)",
+            tags=("tiapkin2025", "nash", "nlhf", "stochastic", "figure"),
+            replaces=("nash-stochastic-floor",))
 def run_stochastic_floor(config: RunConfig) -> CheckReport:
     """Experiment (d): the KL floor is proportional to 1/B (our inference), as two growth claims.
 
@@ -560,10 +507,10 @@ def run_stochastic_floor(config: RunConfig) -> CheckReport:
               for c in (c_up, c_lo)]
     fit = c_lo.evidence.fit
     verdict, caption = H.verdict_caption(claims)
-    figures, files = outputs(config, "nash_stochastic_floor", _plot_floor, data, batches, Bs, floors, fit,
+    figures, files = outputs(config, "tiapkin2025_stochastic_floor", _plot_floor, data, batches, Bs, floors, fit,
                              verdict, caption)
     return report_from_claims(
-        "nash-stochastic-floor", claims, source=src,
+        "tiapkin2025-stochastic-floor", claims, source=src,
         stated="KL floor proportional to 1/B (slope -1 in log-log, tolerance 0.2; inferred)",
         measured=f"floor slope {fit.text()}",
         details={"R": R, "batches": batches, "mean_floor": floors.mean(0).tolist(), "fit": fit.to_dict()
@@ -608,3 +555,81 @@ def _plot_floor(stem, data, batches, Bs, floors, fit, verdict, caption):
     figs = save_figure(fig, stem)
     return figs, (write_csv(f"{stem}.csv", {"B": Bs, "floor_mean": floors.mean(0), "floor_q10": lo,
                                             "floor_q90": hi}),)
+
+
+# =============================================================================== (e) sampled queries
+_SOURCE = "Tiapkin et al. 2025, arXiv:2505.19731v1 (Nash-MP KL rate, sampled queries: illustration)"
+_WHY = "the bound is stated for exact proximal steps; sampled queries add a floor, so this is an illustration"
+
+
+@experiment("tiapkin2025-sampled", "Nash-MP with sampled Bernoulli preference queries through the oracle protocol "
+            "vs the exact oracle (Tiapkin et al. 2025, illustration)", tags=("tiapkin2025", "nash", "nlhf", "oracles"))
+def run_sampled(config: RunConfig) -> CheckReport:
+    """KL(pi*||pi_k) of Nash-MP with exact and sampled preference oracles; rate claim on the pre-floor part.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    CheckReport
+
+    References
+    ----------
+    Tiapkin et al. (2025), arXiv:2505.19731v1.
+    """
+    from .. import ratecheck
+    from ..algorithms import nash_mp
+    from ..games import random_preference_game, regularized_nash
+    from ..oracles import SampledPreferenceOracle
+
+    R = config.seeds or (8 if config.quick else 30)
+    beta, K, n = 0.1, 40, (4000 if config.quick else 20000)
+    game = random_preference_game(6, rng=np.random.default_rng(2025))
+    eq = regularized_nash(game, beta)
+    exact = nash_mp(game, beta, K, equilibrium=eq)
+    kls = []
+    for s in np.random.SeedSequence(int(config.seed)).spawn(R):
+        tr = nash_mp(game, beta, K, equilibrium=eq, oracle=SampledPreferenceOracle(game, n=n), rng=np.random.default_rng(s))
+        kls.append(tr.metric("kl"))
+    kls = np.stack(kls)
+    N = exact.samples.astype(float)
+    kl0 = float(exact.metric("kl")[0])
+    floor = float(np.median(kls[:, -3:]))
+    keep = np.flatnonzero(exact.metric("kl") > 3 * floor)
+    keep = keep[keep > 0]
+    rc = ratecheck.check_rate("tiapkin2025.kl_rate", N[keep], kls[:, keep] / kl0, params={"beta": beta, "KL_0": 1.0},
+                              check="rate", label="KL/KL_0, Nash-MP, sampled queries")
+    claim = ratecheck.as_illustration(
+        ratecheck.claim_from_rate_check(rc, name="Nash-MP KL rate with sampled preference queries",
+                                        source="bound tiapkin2025.kl_rate; " + _SOURCE), _WHY)
+    figs, data = outputs(config, "tiapkin2025-sampled", _plot, N, exact.metric("kl"), kls, beta, kl0, floor, n, [claim])
+    details = dict(beta=beta, iterations=K, seeds=R, opponents_per_response=n, kl_floor=floor,
+                   fitted_points=keep.tolist(), queries_per_iteration_sampled=int(tr.samples[1]),
+                   oracle="SampledPreferenceOracle")
+    return report_from_claims("tiapkin2025-sampled", [claim], source=_SOURCE, stated="KL <= KL_0 (1+2 beta)^(-N/2)",
+                              measured=claim.measured, details=details, figures=figs, data_files=data)
+
+
+def _plot(stem, N, kl_exact, kls, beta, kl0, floor, n, claims):
+    from .. import bounds
+    from ..plotting import add_verdict, new_axes, save_figure, write_json
+    from ..ratecheck import explain
+
+    fig, ax = new_axes(figsize=(8.0, 4.8))
+    k = N / 2
+    ax.semilogy(k, kl_exact, "k-o", ms=3, label="exact oracle")
+    m = kls.mean(axis=0)
+    ax.semilogy(k, m, "C0-s", ms=3, label=f"sampled oracle ({n} Bernoulli queries per response), mean of {kls.shape[0]}")
+    ax.fill_between(k, kls.min(axis=0), kls.max(axis=0), color="C0", alpha=0.2, lw=0, label="sampled: min-max over seeds")
+    ax.semilogy(k, bounds.get("tiapkin2025.kl_rate").evaluate(N=N, beta=beta, KL_0=kl0), "k--", lw=1,
+                label=r"bound $KL_0(1+2\beta)^{-N/2}$ (Bound.evaluate)")
+    ax.axhline(floor, color="C0", ls=":", lw=1, label="sampling floor (median of last 3)")
+    ax.set_xlabel("Nash-MP iteration k (N = 2k exact queries)")
+    ax.set_ylabel(r"KL$(\pi^*_\beta\,\|\,\pi_k)$")
+    ax.set_title(f"Tiapkin et al. 2025: Nash-MP, beta={beta}, exact vs sampled preference oracle", fontsize=9)
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.85)
+    fig.tight_layout()
+    add_verdict(fig, *explain(claims))
+    return save_figure(fig, stem), (write_json(str(stem) + ".json", {"N": N, "kl_exact": kl_exact, "kl_sampled": kls}),)

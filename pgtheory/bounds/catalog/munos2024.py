@@ -1,4 +1,7 @@
-r"""Munos et al. (2023): Nash-MD converges in the last iterate at rate O(1/T) (Theorem 1).
+r"""Munos et al. (ICML 2024): Nash-MD converges in the last iterate at rate O(1/T) (Theorem 1).
+
+Paper key ``munos2024``, the year of the version cited (ICML 2024, BibTeX ``munos2024nash``); the
+bound ids were ``munos2023.*`` before 0.2 and still resolve, with a DeprecationWarning, for one release.
 
 Read in the full text (ICML 2024 version, PDF in the GitHub repository
 ``misovalko/misovalko.github.io``, ``publications/munos2024nash.pdf``; read in the full text, Theorem 1
@@ -9,7 +12,7 @@ and its proof (Appendix D, Lemma 1):
   :math:`\mathrm{KL}(\pi^*_\tau\|\pi_{t+1}) \le (1-\eta_t\tau)\,\mathrm{KL}(\pi^*_\tau\|\pi_t) + 2\eta_t^2`;
 * with :math:`\eta_t = 2/(\tau(t+2))`: :math:`\mathrm{KL}(\pi^*_\tau\|\pi_T) \le 8/(\tau^2(T+1))`.
 
-Convention check (done in ``proofs_check/nash.py``): the recursion with :math:`\eta_t = 2/(\tau(t+2))`
+Convention check (done in ``proofs_check/munos2024.py``): the recursion with :math:`\eta_t = 2/(\tau(t+2))`
 implies the 8/(τ²(T+1)) bound by induction for every T >= 1 and any π_0 (η_0 τ = 1 wipes out
 the initial KL); at T = 0 it needs KL(π*‖π_0) <= 8/τ², which holds for π_0 = μ because
 KL(π*_τ‖μ) <= 1/(2τ) (compare π* with μ in the regularised game) and τ <= 16.
@@ -53,7 +56,7 @@ _ASSUME = ("tabular (contextual) policies, preference P(y > y') in [0, 1] with P
            "exact preference queries")
 
 THM1 = register(Bound(
-    id="munos2023.thm1", expr=8 / (tau ** 2 * (T + 1)),
+    id="munos2024.thm1", expr=8 / (tau ** 2 * (T + 1)),
     quantity=r"\mathrm{KL}(\pi^*_\tau \| \pi_T)",
     symbols={T: "iteration T >= 1 (and T = 0 when pi_0 = mu, tau <= 16)", tau: "regularisation tau (beta) > 0"},
     kind="upper", citation=_cite("Theorem 1"), assumptions=_ASSUME + ("eta_t = 2/(tau (t+2))",),
@@ -61,11 +64,11 @@ THM1 = register(Bound(
     provenance_note="Constant 8 and the schedule eta_t = 2/(tau(t+2)) read in the full text (ICML 2024 PDF) by the "
                     "full text (Theorem 1 and Appendix D, Lemma 1) [V]; only page openings were reachable when this module "
                     "was written, so they were not re-read here. The induction from the recursion is re-checked "
-                    "symbolically in proofs_check/nash.py and the bound holds at every iterate in tests/games.",
+                    "symbolically in proofs_check/munos2024.py and the bound holds at every iterate in tests/games.",
     variable="T", rate_type="polynomial"))
 
 THM1_RECURSION = register(Bound(
-    id="munos2023.thm1_recursion", expr=(1 - eta * tau) * K + 2 * eta ** 2,
+    id="munos2024.thm1_recursion", expr=(1 - eta * tau) * K + 2 * eta ** 2,
     quantity=r"\mathrm{KL}(\pi^*_\tau \| \pi_{t+1})",
     symbols={K: "KL(pi*_tau || pi_t)", eta: "step eta_t with 0 <= eta_t tau <= 1", tau: "regularisation"},
     kind="upper", citation=_cite("Theorem 1 (proof), Appendix D Lemma 1"), assumptions=_ASSUME,

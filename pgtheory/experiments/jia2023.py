@@ -1,10 +1,11 @@
-r"""Agnostic RL on layered MDPs (issue 14): exact checks of spanning capacity, coverability and the
-access-model results, and Monte-Carlo illustrations of the recalled rates.
+r"""Agnostic RL on layered MDPs (issue 14), Jia et al. (NeurIPS 2023): exact checks of spanning capacity
+and coverability, and Monte-Carlo illustrations of the recalled rates.
 
-Papers: Jia, Li, Rakhlin, Sekhari, Srebro, NeurIPS 2023 (arXiv:2310.06113) and Krishnamurthy, Li,
-Sekhari, COLT 2025 (arXiv:2504.05405). Their full texts were not read: every claim's ``source``
-says whether the statement is from the abstract [A], recalled [R], a third-party review [T], our
-inference [I] or our inference checked by exact computation [C]. Theorem numbers are unknown.
+Paper: Jia, Li, Rakhlin, Sekhari, Srebro, NeurIPS 2023 (arXiv:2310.06113). The full text was not
+read: every claim's ``source`` says whether the statement is from the abstract [A], recalled [R], a
+third-party review [T], our inference [I] or our inference checked by exact computation [C].
+Theorem numbers are unknown. The Krishnamurthy et al. (COLT 2025) checks on the same models are in
+:mod:`pgtheory.experiments.krishnamurthy2025`.
 
 Experiments (``pgtheory check NAME``), in priority order:
 
@@ -13,25 +14,18 @@ Experiments (``pgtheory check NAME``), in priority order:
   the fresh-tree walk agrees, and it never exceeds |Pi|.
 * ``jia2023-coverability`` (D2) -- C_cov(Pi; M) <= spanning capacity on random stochastic MDPs,
   with equality at the deterministic maximiser.
-* ``krishnamurthy2025-psdp-cpi`` (D5) -- exact PSDP and CPI on an explicit H = 2 instance where
-  the class is realizable but not complete: gaps 1/2, 0.85, 0.95; zero after completing it.
-* ``krishnamurthy2025-regime`` (D7) -- the open-loop class on a fresh-state MDP has C_cov = 2 and
-  spanning capacity 2^H, the parameter regime of KLS25's generative lower bound (not its instance).
-* ``krishnamurthy2025-coverage`` (D8) -- exact C_conc and C_push of every mu-reset instance shipped.
 * ``jia2023-online`` (D4) -- online mechanism: on deterministic MDPs prefix replay visits every
   reachable pair within sum_h C_h episodes; on a fresh-state stochastic MDP, uniform importance
   sampling needs episodes growing like 2^H for singletons while POPLER-lite (our reconstruction)
   stays polynomial.
-* ``krishnamurthy2025-emulator`` (D6) -- Block-MDP emulator principle: V^pi equals the latent value
-  of the induced latent policy exactly; an emulator holding k observations per latent state
-  evaluates all of Pi with sup-error ~ k^-1/2, flat in the number m of observations per state.
 * ``jia2023-generative`` (D3) -- trajectory-tree learner on tree-bandit instances for two classes of
   equal size and different spanning capacity: queries per tree <= sum_h C_h <= H * spanning
   capacity on every tree, samples-to-eps grows like eps^-2, below the Hoeffding instantiation of
   the recalled bound, and larger for the class with larger spanning capacity.
 
 Every verdict goes through a claim primitive of :mod:`pgtheory.ratecheck`; the report is built
-with :func:`~pgtheory.experiments.report_from_claims`.
+with :func:`~pgtheory.experiments.report_from_claims`. Shared helpers of both papers' checks are in
+the private ``_layered.py``.
 """
 
 from __future__ import annotations
@@ -42,68 +36,13 @@ import time
 import numpy as np
 
 from ..results import CheckReport
-from ._registry import RunConfig, experiment, out_path
+from ._layered import _figure
+from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_json
 
-__all__ = ["psdp_instance", "PSDP_ROWS", "tree_bandit", "jia2023_spanning_capacity", "jia2023_coverability",
-           "krishnamurthy2025_psdp_cpi", "krishnamurthy2025_regime", "krishnamurthy2025_coverage",
-           "jia2023_generative", "jia2023_online", "block_observation_mdp", "krishnamurthy2025_emulator"]
+__all__ = ["tree_bandit", "jia2023_spanning_capacity", "jia2023_coverability", "jia2023_generative", "jia2023_online"]
 
 SRC_DEF = "Jia et al. 2023 (arXiv:2310.06113), spanning capacity: definition [R]"
-
-#: The mu-reset instances of the PSDP/CPI check: (mu_2 over (x, y, z), b, label).
-PSDP_ROWS = (((1 / 3, 1 / 3, 1 / 3), 0.5, "mu2=(1/3,1/3,1/3), b=1/2"),
-             ((0.2, 0.2, 0.6), 0.15, "mu2=(.2,.2,.6), b=.15"),
-             ((0.2, 0.1, 0.7), 0.05, "mu2=(.2,.1,.7), b=.05"),
-             ((1 / 3, 2 / 3), 0.6, "no z: mu2=(1/3,2/3), b=.6"))
-
-
-def psdp_instance(mu2, b, z: bool = True):
-    r"""The explicit H = 2 instance where PSDP and CPI fail without policy completeness.
-
-    Layer 1: start state, actions L (-> x) and R (-> y), no reward. Layer 2: states x, y (and z,
-    reached by no policy but covered by :math:`\mu_2`), actions 0/1; rewards r(x,0) = 1,
-    r(y,1) = b, r(z,1) = 1. Class :math:`\{\pi^A, \pi^B\}`: :math:`\pi^A` plays L then 0
-    (value 1, optimal: realizable), :math:`\pi^B` plays R then 1 (value b). The greedy layer-2
-    policy (x->0, y->1, z->1) is not in the class.
-
-    Parameters
-    ----------
-    mu2 : sequence of float
-        Reset distribution on layer 2 (x, y[, z]).
-    b : float
-        Reward r(y, 1).
-    z : bool
-        Include the unreachable state z.
-
-    Returns
-    -------
-    (LayeredMDP, PolicyClass, tuple)
-        The MDP, the class and the reset distributions ``mu = (delta_{s1}, mu2)``.
-    """
-    from ..agnostic import LayeredMDP, PolicyClass
-
-    n1 = 3 if z else 2
-    r = [np.zeros((1, 2)), np.zeros((n1, 2))]
-    r[1][0, 0], r[1][1, 1] = 1.0, b
-    if z:
-        r[1][2, 1] = 1.0
-    mdp = LayeredMDP.deterministic([np.array([[0, 1]])], r, layer_sizes=(1, n1))
-    cls = PolicyClass(np.array([[0] + [0] * n1, [1] + [1] * n1]), (1, n1), 2, name="{pi^A, pi^B}")
-    return mdp, cls, (np.array([1.0]), np.asarray(mu2, dtype=float))
-
-
-def _figure(config, stem, draw, verdict, reason, ncols=1, figsize=(7.5, 4.6)):
-    p = out_path(config, stem)
-    if p is None:
-        return ()
-    from ..plotting import add_verdict, new_axes, save_figure
-
-    fig, axes = new_axes(1, ncols, figsize=figsize)
-    draw(fig, np.atleast_1d(axes))
-    fig.tight_layout()
-    add_verdict(fig, verdict, reason)
-    return save_figure(fig, p)
 
 
 # --------------------------------------------------------------------------- D1
@@ -306,207 +245,6 @@ def jia2023_coverability(config: RunConfig) -> CheckReport:
     return report_from_claims("jia2023-coverability", claims,
                               source="coverability (Xie et al. 2022) vs spanning capacity (JLRSS23 [R]); link [I, C]",
                               stated="C_cov(Pi; M) <= S(Pi) for every layered M, equality at the maximiser",
-                              details=details, figures=figs, data_files=data)
-
-
-# --------------------------------------------------------------------------- D5
-def _psdp_table():
-    from .. import agnostic as ag
-
-    out = []
-    for mu2, b, label in PSDP_ROWS:
-        z = len(mu2) == 3
-        mdp, cls, mu = psdp_instance(mu2, b, z=z)
-        V = ag.policy_values(mdp, cls)
-        comp = cls.with_policies([[0] + [0, 1] + ([1] if z else [])], name="completed")
-        row = {"label": label, "Vstar": float(V.max()), "psdp": ag.psdp(mdp, cls, mu).details["value"],
-               "cpi_mix": ag.cpi(mdp, cls, mu).details, "cpi_B": ag.cpi(mdp, cls, mu, start=1).details,
-               "psdp_done": ag.psdp(mdp, comp, mu).details["value"], "cpi_done": ag.cpi(mdp, comp, mu).details,
-               "complete": ag.policy_completeness(mdp, cls, mu=mu).complete,
-               "complete_done": ag.policy_completeness(mdp, comp).complete,
-               "C_conc": ag.concentrability(mdp, cls, mu), "C_push": ag.pushforward_concentrability(mdp, mu),
-               "min_mu": float(min(mu2[:2]))}
-        out.append(row)
-    return out
-
-
-@experiment("krishnamurthy2025-psdp-cpi", "PSDP and CPI fail without policy completeness (gaps 1/2, .85, .95), "
-            "succeed once completed", tags=("krishnamurthy2025", "agnostic", "exact"))
-def krishnamurthy2025_psdp_cpi(config: RunConfig) -> CheckReport:
-    """D5: exact PSDP and CPI on the explicit H = 2 instance, before and after completing the class.
-
-    Parameters
-    ----------
-    config : RunConfig
-
-    Returns
-    -------
-    CheckReport
-    """
-    from ..ratecheck import check_identity, combine
-
-    T = _psdp_table()
-    src = ("KLS25 (arXiv:2504.05405): PSDP and CPI fail under realizability without completeness [A]; "
-           "instance and numbers ours [C]")
-    tol_cpi = "CPI stops when the best mu-weighted advantage is <= 1e-9; the leftover mixture weight moves V by < 1e-6"
-    claims = [
-        check_identity([r["Vstar"] - r["psdp"] for r in T], [0.5, 0.85, 0.95, 0.4], rtol=0, atol=1e-12,
-                       name="PSDP gap V* - V(PSDP) = 1/2, 0.85, 0.95 (and 0.4 without z)", source=src,
-                       stated="PSDP outputs pi^B", tol_reason="exact arithmetic on rationals in float64"),
-        check_identity([r["Vstar"] - r["cpi_mix"]["value"] for r in T[1:3]] + [r["Vstar"] - r["cpi_B"]["value"]
-                                                                               for r in T[:1]],
-                       [0.85, 0.95, 0.5], rtol=0, atol=1e-6, name="CPI gap = 0.85, 0.95 from the 50/50 mixture; 1/2 "
-                       "from pi^B (row 1)", source=src, stated="CPI stops at a local optimum", tol_reason=tol_cpi),
-        check_identity([r["complete"] for r in T] + [r["complete_done"] for r in T], [0] * 4 + [1] * 4, rtol=0,
-                       atol=0, name="class incomplete; completed class complete", source="policy completeness "
-                       "(Bagnell et al. 2003; Kakade & Langford 2002) [R], exact check [C]",
-                       stated="the greedy layer-2 policy (x->0, y->1, z->1) is missing", tol_reason="booleans"),
-        check_identity([r["Vstar"] - r["psdp_done"] for r in T] + [r["Vstar"] - r["cpi_done"]["value"] for r in T],
-                       np.zeros(8), rtol=0, atol=1e-6, name="gap 0 for PSDP and CPI once the class is completed",
-                       source=src, stated="the failure is due to incompleteness", tol_reason=tol_cpi),
-        check_identity([r["C_conc"] for r in T], [1 / r["min_mu"] for r in T], rtol=1e-12, atol=0,
-                       name="C_conc(mu; Pi, M) = 1/min mu_2(x, y) = 3, 5, 10, 3", source="C_conc definition [R]; "
-                       "values [C]", stated="the failures happen at bounded concentrability",
-                       tol_reason="one division in float64"),
-    ]
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax = axes[0]
-        k = np.arange(len(T))
-        w = 0.135
-        series = [("V* = max_Pi V", [r["Vstar"] for r in T], "0.6"),
-                  ("PSDP", [r["psdp"] for r in T], "C3"),
-                  ("CPI from 50/50 mixture", [r["cpi_mix"]["value"] for r in T], "C1"),
-                  ("CPI from pi^B", [r["cpi_B"]["value"] for r in T], "C5"),
-                  ("PSDP, completed class", [r["psdp_done"] for r in T], "C2"),
-                  ("CPI, completed class", [r["cpi_done"]["value"] for r in T], "C0")]
-        for i, (lab, v, col) in enumerate(series):
-            ax.bar(k + (i - 2.5) * w, v, w, label=lab, color=col)
-        ax.set_xticks(k)
-        ax.set_xticklabels([f"{r['label']}\nC_conc = {r['C_conc']:.3g}" for r in T], fontsize=7)
-        ax.set_ylabel("exact value V of the output policy")
-        ax.set_ylim(0, 1.45)
-        ax.set_title("PSDP / CPI with mu-resets on a realizable but incomplete class (H = 2)\n"
-                     "failure: KLS25 [A]; instance ours [C]", fontsize=9)
-        ax.legend(loc="upper center", ncol=3, fontsize=7)
-
-    figs = _figure(config, "krishnamurthy2025_psdp_cpi", draw, verdict, reason, figsize=(8.5, 4.6))
-    details = {"rows": [{k: (v if not isinstance(v, dict) else {kk: vv for kk, vv in v.items()}) for k, v in r.items()}
-                        for r in T]}
-    data = write_data_json(config, "krishnamurthy2025_psdp_cpi.json", details)
-    return report_from_claims("krishnamurthy2025-psdp-cpi", claims, source=src,
-                              stated="PSDP/CPI fail under realizability without completeness",
-                              details=details, figures=figs, data_files=data)
-
-
-# --------------------------------------------------------------------------- D7
-@experiment("krishnamurthy2025-regime", "Open-loop class on a fresh-state MDP: C_cov = 2 while spanning capacity = 2^H",
-            tags=("krishnamurthy2025", "agnostic", "exact"))
-def krishnamurthy2025_regime(config: RunConfig) -> CheckReport:
-    """D7: the parameter regime of KLS25's generative lower bound (|Pi| = 2^H, C_cov = 2, S = 2^H).
-
-    Parameters
-    ----------
-    config : RunConfig
-
-    Returns
-    -------
-    CheckReport
-    """
-    from .. import agnostic as ag
-    from ..ratecheck import check_identity, combine
-
-    Hs = list(range(2, 8 if config.quick else 9))
-    ccov, S, K = [], [], []
-    for H in Hs:
-        N = 2 ** (H - 1)
-        mdp = ag.LayeredMDP.fresh_uniform(H, 2, N)
-        cls = ag.open_loop_policies(mdp.layer_sizes, 2)
-        ccov.append(ag.coverability(mdp, cls)[0])
-        S.append(ag.spanning_capacity(cls).value)
-        K.append(cls.size)
-    src = ("KLS25 LB-gen parameters (|Pi| = 2^H, C_cov = 2) [T, third-party review]; instance ours [I], "
-           "not KLS25's hard instance")
-    claims = [check_identity(ccov, 2.0, rtol=1e-12, atol=1e-12, name="C_cov(Pi, M) = 2 for every H", source=src,
-                             stated="coverability of the given MDP stays 2", tol_reason="sums of N terms 1/N"),
-              check_identity(S, [2 ** H for H in Hs], rtol=0, atol=0, name="spanning capacity = 2^H",
-                             source="closed form ours [C]; definition JLRSS23 [R]", stated="S(Pi) = 2^H = |Pi|",
-                             tol_reason="integer counts"),
-              check_identity(K, [2 ** H for H in Hs], rtol=0, atol=0, name="|Pi| = 2^H", source=src,
-                             stated="class size 2^H", tol_reason="integer counts")]
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax = axes[0]
-        Hg = np.array(Hs, dtype=float)
-        ax.plot(Hg, 2.0 ** Hg, "-", color="C3", lw=1, label="2^H (closed form; = |Pi|)")
-        ax.plot(Hs, S, "o", color="C3", mfc="none", ms=8, label="spanning capacity S(Pi), exact")
-        ax.axhline(2.0, color="C0", lw=1, label="C_cov = 2 (KLS25 regime [T])")
-        ax.plot(Hs, ccov, "s", color="C0", mfc="none", ms=7, label="coverability C_cov(Pi, M), exact")
-        ax.set_yscale("log", base=2)
-        ax.set_xlabel("horizon H")
-        ax.set_ylabel("value (log2 scale)")
-        ax.set_title("Open-loop class on a fresh-state MDP (N = 2^(H-1) states per layer)\n"
-                     "the numbers of KLS25's lower-bound regime, not its hard instance [I]", fontsize=9)
-        ax.legend(loc="upper left", fontsize=7)
-
-    figs = _figure(config, "krishnamurthy2025_regime", draw, verdict, reason)
-    details = {"H": Hs, "C_cov": ccov, "S": S, "size": K}
-    data = write_data_json(config, "krishnamurthy2025_regime.json", details)
-    return report_from_claims("krishnamurthy2025-regime", claims, source=src,
-                              stated="C_cov(Pi, M) = 2 while S(Pi) = |Pi| = 2^H", details=details, figures=figs,
-                              data_files=data)
-
-
-# --------------------------------------------------------------------------- D8
-@experiment("krishnamurthy2025-coverage", "Exact C_conc and C_push of every mu-reset instance shipped",
-            tags=("krishnamurthy2025", "agnostic", "exact"))
-def krishnamurthy2025_coverage(config: RunConfig) -> CheckReport:
-    """D8: concentrability and pushforward concentrability of the PSDP/CPI instances, exactly.
-
-    Parameters
-    ----------
-    config : RunConfig
-
-    Returns
-    -------
-    CheckReport
-    """
-    from ..ratecheck import check_identity, check_ordering, combine
-
-    T = _psdp_table()
-    cc = [r["C_conc"] for r in T]
-    cp = [r["C_push"] for r in T]
-    hand = [1 / r["min_mu"] for r in T]
-    src = "C_conc and C_push definitions [R] (Xie & Jiang 2021 for C_push); values [C]"
-    claims = [check_identity(cc, hand, rtol=1e-12, atol=0, name="C_conc = 1/min mu_2 over reachable states",
-                             source=src, stated="unreachable z contributes nothing", tol_reason="one division"),
-              check_identity(cp, hand, rtol=1e-12, atol=0, name="C_push = 1/min mu_2 over reached states", source=src,
-                             stated="deterministic transitions into x and y", tol_reason="one division"),
-              check_ordering(cc, cp, relation="<=", name="C_conc <= C_push on these instances", source=src,
-                             left_label="C_conc", right_label="C_push")]
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax = axes[0]
-        k = np.arange(len(T))
-        ax.bar(k - 0.18, cc, 0.36, label="C_conc(mu; Pi, M)", color="C0")
-        ax.bar(k + 0.18, cp, 0.36, label="C_push(mu, M)", color="C1")
-        for i, v in enumerate(cc):
-            ax.text(i, v * 1.03 + 0.1, f"{v:.4g}", ha="center", fontsize=8)
-        ax.set_xticks(k)
-        ax.set_xticklabels([r["label"] for r in T], fontsize=7)
-        ax.set_ylabel("coverage coefficient (exact)")
-        ax.set_ylim(0, max(cp) * 1.35)
-        ax.set_title("Coverage numbers of the mu-reset instances used by krishnamurthy2025-psdp-cpi", fontsize=9)
-        ax.legend(loc="upper left", fontsize=8)
-
-    figs = _figure(config, "krishnamurthy2025_coverage", draw, verdict, reason)
-    details = {"instances": [r["label"] for r in T], "C_conc": cc, "C_push": cp}
-    data = write_data_json(config, "krishnamurthy2025_coverage.json", details)
-    return report_from_claims("krishnamurthy2025-coverage", claims, source=src,
-                              stated="exact C_conc and C_push quoted with every mu-reset failure",
                               details=details, figures=figs, data_files=data)
 
 
@@ -780,139 +518,4 @@ def jia2023_online(config: RunConfig) -> CheckReport:
     data = write_data_json(config, "jia2023_online.json", details)
     return report_from_claims("jia2023-online", claims, source="JLRSS23 online results [A]; mechanisms ours [I]",
                               stated="deterministic: <= sum_h C_h episodes to explore; sunflowers: poly(H) vs 2^H",
-                              details=details, figures=figs, data_files=data)
-
-
-# --------------------------------------------------------------------------- D6
-def block_observation_mdp(block):
-    r"""The observation-level layered MDP of a Block MDP (for exact cross-checks on small instances).
-
-    :math:`P(x' \mid x, a) = P_{lat}(z(x') \mid z(x), a)\, q(x' \mid z(x'))`,
-    :math:`r(x, a) = r_{lat}(z(x), a)`; layer 0 must emit a single observation (the start).
-
-    Parameters
-    ----------
-    block : BlockMDP
-
-    Returns
-    -------
-    LayeredMDP
-    """
-    from ..agnostic import LayeredMDP
-
-    lat = block.latent
-    z_of = [x.argmax(axis=0) for x in block.q]
-    P = tuple(lat.P[h][z_of[h]][:, :, z_of[h + 1]] * block.q[h + 1][z_of[h + 1], np.arange(block.obs_sizes[h + 1])]
-              for h in range(lat.H - 1))
-    r = tuple(lat.r[h][z_of[h]] for h in range(lat.H))
-    start = int(np.flatnonzero(block.q[0][lat.start])[0])
-    return LayeredMDP(P, r, start)
-
-
-@experiment("krishnamurthy2025-emulator", "Block-MDP emulator principle: V^pi = V^{pibar} exactly; emulator sup-error "
-            "~ k^-1/2, flat in observations per state", tags=("krishnamurthy2025", "agnostic", "montecarlo"))
-def krishnamurthy2025_emulator(config: RunConfig) -> CheckReport:
-    """D6: the principle behind KLS25's policy emulator (our reading, not PLHR).
-
-    Parameters
-    ----------
-    config : RunConfig
-
-    Returns
-    -------
-    CheckReport
-    """
-    from .. import agnostic as ag
-    from ..ratecheck import check_growth, check_identity, combine
-
-    rng = np.random.default_rng(config.seed + 1406)
-    H, S, A, Npol = 4, 3, 2, 256
-    sizes = (1,) + (S,) * (H - 1)
-    P = tuple(rng.dirichlet(np.ones(sizes[h + 1]), size=(sizes[h], A)) for h in range(H - 1))
-    lat = ag.LayeredMDP(P, tuple(rng.random((n, A)) / H for n in sizes))
-
-    def block_with(m):
-        q = [np.ones((1, 1))]
-        for n in sizes[1:]:
-            x = np.zeros((n, n * m))
-            for z in range(n):
-                x[z, z * m:(z + 1) * m] = 1.0 / m
-            q.append(x)
-        return ag.BlockMDP(lat, tuple(q))
-
-    def policies(block):
-        return [rng.integers(0, A, size=(Npol, X)) for X in block.obs_sizes]
-
-    # exact identity on small m (observation-level MDP built explicitly)
-    diffs = []
-    for m in (5, 20, 60):
-        blk = block_with(m)
-        acts = policies(blk)
-        cls = ag.PolicyClass(np.concatenate(acts, axis=1), blk.obs_sizes, A, name="observation policies")
-        V_obs = ag.policy_values(block_observation_mdp(blk), cls)
-        V_lat = ag.policy_values(lat, None, policy=blk.latent_policy(acts))
-        diffs.append((V_obs, V_lat))
-    src = ("KLS25: Block MDPs tractable via a policy emulator [A]; principle (latent policy pibar, sampled "
-           "observations per latent state) ours [I], not PLHR")
-    claims = [check_identity(np.concatenate([d[0] for d in diffs]), np.concatenate([d[1] for d in diffs]),
-                             rtol=1e-10, atol=1e-12, name="V^pi (observation MDP) = V^{pibar} (latent MDP)",
-                             source=src, stated="exact for every pi and m", tol_reason="float64 sums over <= 10^4 terms")]
-    ks = np.array([4, 16, 64, 256, 1024])
-    ms = np.array([10, 30, 100, 300, 1000] if config.quick else [10, 30, 100, 300, 1000, 3000, 10000])
-    R = config.seeds or (6 if config.quick else 20)
-    err = np.zeros((ms.size, R, ks.size))
-    for i, m in enumerate(ms):
-        blk = block_with(int(m))
-        for r_ in range(R):
-            acts = policies(blk)
-            V = ag.policy_values(lat, None, policy=blk.latent_policy(acts))
-            for j, k in enumerate(ks):
-                pihat = []
-                for h, X in enumerate(blk.obs_sizes):
-                    n = sizes[h]
-                    if h == 0:
-                        pihat.append(np.eye(A)[acts[0][:, :1]].reshape(Npol, 1, A))
-                        continue
-                    samp = (np.arange(n)[:, None] * m + rng.integers(0, m, size=(n, int(k))))  # k obs per z
-                    pihat.append(np.eye(A)[acts[h][:, samp]].mean(axis=2))
-                Vh = ag.policy_values(lat, None, policy=tuple(pihat))
-                err[i, r_, j] = np.abs(Vh - V).max()
-    claims.append(check_growth(ks, 1.0 / err[-1], 0.5, tol=0.1, name="emulator sup-error falls like k^-1/2",
-                               source=src + "; rate sqrt(log|Pi|/k) ours [I]", variable="k", tail=(ks[0], ks[-1]),
-                               min_points=5))
-    e_m = err[:, :, -2].T  # (R, len(ms)) at k = 256
-    claims.append(check_growth(ms, e_m, 0.0, tol=0.1, name="error does not fall with m (k = 256)", source=src,
-                               variable="m", tail=(ms[0], ms[-1]), min_points=5))
-    claims.append(check_growth(ms, 1.0 / e_m, 0.0, tol=0.1, name="error does not grow with m (k = 256)", source=src,
-                               variable="m", tail=(ms[0], ms[-1]), min_points=5))
-    verdict, reason = combine(claims)
-
-    def draw(fig, axes):
-        ax, ax2 = axes
-        for i, m in enumerate(ms):
-            ax.plot(ks, err[i].mean(0), "o-", color=f"C{i}", ms=4, label=f"m = {m} observations per latent state")
-        c = err[-1].mean(0)[0] * np.sqrt(ks[0])
-        ax.plot(ks, c / np.sqrt(ks), "k--", lw=1, label="slope -1/2: c sqrt(log|Pi| / k) [I]")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("k sampled observations per latent state")
-        ax.set_ylabel(f"sup over {Npol} policies of |V_emulator - V|")
-        ax.set_title(f"emulator error vs k (H = {H}, {S} latent states/layer, {R} seeds)", fontsize=9)
-        ax.legend(loc="lower left", fontsize=7)
-        mu = e_m.mean(0)
-        sd = e_m.std(0, ddof=1) / np.sqrt(R)
-        ax2.errorbar(ms, mu, yerr=2 * sd, fmt="o-", capsize=3, label="k = 256: mean +- 2 se")
-        ax2.axhline(mu.mean(), color="k", ls=":", lw=1, label="flat reference (independent of m)")
-        ax2.set_xscale("log")
-        ax2.set_ylim(0, mu.max() * 1.8)
-        ax2.set_xlabel("m observations per latent state (|X| = m S per layer)")
-        ax2.set_ylabel("sup error")
-        ax2.set_title("emulator error does not depend on the observation space [I]", fontsize=9)
-        ax2.legend(loc="upper left", fontsize=7)
-
-    figs = _figure(config, "krishnamurthy2025_emulator", draw, verdict, reason, ncols=2, figsize=(11, 4.6))
-    details = {"k": ks.tolist(), "m": ms.tolist(), "mean_sup_error": err.mean(1).tolist(), "seeds": R}
-    data = write_data_json(config, "krishnamurthy2025_emulator.json", details)
-    return report_from_claims("krishnamurthy2025-emulator", claims, source=src,
-                              stated="emulator evaluates all of Pi with error ~ sqrt(log|Pi|/k), independent of |X|",
                               details=details, figures=figs, data_files=data)
