@@ -16,9 +16,10 @@ and ``pgtheory sweep``):
 ``thread``
     :class:`concurrent.futures.ThreadPoolExecutor` (only useful for code that releases the GIL).
 ``process`` (the default of the command line)
-    :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes. Workers ignore
-    SIGINT (Ctrl-C reaches the whole process group; the parent decides) and are terminated by
-    the parent when the run is interrupted.
+    :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes. Each worker gets
+    ``cores // workers`` threads for parallel Numba kernels and BLAS (so a pool never runs more
+    threads than cores). Workers ignore SIGINT (Ctrl-C reaches the whole process group; the
+    parent decides) and are terminated by the parent when the run is interrupted.
 ``dask`` / ``dask=ADDRESS``
     Dask distributed (extra ``pgtheory[dask]``): a ``distributed.LocalCluster`` with ``workers``
     single-threaded worker processes, or the scheduler at ``ADDRESS``
@@ -157,14 +158,25 @@ def parse_executor(spec: str) -> tuple:
     return kind, address
 
 
-def _init_worker(paths) -> None:
+def _init_worker(paths, threads: int) -> None:
     # Ctrl-C reaches every process of the terminal's group: workers ignore it and the parent,
     # which knows what finished, stops them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _limit_threads(threads)
     for p in reversed(paths):
         if p not in sys.path:
             sys.path.insert(0, p)
+
+
+def _limit_threads(threads: int) -> None:
+    """Give a pool worker its share of the cores: parallel Numba kernels (``prange``) and BLAS
+    would otherwise start one thread per core in every worker (``workers x cores`` threads)."""
+    for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)
+    if "numba" in sys.modules:  # already imported by the parent before the fork
+        with contextlib.suppress(Exception):
+            sys.modules["numba"].set_num_threads(min(threads, sys.modules["numba"].config.NUMBA_NUM_THREADS))
 
 
 def _call_pickled(blob: bytes, item):
@@ -242,8 +254,9 @@ def _process_pool(workers: int) -> cf.ProcessPoolExecutor:
 
     # fork (Linux default) starts workers in milliseconds and shares the parent's imports; the
     # paths are passed so that a spawn/forkserver start finds the same modules.
+    threads = max(1, default_workers() // workers)
     return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(),
-                                  initializer=_init_worker, initargs=(list(sys.path),))
+                                  initializer=_init_worker, initargs=(list(sys.path), threads))
 
 
 def _terminate_process_pool(ex: cf.ProcessPoolExecutor, timeout: float = 2.0) -> None:

@@ -139,7 +139,9 @@ class Experiment:
     :mod:`pgtheory.algorithms` names it runs; ``replaces`` are its former names.
     ``params`` maps each parameter the check reads with :meth:`RunConfig.param` to its default
     (an int, float, bool or str); ``pgtheory sweep NAME --grid PARAM=v1,v2`` may vary them, as
-    it may the run options ``quick``, ``seeds`` and ``seed``.
+    it may the run options ``quick``, ``seeds`` and ``seed``. Checks with the same non-empty
+    ``shares`` key reuse one in-process cache of computed runs; ``run_all`` sends them to one worker
+    together so that the cache is computed once.
     """
 
     name: str
@@ -151,6 +153,7 @@ class Experiment:
     algorithms: tuple = ()
     replaces: tuple = ()
     params: dict = dataclasses.field(default_factory=dict)
+    shares: str = ""
 
 
 _REGISTRY: dict[str, Experiment] = {}
@@ -160,7 +163,8 @@ _LOADED = False
 
 
 def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), bounds: tuple = (),
-               algorithms: tuple = (), replaces: tuple = (), params: dict | None = None) -> Callable:
+               algorithms: tuple = (), replaces: tuple = (), params: dict | None = None,
+               shares: str = "") -> Callable:
     """Decorator registering ``run(config) -> CheckReport`` under ``name``.
 
     Parameters
@@ -184,6 +188,10 @@ def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), b
         Parameters a sweep may vary, name -> default (int, float, bool or str); the check reads
         each with ``config.param(name, default)``. Names may not shadow the run options
         ``quick``, ``seeds``, ``seed``.
+    shares : str, optional
+        A key naming an in-process cache the check shares with other checks (e.g. runs computed
+        once and read by two checks): checks with the same key run in one worker, one after the
+        other, when ``run_all`` distributes checks over an executor.
 
     Returns
     -------
@@ -208,7 +216,7 @@ def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), b
                 raise ValueError(f"experiment {name!r} replaces {old!r}, which names another experiment.")
         _REGISTRY[name] = Experiment(name=name, title=title, run=fn, tags=tuple(tags), papers=tuple(papers),
                                      bounds=tuple(bounds), algorithms=tuple(algorithms), replaces=tuple(replaces),
-                                     params=declared)
+                                     params=declared, shares=str(shares))
         _RENAMED.update((old, name) for old in replaces)
         return fn
 

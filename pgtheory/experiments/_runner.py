@@ -285,6 +285,11 @@ def _worker(name: str, cfg: dict) -> dict:
     return rep.to_dict()
 
 
+def _group_worker(names: list, cfgs: list) -> list:
+    # checks sharing an in-process cache (Experiment.shares) run one after the other in one worker
+    return [_worker(n, c) for n, c in zip(names, cfgs)]
+
+
 def _previous_seconds(out: Path | None, name: str) -> float:
     """Seconds an earlier report of ``name`` in ``out`` took (any settings), or -1 when none."""
     if out is None:
@@ -327,8 +332,9 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         ``"process"``, ``"thread"``, ``"dask[=ADDRESS]"``, ``"ray[=ADDRESS]"``; opened with
         ``workers`` and closed at the end) or an open Executor (left open). Several checks are
         sent to it whole, longest first when an earlier report in ``out_dir`` says how long
-        each took, and run their seeds serially inside (so nested pools never multiply
-        processes); a single check runs here and maps its seeds over it. Reports are identical
+        each took (checks with the same ``Experiment.shares`` key as one task, so a cache they
+        share is computed once), and run their seeds serially inside (so nested pools never
+        multiply processes); a single check runs here and maps its seeds over it. Reports are identical
         whatever the executor (seeds are spawned before any map).
     params : dict, optional
         Check parameters (:attr:`RunConfig.params`) for every experiment run.
@@ -411,16 +417,22 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                             bar.set_postfix_str(n)
                         finish(n, run_one(n, RunConfig(**c)))
                 else:
-                    # longest first (from earlier reports) so the last checks do not leave workers idle
-                    order = sorted(todo, key=lambda n: -_previous_seconds(out, n))
-                    futs = {ex.submit(_worker, n, cfg_for(n)): n for n in order}
+                    # checks sharing a cache go together; longest first (from earlier reports) so the
+                    # last tasks do not leave workers idle
+                    groups: dict = {}
+                    for n in todo:
+                        groups.setdefault(get(n).shares or n, []).append(n)
+                    tasks = sorted(groups.values(), key=lambda g: -sum(_previous_seconds(out, n) for n in g))
+                    futs = {ex.submit(_group_worker, g, [cfg_for(n) for n in g]): g for g in tasks}
                     for fut in cf.as_completed(futs):
-                        n = futs[fut]
+                        group = futs[fut]
                         try:
-                            rep = _report_from_dict(fut.result())
+                            reps = [_report_from_dict(d) for d in fut.result()]
                         except Exception as exc:  # worker crashed
-                            rep = _error_report(n, exc, 0.0, RunConfig(quick=quick, seeds=seeds, seed=seed))
-                        finish(n, rep)
+                            reps = [_error_report(n, exc, 0.0, RunConfig(quick=quick, seeds=seeds, seed=seed))
+                                    for n in group]
+                        for n, rep in zip(group, reps):
+                            finish(n, rep)
     finally:
         if bar is not None:
             bar.close()
