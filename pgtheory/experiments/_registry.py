@@ -94,6 +94,12 @@ class RunConfig:
     executor: object | None = None
     params: dict = dataclasses.field(default_factory=dict)
 
+    def __reduce__(self):
+        # A config pickled to another process (a closure over it sent to a pool) travels without
+        # its executor: executors do not pickle, and a worker must not submit to its parent's pool.
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "executor"}
+        return (_config_from_state, (state,))
+
     def map(self, fn, items) -> list:
         """``[fn(x) for x in items]`` on :attr:`executor` (serially when it is None), in order.
 
@@ -128,6 +134,10 @@ class RunConfig:
         object
         """
         return self.params.get(name, default)
+
+
+def _config_from_state(state: dict) -> RunConfig:
+    return RunConfig(**state)
 
 
 @dataclasses.dataclass(frozen=True)

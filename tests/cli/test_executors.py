@@ -135,3 +135,11 @@ def test_open_executor_rejects_bad_workers_and_passes_executors_through():
     own.shutdown()
     with open_executor("serial") as ex:
         assert isinstance(ex, SerialExecutor) and ex.submit(pow, 2, 5).result() == 32
+
+
+def test_a_config_captured_by_a_closure_travels_to_a_pool_without_its_executor():
+    """Checks map closures that capture ``config``; the executor in it must not be pickled."""
+    with open_executor("process", 2) as ex:
+        cfg = RunConfig(seed=11, params={"p": 0.5}, executor=ex)
+        got = cfg.map(lambda k: (cfg.seed + k, cfg.param("p"), cfg.executor), range(3))
+    assert got == [(11, 0.5, None), (12, 0.5, None), (13, 0.5, None)]
