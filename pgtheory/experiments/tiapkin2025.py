@@ -579,9 +579,14 @@ _WHY = "the bound is stated for exact proximal steps; sampled queries add a floo
 
 
 @experiment("tiapkin2025-sampled", "Nash-MP with sampled Bernoulli preference queries through the oracle protocol "
-            "vs the exact oracle (Tiapkin et al. 2025, illustration)", tags=("tiapkin2025", "nash", "nlhf", "oracles"))
+            "vs the exact oracle (Tiapkin et al. 2025, illustration)", tags=("tiapkin2025", "nash", "nlhf", "oracles"),
+            params={"beta": 0.1, "opponents": 0})
 def run_sampled(config: RunConfig) -> CheckReport:
     """KL(pi*||pi_k) of Nash-MP with exact and sampled preference oracles; rate claim on the pre-floor part.
+
+    Sweepable parameters (``config.param``): ``beta`` (regularisation, default 0.1) and
+    ``opponents`` (sampled opponents per response and query; 0, the default, means 4000 in quick
+    mode and 20000 in full).
 
     Parameters
     ----------
@@ -601,7 +606,10 @@ def run_sampled(config: RunConfig) -> CheckReport:
     from ..oracles import SampledPreferenceOracle
 
     R = config.seeds or (8 if config.quick else 30)
-    beta, K, n = 0.1, 40, (4000 if config.quick else 20000)
+    # sweepable (pgtheory sweep tiapkin2025-sampled --grid beta=0.05,0.1,0.2 opponents=1000,4000):
+    # opponents = 0 means the default sample size
+    beta, K = float(config.param("beta", 0.1)), 40
+    n = int(config.param("opponents", 0)) or (4000 if config.quick else 20000)
     game = random_preference_game(6, rng=np.random.default_rng(2025))
     eq = regularized_nash(game, beta)
     exact = nash_mp(game, beta, K, equilibrium=eq)
