@@ -14,6 +14,11 @@ run_one, run_all, format_table, report_from_claims, report_from_checks, rate_che
 load_report, run_settings, format_reasons
     Reading a ``report.json`` back, the settings a report records (and resume compares), and the
     printed claim-by-claim reasons.
+parallel_map, open_executor, SerialExecutor, default_workers, parse_executor
+    The executor seam: map independent runs (seeds, instances, checks, cells) over any
+    ``concurrent.futures.Executor`` (serial, threads, processes, Dask, Ray); results do not depend on it.
+sweep, load_sweep, SweepResult, parse_grid
+    A check over a grid of its settings, streamed to an append-only store that a rerun resumes.
 """
 
 from ._papers import PaperPlaces, format_map, paper_map
@@ -21,7 +26,12 @@ from ._registry import Experiment, RunConfig, experiment, get, list_experiments,
 from ._runner import (format_reasons, format_table, load_report, rate_check_figure, report_from_checks,
                       report_from_claims, run_all, run_one, run_settings)
 
+from ._parallel import SerialExecutor, default_workers, open_executor, parallel_map, parse_executor
+from ._sweep import SweepResult, load_sweep, parse_grid, sweep
+
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "out_path", "load_module",
            "run_one", "run_all", "format_table", "report_from_claims", "report_from_checks", "rate_check_figure",
            "load_report", "run_settings", "format_reasons", "renamed", "paper_map",
            "PaperPlaces", "format_map"]
+__all__ += ["parallel_map", "open_executor", "SerialExecutor", "default_workers", "parse_executor", "sweep", "load_sweep",
+            "SweepResult", "parse_grid"]
