@@ -8,7 +8,7 @@ Usage
     key), computed from the code (:func:`pgtheory.experiments.paper_map`).
 ``pgtheory check NAME [--seeds N] [--quick] [--out DIR] [--seed S] [--figures DIR]``
     Run one experiment, print its row and every claim with its verdict and reason.
-``pgtheory reproduce [--quick] [--out DIR] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S] [--figures DIR]``
+``pgtheory reproduce [--quick] [--out DIR] [--executor KIND] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S] [--figures DIR]``
     Run every experiment (resuming those whose finished report in ``DIR`` was made with the same
     result-determining settings: quick, seeds, seed, pgtheory version; ``--force`` reruns all),
     print the table (check, source, stated, measured rate with CI, verdict, tightness, seconds)
@@ -16,7 +16,21 @@ Usage
     (CSV / JSON), ``DIR/<name>/report.json`` and ``DIR/summary.{json,csv,md}`` and
     ``DIR/claims.csv`` (layouts in :mod:`pgtheory.experiments._runner`). A report that cannot be
     resumed is rerun and the reason printed (``rerun NAME: settings differ: quick True -> False``).
-    ``--workers N`` runs experiments in a process pool.
+    By default every core is used: ``--executor process`` (the default) with ``--workers`` = the
+    number of cores this process may use. Several checks are sent to the executor whole (longest
+    first when ``DIR`` holds earlier reports) and run their seeds serially inside their worker, so
+    pools never nest; a single check (``--only NAME``) maps its seeds over the executor instead.
+    ``--executor`` is one of ``process``, ``thread``, ``serial``, ``dask[=ADDRESS]`` (Dask
+    distributed; a ``LocalCluster`` of ``--workers`` processes without an address; extra
+    ``pgtheory[dask]``) or ``ray[=ADDRESS]`` (extra ``pgtheory[ray]``). Reports are identical
+    whatever the executor and the number of workers (seeds are spawned before any map).
+``pgtheory sweep CHECK --grid PARAM=v1,v2 ... [--seeds N] [--seed S] [--quick] [--out DIR] [--executor KIND] [--workers N]``
+    Run ``CHECK`` on every cell of the grid (the product of the ``--grid`` values; ``PARAM=a:b``
+    is the integers a..b-1) on the executor, append each finished cell to ``DIR/cells.jsonl``
+    (default ``DIR``: ``sweep-CHECK``), show a progress bar, and print the summary read back from
+    the store. PARAM is ``quick``, ``seeds``, ``seed`` or a parameter the check declares
+    (``pgtheory list --params``). Rerunning the same command resumes: finished cells are never
+    recomputed (see :mod:`pgtheory.experiments._sweep`).
 ``--figures DIR`` (``check``, ``reproduce``)
     Where the figure scripts are. With ``--out``, each check's figure is drawn after it finishes
     by the ``draw(folder)`` of ``figures/<name>.py`` (:mod:`pgtheory.experiments._figures`); by
@@ -43,10 +57,15 @@ fix (``pgtheory check: error: argument --seeds: 0 is not a positive integer; giv
 
 Printed text is wrapped to the terminal width, never cut.
 
+Interruption: Ctrl-C (SIGINT) or SIGTERM during ``check``, ``reproduce`` or ``sweep`` cancels the
+pending work, stops the workers (process pool children are terminated; a Dask cluster or Ray is
+shut down) and exits within seconds with status 130 (SIGINT) or 143 (SIGTERM). Reports (and
+sweep cells) that finished are kept on disk, and rerunning the same command resumes from them.
+
 Exit status: 0 when every experiment ran (whatever its verdict: a ``violated`` verdict is a
 finding, reported in the table); 1 when an experiment raised an error (reported as an ``error``
 row with its reason and traceback, after all others ran); 2 for usage errors (bad options,
-unknown experiment or bound). Progress bars appear only on a terminal.
+unknown experiment or bound); 130 / 143 when interrupted. Progress bars appear only on a terminal.
 A former check name (``pgtheory.experiments.renamed()``, e.g. ``nash-compare``) still works in
 ``check`` and ``--only``: it prints a deprecation warning naming the new one and runs, and writes
 its results, under the new name.
@@ -57,7 +76,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -103,6 +124,26 @@ def _out_dir(text: str) -> Path:
     return p
 
 
+def _executor(text: str) -> str:
+    from .errors import ValidationError
+    from .experiments import parse_executor
+
+    try:
+        parse_executor(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("executor: ")) from None
+    return text
+
+
+def _executor_options(sub: argparse.ArgumentParser, what: str) -> None:
+    from .experiments import default_workers
+
+    sub.add_argument("--executor", type=_executor, default="process", metavar="KIND",
+                     help=f"where {what} run: process (default), thread, serial, dask[=ADDRESS], ray[=ADDRESS]")
+    sub.add_argument("--workers", type=_positive_int, default=None,
+                     help=f"workers of the pool or local cluster (>= 1; default: all {default_workers()} cores)")
+
+
 def _module_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--module", action="append", default=None, metavar="MODULE",
                      help="load checks from this module (importable name or path to a .py file); repeatable")
@@ -124,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--map", action="store_true",
                     help="print, per paper key, its places (catalog, experiments, figures, proofs_check, tests, "
                          "algorithms, BibTeX key)")
+    ls.add_argument("--params", action="store_true", help="also list each check's sweepable parameters")
     _module_option(ls)
     ck = sub.add_parser("check", help="run one experiment")
     ck.add_argument("name", metavar="NAME", help="registered experiment (`pgtheory list`)")
@@ -133,12 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--out", type=_out_dir, default=None, help="write figures, data and report.json in this folder")
     ck.add_argument("--figures", type=Path, default=None, metavar="DIR",
                     help="folder of the figure scripts (default: $PGTHEORY_FIGURES, else figures/ beside the source)")
+    _executor_options(ck, "the check's seeds")
     _module_option(ck)
     rp = sub.add_parser("reproduce", help="run every experiment and print the table")
     rp.add_argument("--quick", action="store_true", help="small sizes (CI)")
     rp.add_argument("--out", type=_out_dir, default=None, help="output folder (enables resume)")
-    rp.add_argument("--workers", type=_positive_int, default=1,
-                    help="processes (ProcessPoolExecutor) for experiments (>= 1)")
+    _executor_options(rp, "checks")
     rp.add_argument("--seeds", type=_positive_int, default=None, help="seeds for stochastic experiments (>= 1)")
     rp.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0)")
     rp.add_argument("--force", action="store_true", help="re-run experiments whose report exists in --out")
@@ -146,6 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--figures", type=Path, default=None, metavar="DIR",
                     help="folder of the figure scripts (default: $PGTHEORY_FIGURES, else figures/ beside the source)")
     _module_option(rp)
+    sw = sub.add_parser("sweep", help="run one check over a grid of settings, resumable")
+    sw.add_argument("name", metavar="CHECK", help="registered experiment (`pgtheory list`)")
+    sw.add_argument("--grid", nargs="+", action="extend", default=[], metavar="PARAM=VALUES",
+                    help="PARAM=v1,v2,... or PARAM=a:b (integers a..b-1); PARAM is quick, seeds, seed or a "
+                         "declared parameter of the check (`pgtheory list --params`)")
+    sw.add_argument("--seeds", type=_positive_int, default=None, help="seeds of each run (>= 1), unless gridded")
+    sw.add_argument("--seed", type=_seed, default=0, help="base seed (>= 0), unless gridded")
+    sw.add_argument("--quick", action="store_true", help="small sizes, unless gridded")
+    sw.add_argument("--out", type=_out_dir, default=None,
+                    help="folder of the append-only store (default ./sweep-CHECK); rerun to resume")
+    _executor_options(sw, "cells")
+    _module_option(sw)
     bd = sub.add_parser("bound", help="describe a registered bound")
     bd.add_argument("id")
     ct = sub.add_parser("cite", help="BibTeX of a bound, or of pgtheory")
@@ -160,6 +214,14 @@ def _sub_parser(parser: argparse.ArgumentParser, cmd: str) -> argparse.ArgumentP
     return parser  # pragma: no cover
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, delivered like Ctrl-C so that the same clean-up runs."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
 def main(argv=None) -> int:
     """Entry point of the ``pgtheory`` command; a closed output pipe (``| head``) ends it quietly.
 
@@ -171,11 +233,10 @@ def main(argv=None) -> int:
     Returns
     -------
     int
-        Exit status.
+        Exit status (130 after Ctrl-C, 143 after SIGTERM).
     """
-    import os
-    import sys
-
+    in_main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -183,6 +244,23 @@ def main(argv=None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, old)
+
+
+def _interrupted(exc: KeyboardInterrupt, what: str) -> int:
+    """Say what was kept after an interruption; the exit status (130 SIGINT, 143 SIGTERM)."""
+    sig = "SIGTERM" if isinstance(exc, _Terminated) else "SIGINT"
+    print(f"\ninterrupted ({sig}): {what}", file=sys.stderr, flush=True)
+    code = 143 if sig == "SIGTERM" else 130
+    sys.stdout.flush()
+    # Threads of a thread pool cannot be stopped: leave without waiting for them (everything that
+    # finished is on disk already).
+    if threading.current_thread() is threading.main_thread() and any(
+            t.is_alive() and not t.daemon and t is not threading.current_thread() for t in threading.enumerate()):
+        os._exit(code)
+    return code
 
 
 def _main(argv=None) -> int:
@@ -224,6 +302,8 @@ def _main(argv=None) -> int:
         print(f"{len(exps)} experiments:")
         for e in exps:
             print(f"  {e.name:<{w}}  {e.title}")
+            if args.params and e.params:
+                print(f"  {'':<{w}}    params: " + ", ".join(f"{k}={v!r}" for k, v in e.params.items()))
         if args.bounds:
             from .bounds import list_bounds
 
@@ -253,10 +333,10 @@ def _main(argv=None) -> int:
             print(str(exc), file=sys.stderr)
             return 2
         return 0
-    from .experiments import RunConfig, get, list_experiments
+    from .experiments import RunConfig, default_workers, get, list_experiments
     from .experiments._runner import format_reasons, format_table, run_all, run_one
 
-    names = [args.name] if args.cmd == "check" else list(dict.fromkeys(args.only or user_names))
+    names = [args.name] if args.cmd in ("check", "sweep") else list(dict.fromkeys(args.only or user_names))
     unknown, current = [], []
     for n in names:
         try:
@@ -273,7 +353,7 @@ def _main(argv=None) -> int:
         return 2
     if unknown:
         avail = ", ".join(e.name for e in list_experiments())
-        what = "NAME" if args.cmd == "check" else "--only"
+        what = {"check": "NAME", "sweep": "CHECK"}.get(args.cmd, "--only")
         msg = (f"argument {what}: no experiment named {', '.join(map(repr, unknown))}; "
                f"choose from `pgtheory list`: {avail}")
         sub = _sub_parser(parser, args.cmd)
@@ -282,8 +362,15 @@ def _main(argv=None) -> int:
         return 2
     names = list(dict.fromkeys(current))
     if args.cmd == "check":
-        cfg = RunConfig(quick=args.quick, seeds=args.seeds, out_dir=args.out, seed=args.seed, progress=tty)
-        rep = run_one(names[0], cfg, figures=figures)
+        from .experiments import open_executor
+
+        try:
+            with open_executor(args.executor, args.workers) as ex:
+                cfg = RunConfig(quick=args.quick, seeds=args.seeds, out_dir=args.out, seed=args.seed, progress=tty,
+                                executor=ex)
+                rep = run_one(names[0], cfg, figures=figures)
+        except KeyboardInterrupt as exc:
+            return _interrupted(exc, f"{names[0]} did not finish; nothing was written for it")
         print(format_table([rep]))
         print()
         print(format_reasons(rep))
@@ -292,9 +379,19 @@ def _main(argv=None) -> int:
         if rep.data_files:
             print("data: " + ", ".join(rep.data_files))
         return 1 if rep.verdict == "error" else 0
+    if args.cmd == "sweep":
+        return _sweep(args, tty, names[0])
     # reproduce
-    reports = run_all(names or None, quick=args.quick, out_dir=args.out, seeds=args.seeds, seed=args.seed,
-                      force=args.force, workers=args.workers, progress=tty, figures=figures)
+    done: list = []
+    try:
+        reports = run_all(names or None, quick=args.quick, out_dir=args.out, seeds=args.seeds, seed=args.seed,
+                          force=args.force, workers=args.workers or default_workers(), executor=args.executor,
+                          progress=tty, on_result=done.append, figures=figures)
+    except KeyboardInterrupt as exc:
+        kept = sum(1 for r in done if r.verdict != "error" and not r.details.get("resumed"))
+        where = (f"{kept} report(s) finished in this run are kept in {args.out}; rerun the same command to resume"
+                 if args.out is not None else f"{kept} check(s) had finished (no --out: nothing was written)")
+        return _interrupted(exc, where)
     print(format_table(reports))
     reruns = [f"rerun {r.name}: {r.details['rerun_reason']}" for r in reports if r.details.get("rerun_reason")]
     if reruns:
@@ -318,6 +415,37 @@ def _main(argv=None) -> int:
     return 1 if n_err else 0
 
 
+def _sweep(args, tty: bool, name: str) -> int:
+    """``pgtheory sweep``: parse the grid (exit 2 on a bad one), run, print the summary from the store."""
+    from .errors import ValidationError
+    from .experiments import parse_grid, sweep
+
+    try:
+        grid = parse_grid(name, args.grid)
+    except ValidationError as exc:
+        sub = _sub_parser(build_parser(), "sweep")
+        sub.print_usage(sys.stderr)
+        print(f"{sub.prog}: error: argument --grid: {str(exc).removeprefix('grid: ')}", file=sys.stderr)
+        return 2
+    out = args.out if args.out is not None else Path(f"sweep-{name}")
+    n_new: list = []
+    try:
+        res = sweep(name, grid, seeds=args.seeds, seed=args.seed, quick=args.quick, out_dir=out,
+                    executor=args.executor, workers=args.workers, progress=tty, on_cell=n_new.append)
+    except ValidationError as exc:
+        sub = _sub_parser(build_parser(), "sweep")
+        sub.print_usage(sys.stderr)
+        print(f"{sub.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc, f"{len(n_new)} cell(s) finished in this run are stored in {out}; "
+                                 "rerun the same command to resume")
+    print(res.summary())
+    for e in res.errors:
+        print(f"ERROR in cell {e['cell']}: {e['error']}", file=sys.stderr)
+    return 1 if res.errors else 0
+
+
 _BAD = object()
 
 
@@ -328,8 +456,8 @@ def _figures_option(parser, args):
     from .experiments import figures_dir
     from .experiments import _runner
 
-    if args.out is None:
-        return None  # nothing is written, nothing is drawn
+    if args.cmd not in ("check", "reproduce") or args.out is None:
+        return None  # nothing is written (or, for sweep, no figure is drawn)
     try:
         where = figures_dir(args.figures)
     except ValidationError as exc:

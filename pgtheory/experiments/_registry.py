@@ -49,11 +49,14 @@ from pathlib import Path
 from typing import Callable
 
 from ..results import CheckReport
+from ._parallel import parallel_map
 
 __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "load_module", "renamed"]
 
 #: Entry-point group whose modules are imported with the built-in experiments.
 ENTRY_POINT_GROUP = "pgtheory.experiments"
+#: Prefix of the names under which modules loaded from ``.py`` files are imported.
+USER_MODULE_PREFIX = "pgtheory_user_"
 #: Environment variable listing user modules (``os.pathsep``-separated) for worker processes.
 MODULES_ENV = "PGTHEORY_EXPERIMENT_MODULES"
 
@@ -75,7 +78,12 @@ class RunConfig:
     progress : bool
         Show progress bars (only on a terminal).
     executor : concurrent.futures.Executor or None
-        Where independent runs (seeds, instances) may be mapped; None runs serially.
+        Where independent runs (seeds, instances, grid cells) are mapped by :meth:`map`; None
+        runs them serially. Results do not depend on it (seeds are spawned before the map).
+    params : dict
+        Values of the check's declared parameters (``experiment(..., params={...})``) that differ
+        from their defaults, e.g. set by ``pgtheory sweep --grid NAME=...``; read with
+        :meth:`param`. Recorded in the report's settings (and compared on resume) when non-empty.
     """
 
     quick: bool = False
@@ -84,17 +92,68 @@ class RunConfig:
     seed: int = 0
     progress: bool = False
     executor: object | None = None
+    params: dict = dataclasses.field(default_factory=dict)
+
+    def __reduce__(self):
+        # A config pickled to another process (a closure over it sent to a pool) travels without
+        # its executor: executors do not pickle, and a worker must not submit to its parent's pool.
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "executor"}
+        return (_config_from_state, (state,))
+
+    def map(self, fn, items) -> list:
+        """``[fn(x) for x in items]`` on :attr:`executor` (serially when it is None), in order.
+
+        Parameters
+        ----------
+        fn : callable
+            One argument (see :func:`pgtheory.experiments.parallel_map` for what may be sent to a
+            process pool).
+        items : iterable
+            Independent inputs whose randomness is already fixed (one ``SeedSequence`` child or
+            Generator per item, spawned before the call).
+
+        Returns
+        -------
+        list
+            The results in the order of ``items``, identical whatever the executor.
+        """
+        return parallel_map(fn, items, self.executor)
+
+    def param(self, name: str, default=None):
+        """The value of the check parameter ``name`` for this run (``default`` when not set).
+
+        Parameters
+        ----------
+        name : str
+            A parameter the check declared with ``experiment(..., params={name: default})``.
+        default : object, optional
+            The check's default, returned when the run does not set ``name``.
+
+        Returns
+        -------
+        object
+        """
+        return self.params.get(name, default)
+
+
+def _config_from_state(state: dict) -> RunConfig:
+    return RunConfig(**state)
 
 
 @dataclasses.dataclass(frozen=True)
 class Experiment:
-    """A named check: ``name``, one-line ``title``, ``tags``, the ``run`` function, and what it uses.
+    """A named check: ``name``, one-line ``title``, ``tags``, the ``run`` function, what it uses, and its sweepable ``params``.
 
     ``papers`` are the paper keys whose claims it tests (the first is the key its name starts
     with), ``bounds`` the registered bound ids and ``algorithms`` the public
-    :mod:`pgtheory.algorithms` names it runs; ``replaces`` are its former names. ``figure`` says
-    whether the check has a figure: the script ``figures/<name with _>.py``, whose
-    ``draw(folder)`` the runner calls on the check's output folder (see
+    :mod:`pgtheory.algorithms` names it runs; ``replaces`` are its former names.
+    ``params`` maps each parameter the check reads with :meth:`RunConfig.param` to its default
+    (an int, float, bool or str); ``pgtheory sweep NAME --grid PARAM=v1,v2`` may vary them, as
+    it may the run options ``quick``, ``seeds`` and ``seed``. Checks with the same non-empty
+    ``shares`` key reuse one in-process cache of computed runs; ``run_all`` sends them to one worker
+    together so that the cache is computed once.
+    ``figure`` says whether the check has a figure: the script ``figures/<name with _>.py``,
+    whose ``draw(folder)`` the runner calls on the check's output folder (see
     :func:`pgtheory.experiments.figure_script`).
     """
 
@@ -106,6 +165,8 @@ class Experiment:
     bounds: tuple = ()
     algorithms: tuple = ()
     replaces: tuple = ()
+    params: dict = dataclasses.field(default_factory=dict)
+    shares: str = ""
     figure: bool = True
 
 
@@ -116,7 +177,8 @@ _LOADED = False
 
 
 def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), bounds: tuple = (),
-               algorithms: tuple = (), replaces: tuple = (), figure: bool = True) -> Callable:
+               algorithms: tuple = (), replaces: tuple = (), params: dict | None = None,
+               shares: str = "", figure: bool = True) -> Callable:
     """Decorator registering ``run(config) -> CheckReport`` under ``name``.
 
     Parameters
@@ -136,6 +198,14 @@ def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), b
         Names in :mod:`pgtheory.algorithms` the check runs.
     replaces : tuple of str
         Former names; :func:`get` resolves them with a :class:`DeprecationWarning`.
+    params : dict, optional
+        Parameters a sweep may vary, name -> default (int, float, bool or str); the check reads
+        each with ``config.param(name, default)``. Names may not shadow the run options
+        ``quick``, ``seeds``, ``seed``.
+    shares : str, optional
+        A key naming an in-process cache the check shares with other checks (e.g. runs computed
+        once and read by two checks): checks with the same key run in one worker, one after the
+        other, when ``run_all`` distributes checks over an executor.
     figure : bool
         Whether the check has a figure script ``figures/<name with - as _>.py`` (default True);
         ``run`` then writes the data it needs and the runner draws it. False for checks whose
@@ -147,6 +217,15 @@ def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), b
         The decorator; it returns the function unchanged.
     """
 
+    declared = dict(params or {})
+    for k, v in declared.items():
+        if k in ("quick", "seeds", "seed") or not k.isidentifier():
+            raise ValueError(f"experiment {name!r}: parameter name {k!r} is a run option or not an identifier; "
+                             "choose another name.")
+        if not isinstance(v, (bool, int, float, str)):
+            raise ValueError(f"experiment {name!r}: parameter {k!r} has default {v!r}; give an int, float, bool "
+                             "or str default.")
+
     def deco(fn: Callable[[RunConfig], CheckReport]) -> Callable[[RunConfig], CheckReport]:
         if name in _REGISTRY and _REGISTRY[name].run is not fn:
             raise ValueError(f"an experiment named {name!r} is already registered.")
@@ -155,7 +234,7 @@ def experiment(name: str, title: str, tags: tuple = (), *, papers: tuple = (), b
                 raise ValueError(f"experiment {name!r} replaces {old!r}, which names another experiment.")
         _REGISTRY[name] = Experiment(name=name, title=title, run=fn, tags=tuple(tags), papers=tuple(papers),
                                      bounds=tuple(bounds), algorithms=tuple(algorithms), replaces=tuple(replaces),
-                                     figure=bool(figure))
+                                     params=declared, shares=str(shares), figure=bool(figure))
         _RENAMED.update((old, name) for old in replaces)
         return fn
 
@@ -184,6 +263,15 @@ def _load() -> None:
 
 
 _USER_MODULES: dict = {}
+
+
+def _pickle_by_value(mod) -> None:
+    """Let cloudpickle send a module loaded from a file by value: Dask and Ray workers cannot import it."""
+    try:
+        import cloudpickle  # lazy: optional; only Dask / Ray / process pools pickle closures
+    except ImportError:
+        return
+    cloudpickle.register_pickle_by_value(mod)
 
 
 def load_module(spec: str) -> list:
@@ -223,11 +311,12 @@ def load_module(spec: str) -> list:
         if is_file:
             from importlib import util as import_util
 
-            name = "pgtheory_user_" + "".join(c if c.isalnum() else "_" for c in path.stem)
+            name = USER_MODULE_PREFIX + "".join(c if c.isalnum() else "_" for c in path.stem)
             mspec = import_util.spec_from_file_location(name, path)
             mod = import_util.module_from_spec(mspec)
             sys.modules[name] = mod
             mspec.loader.exec_module(mod)
+            _pickle_by_value(mod)
         else:
             importlib.import_module(spec)
     except ModuleNotFoundError as exc:

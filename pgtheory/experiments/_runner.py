@@ -35,7 +35,8 @@ All files are strict JSON / CSV (non-finite floats in JSON as the strings ``"nan
 Settings and resume
 -------------------
 :func:`run_one` stamps each report's ``settings`` (:func:`run_settings`): the options that
-determine the result (``quick``, ``seeds``, ``seed``, the pgtheory ``version``) and, for
+determine the result (``quick``, ``seeds``, ``seed``, the check ``params``, the pgtheory
+``version``) and, for
 provenance, the git commit of the source tree (None outside a git checkout), the Python, NumPy,
 SciPy and Numba versions, and the ids of the bounds the report's claims use. ``run_all`` skips an
 experiment whose report exists in ``DIR`` only when its result-determining settings
@@ -59,6 +60,7 @@ left as read.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import csv
 import dataclasses
 import functools
@@ -67,12 +69,14 @@ import json
 import logging
 import shutil
 import textwrap
+import threading
 import time
 import traceback
 from pathlib import Path
 
 from ..results import CheckReport
 from ._figures import NO_FIGURES_HINT, draw_figures, figure_script, figures_dir
+from ._parallel import SerialExecutor, open_executor, parse_executor
 from ._registry import RunConfig, get, list_experiments
 
 __all__ = ["run_one", "run_all", "format_table", "report_from_checks", "draw_report_figures", "load_report",
@@ -100,8 +104,9 @@ def _error_report(name: str, exc: BaseException, seconds: float, config: RunConf
                        settings=run_settings(config or RunConfig()))
 
 
-#: Settings that determine a report's result: a report is resumed only when these match.
-RESUME_KEYS = ("quick", "seeds", "seed", "version")
+#: Settings that determine a report's result: a report is resumed only when these match
+#: (``params``, the check parameters of :attr:`RunConfig.params`, counts as ``{}`` when absent).
+RESUME_KEYS = ("quick", "seeds", "seed", "version", "params")
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,7 +142,7 @@ def run_settings(config: RunConfig, report: CheckReport | None = None) -> dict:
     Parameters
     ----------
     config : RunConfig
-        The run's options (``quick``, ``seeds``, ``seed`` are recorded).
+        The run's options (``quick``, ``seeds``, ``seed``, ``params`` are recorded).
     report : CheckReport, optional
         The bound ids are collected from its claims' ``bound_id`` and from ``details``
         (``details["bounds"]`` / ``details["bound_ids"]`` lists and ``details["checks"][i]["bound_id"]``).
@@ -145,7 +150,7 @@ def run_settings(config: RunConfig, report: CheckReport | None = None) -> dict:
     Returns
     -------
     dict
-        ``quick``, ``seeds``, ``seed``, ``version`` (the result-determining :data:`RESUME_KEYS`),
+        ``quick``, ``seeds``, ``seed``, ``params``, ``version`` (the result-determining :data:`RESUME_KEYS`),
         ``git_commit`` (None outside a git checkout), ``python``, ``numpy``, ``scipy``, ``numba``
         (None when not installed) and ``bounds`` (sorted ids).
     """
@@ -163,7 +168,8 @@ def run_settings(config: RunConfig, report: CheckReport | None = None) -> dict:
             if isinstance(row, dict) and isinstance(row.get("bound_id"), str) and row["bound_id"]:
                 ids.add(row["bound_id"])
     return {"quick": bool(config.quick), "seeds": None if config.seeds is None else int(config.seeds),
-            "seed": int(config.seed), **_environment(), "bounds": sorted(ids)}
+            "seed": int(config.seed), "params": {k: config.params[k] for k in sorted(config.params)},
+            **_environment(), "bounds": sorted(ids)}
 
 
 def settings_mismatch(recorded: dict | None, current: dict) -> str:
@@ -188,8 +194,11 @@ def settings_mismatch(recorded: dict | None, current: dict) -> str:
     def show(k, v):
         return "default" if (k == "seeds" and v is None) else ("missing" if v is _MISSING else repr(v))
 
-    diffs = [f"{k} {show(k, recorded.get(k, _MISSING))} -> {show(k, current.get(k))}"
-             for k in RESUME_KEYS if recorded.get(k, _MISSING) != current.get(k)]
+    def value(d, k):
+        return d.get(k, {}) if k == "params" else d.get(k, _MISSING)
+
+    diffs = [f"{k} {show(k, value(recorded, k))} -> {show(k, value(current, k))}"
+             for k in RESUME_KEYS if value(recorded, k) != value(current, k)]
     return "settings differ: " + ", ".join(diffs) if diffs else ""
 
 
@@ -297,6 +306,7 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True, f
 
 
 _SAID_NO_FIGURES = False
+_DRAW_LOCK = threading.Lock()
 
 
 def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckReport:
@@ -347,7 +357,8 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckRe
                       "reason": f"no script {report.name.replace('-', '_')}.py in {where}"}
         else:
             try:
-                drawn = draw_figures(report.name, folder, figures)
+                with _DRAW_LOCK:  # pyplot keeps global state: one figure at a time per process (thread executors)
+                    drawn = draw_figures(report.name, folder, figures)
                 status = {"status": "drawn", "script": str(script), "reason": ""}
             except Exception as exc:
                 msg = f"{type(exc).__name__}: {exc}"
@@ -361,15 +372,31 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckRe
 
 
 def _worker(name: str, cfg: dict, figures=None) -> dict:
-    # process-pool entry point: the report travels back as plain data
+    # executor entry point: the report travels back as plain data
     cfg = dict(cfg)
     cfg["out_dir"] = Path(cfg["out_dir"]) if cfg["out_dir"] is not None else None
     rep = run_one(name, RunConfig(**cfg), figures=figures)
     return rep.to_dict()
 
 
+def _group_worker(names: list, cfgs: list, figures=None) -> list:
+    # checks sharing an in-process cache (Experiment.shares) run one after the other in one worker
+    return [_worker(n, c, figures) for n, c in zip(names, cfgs)]
+
+
+def _previous_seconds(out: Path | None, name: str) -> float:
+    """Seconds an earlier report of ``name`` in ``out`` took (any settings), or -1 when none."""
+    if out is None:
+        return -1.0
+    try:
+        return float(json.loads((out / name / REPORT_FILE).read_text()).get("seconds", -1.0))
+    except Exception:
+        return -1.0
+
+
 def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None = None, seed: int = 0,
-            force: bool = False, workers: int = 1, progress: bool = False, on_result=None, figures=None) -> list:
+            force: bool = False, workers: int = 1, progress: bool = False, on_result=None,
+            executor=None, params: dict | None = None, figures=None) -> list:
     """Run experiments (default: all registered), resuming from finished reports in ``out_dir``.
 
     Parameters
@@ -388,12 +415,23 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
     force : bool
         Re-run experiments whose report already exists.
     workers : int
-        ``> 1`` runs experiments in a ``concurrent.futures.ProcessPoolExecutor`` with that many
-        processes; 1 runs them in this process.
+        Workers of the executor (default 1). With ``executor=None``, ``workers > 1`` means a
+        process pool of that many processes and 1 means serial in this process.
     progress : bool
         Show a tqdm bar over experiments.
     on_result : callable, optional
         Called with each :class:`CheckReport` as it finishes (also for resumed ones).
+    executor : str or concurrent.futures.Executor, optional
+        Where to run: a spec for :func:`~pgtheory.experiments.open_executor` (``"serial"``,
+        ``"process"``, ``"thread"``, ``"dask[=ADDRESS]"``, ``"ray[=ADDRESS]"``; opened with
+        ``workers`` and closed at the end) or an open Executor (left open). Several checks are
+        sent to it whole, longest first when an earlier report in ``out_dir`` says how long
+        each took (checks with the same ``Experiment.shares`` key as one task, so a cache they
+        share is computed once), and run their seeds serially inside (so nested pools never
+        multiply processes); a single check runs here and maps its seeds over it. Reports are identical
+        whatever the executor (seeds are spawned before any map).
+    params : dict, optional
+        Check parameters (:attr:`RunConfig.params`) for every experiment run.
     figures : str, Path, bool or None
         Folder of the figure scripts, None to look it up, False to draw nothing (see
         :func:`run_one`). Resumed reports keep the figures they drew.
@@ -405,13 +443,25 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         (:data:`RESUME_KEYS`) match this run's; resumed reports carry ``details["resumed"] = True``,
         and a report rerun because an earlier one could not be resumed carries
         ``details["rerun_reason"]`` (e.g. ``"settings differ: quick True -> False"``).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        When interrupted (Ctrl-C; the command line turns SIGTERM into one too): pending checks are
+        cancelled and the executor's workers stopped (:func:`~pgtheory.experiments.open_executor`)
+        before it propagates. Reports of the checks that finished are already written; the
+        summaries are not (a rerun resumes and writes them).
     """
     # unknown names fail before anything runs; a former name runs (and resumes) under its new one
     names = [e.name for e in list_experiments()] if names is None else list(dict.fromkeys(get(n).name for n in names))
+    spec = executor if executor is not None else ("process" if workers > 1 else "serial")
+    if isinstance(spec, str):
+        parse_executor(spec)  # a bad spec fails before anything runs
     if figures is not False:
         figures = figures_dir(figures) if figures is not None else None  # a bad folder fails here too
     out = Path(out_dir) if out_dir is not None else None
-    current = run_settings(RunConfig(quick=quick, seeds=seeds, seed=seed))
+    params = dict(params or {})
+    current = run_settings(RunConfig(quick=quick, seeds=seeds, seed=seed, params=params))
     results: dict = {}
     rerun: dict = {}
     todo = []
@@ -437,7 +487,7 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
 
     def cfg_for(n):
         return dict(quick=quick, seeds=seeds, out_dir=str(out / n) if out is not None else None, seed=seed,
-                    progress=False, executor=None)
+                    progress=False, executor=None, params=params)
 
     def finish(n, rep):
         if n in rerun:
@@ -453,28 +503,39 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="experiments", unit="exp")
-    if workers > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(max_workers=int(workers)) as ex:
-            fig_arg = str(figures) if isinstance(figures, Path) else figures
-            futs = {ex.submit(_worker, n, cfg_for(n), fig_arg): n for n in todo}
-            for fut in as_completed(futs):
-                n = futs[fut]
-                try:
-                    rep = _report_from_dict(fut.result())
-                except Exception as exc:  # worker crashed
-                    rep = _error_report(n, exc, 0.0, RunConfig(quick=quick, seeds=seeds, seed=seed))
-                finish(n, rep)
-    else:
-        for n in todo:
-            c = cfg_for(n)
-            c["out_dir"] = Path(c["out_dir"]) if c["out_dir"] is not None else None
-            if bar is not None:
-                bar.set_postfix_str(n)
-            finish(n, run_one(n, RunConfig(**c), figures=figures))
-    if bar is not None:
-        bar.close()
+    try:
+        if todo:
+            with open_executor(spec, int(workers)) as ex:
+                if len(todo) == 1 or isinstance(ex, SerialExecutor):
+                    inner = None if isinstance(ex, SerialExecutor) else ex
+                    for n in todo:
+                        c = cfg_for(n)
+                        c["out_dir"] = Path(c["out_dir"]) if c["out_dir"] is not None else None
+                        c["executor"] = inner
+                        if bar is not None:
+                            bar.set_postfix_str(n)
+                        finish(n, run_one(n, RunConfig(**c), figures=figures))
+                else:
+                    # checks sharing a cache go together; longest first (from earlier reports) so the
+                    # last tasks do not leave workers idle
+                    groups: dict = {}
+                    for n in todo:
+                        groups.setdefault(get(n).shares or n, []).append(n)
+                    tasks = sorted(groups.values(), key=lambda g: -sum(_previous_seconds(out, n) for n in g))
+                    fig_arg = str(figures) if isinstance(figures, Path) else figures
+                    futs = {ex.submit(_group_worker, g, [cfg_for(n) for n in g], fig_arg): g for g in tasks}
+                    for fut in cf.as_completed(futs):
+                        group = futs[fut]
+                        try:
+                            reps = [_report_from_dict(d) for d in fut.result()]
+                        except Exception as exc:  # worker crashed
+                            reps = [_error_report(n, exc, 0.0, RunConfig(quick=quick, seeds=seeds, seed=seed))
+                                    for n in group]
+                        for n, rep in zip(group, reps):
+                            finish(n, rep)
+    finally:
+        if bar is not None:
+            bar.close()
     reports = [results[n] for n in names]
     if out is not None:
         write_summaries(out, reports)

@@ -46,9 +46,11 @@ def agarwal2021_npg(config: RunConfig) -> CheckReport:
     T = 200 if config.quick else 1000
     etas = (0.1, 1.0, 10.0)
     checks, rows, claims = [], [], []
+    cells = [(k, mdp, eta) for k, mdp in _garnets(config, 1, n_mdp, 10, 4, 3, 0.9) for eta in etas]
+    traces = iter(config.map(lambda c: softmax_npg(c[1], eta=c[2], n_iter=T), cells))
     for k, mdp in _garnets(config, 1, n_mdp, 10, 4, 3, 0.9):
         for eta in etas:
-            tr = softmax_npg(mdp, eta=eta, n_iter=T)
+            tr = next(traces)
             x, y = _gap_curve(tr)
             res = check_rate("agarwal2021.npg_softmax", x, y, params=dict(A=mdp.A, eta=eta, gamma=mdp.gamma),
                              check="inequality", label=f"gap, eta={eta:g}")

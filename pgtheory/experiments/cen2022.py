@@ -59,12 +59,20 @@ def cen2022_thm1(config: RunConfig) -> CheckReport:
     n_mdp = 1 if config.quick else 3
     fracs = (0.1, 0.5, 1.0)
     checks, rows, panel, claims = [], [], [], []
-    for k, mdp in _garnets(config, 2, n_mdp, 10, 4, 3, gamma):
-        ref = soft_optimal_reference(mdp, tau)
+    def run(c):
+        mdp, ref, eta, n = c
+        return entropy_npg(mdp, eta=eta, tau=tau, n_iter=n, reference=ref)
+
+    def iters(eta):
+        return int(min(4000, np.ceil(np.log(1e-11) / np.log(1 - eta * tau)) + 20))
+
+    garnets = [(k, mdp, soft_optimal_reference(mdp, tau)) for k, mdp in _garnets(config, 2, n_mdp, 10, 4, 3, gamma)]
+    traces = iter(config.map(run, [(mdp, ref, f * (1 - gamma) / tau, iters(f * (1 - gamma) / tau))
+                                   for _, mdp, ref in garnets for f in fracs]))
+    for k, mdp, ref in garnets:
         for f in fracs:
             eta = f * (1 - gamma) / tau
-            n = int(min(4000, np.ceil(np.log(1e-11) / np.log(1 - eta * tau)) + 20))
-            tr = entropy_npg(mdp, eta=eta, tau=tau, n_iter=n, reference=ref)
+            tr = next(traces)
             t = tr.iterations[:-1].astype(float)  # bound on iterate t+1 uses (1-eta tau)^t
             prm = dict(C1=tr.params["C1"], gamma=gamma, eta=eta, tau=tau)
             # Soft policy iteration (f = 1) converges super-linearly (Cen et al. Sec. 3.3): the error hits

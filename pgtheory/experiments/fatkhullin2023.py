@@ -28,12 +28,12 @@ values and the tuning budget are reported in ``details``.
 
 from __future__ import annotations
 
-import functools
 import time
 
 import numpy as np
 
 from ..results import CheckReport
+from ._parallel import parallel_map
 from ._registry import RunConfig, experiment
 from ._runner import report_from_claims, write_data_csv, write_data_json
 
@@ -96,10 +96,30 @@ def _tune(model, method, grid, N, seeds, seed_seq) -> tuple:
     return best, scores
 
 
-@functools.lru_cache(maxsize=4)
-def _runs(model_name: str, quick: bool, seeds: int | None, seed: int) -> dict:
-    """Tuned runs of every method (cached: the convergence and eps checks share them)."""
+_RUNS: dict = {}
+
+
+def _runs(model_name: str, quick: bool, seeds: int | None, seed: int, executor=None) -> dict:
+    """Tuned runs of every method (cached per settings: the convergence and eps checks share them, and
+    ``shares=`` keeps them in one worker; the executor, which does not change the result, is no key)."""
+    key = (model_name, quick, seeds, seed)
+    if key not in _RUNS:
+        if len(_RUNS) >= 4:
+            _RUNS.pop(next(iter(_RUNS)))
+        _RUNS[key] = _runs_uncached(model_name, quick, seeds, seed, executor)
+    return _RUNS[key]
+
+
+def _tune_and_run(model, m, grid, sz, tss, rss) -> tuple:
+    """Method ``m``: tune gamma0 on ``grid`` (stream ``tss``), then the long run (stream ``rss``)."""
     from ..algorithms.igt import run_method
+
+    g0, scores = _tune(model, m, grid, sz["tune_N"], sz["tune_seeds"], tss)
+    return g0, scores, run_method(model, m, sz["N"], g0, n_seeds=sz["seeds"], rng=np.random.default_rng(rss),
+                                  n_records=sz["n_records"])
+
+
+def _runs_uncached(model_name: str, quick: bool, seeds: int | None, seed: int, executor=None) -> dict:
     from ..bandits import make_cauchy_bandit
     from ..lqr import make_lqr
 
@@ -111,10 +131,10 @@ def _runs(model_name: str, quick: bool, seeds: int | None, seed: int) -> dict:
     tune_ss, run_ss = root.spawn(2)
     t0 = time.perf_counter()
     tuned, scores, traces = {}, {}, {}
-    for m, tss, rss in zip(METHOD_ORDER, tune_ss.spawn(len(METHOD_ORDER)), run_ss.spawn(len(METHOD_ORDER))):
-        tuned[m], scores[m] = _tune(model, m, grid, sz["tune_N"], sz["tune_seeds"], tss)
-        traces[m] = run_method(model, m, sz["N"], tuned[m], n_seeds=sz["seeds"], rng=np.random.default_rng(rss),
-                               n_records=sz["n_records"])
+    cells = list(zip(METHOD_ORDER, tune_ss.spawn(len(METHOD_ORDER)), run_ss.spawn(len(METHOD_ORDER))))
+    got = parallel_map(lambda c: _tune_and_run(model, c[0], grid, sz, c[1], c[2]), cells, executor)
+    for (m, _, _), (g0, sc, tr) in zip(cells, got):
+        tuned[m], scores[m], traces[m] = g0, sc, tr
     return dict(model=model, sizes=sz, grid=grid, tuned=tuned, tune_scores=scores, traces=traces,
                 seconds=time.perf_counter() - t0)
 
@@ -174,7 +194,7 @@ _LQR_WHY = ("the Gaussian score and the LQR cost are unbounded, so the theorems'
 def _convergence_report(name, model_name, config, *, illustration=False) -> CheckReport:
     from ..ratecheck import as_illustration, claim_from_rate_check
 
-    res = _runs(model_name, bool(config.quick), config.seeds, int(config.seed))
+    res = _runs(model_name, bool(config.quick), config.seeds, int(config.seed), config.executor)
     traces = res["traces"]
     rows, fits, claims = {}, {}, []
     for i, m in enumerate(METHOD_ORDER):
@@ -249,7 +269,8 @@ def _pad(cols):
             "Cauchy-linear bandit (Fatkhullin et al. 2023, Thms 1-2)", tags=("fatkhullin2023", "rate", "pg"),
             papers=("fatkhullin2023",),
             bounds=("fatkhullin2023.thm1", "fatkhullin2023.thm2_harpg", "fatkhullin2023.thm2_nharpg", "fatkhullin2023.vanilla_pg"),
-            algorithms=("run_method",))
+            algorithms=("run_method",),
+            shares="fatkhullin2023-bandit-runs")
 def run_convergence(config: RunConfig) -> CheckReport:
     """Check (1): suboptimality against trajectories, tail slopes with CIs, ordering at the budget.
 
@@ -350,7 +371,8 @@ def _eps_analysis(trace, rng, n_boot=1000):
             "eps^-2; vanilla eps^-3)", tags=("fatkhullin2023", "rate", "pg"),
             papers=("fatkhullin2023",),
             bounds=("fatkhullin2023.thm1", "fatkhullin2023.thm1_samples", "fatkhullin2023.thm2_harpg", "fatkhullin2023.thm2_nharpg", "fatkhullin2023.thm2_samples", "fatkhullin2023.vanilla_pg", "fatkhullin2023.vanilla_pg_samples"),
-            algorithms=("run_method",))
+            algorithms=("run_method",),
+            shares="fatkhullin2023-bandit-runs")
 def run_eps_complexity(config: RunConfig) -> CheckReport:
     r"""Check (2): :math:`n(\varepsilon)` = trajectories until the mean suboptimality is :math:`\le\varepsilon`.
 
@@ -374,7 +396,7 @@ def run_eps_complexity(config: RunConfig) -> CheckReport:
     """
     from ..ratecheck import check_exponent
 
-    res = _runs("bandit", bool(config.quick), config.seeds, int(config.seed))
+    res = _runs("bandit", bool(config.quick), config.seeds, int(config.seed), config.executor)
     rng = np.random.default_rng(np.random.SeedSequence([int(config.seed), 2]))
     rows, claims = {}, []
     for i, m in enumerate(METHOD_ORDER):
@@ -459,14 +481,15 @@ def run_robustness(config: RunConfig) -> CheckReport:
     grid = np.geomspace(0.01, 10.0, 7 if quick else 13)
     model = make_cauchy_bandit()
     root = np.random.SeedSequence([int(config.seed), 230201734, 3])
-    need = {}
-    for m, ss in zip(METHOD_ORDER, root.spawn(len(METHOD_ORDER))):
-        vals = []
-        for g0, s2 in zip(grid, ss.spawn(grid.size)):
-            tr = run_method(model, m, N, float(g0), n_seeds=R, rng=np.random.default_rng(s2), n_records=30)
-            h = _hitting(tr.samples[1:].astype(float), tr.metrics["suboptimality"][1:], np.array([eps]))[0]
-            vals.append(float(h))
-        need[m] = vals
+    cells = [(m, float(g0), s2) for m, ss in zip(METHOD_ORDER, root.spawn(len(METHOD_ORDER)))
+             for g0, s2 in zip(grid, ss.spawn(grid.size))]
+
+    def trajectories_needed(c):
+        tr = run_method(model, c[0], N, c[1], n_seeds=R, rng=np.random.default_rng(c[2]), n_records=30)
+        return float(_hitting(tr.samples[1:].astype(float), tr.metrics["suboptimality"][1:], np.array([eps]))[0])
+
+    vals = config.map(trajectories_needed, cells)
+    need = {m: vals[i * grid.size:(i + 1) * grid.size] for i, m in enumerate(METHOD_ORDER)}
     width = {}
     for m in METHOD_ORDER:
         ok = np.isfinite(need[m])

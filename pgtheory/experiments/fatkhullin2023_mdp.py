@@ -68,11 +68,16 @@ def _runs(config: RunConfig) -> dict:
     R = config.seeds or (6 if config.quick else 10)
     T = 500 if config.quick else 2000
     ss = np.random.SeedSequence(int(config.seed))
-    traces, t0 = {}, time.perf_counter()
-    for m, s in zip(MDP_METHODS, ss.spawn(len(MDP_METHODS))):
+    t0 = time.perf_counter()
+
+    def run(ms):
+        m, s = ms
         oracle = SampledOracle(mdp, "softmax", n=1, estimator="gpomdp", backend="auto", rng=s.spawn(1)[0])
-        traces[m] = run_method(mdp, m, n_iter=T, eta=_ETA[m], n_seeds=R, rng=np.random.default_rng(s),
-                               oracle=oracle, n_records=25)
+        return run_method(mdp, m, n_iter=T, eta=_ETA[m], n_seeds=R, rng=np.random.default_rng(s), oracle=oracle,
+                          n_records=25)
+
+    cells = list(zip(MDP_METHODS, ss.spawn(len(MDP_METHODS))))
+    traces = dict(zip(MDP_METHODS, config.map(run, cells)))
     return dict(mdp=mdp, traces=traces, R=R, T=T, seconds=time.perf_counter() - t0,
                 backend=traces["n_pg_igt"].params["oracle_backend"])
 

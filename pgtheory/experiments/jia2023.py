@@ -276,25 +276,30 @@ def jia2023_generative(config: RunConfig) -> CheckReport:
     delta = 0.1
     ss = np.random.SeedSequence(config.seed + 1403)
     out = {}
+
+    def one(c):
+        """One seed of one (class, eps) cell: (n*, max queries per round, reachable pairs, S value)."""
+        cls, eps, grid, child = c
+        rng = np.random.default_rng(child)
+        mdp, sc = tree_bandit(cls, eps, rng)
+        V = ag.policy_values(mdp, cls)
+        res = ag.trajectory_tree(ag.GenerativeAccess(mdp, rng), cls, int(grid[-1]), chunk=512, checkpoints=grid)
+        ok = V[res.details["checkpoint_index"]] >= V.max() - eps / 2
+        bad = np.flatnonzero(~ok)
+        first = 0 if bad.size == 0 else bad[-1] + 1
+        return (grid[first] if first < grid.size else 2 * grid[-1], int(res.per_round.max()),
+                int(ag.reachable_pairs(mdp, cls).sum()), sc.value)
+
     for ci, cls in enumerate(classes):
-        nstar = np.zeros((R, n_eps))
-        q_max, q_sum = 0, None
+        cells = []  # seeds spawned in the serial order, before the map
         for j, eps in enumerate(epss):
             n_max = int(np.ceil(32 / eps**2))
             grid = np.unique(np.round(2.0 ** np.arange(0, np.log2(n_max) + 0.5, 0.25)).astype(int))
-            for i, child in enumerate(ss.spawn(R)):
-                rng = np.random.default_rng(child)
-                mdp, sc = tree_bandit(cls, eps, rng)
-                V = ag.policy_values(mdp, cls)
-                res = ag.trajectory_tree(ag.GenerativeAccess(mdp, rng), cls, int(grid[-1]), chunk=512,
-                                         checkpoints=grid)
-                ok = V[res.details["checkpoint_index"]] >= V.max() - eps / 2
-                bad = np.flatnonzero(~ok)
-                first = 0 if bad.size == 0 else bad[-1] + 1
-                nstar[i, j] = grid[first] if first < grid.size else 2 * grid[-1]
-                q_max = max(q_max, int(res.per_round.max()))
-                q_sum = int(ag.reachable_pairs(mdp, cls).sum())
-        out[cls.name] = {"S": sc.value, "sumC": q_sum, "q_max": q_max, "queries": nstar * q_sum, "size": cls.size}
+            cells += [(cls, eps, grid, child) for child in ss.spawn(R)]
+        got = config.map(one, cells)
+        nstar = np.array([g[0] for g in got], dtype=float).reshape(n_eps, R).T
+        q_max, q_sum, s_value = max(g[1] for g in got), got[-1][2], got[-1][3]
+        out[cls.name] = {"S": s_value, "sumC": q_sum, "q_max": q_max, "queries": nstar * q_sum, "size": cls.size}
     x = 1 / epss
     boot = np.random.default_rng(config.seed + 7)
 

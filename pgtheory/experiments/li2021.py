@@ -123,9 +123,12 @@ def li2021_hard(config: RunConfig) -> CheckReport:
     eta = 0.99 * (1 - gamma) ** 2 / 5
     regime = (1 - gamma) ** -6
     runs = []
-    for n in sizes:
+
+    def instance(n):
         li, tr = li2021_crossing_times(gamma, T_max, n_states=n)
-        npg = softmax_npg(li, eta=1.0, n_iter=60)
+        return li, tr, softmax_npg(li, eta=1.0, n_iter=60)
+
+    for n, (li, tr, npg) in zip(sizes, config.map(instance, sizes)):
         sup = npg.metric("sup_gap")
         k_npg = int(np.flatnonzero(sup <= 0.07)[0]) if np.any(sup <= 0.07) else None
         runs.append({"n_states": n, "li": li, "trace": tr, "npg": npg, "k_npg": k_npg,

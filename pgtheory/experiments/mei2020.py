@@ -96,8 +96,9 @@ def mei2020_mdp(config: RunConfig) -> CheckReport:
     n = 200_000 if config.quick else 1_000_000
     n_mdp = 3 if config.quick else 5
     checks, labels, rows, claims = [], [], [], []
-    for k, mdp in _garnets(config, 0, n_mdp, 5, 3, 3, gamma):
-        tr = softmax_pg(mdp, n_iter=n, n_records=300)
+    garnets = list(_garnets(config, 0, n_mdp, 5, 3, 3, gamma))
+    traces = config.map(lambda km: softmax_pg(km[1], n_iter=n, n_records=300), garnets)
+    for (k, mdp), tr in zip(garnets, traces):
         t, gap = _gap_curve(tr)
         D = distribution_mismatch(mdp, mdp.rho, rho=mdp.rho)
         base = dict(S=mdp.S, gamma=gamma, D=D, Minv=float(np.max(1.0 / mdp.rho)))

@@ -12,6 +12,8 @@ reference policies :math:`\mu` and :math:`\pi_0 = \mu`, one game per seed (seeds
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..results import CheckReport
@@ -21,6 +23,14 @@ from ._games import _instance, _rngs
 from ._runner import report_from_claims, write_data_csv, write_data_json
 
 __all__ = ["run_md_theorem1"]
+
+
+def _nash_md_run(rng, n, tau, T):
+    """Nash-MD on one random game drawn from ``rng``."""
+    from ..algorithms import nash as A
+
+    g, mu = _instance(rng, n)
+    return A.nash_md(g, tau, T, mu=mu)
 
 
 @experiment("munos2024-theorem1", "Nash-MD (Munos et al. 2023, Thm 1): recursion and KL <= 8/(tau^2 (T+1)) at every T",
@@ -38,15 +48,13 @@ def run_md_theorem1(config: RunConfig) -> CheckReport:
     tolerance 1e-13 as before).
     """
     from .. import bounds, ratecheck
-    from ..algorithms import nash as A
 
     R = config.seeds or (8 if config.quick else 20)
     T, n, tau = (1000, 10, 0.1) if config.quick else (10000, 20, 0.1)
     rec = bounds.get_bound("munos2024.thm1_recursion")
     kls, lhs, rhs = [], [], []
-    for r in _rngs(config, R, 4):
-        g, mu = _instance(r, n)
-        tr = A.nash_md(g, tau, T, mu=mu)
+    trs = config.map(functools.partial(_nash_md_run, n=n, tau=tau, T=T), _rngs(config, R, 4))
+    for tr in trs:
         kl, eta = tr.metric("kl"), tr.metric("eta")
         lhs.append(kl[1:])
         rhs.append(rec.evaluate(K_t=kl[:-1], eta=eta[:-1], tau=tau))

@@ -20,11 +20,13 @@ Three registered experiments:
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
 
 from ..results import CheckReport
+from ._parallel import parallel_map
 from ._registry import RunConfig, experiment
 from . import _claim_helpers as _ch
 from ._runner import report_from_claims, write_data_csv, write_data_json
@@ -91,8 +93,35 @@ def _bandit_instance(k, n, H, eps, rng):
     return F, bandit_env(F, H, eps=eps)
 
 
+def _bandit_ratio_one(k, rng, n, H, iterations, eps, cg_steps) -> dict:
+    """Instance ``k`` of :func:`run_bandit_ratio` (its own stream ``rng``): the ratios of every method."""
+    from ..algorithms.subpo import continuous_greedy, projected_gradient_ascent, subpo
+    from ..submodular import bandit_env, build_history_graph, exact_max, greedy, optimal_value
+
+    out = {"opt_enum": np.nan, "opt_check": 0.0}
+    F, env = _bandit_instance(k, n, H, eps, rng)
+    g = build_history_graph(env)
+    opt, _ = optimal_value(env, graph=g)
+    if eps == 0.0:
+        out["opt_enum"] = exact_max(F, H).value
+        out["opt_check"] = abs(out["opt_enum"] - opt) / opt
+    step = 2.0 / F.value(range(n))
+    kw = dict(n_iter=iterations, eta=step, graph=g, opt=opt, eval_every=iterations)
+    out["subpo_markov"] = subpo(env, policy="markov", **kw).metric("ratio")[-1]
+    out["subpo_state_independent"] = subpo(env, policy="state_independent", **kw).metric("ratio")[-1]
+    out["modular"] = subpo(env, policy="markov", reward="modular", **kw).metric("ratio")[-1]
+    out["greedy"] = greedy(F, H).value / opt
+    env0 = bandit_env(F, H, eps=eps, null_action=True)     # "pick nothing" action: down-closed polytope
+    g0 = build_history_graph(env0)
+    out["continuous_greedy"] = continuous_greedy(env0, n_iter=cg_steps, graph=g0, opt=opt).metric("ratio")[-1]
+    out["pga_direct"] = projected_gradient_ascent(env0, n_iter=iterations, eta=step / 4, graph=g0,
+                                                  opt=opt).metric("ratio")[-1]
+    out["opt"] = opt
+    return out
+
+
 def run_bandit_ratio(n_instances: int = 100, n: int = 7, H: int = 3, iterations: int = 200,
-                     eps: float = 0.0, seed: int = 0, cg_steps: int = 50) -> dict:
+                     eps: float = 0.0, seed: int = 0, cg_steps: int = 50, *, executor=None) -> dict:
     r"""Ratios :math:`J/\mathrm{OPT}` of SubPO (Markov and state-independent), modular PG and greedy.
 
     Instances alternate weighted coverage (``2n`` targets) and facility location (``n``
@@ -110,6 +139,9 @@ def run_bandit_ratio(n_instances: int = 100, n: int = 7, H: int = 3, iterations:
     seed : int
     cg_steps : int
         Continuous-greedy steps ``K``.
+    executor : concurrent.futures.Executor, optional
+        Where the independent instances are mapped (:func:`~pgtheory.experiments.parallel_map`;
+        None: serially); the result does not depend on it.
 
     Returns
     -------
@@ -119,33 +151,12 @@ def run_bandit_ratio(n_instances: int = 100, n: int = 7, H: int = 3, iterations:
         ``opt``, the optimum by subset enumeration ``opt_enum`` (NaN when ``eps > 0``) and the
         DP-over-histories cross-check error ``opt_check``.
     """
-    from ..algorithms.subpo import continuous_greedy, projected_gradient_ascent, subpo
-    from ..submodular import bandit_env, build_history_graph, exact_max, greedy, optimal_value
-
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n_instances)]
-    out = {k: np.zeros(n_instances) for k in ("subpo_markov", "subpo_state_independent", "modular", "greedy",
-                                              "continuous_greedy", "pga_direct", "opt", "opt_check")}
-    out["opt_enum"] = np.full(n_instances, np.nan)
-    for k in range(n_instances):
-        F, env = _bandit_instance(k, n, H, eps, rngs[k])
-        g = build_history_graph(env)
-        opt, _ = optimal_value(env, graph=g)
-        if eps == 0.0:
-            out["opt_enum"][k] = exact_max(F, H).value
-            out["opt_check"][k] = abs(out["opt_enum"][k] - opt) / opt
-        step = 2.0 / F.value(range(n))
-        kw = dict(n_iter=iterations, eta=step, graph=g, opt=opt, eval_every=iterations)
-        out["subpo_markov"][k] = subpo(env, policy="markov", **kw).metric("ratio")[-1]
-        out["subpo_state_independent"][k] = subpo(env, policy="state_independent", **kw).metric("ratio")[-1]
-        out["modular"][k] = subpo(env, policy="markov", reward="modular", **kw).metric("ratio")[-1]
-        out["greedy"][k] = greedy(F, H).value / opt
-        env0 = bandit_env(F, H, eps=eps, null_action=True)     # "pick nothing" action: down-closed polytope
-        g0 = build_history_graph(env0)
-        out["continuous_greedy"][k] = continuous_greedy(env0, n_iter=cg_steps, graph=g0, opt=opt).metric("ratio")[-1]
-        out["pga_direct"][k] = projected_gradient_ascent(env0, n_iter=iterations, eta=step / 4, graph=g0,
-                                                         opt=opt).metric("ratio")[-1]
-        out["opt"][k] = opt
-    return out
+    rows = parallel_map(lambda k: _bandit_ratio_one(k, rngs[k], n, H, iterations, eps, cg_steps),
+                        range(n_instances), executor)
+    keys = ("subpo_markov", "subpo_state_independent", "modular", "greedy", "continuous_greedy", "pga_direct",
+            "opt", "opt_check", "opt_enum")
+    return {k: np.array([row[k] for row in rows], dtype=np.float64) for k in keys}
 
 
 @experiment("prajapat2024-bandit-ratio", "SubPO reaches >= (1-1/e) OPT on bandit-like SubRL; modular RL does not",
@@ -169,8 +180,10 @@ def bandit_ratio(config: RunConfig) -> CheckReport:
 
     n_inst = config.seeds or (100 if config.quick else 200)
     n, H, iters = (7, 3, 200) if config.quick else (8, 4, 400)
-    res = run_bandit_ratio(n_inst, n, H, iters, 0.0, config.seed, 30 if config.quick else 100)
-    eps_res = None if config.quick else run_bandit_ratio(50, n, H, iters, 0.2, config.seed + 1, 100)
+    res = run_bandit_ratio(n_inst, n, H, iters, 0.0, config.seed, 30 if config.quick else 100,
+                           executor=config.executor)
+    eps_res = (None if config.quick
+               else run_bandit_ratio(50, n, H, iters, 0.2, config.seed + 1, 100, executor=config.executor))
     keys = ("subpo_markov", "subpo_state_independent", "modular", "greedy", "continuous_greedy", "pga_direct")
     stats = {k: _ratio_stats(res[k]) for k in keys}
     if eps_res is not None:
@@ -240,7 +253,22 @@ def _bandit_data(config, res, eps_res) -> tuple:
     return data + write_data_json(config, "prajapat2024_bandit_ratio_figure.json", fig)
 
 
-def run_trap_family(ms=(1, 2, 3, 4, 5, 6, 7, 8), base: float = 2.0, iterations: int = 2000) -> dict:
+def _trap_one(m, base, iterations) -> dict:
+    from ..algorithms.subpo import subpo
+    from ..submodular import build_history_graph, corridor_trap_env, optimal_value
+
+    env = corridor_trap_env(m, base)
+    g = build_history_graph(env)
+    opt, _ = optimal_value(env, graph=g)
+    kw = dict(n_iter=iterations, eta=1.0, graph=g, opt=opt, eval_every=iterations // 2)
+    tm = subpo(env, policy="markov", **kw)
+    return {"m": m, "opt": opt, "subpo_markov": tm.metric("ratio")[-1], "subpo_markov_half": tm.metric("ratio")[-2],
+            "subpo_history": subpo(env, policy="history", **kw).metric("ratio")[-1],
+            "modular": subpo(env, policy="markov", reward="modular", **kw).metric("ratio")[-1]}
+
+
+def run_trap_family(ms=(1, 2, 3, 4, 5, 6, 7, 8), base: float = 2.0, iterations: int = 2000, *,
+                    executor=None) -> dict:
     """SubPO (Markov and history policies, exact gradients) and modular PG on the corridor trap.
 
     Parameters
@@ -251,6 +279,9 @@ def run_trap_family(ms=(1, 2, 3, 4, 5, 6, 7, 8), base: float = 2.0, iterations: 
         Jackpot growth (OPT = base**m; the lure is worth 1).
     iterations : int
         Exact-gradient steps (step size 1).
+    executor : concurrent.futures.Executor, optional
+        Where the independent instances (one per ``m``) are mapped (:func:`~pgtheory.experiments.parallel_map`;
+        None: serially); the result does not depend on it.
 
     Returns
     -------
@@ -258,26 +289,26 @@ def run_trap_family(ms=(1, 2, 3, 4, 5, 6, 7, 8), base: float = 2.0, iterations: 
         Arrays ``m``, ``opt``, ``subpo_markov``, ``subpo_history``, ``modular`` (final ratios) and
         ``subpo_markov_half`` (ratio at half the iterations, to show the iterate has stopped moving).
     """
+    rows = parallel_map(functools.partial(_trap_one, base=base, iterations=iterations), list(ms), executor)
+    keys = ("m", "opt", "subpo_markov", "subpo_markov_half", "subpo_history", "modular")
+    return {k: np.array([row[k] for row in rows], dtype=np.float64) for k in keys}
+
+
+def _escape_one(m, base, max_iterations, eval_every) -> int:
     from ..algorithms.subpo import subpo
     from ..submodular import build_history_graph, corridor_trap_env, optimal_value
 
-    out = {k: [] for k in ("m", "opt", "subpo_markov", "subpo_markov_half", "subpo_history", "modular")}
-    for m in ms:
-        env = corridor_trap_env(m, base)
-        g = build_history_graph(env)
-        opt, _ = optimal_value(env, graph=g)
-        kw = dict(n_iter=iterations, eta=1.0, graph=g, opt=opt, eval_every=iterations // 2)
-        tm = subpo(env, policy="markov", **kw)
-        out["m"].append(m)
-        out["opt"].append(opt)
-        out["subpo_markov"].append(tm.metric("ratio")[-1])
-        out["subpo_markov_half"].append(tm.metric("ratio")[-2])
-        out["subpo_history"].append(subpo(env, policy="history", **kw).metric("ratio")[-1])
-        out["modular"].append(subpo(env, policy="markov", reward="modular", **kw).metric("ratio")[-1])
-    return {k: np.array(v, dtype=np.float64) for k, v in out.items()}
+    env = corridor_trap_env(m, base)
+    g = build_history_graph(env)
+    opt, _ = optimal_value(env, graph=g)
+    tr = subpo(env, policy="markov", n_iter=max_iterations, eta=1.0, graph=g, opt=opt,
+               eval_every=eval_every)
+    r = tr.metric("ratio")
+    return int(tr.iterations[np.argmax(r > 0.5)]) if r.max() > 0.5 else -1
 
 
-def run_escape_times(ms=(1, 2, 3), base: float = 2.0, max_iterations: int = 30000, eval_every: int = 25) -> dict:
+def run_escape_times(ms=(1, 2, 3), base: float = 2.0, max_iterations: int = 30000, eval_every: int = 25, *,
+                     executor=None) -> dict:
     """First iteration at which exact-gradient SubPO-M leaves the lure (ratio > 1/2) on the corridor trap.
 
     Parameters
@@ -289,24 +320,17 @@ def run_escape_times(ms=(1, 2, 3), base: float = 2.0, max_iterations: int = 3000
         Budget per ``m``; ``-1`` is recorded when the ratio never exceeds 1/2 within it.
     eval_every : int
         Resolution of the escape time.
+    executor : concurrent.futures.Executor, optional
+        Where the independent runs (one per ``m``) are mapped (:func:`~pgtheory.experiments.parallel_map`;
+        None: serially); the result does not depend on it.
 
     Returns
     -------
     dict
         Arrays ``m``, ``escape_iteration`` and the scalar ``max_iterations``.
     """
-    from ..algorithms.subpo import subpo
-    from ..submodular import build_history_graph, corridor_trap_env, optimal_value
-
-    esc = []
-    for m in ms:
-        env = corridor_trap_env(m, base)
-        g = build_history_graph(env)
-        opt, _ = optimal_value(env, graph=g)
-        tr = subpo(env, policy="markov", n_iter=max_iterations, eta=1.0, graph=g, opt=opt,
-                   eval_every=eval_every)
-        r = tr.metric("ratio")
-        esc.append(int(tr.iterations[np.argmax(r > 0.5)]) if r.max() > 0.5 else -1)
+    esc = parallel_map(functools.partial(_escape_one, base=base, max_iterations=max_iterations,
+                                         eval_every=eval_every), list(ms), executor)
     return {"m": np.array(ms), "escape_iteration": np.array(esc), "max_iterations": max_iterations}
 
 
@@ -330,9 +354,9 @@ def trap_family(config: RunConfig) -> CheckReport:
     from .. import bounds, ratecheck
 
     ms = tuple(range(1, 7)) if config.quick else tuple(range(1, 11))
-    res = run_trap_family(ms, 2.0, 800 if config.quick else 3000)
-    esc = (run_escape_times((1, 2, 3), 2.0, 6000, 50) if config.quick
-           else run_escape_times((1, 2, 3, 4), 2.0, 60000, 50))
+    res = run_trap_family(ms, 2.0, 800 if config.quick else 3000, executor=config.executor)
+    esc = (run_escape_times((1, 2, 3), 2.0, 6000, 50, executor=config.executor) if config.quick
+           else run_escape_times((1, 2, 3, 4), 2.0, 60000, 50, executor=config.executor))
     r = res["subpo_markov"]
     tail = res["m"] >= 3
     slope = float(np.polyfit(res["m"][tail], np.log2(r[tail]), 1)[0])
@@ -380,7 +404,7 @@ def trap_family(config: RunConfig) -> CheckReport:
 
 
 def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int = 300, batch_size: int = 100,
-                      lr: float = 0.1, seed: int = 0, eval_every: int = 10) -> dict:
+                      lr: float = 0.1, seed: int = 0, eval_every: int = 10, *, executor=None) -> dict:
     """SubPO-M, SubPO-NM (sampled gradients, Adam) and modular PG on a bimodal disc-coverage grid.
 
     Parameters
@@ -397,6 +421,9 @@ def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int
         Adam learning rate.
     seed : int
     eval_every : int
+    executor : concurrent.futures.Executor, optional
+        Where the seeds are mapped (:func:`~pgtheory.experiments.parallel_map`; None: serially);
+        the result does not depend on it.
 
     Returns
     -------
@@ -417,14 +444,11 @@ def run_grid_coverage(shape=(7, 7), H: int = 12, seeds: int = 5, iterations: int
     ss = np.random.SeedSequence(seed).spawn(seeds)
     out = {"opt": opt, "graph_nodes": g.n_nodes, "shape": tuple(shape), "H": H}
     for name, (pol, rew) in methods.items():
-        runs = []
-        for s in range(seeds):
-            tr = subpo(env, oracle=SubRLOracle(env, pol, n=batch_size, reward=rew, baseline="loo", graph=g),
-                       n_iter=iterations, eta=lr, optimizer="adam", graph=g, opt=opt,
-                       eval_every=eval_every, rng=np.random.default_rng(ss[s]))
-            runs.append(tr.metric("ratio"))
-            out["iterations"] = tr.iterations
-        out[name] = np.array(runs)
+        trs = parallel_map(lambda s, pol=pol, rew=rew: subpo(
+            env, oracle=SubRLOracle(env, pol, n=batch_size, reward=rew, baseline="loo", graph=g), n_iter=iterations,
+            eta=lr, optimizer="adam", graph=g, opt=opt, eval_every=eval_every, rng=np.random.default_rng(s)), ss, executor)
+        out["iterations"] = trs[-1].iterations
+        out[name] = np.array([tr.metric("ratio") for tr in trs])
     return out
 
 
@@ -448,9 +472,9 @@ def grid_coverage(config: RunConfig) -> CheckReport:
     from .. import bounds, ratecheck
 
     if config.quick:
-        res = run_grid_coverage((6, 6), 8, config.seeds or 4, 60, 100, 0.1, config.seed, 10)
+        res = run_grid_coverage((6, 6), 8, config.seeds or 4, 60, 100, 0.1, config.seed, 10, executor=config.executor)
     else:
-        res = run_grid_coverage((7, 7), 12, config.seeds or 5, 300, 100, 0.1, config.seed, 10)
+        res = run_grid_coverage((7, 7), 12, config.seeds or 5, 300, 100, 0.1, config.seed, 10, executor=config.executor)
     fin = {k: res[k][:, -1] for k in ("subpo_markov", "subpo_history", "modular_markov")}
     stats = {k: _ratio_stats(v) for k, v in fin.items()}
     src = "Prajapat et al. 2024 (ICLR), coverage experiments"

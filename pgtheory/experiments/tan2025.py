@@ -51,15 +51,15 @@ def _regret_runs(config: RunConfig) -> dict:
     ss = np.random.SeedSequence(config.seed + 2505)
     reg, sw = np.empty((R, Ts.size)), np.empty((R, Ts.size))
     caps = np.empty(Ts.size)
-    for j, (T, child) in enumerate(zip(Ts, ss.spawn(Ts.size))):
-        tr = nora_tabular(fh, int(T), n_seeds=R, rng=np.random.default_rng(child), bonus_scale=0.5, n_records=5)
+    runs = config.map(lambda tc: nora_tabular(fh, int(tc[0]), n_seeds=R, rng=np.random.default_rng(tc[1]),
+                                              bonus_scale=0.5, n_records=5), list(zip(Ts, ss.spawn(Ts.size))))
+    for j, tr in enumerate(runs):
         reg[:, j] = tr.metric("regret")[:, -1]
         sw[:, j] = tr.final["switches"]
         caps[j] = tr.final["switch_cap"]
-    every = {}
-    for T in Ts[:2]:
-        tr = nora_tabular(fh, int(T), n_seeds=R, rng=int(T), bonus_scale=0.5, switch="every", n_records=5)
-        every[int(T)] = tr.metric("regret")[:, -1]
+    runs = config.map(lambda T: nora_tabular(fh, T, n_seeds=R, rng=T, bonus_scale=0.5, switch="every",
+                                             n_records=5), [int(T) for T in Ts[:2]])
+    every = {int(T): tr.metric("regret")[:, -1] for T, tr in zip(Ts[:2], runs)}
     out = {"fh": fh, "T": Ts, "regret": reg, "switches": sw, "cap": caps, "every": every, "R": R}
     _CACHE[key] = out
     return out
@@ -69,7 +69,7 @@ def _regret_runs(config: RunConfig) -> dict:
             tags=("tan2025", "sampled", "actor-critic", "reconstruction"),
             papers=("tan2025",),
             bounds=("tan2025.regret",),
-            algorithms=("layered_mdp", "nora_tabular"))
+            algorithms=("layered_mdp", "nora_tabular"), shares="tan2025-regret-runs")
 def tan2025_regret(config: RunConfig) -> CheckReport:
     """N1: regret exponent 1/2 and the switch count (Tan et al. 2025 abstract; reconstruction).
 
@@ -126,7 +126,7 @@ def tan2025_regret(config: RunConfig) -> CheckReport:
             tags=("tan2025", "sampled", "actor-critic", "reconstruction"),
             papers=("tan2025",),
             bounds=("tan2025.pac_episodes",),
-            algorithms=("layered_mdp", "nora_tabular"))
+            algorithms=("layered_mdp", "nora_tabular"), shares="tan2025-regret-runs")
 def tan2025_pac(config: RunConfig) -> CheckReport:
     """N4: the eps^-2 sample-complexity exponent (Tan et al. 2025 abstract; reconstruction).
 
@@ -250,16 +250,15 @@ def tan2025_hybrid_noff(config: RunConfig) -> CheckReport:
                                                   np.broadcast_to(cl.eps_greedy(e), (H,) + cl.pi_star.shape))
                      for e in eps_b])
     eps0 = 0.1
-    ns_c, succ_c = [], []
-    for i, e in enumerate(eps_b):
-        n, s = _noff_star(fh, cl.eps_greedy(e), eps0, T, R, grid, config.seed + 1000 * (i + 1))
-        ns_c.append(n)
-        succ_c.append(s)
-    ns_c = np.array(ns_c)
+    found = config.map(lambda ie: _noff_star(fh, cl.eps_greedy(ie[1]), eps0, T, R, grid, config.seed + 1000 * (ie[0] + 1)),
+                       list(enumerate(eps_b)))
+    ns_c = np.array([n for n, _ in found])
+    succ_c = [s for _, s in found]
     # (iii) N_off* against eps at fixed behaviour (eps_b = 0.3)
     eps_grid = np.array([0.4, 0.25, 0.15, 0.1, 0.05])
-    ns_e = np.array([_noff_star(fh, cl.eps_greedy(0.3), e, T, R, grid, config.seed + 50_000 + 100 * i)[0]
-                     for i, e in enumerate(eps_grid)])
+    ns_e = np.array([n for n, _ in config.map(
+        lambda ie: _noff_star(fh, cl.eps_greedy(0.3), ie[1], T, R, grid, config.seed + 50_000 + 100 * ie[0]),
+        list(enumerate(eps_grid)))])
     Bc = bounds.get("tan2025.hybrid_noff")
     Be = bounds.get("tan2025.hybrid_noff_inv_eps")
     fin = np.isfinite(ns_c)
@@ -328,13 +327,11 @@ def tan2025_hybrid_optimistic(config: RunConfig) -> CheckReport:
                   "bad mixture": 0.6 * (1 - pstar) / (A - 1) + 0.4 / A}
     reg = {}
     cst = {k: concentrability_occupancy(fh, pstar, mu) for k, mu in behaviours.items()}
-    for b, (name, mu) in enumerate(behaviours.items()):
-        rows = []
-        for j, n in enumerate(n_offs):
-            tr = nora_tabular(fh, T, n_seeds=R, rng=config.seed + 100 * b + j, bonus_scale=0.5, n_offline=int(n),
-                              behavior=mu, n_records=3)
-            rows.append(tr.metric("regret")[:, -1])
-        reg[name] = np.array(rows)  # (len(n_offs), R)
+    cells = [(b, mu, j, int(n)) for b, mu in enumerate(behaviours.values()) for j, n in enumerate(n_offs)]
+    last = config.map(lambda c: nora_tabular(fh, T, n_seeds=R, rng=config.seed + 100 * c[0] + c[2], bonus_scale=0.5,
+                                             n_offline=c[3], behavior=c[1], n_records=3).metric("regret")[:, -1], cells)
+    for b, name in enumerate(behaviours):
+        reg[name] = np.array(last[b * n_offs.size:(b + 1) * n_offs.size])  # (len(n_offs), R)
     claims = []
     z = 3.0
     for name, r in reg.items():

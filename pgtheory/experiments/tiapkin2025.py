@@ -34,11 +34,13 @@ Tiapkin et al. (2025), arXiv:2505.19731v1 (Nash-MP, linear KL rate).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 
 import numpy as np
 
 from ..results import CheckReport
+from ._parallel import parallel_map
 from ._registry import RunConfig, experiment
 from ._games import _instance, _rngs
 from . import _claim_helpers as H
@@ -50,20 +52,22 @@ __all__ = ["compare_traces", "rate_vs_beta_data", "response_independence_data", 
 TIAPKIN = "Tiapkin et al. 2025 (arXiv:2505.19731v1), Nash-MP KL rate"
 
 
-def _normalised_kl(games, beta, K):
-    """Nash-MP for ``K`` iterations on each ``(game, mu)``: queries ``N`` (K+1,) and KL/KL_0 (R, K+1)."""
+def _one_kl(game_mu, beta, K):
     from ..algorithms import nash as A
 
-    ys = []
-    for g, mu in games:
-        tr = A.nash_mp(g, beta, K, mu=mu)
-        ys.append(tr.metric("kl") / tr.metric("kl")[0])
-    return tr.samples.astype(float), np.stack(ys)
+    g, mu = game_mu
+    tr = A.nash_mp(g, beta, K, mu=mu)
+    return tr.samples.astype(float), tr.metric("kl") / tr.metric("kl")[0]
+
+
+def _normalised_kl(games, beta, K, executor=None):
+    """Nash-MP for ``K`` iterations on each ``(game, mu)``: queries ``N`` (K+1,) and KL/KL_0 (R, K+1)."""
+    runs = parallel_map(functools.partial(_one_kl, beta=beta, K=K), games, executor)
+    return runs[-1][0], np.stack([y for _, y in runs])
 
 
 def _map(config, fn, items):
-    # serial on purpose: each run takes milliseconds, and closures do not pickle to process pools
-    return [fn(i) for i in items]
+    return config.map(fn, items)
 
 
 # =============================================================================== (a) compare
@@ -228,7 +232,7 @@ def _compare_data(config, runs, names, beta, eta_eg) -> tuple:
 
 
 # =============================================================================== (b) rate vs beta
-def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500) -> dict:
+def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500, *, executor=None) -> dict:
     """Nash-MP KL traces (normalised by KL_0) for each beta and game.
 
     Parameters
@@ -241,6 +245,10 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500) -> dict:
     max_iter : int
         Cap on iterations (runs stop once ``(1+2 beta)^-k < 1e-13``).
 
+    executor : concurrent.futures.Executor, optional
+        Where the independent runs are mapped (:func:`~pgtheory.experiments.parallel_map`; None:
+        serially); the result does not depend on it.
+
     Returns
     -------
     dict
@@ -250,7 +258,7 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500) -> dict:
     out = {}
     for b in betas:
         K = int(min(max_iter, np.ceil(np.log(1e13) / np.log1p(2 * b))))
-        out[b] = _normalised_kl(games, b, K)
+        out[b] = _normalised_kl(games, b, K, executor)
     return out
 
 
@@ -266,7 +274,7 @@ def run_rate_vs_beta(config: RunConfig) -> CheckReport:
 
     R = config.seeds or (10 if config.quick else 30)
     betas = [0.01, 0.03, 0.1, 0.3, 1.0] if config.quick else [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
-    data = rate_vs_beta_data(_rngs(config, R, 2), 10, betas)
+    data = rate_vs_beta_data(_rngs(config, R, 2), 10, betas, executor=config.executor)
     # whole pre-floor range (tail=1.0): at large beta the floor is reached within ~10 iterations
     checks = {b: ratecheck.check_rate("tiapkin2025.kl_rate", N, y, params={"beta": b, "KL_0": 1.0}, check="rate",
                                       floor=1e-11, tail=1.0) for b, (N, y) in data.items()}
@@ -302,7 +310,7 @@ def _rate_vs_beta_data_files(config, checks) -> tuple:
 
 
 # =============================================================================== (c) |Y| independence
-def response_independence_data(rngs, sizes, beta: float) -> dict:
+def response_independence_data(rngs, sizes, beta: float, *, executor=None) -> dict:
     """Nash-MP normalised KL traces per number of responses.
 
     Parameters
@@ -311,6 +319,10 @@ def response_independence_data(rngs, sizes, beta: float) -> dict:
     sizes : sequence of int
         Numbers of responses.
     beta : float
+
+    executor : concurrent.futures.Executor, optional
+        Where the independent runs are mapped (:func:`~pgtheory.experiments.parallel_map`; None:
+        serially); the result does not depend on it.
 
     Returns
     -------
@@ -321,7 +333,8 @@ def response_independence_data(rngs, sizes, beta: float) -> dict:
     out = {}
     for n in sizes:
         t0 = time.perf_counter()
-        N, y = _normalised_kl((_instance(np.random.default_rng(r.integers(2**63)), n) for r in rngs), beta, K)
+        games = [_instance(np.random.default_rng(r.integers(2**63)), n) for r in rngs]
+        N, y = _normalised_kl(games, beta, K, executor)
         out[n] = (N, y, time.perf_counter() - t0)
     return out
 
@@ -339,7 +352,7 @@ def run_response_independence(config: RunConfig) -> CheckReport:
     R = config.seeds or (3 if config.quick else 20)
     sizes = [3, 10, 100, 1000] if config.quick else [3, 10, 30, 100, 300, 1000]
     beta = 0.1
-    data = response_independence_data(_rngs(config, R, 3), sizes, beta)
+    data = response_independence_data(_rngs(config, R, 3), sizes, beta, executor=config.executor)
     checks = {n: ratecheck.check_rate("tiapkin2025.kl_rate", N, y, params={"beta": beta, "KL_0": 1.0},
                                       check="both", floor=1e-11) for n, (N, y, _) in data.items()}
     claims = [H.rate_claim(c, name=f"|Y|={n}", note="eta = 2 beta, N = 2k and the constant KL_0 are inferred; the "
@@ -376,7 +389,7 @@ def _independence_data_files(config, checks, beta) -> tuple:
 
 
 # =============================================================================== (d) stochastic floor
-def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40, tail=5) -> dict:
+def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40, tail=5, executor=None) -> dict:
     """Stochastic Nash-MP KL traces and floors for each inner batch size.
 
     Parameters
@@ -390,6 +403,10 @@ def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40
     tail : int
         Floor = mean KL over the last ``tail`` iterates.
 
+    executor : concurrent.futures.Executor, optional
+        Where the independent runs are mapped (:func:`~pgtheory.experiments.parallel_map`; None:
+        serially); the result does not depend on it.
+
     Returns
     -------
     dict
@@ -402,13 +419,12 @@ def stochastic_floor_data(rngs, batches, *, n=5, beta=0.5, n_iter=15, n_inner=40
     eq = regularized_nash(game, beta, mu)
     out = {"exact": A.nash_mp(game, beta, n_iter, mu=mu, equilibrium=eq)}
     for B in batches:
-        ys = []
-        for r in rngs:
-            tr = A.stochastic_nash_mp(game, beta, n_iter, n_inner=n_inner, batch=B, mu=mu, equilibrium=eq,
-                                      rng=np.random.default_rng(r.integers(2**63)))
-            ys.append(tr.metric("kl"))
-        ys = np.stack(ys)
-        out[B] = (tr.samples, ys, ys[:, -tail:].mean(axis=1))
+        seeds = [r.integers(2**63) for r in rngs]  # drawn before the map, in the serial order
+        trs = parallel_map(lambda sd, B=B: A.stochastic_nash_mp(game, beta, n_iter, n_inner=n_inner, batch=B, mu=mu,
+                                                                equilibrium=eq, rng=np.random.default_rng(sd)),
+                           seeds, executor)
+        ys = np.stack([tr.metric("kl") for tr in trs])
+        out[B] = (trs[-1].samples, ys, ys[:, -tail:].mean(axis=1))
     return out
 
 
@@ -431,7 +447,7 @@ def run_stochastic_floor(config: RunConfig) -> CheckReport:
     R = config.seeds or (6 if config.quick else 20)
     batches = [16, 64, 256, 1024] if config.quick else [10, 30, 100, 300, 1000, 3000, 10000]
     data = stochastic_floor_data(_rngs(config, R, 5), batches, n_iter=12 if config.quick else 20,
-                                 n_inner=30 if config.quick else 40)
+                                 n_inner=30 if config.quick else 40, executor=config.executor)
     Bs = np.array(batches, float)
     floors = np.stack([data[B][2] for B in batches], axis=1)  # (R, len(B))
     tol = 0.2
@@ -486,9 +502,14 @@ _WHY = "the bound is stated for exact proximal steps; sampled queries add a floo
             "vs the exact oracle (Tiapkin et al. 2025, illustration)", tags=("tiapkin2025", "nash", "nlhf", "oracles"),
             papers=("tiapkin2025",),
             bounds=("tiapkin2025.kl_rate",),
-            algorithms=("nash_mp",))
+            algorithms=("nash_mp",),
+            params={"beta": 0.1, "opponents": 0})
 def run_sampled(config: RunConfig) -> CheckReport:
     """KL(pi*||pi_k) of Nash-MP with exact and sampled preference oracles; rate claim on the pre-floor part.
+
+    Sweepable parameters (``config.param``): ``beta`` (regularisation, default 0.1) and
+    ``opponents`` (sampled opponents per response and query; 0, the default, means 4000 in quick
+    mode and 20000 in full).
 
     Parameters
     ----------
@@ -508,15 +529,17 @@ def run_sampled(config: RunConfig) -> CheckReport:
     from ..oracles import SampledPreferenceOracle
 
     R = config.seeds or (8 if config.quick else 30)
-    beta, K, n = 0.1, 40, (4000 if config.quick else 20000)
+    # sweepable (pgtheory sweep tiapkin2025-sampled --grid beta=0.05,0.1,0.2 opponents=1000,4000):
+    # opponents = 0 means the default sample size
+    beta, K = float(config.param("beta", 0.1)), 40
+    n = int(config.param("opponents", 0)) or (4000 if config.quick else 20000)
     game = random_preference_game(6, rng=np.random.default_rng(2025))
     eq = regularized_nash(game, beta)
     exact = nash_mp(game, beta, K, equilibrium=eq)
-    kls = []
-    for s in np.random.SeedSequence(int(config.seed)).spawn(R):
-        tr = nash_mp(game, beta, K, equilibrium=eq, oracle=SampledPreferenceOracle(game, n=n), rng=np.random.default_rng(s))
-        kls.append(tr.metric("kl"))
-    kls = np.stack(kls)
+    trs = config.map(lambda s: nash_mp(game, beta, K, equilibrium=eq, oracle=SampledPreferenceOracle(game, n=n),
+                                       rng=np.random.default_rng(s)), np.random.SeedSequence(int(config.seed)).spawn(R))
+    kls = np.stack([tr.metric("kl") for tr in trs])
+    tr = trs[-1]
     N = exact.samples.astype(float)
     kl0 = float(exact.metric("kl")[0])
     floor = float(np.median(kls[:, -3:]))

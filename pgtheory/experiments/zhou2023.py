@@ -261,6 +261,7 @@ def zhou2023_comblock(config: RunConfig) -> CheckReport:
     ss = np.random.SeedSequence(config.seed + 2311)
     cbar, cnpg, med = [], [], {"hybrid": [], "on_policy": []}
     raw = {"hybrid": [], "on_policy": []}
+    cells = []  # (mdp, nu, v_star, mode, child): seeds spawned in the serial order, before the map
     for H in Hs:
         cl = hybrid_combination_lock(int(H), A=A, gamma=gamma, seed=int(H))
         mdp = cl.mdp
@@ -269,13 +270,20 @@ def zhou2023_comblock(config: RunConfig) -> CheckReport:
         cbar.append(offline_concentrability(mdp, cl.pi_star, nu))
         cnpg.append(npg_coverage(mdp, cl.pi_star, [np.full((mdp.S, A), 1.0 / A)]))
         for mode in ("hybrid", "on_policy"):
-            got = []
-            for child in ss.spawn(n_seeds):
-                # NumPy engine: 200 rollouts per call, where the numba engine's per-call set-up makes it
-                # ~3.7x slower (benchmarks/bench_actor_critic.py, "comb lock" row)
-                tr = hac(mdp, budget, nu=nu, lam=1.0, m_on=m, m_off=m, K1=K1, K2=K2, eta=eta, mode=mode,
-                         rng=np.random.default_rng(child), target=0.1 * v_star, backend="numpy")
-                got.append(float(tr.samples[-1]) if tr.final["reached"] else float("inf"))
+            cells += [(mdp, nu, v_star, mode, child) for child in ss.spawn(n_seeds)]
+
+    # NumPy engine: 200 rollouts per call, where the numba engine's per-call set-up makes it ~3.7x slower
+    # (benchmarks/bench_actor_critic.py, "comb lock" row)
+    def samples_to_target(c):
+        mdp, nu, v_star, mode, child = c
+        tr = hac(mdp, budget, nu=nu, lam=1.0, m_on=m, m_off=m, K1=K1, K2=K2, eta=eta, mode=mode,
+                 rng=np.random.default_rng(child), target=0.1 * v_star, backend="numpy")
+        return float(tr.samples[-1]) if tr.final["reached"] else float("inf")
+
+    done = iter(config.map(samples_to_target, cells))
+    for H in Hs:
+        for mode in ("hybrid", "on_policy"):
+            got = [next(done) for _ in range(n_seeds)]
             raw[mode].append(got)
             # censored runs count as the budget: a lower bound on their true sample count
             med[mode].append(float(np.median(np.minimum(got, budget * K2 * m))))
@@ -346,14 +354,14 @@ def zhou2023_hac_sampled(config: RunConfig) -> CheckReport:
     b22 = np.empty((n_seeds, Ts.size))
     dmax = np.empty((n_seeds, Ts.size))
     cmax = np.empty((n_seeds, Ts.size))
-    for j, T in enumerate(Ts):
-        for i, child in enumerate(ss.spawn(n_seeds)):
-            tr = hac(mdp, int(T), nu=nu, lam=1.0, m_on=2 * int(T), m_off=2 * int(T), K1=K1, K2=K1 + int(T),
-                     rng=np.random.default_rng(child))
-            reg[i, j] = tr.metric("regret")[-1]
-            dmax[i, j] = float(np.max(tr.metric("critic_error")))
-            cmax[i, j] = float(tr.metric("npg_coverage")[-1])
-            b22[i, j] = B22.evaluate(T=float(T), A=A, gamma=g, C_npg=cmax[i, j], Delta_on=dmax[i, j])
+    cells = [(j, i, int(T), child) for j, T in enumerate(Ts) for i, child in enumerate(ss.spawn(n_seeds))]
+    runs = config.map(lambda c: hac(mdp, c[2], nu=nu, lam=1.0, m_on=2 * c[2], m_off=2 * c[2], K1=K1, K2=K1 + c[2],
+                                    rng=np.random.default_rng(c[3])), cells)
+    for (j, i, T, _), tr in zip(cells, runs):
+        reg[i, j] = tr.metric("regret")[-1]
+        dmax[i, j] = float(np.max(tr.metric("critic_error")))
+        cmax[i, j] = float(tr.metric("npg_coverage")[-1])
+        b22[i, j] = B22.evaluate(T=float(T), A=A, gamma=g, C_npg=cmax[i, j], Delta_on=dmax[i, j])
     exact = hac_exact_grid(mdp, Ts).metric("regret")
     x = np.tile(Ts.astype(float), n_seeds)
     claims = [

@@ -360,7 +360,7 @@ def bellman_residual(mdp: TabularMDP, V) -> float:
     return float(np.max(np.abs(q_from_v(mdp, V).max(axis=1) - V)))
 
 
-def _certificate(mdp: TabularMDP, V: np.ndarray, pi: np.ndarray | None, P2=None):
+def _certificate(mdp: TabularMDP, V: np.ndarray, pi: np.ndarray | None, P2=None, certifier=None):
     """Sound certificate of the returned ``V`` (see :mod:`pgtheory.mdp._rounding`): ``(Q, policy, certificate)``.
 
     ``pi=None`` means greedy in ``V`` (lowest index). Every bound includes the rounding error of its
@@ -368,7 +368,11 @@ def _certificate(mdp: TabularMDP, V: np.ndarray, pi: np.ndarray | None, P2=None)
     ``policy_loss_bound`` >= ||V* - V^pi|| exactly; ``rounding_floor`` is the smallest value error
     bound certifiable at this value scale.
     """
-    c = _rd.certify_optimal(mdp.P_matrix() if P2 is None else P2, mdp.r, mdp.gamma, V, pi)
+    last = getattr(certifier, "last", None)
+    if pi is None and last is not None and last[0] is V:
+        c = dict(last[1])  # the iteration already certified this very array (same inputs, same numbers)
+    else:
+        c = _rd.certify_optimal(mdp.P_matrix() if P2 is None else P2, mdp.r, mdp.gamma, V, pi)
     return c.pop("Q"), c.pop("pi"), c
 
 
@@ -382,8 +386,10 @@ def _optimal_certifier(mdp: TabularMDP, P2):
 
     def certify(V):
         c = _rd.certify_optimal(P2, mdp.r, mdp.gamma, V, None, gbar)
+        certify.last = (V, c)  # reused by _certificate when the iteration returns this V
         return c["value_error_bound"], c["rounding_floor"]
 
+    certify.last = None
     return certify
 
 
@@ -645,12 +651,13 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, max_iter: int | None = N
     V = mdp.r.max(axis=1) if V0 is None else as_float_array(V0, "V0", ndim=1).copy()
     check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
+    certifier = _optimal_certifier(mdp, sweeper.P2)
     V, bound, it, status, cap, floor = _macqueen_iterate(sweeper.bellman, lambda TV, _: TV, V, gamma, tol, max_iter,
-                                                         _optimal_certifier(mdp, sweeper.P2))
+                                                         certifier)
     converged = status == "converged"
     _report("value_iteration", status, cap, bound, tol, floor,
             "Fix: raise max_iter or tol (tol below ~1e-15*||r||/(1-gamma)^2 is not reachable in float64).")
-    Q, pi, cert = _certificate(mdp, V, None, sweeper.P2)
+    Q, pi, cert = _certificate(mdp, V, None, sweeper.P2, certifier)
     cert["tol"] = tol
     cert["stopping_rule"] = ("gamma/(1-gamma) * span(V_{k+1}-V_k)/2 <= tol proposes the MacQueen midpoint; "
                              "stop once its sound residual bound ||TV-V||/(1-gamma) <= tol")
@@ -825,13 +832,14 @@ def modified_policy_iteration(mdp: TabularMDP, m: int = 5, tol: float = 1e-8, ma
         V = as_float_array(V0, "V0", ndim=1).copy()
         check_shape(V, (S,), "V0", "Fix: V0 holds one value per state.")
     sweeper = _Sweeper(mdp, _resolve_backend(backend, mdp))
+    certifier = _optimal_certifier(mdp, sweeper.P2)
     V, bound, it, status, cap, floor = _macqueen_iterate(
         sweeper.bellman, lambda TV, a: sweeper.policy_sweeps(a, TV, m) if m else TV, V, gamma, tol, max_iter,
-        _optimal_certifier(mdp, sweeper.P2))
+        certifier)
     converged = status == "converged"
     sweeps = it + m * (it - 1)  # one Bellman sweep per improvement, m partial-evaluation sweeps between them
     _report("modified_policy_iteration", status, cap, bound, tol, floor, "Fix: raise max_iter or tol.")
-    Q, pi, cert = _certificate(mdp, V, None, sweeper.P2)
+    Q, pi, cert = _certificate(mdp, V, None, sweeper.P2, certifier)
     cert["tol"] = tol
     cert["sweeps"] = sweeps
     cert["stopping_rule"] = ("gamma/(1-gamma) * span(TV_k - V_k)/2 <= tol proposes the MacQueen midpoint; "
