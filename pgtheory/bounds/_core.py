@@ -33,6 +33,7 @@ import importlib
 import logging
 import pkgutil
 import re
+import threading
 import warnings
 from typing import Any
 
@@ -517,7 +518,9 @@ ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
 
 
 _REGISTRY: dict[str, Bound] = {}
-_LOADED = False
+_LOADED = False  # True once every catalog module has been imported
+_LOADING = False  # True while the thread holding _LOAD_LOCK imports them (re-entrant calls return)
+_LOAD_LOCK = threading.RLock()
 
 
 def register(bound: Bound) -> Bound:
@@ -533,18 +536,26 @@ _LOAD_ERRORS: dict[str, str] = {}
 
 
 def _load_catalog() -> None:
-    global _LOADED
+    """Import every catalog module once. Thread-safe: other threads wait until the registry is full
+    (``--executor thread`` ran checks whose first lookup saw an empty registry); a catalog module
+    that looks a bound up while loading (same thread) returns at once."""
+    global _LOADED, _LOADING
     if _LOADED:
         return
-
-    _LOADED = True
-    for mod in pkgutil.iter_modules(catalog.__path__):
-        name = f"{catalog.__name__}.{mod.name}"
+    with _LOAD_LOCK:
+        if _LOADED or _LOADING:
+            return
+        _LOADING = True
         try:
-            importlib.import_module(name)
-        except Exception as exc:  # one broken paper module must not hide the others
-            _LOAD_ERRORS[name] = f"{type(exc).__name__}: {exc}"
-            logging.getLogger(__name__).error("bound catalog module %s failed to import: %s", name, exc)
+            for mod in pkgutil.iter_modules(catalog.__path__):
+                name = f"{catalog.__name__}.{mod.name}"
+                try:
+                    importlib.import_module(name)
+                except Exception as exc:  # one broken paper module must not hide the others
+                    _LOAD_ERRORS[name] = f"{type(exc).__name__}: {exc}"
+                    logging.getLogger(__name__).error("bound catalog module %s failed to import: %s", name, exc)
+        finally:
+            _LOADED, _LOADING = True, False
 
 
 def load_errors() -> dict:

@@ -193,3 +193,27 @@ def test_cite_package_and_algorithm_and_errors():
     assert "\\cite[Thm.~4]{mei2020global}" in out and "\\cite[Thm.~2 (bandit case)]{mei2020global}" in out
     with pytest.raises(ValidationError, match="don't know"):
         pgtheory.cite(3.5)
+
+
+def test_catalog_loads_once_for_concurrent_threads():
+    """``pgtheory reproduce --executor thread``: the first lookups come from several threads at once;
+    none may see a half-loaded registry (a fresh interpreter, 8 threads, every registered id)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "import pgtheory.bounds as b\n"
+        "errs = []\n"
+        "def look():\n"
+        "    try:\n"
+        "        b.get_bound('fatkhullin2023.lemma1'); b.get_bound('mei2020.thm4')\n"
+        "    except Exception as e:\n"
+        "        errs.append(repr(e))\n"
+        "ts = [threading.Thread(target=look) for _ in range(8)]\n"
+        "[t.start() for t in ts]; [t.join() for t in ts]\n"
+        "print(len(errs)); print(errs[:1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "0", out.stdout
