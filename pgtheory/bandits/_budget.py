@@ -156,6 +156,7 @@ def knapsack_allocate(p, total: int, low=1, up=None, *, value=knapsack_value, un
 
     Examples
     --------
+    >>> from pgtheory.bandits import knapsack_allocate
     >>> alloc, obj = knapsack_allocate([0.05, 0.10], 6, low=2, up=4)
     >>> alloc.tolist(), round(obj, 5)
     ([2, 4], 0.03213)

@@ -243,6 +243,7 @@ def zero_advantage_probability(p, N) -> np.ndarray:
 
     Examples
     --------
+    >>> from pgtheory.bandits import zero_advantage_probability
     >>> float(zero_advantage_probability(0.5, 4))
     0.125
     """
@@ -315,6 +316,7 @@ def zero_gradient_probability(estimator, logits, rewards, G: int, *, binary: boo
 
     Examples
     --------
+    >>> from pgtheory.bandits import zero_gradient_probability
     >>> round(zero_gradient_probability("rloo", [0.0, 0.0], [1.0, 0.0], 4), 12)  # 0.5^4 + 0.5^4
     0.125
     """
@@ -359,6 +361,7 @@ def expected_abs_advantage(estimator, logits, rewards, G: int, *, binary: bool =
 
     Examples
     --------
+    >>> from pgtheory.bandits import expected_abs_advantage
     >>> round(expected_abs_advantage("dr_grpo", [0.0, 0.0], [1.0, 0.0], 2), 12)  # 2 (G-1)/G p (1-p) at p = 1/2
     0.25
     """
