@@ -260,8 +260,11 @@ def _process_pool(workers: int) -> cf.ProcessPoolExecutor:
 
 
 def _terminate_process_pool(ex: cf.ProcessPoolExecutor, timeout: float = 2.0) -> None:
-    # The stdlib has no public "stop the workers now" before Python 3.14 (terminate_workers);
-    # the process objects are in ``_processes``.
+    # Python >= 3.14 has the public ``terminate_workers``; before it the stdlib has no public "stop
+    # the workers now", and the process objects are in the private ``_processes``.
+    if hasattr(ex, "terminate_workers"):  # it cancels pending futures (shutdown) and terminates
+        ex.terminate_workers()
+        return
     procs = list((getattr(ex, "_processes", None) or {}).values())
     ex.shutdown(wait=False, cancel_futures=True)
     for p in procs:
