@@ -77,7 +77,7 @@ def test_rloo_variance_against_no_baseline_and_the_optimal_constant():
 def test_sampled_rloo_is_unbiased_and_the_test_has_power():
     """n = 100,000 groups (K = 4, G = 4, general rewards), drawn by numpy.random here, through the library's RLOO
     estimator; alpha = 1e-5 over 4 coordinates. The same samples with the self-inclusive mean (E = 3/4 grad J)
-    are rejected."""
+    are rejected (expected z of the 25% scale gap up to 164 vs the threshold 4.7)."""
     th, r, G, n = np.array([0.8, -0.4, 0.0, 0.5]), np.array([1.0, -0.5, 0.25, 0.6]), 4, 100_000
     pi = softmax(th)
     rng = np.random.default_rng(test_seed(24021474))
