@@ -51,8 +51,6 @@ def weight_by_successes(G, p, ddof=0):
        st.sampled_from([0.0, 1e-6, 1e-4]))
 def test_advantage_formula(rs, ddof, eps):
     r = np.array(rs)
-    if r.size - ddof < 1:
-        return
     got = B.grpo_advantages(r, ddof=ddof, epsilon=eps)
     # mean, std and one division on rewards <= 2: relative rounding ~ G eps per step
     assert_close(got, grpo(ddof, eps)(None, r), rtol=8 * r.size * EPS, atol=8 * r.size * EPS)
