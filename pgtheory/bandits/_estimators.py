@@ -237,7 +237,7 @@ def grpo_advantages(rewards, *, scale_rewards: str = "group", ddof: int = 1, eps
     if not (np.isfinite(epsilon) and epsilon >= 0):
         raise ValidationError(f"epsilon must be a finite number >= 0; got {epsilon!r}.")
     r = _rewards(rewards)
-    centred = r - _group_mean(r)
+    centred = dr_grpo_advantages(r)  # scale_rewards="none" is Dr. GRPO: one implementation of the centring
     if scale_rewards == "none":
         return centred
     if scale_rewards == "group":
@@ -510,8 +510,12 @@ def oreal_advantages(rewards, *, negative: str = "rloo") -> np.ndarray:
     return np.where(r == 1, G / np.maximum(npos, 1), adv * G / np.maximum(nneg, 1))
 
 
+#: The released NFT code clamps the success rate r-hat to this interval (one default for both entry points).
+_NFT_RHAT_CLIP = (0.02, 0.98)
+
+
 def nft_coefficients(rewards, actions, logits, old_logits, *, normalize: int = 2, neg_weight: float = 1.0,
-                     rhat_clip: tuple = (0.02, 0.98), log_floor: float = 1e-6) -> np.ndarray:
+                     rhat_clip: tuple = _NFT_RHAT_CLIP, log_floor: float = 1e-6) -> np.ndarray:
     r"""NFT's descent-direction coefficients on :math:`\nabla\log\pi_\theta(y_i)`.
 
     With :math:`\hat r` = group success rate clipped to ``rhat_clip`` and the sequence ratio
@@ -744,7 +748,7 @@ def _make(name, loss_type, max_completion_length, o) -> GroupEstimator:
     if name == "nft":
         old = o.get("old_logits")
         norm, nw = int(o.get("normalize", 2)), float(o.get("neg_weight", 1.0))
-        clip = tuple(o.get("rhat_clip", (0.02, 0.98)))
+        clip = tuple(o.get("rhat_clip", _NFT_RHAT_CLIP))
 
         def adv(r, a, th, beh, old=old):
             return nft_coefficients(r, a, th, beh if old is None else old, normalize=norm, neg_weight=nw,
