@@ -17,7 +17,7 @@ __all__ = ["figure_main", "figure_caption"]
 
 
 #: Caption styles of :func:`figure_caption`.
-CAPTION_STYLES = ("explain", "findings", "headline")
+CAPTION_STYLES = ("explain", "findings", "headline", "verdicts")
 
 
 def figure_caption(report, claims=None, *, max_claims: int | None = None, style: str = "explain") -> tuple:
@@ -33,12 +33,15 @@ def figure_caption(report, claims=None, *, max_claims: int | None = None, style:
     max_claims : int, optional
         At most this many claims are spelled out (default 3 for ``"explain"``, 4 for
         ``"findings"``).
-    style : {"explain", "findings", "headline"}
+    style : {"explain", "findings", "headline", "verdicts"}
         ``"explain"``: :func:`pgtheory.ratecheck.explain` (the headline reason, then the deciding
         claims' reasons, or their tightness when all are consistent); ``"findings"``: the headline
         reason, then the claims, inconsistent ones first, each with its reason, or its tightness
         and finding when consistent; ``"headline"``: the report's own verdict and reason
-        (:func:`pgtheory.ratecheck.combine` of the claims).
+        (:func:`pgtheory.ratecheck.combine` of the claims); ``"verdicts"``: the report's verdict,
+        and its reason followed by every claim's name and verdict
+        (``"<reason>. <name>: <verdict>; ..."``, the caption of checks whose figure shows the
+        claims' numbers itself).
 
     Returns
     -------
@@ -70,6 +73,8 @@ def figure_caption(report, claims=None, *, max_claims: int | None = None, style:
         rows = [by_name[c] for c in claims]
     if style == "headline":
         return combine(rows)
+    if style == "verdicts":
+        return report.verdict, f"{report.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rows)
     if style == "findings":
         return verdict_caption(rows, max_claims=4 if max_claims is None else max_claims)
     return explain(rows, max_claims=3 if max_claims is None else max_claims)
