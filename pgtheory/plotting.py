@@ -365,10 +365,10 @@ def read_data(folder, *names) -> tuple:
     >>> import tempfile
     >>> from pathlib import Path
     >>> from pgtheory.plotting import read_data, write_csv, write_json
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = write_csv(d / "curve.csv", {"n": [1.0, 2.0], "gap": [0.5, 0.25]})
-    >>> _ = write_json(d / "fit.json", {"slope": -1.0})
-    >>> cols, fit = read_data(d, "curve.csv", "fit.json")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = write_csv(Path(tmp) / "curve.csv", {"n": [1.0, 2.0], "gap": [0.5, 0.25]})
+    ...     _ = write_json(Path(tmp) / "fit.json", {"slope": -1.0})
+    ...     cols, fit = read_data(tmp, "curve.csv", "fit.json")
     >>> cols["gap"].tolist(), fit["slope"]
     ([0.5, 0.25], -1.0)
     """
