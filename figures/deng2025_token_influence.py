@@ -17,16 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from pgtheory import plotting
-from pgtheory.experiments import figure_main, load_report
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "deng2025-token-influence"
-
-
-
-def caption(report) -> tuple:
-    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
-    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
-    return report.verdict, f"{report.reason}. " + "; ".join(parts)
 
 
 def draw(folder: Path) -> list:
@@ -44,10 +37,9 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    rem = plotting.read_csv(folder / f"{CHECK}_remainder.csv")
-    sc = plotting.read_csv(folder / f"{CHECK}_scores.csv")
-    curv = plotting.read_json(folder / f"{CHECK}_curvature.json")["curvature"]
-    report = load_report(folder / "report.json")
+    rem, sc, curvature = plotting.read_data(folder, f"{CHECK}_remainder.csv", f"{CHECK}_scores.csv",
+                                            f"{CHECK}_curvature.json")
+    curv = curvature["curvature"]
     fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.8))
     eta = rem["eta"]
     order = np.argsort(-np.abs(sc["thr"]))[:3]
@@ -71,7 +63,7 @@ def draw(folder: Path) -> list:
     bx.set_title("log-linear model: V = 6, d = 4, 4 responses x 3 tokens", fontsize=10)
     plotting.legend_outside(bx, fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, *caption(report))
+    plotting.add_verdict(fig, *figure_caption(folder, style="verdicts"))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 

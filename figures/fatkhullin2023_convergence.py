@@ -13,45 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from pgtheory import plotting
 from pgtheory.experiments import figure_caption, figure_main, load_report
 
 CHECK = "fatkhullin2023-convergence"
 COLOR = {"n_pg_igt": "C0", "harpg": "C1", "n_harpg": "C2", "vanilla_pg": "C3", "n_sgdm": "C7"}
-
-
-def draw_rates(folder: Path, name: str, what: str) -> list:
-    """Draw the suboptimality curves of check ``name`` from ``folder``; ``what`` names the model."""
-    cols = plotting.read_csv(folder / f"{name}.csv")
-    meta = plotting.read_json(folder / f"{name}.json")
-    report = load_report(folder / "report.json")
-    fig, ax = plotting.new_axes(figsize=(10.5, 5.0))
-    means = []
-    for m, row in meta.items():
-        keep = np.isfinite(cols[f"{m}_n"])  # the CSV pads shorter columns with NaN
-        n, mean = cols[f"{m}_n"][keep], cols[f"{m}_mean"][keep]
-        lab = f"{row['label']}: slope {row['slope']:.2f} [{row['ci'][0]:.2f}, {row['ci'][1]:.2f}]"
-        xf, yf = np.asarray(row["fit_x"], float), np.asarray(row["fit_y"], float)
-        ref = None
-        if np.isfinite(row["stated"]):
-            lab += f", stated {row['stated']:.2f}"
-            ref = ([xf[0], n[-1]], [yf[0], yf[0] * (n[-1] / xf[0]) ** row["stated"]])
-        plotting.plot_rate_series(ax, n, mean, cols[f"{m}_lo"][keep], cols[f"{m}_hi"][keep], color=COLOR[m],
-                                  label=lab, fit=(xf, yf), reference=ref)
-        means.append(mean)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    plotting.informative_ylim(ax, means)
-    ax.set_xlabel("trajectories used n")
-    ax.set_ylabel(r"$J^\star - J(\theta)$ (mean over seeds, 95% band)")
-    ax.set_title(f"Fatkhullin et al. 2023, Thms 1-2: {what}, {report.details['sizes']['seeds']} seeds\n"
-                 "dashed: fitted tail; dotted: stated exponent from the tail start", fontsize=9)
-    plotting.legend_outside(ax, fontsize=7)
-    fig.tight_layout()
-    plotting.add_verdict(fig, *figure_caption(report))
-    return [Path(p) for p in plotting.save_figure(fig, folder / name)]
 
 
 def draw(folder: Path) -> list:
@@ -67,7 +33,18 @@ def draw(folder: Path) -> list:
     list of pathlib.Path
         The PNG and PDF written.
     """
-    return draw_rates(Path(folder), CHECK, "Cauchy-linear contextual bandit")
+    folder = Path(folder)
+    cols, fits = plotting.read_data(folder, f"{CHECK}.csv", f"{CHECK}.json")
+    report = load_report(folder / "report.json")
+    fig, ax = plotting.new_axes(figsize=(10.5, 5.0))
+    plotting.plot_rate_curves(
+        ax, cols, fits, colors=COLOR, xlabel="trajectories used n",
+        ylabel=r"$J^\star - J(\theta)$ (mean over seeds, 95% band)",
+        title=f"Fatkhullin et al. 2023, Thms 1-2: Cauchy-linear contextual bandit, "
+              f"{report.details['sizes']['seeds']} seeds\ndashed: fitted tail; dotted: stated exponent from the tail start")
+    fig.tight_layout()
+    plotting.add_verdict(fig, *figure_caption(report))
+    return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 
 def main(argv=None) -> int:

@@ -36,23 +36,16 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    cols = plotting.read_csv(folder / f"{CHECK}.csv")
-    meta = plotting.read_json(folder / f"{CHECK}.json")
+    cols, fits = plotting.read_data(folder, f"{CHECK}.csv", f"{CHECK}.json")
     report = load_report(folder / "report.json")
     fig, ax = plotting.new_axes(figsize=(8.5, 5.0))
-    for m, r in meta.items():
-        plotting.plot_rate_series(
-            ax, cols[f"{m}_n"], cols[f"{m}_mean"], cols[f"{m}_lo"], cols[f"{m}_hi"], color=COLOR[m], marker="o", ms=3,
-            label=f"{r['label']}: slope {r['slope']:.2f} [{r['ci'][0]:.2f}, {r['ci'][1]:.2f}], stated {r['stated']:.2f}",
-            fit=(r["fit_x"], r["fit_y"]), reference=(r["bound_x"], r["bound_y"]), reference_lw=1.6)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("trajectories used n (one GPOMDP trajectory per gradient, one per HVP)")
-    ax.set_ylabel(r"$J^\star - J(\theta)$ (mean over seeds, 95% band)")
-    ax.set_title(f"Fatkhullin et al. 2023 on a Garnet MDP (S=4, A=2), softmax, sampled oracles, "
-                 f"{report.details['seeds']} seeds\n"
-                 "dashed: fitted tail; dotted: registered bound's shape from the tail start", fontsize=9)
-    plotting.legend_outside(ax, where="below", fontsize=7)
+    plotting.plot_rate_curves(
+        ax, cols, fits, colors=COLOR, marker="o", ms=3, reference_lw=1.6, legend="below", ylim=None,
+        xlabel="trajectories used n (one GPOMDP trajectory per gradient, one per HVP)",
+        ylabel=r"$J^\star - J(\theta)$ (mean over seeds, 95% band)",
+        title=f"Fatkhullin et al. 2023 on a Garnet MDP (S=4, A=2), softmax, sampled oracles, "
+              f"{report.details['seeds']} seeds\n"
+              "dashed: fitted tail; dotted: registered bound's shape from the tail start")
     fig.tight_layout()
     plotting.add_verdict(fig, *figure_caption(report, max_claims=1))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]

@@ -18,16 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from pgtheory import plotting
-from pgtheory.experiments import figure_main, load_report
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "li2026-knapsack-dp"
-
-
-
-def caption(report) -> tuple:
-    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
-    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
-    return report.verdict, f"{report.reason}. " + "; ".join(parts)
 
 
 def draw(folder: Path) -> list:
@@ -44,9 +37,7 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    inst = plotting.read_csv(folder / f"{CHECK}_instance.csv")
-    regret = plotting.read_csv(folder / f"{CHECK}_regret.csv")["relative_regret"]
-    report = load_report(folder / "report.json")
+    inst, regret = plotting.read_data(folder, f"{CHECK}_instance.csv", f"{CHECK}_regret.csv")
     fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
     x = np.arange(inst["p"].size)
     ax.bar(x, inst["brute_force"], 0.6, color="0.8", label="brute force (optimum)")
@@ -57,7 +48,7 @@ def draw(folder: Path) -> list:
     ax.set_ylabel("rollouts $N_i$")
     ax.set_title("one instance: 25 rollouts, $2 \\leq N_i \\leq 7$", fontsize=10)
     plotting.legend_outside(ax, fontsize=7)
-    r = np.sort(regret)
+    r = np.sort(regret["relative_regret"])
     frac = 1.0 - np.arange(r.size) / r.size
     pos = r > 1e-12  # regrets at rounding level (1e-16) are not losses
     bx.step(r[pos], frac[pos], where="post", label="released DP")
@@ -68,7 +59,7 @@ def draw(folder: Path) -> list:
     bx.set_title(f"{r.size} random instances (2-5 prompts); {int(pos.sum())} suboptimal", fontsize=10)
     plotting.legend_outside(bx, fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, *caption(report))
+    plotting.add_verdict(fig, *figure_caption(folder, style="verdicts"))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 

@@ -16,16 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pgtheory import plotting
-from pgtheory.experiments import figure_main, load_report
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "li2026-value-proxy"
-
-
-
-def caption(report) -> tuple:
-    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
-    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
-    return report.verdict, f"{report.reason}. " + "; ".join(parts)
 
 
 def draw(folder: Path) -> list:
@@ -42,9 +35,7 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    curves = plotting.read_csv(folder / f"{CHECK}_curves.csv")
-    alloc = plotting.read_csv(folder / f"{CHECK}_allocation.csv")
-    report = load_report(folder / "report.json")
+    curves, alloc = plotting.read_data(folder, f"{CHECK}_curves.csv", f"{CHECK}_allocation.csv")
     fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
     Ns = sorted({int(k.split("=")[1]) for k in curves if k != "p"})
     for N in Ns:
@@ -65,7 +56,7 @@ def draw(folder: Path) -> list:
                  fontsize=10)
     plotting.legend_outside(bx, fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, *caption(report))
+    plotting.add_verdict(fig, *figure_caption(folder, style="verdicts"))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 

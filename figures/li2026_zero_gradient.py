@@ -17,16 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from pgtheory import plotting
-from pgtheory.experiments import figure_main, load_report
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "li2026-zero-gradient"
-
-
-
-def caption(report) -> tuple:
-    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
-    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
-    return report.verdict, f"{report.reason}. " + "; ".join(parts)
 
 
 def draw(folder: Path) -> list:
@@ -44,10 +37,8 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    curves = plotting.read_csv(folder / f"{CHECK}_curves.csv")
-    enum = plotting.read_csv(folder / f"{CHECK}_enumerated.csv")
-    nonzero = plotting.read_json(folder / f"{CHECK}_nonzero.json")
-    report = load_report(folder / "report.json")
+    curves, enum, nonzero = plotting.read_data(folder, f"{CHECK}_curves.csv", f"{CHECK}_enumerated.csv",
+                                               f"{CHECK}_nonzero.json")
     fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
     colours = {}
     for name, col in curves.items():
@@ -78,7 +69,7 @@ def draw(folder: Path) -> list:
     bx.set_title(f"{nonzero['n_prompts']} prompts, 8 rollouts each on average", fontsize=10)
     plotting.legend_outside(bx, where="below", fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, *caption(report))
+    plotting.add_verdict(fig, *figure_caption(folder, style="verdicts"))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 

@@ -15,16 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pgtheory import plotting
-from pgtheory.experiments import figure_main, load_report
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "lv2025-hpt-switch"
-
-
-
-def caption(report) -> tuple:
-    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
-    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
-    return report.verdict, f"{report.reason}. " + "; ".join(parts)
 
 
 def draw(folder: Path) -> list:
@@ -42,7 +35,6 @@ def draw(folder: Path) -> list:
     """
     folder = Path(folder)
     w = plotting.read_csv(folder / f"{CHECK}_weights.csv")
-    report = load_report(folder / "report.json")
     fig, ax = plotting.new_axes(figsize=(9.5, 4.6))
     ns = sorted({int(k.split("=")[1]) for k in w if k != "p"})
     for n in ns:
@@ -56,7 +48,7 @@ def draw(folder: Path) -> list:
     ax.set_title("HPT (gate 0): $\\mathbb{E}[u] = \\mu(1-p)^n(e_{y^*}-\\pi) + w_n(p)\\nabla p$", fontsize=10)
     plotting.legend_outside(ax, fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, *caption(report))
+    plotting.add_verdict(fig, *figure_caption(folder, style="verdicts"))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 

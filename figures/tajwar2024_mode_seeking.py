@@ -11,23 +11,18 @@ Run: ``python figures/tajwar2024_mode_seeking.py [--quick] [--out DIR] [--from D
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import numpy as np
+from pgtheory.experiments import figure_caption, figure_main
+from pgtheory.plotting import add_verdict, legend_outside, new_axes, read_data, save_figure
 
 CHECK = "tajwar2024-mode-seeking"
 
 
 def draw(folder: Path) -> list:
     """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
-    import json
-
-    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
-
     folder = Path(folder)
-    c = _read_csv(folder / "tajwar2024_mode_seeking.csv")
-    meta = json.loads((folder / "tajwar2024_mode_seeking_levels.json").read_text())
+    c, meta = read_data(folder, "tajwar2024_mode_seeking.csv", "tajwar2024_mode_seeking_levels.json")
     fig, axes = new_axes(1, 2, figsize=(12.5, 4.6))
     for j, ax in enumerate(axes):
         t = c[f"t_{j}"][1:]
@@ -44,31 +39,12 @@ def draw(folder: Path) -> list:
         ax.set_title(meta["regimes"][j])
         legend_outside(ax, where="below", fontsize=7)
     fig.tight_layout()
-    verdict, reason = _caption(folder)
-    add_verdict(fig, verdict, reason, width=150)
+    add_verdict(fig, *figure_caption(folder, style="verdicts"), width=150)
     return [Path(p) for p in save_figure(fig, folder / "tajwar2024_mode_seeking")]
-
-
-def _read_csv(path: Path) -> dict:
-    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
-    with open(path, newline="") as fh:
-        rows = list(csv.reader(fh))
-    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
-    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
-
-
-def _caption(folder: Path) -> tuple:
-    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
-    from pgtheory.experiments import load_report
-
-    rep = load_report(folder / "report.json")
-    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
 
 
 def main(argv=None) -> int:
     """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
-    from pgtheory.experiments import figure_main
-
     return figure_main(CHECK, draw, __doc__, argv)
 
 

@@ -5,11 +5,11 @@ into ``DIR/tan2025-hybrid-noff-horizon/`` (default ``figures/output``) and draws
 writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from pgtheory import plotting
 from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "tan2025-hybrid-noff-horizon"
@@ -29,10 +29,8 @@ def draw(folder):
     """
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-    from pgtheory import plotting
-
     folder = Path(folder)
-    d = json.loads((folder / DATA).read_text())
+    d = plotting.read_json(folder / DATA)
     H = np.asarray(d["H"], dtype=float)
     ns = np.asarray(d["N_off_star"], dtype=float)
     succ = np.asarray(d["success"], dtype=float)

@@ -13,10 +13,10 @@ Run: ``python figures/tang2024_ranksgd.py [--quick] [--out DIR] [--from DIR]``; 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import numpy as np
+from pgtheory.experiments import figure_caption, figure_main
+from pgtheory.plotting import add_verdict, legend_outside, new_axes, read_data, save_figure
 
 CHECK = "tang2024-ranksgd"
 
@@ -25,11 +25,8 @@ def draw(folder: Path) -> list:
     """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
     from scipy.stats import norm
 
-    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
-
     folder = Path(folder)
-    lin = _read_csv(folder / "tang2024_ranksgd_linear.csv")
-    ban = _read_csv(folder / "tang2024_ranksgd_bandit.csv")
+    lin, ban = read_data(folder, "tang2024_ranksgd_linear.csv", "tang2024_ranksgd_bandit.csv")
     fig, (a1, a2, a3) = new_axes(1, 3, figsize=(15.5, 4.6))
     for variant, colour in (("code", "C0"), ("dag", "C1")):
         for kk, ls in (("k1", "-"), ("k2", "--"), ("km", ":")):
@@ -58,31 +55,12 @@ def draw(folder: Path) -> list:
     a3.set_title(r"bias grows like $\mu$")
     legend_outside(a3, where="below", fontsize=7)
     fig.tight_layout()
-    verdict, reason = _caption(folder)
-    add_verdict(fig, verdict, reason, width=170)
+    add_verdict(fig, *figure_caption(folder, style="verdicts"), width=170)
     return [Path(p) for p in save_figure(fig, folder / "tang2024_ranksgd")]
-
-
-def _read_csv(path: Path) -> dict:
-    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
-    with open(path, newline="") as fh:
-        rows = list(csv.reader(fh))
-    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
-    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
-
-
-def _caption(folder: Path) -> tuple:
-    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
-    from pgtheory.experiments import load_report
-
-    rep = load_report(folder / "report.json")
-    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
 
 
 def main(argv=None) -> int:
     """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
-    from pgtheory.experiments import figure_main
-
     return figure_main(CHECK, draw, __doc__, argv)
 
 

@@ -16,16 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pgtheory import plotting
-from pgtheory.experiments import figure_main, load_report
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "wang2026-variance-selection"
-
-
-
-def caption(report) -> tuple:
-    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
-    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
-    return report.verdict, f"{report.reason}. " + "; ".join(parts)
 
 
 def draw(folder: Path) -> list:
@@ -42,10 +35,7 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    by_m = plotting.read_csv(folder / f"{CHECK}_by_m.csv")
-    grp = plotting.read_csv(folder / f"{CHECK}_group.csv")
-    meta = plotting.read_json(folder / f"{CHECK}_group.json")
-    report = load_report(folder / "report.json")
+    by_m, grp, meta = plotting.read_data(folder, f"{CHECK}_by_m.csv", f"{CHECK}_group.csv", f"{CHECK}_group.json")
     fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.8))
     sel = grp["selected"] > 0
     ax.scatter(grp["var"], grp["bound"], s=18, marker="^", facecolors="none", edgecolors="C1",
@@ -70,7 +60,7 @@ def draw(folder: Path) -> list:
     bx.set_title(f"E||g_S*|| / E||g_S random|| = {ratio}", fontsize=9)
     plotting.legend_outside(bx, fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, *caption(report))
+    plotting.add_verdict(fig, *figure_caption(folder, style="verdicts"))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 

@@ -16,16 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pgtheory import plotting
-from pgtheory.experiments import figure_main, load_report
+from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "wu2023-reward-invariance"
-
-
-
-def caption(report) -> tuple:
-    """``(verdict, reason)`` of the check for :func:`pgtheory.plotting.add_verdict`."""
-    parts = [f"{c['name']}: {c['verdict']}" for c in report.claims]
-    return report.verdict, f"{report.reason}. " + "; ".join(parts)
 
 
 def draw(folder: Path) -> list:
@@ -42,9 +35,7 @@ def draw(folder: Path) -> list:
         The PNG and PDF written.
     """
     folder = Path(folder)
-    s = plotting.read_csv(folder / f"{CHECK}_shift.csv")
-    base = plotting.read_json(folder / f"{CHECK}_base.json")
-    report = load_report(folder / "report.json")
+    s, base = plotting.read_data(folder, f"{CHECK}_shift.csv", f"{CHECK}_base.json")
     fig, (ax, bx) = plotting.new_axes(1, 2, figsize=(12.5, 4.6))
     d = s["delta"]
     ax.plot(d, s["rel_change_whitened"], "o-", label="advantages whitened over the batch")
@@ -66,7 +57,7 @@ def draw(folder: Path) -> list:
     bx.set_title(f"same expectation, G = {base['G_reinforce']}", fontsize=10)
     plotting.legend_outside(bx, fontsize=7)
     fig.tight_layout()
-    plotting.add_verdict(fig, *caption(report))
+    plotting.add_verdict(fig, *figure_caption(folder, style="verdicts"))
     return [Path(p) for p in plotting.save_figure(fig, folder / CHECK)]
 
 

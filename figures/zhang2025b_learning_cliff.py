@@ -10,21 +10,20 @@ Run: ``python figures/zhang2025b_learning_cliff.py [--quick] [--out DIR] [--from
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
+
+from pgtheory.experiments import figure_caption, figure_main
+from pgtheory.plotting import add_verdict, legend_outside, new_axes, read_data, save_figure
 
 CHECK = "zhang2025b-learning-cliff"
 
 
 def draw(folder: Path) -> list:
     """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
-    from pgtheory.plotting import add_verdict, legend_outside, new_axes, save_figure
-
     folder = Path(folder)
-    c = _read_csv(folder / "zhang2025b_learning_cliff.csv")
-    pts = _read_csv(folder / "zhang2025b_learning_cliff_points.csv")
+    c, pts = read_data(folder, "zhang2025b_learning_cliff.csv", "zhang2025b_learning_cliff_points.csv")
     Gs = sorted({int(k.split("G")[1]) for k in c if k.startswith("P_zero_G")})
     fig, (a1, a2) = new_axes(1, 2, figsize=(12.5, 4.6))
     for j, G in enumerate(Gs):
@@ -46,31 +45,12 @@ def draw(folder: Path) -> list:
     a2.set_title("expected update: hardest prompts weighted most")
     legend_outside(a2, where="below", fontsize=7)
     fig.tight_layout()
-    verdict, reason = _caption(folder)
-    add_verdict(fig, verdict, reason, width=150)
+    add_verdict(fig, *figure_caption(folder, style="verdicts"), width=150)
     return [Path(p) for p in save_figure(fig, folder / "zhang2025b_learning_cliff")]
-
-
-def _read_csv(path: Path) -> dict:
-    """Columns of a CSV written by pgtheory.plotting.write_csv, as float arrays."""
-    with open(path, newline="") as fh:
-        rows = list(csv.reader(fh))
-    cols = list(zip(*rows[1:])) if len(rows) > 1 else [()] * len(rows[0])
-    return {name: np.array([float(v) for v in col]) for name, col in zip(rows[0], cols)}
-
-
-def _caption(folder: Path) -> tuple:
-    """Verdict and caption from the check's report.json (headline reason and every claim's verdict)."""
-    from pgtheory.experiments import load_report
-
-    rep = load_report(folder / "report.json")
-    return rep.verdict, f"{rep.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rep.claims)
 
 
 def main(argv=None) -> int:
     """Run the check (or read ``--from DIR``) and draw its figure; return the exit status."""
-    from pgtheory.experiments import figure_main
-
     return figure_main(CHECK, draw, __doc__, argv)
 
 

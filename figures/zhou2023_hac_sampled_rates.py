@@ -5,11 +5,11 @@ into ``DIR/zhou2023-hac-sampled-rates/`` (default ``figures/output``) and draws 
 writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from pgtheory import plotting
 from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "zhou2023-hac-sampled-rates"
@@ -27,10 +27,8 @@ def draw(folder):
     -------
     list of pathlib.Path
     """
-    from pgtheory import plotting
-
     folder = Path(folder)
-    d = json.loads((folder / DATA).read_text())
+    d = plotting.read_json(folder / DATA)
     T = np.asarray(d["T"], dtype=float)
     reg = np.asarray(d["regret"], dtype=float)
     n = np.asarray(d["n_on"], dtype=float)

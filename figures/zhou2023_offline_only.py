@@ -5,11 +5,11 @@ into ``DIR/zhou2023-offline-only/`` (default ``figures/output``) and draws it fr
 writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from pgtheory import plotting
 from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "zhou2023-offline-only"
@@ -28,10 +28,8 @@ def draw(folder):
     -------
     list of pathlib.Path
     """
-    from pgtheory import plotting
-
     folder = Path(folder)
-    d = json.loads((folder / DATA).read_text())
+    d = plotting.read_json(folder / DATA)
     runs = d["runs"]
     Hs = np.asarray(d["H"], dtype=float)
     Hr = np.array([r["H"] for r in runs], dtype=float)

@@ -5,11 +5,11 @@ into ``DIR/zhou2023-offline-residual/`` (default ``figures/output``) and draws i
 writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from pgtheory import plotting
 from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "zhou2023-offline-residual"
@@ -27,10 +27,8 @@ def draw(folder):
     -------
     list of pathlib.Path
     """
-    from pgtheory import plotting
-
     folder = Path(folder)
-    d = json.loads((folder / DATA).read_text())
+    d = plotting.read_json(folder / DATA)
     lam = np.asarray(d["lam"], dtype=float)
     res = np.asarray(d["offline_residual"], dtype=float)
     on = np.asarray(d["on_policy_error"], dtype=float)

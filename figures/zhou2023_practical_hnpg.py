@@ -5,11 +5,11 @@ into ``DIR/zhou2023-practical-hnpg/`` (default ``figures/output``) and draws it 
 writes; ``--from DIR`` only draws from a ``pgtheory reproduce --out DIR`` folder.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from pgtheory import plotting
 from pgtheory.experiments import figure_caption, figure_main
 
 CHECK = "zhou2023-practical-hnpg"
@@ -27,10 +27,8 @@ def draw(folder):
     -------
     list of pathlib.Path
     """
-    from pgtheory import plotting
-
     folder = Path(folder)
-    d = json.loads((folder / DATA).read_text())
+    d = plotting.read_json(folder / DATA)
     H = np.asarray(d["H"], dtype=float)
     cap = float(d["budget_episodes"])
     fig, ax = plotting.new_axes(1, 1, figsize=(8.0, 5.0))

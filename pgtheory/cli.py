@@ -82,46 +82,9 @@ import threading
 import warnings
 from pathlib import Path
 
+from ._options import out_dir as _out_dir, positive_int as _positive_int, seed as _seed  # shared with figure_main
+
 __all__ = ["main", "build_parser"]
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-
-
-def _positive_int(text: str) -> int:
-    v = _int(text)
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} is not a positive integer; give N >= 1")
-    return v
-
-
-def _seed(text: str) -> int:
-    v = _int(text)
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{v} is negative; give a seed >= 0 (NumPy seeds are non-negative)")
-    return v
-
-
-def _out_dir(text: str) -> Path:
-    """An output folder: an existing directory we may write in, or a path creatable as one."""
-    if not text:
-        raise argparse.ArgumentTypeError("empty path; give a directory")
-    p = Path(text).expanduser()
-    q = p
-    while not q.exists():
-        if q.parent == q:
-            break
-        q = q.parent
-    if q.exists() and not q.is_dir():
-        what = "is an existing file" if q == p else f"is below {q}, which is a file"
-        raise argparse.ArgumentTypeError(f"{text} {what}; give a directory (an existing one or a new path)")
-    if q.exists() and not os.access(q, os.W_OK | os.X_OK):
-        raise argparse.ArgumentTypeError(f"{q} is not writable; give a directory you can write in")
-    return p
 
 
 def _executor(text: str) -> str:

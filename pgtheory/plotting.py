@@ -18,6 +18,11 @@ read_csv, read_json, rate_check_data, rate_check_figure, shared_legend, informat
     :func:`rate_check_data` for a rate check's panel) and compute nothing for drawing; the scripts
     in ``figures/`` read it back (:func:`read_csv`, :func:`read_json`) and draw it with these
     helpers (see ``docs/explanation/architecture.md``, "Experiments compute, figures draw").
+read_data, plot_rate_curves
+    The two pieces the figure scripts shared as copies: reading a check's data files by name
+    (every missing file named at once, before anything is read) and the rate panel of a check
+    that measured a suboptimality over seeds (mean, 95% band, fitted tail and stated rate on
+    log-log axes).
 
 Data and drawing are separate: :func:`write_csv`, :func:`write_json`, :func:`atomic_write_text`,
 :func:`strict_json`, :func:`read_csv`, :func:`read_json`, :func:`rate_check_data` and
@@ -40,16 +45,18 @@ import numpy as np
 import textwrap
 
 from ._plain import _to_plain
+from .errors import ValidationError
 
 __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_json", "atomic_write_text",
            "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
            "plain_label", "short_verdict", "read_csv", "read_json", "rate_check_data", "rate_check_figure",
            "informative_ylim", "plot_rate_series", "shared_legend", "decade_ylim", "DATA_HELPERS"]
+__all__ += ["read_data", "plot_rate_curves"]
 
 #: The functions of this module that touch no matplotlib (data files and the numbers a figure
 #: draws): the only ones the experiment modules may import (``tests/test_structure.py``).
 DATA_HELPERS = ("write_csv", "write_json", "atomic_write_text", "strict_json", "read_csv", "read_json",
-                "rate_check_data", "fit_band")
+                "rate_check_data", "fit_band", "read_data")
 
 #: rcParams shared by every pgtheory figure.
 STYLE = {
@@ -320,6 +327,65 @@ def read_csv(path) -> dict:
                          f"({len(names)}); write the file with pgtheory.plotting.write_csv.")
     data = np.array([[float(v) for v in r] for r in rows], dtype=np.float64).reshape(len(rows), len(names))
     return {n: data[:, j].copy() for j, n in enumerate(names)}
+
+
+#: How :func:`read_data` reads a data file, by its suffix.
+_READERS = {".csv": read_csv, ".json": read_json}
+
+
+def read_data(folder, *names) -> tuple:
+    """Read the data files ``names`` of a check's output ``folder`` back, each by its suffix.
+
+    A ``.csv`` file is read with :func:`read_csv` (``{column: array}``), a ``.json`` file with
+    :func:`read_json` (plain values, non-finite floats restored). Every name is checked before
+    any file is read, so a folder that lacks some files is reported once, naming all of them.
+    Uses NumPy only.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The check's output folder (``DIR/<check>/`` of ``pgtheory reproduce --out DIR``).
+    *names : str
+        File names inside ``folder``, each ending in ``.csv`` or ``.json``; at least one.
+
+    Returns
+    -------
+    tuple
+        One entry per name, in the order given (a tuple of one for one name:
+        ``(cols,) = read_data(folder, "x.csv")``).
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        When no name is given, a name has another suffix, or a file is missing (naming the
+        missing files and how to write them).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from pgtheory.plotting import read_data, write_csv, write_json
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = write_csv(Path(tmp) / "curve.csv", {"n": [1.0, 2.0], "gap": [0.5, 0.25]})
+    ...     _ = write_json(Path(tmp) / "fit.json", {"slope": -1.0})
+    ...     cols, fit = read_data(tmp, "curve.csv", "fit.json")
+    >>> cols["gap"].tolist(), fit["slope"]
+    ([0.5, 0.25], -1.0)
+    """
+    if not names:
+        raise ValidationError("names: no data file named. Fix: give the file names the check wrote into its "
+                              "folder, e.g. read_data(folder, 'name.csv', 'name.json').")
+    folder = Path(folder)
+    bad = [n for n in names if Path(n).suffix not in _READERS]
+    if bad:
+        raise ValidationError(f"names: {bad} end in neither .csv nor .json. Fix: read other files yourself; "
+                              f"read_data reads what write_csv / write_json wrote.")
+    missing = [n for n in names if not (folder / n).is_file()]
+    if missing:
+        raise ValidationError(f"folder: {str(folder)!r} holds no {missing}. Fix: give the output folder of a finished "
+                              f"run of the check (`pgtheory check NAME --out DIR` writes DIR/, `pgtheory reproduce "
+                              f"--out DIR` writes DIR/NAME/), or run the figure script without --from.")
+    return tuple(_READERS[Path(n).suffix](folder / n) for n in names)
 
 
 def rate_check_data(result) -> dict:
@@ -733,6 +799,111 @@ def plot_rate_series(ax, x, mean, lo=None, hi=None, *, color=None, label=None, f
     if reference is not None:
         ax.plot(reference[0], reference[1], color=c, lw=reference_lw, ls=":")
     return line
+
+
+#: Where :func:`plot_rate_curves` puts its legend.
+_LEGEND_PLACES = ("outside", "below", "inside", None)
+
+
+def plot_rate_curves(ax, columns, fits, *, colors=None, xlabel=None, ylabel=None, title=None,
+                     legend: str | None = "outside", ylim: str | None = "informative", marker=None, ms=None,
+                     reference_lw: float = 1.0):
+    r"""Draw the rate panel of a check that measured a quantity over seeds for several methods.
+
+    For each method ``m`` (the keys of ``fits``, in order): the mean over seeds against ``n`` as a
+    solid line with its pointwise 95% band shaded, the fitted tail as a thin black dashed line and
+    the stated rate as a dotted line of the same colour (:func:`plot_rate_series`), on log-log
+    axes. The legend entry reads ``"<label>: slope s [lo, hi], stated p"``. The stated rate is the
+    method's registered bound shape when the check wrote one (``bound_x``, ``bound_y``), else the
+    power law with the stated exponent :math:`p` from the start of the fitted tail
+    :math:`(x_0, y_0)` to the last point :math:`n_K`,
+
+    .. math:: y(n) = y_0 \left(rac{n}{x_0}
+ight)^{p},
+
+    and no line when the stated exponent is NaN (an ablation the theorems say nothing about).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    columns : dict of str -> array, each shape (K,)
+        The check's CSV read back (:func:`read_csv`): ``<m>_n``, ``<m>_mean``, ``<m>_lo``,
+        ``<m>_hi`` per method; rows where ``<m>_n`` is NaN (the padding of shorter columns) are
+        skipped.
+    fits : dict of str -> dict
+        The check's JSON read back (:func:`read_json`), per method: ``label``, ``slope``, ``ci``
+        (two numbers), ``stated`` (exponent, NaN for none), ``fit_x``, ``fit_y`` (the fitted tail)
+        and, optionally, ``bound_x``, ``bound_y`` (the bound's shape to draw instead).
+    colors : dict of str -> str, optional
+        Colour per method (default: matplotlib's colour cycle).
+    xlabel, ylabel, title : str, optional
+        Axis labels and panel title (title in 9 pt).
+    legend : {"outside", "below", "inside", None}
+        Right of the axes, below them (:func:`legend_outside`), in the axes, or none.
+    ylim : {"informative", None}
+        ``"informative"`` spends the y-axis on the measured means (:func:`informative_ylim`);
+        None leaves matplotlib's limits.
+    marker : str, optional
+    ms : float, optional
+        Marker and marker size of the means.
+    reference_lw : float
+        Line width of the stated rate's line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        Before anything is drawn: when ``fits`` is empty, a method of ``fits`` lacks a key, its
+        columns or its colour, or ``legend`` / ``ylim`` is not one of the values above.
+    """
+    if legend not in _LEGEND_PLACES:
+        raise ValidationError(f"legend: {legend!r} is not one of {_LEGEND_PLACES}. Fix: pick one of them.")
+    if ylim not in ("informative", None):
+        raise ValidationError(f"ylim: {ylim!r} is neither 'informative' nor None. Fix: pick one of them.")
+    if not fits:
+        raise ValidationError("fits: no method to draw. Fix: pass the check's JSON read back (one entry per method).")
+    need = ("label", "slope", "ci", "stated", "fit_x", "fit_y")
+    for m, row in fits.items():
+        lacks = [k for k in need if k not in row] + [f"{m}_{c}" for c in ("n", "mean", "lo", "hi")
+                                                     if f"{m}_{c}" not in columns]
+        lacks += ["a colour in colors"] if colors is not None and m not in colors else []
+        if lacks:
+            raise ValidationError(f"fits / columns: method {m!r} lacks {lacks}. Fix: pass the CSV and JSON the "
+                                  f"check wrote together (read_data(folder, 'NAME.csv', 'NAME.json')).")
+    means = []
+    for m, row in fits.items():
+        keep = np.isfinite(columns[f"{m}_n"])  # the CSV pads shorter columns with NaN
+        n, mean = columns[f"{m}_n"][keep], columns[f"{m}_mean"][keep]
+        lab = f"{row['label']}: slope {row['slope']:.2f} [{row['ci'][0]:.2f}, {row['ci'][1]:.2f}]"
+        xf, yf = np.asarray(row["fit_x"], float), np.asarray(row["fit_y"], float)
+        ref = None
+        if np.isfinite(row["stated"]):
+            lab += f", stated {row['stated']:.2f}"
+            ref = ([xf[0], n[-1]], [yf[0], yf[0] * (n[-1] / xf[0]) ** row["stated"]])
+        if "bound_x" in row:
+            ref = (row["bound_x"], row["bound_y"])
+        plot_rate_series(ax, n, mean, columns[f"{m}_lo"][keep], columns[f"{m}_hi"][keep],
+                         color=None if colors is None else colors[m], label=lab, fit=(xf, yf), reference=ref,
+                         marker=marker, ms=ms, reference_lw=reference_lw)
+        means.append(mean)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    if ylim == "informative":
+        informative_ylim(ax, means)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=9)
+    if legend in ("outside", "below"):
+        legend_outside(ax, where="right" if legend == "outside" else "below", fontsize=7)
+    elif legend == "inside":
+        ax.legend(fontsize=7)
+    return ax
 
 
 def shared_legend(ax_from, ax_to):

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ..errors import ValidationError
 
-__all__ = ["FIGURES_ENV", "figures_dir", "figure_script", "load_figure_script", "draw_figures", "NO_FIGURES_HINT"]
+__all__ = ["FIGURES_ENV", "figures_dir", "figure_script", "load_figure_script", "draw_figures", "NO_FIGURES_HINT",
+           "defined_in"]
 
 #: Environment variable naming the folder of figure scripts.
 FIGURES_ENV = "PGTHEORY_FIGURES"
@@ -129,7 +130,7 @@ def load_figure_script(path):
     return mod
 
 
-def draw_figures(name: str, folder, figures=None) -> tuple:
+def draw_figures(name: str, folder, figures=None, *, draw=None) -> tuple:
     """Draw the figures of check ``name`` from its output ``folder`` with its script's ``draw``.
 
     Parameters
@@ -140,6 +141,9 @@ def draw_figures(name: str, folder, figures=None) -> tuple:
         The check's output folder (its data files and ``report.json``).
     figures : str or Path, optional
         Folder of the scripts (see :func:`figures_dir`).
+    draw : callable, optional
+        The ``draw(folder)`` to call instead of looking the script up (a script drawing its own
+        check: :func:`pgtheory.experiments.figure_main`); ``figures`` is then not used.
 
     Returns
     -------
@@ -154,14 +158,17 @@ def draw_figures(name: str, folder, figures=None) -> tuple:
     Exception
         Whatever ``draw`` raises.
     """
-    script = figure_script(name, figures)
-    if script is None:
-        where = figures_dir(figures)
-        raise ValidationError(f"figures of {name!r}: no script {name.replace('-', '_')}.py in "
-                              f"{where if where is not None else 'any figures folder'}. Fix: "
-                              + (NO_FIGURES_HINT if where is None else "add it (see figures/README.md)."))
-    mod = load_figure_script(script)
-    out = mod.draw(Path(folder))
+    if draw is None:
+        script = figure_script(name, figures)
+        if script is None:
+            where = figures_dir(figures)
+            raise ValidationError(f"figures of {name!r}: no script {name.replace('-', '_')}.py in "
+                                  f"{where if where is not None else 'any figures folder'}. Fix: "
+                                  + (NO_FIGURES_HINT if where is None else "add it (see figures/README.md)."))
+        draw = load_figure_script(script).draw
+    else:
+        script = defined_in(draw)
+    out = draw(Path(folder))
     if isinstance(out, (str, Path)) or not hasattr(out, "__iter__"):
         raise ValidationError(f"{script}: draw() returned {type(out).__name__}; it must return the list of "
                               f"files it wrote.")
@@ -171,3 +178,18 @@ def draw_figures(name: str, folder, figures=None) -> tuple:
         raise ValidationError(f"{script}: draw() reported {'no file' if not paths else 'missing or empty files'} "
                               f"{bad if bad else ''}; it must write and return its PNG + PDF files.")
     return paths
+
+
+def defined_in(draw) -> str:
+    """The file that defines the function ``draw`` (its script), or its name when it has no file.
+
+    Parameters
+    ----------
+    draw : callable
+
+    Returns
+    -------
+    str
+    """
+    code = getattr(draw, "__code__", None)
+    return str(code.co_filename) if code is not None else getattr(draw, "__qualname__", repr(draw))

@@ -75,7 +75,7 @@ import traceback
 from pathlib import Path
 
 from ..results import CheckReport
-from ._figures import NO_FIGURES_HINT, draw_figures, figure_script, figures_dir
+from ._figures import NO_FIGURES_HINT, defined_in, draw_figures, figure_script, figures_dir
 from ._parallel import SerialExecutor, open_executor, parse_executor
 from ._registry import RunConfig, get, list_experiments
 
@@ -309,7 +309,7 @@ _SAID_NO_FIGURES = False
 _DRAW_LOCK = threading.Lock()
 
 
-def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckReport:
+def draw_report_figures(report: CheckReport, folder, *, figures=None, draw=None) -> CheckReport:
     """Draw a finished check's figure from its output folder and record how it went in its report.
 
     The report (already in ``folder/report.json``, which the script reads for its caption) is
@@ -330,6 +330,10 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckRe
         The check's output folder.
     figures : str or Path, optional
         Folder of the figure scripts (:func:`figures_dir`).
+    draw : callable, optional
+        The script's own ``draw(folder)``, called instead of looking the script up (what
+        :func:`pgtheory.experiments.figure_main` passes when a script runs its check);
+        ``details["figure"]["script"]`` is then the file that defines it.
 
     Returns
     -------
@@ -345,9 +349,12 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckRe
     if report.verdict == "error":
         status = {"status": "not drawn", "script": None, "reason": "the check ended in error"}
     else:
-        where = figures_dir(figures)
-        script = figure_script(report.name, figures) if where is not None else None
-        if where is None:
+        if draw is not None:  # a script drawing its own check (figure_main)
+            where, script = None, defined_in(draw)
+        else:
+            where = figures_dir(figures)
+            script = figure_script(report.name, figures) if where is not None else None
+        if script is None and where is None:
             status = {"status": "not drawn", "script": None, "reason": NO_FIGURES_HINT}
             if not _SAID_NO_FIGURES:
                 log.warning(NO_FIGURES_HINT)
@@ -358,7 +365,7 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None) -> CheckRe
         else:
             try:
                 with _DRAW_LOCK:  # pyplot keeps global state: one figure at a time per process (thread executors)
-                    drawn = draw_figures(report.name, folder, figures)
+                    drawn = draw_figures(report.name, folder, figures, draw=draw)
                 status = {"status": "drawn", "script": str(script), "reason": ""}
             except Exception as exc:
                 msg = f"{type(exc).__name__}: {exc}"

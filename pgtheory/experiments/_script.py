@@ -7,17 +7,19 @@ and its ``draw``; the script draws, this runs (or finds) what it draws from.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from .._options import out_dir, positive_int, seed
 from ..errors import ValidationError
 from ._registry import RunConfig, get
-from ._runner import REPORT_FILE, load_report, run_one
+from ._runner import REPORT_FILE, draw_report_figures, load_report, run_one
 
 __all__ = ["figure_main", "figure_caption"]
 
 
 #: Caption styles of :func:`figure_caption`.
-CAPTION_STYLES = ("explain", "findings", "headline")
+CAPTION_STYLES = ("explain", "findings", "headline", "verdicts")
 
 
 def figure_caption(report, claims=None, *, max_claims: int | None = None, style: str = "explain") -> tuple:
@@ -33,12 +35,15 @@ def figure_caption(report, claims=None, *, max_claims: int | None = None, style:
     max_claims : int, optional
         At most this many claims are spelled out (default 3 for ``"explain"``, 4 for
         ``"findings"``).
-    style : {"explain", "findings", "headline"}
+    style : {"explain", "findings", "headline", "verdicts"}
         ``"explain"``: :func:`pgtheory.ratecheck.explain` (the headline reason, then the deciding
         claims' reasons, or their tightness when all are consistent); ``"findings"``: the headline
         reason, then the claims, inconsistent ones first, each with its reason, or its tightness
         and finding when consistent; ``"headline"``: the report's own verdict and reason
-        (:func:`pgtheory.ratecheck.combine` of the claims).
+        (:func:`pgtheory.ratecheck.combine` of the claims); ``"verdicts"``: the report's verdict,
+        and its reason followed by every claim's name and verdict
+        (``"<reason>. <name>: <verdict>; ..."``, the caption of checks whose figure shows the
+        claims' numbers itself).
 
     Returns
     -------
@@ -70,6 +75,8 @@ def figure_caption(report, claims=None, *, max_claims: int | None = None, style:
         rows = [by_name[c] for c in claims]
     if style == "headline":
         return combine(rows)
+    if style == "verdicts":
+        return report.verdict, f"{report.reason}. " + "; ".join(f"{c['name']}: {c['verdict']}" for c in rows)
     if style == "findings":
         return verdict_caption(rows, max_claims=4 if max_claims is None else max_claims)
     return explain(rows, max_claims=3 if max_claims is None else max_claims)
@@ -78,11 +85,18 @@ def figure_caption(report, claims=None, *, max_claims: int | None = None, style:
 def figure_main(name: str, draw, doc: str | None = None, argv=None) -> int:
     """Command line of a figure script: ``python figures/<name>.py [--quick] [--out DIR] [--from DIR]``.
 
-    Without ``--from`` the check runs through the public API (:func:`run_one`, with the script's
-    own ``draw`` instead of the runner's lookup) into ``DIR/<name>/`` (``--out``, default
-    ``figures/output``), then ``draw`` draws from that folder. With ``--from DIR`` nothing is
-    computed: ``draw`` reads ``DIR/<name>/`` of an earlier ``pgtheory reproduce --out DIR`` run
-    (the docs gallery does this).
+    Without ``--from`` the check runs through the public API (:func:`run_one`) into
+    ``DIR/<name>/`` (``--out``, default ``figures/output``), then the script's own ``draw`` draws
+    from that folder through :func:`draw_report_figures`, so its ``report.json`` records the
+    figure as a ``pgtheory check`` run does (``figures`` and ``details["figure"]``: drawn, or
+    failed with the reason and traceback). With ``--from DIR`` nothing is computed: ``draw``
+    reads ``DIR/<name>/`` of an earlier ``pgtheory reproduce --out DIR`` run (the docs gallery
+    does this) and that run's ``report.json`` is left as it is.
+
+    The options are checked as the ``pgtheory`` command checks them, before anything runs:
+    ``--seeds`` an integer >= 1, ``--seed`` an integer >= 0, ``--out`` a directory or a path that
+    can be created as one; a bad value exits with status 2 and a message naming the option and the
+    fix (``error: argument --seeds: 0 is not a positive integer; give N >= 1``).
 
     Parameters
     ----------
@@ -98,15 +112,23 @@ def figure_main(name: str, draw, doc: str | None = None, argv=None) -> int:
     Returns
     -------
     int
-        Exit status: 0, or 1 when the check ended in ``"error"`` or has no report in ``--from``.
+        Exit status: 0, or 1 when the check ended in ``"error"``, its figure failed to draw, or
+        ``--from`` holds no report of it.
+
+    Raises
+    ------
+    SystemExit
+        With status 2 for a bad option (``argparse``), before anything runs.
+    KeyError
+        When ``name`` is not a registered check.
     """
     get(name)  # an unknown name fails before anything runs
     p = argparse.ArgumentParser(description=(doc or name).strip().splitlines()[0])
     p.add_argument("--quick", action="store_true", help="small sizes (seconds)")
-    p.add_argument("--out", type=Path, default=None,
+    p.add_argument("--out", type=out_dir, default=None,
                    help="output folder; files go to OUT/<check>/ (default figures/output, git-ignored)")
-    p.add_argument("--seed", type=int, default=0, help="base seed (streams are spawned from it)")
-    p.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the check's own)")
+    p.add_argument("--seed", type=seed, default=0, help="base seed (>= 0; streams are spawned from it)")
+    p.add_argument("--seeds", type=positive_int, default=None, help="number of seeds (>= 1; default: the check's own)")
     p.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
                    help="compute nothing: draw from DIR/<check>/ of a `pgtheory reproduce --out DIR` run")
     args = p.parse_args(argv)
@@ -130,6 +152,15 @@ def figure_main(name: str, draw, doc: str | None = None, argv=None) -> int:
             print("  wrote", f)
         if rep.verdict == "error":
             return 1
+        rep = draw_report_figures(rep, folder, draw=draw)  # records the figure in report.json
+        fig = rep.details["figure"]
+        if fig["status"] != "drawn":
+            print(f"{name}: figure {fig['status'].upper()}: {fig['reason']}\n{fig.get('traceback', '')}",
+                  file=sys.stderr)
+            return 1
+        for f in rep.figures:
+            print("  figure", f)
+        return 0
     for f in draw(folder):
         print("  figure", f)
     return 0
