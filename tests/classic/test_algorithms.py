@@ -4,15 +4,14 @@ record schedule, and softmax PG on Li et al.'s hard MDP (against the MDP's own g
 compiled kernel and the gradient flow).
 
 The tests of one paper's claims live in ``test_<key>.py`` beside this file (``test_mei2020.py``,
-``test_li2021_flow.py``; NPG and entropy-regularised NPG below until they move); the ``garnet``
-fixture is in ``conftest.py``."""
+``test_agarwal2021.py``, ``test_li2021_flow.py``; entropy-regularised NPG below until it moves); the
+``garnet`` fixture is in ``conftest.py``."""
 
 import numpy as np
 import pytest
 
 from pgtheory._math import softmax
-from pgtheory.algorithms import (entropy_npg, optimal_reference, record_schedule, soft_optimal_reference, softmax_npg,
-                                 softmax_pg)
+from pgtheory.algorithms import entropy_npg, record_schedule, soft_optimal_reference, softmax_pg
 from pgtheory.algorithms.pg import _Evaluator
 from pgtheory.errors import InvalidStepSizeError, ShapeError, ValidationError
 from pgtheory.mdp import instances, policy_evaluation, soft_policy_evaluation, state_occupancy
@@ -27,17 +26,6 @@ def test_evaluator_matches_public_solvers(garnet):
     assert_close(V, sol.V)
     assert_close(Q, sol.Q)
     assert_close(ev.occupancy(pi, garnet.rho), state_occupancy(garnet, pi))
-
-
-def test_npg_step_closed_form(garnet):
-    ref = optimal_reference(garnet)
-    tr = softmax_npg(garnet, eta=0.7, n_iter=1, reference=ref)
-    sol = policy_evaluation(garnet, np.full((6, 3), 1 / 3))
-    target = softmax(0.7 * (sol.Q - sol.V[:, None]) / (1 - 0.8), axis=-1)
-    assert_close(tr.final["pi"], target)
-    long = softmax_npg(garnet, eta=1.0, n_iter=60, reference=ref)
-    assert long.metric("suboptimality")[-1] < 1e-3 * long.metric("suboptimality")[0]
-    assert np.all(np.diff(long.metric("value")) >= -1e-12)  # NPG improves monotonically
 
 
 def test_entropy_npg_converges_to_soft_optimum_and_spi(garnet):
