@@ -4,17 +4,17 @@ record schedule, and softmax PG on Li et al.'s hard MDP (against the MDP's own g
 compiled kernel and the gradient flow).
 
 The tests of one paper's claims live in ``test_<key>.py`` beside this file (``test_mei2020.py``,
-``test_agarwal2021.py``, ``test_li2021_flow.py``; entropy-regularised NPG below until it moves); the
-``garnet`` fixture is in ``conftest.py``."""
+``test_agarwal2021.py``, ``test_cen2022.py``, ``test_li2021_flow.py``); the ``garnet`` fixture is in
+``conftest.py``."""
 
 import numpy as np
 import pytest
 
 from pgtheory._math import softmax
-from pgtheory.algorithms import entropy_npg, record_schedule, soft_optimal_reference, softmax_pg
+from pgtheory.algorithms import entropy_npg, record_schedule, softmax_pg
 from pgtheory.algorithms.pg import _Evaluator
 from pgtheory.errors import InvalidStepSizeError, ShapeError, ValidationError
-from pgtheory.mdp import instances, policy_evaluation, soft_policy_evaluation, state_occupancy
+from pgtheory.mdp import instances, policy_evaluation, state_occupancy
 from pgtheory.testing import assert_close
 
 
@@ -26,20 +26,6 @@ def test_evaluator_matches_public_solvers(garnet):
     assert_close(V, sol.V)
     assert_close(Q, sol.Q)
     assert_close(ev.occupancy(pi, garnet.rho), state_occupancy(garnet, pi))
-
-
-def test_entropy_npg_converges_to_soft_optimum_and_spi(garnet):
-    tau = 0.2
-    ref = soft_optimal_reference(garnet, tau)
-    # the soft optimum is a fixed point of soft policy iteration
-    pi_star = np.exp(ref["logpi_star"])
-    assert_close(soft_policy_evaluation(garnet, pi_star, tau).V, ref["V_star"], atol=1e-10)
-    tr = entropy_npg(garnet, eta=(1 - 0.8) / tau, tau=tau, n_iter=40, reference=ref)
-    assert tr.metric("q_error")[-1] < 1e-10 and tr.metric("logpi_error")[-1] < 1e-9
-    tr2 = entropy_npg(garnet, eta=0.1, tau=tau, n_iter=20, reference=ref)
-    C1 = tr2.params["C1"]
-    t = np.arange(20)
-    assert np.all(tr2.metric("q_error")[1:] <= C1 * 0.8 * (1 - 0.1 * tau) ** t + 1e-12)
 
 
 def test_input_errors(garnet):
