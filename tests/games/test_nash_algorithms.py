@@ -1,9 +1,12 @@
-r"""Nash-MD, Nash-MP, EGPO, OMD, OMWU and stochastic Nash-MP.
+r"""Nash-learning machinery shared by several papers: the update rules (mirror step, EGPO / online
+IPO, the centred payoff query), the linear methods converging to the equilibrium, EGPO's inferred
+contraction (Zhou et al. 2025), and the input validation of every runner.
 
-Ground truth: the exact equilibrium (``regularized_nash``, certified), the proximal-step identity
-J(pi) = J(pi_half) - (1 + 1/eta) KL(pi || pi_half) (independent of the closed form), finite
-differences of the IPO loss, Munos et al. Theorem 1 (recursion and bound, verified in the paper)
-and the inferred Nash-MP / EGPO contractions (falsification tests at every iterate).
+Ground truth: the exact equilibrium (``regularized_nash``, certified), closed forms of the mirror
+step, finite differences of the IPO loss, and the inferred EGPO contraction (falsification test at
+every iterate). Nash-MD (Munos et al. 2024) is tested in ``test_munos2024.py``; Nash-MP and its
+stochastic variant (Tiapkin et al. 2025) are still tested here (half step, inferred bound, queries,
+stochastic runs, performance).
 """
 
 import time
@@ -27,28 +30,14 @@ from pgtheory.algorithms.nash import (
     payoff,
     stochastic_nash_mp,
 )
-from pgtheory.bounds.catalog import munos2024, tiapkin2025, zhou2025
+from pgtheory.bounds.catalog import tiapkin2025, zhou2025
 from pgtheory.errors import InvalidStepSizeError, ValidationError
 from pgtheory.games import intransitive_game, random_preference_game, regularized_nash, rock_paper_scissors
 from pgtheory.testing import assert_close, test_seed
 
+from ._helpers import instances
+
 ROUND = 1e-13  # floating-point floor of KL evaluations near the equilibrium
-
-
-@st.composite
-def instances(draw, max_n=30, contextual=False):
-    n = draw(st.integers(2, max_n))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    beta = float(draw(st.floats(0.01, 3.0)))
-    X = draw(st.integers(2, 3)) if contextual else None
-    game = random_preference_game(n, rng=rng, contexts=X)
-    shape = (n,) if X is None else (X, n)
-    mu = rng.dirichlet(np.ones(n), size=None if X is None else X)
-    if draw(st.booleans()):
-        mu = np.where(rng.random(shape) < 0.3, 1e-9, mu)
-        mu = mu / mu.sum(axis=-1, keepdims=True)
-    pi0 = rng.dirichlet(np.ones(n), size=None if X is None else X) if draw(st.booleans()) else None
-    return game, beta, mu, pi0
 
 
 def _ctx(game):
@@ -119,22 +108,7 @@ def test_mirror_step_is_the_geometric_mixture_formula():
     assert_close(out, ref / ref.sum(), atol=1e-15)
 
 
-# ---------------------------------------------------------------- bounds at every iterate
-@settings(deadline=None)
-@given(inst=st.one_of(instances(), instances(max_n=6, contextual=True)))
-def test_nash_md_recursion_and_theorem1_hold_at_every_iterate(inst):
-    game, beta, mu, pi0 = inst
-    tr = nash_md(game, beta, 60, mu=mu, pi0=pi0)
-    kl, eta = tr.metric("kl"), tr.metric("eta")
-    rhs = munos2024.thm1_recursion_rhs(kl[:-1], eta[:-1], beta)
-    assert np.all(kl[1:] <= rhs * (1 + 1e-10) + ROUND)
-    T = tr.iterations
-    bound = munos2024.thm1_bound(T, beta)
-    assert np.all(kl[1:] <= bound[1:])
-    if pi0 is None:  # pi_0 = mu: KL(pi*||mu) <= 1/(2 beta) <= 8/beta^2 for beta <= 16
-        assert kl[0] <= bound[0]
-
-
+# ---------------------------------------------------------------- bounds at every iterate, convergence
 @settings(deadline=None)
 @given(inst=st.one_of(instances(), instances(max_n=6, contextual=True)))
 def test_nash_mp_inferred_bound_holds_at_every_iterate(inst):
