@@ -175,7 +175,6 @@ def test_every_proofs_check_module_is_a_key():
 #: Keys whose checks are tested only in files that span several papers (no ``test_<key>*.py`` yet),
 #: with that file; a new key must come with its own ``tests/**/test_<key>*.py``.
 TESTED_IN_SHARED_FILES = {
-    "tiapkin2025": "tests/games/test_nash_experiments.py",
     **{k: "tests/bandits/test_llm_claims.py" for k in ("ahmadian2024", "chen2025a", "fletberliac2024", "go2023",
                                                          "leng2025", "liu2025", "lyu2025", "shao2024", "wang2025a",
                                                          "xiao2025", "zhu2025a", "zhu2025b")},
