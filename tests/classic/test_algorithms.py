@@ -1,23 +1,21 @@
-"""Exact PG / NPG / entropy-regularised NPG against independent ground truth: the policy-gradient
-module's exact gradient, closed forms on the bandit, soft policy iteration, soft value iteration."""
+"""Exact tabular PG / NPG machinery shared by several papers: the evaluator behind softmax PG, NPG
+and entropy-regularised NPG (against the public solvers), input validation of the runners, the
+record schedule, and softmax PG on Li et al.'s hard MDP (against the MDP's own gradient, the
+compiled kernel and the gradient flow).
+
+The tests of one paper's claims live in ``test_<key>.py`` beside this file (``test_mei2020.py``,
+``test_agarwal2021.py``, ``test_cen2022.py``, ``test_li2021_flow.py``); the ``garnet`` fixture is in
+``conftest.py``."""
 
 import numpy as np
 import pytest
 
 from pgtheory._math import softmax
-from pgtheory.algorithms import (entropy_npg, optimal_reference, record_schedule, soft_optimal_reference, softmax_npg,
-                                 softmax_pg)
+from pgtheory.algorithms import entropy_npg, record_schedule, softmax_pg
 from pgtheory.algorithms.pg import _Evaluator
 from pgtheory.errors import InvalidStepSizeError, ShapeError, ValidationError
-from pgtheory.experiments.mei2020 import bandit_mdp
-from pgtheory.mdp import TabularMDP, instances, policy_evaluation, soft_policy_evaluation, state_occupancy
-from pgtheory.policies import SoftmaxPolicy, policy_gradient
+from pgtheory.mdp import instances, policy_evaluation, state_occupancy
 from pgtheory.testing import assert_close
-
-
-@pytest.fixture(scope="module")
-def garnet():
-    return instances.garnet(6, 3, 3, gamma=0.8, seed=1)
 
 
 def test_evaluator_matches_public_solvers(garnet):
@@ -28,75 +26,6 @@ def test_evaluator_matches_public_solvers(garnet):
     assert_close(V, sol.V)
     assert_close(Q, sol.Q)
     assert_close(ev.occupancy(pi, garnet.rho), state_occupancy(garnet, pi))
-
-
-def test_pg_first_step_is_the_exact_gradient(garnet):
-    """One PG step from theta0 equals theta0 + eta * policies.policy_gradient (helper B's oracle)."""
-    theta0 = np.random.default_rng(2).normal(size=(6, 3))
-    eta = 0.05
-    tr = softmax_pg(garnet, eta=eta, n_iter=1, theta0=theta0, backend="numpy")
-    g = policy_gradient(garnet, SoftmaxPolicy(6, 3), theta0)
-    assert_close(tr.final["theta"], theta0 + eta * g, atol=1e-13)
-
-
-@pytest.mark.parametrize("mdp_name", ["bandit", "garnet"])
-def test_numba_kernel_matches_numpy_reference(mdp_name, garnet):
-    mdp = bandit_mdp() if mdp_name == "bandit" else garnet
-    a = softmax_pg(mdp, eta=0.3, n_iter=300, backend="numpy", n_records=50)
-    b = softmax_pg(mdp, eta=0.3, n_iter=300, backend="numba", n_records=50)
-    for k in a.metrics:
-        assert_close(a.metrics[k], b.metrics[k], atol=1e-10)  # same operations, different summation order
-    assert_close(a.final["theta"], b.final["theta"], atol=1e-10)
-    assert a.final["c_run"] == pytest.approx(b.final["c_run"], abs=1e-12)
-
-
-def test_bandit_pg_closed_form_and_rate():
-    """Bandit PG: gradient pi*(r - pi.r) by hand; gap ~ C/t with t*gap settling (Mei et al.)."""
-    r = np.array([1.0, 0.9, 0.1])
-    th = np.zeros(3)
-    for _ in range(5):
-        p = softmax(th)
-        th = th + 0.4 * p * (r - p @ r)
-    tr = softmax_pg(bandit_mdp(), eta=0.4, n_iter=5, backend="numpy")
-    assert_close(tr.final["theta"][0], th)
-    long = softmax_pg(bandit_mdp(), eta=0.4, n_iter=20000, n_records=100)
-    t, gap = long.iterations.astype(float), long.metric("suboptimality")
-    tg = t[-10:] * gap[-10:]
-    assert np.ptp(tg) / tg[-1] < 0.02  # t * gap has settled (~1.68)
-    assert 1.5 < tg[-1] < 1.9
-
-
-def test_running_c_is_a_running_minimum(garnet):
-    tr = softmax_pg(garnet, n_iter=400, eta=0.5)
-    rc = tr.metric("running_c")[1:]
-    assert np.all(np.diff(rc) <= 0)
-    assert_close(rc, np.minimum.accumulate(tr.metric("min_opt_prob")[1:]))
-    assert tr.final["c_run"] == pytest.approx(rc[-1])
-
-
-def test_npg_step_closed_form(garnet):
-    ref = optimal_reference(garnet)
-    tr = softmax_npg(garnet, eta=0.7, n_iter=1, reference=ref)
-    sol = policy_evaluation(garnet, np.full((6, 3), 1 / 3))
-    target = softmax(0.7 * (sol.Q - sol.V[:, None]) / (1 - 0.8), axis=-1)
-    assert_close(tr.final["pi"], target)
-    long = softmax_npg(garnet, eta=1.0, n_iter=60, reference=ref)
-    assert long.metric("suboptimality")[-1] < 1e-3 * long.metric("suboptimality")[0]
-    assert np.all(np.diff(long.metric("value")) >= -1e-12)  # NPG improves monotonically
-
-
-def test_entropy_npg_converges_to_soft_optimum_and_spi(garnet):
-    tau = 0.2
-    ref = soft_optimal_reference(garnet, tau)
-    # the soft optimum is a fixed point of soft policy iteration
-    pi_star = np.exp(ref["logpi_star"])
-    assert_close(soft_policy_evaluation(garnet, pi_star, tau).V, ref["V_star"], atol=1e-10)
-    tr = entropy_npg(garnet, eta=(1 - 0.8) / tau, tau=tau, n_iter=40, reference=ref)
-    assert tr.metric("q_error")[-1] < 1e-10 and tr.metric("logpi_error")[-1] < 1e-9
-    tr2 = entropy_npg(garnet, eta=0.1, tau=tau, n_iter=20, reference=ref)
-    C1 = tr2.params["C1"]
-    t = np.arange(20)
-    assert np.all(tr2.metric("q_error")[1:] <= C1 * 0.8 * (1 - 0.1 * tau) ** t + 1e-12)
 
 
 def test_input_errors(garnet):
@@ -126,11 +55,6 @@ def test_li_problem_gradient_path_matches_its_own_gradient():
     a = softmax_pg(li, eta=0.5, n_iter=200, backend="numpy", n_records=20)
     b = softmax_pg(li, eta=0.5, n_iter=200, backend="numba", n_records=20)
     assert_close(a.metric("suboptimality"), b.metric("suboptimality"), atol=1e-10)
-
-
-def test_bandit_mdp_is_a_bandit():
-    m = bandit_mdp((0.2, 0.5))
-    assert isinstance(m, TabularMDP) and m.S == 1 and m.A == 2 and m.gamma == 0.0
 
 
 def test_gradient_flow_matches_discrete_pg_crossing_times():

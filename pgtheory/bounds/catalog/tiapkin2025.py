@@ -19,7 +19,8 @@ What is read and what is inferred (arXiv v1: abstract and the statements listed 
              = (1+2\beta)^{-N/2}\,\mathrm{KL}(\pi^*_\beta\|\pi_0).
 
   The constant 1 in front (no 1/β) is our inference; it is *tested at every iterate* on random
-  games (``tests/games/test_nash_algorithms.py``), i.e. a falsification test, not a citation.
+  games (``tests/games/test_tiapkin2025.py``, also in 40-digit arithmetic), i.e. a falsification test, not a
+  citation.
 
 References
 ----------
