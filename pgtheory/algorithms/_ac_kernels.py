@@ -12,7 +12,9 @@ give **bitwise identical** traces on the NumPy builds this package is tested on:
   :math:`\sum_a\pi(a|s)Q(s,a)`) are summed in the order of NumPy's ``einsum`` inner kernel
   (``sum_of_products_contig_contig_outstride0_two`` on the SSE2 baseline: two lanes, even and odd
   indices, four-vector unrolled blocks, lane sum last; no fused multiply-add) -- see
-  :func:`_einsum_dot`; row sums that the reference does with ``np.sum`` are sequential;
+  :func:`_einsum_dot`; the value sums over a transition row visit only its non-zero entries, in
+  that order, which is exact (:func:`einsum_support`; the combination lock has two next states
+  out of ``3H``); row sums that the reference does with ``np.sum`` are sequential;
 * the transcendental functions (``exp``, ``log1p``) and the value ``V @ rho`` (BLAS ``gemv``) are
   **not** computed here: the driver calls NumPy for them between kernels, because NumPy's SIMD
   ``exp`` / ``log1p`` and OpenBLAS differ from libm and from a plain loop in the last bit.
@@ -28,7 +30,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["einsum_dot", "offline_counts", "critic_rows", "episode_head", "normaliser_ratio", "episode_tail"]
+__all__ = ["einsum_dot", "einsum_dot_at", "einsum_support", "support_dot", "reachable_states", "offline_counts",
+           "critic_rows", "episode_head", "normaliser_ratio", "episode_tail"]
 
 
 @njit(cache=True)
@@ -53,9 +56,95 @@ def _einsum_dot(a, b):
 
 
 @njit(cache=True)
+def _einsum_dot_at(x, off, div, b):
+    """:func:`_einsum_dot` of ``x[off:off + n] / div`` and ``b`` (``n = len(b)``; each ratio rounded
+    first; ``div = 1`` is exact) -- the form the kernels use on flattened arrays, without slicing."""
+    n = b.shape[0]
+    v0 = 0.0
+    v1 = 0.0
+    i = 0
+    while n - i >= 8:
+        v0 = (x[off + i] / div) * b[i] + ((x[off + i + 2] / div) * b[i + 2] + (
+            (x[off + i + 4] / div) * b[i + 4] + ((x[off + i + 6] / div) * b[i + 6] + v0)))
+        v1 = (x[off + i + 1] / div) * b[i + 1] + ((x[off + i + 3] / div) * b[i + 3] + (
+            (x[off + i + 5] / div) * b[i + 5] + ((x[off + i + 7] / div) * b[i + 7] + v1)))
+        i += 8
+    while i < n:
+        v0 = (x[off + i] / div) * b[i] + v0
+        if i + 1 < n:
+            v1 = (x[off + i + 1] / div) * b[i + 1] + v1
+        else:
+            v1 = 0.0 + v1
+        i += 2
+    return 0.0 + (v0 + v1)
+
+
+@njit(cache=True)
 def einsum_dot(a, b):
     """Public-to-the-tests face of :func:`_einsum_dot` (1-D float64 arrays of equal length)."""
     return _einsum_dot(a, b)
+
+
+@njit(cache=True)
+def einsum_dot_at(x, off, div, b):
+    """Public-to-the-tests face of :func:`_einsum_dot_at`."""
+    return _einsum_dot_at(x, off, div, b)
+
+
+@njit(cache=True)
+def einsum_support(P):
+    """Non-zero entries of each row ``P[h, s, a, :]`` listed in the order :func:`_einsum_dot` adds them.
+
+    In that order lane ``t % 2`` receives term ``t``: within each full block of 8 the terms of a lane
+    in decreasing ``t``, blocks in increasing order, then the tail in increasing ``t``. A zero entry
+    contributes the product ``+-0`` to a lane accumulator that starts at ``+0`` and so is never
+    ``-0``; adding it changes nothing, so :func:`_support_dot` summing only the listed entries, in
+    this order, returns exactly :func:`_einsum_dot` of the full row (for finite ``V``). Returns
+    ``(idx, cnt)``: ``idx[h, s, a, :cnt[h, s, a]]``.
+    """
+    H, S, A, n = P.shape
+    order = np.empty(n, dtype=np.int64)
+    full = (n // 8) * 8
+    j = 0
+    for b in range(0, full, 8):
+        for off in (6, 7, 4, 5, 2, 3, 0, 1):
+            order[j] = b + off
+            j += 1
+    for t in range(full, n):
+        order[j] = t
+        j += 1
+    idx = np.zeros((H, S, A, n), dtype=np.int64)
+    cnt = np.zeros((H, S, A), dtype=np.int64)
+    for h in range(H):
+        for s in range(S):
+            for a in range(A):
+                c = 0
+                for t in order:
+                    if P[h, s, a, t] != 0.0:
+                        idx[h, s, a, c] = t
+                        c += 1
+                cnt[h, s, a] = c
+    return idx, cnt
+
+
+@njit(cache=True)
+def _support_dot(p, idx, cnt, V):
+    """``np.einsum('t,t->', p, V)`` over the listed support of ``p`` (see :func:`einsum_support`)."""
+    v0 = 0.0
+    v1 = 0.0
+    for k in range(cnt):
+        t = idx[k]
+        if t & 1:
+            v1 = p[t] * V[t] + v1
+        else:
+            v0 = p[t] * V[t] + v0
+    return 0.0 + (v0 + v1)
+
+
+@njit(cache=True)
+def support_dot(p, idx, cnt, V):
+    """Public-to-the-tests face of :func:`_support_dot`."""
+    return _support_dot(p, idx, cnt, V)
 
 
 @njit(cache=True)
@@ -91,59 +180,99 @@ def offline_counts(rho_c, mc, Pc, u, N, Nsas):
 
 
 @njit(cache=True)
-def _critic_row(r, N, Nsas, bonus_coef, out, V, Vn, phat):
-    """Reference ``_optimistic_q`` for one seed: ``N`` (H, S, A), ``Nsas`` (H, S, A, S) -> ``out`` (H, S, A)."""
-    H, S, A = N.shape
+def reachable_states(P, rho):
+    """``reach[h, s]``: whether step ``h`` can be in state ``s`` under some policy (``rho`` forward
+    through the support of ``P``). Values, critics and logits at other pairs never reach an output:
+    the kernels skip them (the lock reaches 3 of its ``3H + 1`` states per step)."""
+    H, S, A, _ = P.shape
+    reach = np.zeros((H, S), dtype=np.bool_)
+    for s in range(S):
+        reach[0, s] = rho[s] > 0.0
+    for h in range(H - 1):
+        for s in range(S):
+            if reach[h, s]:
+                for a in range(A):
+                    for t in range(S):
+                        if P[h, s, a, t] > 0.0:
+                            reach[h + 1, t] = True
+    return reach
+
+
+@njit(cache=True)
+def _critic_row(r, reach, N, Nsas_flat, i, bonus_coef, out, V, Vn):
+    """Reference ``_optimistic_q`` for seed ``i`` at the reachable pairs (0 elsewhere): ``N`` (R, H, S, A),
+    ``Nsas_flat`` the flattened ``Nsas`` (R, H, S, A, S) -> ``out`` (H, S, A). The empirical rows
+    ``Nsas / max(N, 1)`` are summed densely (a critic is recomputed only at a switch); their support
+    (observed next states) is reachable, and ``V`` is finite (0) elsewhere, so the sums are exact."""
+    R, H, S, A = N.shape
     for s in range(S):
         V[s] = 0.0
     for h in range(H - 1, -1, -1):
         cap = float(H - h)
         for s in range(S):
+            if not reach[h, s]:
+                for a in range(A):
+                    out[h, s, a] = 0.0
+                Vn[s] = 0.0
+                continue
+            m = -np.inf
             for a in range(A):
-                n = N[h, s, a]
+                n = N[i, h, s, a]
                 nn = max(n, 1.0)
-                for t in range(S):
-                    phat[t] = Nsas[h, s, a, t] / nn
-                q = r[h, s, a] + _einsum_dot(phat, V)
+                q = r[h, s, a] + _einsum_dot_at(Nsas_flat, (((i * H + h) * S + s) * A + a) * S, nn, V)
                 if bonus_coef > 0:
                     q = q + bonus_coef / np.sqrt(nn)
                     if not n > 0:
                         q = cap
                 elif not n > 0:
                     q = 0.0
-                out[h, s, a] = min(max(q, 0.0), cap)  # np.clip
-        for s in range(S):
-            m = out[h, s, 0]
-            for a in range(1, A):
-                if out[h, s, a] > m:
-                    m = out[h, s, a]
+                q = min(max(q, 0.0), cap)  # np.clip
+                out[h, s, a] = q
+                if a == 0 or q > m:
+                    m = q
             Vn[s] = m
         for s in range(S):
             V[s] = Vn[s]
 
 
 @njit(cache=True)
-def critic_rows(r, N, Nsas, bonus_coef, rows, f):
-    """``f[i] = _optimistic_q(N[i], Nsas[i])`` for every ``i`` in ``rows`` (the seeds that switch)."""
+def critic_rows(r, reach, N, Nsas, bonus_coef, rows, f):
+    """``f[i] = _optimistic_q(N[i], Nsas[i])`` for every ``i`` in ``rows`` (at the reachable pairs)."""
     R, H, S, A = N.shape
     V = np.empty(S)
     Vn = np.empty(S)
-    phat = np.empty(S)
+    Nsas_flat = Nsas.reshape(Nsas.size)
     for i in rows:
-        _critic_row(r, N[i], Nsas[i], bonus_coef, f[i], V, Vn, phat)
+        _critic_row(r, reach, N, Nsas_flat, i, bonus_coef, f[i], V, Vn)
 
 
 @njit(cache=True)
-def episode_head(pi, P, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches, every, reset, log_unif,
-                 eta, bonus_coef, V_out, z, k_out):
+def _doubled(reach, N, N_last, i):
+    """Whether some count of seed ``i`` reached twice its value at the last switch (at least 2); the
+    counts of unreachable pairs stay 0."""
+    R, H, S, A = N.shape
+    for h in range(H):
+        for s in range(S):
+            if reach[h, s]:
+                for a in range(A):
+                    if N[i, h, s, a] >= 2.0 * max(N_last[i, h, s, a], 1.0):
+                        return True
+    return False
+
+
+@njit(cache=True)
+def episode_head(pi, P, idx, cnt, reach, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches, every, reset,
+                 log_unif, eta, bonus_coef, V_out, z, k_out):
     """One online episode of every seed, up to the normaliser of the actor step.
 
-    * ``V_out[r] = V^{pi_t}_0`` (exact backward induction, einsum order);
+    * ``V_out[r] = V^{pi_t}_0`` (exact backward induction over the reachable states, einsum order;
+      0 at unreachable states, which ``rho`` does not weigh);
     * one episode per seed drawn with ``u`` (shape ``(1 + 2H, R)``), counts updated;
     * seeds whose counts doubled since their last switch (all of them when ``every``) recompute
       the critic ``f``, record the switch, and reset ``logpi`` to ``log_unif`` when ``reset``;
-    * ``x = logpi + eta f``; ``z = x - max_a x`` (a non-finite maximum counts as 0) and
-      ``k_out[r, h, s] = #{a : z = 0}``, the first half of ``pgtheory._math.log_softmax``.
+    * at reachable ``(h, s)``: ``x = logpi + eta f``; ``z = x - max_a x`` (a non-finite maximum
+      counts as 0) and ``k_out = #{a : z = 0}``, the first half of ``pgtheory._math.log_softmax``
+      (elsewhere ``z = 0``, ``k = 1``: the logits there are left as they are).
 
     Returns the number of switching seeds.
     """
@@ -152,17 +281,29 @@ def episode_head(pi, P, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches, ev
     Vn = np.empty(S)
     Qs = np.empty(A)
     pc = np.empty(A)
-    phat = np.empty(S)
     Vw = np.empty(S)
     Vw2 = np.empty(S)
+    pi_flat = pi.reshape(pi.size)
+    Nsas_flat = Nsas.reshape(Nsas.size)
     for i in range(R):
         for s in range(S):
             Vc[s] = 0.0
         for h in range(H - 1, -1, -1):
             for s in range(S):
+                if not reach[h, s]:
+                    Vn[s] = 0.0
+                    continue
                 for a in range(A):
-                    Qs[a] = r[h, s, a] + _einsum_dot(P[h, s, a], Vc)
-                Vn[s] = _einsum_dot(pi[i, h, s], Qs)
+                    v0 = 0.0  # _support_dot(P[h, s, a], ...), written out (no array views in this loop)
+                    v1 = 0.0
+                    for j in range(cnt[h, s, a]):
+                        t = idx[h, s, a, j]
+                        if t & 1:
+                            v1 = P[h, s, a, t] * Vc[t] + v1
+                        else:
+                            v0 = P[h, s, a, t] * Vc[t] + v0
+                    Qs[a] = r[h, s, a] + (0.0 + (v0 + v1))
+                Vn[s] = _einsum_dot_at(pi_flat, ((i * H + h) * S + s) * A, 1.0, Qs)
             for s in range(S):
                 Vc[s] = Vn[s]
         for s in range(S):
@@ -181,16 +322,9 @@ def episode_head(pi, P, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches, ev
             s = s2
     n_sw = 0
     for i in range(R):
-        sw = every
-        if not sw:
-            for h in range(H):
-                for s in range(S):
-                    for a in range(A):
-                        if N[i, h, s, a] >= 2.0 * max(N_last[i, h, s, a], 1.0):
-                            sw = True
-        if sw:
+        if every or _doubled(reach, N, N_last, i):
             n_sw += 1
-            _critic_row(r, N[i], Nsas[i], bonus_coef, f[i], Vw, Vw2, phat)
+            _critic_row(r, reach, N, Nsas_flat, i, bonus_coef, f[i], Vw, Vw2)
             for h in range(H):
                 for s in range(S):
                     for a in range(A):
@@ -201,6 +335,11 @@ def episode_head(pi, P, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches, ev
     for i in range(R):
         for h in range(H):
             for s in range(S):
+                if not reach[h, s]:
+                    for a in range(A):
+                        z[i, h, s, a] = 0.0
+                    k_out[i, h, s] = 1
+                    continue
                 m = -np.inf
                 nan = False
                 for a in range(A):
@@ -225,22 +364,23 @@ def episode_head(pi, P, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches, ev
 
 
 @njit(cache=True)
-def normaliser_ratio(z, e, k, ratio):
-    """``ratio = rest / max(k, 1)`` with ``rest = sum_a [z != 0] exp(z)`` (sequential), per row."""
+def normaliser_ratio(reach, z, e, k, ratio):
+    """``ratio = rest / max(k, 1)`` with ``rest = sum_a [z != 0] exp(z)`` (sequential), per reachable row."""
     R, H, S, A = z.shape
     for i in range(R):
         for h in range(H):
             for s in range(S):
                 rest = 0.0
-                for a in range(A):
-                    rest += 0.0 if z[i, h, s, a] == 0.0 else e[i, h, s, a]
+                if reach[h, s]:
+                    for a in range(A):
+                        rest += 0.0 if z[i, h, s, a] == 0.0 else e[i, h, s, a]
                 ratio[i, h, s] = rest / float(max(k[i, h, s], 1))
 
 
 @njit(cache=True)
-def episode_tail(z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap):
-    """``logpi = z - L`` with ``L = log k + log1p(rest / k)`` (``log_k[k]`` from ``np.log``), then
-    ``gap = v_star - V @ rho`` and ``cum += gap``.
+def episode_tail(reach, z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap):
+    """``logpi = z - L`` at the reachable rows, ``L = log k + log1p(rest / k)`` (``log_k[k]`` from
+    ``np.log``); then ``gap = v_star - V @ rho`` and ``cum += gap``.
 
     A row without an entry at its maximum (``k = 0``: a non-finite logit, which the actor's finite
     logits never produce) takes the reference's ``L = log(rest)`` from libm.
@@ -249,6 +389,8 @@ def episode_tail(z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap):
     for i in range(R):
         for h in range(H):
             for s in range(S):
+                if not reach[h, s]:
+                    continue
                 kk = k[i, h, s]
                 L = log_k[kk] + l1p[i, h, s] if kk > 0 else np.log(ratio[i, h, s])
                 for a in range(A):

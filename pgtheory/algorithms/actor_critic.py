@@ -427,19 +427,25 @@ def _nora_numba(fh, T, rng, N, Nsas, bonus_coef, eta, reset, switch, v_star, rec
     step), ``V @ rho`` (NumPy), ``exp(z)`` (NumPy), the normaliser ratio (kernel), ``log1p``
     (NumPy), :func:`~._ac_kernels.episode_tail` (new logits, gap, regret). The uniforms are drawn
     in blocks of episodes in the reference's order (one ``(1 + 2H, R)`` slab per episode), which
-    leaves the generator's stream unchanged.
+    leaves the generator's stream unchanged. Pairs ``(h, s)`` that no policy reaches from ``rho``
+    are skipped (their values, critic and logits never reach an output; the lock reaches 3 of its
+    ``3H + 1`` states per step), so ``V @ rho`` sees 0 where ``rho`` is 0.
     """
-    from ._ac_kernels import critic_rows, episode_head, episode_tail, normaliser_ratio  # lazy: numba kernels
+    from ._ac_kernels import (critic_rows, einsum_support, episode_head, episode_tail,  # lazy: numba kernels
+                              normaliser_ratio, reachable_states)
 
     R, H, S, A = N.shape
-    r = np.ascontiguousarray(fh.r, dtype=np.float64)
-    P = np.ascontiguousarray(fh.P, dtype=np.float64)
+    # writable C copies: one compiled signature whatever the model's flags (frozen models are read-only)
+    r = np.array(fh.r, dtype=np.float64, order="C")
+    P = np.array(fh.P, dtype=np.float64, order="C")
     rho = np.asarray(fh.rho)
     rho_c = np.cumsum(fh.rho)
     Pc = np.cumsum(fh.P, axis=-1)
+    idx, cnt = einsum_support(P)  # value sums skip the zero transitions (exactly: see einsum_support)
+    reach = reachable_states(P, np.asarray(fh.rho, dtype=np.float64))  # pairs that can reach an output
     N_last = N.copy()
-    f = np.empty((R, H, S, A))
-    critic_rows(r, N, Nsas, bonus_coef, np.arange(R), f)
+    f = np.zeros((R, H, S, A))
+    critic_rows(r, reach, N, Nsas, bonus_coef, np.arange(R), f)
     log_unif = -math.log(A)
     logpi = np.full((R, H, S, A), log_unif)
     pi, z, e = np.empty_like(logpi), np.empty_like(logpi), np.empty_like(logpi)
@@ -461,13 +467,13 @@ def _nora_numba(fh, T, rng, N, Nsas, bonus_coef, eta, reset, switch, v_star, rec
         for c in range(U.shape[0]):
             t = b0 + c
             np.exp(logpi, out=pi)
-            episode_head(pi, P, r, Pc, rho_c, U[c], N, Nsas, N_last, f, logpi, switches, every, reset, log_unif,
-                         eta, bonus_coef, V, z, k)
+            episode_head(pi, P, idx, cnt, reach, r, Pc, rho_c, U[c], N, Nsas, N_last, f, logpi, switches, every,
+                         reset, log_unif, eta, bonus_coef, V, z, k)
             Vrho = V @ rho
             np.exp(z, out=e)
-            normaliser_ratio(z, e, k, ratio)
+            normaliser_ratio(reach, z, e, k, ratio)
             np.log1p(ratio, out=l1p)
-            episode_tail(z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap)
+            episode_tail(reach, z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap)
             if j < K and rec[j] == t:
                 reg_rec[:, j] = cum
                 sw_rec[:, j] = switches
