@@ -181,9 +181,16 @@ def offline_counts(rho_c, mc, Pc, u, N, Nsas):
 
 @njit(cache=True)
 def reachable_states(P, rho):
-    """``reach[h, s]``: whether step ``h`` can be in state ``s`` under some policy (``rho`` forward
-    through the support of ``P``). Values, critics and logits at other pairs never reach an output:
-    the kernels skip them (the lock reaches 3 of its ``3H + 1`` states per step)."""
+    """``reach[h, s]``: whether state ``s`` has positive probability at step ``h`` under some policy
+    (``rho``'s support carried forward through the positive transitions; every action counts).
+
+    Values, critics and logits at the other pairs never reach an output, so the kernels keep them
+    only on these pairs (the combination lock reaches at most 3 of its ``3H + 1`` states per step).
+    The inverse-CDF draw ``min(#{k : u > cum_k}, K - 1)`` can leave this set only through a
+    zero-probability index 0 at ``u = 0`` or a zero-probability last index when a cumulative sum
+    rounds below ``u`` (each at most ``2^-53`` per draw); :func:`episode_head` then stops and the
+    driver reruns the call on the NumPy reference.
+    """
     H, S, A, _ = P.shape
     reach = np.zeros((H, S), dtype=np.bool_)
     for s in range(S):
@@ -199,23 +206,25 @@ def reachable_states(P, rho):
 
 
 @njit(cache=True)
-def _critic_row(r, reach, N, Nsas_flat, i, bonus_coef, out, V, Vn):
-    """Reference ``_optimistic_q`` for seed ``i`` at the reachable pairs (0 elsewhere): ``N`` (R, H, S, A),
-    ``Nsas_flat`` the flattened ``Nsas`` (R, H, S, A, S) -> ``out`` (H, S, A). The empirical rows
-    ``Nsas / max(N, 1)`` are summed densely (a critic is recomputed only at a switch); their support
-    (observed next states) is reachable, and ``V`` is finite (0) elsewhere, so the sums are exact."""
+def _critic_row(r, hs_start, pair_s, N, Nsas_flat, i, bonus_coef, out, V, Vn):
+    """Reference ``_optimistic_q`` of seed ``i`` at the reachable pairs: ``N`` (R, H, S, A),
+    ``Nsas_flat`` the flattened ``Nsas`` (R, H, S, A, S) -> ``out`` (M, A), pair ``m`` being state
+    ``pair_s[m]`` at the step ``h`` with ``hs_start[h] <= m < hs_start[h + 1]``.
+
+    The empirical rows ``Nsas / max(N, 1)`` are summed densely in einsum order (a critic is
+    recomputed only at a switch); the next states they weigh are reachable, and ``V`` is 0
+    elsewhere, so every reachable entry equals the reference's.
+    """
     R, H, S, A = N.shape
     for s in range(S):
         V[s] = 0.0
     for h in range(H - 1, -1, -1):
         cap = float(H - h)
         for s in range(S):
-            if not reach[h, s]:
-                for a in range(A):
-                    out[h, s, a] = 0.0
-                Vn[s] = 0.0
-                continue
-            m = -np.inf
+            Vn[s] = 0.0
+        for m in range(hs_start[h], hs_start[h + 1]):
+            s = pair_s[m]
+            mx = 0.0
             for a in range(A):
                 n = N[i, h, s, a]
                 nn = max(n, 1.0)
@@ -227,56 +236,61 @@ def _critic_row(r, reach, N, Nsas_flat, i, bonus_coef, out, V, Vn):
                 elif not n > 0:
                     q = 0.0
                 q = min(max(q, 0.0), cap)  # np.clip
-                out[h, s, a] = q
-                if a == 0 or q > m:
-                    m = q
-            Vn[s] = m
+                out[m, a] = q
+                if a == 0 or q > mx:
+                    mx = q
+            Vn[s] = mx
         for s in range(S):
             V[s] = Vn[s]
 
 
 @njit(cache=True)
-def critic_rows(r, reach, N, Nsas, bonus_coef, rows, f):
-    """``f[i] = _optimistic_q(N[i], Nsas[i])`` for every ``i`` in ``rows`` (at the reachable pairs)."""
+def critic_rows(r, hs_start, pair_s, N, Nsas, bonus_coef, rows, f):
+    """``f[i] = _optimistic_q(N[i], Nsas[i])`` at the reachable pairs for every ``i`` in ``rows``."""
     R, H, S, A = N.shape
     V = np.empty(S)
     Vn = np.empty(S)
     Nsas_flat = Nsas.reshape(Nsas.size)
     for i in rows:
-        _critic_row(r, reach, N, Nsas_flat, i, bonus_coef, f[i], V, Vn)
+        _critic_row(r, hs_start, pair_s, N, Nsas_flat, i, bonus_coef, f[i], V, Vn)
 
 
 @njit(cache=True)
-def _doubled(reach, N, N_last, i):
+def _doubled(hs_start, pair_s, N, N_last, i):
     """Whether some count of seed ``i`` reached twice its value at the last switch (at least 2); the
     counts of unreachable pairs stay 0."""
     R, H, S, A = N.shape
     for h in range(H):
-        for s in range(S):
-            if reach[h, s]:
-                for a in range(A):
-                    if N[i, h, s, a] >= 2.0 * max(N_last[i, h, s, a], 1.0):
-                        return True
+        for m in range(hs_start[h], hs_start[h + 1]):
+            s = pair_s[m]
+            for a in range(A):
+                if N[i, h, s, a] >= 2.0 * max(N_last[i, h, s, a], 1.0):
+                    return True
     return False
 
 
 @njit(cache=True)
-def episode_head(pi, P, idx, cnt, reach, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches, every, reset,
-                 log_unif, eta, bonus_coef, V_out, z, k_out):
+def episode_head(pi, P, idx, cnt, hs_start, pair_s, pm, r, Pc, rho_c, u, N, Nsas, N_last, f, logpi, switches,
+                 every, reset, log_unif, eta, bonus_coef, V_out, z, k_out):
     """One online episode of every seed, up to the normaliser of the actor step.
+
+    Policies, logits and critics are stored per reachable pair: ``pi, logpi, f, z`` (R, M, A),
+    ``k_out`` (R, M); ``pm[h, s]`` is the pair of state ``s`` at step ``h`` (see
+    :func:`reachable_states`). Counts keep the full (R, H, S, A[, S]) layout.
 
     * ``V_out[r] = V^{pi_t}_0`` (exact backward induction over the reachable states, einsum order;
       0 at unreachable states, which ``rho`` does not weigh);
     * one episode per seed drawn with ``u`` (shape ``(1 + 2H, R)``), counts updated;
     * seeds whose counts doubled since their last switch (all of them when ``every``) recompute
       the critic ``f``, record the switch, and reset ``logpi`` to ``log_unif`` when ``reset``;
-    * at reachable ``(h, s)``: ``x = logpi + eta f``; ``z = x - max_a x`` (a non-finite maximum
-      counts as 0) and ``k_out = #{a : z = 0}``, the first half of ``pgtheory._math.log_softmax``
-      (elsewhere ``z = 0``, ``k = 1``: the logits there are left as they are).
+    * ``x = logpi + eta f``; ``z = x - max_a x`` (a non-finite maximum counts as 0) and
+      ``k_out = #{a : z = 0}``, the first half of ``pgtheory._math.log_softmax``.
 
-    Returns the number of switching seeds.
+    Returns the number of switching seeds, or -1 (state left half-updated) when a drawn state is
+    outside the reachable pairs.
     """
-    R, H, S, A = logpi.shape
+    R, M, A = logpi.shape
+    H, S = pm.shape
     Vc = np.empty(S)
     Vn = np.empty(S)
     Qs = np.empty(A)
@@ -290,9 +304,9 @@ def episode_head(pi, P, idx, cnt, reach, r, Pc, rho_c, u, N, Nsas, N_last, f, lo
             Vc[s] = 0.0
         for h in range(H - 1, -1, -1):
             for s in range(S):
-                if not reach[h, s]:
-                    Vn[s] = 0.0
-                    continue
+                Vn[s] = 0.0
+            for m in range(hs_start[h], hs_start[h + 1]):
+                s = pair_s[m]
                 for a in range(A):
                     v0 = 0.0  # _support_dot(P[h, s, a], ...), written out (no array views in this loop)
                     v1 = 0.0
@@ -303,7 +317,7 @@ def episode_head(pi, P, idx, cnt, reach, r, Pc, rho_c, u, N, Nsas, N_last, f, lo
                         else:
                             v0 = P[h, s, a, t] * Vc[t] + v0
                     Qs[a] = r[h, s, a] + (0.0 + (v0 + v1))
-                Vn[s] = _einsum_dot_at(pi_flat, ((i * H + h) * S + s) * A, 1.0, Qs)
+                Vn[s] = _einsum_dot_at(pi_flat, (i * M + m) * A, 1.0, Qs)
             for s in range(S):
                 Vc[s] = Vn[s]
         for s in range(S):
@@ -311,9 +325,12 @@ def episode_head(pi, P, idx, cnt, reach, r, Pc, rho_c, u, N, Nsas, N_last, f, lo
     for i in range(R):
         s = _draw(rho_c, u[0, i])
         for h in range(H):
+            m = pm[h, s]
+            if m < 0:  # left the reachable pairs (see reachable_states): the driver reruns on the reference
+                return -1
             acc = 0.0
             for a in range(A):  # np.cumsum (sequential)
-                acc = pi[i, h, s, a] if a == 0 else acc + pi[i, h, s, a]
+                acc = pi[i, m, a] if a == 0 else acc + pi[i, m, a]
                 pc[a] = acc
             a = _draw(pc, u[1 + 2 * h, i])
             s2 = _draw(Pc[h, s, a], u[2 + 2 * h, i])
@@ -322,79 +339,70 @@ def episode_head(pi, P, idx, cnt, reach, r, Pc, rho_c, u, N, Nsas, N_last, f, lo
             s = s2
     n_sw = 0
     for i in range(R):
-        if every or _doubled(reach, N, N_last, i):
+        if every or _doubled(hs_start, pair_s, N, N_last, i):
             n_sw += 1
-            _critic_row(r, reach, N, Nsas_flat, i, bonus_coef, f[i], Vw, Vw2)
+            _critic_row(r, hs_start, pair_s, N, Nsas_flat, i, bonus_coef, f[i], Vw, Vw2)
             for h in range(H):
                 for s in range(S):
                     for a in range(A):
                         N_last[i, h, s, a] = N[i, h, s, a]
-                        if reset:
-                            logpi[i, h, s, a] = log_unif
+            if reset:
+                for m in range(M):
+                    for a in range(A):
+                        logpi[i, m, a] = log_unif
             switches[i] += 1.0
     for i in range(R):
-        for h in range(H):
-            for s in range(S):
-                if not reach[h, s]:
-                    for a in range(A):
-                        z[i, h, s, a] = 0.0
-                    k_out[i, h, s] = 1
-                    continue
-                m = -np.inf
-                nan = False
-                for a in range(A):
-                    x = logpi[i, h, s, a] + eta * f[i, h, s, a]
-                    z[i, h, s, a] = x
-                    if x != x:
-                        nan = True
-                    elif x > m:
-                        m = x
-                if nan:
-                    m = np.nan
-                if not np.isfinite(m):
-                    m = 0.0
-                k = 0
-                for a in range(A):
-                    zz = z[i, h, s, a] - m
-                    z[i, h, s, a] = zz
-                    if zz == 0.0:
-                        k += 1
-                k_out[i, h, s] = k
+        for m in range(M):
+            mx = -np.inf
+            nan = False
+            for a in range(A):
+                x = logpi[i, m, a] + eta * f[i, m, a]
+                z[i, m, a] = x
+                if x != x:
+                    nan = True
+                elif x > mx:
+                    mx = x
+            if nan:
+                mx = np.nan
+            if not np.isfinite(mx):
+                mx = 0.0
+            k = 0
+            for a in range(A):
+                zz = z[i, m, a] - mx
+                z[i, m, a] = zz
+                if zz == 0.0:
+                    k += 1
+            k_out[i, m] = k
     return n_sw
 
 
 @njit(cache=True)
-def normaliser_ratio(reach, z, e, k, ratio):
-    """``ratio = rest / max(k, 1)`` with ``rest = sum_a [z != 0] exp(z)`` (sequential), per reachable row."""
-    R, H, S, A = z.shape
+def normaliser_ratio(z, e, k, ratio):
+    """``ratio = rest / max(k, 1)`` with ``rest = sum_a [z != 0] exp(z)`` (sequential), per row of (R, M, A)."""
+    R, M, A = z.shape
     for i in range(R):
-        for h in range(H):
-            for s in range(S):
-                rest = 0.0
-                if reach[h, s]:
-                    for a in range(A):
-                        rest += 0.0 if z[i, h, s, a] == 0.0 else e[i, h, s, a]
-                ratio[i, h, s] = rest / float(max(k[i, h, s], 1))
+        for m in range(M):
+            rest = 0.0
+            for a in range(A):
+                rest += 0.0 if z[i, m, a] == 0.0 else e[i, m, a]
+            ratio[i, m] = rest / float(max(k[i, m], 1))
 
 
 @njit(cache=True)
-def episode_tail(reach, z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap):
-    """``logpi = z - L`` at the reachable rows, ``L = log k + log1p(rest / k)`` (``log_k[k]`` from
-    ``np.log``); then ``gap = v_star - V @ rho`` and ``cum += gap``.
+def episode_tail(z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap):
+    """``logpi = z - L`` with ``L = log k + log1p(rest / k)`` (``log_k[k]`` from ``np.log``), per row of
+    (R, M, A); then ``gap = v_star - V @ rho`` and ``cum += gap``.
 
     A row without an entry at its maximum (``k = 0``: a non-finite logit, which the actor's finite
     logits never produce) takes the reference's ``L = log(rest)`` from libm.
     """
-    R, H, S, A = z.shape
+    R, M, A = z.shape
     for i in range(R):
-        for h in range(H):
-            for s in range(S):
-                if not reach[h, s]:
-                    continue
-                kk = k[i, h, s]
-                L = log_k[kk] + l1p[i, h, s] if kk > 0 else np.log(ratio[i, h, s])
-                for a in range(A):
-                    logpi[i, h, s, a] = z[i, h, s, a] - L
+        for m in range(M):
+            kk = k[i, m]
+            L = log_k[kk] + l1p[i, m] if kk > 0 else np.log(ratio[i, m])
+            for a in range(A):
+                logpi[i, m, a] = z[i, m, a] - L
         g = v_star - Vrho[i]
         gap[i] = g
         cum[i] += g

@@ -177,9 +177,11 @@ def test_numba_backend_reproduces_the_numpy_reference(case):
     the order the kernels copy (the SSE2 builds tested here), else within the rounding of the value sums."""
     pytest.importorskip("numba")
     kw = _BACKEND_CASES[case]()
-    ref = AC.nora_tabular(backend="numpy", **kw)
-    fast = AC.nora_tabular(backend="numba", **kw)
+    g_ref, g_fast = np.random.default_rng(kw["rng"]), np.random.default_rng(kw.pop("rng"))
+    ref = AC.nora_tabular(backend="numpy", rng=g_ref, **kw)
+    fast = AC.nora_tabular(backend="numba", rng=g_fast, **kw)
     assert ref.params["backend"] == "numpy" and fast.params["backend"] == "numba"
+    assert g_fast.random() == g_ref.random()  # the same number of draws
     np.testing.assert_array_equal(fast.final["switches"], ref.final["switches"])
     np.testing.assert_array_equal(fast.metric("switches"), ref.metric("switches"))
     if _einsum_order_is_sse2():
@@ -200,3 +202,27 @@ def test_backend_choice_and_bad_backend():
         AC.nora_tabular(fh, 5, backend="cupy")
     with pytest.raises(ValidationError, match="backend"):
         AC.nora_tabular(fh, 5, backend="fortran")
+
+
+@pytest.mark.parametrize("n_offline", [0, 30])
+def test_numba_backend_falls_back_to_the_reference_outside_the_reachable_pairs(monkeypatch, n_offline):
+    """The inverse-CDF draw can land (probability <= 2^-53) on a zero-probability first or last state; the kernels
+    keep only reachable pairs, so the driver must notice and rerun on the reference. Forced here by hiding a
+    reachable state from the kernels: the trace is still the reference's, with the generator left in its state."""
+    pytest.importorskip("numba")
+    from pgtheory.algorithms import _ac_kernels as K
+
+    fh, cl = AC.comblock_finite_horizon(4, A=3, seed=2)
+    true_reach = K.reachable_states(np.ascontiguousarray(fh.P), np.ascontiguousarray(fh.rho))
+    assert true_reach.sum() < fh.H * fh.S  # the lock: few states per step
+    small = true_reach.copy()
+    small[1, np.flatnonzero(small[1])[0]] = False
+    monkeypatch.setattr(K, "reachable_states", lambda P, rho: small)
+    kw = dict(T=150, n_seeds=5, bonus_scale=0.5, n_offline=n_offline, behavior=cl.eps_greedy(0.3), n_records=None)
+    g_ref, g_fast = np.random.default_rng(9), np.random.default_rng(9)
+    ref = AC.nora_tabular(fh, rng=g_ref, backend="numpy", **kw)
+    fast = AC.nora_tabular(fh, rng=g_fast, backend="numba", **kw)
+    assert fast.params["backend"] == "numpy"
+    for k in ref.metrics:
+        np.testing.assert_array_equal(fast.metric(k), ref.metric(k), err_msg=k)
+    assert g_fast.random() == g_ref.random()
