@@ -46,11 +46,16 @@ from ..errors import InvalidStepSizeError
 from ..mdp import FiniteHorizonMDP
 from ..mdp import backward_induction
 from ..mdp import finite_horizon_occupancy
+from ..backend import resolve_backend
 from .hnpg import hybrid_combination_lock
 from .pg import record_schedule
 
 __all__ = ["layered_mdp", "comblock_finite_horizon", "concentrability_occupancy", "concentrability_policy_ratio",
            "sample_offline_episodes", "nora_tabular"]
+
+#: Online episodes from which ``backend="auto"`` runs :func:`nora_tabular` on the numba kernels (below, loading
+#: the compiled kernels costs more than the NumPy loop; the two backends give the same trace).
+_NORA_KERNEL_MIN_EPISODES = 100
 
 
 def _check_fh(fh):
@@ -250,7 +255,7 @@ def _optimistic_q(fh, N, Nsas, bonus_coef):
 
 def nora_tabular(fh_mdp, T: int, *, n_seeds: int = 1, rng=None, bonus_scale: float = 1.0, delta: float = 0.05,
                  eta: float | None = None, reset: bool = True, switch: str = "doubling", n_offline: int = 0,
-                 behavior=None, n_records: int | None = 200) -> Trace:
+                 behavior=None, n_records: int | None = 200, backend: str | None = "auto") -> Trace:
     r"""NORA-style optimistic rare-switching actor-critic, tabular **reconstruction from the abstract** of
     Tan, Fan, Wei (2025) -- see the module docstring for every assumption.
 
@@ -282,6 +287,13 @@ def nora_tabular(fh_mdp, T: int, *, n_seeds: int = 1, rng=None, bonus_scale: flo
         Behaviour policy of the offline episodes (required when ``n_offline > 0``).
     n_records : int, optional
         About this many log-spaced records (None: every episode).
+    backend : {"auto", "numpy", "numba"} or None
+        ``"numpy"`` runs the reference loop written here; ``"numba"`` runs the same loop with the
+        per-episode work in compiled kernels (``pgtheory.algorithms._ac_kernels``), consuming the
+        same uniforms and calling NumPy for ``exp``, ``log1p`` and ``V @ rho``, so the trace is
+        bitwise identical where NumPy's ``einsum`` sums in its SSE2 order (tested; otherwise equal to
+        rounding). ``"auto"`` (default) picks numba from ``T = 100`` episodes on when Numba is installed
+        (below, loading the kernels costs more than it saves); ``None`` reads ``PGTHEORY_BACKEND``.
 
     Returns
     -------
@@ -313,6 +325,11 @@ def nora_tabular(fh_mdp, T: int, *, n_seeds: int = 1, rng=None, bonus_scale: flo
         raise ValidationError(f"n_offline (N_off) must be an integer >= 0; got {n_offline!r}.")
     if n_offline > 0 and behavior is None:
         raise ValidationError("behavior (the offline behaviour policy) is required when n_offline > 0.")
+    mu = _fh_pi(fh, behavior, "behavior") if n_offline > 0 else None
+    if backend is not None and backend not in ("auto", "numpy", "numba"):
+        raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
+    use_numba = resolve_backend(backend, size_hint=T, min_size=_NORA_KERNEL_MIN_EPISODES,
+                                allowed=("numba", "numpy")) == "numba"
     rng = np.random.default_rng(rng)
     H, S, A = fh.H, fh.S, fh.A
     cap_switches = S * A * H * (math.log2(T) + 1)
@@ -322,16 +339,57 @@ def nora_tabular(fh_mdp, T: int, *, n_seeds: int = 1, rng=None, bonus_scale: flo
         raise InvalidStepSizeError(f"eta must be a finite number > 0; got {eta!r}.")
     bonus_coef = float(bonus_scale) * H * math.sqrt(math.log(S * A * H * T / delta))
     v_star = float(fh.rho @ backward_induction(fh).V[0])
+    children = np.random.SeedSequence(int(rng.integers(2**63))).spawn(R) if n_offline > 0 else []
+    rec = record_schedule(T, n_records)
+    rec = rec[rec >= 1]
+    args = (fh, T, rng, bonus_coef, eta, reset, switch, v_star, rec)
+    out = None
+    if use_numba:
+        state = rng.bit_generator.state
+        out = _nora_numba(*args, *_offline_counts(fh, mu, int(n_offline), children, R, True))
+        if out is None:  # the sampler left the reachable pairs (probability <= 2^-53 a draw): redo on the reference
+            rng.bit_generator.state = state
+            use_numba = False
+    if out is None:
+        out = _nora_numpy(*args, *_offline_counts(fh, mu, int(n_offline), children, R, False))
+    reg_rec, sw_rec, sub_rec, switches, seconds = out
+    params = {"T": T, "n_seeds": R, "eta": eta, "bonus_scale": float(bonus_scale), "bonus_coef": bonus_coef,
+              "reset": reset, "switch": switch, "n_offline": int(n_offline), "H": H, "S": S, "A": A,
+              "backend": "numba" if use_numba else "numpy"}
+    return Trace(iterations=rec, samples=rec.copy(),
+                 metrics={"regret": reg_rec, "gap": reg_rec / rec[None, :], "switches": sw_rec,
+                          "suboptimality": sub_rec},
+                 algorithm="nora_tabular_reconstruction", params={**params, "seconds": seconds},
+                 sample_unit="online episodes", final={"switches": switches, "switch_cap": cap_switches, "v_star": v_star})
+
+
+def _offline_counts(fh, mu, n_offline, children, R, use_numba):
+    """Counts ``N`` (R, H, S, A) and ``Nsas`` (R, H, S, A, S) of ``n_offline`` episodes of ``mu`` per seed, seed
+    ``i`` drawn from ``children[i]``: :func:`sample_offline_episodes`, or its kernel on the same draws."""
+    H, S, A = fh.H, fh.S, fh.A
     N = np.zeros((R, H, S, A))
     Nsas = np.zeros((R, H, S, A, S))
-    if n_offline > 0:
-        for i, child in enumerate(np.random.SeedSequence(int(rng.integers(2**63))).spawn(R)):
-            N[i], Nsas[i] = sample_offline_episodes(fh, behavior, int(n_offline), np.random.default_rng(child))
+    if n_offline == 0:
+        return N, Nsas
+    if not use_numba:
+        for i, child in enumerate(children):
+            N[i], Nsas[i] = sample_offline_episodes(fh, mu, n_offline, np.random.default_rng(child))
+        return N, Nsas
+    from ._ac_kernels import offline_counts  # lazy: numba kernels
+
+    rho_c, mc, Pc = np.cumsum(fh.rho), np.cumsum(mu, axis=-1), np.cumsum(fh.P, axis=-1)
+    for i, child in enumerate(children):  # sample_offline_episodes' draws, in its order
+        u = np.random.default_rng(child).random((1 + 2 * H) * n_offline).reshape(1 + 2 * H, n_offline)
+        offline_counts(rho_c, mc, Pc, u, N[i], Nsas[i])
+    return N, Nsas
+
+
+def _nora_numpy(fh, T, rng, bonus_coef, eta, reset, switch, v_star, rec, N, Nsas):
+    """The reference online loop of :func:`nora_tabular` (NumPy, batched over the seeds' rows)."""
+    R, H, S, A = N.shape
     N_last = N.copy()
     f = _optimistic_q(fh, N, Nsas, bonus_coef)
     logpi = np.full((R, H, S, A), -math.log(A))
-    rec = record_schedule(T, n_records)
-    rec = rec[rec >= 1]
     K = rec.size
     reg_rec, sw_rec, sub_rec = np.empty((R, K)), np.empty((R, K)), np.empty((R, K))
     cum = np.zeros(R)
@@ -375,14 +433,84 @@ def nora_tabular(fh_mdp, T: int, *, n_seeds: int = 1, rng=None, bonus_scale: flo
             sw_rec[:, j] = switches
             sub_rec[:, j] = gap_t
             j += 1
-    return Trace(iterations=rec, samples=rec.copy(),
-                 metrics={"regret": reg_rec, "gap": reg_rec / rec[None, :], "switches": sw_rec,
-                          "suboptimality": sub_rec},
-                 algorithm="nora_tabular_reconstruction",
-                 params={"T": T, "n_seeds": R, "eta": eta, "bonus_scale": float(bonus_scale), "bonus_coef": bonus_coef,
-                         "reset": reset, "switch": switch, "n_offline": int(n_offline), "H": H, "S": S, "A": A,
-                         "seconds": time.perf_counter() - t0},
-                 sample_unit="online episodes", final={"switches": switches, "switch_cap": cap_switches, "v_star": v_star})
+    return reg_rec, sw_rec, sub_rec, switches, time.perf_counter() - t0
+
+
+def _nora_numba(fh, T, rng, bonus_coef, eta, reset, switch, v_star, rec, N, Nsas):
+    """The online loop of :func:`_nora_numpy` with the per-episode work in numba kernels.
+
+    Per episode: ``pi = exp(logpi)`` (NumPy), :func:`~._ac_kernels.episode_head` (exact value of
+    ``pi_t``, one episode per seed, switching and critic, the shifted logits ``z`` of the actor
+    step), ``V @ rho`` (NumPy), ``exp(z)`` (NumPy), the normaliser ratio (kernel), ``log1p``
+    (NumPy), :func:`~._ac_kernels.episode_tail` (new logits, gap, regret). The uniforms are drawn
+    in blocks of episodes in the reference's order (one ``(1 + 2H, R)`` slab per episode), which
+    leaves the generator's stream unchanged. Policies, logits and critics are kept only at the
+    ``(h, s)`` pairs reachable from ``rho`` (:func:`~._ac_kernels.reachable_states`; at most 3 of the
+    lock's ``3H + 1`` states per step); the other pairs never reach an output, and ``V @ rho`` sees 0
+    there, where ``rho`` is 0. ``exp`` and ``log1p`` are elementwise, so their values do not depend
+    on the layout. Returns None when a drawn state (offline or online) falls outside those pairs,
+    which the inverse-CDF draw allows with probability at most ``2^-53`` a draw; the caller then
+    reruns on the reference.
+    """
+    from ._ac_kernels import (critic_rows, einsum_support, episode_head, episode_tail,  # lazy: numba kernels
+                              normaliser_ratio, reachable_states)
+
+    R, H, S, A = N.shape
+    # writable C copies: one compiled signature whatever the model's flags (frozen models are read-only)
+    r = np.array(fh.r, dtype=np.float64, order="C")
+    P = np.array(fh.P, dtype=np.float64, order="C")
+    rho = np.asarray(fh.rho)
+    rho_c = np.cumsum(fh.rho)
+    Pc = np.cumsum(fh.P, axis=-1)
+    idx, cnt = einsum_support(P)  # value sums skip the zero transitions (exactly: see einsum_support)
+    # policies, logits and critics live on the (h, s) pairs the sampler can reach (see reachable_states)
+    reach = reachable_states(P, np.asarray(fh.rho, dtype=np.float64))
+    if np.any(N[:, ~reach]):  # offline data outside them (probability <= 2^-53 a draw): the reference reruns
+        return None
+    hs, ss = np.nonzero(reach)  # ordered by step, then state
+    M = hs.size
+    hs_start = np.searchsorted(hs, np.arange(H + 1)).astype(np.int64)
+    pm = np.full((H, S), -1, dtype=np.int64)
+    pm[hs, ss] = np.arange(M)
+    pair_s = ss.astype(np.int64)
+    N_last = N.copy()
+    f = np.zeros((R, M, A))
+    critic_rows(r, hs_start, pair_s, N, Nsas, bonus_coef, np.arange(R), f)
+    log_unif = -math.log(A)
+    logpi = np.full((R, M, A), log_unif)
+    pi, z, e = np.empty_like(logpi), np.empty_like(logpi), np.empty_like(logpi)
+    k = np.empty((R, M), dtype=np.int64)
+    ratio, l1p = np.empty((R, M)), np.empty((R, M))
+    log_k = np.log(np.maximum(np.arange(A + 1, dtype=np.int64), 1))  # the reference's np.log(kk), kk = 1..A
+    V = np.empty((R, S))
+    gap = np.empty(R)
+    K = rec.size
+    reg_rec, sw_rec, sub_rec = np.empty((R, K)), np.empty((R, K)), np.empty((R, K))
+    cum = np.zeros(R)
+    switches = np.zeros(R)
+    every = switch == "every"
+    block = max(1, 2**18 // ((1 + 2 * H) * R))  # episodes of uniforms drawn at once (<= 2 MiB)
+    j = 0
+    t0 = time.perf_counter()
+    for b0 in range(1, T + 1, block):
+        U = rng.random((min(block, T + 1 - b0), 1 + 2 * H, R))
+        for c in range(U.shape[0]):
+            t = b0 + c
+            np.exp(logpi, out=pi)
+            if episode_head(pi, P, idx, cnt, hs_start, pair_s, pm, r, Pc, rho_c, U[c], N, Nsas, N_last, f, logpi,
+                            switches, every, reset, log_unif, eta, bonus_coef, V, z, k) < 0:
+                return None
+            Vrho = V @ rho
+            np.exp(z, out=e)
+            normaliser_ratio(z, e, k, ratio)
+            np.log1p(ratio, out=l1p)
+            episode_tail(z, k, ratio, l1p, log_k, logpi, Vrho, v_star, cum, gap)
+            if j < K and rec[j] == t:
+                reg_rec[:, j] = cum
+                sw_rec[:, j] = switches
+                sub_rec[:, j] = gap
+                j += 1
+    return reg_rec, sw_rec, sub_rec, switches, time.perf_counter() - t0
 
 
 nora_tabular.__citation__ = ("tan2025.regret", "tan2025.sample_complexity")

@@ -139,3 +139,90 @@ def test_occupancy_ratio_by_path_enumeration():
     de, dm = occ(pe), occ(mu)
     pos = de > 0  # rho is a point mass: unreachable pairs have 0/0
     assert AC.concentrability_occupancy(fh, pe, mu) == pytest.approx(np.max(de[pos] / dm[pos]), rel=1e-10)
+
+
+# ----------------------------------------------------------------------------- numba backend of nora_tabular
+def _einsum_order_is_sse2():
+    """Whether this NumPy's einsum sums a dot product in the two-lane order the kernels copy (probe on lengths
+    1..40 with terms of very different sizes, where any other order rounds differently)."""
+    from pgtheory.algorithms._ac_kernels import einsum_dot
+
+    rng = np.random.default_rng(0)
+    for n in range(1, 41):
+        a = rng.random((50, n))
+        b = rng.random((50, n)) * rng.choice([1.0, 1e3, 1e-3], size=(50, n))
+        ref = np.einsum("rt,rt->r", a, b)
+        if any(einsum_dot(a[i], b[i]) != ref[i] for i in range(50)):
+            return False
+    return True
+
+
+_BACKEND_CASES = {
+    "optimistic, doubling": lambda: dict(fh_mdp=AC.layered_mdp(3, 3, 2, seed=1), T=400, n_seeds=6, rng=5,
+                                         bonus_scale=0.5, n_records=None),
+    "switch every episode": lambda: dict(fh_mdp=AC.layered_mdp(3, 3, 2, seed=1), T=150, n_seeds=5, rng=6,
+                                         bonus_scale=0.5, switch="every", n_records=None),
+    "offline, no reset, A=3": lambda: dict(fh_mdp=AC.layered_mdp(4, 5, 3, seed=3), T=200, n_seeds=4, rng=1,
+                                           bonus_scale=0.5, n_offline=40, reset=False, n_records=None,
+                                           behavior=np.random.default_rng(0).dirichlet(np.ones(3), size=(4, 5))),
+    "lock H=6, non-optimistic, offline": lambda: dict(
+        fh_mdp=AC.comblock_finite_horizon(6, A=5, seed=4)[0], T=120, n_seeds=9, rng=12, bonus_scale=0.0,
+        n_offline=60, behavior=AC.comblock_finite_horizon(6, A=5, seed=4)[1].eps_greedy(0.1), n_records=None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BACKEND_CASES))
+def test_numba_backend_reproduces_the_numpy_reference(case):
+    """Same uniforms, same counts and switches; every recorded value bitwise equal where NumPy's einsum sums in
+    the order the kernels copy (the SSE2 builds tested here), else within the rounding of the value sums."""
+    pytest.importorskip("numba")
+    kw = _BACKEND_CASES[case]()
+    g_ref, g_fast = np.random.default_rng(kw["rng"]), np.random.default_rng(kw.pop("rng"))
+    ref = AC.nora_tabular(backend="numpy", rng=g_ref, **kw)
+    fast = AC.nora_tabular(backend="numba", rng=g_fast, **kw)
+    assert ref.params["backend"] == "numpy" and fast.params["backend"] == "numba"
+    assert g_fast.random() == g_ref.random()  # the same number of draws
+    np.testing.assert_array_equal(fast.final["switches"], ref.final["switches"])
+    np.testing.assert_array_equal(fast.metric("switches"), ref.metric("switches"))
+    if _einsum_order_is_sse2():
+        for k in ref.metrics:
+            np.testing.assert_array_equal(fast.metric(k), ref.metric(k), err_msg=k)
+    else:
+        fh = kw["fh_mdp"]
+        # values in [0, H], each summed over S and A terms in H steps, accumulated over T episodes
+        atol = 8 * kw["T"] * fh.H ** 2 * (fh.S + fh.A) * np.finfo(float).eps
+        for k in ("regret", "suboptimality"):
+            np.testing.assert_allclose(fast.metric(k), ref.metric(k), rtol=0, atol=atol, err_msg=k)
+
+
+def test_backend_choice_and_bad_backend():
+    fh = AC.layered_mdp(2, 2, 2, seed=0)
+    assert AC.nora_tabular(fh, 5, rng=0, backend="auto").params["backend"] == "numpy"  # below 100 episodes
+    with pytest.raises(ValidationError, match="backend"):
+        AC.nora_tabular(fh, 5, backend="cupy")
+    with pytest.raises(ValidationError, match="backend"):
+        AC.nora_tabular(fh, 5, backend="fortran")
+
+
+@pytest.mark.parametrize("n_offline", [0, 30])
+def test_numba_backend_falls_back_to_the_reference_outside_the_reachable_pairs(monkeypatch, n_offline):
+    """The inverse-CDF draw can land (probability <= 2^-53) on a zero-probability first or last state; the kernels
+    keep only reachable pairs, so the driver must notice and rerun on the reference. Forced here by hiding a
+    reachable state from the kernels: the trace is still the reference's, with the generator left in its state."""
+    pytest.importorskip("numba")
+    from pgtheory.algorithms import _ac_kernels as K
+
+    fh, cl = AC.comblock_finite_horizon(4, A=3, seed=2)
+    true_reach = K.reachable_states(np.ascontiguousarray(fh.P), np.ascontiguousarray(fh.rho))
+    assert true_reach.sum() < fh.H * fh.S  # the lock: few states per step
+    small = true_reach.copy()
+    small[1, np.flatnonzero(small[1])[0]] = False
+    monkeypatch.setattr(K, "reachable_states", lambda P, rho: small)
+    kw = dict(T=150, n_seeds=5, bonus_scale=0.5, n_offline=n_offline, behavior=cl.eps_greedy(0.3), n_records=None)
+    g_ref, g_fast = np.random.default_rng(9), np.random.default_rng(9)
+    ref = AC.nora_tabular(fh, rng=g_ref, backend="numpy", **kw)
+    fast = AC.nora_tabular(fh, rng=g_fast, backend="numba", **kw)
+    assert fast.params["backend"] == "numpy"
+    for k in ref.metrics:
+        np.testing.assert_array_equal(fast.metric(k), ref.metric(k), err_msg=k)
+    assert g_fast.random() == g_ref.random()
