@@ -818,8 +818,7 @@ def plot_rate_curves(ax, columns, fits, *, colors=None, xlabel=None, ylabel=None
     power law with the stated exponent :math:`p` from the start of the fitted tail
     :math:`(x_0, y_0)` to the last point :math:`n_K`,
 
-    .. math:: y(n) = y_0 \left(rac{n}{x_0}
-ight)^{p},
+    .. math:: y(n) = y_0 \left(\frac{n}{x_0}\right)^{p},
 
     and no line when the stated exponent is NaN (an ablation the theorems say nothing about).
 

@@ -387,7 +387,7 @@ class Bound:
     def exponent(self, var=None, **values):
         r"""Asymptotic polynomial exponent of the bound in ``var``, derived symbolically.
 
-        .. math:: p = \lim_{x	o\infty} rac{\log B(x)}{\log x}
+        .. math:: p = \lim_{x\to\infty} \frac{\log B(x)}{\log x}
 
         with every other symbol treated as a positive constant (or fixed by ``values``), so
         ``16 S/(c^2 (1-\gamma)^6 t)`` gives ``-1`` and ``C (T+1)^{-2/5} + \epsilon`` gives
@@ -426,10 +426,9 @@ class Bound:
     def linear_rate(self, var=None, **values):
         r"""Contraction factor per unit of ``var`` of a geometric bound, derived symbolically.
 
-        .. math:: 
-ho = \lim_{x	o\infty} rac{B(x+1)}{B(x)}
+        .. math:: \rho = \lim_{x\to\infty} \frac{B(x+1)}{B(x)}
 
-        e.g. ``C_1 \gamma (1-\eta	au)^t`` gives ``1 - \eta	au``.
+        e.g. ``C_1 \gamma (1-\eta\tau)^t`` gives ``1 - \eta\tau``.
 
         Parameters
         ----------

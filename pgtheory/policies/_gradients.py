@@ -382,9 +382,9 @@ def default_rcond(n: int) -> float:
 def psd_min_norm_solve(F: np.ndarray, g: np.ndarray, rcond: float | None = None) -> np.ndarray:
     r"""Minimum-norm solution of ``F w = g`` for a symmetric PSD ``F`` (a Fisher matrix), private.
 
-    Eigendecomposition :math:`F = U\Lambda U^	op`; eigenvalues :math:`\lambda\le` ``rcond *
+    Eigendecomposition :math:`F = U\Lambda U^\top`; eigenvalues :math:`\lambda\le` ``rcond *
     lambda_max`` (default ``10 n eps``) are treated as zero, so
-    :math:`w = \sum_{\lambda_i > 	ext{cut}} u_i u_i^	op g/\lambda_i` is orthogonal to the (numerical)
+    :math:`w = \sum_{\lambda_i > \text{cut}} u_i u_i^\top g/\lambda_i` is orthogonal to the (numerical)
     null space. ``F`` computed to a few ulp per entry has its null eigenvalues at
     :math:`\lesssim narepsilon\lambda_{max}` (backward stability of the symmetric eigensolver),
     hence the cut-off; eigen-directions below it cannot be told apart from the null space in double
