@@ -215,6 +215,8 @@ def bon_tilt_beta(p, N: int) -> np.ndarray:
     Dossier §9 exact check 1 [inferred]; OREAL: Lyu et al. 2025, arXiv:2502.06781 v1.
     """
     p = np.asarray(p, dtype=np.float64)
+    if N == 1:  # the ratio is 1 exactly (no tilt, infinite temperature); the log form would round to +-1e15
+        return np.full(p.shape, np.inf)[()]
     return 1.0 / (np.log(-np.expm1(N * np.log1p(-p))) - np.log(p) - (N - 1) * np.log1p(-p))
 
 
