@@ -162,3 +162,36 @@ def test_solver_certificates_equal_a_fresh_plain_certificate(solve):
         for key in ("bellman_residual", "value_error_bound", "rounding_floor", "greedy_gap", "greedy_gap_bound",
                     "policy_loss_bound"):
             assert _same(sol.certificate[key], ref[key]), key
+
+
+def test_iterative_evaluation_aims_at_the_whole_residual_budget_first(monkeypatch):
+    """GMRES first gets the whole residual budget and a second, half-budget solve runs only when the
+    sound certificate misses tol (aiming at half from the start cost a full restart cycle: GMRES's
+    2-norm residual levels off above half the budget on large systems; bench_mdp, issue 13)."""
+    import warnings
+
+    import pgtheory.mdp._solvers as solvers
+    from pgtheory.mdp import iterative_policy_evaluation
+
+    mdp = garnet(500, 4, 5, 0.99, seed=3, sparse=True)  # rewards in [0, 1]: scale = 1
+    pi = np.full((500, 4), 0.25)
+    floor = iterative_policy_evaluation(mdp, pi).certificate["rounding_floor"]
+    targets = []
+    solve = solvers._solve_policy_system
+
+    def spy(Ppi, r_pi, gamma, method, V0, tol, scale):
+        targets.append(tol)
+        return solve(Ppi, r_pi, gamma, method, V0, tol, scale)
+
+    monkeypatch.setattr(solvers, "_solve_policy_system", spy)
+    ev = iterative_policy_evaluation(mdp, pi, tol=10 * floor)  # the whole budget is enough
+    assert targets == [10 * floor] and ev.converged
+    targets.clear()
+    ev = iterative_policy_evaluation(mdp, pi, tol=1.5 * floor)  # rounding eats half: a second solve
+    assert targets == [1.5 * floor, 0.75 * floor]
+    assert ev.converged and ev.certificate["value_error_bound"] <= 1.5 * floor
+    targets.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev = iterative_policy_evaluation(mdp, pi, tol=1.2 * floor)  # not certifiable: both tried, then reported
+    assert targets == [1.2 * floor, 0.6 * floor] and not ev.converged
