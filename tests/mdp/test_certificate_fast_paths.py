@@ -69,8 +69,10 @@ def test_row_max_equals_max_including_signed_zero_ties(A):
     rng = np.random.default_rng(A)
     X = rng.standard_normal((500, A))
     assert _same(rd._row_max(X), X.max(axis=1))
+    assert _same(rd._row_max(X, np.argmax(X, axis=1)), X.max(axis=1))
     Z = np.where(rng.random((500, A)) < 0.5, 0.0, -0.0)  # all-zero rows with both signs
     assert _same(rd._row_max(Z), Z.max(axis=1))
+    assert _same(rd._row_max(Z, np.argmax(Z, axis=1)), Z.max(axis=1))
     W = X.copy()
     W[rng.random(W.shape) < 0.05] = np.nan
     W[::3, 0] = np.inf
