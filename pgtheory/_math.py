@@ -17,16 +17,31 @@ def _shift_and_log_normaliser(x: np.ndarray, axis: int):
     maximum (``z == 0``, each contributing exactly 1) and ``rest`` the sum of the others, so it is
     accurate to a few ulp of ``L`` itself (``log(sum)`` of a sum close to 1 loses the small terms
     only to rounding of the sum, which log1p avoids).
+
+    Cost (it runs in every mirror step): when every row maximum is finite, every row has ``k >= 1``
+    and the guarded formula for the other rows is skipped, and when moreover each row has one
+    maximum (``k = 1``, counted over the whole array at once) ``L = log1p(rest)``; the maxima are
+    zeroed in ``exp(z)`` in place instead of through a copy. Same floats on every path.
     """
     x = np.asarray(x, dtype=np.float64)
     m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
+    finite = np.isfinite(m)
+    all_finite = bool(finite.all())
+    if not all_finite:
+        m = np.where(finite, m, 0.0)
     with np.errstate(over="ignore"):  # x - m below -1.8e308 rounds to -inf: exp gives the exact 0
         z = x - m
     at_max = z == 0.0
-    k = np.sum(at_max, axis=axis, keepdims=True)
     e = np.exp(z)
-    rest = np.sum(np.where(at_max, 0.0, e), axis=axis, keepdims=True)
+    np.copyto(e, 0.0, where=at_max)
+    rest = np.sum(e, axis=axis, keepdims=True)
+    if all_finite and np.count_nonzero(at_max) == rest.size:
+        # a finite maximum is attained (z == 0 there), so every row has k >= 1; as many maxima as
+        # rows means k = 1 everywhere, where log(1) + log1p(rest / 1) is exactly log1p(rest)
+        return m, z, np.log1p(rest)
+    k = np.sum(at_max, axis=axis, keepdims=True)
+    if all_finite:
+        return m, z, np.log(k) + np.log1p(rest / k)
     kk = np.maximum(k, 1)
     # rows without an entry at a finite maximum (all -inf, or +inf present) keep the plain formula
     L = np.where(k > 0, np.log(kk) + np.log1p(rest / kk), np.log(np.where(k > 0, 1.0, rest)))

@@ -64,3 +64,50 @@ def test_centred_is_exact_zero_mean_and_keeps_the_dominant_entry():
         want0 = float(-(mp.mpf(1e-18) * (-1) + mp.mpf(2e-18) * mp.mpf(1.5)))
     np.testing.assert_allclose(c[0], want0, rtol=8 * EPS)  # few roundings on each of two terms
     np.testing.assert_allclose(c[1:], [-1.0, 1.5], rtol=4 * EPS)
+
+
+# ----------------------------------------------------------------------------- fast paths (issue 13)
+def _guarded_normaliser(x, axis):
+    """The normaliser ``L`` by the guarded formula alone, as written before the fast paths (reference)."""
+    x = np.asarray(x, dtype=np.float64)
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    z = x - m
+    at_max = z == 0.0
+    k = np.sum(at_max, axis=axis, keepdims=True)
+    rest = np.sum(np.where(at_max, 0.0, np.exp(z)), axis=axis, keepdims=True)
+    kk = np.maximum(k, 1)
+    L = np.where(k > 0, np.log(kk) + np.log1p(rest / kk), np.log(np.where(k > 0, 1.0, rest)))
+    return z, L, m
+
+
+def _fast_path_inputs():
+    rng = np.random.default_rng(13)
+    for scale in (1e-300, 1.0, 40.0, 1e12, 1e300):
+        for shape in ((1, 1000), (50, 100), (7, 3), (3, 4, 5), (10,), (4, 1)):
+            x = rng.standard_normal(shape) * scale
+            yield x  # one maximum per row: the log1p(rest) path
+            ties = x.copy()
+            ties[..., 0] = ties.max(axis=-1)  # some rows with two maxima: the log(k) + log1p(rest / k) path
+            yield ties
+            yield np.round(x * 2.0) / 2.0  # many ties
+            bad = x.copy()
+            bad.flat[::5] = -np.inf
+            bad.flat[::7] = np.inf  # rows without a finite maximum: the guarded path
+            yield bad
+
+
+def test_log_softmax_and_logsumexp_fast_paths_give_the_guarded_formulas_floats():
+    """``log_softmax`` / ``logsumexp`` skip the guards when every row maximum is finite, and the
+    ``log(k)`` when each row has one maximum; every path must give the guarded formula's floats."""
+    n = 0
+    for x in _fast_path_inputs():
+        for axis in range(-x.ndim, x.ndim):
+            with np.errstate(all="ignore"):  # rows with +inf overflow exp in both (as they always did)
+                z, L, m = _guarded_normaliser(x, axis)
+                got_ls, want_ls = log_softmax(x, axis=axis), z - L
+                got_lse, want_lse = logsumexp(x, axis=axis), np.squeeze(L + m, axis=axis)
+            assert got_ls.tobytes() == want_ls.tobytes() and got_ls.shape == want_ls.shape
+            assert got_lse.tobytes() == want_lse.tobytes() and got_lse.shape == want_lse.shape
+            n += 1
+    assert n > 300

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import NamedTuple
 
 import numpy as np
 import warnings
@@ -221,40 +222,89 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
     """
     base, probs_fn, grad_fn, theta_default = _problem(mdp)
     ext = _external_oracle(oracle, mdp)
+    _check_objective(ext, grad_fn, mu)
+    gamma = base.gamma
+    eta = (1.0 - gamma) ** 3 / 8.0 if eta is None else check_positive(eta, "eta", step=True)
+    n_iter = check_positive_int(n_iter, "n_iter")
+    theta = _initial_logits(theta0, theta_default)
+    mu = base.rho if mu is None else check_distribution(as_float_array(mu, "mu", ndim=1), "mu")
+    rho = base.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
+    ev = _Evaluator(base)
+    mu, grad_fn, mult = _lumped_gradient(mdp, base, grad_fn, mu)
+    gen = None if rng is None else np.random.default_rng(rng)
+    use_numba = _use_pg_kernel(backend, n_iter, ev, grad_fn, ext)  # validated before any solve
+    ref = optimal_reference(base, rho) if reference is None else reference
+    rec = record_schedule(n_iter, n_records)
+    if probs_fn is None:
+        probs_fn = lambda th: softmax(th, axis=-1)  # noqa: E731
+    run = {"eta": eta, "gamma": gamma, "n_iter": n_iter}
+    if use_numba:
+        return _pg_kernel_run(mdp, ev, theta, mu, rho, mult, ref, rec, record_values, probs_fn, run)
+    grad = _gradient_source(ext, gen, grad_fn, ev, mu, mult, gamma)
+    out = _pg_numpy_run(theta, probs_fn, ev, grad, ref, rho, rec, record_values, progress, ext, run)
+    tr = _pg_trace(rec, *out.metrics, {**run, "backend": "numpy", "seconds": out.seconds},
+                   {"theta": out.theta, "pi": probs_fn(out.theta), "c_run": out.c_run, "c_argmin": out.c_argmin})
+    if ext is None:
+        return tr
+    # samples before the record's own gradient call: the oracle cost of reaching iterate t
+    return dataclasses.replace(tr, samples=np.asarray(out.samples_used, dtype=np.int64),
+                               sample_unit=_oracle_unit(ext), params={**tr.params, "oracle": type(ext).__name__})
+
+
+# ----------------------------------------------------------------------------- softmax_pg, piece by piece
+def _check_objective(ext, grad_fn, mu) -> None:
+    """``mu`` picks the objective of the exact gradient only: a custom oracle or a structured problem fixes it."""
     if ext is not None and mu is not None:
         raise ValidationError("mu cannot be set with a custom oracle (the oracle fixes the objective). Fix: drop mu.")
     if grad_fn is not None and mu is not None:
         raise ValidationError("mu cannot be set for a structured problem (its gradient fixes the distribution). "
                               "Fix: drop mu.")
-    gamma = base.gamma
-    eta = (1.0 - gamma) ** 3 / 8.0 if eta is None else check_positive(eta, "eta", step=True)
-    n_iter = check_positive_int(n_iter, "n_iter")
+
+
+def _initial_logits(theta0, theta_default: np.ndarray) -> np.ndarray:
+    """A fresh copy of the starting logits (``theta0`` or the problem's default), shape-checked."""
     theta = theta_default.copy() if theta0 is None else as_float_array(theta0, "theta0", ndim=2).copy()
     if theta.shape != theta_default.shape:
         raise ShapeError(f"theta0 must have shape {theta_default.shape}; got {theta.shape}. Fix: one logit per (s, a).")
-    mu = base.rho if mu is None else check_distribution(as_float_array(mu, "mu", ndim=1), "mu")
-    rho = base.rho if rho is None else check_distribution(as_float_array(rho, "rho", ndim=1), "rho")
-    ref = optimal_reference(base, rho) if reference is None else reference
-    a_star, J_star = ref["a_star"], ref["J_star"]
-    rec = record_schedule(n_iter, n_records)
-    K = rec.size
-    sub, val, mop, runc, gn = (np.empty(K) for _ in range(5))
-    Vrec = None if record_values is None else np.empty((K, len(record_values)))
-    rows = np.arange(base.S)
-    if probs_fn is None:
-        probs_fn = lambda th: softmax(th, axis=-1)  # noqa: E731
-    ev = _Evaluator(base)
+    return theta
+
+
+def _lumped_gradient(mdp, base, grad_fn, mu):
+    """``(mu, grad_fn, mult)``: a lumped problem (LiHardMDP: ``multiplicity`` and ``action_mask``) has its
+    gradient ``(d_rho / m) pi A / (1-gamma)`` with ``rho = mdp.rho`` computed here from the same solve
+    (identical formula; tested against ``mdp.gradient``), so its ``grad_fn`` is dropped."""
     mult = getattr(mdp, "multiplicity", None)
     if grad_fn is not None and mult is not None and hasattr(mdp, "action_mask"):
-        # Lumped problem (LiHardMDP): its gradient is (d_rho / m) pi A / (1-gamma) with rho = mdp.rho,
-        # computed here from the same solve (identical formula; tested against mdp.gradient).
-        mu, grad_fn, mult = base.rho, None, np.asarray(mult, dtype=np.float64)
-    else:
-        mult = None
+        return base.rho, None, np.asarray(mult, dtype=np.float64)
+    return mu, grad_fn, None
 
-    gen = None if rng is None else np.random.default_rng(rng)
-    used = [] if ext is not None else None
 
+def _use_pg_kernel(backend, n_iter: int, ev, grad_fn, ext) -> bool:
+    """Whether the compiled exact kernel runs (typed errors for a backend it cannot serve).
+
+    ``"auto"``: pgtheory.backend's one rule; the work is the iteration count of a dense exact loop (a
+    structured gradient or a sparse MDP has no kernel: size 0), and the kernel's compile time pays
+    from ``_PG_KERNEL_MIN_ITER`` = 2000 iterations on.
+    """
+    if backend is not None and backend not in ("auto", "numpy", "numba"):
+        raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
+    kernel_size = n_iter if (ev.dense and grad_fn is None and ext is None) else 0
+    if resolve_backend(backend, size_hint=kernel_size, min_size=_PG_KERNEL_MIN_ITER,
+                       allowed=("numba", "numpy")) != "numba":
+        return False
+    if ext is not None:
+        raise ValidationError("backend='numba' runs the exact kernel only. Fix: pass backend='numpy' (or 'auto') "
+                              "with a sampled oracle; the oracle has its own backend.")
+    if not ev.dense:
+        raise ValidationError("backend='numba' needs a dense MDP. Fix: use backend='numpy' for sparse MDPs.")
+    if grad_fn is not None:
+        raise ValidationError("backend='numba' supports TabularMDP and LiHardMDP-style problems only.")
+    return True
+
+
+def _gradient_source(ext, gen, grad_fn, ev, mu, mult, gamma):
+    r"""``grad(theta, pi, V, Q)``: the oracle's estimate, the structured problem's gradient, or the exact
+    softmax gradient :math:`d_\mu(s)\,\pi(a|s)\,A(s,a)/(1-\gamma)` (divided by the lump sizes)."""
     def grad(theta, pi, V, Q):
         if ext is not None:
             return np.asarray(ext.gradient(theta, rng=gen).mean, dtype=np.float64)
@@ -266,47 +316,63 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
         # centred(pi, Q), not Q - V: full relative accuracy at near-deterministic states (issue 11)
         return d[:, None] * pi * centred(pi, Q) / (1.0 - gamma)
 
-    if backend is not None and backend not in ("auto", "numpy", "numba"):
-        raise ValidationError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}.")
-    # "auto": pgtheory.backend's one rule; the work is the iteration count of a dense exact loop (a structured
-    # gradient or a sparse MDP has no kernel: size 0), and the kernel's compile time pays from 2000 on.
-    kernel_size = n_iter if (ev.dense and grad_fn is None) else 0
-    if ext is not None:
-        kernel_size = 0
-    use_numba = resolve_backend(backend, size_hint=kernel_size, min_size=_PG_KERNEL_MIN_ITER,
-                                allowed=("numba", "numpy")) == "numba"
-    if use_numba:
-        if ext is not None:
-            raise ValidationError("backend='numba' runs the exact kernel only. Fix: pass backend='numpy' (or 'auto') "
-                                  "with a sampled oracle; the oracle has its own backend.")
-        if not ev.dense:
-            raise ValidationError("backend='numba' needs a dense MDP. Fix: use backend='numpy' for sparse MDPs.")
-        if grad_fn is not None:
-            raise ValidationError("backend='numba' supports TabularMDP and LiHardMDP-style problems only.")
-        from ._pg_kernels import pg_dense_kernel  # lazy: numba kernels
+    return grad
 
-        rs = np.asarray([] if record_values is None else record_values, dtype=np.int64)
-        Vout = np.empty((K, rs.size))
-        th = np.ascontiguousarray(theta.copy())
-        mask = getattr(mdp, "action_mask", None)
-        if mask is not None:
-            th = np.where(mask, th, -np.inf)
-        t0 = time.perf_counter()
-        c_run, c_arg = pg_dense_kernel(np.ascontiguousarray(ev.P), np.ascontiguousarray(ev.r), float(gamma),
-                                       np.asarray(mu, dtype=np.float64), np.asarray(rho, dtype=np.float64),
-                                       np.ones(base.S) if mult is None else mult, th, float(eta), int(n_iter),
-                                       rec.astype(np.int64), np.asarray(a_star, dtype=np.int64), float(J_star), rs,
-                                       sub, val, mop, runc, gn, Vout)
-        return _pg_trace(rec, sub, val, mop, runc, gn, Vout if record_values is not None else None,
-                         {"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numba",
-                          "seconds": time.perf_counter() - t0},
-                         {"theta": th, "pi": probs_fn(th) if mask is None else mdp.probs(th), "c_run": float(c_run),
-                          "c_argmin": int(c_arg)})
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm  # lazy: optional progress bar
 
-        bar = tqdm(total=n_iter, desc="softmax PG", leave=False)
+def _pg_kernel_run(mdp, ev, theta, mu, rho, mult, ref, rec, record_values, probs_fn, run) -> Trace:
+    """The dense exact loop as one compiled kernel (:mod:`._pg_kernels`), same operations as the NumPy loop."""
+    from ._pg_kernels import pg_dense_kernel  # lazy: numba kernels
+
+    base = ev.mdp
+    K = rec.size
+    sub, val, mop, runc, gn = (np.empty(K) for _ in range(5))
+    rs = np.asarray([] if record_values is None else record_values, dtype=np.int64)
+    Vout = np.empty((K, rs.size))
+    th = np.ascontiguousarray(theta.copy())
+    mask = getattr(mdp, "action_mask", None)
+    if mask is not None:
+        th = np.where(mask, th, -np.inf)
+    t0 = time.perf_counter()
+    c_run, c_arg = pg_dense_kernel(np.ascontiguousarray(ev.P), np.ascontiguousarray(ev.r), float(run["gamma"]),
+                                   np.asarray(mu, dtype=np.float64), np.asarray(rho, dtype=np.float64),
+                                   np.ones(base.S) if mult is None else mult, th, float(run["eta"]),
+                                   int(run["n_iter"]), rec.astype(np.int64), np.asarray(ref["a_star"], dtype=np.int64),
+                                   float(ref["J_star"]), rs, sub, val, mop, runc, gn, Vout)
+    return _pg_trace(rec, sub, val, mop, runc, gn, Vout if record_values is not None else None,
+                     {**run, "backend": "numba", "seconds": time.perf_counter() - t0},
+                     {"theta": th, "pi": probs_fn(th) if mask is None else mdp.probs(th), "c_run": float(c_run),
+                      "c_argmin": int(c_arg)})
+
+
+class _LoopResult(NamedTuple):
+    """What the NumPy loop of :func:`softmax_pg` hands back."""
+
+    metrics: tuple  # (suboptimality, value, min_opt_prob, running_c, grad_norm, V_states or None)
+    theta: np.ndarray
+    c_run: float
+    c_argmin: int
+    samples_used: list | None
+    seconds: float
+
+
+def _progress_bar(progress: bool, n_iter: int):
+    if not progress:
+        return None
+    from tqdm.auto import tqdm  # lazy: optional progress bar
+
+    return tqdm(total=n_iter, desc="softmax PG", leave=False)
+
+
+def _pg_numpy_run(theta, probs_fn, ev, grad, ref, rho, rec, record_values, progress, ext, run) -> _LoopResult:
+    """The reference loop: ``theta <- theta + eta * grad``, metrics recorded at the iterations ``rec``."""
+    eta, n_iter = run["eta"], run["n_iter"]
+    a_star, J_star = ref["a_star"], ref["J_star"]
+    K = rec.size
+    sub, val, mop, runc, gn = (np.empty(K) for _ in range(5))
+    Vrec = None if record_values is None else np.empty((K, len(record_values)))
+    rows = np.arange(ev.mdp.S)
+    used = [] if ext is not None else None
+    bar = _progress_bar(progress, n_iter)
     c_run, c_arg, j = np.inf, 0, 0
     t0 = time.perf_counter()
     for t in range(n_iter + 1):
@@ -317,8 +383,9 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
         V, Q = ev.values(pi)
         before = 0 if used is None else ext.samples_used
         need_grad = t < n_iter
-        g = grad(theta, pi, V, Q) if (need_grad or (j < K and rec[j] == t)) else None
-        if j < K and rec[j] == t:
+        recorded = j < K and rec[j] == t
+        g = grad(theta, pi, V, Q) if (need_grad or recorded) else None
+        if recorded:
             v = float(rho @ V)
             sub[j], val[j], mop[j] = J_star - v, v, p_opt
             runc[j] = c_run if t >= 1 else p_opt
@@ -334,15 +401,7 @@ def softmax_pg(mdp, *, eta: float | None = None, n_iter: int = 1000, theta0=None
                 bar.update(1)
     if bar is not None:
         bar.close()
-    tr = _pg_trace(rec, sub, val, mop, runc, gn, Vrec,
-                   {"eta": eta, "gamma": gamma, "n_iter": n_iter, "backend": "numpy",
-                    "seconds": time.perf_counter() - t0},
-                   {"theta": theta, "pi": probs_fn(theta), "c_run": c_run, "c_argmin": c_arg})
-    if ext is None:
-        return tr
-    # samples before the record's own gradient call: the oracle cost of reaching iterate t
-    return dataclasses.replace(tr, samples=np.asarray(used, dtype=np.int64),
-                               sample_unit=_oracle_unit(ext), params={**tr.params, "oracle": type(ext).__name__})
+    return _LoopResult((sub, val, mop, runc, gn, Vrec), theta, c_run, c_arg, used, time.perf_counter() - t0)
 
 
 def _external_oracle(oracle, mdp):

@@ -12,6 +12,7 @@ instances with S up to 10^5 and a few successors per pair fit in memory.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import numbers
 import warnings
 
@@ -28,6 +29,7 @@ from .._validate import (
     check_shape,
 )
 from ..errors import InvalidDiscountError, InvalidTransitionError, ModelWarning, ShapeError, ValidationError
+from ._rounding import row_sum_max
 
 _EPS = np.finfo(np.float64).eps
 
@@ -239,6 +241,13 @@ class TabularMDP:
     def P_matrix(self):
         """Transitions as a 2-D ``(S*A, S)`` matrix (dense ndarray or CSR), row ``s*A+a``."""
         return self.P if self.is_sparse else self.P.reshape(self.S * self.A, self.S)
+
+    @functools.cached_property
+    def _row_sum_max(self) -> float:
+        """Largest row sum of :meth:`P_matrix` as float64 sums it (``max(P_matrix().sum(axis=1))``),
+        computed once per model: the solvers' certificates need it at every solve (their contraction
+        bound, :func:`pgtheory.mdp._rounding.contraction`), and ``P`` never changes (read-only)."""
+        return row_sum_max(self.P_matrix())
 
     def P_pi(self, pi: np.ndarray):
         r"""State transition matrix :math:`P_\pi[s, s'] = \sum_a \pi(a|s) P(s'|s,a)`, shape (S, S).

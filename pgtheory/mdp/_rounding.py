@@ -58,6 +58,14 @@ the order of summation, so BLAS blocking, FMA and CSR loops are all covered.
    at most the upper end of the enclosure of :math:`TV` minus the lower end of that of :math:`T_\pi V`,
    :math:`g^\uparrow = \max_s\uparrow(g_{hi}(s) + 2u|g_{hi}(s)|)`, so a bound of exactly 0 is impossible unless ``r = 0`` and ``V = 0``.
 
+Cost. The certificate is made once per solve; it is written so that it costs a few passes over
+``(S, A)`` arrays: ``up``/``down`` step large arrays through their bit patterns (``np.nextafter`` is
+about 5 ns per entry), row maxima of short rows are gathered at the ``argmax``, the directed
+rounding of a row maximum is applied after the maximum (``nextafter`` is non-decreasing),
+:math:`P|V|` reuses :math:`PV` when ``V`` has one sign, a deterministic policy is read by gathering,
+and callers may pass what they already computed (``la``, ``gbar``, ``row_sum``). Every shortcut
+gives the same floats as the plain formula (``tests/mdp/test_certificate_fast_paths.py``).
+
 References
 ----------
 Higham (2002), *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM: Sec. 2.2 (model),
@@ -67,6 +75,7 @@ approximate optimal-value functions", Machine Learning 16. Puterman (1994), Thm 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -77,17 +86,52 @@ U = 2.0**-53
 #: Smallest positive subnormal float64 (absolute error of an underflowing operation).
 ETA = 2.0**-1074
 
+#: Float64 arrays with at least this many entries are stepped by :func:`_bitstep` (``np.nextafter``
+#: costs about 5 ns per entry, the integer path about 1 ns plus 3 us of calls: measured break-even
+#: near 1000 entries, one core).
+BITSTEP_MIN_SIZE = 1024
+#: :func:`_row_max` avoids ``max(axis=1)`` for rows up to this long (it pays a loop per row: (200, 8)
+#: takes 11 us, transpose + ``max(axis=0)`` 4 us, argmax + gather 5 us).
+ROW_MAX_GATHER_MAX_A = 32
+
 
 def up(x):
     """Next float above ``x``: an upper bound on the exact result of the operation that gave ``x``."""
+    if isinstance(x, np.ndarray) and x.size >= BITSTEP_MIN_SIZE and x.dtype == np.float64:
+        y = _bitstep(x, 1)
+        if y is not None:
+            return y
     return np.nextafter(x, np.inf)
 
 
 def down(x):
     """Next float below ``x``."""
+    if isinstance(x, np.ndarray) and x.size >= BITSTEP_MIN_SIZE and x.dtype == np.float64:
+        y = _bitstep(x, -1)
+        if y is not None:
+            return y
     return np.nextafter(x, -np.inf)
 
 
+def _bitstep(x: np.ndarray, direction: int):
+    """``np.nextafter(x, direction * inf)`` through the bit patterns, or None when ``x`` holds a value
+    this does not cover (then the caller uses ``np.nextafter``).
+
+    A finite float64 with the sign bit clear is ordered like its bits read as an ``int64``, and one with
+    the sign bit set like the negated bits, so the neighbour above is ``bits + 1`` (``bits - 1`` when
+    negative) and the one below ``bits - 1`` (``bits + 1``): the same floats as ``np.nextafter``,
+    across the subnormals and up to ``inf``. Only a zero of the wrong sign (``-0`` up, ``+0`` down),
+    ``inf`` in the direction of the step and NaN are not covered; the first two give NaN here, so a
+    NaN in ``x`` or in the result sends the whole array back to ``np.nextafter``.
+    """
+    b = x.view(np.int64)
+    s = (b >> 63) | 1  # +1 where the sign bit is clear, -1 where it is set
+    y = (b + s if direction > 0 else b - s).view(np.float64)
+    mx, my = x.max(), y.max()  # NaN iff the array holds a NaN
+    return None if (mx != mx or my != my) else y
+
+
+@functools.lru_cache(maxsize=256)
 def gamma_n(n: int) -> float:
     r"""Upper bound on Higham's :math:`\gamma_n = nu/(1-nu)` (requires :math:`nu < 1/2`)."""
     return float(up(up(n * U) / down(1.0 - n * U)))
@@ -105,22 +149,46 @@ def sum_up(*terms):
 def row_terms(P2) -> int:
     """Number of terms ``n`` of each row's inner product: ``S`` (dense) or the largest row count (CSR)."""
     if sp.issparse(P2):
-        P2 = P2.tocsr()
+        P2 = P2 if P2.format == "csr" else P2.tocsr()
         return max(1, int(np.diff(P2.indptr).max(initial=1)))
     return int(P2.shape[1])
 
 
-def contraction(P2, gamma: float, pi=None) -> float:
-    r"""Upper bound :math:`\bar\gamma` on the Lipschitz constant of :math:`T` (or :math:`T_\pi`) in sup norm."""
+def row_sum_max(P2) -> float:
+    """Largest float row sum of ``P2``, the very number ``np.max(P2.sum(axis=1))`` gives.
+
+    For CSR this is SciPy's own reduction (``np.add.reduceat`` of ``data`` over the non-empty rows,
+    0 for empty ones) without the matrix-object overhead of ``P2.sum`` (about 0.15 ms of a 2 ms solve
+    at S = 1000); dense rows are summed by NumPy as before. Any summation order is covered by the
+    factor applied in :func:`contraction`.
+    """
+    if sp.issparse(P2) and P2.format == "csr":
+        indptr = P2.indptr
+        nonempty = np.flatnonzero(np.diff(indptr))
+        if nonempty.size == 0:
+            return 0.0
+        m = float(np.max(np.add.reduceat(np.asarray(P2.data), indptr[nonempty])))
+        return max(m, 0.0) if nonempty.size < P2.shape[0] else m
+    return float(np.max(np.asarray(P2.sum(axis=1))))
+
+
+def contraction(P2, gamma: float, pi=None, row_sum: float | None = None) -> float:
+    r"""Upper bound :math:`\bar\gamma` on the Lipschitz constant of :math:`T` (or :math:`T_\pi`) in sup norm.
+
+    ``row_sum`` is :func:`row_sum_max` of ``P2`` when the caller has it (a model caches it: it is
+    the one pass over ``P`` here)."""
     n = row_terms(P2)
-    rows = np.asarray(P2.sum(axis=1)).ravel()
-    rs = float(up(float(np.max(rows)) * (1.0 + 4.0 * (n + 1) * U)))
+    rs = float(up((row_sum_max(P2) if row_sum is None else row_sum) * (1.0 + 4.0 * (n + 1) * U)))
     g = float(up(gamma * rs))
-    if pi is not None:
-        A = pi.shape[1]
-        rp = float(up(float(np.max(pi.sum(axis=1))) * (1.0 + 4.0 * (A + 1) * U)))
-        g = float(up(g * rp))
-    return g
+    return g if pi is None else policy_contraction(g, pi)
+
+
+def policy_contraction(gbar: float, pi: np.ndarray) -> float:
+    r""":func:`contraction` of :math:`T_\pi` from that of :math:`T`: ``gbar`` times the rounded-up largest
+    :math:`\sum_a\pi(a|s)` (so the row sums of ``P`` are not summed again)."""
+    A = pi.shape[1]
+    rp = float(up(float(np.max(pi.sum(axis=1))) * (1.0 + 4.0 * (A + 1) * U)))
+    return float(up(gbar * rp))
 
 
 def one_minus_down(gbar: float) -> float:
@@ -128,16 +196,36 @@ def one_minus_down(gbar: float) -> float:
     return float(down(1.0 - gbar))
 
 
-def lookahead(P2, r: np.ndarray, gamma: float, V: np.ndarray):
-    r"""``(Q_hat, E)``: the float look-ahead :math:`r + \gamma PV` and a bound ``E`` on its error (item 1)."""
+def lookahead(P2, r: np.ndarray, gamma: float, V: np.ndarray, PV: np.ndarray | None = None):
+    r"""``(Q_hat, E)``: the float look-ahead :math:`r + \gamma PV` and a bound ``E`` on its error (item 1).
+
+    ``PV`` is ``P2 @ V`` when the caller already has it. When ``V`` has one sign the product
+    :math:`P|V|` is not formed again: it is ``PV`` (``V >= 0``) or ``-PV`` (``V <= 0``), the same
+    float sums (negation is exact and round-to-nearest is symmetric; a zero's sign only reaches
+    ``M`` as :math:`|r| \pm 0`, which is :math:`|r|`), so ``E`` is unchanged and one pass over ``P``
+    is saved.
+    """
     S, A = r.shape
     n = row_terms(P2)
-    Q = r + gamma * (P2 @ V).reshape(S, A)
-    M = np.abs(r) + gamma * (P2 @ np.abs(V)).reshape(S, A)
-    gn = gamma_n(n + 2)
-    g = float(up(gn / down(1.0 - gn)))
-    E = up(up(g * M) + (n + 3) * ETA)
+    if PV is None:
+        PV = P2 @ V
+    Q = r + gamma * PV.reshape(S, A)
+    if V.min() >= 0.0:
+        PaV = PV
+    elif V.max() <= 0.0:
+        PaV = -PV
+    else:
+        PaV = P2 @ np.abs(V)
+    M = np.abs(r) + gamma * PaV.reshape(S, A)
+    E = up(up(_lookahead_factor(n) * M) + (n + 3) * ETA)
     return Q, E
+
+
+@functools.lru_cache(maxsize=256)
+def _lookahead_factor(n: int) -> float:
+    """``g >= gamma_{n+2} / (1 - gamma_{n+2})`` of item 1 (a constant per row length, so cached)."""
+    gn = gamma_n(n + 2)
+    return float(up(gn / down(1.0 - gn)))
 
 
 def _interval(T_hat, e, V):
@@ -160,14 +248,28 @@ def policy_rows(pi: np.ndarray, Q: np.ndarray, E: np.ndarray):
     T = np.einsum("sa,sa->s", pi, Q)
     EP = np.einsum("sa,sa->s", pi, E)
     absPQ = np.einsum("sa,sa->s", pi, np.abs(Q))
+    return T, _policy_row_error(absPQ, EP, A)
+
+
+def _policy_row_error(absPQ: np.ndarray, EP: np.ndarray, A: int) -> np.ndarray:
     gA = gamma_n(A + 1)
     # EP and absPQ are float sums of non-negative terms, low by at most a factor (1 - gA): the
     # factor (1 + 2 gA) restores them (and absorbs the two additions of this line)
-    e = up(sum_up(up(gA * sum_up(absPQ, EP)), EP) * (1.0 + 2.0 * gA))
-    return T, e
+    return up(sum_up(up(gA * sum_up(absPQ, EP)), EP) * (1.0 + 2.0 * gA))
 
 
-def certify_optimal(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi=None, gbar: float | None = None) -> dict:
+def greedy_rows(actions: np.ndarray, Q: np.ndarray, E: np.ndarray):
+    r""":func:`policy_rows` of the deterministic policy ``actions[s]`` by gathering instead of three
+    ``einsum`` over ``(S, A)``: the same numbers when ``Q`` and ``E`` are finite (a one-hot row sums
+    one term and exact zeros, i.e. gives ``Q[s, a_s] + 0.0``); the caller checks finiteness."""
+    rows = np.arange(Q.shape[0])
+    T = Q[rows, actions] + 0.0
+    EP = E[rows, actions] + 0.0
+    return T, _policy_row_error(np.abs(T), EP, Q.shape[1])
+
+
+def certify_optimal(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi=None, gbar: float | None = None, *,
+                    actions: np.ndarray | None = None, la=None) -> dict:
     r"""Sound certificate of ``V`` (and of ``pi``, greedy in ``V`` when None) for the optimality operator.
 
     The exact :math:`TV(s)` lies in :math:`[\max_a\downarrow(\hat Q - E), \max_a\uparrow(\hat Q + E)]`
@@ -176,23 +278,20 @@ def certify_optimal(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi=None, gba
     (:math:`\ge\|TV-V\|_\infty` exactly), ``value_error_bound`` (:math:`\ge\|V-V^*\|_\infty`),
     ``rounding_floor``, ``greedy_gap`` (as computed), ``greedy_gap_bound`` and ``policy_loss_bound``
     (:math:`\ge\|V^*-V^\pi\|_\infty`).
+
+    A deterministic policy may be given as ``actions`` (shape ``(S,)``) instead of a one-hot ``pi``,
+    and a look-ahead already computed for this very ``V`` as ``la = (Q, E)`` (:func:`lookahead`);
+    both only save work, the numbers are the same.
     """
-    S, A = r.shape
     V = np.asarray(V, dtype=np.float64)
     if gbar is None:
         gbar = contraction(P2, gamma)
-    Q, E = lookahead(P2, r, gamma, V)
-    TV = Q.max(axis=1)
-    TV_lo, TV_hi = down(Q - E).max(axis=1), up(Q + E).max(axis=1)
-    if pi is None:
-        pi = np.zeros((S, A))
-        pi[np.arange(S), np.argmax(Q, axis=1)] = 1.0
-    d_lo, d_hi = TV_lo - V, TV_hi - V
-    lo, hi = down(d_lo - 2.0 * U * np.abs(d_lo)), up(d_hi + 2.0 * U * np.abs(d_hi))
-    R = float(max(np.max(np.abs(lo)), np.max(np.abs(hi))))
-    half_width = up(0.5 * up(TV_hi - TV_lo))
-    bound, floor = _bound(R, float(np.max(half_width)), gbar)
-    Tpi, epi = policy_rows(pi, Q, E)
+    Q, E = lookahead(P2, r, gamma, V) if la is None else la
+    greedy = np.argmax(Q, axis=1) if (pi is None and actions is None) else None
+    TV, TV_lo, TV_hi = _optimal_enclosure(Q, E, greedy)
+    pi, Tpi, epi = _policy_part(Q, E, pi, greedy if actions is None else actions)
+    R = _residual_bound(TV_lo - V, TV_hi - V)
+    bound, floor = _bound(R, float(np.max(up(0.5 * up(TV_hi - TV_lo)))), gbar)
     g_hi = TV_hi - down(Tpi - epi)
     gap_up = float(max(0.0, np.max(up(g_hi + 2.0 * U * np.abs(g_hi)))))
     om = one_minus_down(gbar)
@@ -201,21 +300,73 @@ def certify_optimal(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi=None, gba
             "greedy_gap": float(np.max(TV - Tpi)), "greedy_gap_bound": gap_up, "policy_loss_bound": loss}
 
 
-def certify_policy(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi: np.ndarray) -> dict:
+def _optimal_enclosure(Q: np.ndarray, E: np.ndarray, greedy: np.ndarray | None = None):
+    r"""``(TV_hat, TV_lo, TV_hi)``: :math:`\max_a\hat Q` and the enclosure of the exact :math:`TV` (item 2).
+
+    :math:`\max_a\downarrow(\hat Q - E) = \downarrow\max_a(\hat Q - E)` because ``nextafter`` is
+    non-decreasing, so the directed rounding is applied to ``S`` maxima instead of ``S * A`` entries
+    (the same floats). ``greedy`` is ``argmax(Q, axis=1)`` when the caller has it.
+    """
+    return _row_max(Q, greedy), down(_row_max(Q - E)), up(_row_max(Q + E))
+
+
+def _row_max(X: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+    """``X.max(axis=1)`` for short rows, computed faster: ``X[s, idx_s]`` when the row ``argmax`` is
+    known, else the maximum over the rows of the transposed copy (``max(axis=1)`` over rows of 8 pays
+    a loop per row: (5000, 8) takes 208 us, transpose + ``max(axis=0)`` 35 us, argmax + gather 60 us).
+    All agree with ``max`` on every value and on NaN; only a row whose maximum is 0 can differ, in the
+    sign of that zero, and such rows send the whole array back to ``X.max(axis=1)``. (``Q - E`` and
+    ``Q + E`` with ``E > 0`` are never -0, but the check is cheap.)"""
+    if X.shape[1] > ROW_MAX_GATHER_MAX_A:
+        return X.max(axis=1)
+    if idx is None:
+        v = np.ascontiguousarray(X.T).max(axis=0)
+    else:
+        v = X[np.arange(X.shape[0]), idx]
+    return X.max(axis=1) if (v == 0.0).any() else v
+
+
+def _policy_part(Q: np.ndarray, E: np.ndarray, pi, actions):
+    """``(pi, T_pi V hat, its error bound)`` for a given ``pi``, given ``actions``, or greedy (both None)."""
+    if pi is not None:
+        return (pi, *policy_rows(pi, Q, E))
+    S, A = Q.shape
+    if actions is None:
+        actions = np.argmax(Q, axis=1)
+    pi = np.zeros((S, A))
+    pi[np.arange(S), actions] = 1.0
+    if np.isfinite(Q.max()) and np.isfinite(Q.min()) and np.isfinite(E.max()):
+        return (pi, *greedy_rows(actions, Q, E))
+    return (pi, *policy_rows(pi, Q, E))  # 0 * inf is NaN in the einsum: keep its numbers
+
+
+def _residual_bound(d_lo: np.ndarray, d_hi: np.ndarray) -> float:
+    """``R_up``: the largest magnitude of the enclosure of the exact residual (item 3)."""
+    lo, hi = down(d_lo - 2.0 * U * np.abs(d_lo)), up(d_hi + 2.0 * U * np.abs(d_hi))
+    return float(max(np.max(np.abs(lo)), np.max(np.abs(hi))))
+
+
+def certify_policy(P2, r: np.ndarray, gamma: float, V: np.ndarray, pi: np.ndarray, *, la=None,
+                   gbar: float | None = None) -> dict:
     r"""Sound certificate of ``V`` as the value of the stochastic policy ``pi``: residual
-    :math:`\ge\|r_\pi + \gamma P_\pi V - V\|_\infty`, ``value_error_bound`` :math:`\ge\|V - V^\pi\|_\infty`."""
+    :math:`\ge\|r_\pi + \gamma P_\pi V - V\|_\infty`, ``value_error_bound`` :math:`\ge\|V - V^\pi\|_\infty`.
+
+    ``la`` (a :func:`lookahead` of this ``V``) and ``gbar`` (:func:`contraction` of ``T``) may be
+    passed when already computed; the numbers are the same."""
     V = np.asarray(V, dtype=np.float64)
-    Q, E = lookahead(P2, r, gamma, V)
+    Q, E = lookahead(P2, r, gamma, V) if la is None else la
     T, e = policy_rows(pi, Q, E)
     _, lo, hi = _interval(T, e, V)
     R = float(max(np.max(np.abs(lo)), np.max(np.abs(hi))))
-    bound, floor = _bound(R, float(np.max(e)), contraction(P2, gamma, pi))
+    g = contraction(P2, gamma, pi) if gbar is None else policy_contraction(gbar, pi)
+    bound, floor = _bound(R, float(np.max(e)), g)
     return {"Q": Q, "bellman_residual": R, "value_error_bound": bound, "rounding_floor": floor}
 
 
-def certify_soft(P2, r: np.ndarray, gamma: float, V: np.ndarray, tau: float, lse) -> dict:
+def certify_soft(P2, r: np.ndarray, gamma: float, V: np.ndarray, tau: float, lse, gbar: float | None = None) -> dict:
     r"""Sound certificate of ``V`` for the soft operator :math:`\tau\log\sum_a e^{Q/\tau}` (``lse`` its
-    float implementation): ``soft_bellman_residual``, ``value_error_bound``, ``rounding_floor``."""
+    float implementation): ``soft_bellman_residual``, ``value_error_bound``, ``rounding_floor``
+    (``gbar``: :func:`contraction` of ``P2`` when already computed)."""
     V = np.asarray(V, dtype=np.float64)
     A = r.shape[1]
     Q, E = lookahead(P2, r, gamma, V)
@@ -230,7 +381,7 @@ def certify_soft(P2, r: np.ndarray, gamma: float, V: np.ndarray, tau: float, lse
     d_lo, d_hi = T_lo - V, T_hi - V
     lo, hi = down(d_lo - 2.0 * U * np.abs(d_lo)), up(d_hi + 2.0 * U * np.abs(d_hi))
     R = float(max(np.max(np.abs(lo)), np.max(np.abs(hi))))
-    bound, floor = _bound(R, float(np.max(up(0.5 * up(T_hi - T_lo)))), contraction(P2, gamma))
+    bound, floor = _bound(R, float(np.max(up(0.5 * up(T_hi - T_lo)))), contraction(P2, gamma) if gbar is None else gbar)
     return {"Q": Q, "soft_bellman_residual": R, "value_error_bound": bound, "rounding_floor": floor}
 
 

@@ -55,6 +55,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -354,166 +355,257 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
     var = bound.variable if var is None else var
     params = dict(params or {})
     x = as_float_array(x, "x", ndim=1)
-    yarr = np.asarray(y, dtype=np.float64)
-    y2 = yarr[None, :] if yarr.ndim == 1 else yarr
-    if y2.ndim != 2 or y2.shape[1] != x.size:
-        raise ValidationError(f"y must have shape ({x.size},) or (R, {x.size}); got {yarr.shape}.")
+    y2 = _seed_matrix(y, x.size)
     R = y2.shape[0]
     stochastic = (R > 1) if stochastic is None else bool(stochastic)
-    finite_col = np.all(np.isfinite(y2), axis=0)  # points where every seed is a number
+    finite_col, ybar, band = _summarise_seeds(y2)
     n_nan = int((~finite_col).sum())
-    with np.errstate(invalid="ignore"):
-        ybar = y2.mean(axis=0)
-        band = np.vstack([y2.min(axis=0), y2.max(axis=0)]) if R > 1 else None
 
-    # --- inequality at every point (the claim primitive: NaN never satisfies, z-interval over seeds)
     ineq_checked = check in ("both", "inequality") and bound.explicit
-    holds, worst, worst_at, nviol, bvals, ineq = None, float("nan"), float("nan"), 0, None, None
-    slack = None
-    if ineq_checked:
-        missing = [n for n in bound.symbol_names if n != var and n not in params]
-        if missing:
-            raise ValidationError(f"check_rate needs params for {missing} to evaluate {bound.id!r} at every point. "
-                                  f"Fix: pass params={{{missing[0]!r}: ...}} or check='rate'.")
-        bvals = np.broadcast_to(bound.evaluate(**{var: x}, **{k: v for k, v in params.items()
-                                                               if k in bound.symbol_names}), x.shape).astype(float)
-        ineq = check_inequality(x, y2, bvals, side="lower" if bound.kind == "lower" else "upper",
-                                rtol=ineq_rtol, atol=ineq_atol, stochastic=stochastic, alpha=alpha,
-                                min_seeds=MIN_SEEDS_FOR_CI, variable=var, bound_id=bound.id)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if bound.kind == "upper":  # rounding below ineq_atol never counts as slack used
-                ratio = np.maximum(ybar - ineq_atol, 0.0) / bvals
-                slack = bvals / np.maximum(ybar, ineq_atol)
-            else:
-                ratio = (ybar + ineq_atol) / bvals
-                slack = (ybar + ineq_atol) / bvals
-        ratio = np.where(np.isfinite(ybar) & np.isfinite(bvals), ratio, np.nan)
-        # slack only where both sides are above the rounding floor: below it the comparison is
-        # decided by ineq_atol, not by the bound (a geometric bound at 1e-40 vs a measured 1e-16)
-        above_floor = np.isfinite(ybar) & np.isfinite(bvals) & (ybar > ineq_atol) & (bvals > ineq_atol)
-        slack = np.where(above_floor, slack, np.nan)
-        if np.all(np.isnan(ratio)):
-            k = 0
-        else:
-            k = int(np.nanargmax(ratio)) if bound.kind == "upper" else int(np.nanargmin(ratio))
-        nviol = ineq.evidence.n_violations
-        holds = ineq.verdict == "consistent" if ineq.verdict != "violated" else False
-        holds = None if (ineq.verdict == "inconclusive" and nviol == 0) else holds
-        worst, worst_at = float(ratio[k]), float(x[k])
+    ie = (_inequality_evidence(bound, var, params, x, y2, ybar, stochastic, ineq_rtol, ineq_atol, alpha)
+          if ineq_checked else _NO_INEQUALITY)
 
-    # --- rate
     stated = _stated_value(bound, var, params)
-    fit, rate_v, tol = None, None, float("nan")
-    asym, ls, rate_why = None, None, ""
-    if bound.rate_type == "polynomial":
-        stated_text = f"exponent {stated:g} in {var}" if np.isfinite(stated) else f"exponent {stated} in {var}"
-        tol = exponent_tol
+    stated_text, tol = _stated_text(bound, stated, var, exponent_tol, rate_rtol)
+    if check in ("both", "rate"):
+        re_ = _rate_evidence(bound, stated, stated_text, x, y2, finite_col, stochastic, tail, exponent_tol,
+                             rate_rtol, confidence, rng, floor, fit_kwargs)
     else:
-        stated_text = f"contraction {stated:.5g} per {var}" if np.isfinite(stated) else "geometric"
-        tol = rate_rtol
-    margin, margin_ci = float("nan"), (float("nan"), float("nan"))
-    if check in ("both", "rate") and not finite_col.any():
-        rate_v, rate_why = "inconclusive", f"all {x.size} points are NaN/inf: nothing to fit"
-    elif check in ("both", "rate"):
-        xf, yf = x[finite_col], y2[:, finite_col]
-        if bound.rate_type == "polynomial":
-            fit = fit_polynomial(xf, yf, tail=1.0 if tail is None else tail, confidence=confidence, rng=rng,
-                                 **fit_kwargs)
-            target = stated + (exponent_tol if bound.kind != "lower" else -exponent_tol)
-            slope_tol = exponent_tol
-            ref = stated
-        else:
-            fit = fit_linear(xf, yf, tail=0.5 if tail is None else tail, floor=floor, confidence=confidence, rng=rng,
-                             **fit_kwargs)
-            logr = math.log(stated) if stated > 0 else float("-inf")
-            target = logr * (1 - rate_rtol) if bound.kind != "lower" else logr * (1 + rate_rtol)
-            slope_tol = rate_rtol * abs(logr) if np.isfinite(logr) else float("nan")
-            ref = logr
-        if not fit.ok:
-            rate_v, rate_why = "inconclusive", fit.message
-        elif not np.isfinite(stated):
-            rate_v, rate_why = "inconclusive", "the stated rate could not be derived"
-        elif stated == float("-inf") and bound.rate_type == "polynomial":
-            rate_v, rate_why = "inconclusive", "geometric bound registered as polynomial: no exponent to compare"
-        else:
-            rate_v = _rate_verdict(bound.kind, fit.ci[0], fit.ci[1], target)
-            if np.isfinite(ref):
-                sgn = 1.0 if bound.kind != "lower" else -1.0  # positive margin = faster than stated (upper)
-                margin = sgn * (ref - fit.slope)
-                a, b = sgn * (ref - fit.ci[1]), sgn * (ref - fit.ci[0])
-                margin_ci = (min(a, b), max(a, b))
-            asym, ls = asymptotic_test(fit, tol=slope_tol if np.isfinite(slope_tol) else None, y=yf)
-            drift = (f"local slope moved from {ls[0]:.3g} to {ls[-1]:.3g} across the window"
-                     if ls is not None and ls.size >= 2 else "too few points for local slopes")
-            if stochastic and R < 2:
-                rate_v, rate_why = "inconclusive", ("a single stochastic trace has no interval for its rate "
-                                                    f"(need >= {MIN_SEEDS_FOR_CI} seeds)")
-            elif stochastic and R < MIN_SEEDS_FOR_CI:
-                rate_v, rate_why = "inconclusive", (f"only {R} seeds, fewer than the {MIN_SEEDS_FOR_CI} an "
-                                                    f"interval needs")
-            elif rate_v == "violated" and not asym:
-                rate_v = "inconclusive"
-                rate_why = (f"pre-asymptotic: {drift} (measured {fit.text()} vs stated {stated_text}); "
-                            f"run longer to decide")
-            elif rate_v == "undecided":
-                rate_why = f"the interval straddles the stated rate ({fit.text()} vs {stated_text})"
-    measured_text = fit.text() if fit is not None else "not fitted"
+        re_ = _NO_RATE
+    measured_text = re_.fit.text() if re_.fit is not None else "not fitted"
 
-    # --- tightness (from the explicit bound values and the fitted margin)
-    if slack is not None:
-        tight = tightness_from_slack(slack, margin=margin, margin_ci=margin_ci)
+    # tightness: from the explicit bound values and the fitted margin
+    if ie.slack is not None:
+        tight = tightness_from_slack(ie.slack, margin=re_.margin, margin_ci=re_.margin_ci)
     else:
-        tight = Tightness(margin=margin, margin_ci=margin_ci)
+        tight = Tightness(margin=re_.margin, margin_ci=re_.margin_ci)
 
-    # --- verdict
-    ineq_text = ""
-    if ineq is not None:
-        if ineq.verdict == "consistent":
-            fin = np.isfinite(slack)
-            at = float(x[fin][np.argmin(slack[fin])]) if fin.any() else worst_at
-            ineq_text = (f"the bound holds at all {x.size} points (smallest slack {_fmt_ratio(tight.slack_min)} "
-                         f"at {var} = {at:.4g}, {_fmt_ratio(tight.slack_end)} at the end)")
-        else:
-            ineq_text = ineq.reason
-    reasons = []
-    if ineq is not None and ineq.verdict == "violated":
-        reasons.append(ineq.reason)
-    if rate_v == "violated":
-        reasons.append(f"measured rate ({measured_text}) is {'slower' if bound.kind != 'lower' else 'faster'} "
-                       f"than stated ({stated_text}, tolerance {tol:g}) in an asymptotic window "
-                       f"(local slopes {np.round(ls, 3).tolist()})")
-    if reasons:
-        verdict = "violated"
-        if ineq is not None and ineq.verdict == "consistent":
-            reasons.insert(0, ineq_text)
-    else:
-        pieces = [ineq_text] if ineq_text else []
-        ineq_ok = ineq is None or ineq.verdict == "consistent"
-        if rate_v == "consistent":
-            pieces.append(f"the rate is {'at least' if bound.kind != 'lower' else 'at most'} as fast as stated "
-                          f"({measured_text} vs {stated_text})")
-        if rate_v in ("undecided", "inconclusive") or not ineq_ok:
-            verdict = "inconclusive"
-            if rate_v in ("undecided", "inconclusive"):
-                pieces.append(f"rate inconclusive: {rate_why or 'the interval straddles the stated rate'}")
-            reasons.extend(pieces)
-        elif not pieces:
-            verdict = "inconclusive"
-            reasons.append("nothing could be checked (constants not explicit and the rate was not fitted)")
-        else:
-            verdict = "consistent"
-            reasons.extend(pieces)
-    reason = "; ".join(reasons)
-    if n_nan and ineq is None:
+    verdict, reason = _verdict(bound.kind, var, x, ie, re_, tight, stated_text, measured_text, tol)
+    if n_nan and ie.claim is None:
         reason += f" ({n_nan} of {x.size} points are NaN/inf and were left out of the fit)"
     reason = _label(verdict, tight, reason)
     return RateCheckResult(
         bound_id=bound.id, source=bound_source(bound), verdict=verdict, reason=reason, check=check,
-        kind=bound.kind, rate_type=bound.rate_type, variable=var, stated=stated, stated_text=stated_text, fit=fit,
-        measured_text=measured_text, rate_verdict=rate_v, tolerance=tol, inequality_checked=ineq_checked,
-        inequality_holds=holds, worst_ratio=worst, worst_at=worst_at, n_violations=nviol, x=x, y=ybar,
-        y_band=band, bound_values=bvals, label=label, tightness=tight, stochastic=stochastic, n_seeds=R,
-        asymptotic=asym, local_slopes=ls, inequality=ineq)
+        kind=bound.kind, rate_type=bound.rate_type, variable=var, stated=stated, stated_text=stated_text,
+        fit=re_.fit, measured_text=measured_text, rate_verdict=re_.verdict, tolerance=tol,
+        inequality_checked=ineq_checked, inequality_holds=ie.holds, worst_ratio=ie.worst, worst_at=ie.worst_at,
+        n_violations=ie.n_violations, x=x, y=ybar, y_band=band, bound_values=ie.bound_values, label=label,
+        tightness=tight, stochastic=stochastic, n_seeds=R, asymptotic=re_.asymptotic, local_slopes=re_.local_slopes,
+        inequality=ie.claim)
+
+
+# ----------------------------------------------------------------------------- check_rate, piece by piece
+def _seed_matrix(y, K: int) -> np.ndarray:
+    """``y`` as an ``(R, K)`` float array (one trace becomes ``R = 1``); typed error otherwise."""
+    yarr = np.asarray(y, dtype=np.float64)
+    y2 = yarr[None, :] if yarr.ndim == 1 else yarr
+    if y2.ndim != 2 or y2.shape[1] != K:
+        raise ValidationError(f"y must have shape ({K},) or (R, {K}); got {yarr.shape}.")
+    return y2
+
+
+def _summarise_seeds(y2: np.ndarray):
+    """``(finite_col, ybar, band)``: the points where every seed is a number, the mean over seeds, and
+    the pointwise min/max over seeds (None for one trace)."""
+    finite_col = np.all(np.isfinite(y2), axis=0)
+    with np.errstate(invalid="ignore"):
+        ybar = y2.mean(axis=0)
+        band = np.vstack([y2.min(axis=0), y2.max(axis=0)]) if y2.shape[0] > 1 else None
+    return finite_col, ybar, band
+
+
+class _InequalityEvidence(NamedTuple):
+    """What the pointwise inequality says (``claim`` None when it was not checked)."""
+
+    claim: object
+    holds: bool | None
+    worst: float
+    worst_at: float
+    n_violations: int
+    bound_values: np.ndarray | None
+    slack: np.ndarray | None
+
+
+_NO_INEQUALITY = _InequalityEvidence(None, None, float("nan"), float("nan"), 0, None, None)
+
+
+def _bound_values(bound, var: str, params: dict, x: np.ndarray) -> np.ndarray:
+    """:math:`B(x_k)` at every point (typed error naming the missing constants)."""
+    missing = [n for n in bound.symbol_names if n != var and n not in params]
+    if missing:
+        raise ValidationError(f"check_rate needs params for {missing} to evaluate {bound.id!r} at every point. "
+                              f"Fix: pass params={{{missing[0]!r}: ...}} or check='rate'.")
+    return np.broadcast_to(bound.evaluate(**{var: x}, **{k: v for k, v in params.items()
+                                                         if k in bound.symbol_names}), x.shape).astype(float)
+
+
+def _ratio_and_slack(kind: str, ybar: np.ndarray, bvals: np.ndarray, ineq_atol: float):
+    """Pointwise ratio measurement / bound (NaN where either is not finite) and slack of the bound
+    (NaN below the rounding floor ``ineq_atol``, where the comparison is decided by the tolerance)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "upper":  # rounding below ineq_atol never counts as slack used
+            ratio = np.maximum(ybar - ineq_atol, 0.0) / bvals
+            slack = bvals / np.maximum(ybar, ineq_atol)
+        else:
+            ratio = (ybar + ineq_atol) / bvals
+            slack = (ybar + ineq_atol) / bvals
+    ratio = np.where(np.isfinite(ybar) & np.isfinite(bvals), ratio, np.nan)
+    # slack only where both sides are above the rounding floor: below it the comparison is
+    # decided by ineq_atol, not by the bound (a geometric bound at 1e-40 vs a measured 1e-16)
+    above_floor = np.isfinite(ybar) & np.isfinite(bvals) & (ybar > ineq_atol) & (bvals > ineq_atol)
+    return ratio, np.where(above_floor, slack, np.nan)
+
+
+def _worst_index(kind: str, ratio: np.ndarray) -> int:
+    """Index of the worst ratio (largest for upper bounds, smallest otherwise; 0 when all NaN)."""
+    if np.all(np.isnan(ratio)):
+        return 0
+    return int(np.nanargmax(ratio)) if kind == "upper" else int(np.nanargmin(ratio))
+
+
+def _inequality_evidence(bound, var, params, x, y2, ybar, stochastic, ineq_rtol, ineq_atol, alpha):
+    """The inequality at every point (the claim primitive: NaN never satisfies, z-interval over seeds)."""
+    bvals = _bound_values(bound, var, params, x)
+    ineq = check_inequality(x, y2, bvals, side="lower" if bound.kind == "lower" else "upper",
+                            rtol=ineq_rtol, atol=ineq_atol, stochastic=stochastic, alpha=alpha,
+                            min_seeds=MIN_SEEDS_FOR_CI, variable=var, bound_id=bound.id)
+    ratio, slack = _ratio_and_slack(bound.kind, ybar, bvals, ineq_atol)
+    k = _worst_index(bound.kind, ratio)
+    nviol = ineq.evidence.n_violations
+    holds = ineq.verdict == "consistent" if ineq.verdict != "violated" else False
+    holds = None if (ineq.verdict == "inconclusive" and nviol == 0) else holds
+    return _InequalityEvidence(ineq, holds, float(ratio[k]), float(x[k]), nviol, bvals, slack)
+
+
+def _stated_text(bound, stated: float, var: str, exponent_tol: float, rate_rtol: float) -> tuple[str, float]:
+    """How the stated rate reads, and the tolerance it is compared with."""
+    if bound.rate_type == "polynomial":
+        text = f"exponent {stated:g} in {var}" if np.isfinite(stated) else f"exponent {stated} in {var}"
+        return text, exponent_tol
+    return (f"contraction {stated:.5g} per {var}" if np.isfinite(stated) else "geometric"), rate_rtol
+
+
+class _RateEvidence(NamedTuple):
+    """What the fitted rate says (``verdict`` None when the rate was not checked)."""
+
+    fit: RateFit | None
+    verdict: str | None
+    why: str
+    asymptotic: bool | None
+    local_slopes: np.ndarray | None
+    margin: float
+    margin_ci: tuple
+
+
+_NO_MARGIN = (float("nan"), (float("nan"), float("nan")))
+_NO_RATE = _RateEvidence(None, None, "", None, None, *_NO_MARGIN)
+
+
+def _fit_window(bound, stated, xf, yf, tail, exponent_tol, rate_rtol, confidence, rng, floor, fit_kwargs):
+    """Fit the tail window; ``(fit, target, slope_tol, ref)``: the interval end the verdict compares with,
+    the tolerance of the asymptotic test, and the stated exponent / log-contraction."""
+    if bound.rate_type == "polynomial":
+        fit = fit_polynomial(xf, yf, tail=1.0 if tail is None else tail, confidence=confidence, rng=rng,
+                             **fit_kwargs)
+        target = stated + (exponent_tol if bound.kind != "lower" else -exponent_tol)
+        return fit, target, exponent_tol, stated
+    fit = fit_linear(xf, yf, tail=0.5 if tail is None else tail, floor=floor, confidence=confidence, rng=rng,
+                     **fit_kwargs)
+    logr = math.log(stated) if stated > 0 else float("-inf")
+    target = logr * (1 - rate_rtol) if bound.kind != "lower" else logr * (1 + rate_rtol)
+    slope_tol = rate_rtol * abs(logr) if np.isfinite(logr) else float("nan")
+    return fit, target, slope_tol, logr
+
+
+def _margin(kind: str, ref: float, fit: RateFit):
+    """How much faster than stated the fitted rate is (upper bounds; slower for lower), with its interval."""
+    if not np.isfinite(ref):
+        return _NO_MARGIN
+    sgn = 1.0 if kind != "lower" else -1.0  # positive margin = faster than stated (upper)
+    a, b = sgn * (ref - fit.ci[1]), sgn * (ref - fit.ci[0])
+    return sgn * (ref - fit.slope), (min(a, b), max(a, b))
+
+
+def _rate_evidence(bound, stated, stated_text, x, y2, finite_col, stochastic, tail, exponent_tol, rate_rtol,
+                   confidence, rng, floor, fit_kwargs) -> _RateEvidence:
+    """The rate, fitted on the finite points of the tail window, against the stated one (module docstring)."""
+    if not finite_col.any():
+        return _NO_RATE._replace(verdict="inconclusive", why=f"all {x.size} points are NaN/inf: nothing to fit")
+    xf, yf = x[finite_col], y2[:, finite_col]
+    fit, target, slope_tol, ref = _fit_window(bound, stated, xf, yf, tail, exponent_tol, rate_rtol, confidence,
+                                              rng, floor, fit_kwargs)
+    if not fit.ok:
+        return _NO_RATE._replace(fit=fit, verdict="inconclusive", why=fit.message)
+    if not np.isfinite(stated):
+        return _NO_RATE._replace(fit=fit, verdict="inconclusive", why="the stated rate could not be derived")
+    if stated == float("-inf") and bound.rate_type == "polynomial":
+        return _NO_RATE._replace(fit=fit, verdict="inconclusive",
+                                 why="geometric bound registered as polynomial: no exponent to compare")
+    rate_v = _rate_verdict(bound.kind, fit.ci[0], fit.ci[1], target)
+    margin, margin_ci = _margin(bound.kind, ref, fit)
+    asym, ls = asymptotic_test(fit, tol=slope_tol if np.isfinite(slope_tol) else None, y=yf)
+    rate_v, why = _qualify_rate(rate_v, stochastic, y2.shape[0], asym, ls, fit, stated_text)
+    return _RateEvidence(fit, rate_v, why, asym, ls, margin, margin_ci)
+
+
+def _qualify_rate(rate_v: str, stochastic: bool, R: int, asym, ls, fit: RateFit, stated_text: str):
+    """``(rate verdict, why)`` after the evidence rules: too few seeds give no rate verdict, and a slower
+    interval in a window that is not shown asymptotic is inconclusive."""
+    drift = (f"local slope moved from {ls[0]:.3g} to {ls[-1]:.3g} across the window"
+             if ls is not None and ls.size >= 2 else "too few points for local slopes")
+    if stochastic and R < 2:
+        return "inconclusive", ("a single stochastic trace has no interval for its rate "
+                                f"(need >= {MIN_SEEDS_FOR_CI} seeds)")
+    if stochastic and R < MIN_SEEDS_FOR_CI:
+        return "inconclusive", f"only {R} seeds, fewer than the {MIN_SEEDS_FOR_CI} an interval needs"
+    if rate_v == "violated" and not asym:
+        return "inconclusive", (f"pre-asymptotic: {drift} (measured {fit.text()} vs stated {stated_text}); "
+                                f"run longer to decide")
+    if rate_v == "undecided":
+        return rate_v, f"the interval straddles the stated rate ({fit.text()} vs {stated_text})"
+    return rate_v, ""
+
+
+def _inequality_text(ie: _InequalityEvidence, x: np.ndarray, var: str, tight) -> str:
+    """One clause for the inequality: where the slack is smallest when it holds, else the claim's reason."""
+    if ie.claim is None:
+        return ""
+    if ie.claim.verdict != "consistent":
+        return ie.claim.reason
+    fin = np.isfinite(ie.slack)
+    at = float(x[fin][np.argmin(ie.slack[fin])]) if fin.any() else ie.worst_at
+    return (f"the bound holds at all {x.size} points (smallest slack {_fmt_ratio(tight.slack_min)} "
+            f"at {var} = {at:.4g}, {_fmt_ratio(tight.slack_end)} at the end)")
+
+
+def _verdict(kind: str, var: str, x: np.ndarray, ie: _InequalityEvidence, re_: _RateEvidence, tight,
+             stated_text: str, measured_text: str, tol: float) -> tuple[str, str]:
+    """``(verdict, reason)`` from the two pieces of evidence (module docstring: violated only on evidence)."""
+    ineq, rate_v = ie.claim, re_.verdict
+    ineq_text = _inequality_text(ie, x, var, tight)
+    reasons = []
+    if ineq is not None and ineq.verdict == "violated":
+        reasons.append(ineq.reason)
+    if rate_v == "violated":
+        reasons.append(f"measured rate ({measured_text}) is {'slower' if kind != 'lower' else 'faster'} "
+                       f"than stated ({stated_text}, tolerance {tol:g}) in an asymptotic window "
+                       f"(local slopes {np.round(re_.local_slopes, 3).tolist()})")
+    if reasons:
+        if ineq is not None and ineq.verdict == "consistent":
+            reasons.insert(0, ineq_text)
+        return "violated", "; ".join(reasons)
+    pieces = [ineq_text] if ineq_text else []
+    ineq_ok = ineq is None or ineq.verdict == "consistent"
+    if rate_v == "consistent":
+        pieces.append(f"the rate is {'at least' if kind != 'lower' else 'at most'} as fast as stated "
+                      f"({measured_text} vs {stated_text})")
+    if rate_v in ("undecided", "inconclusive") or not ineq_ok:
+        if rate_v in ("undecided", "inconclusive"):
+            pieces.append(f"rate inconclusive: {re_.why or 'the interval straddles the stated rate'}")
+        return "inconclusive", "; ".join(pieces)
+    if not pieces:
+        return "inconclusive", "nothing could be checked (constants not explicit and the rate was not fitted)"
+    return "consistent", "; ".join(pieces)
 
 
 def combine_verdicts(verdicts) -> str:

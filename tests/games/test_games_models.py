@@ -101,3 +101,22 @@ def test_lp_value_matches_nashpy(n, seed):
     assert values, "nashpy found no equilibrium (degenerate draw)"
     for v in values:  # every equilibrium of a zero-sum game has the same value
         assert_close(v, eq.value, atol=1e-8)
+
+
+def test_as_contextual_is_the_validated_game_without_copying():
+    """Issue 13 (bench_games): as_contextual shares the game's read-only arrays instead of validating
+    and copying P again on every runner call; it is the game the constructor builds, array for array."""
+    import numpy as np
+
+    from pgtheory.games import ContextualPreferenceGame, random_preference_game, rock_paper_scissors
+
+    for g in (random_preference_game(40, rng=3), rock_paper_scissors()):
+        got = g.as_contextual()
+        want = ContextualPreferenceGame(g.P[None], np.ones(1), name=g.name)
+        assert isinstance(got, ContextualPreferenceGame) and got.name == want.name
+        for field in ("P", "rho", "A"):
+            a, b = getattr(got, field), getattr(want, field)
+            assert a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes(), field
+            assert not a.flags.writeable
+        assert np.shares_memory(got.P, g.P) and np.shares_memory(got.A, g.A)
+        assert (got.n, got.n_contexts) == (want.n, want.n_contexts)
