@@ -18,6 +18,7 @@ Statistically Tractable? NeurIPS 2023, arXiv:2310.06113 (setting: layered MDPs, 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -122,6 +123,12 @@ class LayeredMDP:
     def offsets(self) -> np.ndarray:
         """Global index of each layer's first state; last entry is the number of states."""
         return np.concatenate([[0], np.cumsum(self.layer_sizes)]).astype(np.int64)
+
+    @functools.cached_property
+    def _cdf(self) -> tuple:
+        """``cumsum(P[h], axis=-1)`` per layer, made once: the samplers' inverse-CDF draws gather its rows
+        (the same numbers as the cumulative sums of gathered rows, which they computed on every draw)."""
+        return tuple(np.cumsum(x, axis=-1) for x in self.P)
 
     @property
     def is_deterministic(self) -> bool:
@@ -282,6 +289,15 @@ class BlockMDP:
         out = []
         for h, x in enumerate(self.q):
             acts = np.asarray(obs_actions[h])
-            onehot = np.eye(A)[acts]  # (K, X, A)
-            out.append(np.einsum("zx,kxa->kza", x, onehot))
+            K, (n, X) = acts.shape[0], x.shape
+            # sum_x q[z, x] 1{acts[k, x] = a}: every observation has one latent state (disjoint supports), so
+            # one weighted bincount over (k, x) in order adds, per (k, z, a), the same terms in the same
+            # (increasing x) order as einsum("zx,kxa->kza", q, onehot) did, without the (K, X, A) one-hot
+            # array or the n-fold products with zeros (issue 17)
+            z = x.argmax(axis=0)                            # latent state of each observation
+            w = x[z, np.arange(X)]                          # its emission probability (0: emitted by none)
+            keep = w > 0
+            idx = (np.arange(K)[:, None] * n + z[keep]) * A + acts[:, keep]
+            out.append(np.bincount(idx.ravel(), np.broadcast_to(w[keep], idx.shape).ravel(),
+                                   minlength=K * n * A).reshape(K, n, A))
         return tuple(out)

@@ -147,7 +147,9 @@ def importance_sampling(access, cls, n: int) -> LearnerResult:
     S = int(mdp.offsets[-1])
     ep = access.episodes(np.full((S, mdp.A), 1.0 / mdp.A), n)
     glob = ep.states + mdp.offsets[:-1][None, :]
-    match = np.all(cls.actions[:, glob] == ep.actions[None, :, :], axis=2)  # (K, n)
+    match = cls.actions[:, glob[:, 0]] == ep.actions[None, :, 0]            # (K, n): all layers agree
+    for h in range(1, mdp.H):
+        match &= cls.actions[:, glob[:, h]] == ep.actions[None, :, h]
     est = (match * ep.returns[None, :]).mean(axis=1) * float(mdp.A) ** mdp.H
     k = int(np.argmax(est))
     return LearnerResult(cls.actions[k].astype(np.int64), k, est, access.n_episodes, "episodes",
