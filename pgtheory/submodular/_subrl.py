@@ -53,8 +53,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .._math import softmax
-from ..backend import numba_available, resolve_backend
 from .._validate import check_distribution, check_positive_int
+from ..backend import numba_available, resolve_backend
 from ..errors import InfeasibleSizeError, ShapeError, ValidationError
 from ..results import ResultMixin
 from ._functions import SetFunction, WeightedCoverage, masks_from_bits
@@ -531,9 +531,12 @@ def _prep(env, theta, policy, graph, reward="submodular"):
         graph = build_history_graph(env)
     plan = _plan(env, graph, policy, reward)
     theta = _check_theta(theta, plan.shape)
-    # softmax of each logit row once, then one copy per node: the same numbers as the softmax of the
-    # gathered rows (row-wise operations), at (H S) instead of n_decision rows for Markov policies
-    pi = softmax(theta.reshape(-1, env.A), axis=-1)[plan.rows]
+    # pgtheory._math.softmax, ufunc for ufunc (np.max / np.sum are maximum.reduce / add.reduce behind a
+    # Python wrapper), on each logit row once, then one copy per node: the same numbers as the softmax of
+    # the gathered rows (row-wise operations), at (H S) instead of n_decision rows for Markov policies
+    x = theta.reshape(-1, env.A)
+    z = np.exp(x - np.maximum.reduce(x, axis=-1, keepdims=True))
+    pi = (z / np.add.reduce(z, axis=-1, keepdims=True))[plan.rows]
     return graph, theta, plan, pi
 
 
