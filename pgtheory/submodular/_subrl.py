@@ -526,18 +526,24 @@ def _make_plan(env, graph, policy, reward):
                  _initial_reward(env, graph, reward), graph.layer(0))
 
 
-def _prep(env, theta, policy, graph, reward="submodular"):
+def _prep(env, theta, policy, graph, reward="submodular", kern=None):
+    """``(graph, theta, plan, pi)`` with the node policies ``pi[i, a]``, and ``kern`` if it fits the graph."""
     if graph is None:
         graph = build_history_graph(env)
     plan = _plan(env, graph, policy, reward)
     theta = _check_theta(theta, plan.shape)
     # pgtheory._math.softmax, ufunc for ufunc (np.max / np.sum are maximum.reduce / add.reduce behind a
     # Python wrapper), on each logit row once, then one copy per node: the same numbers as the softmax of
-    # the gathered rows (row-wise operations), at (H S) instead of n_decision rows for Markov policies
+    # the gathered rows (row-wise operations), at (H S) instead of n_decision rows for Markov policies;
+    # the kernels do the shift and the normalisation (short rows: NumPy's per-row overhead), not exp
     x = theta.reshape(-1, env.A)
-    z = np.exp(x - np.maximum.reduce(x, axis=-1, keepdims=True))
-    pi = (z / np.add.reduce(z, axis=-1, keepdims=True))[plan.rows]
-    return graph, theta, plan, pi
+    kern = _fits(kern, graph)
+    if kern is not None:
+        pi = kern.normalise_rows(np.exp(kern.shift_rows(x)), plan.rows)
+    else:
+        z = np.exp(x - np.maximum.reduce(x, axis=-1, keepdims=True))
+        pi = (z / np.add.reduce(z, axis=-1, keepdims=True))[plan.rows]
+    return graph, theta, plan, pi, kern
 
 
 @functools.lru_cache(maxsize=1)
@@ -653,8 +659,7 @@ def exact_objective(env: SubRLEnv, theta, policy: str = "markov", *, graph: Hist
     ----------
     Prajapat et al., ICLR 2024, arXiv:2307.13372 (SubRL objective).
     """
-    kern = _kernels(backend)
-    graph, theta, plan, pi = _prep(env, theta, policy, graph, reward)
+    graph, theta, plan, pi, kern = _prep(env, theta, policy, graph, reward, _kernels(backend))
     if reward == "submodular":
         d = _forward(graph, pi, kern)
         sl = graph.layer(graph.H)
@@ -702,9 +707,7 @@ def exact_gradient(env: SubRLEnv, theta, policy: str = "markov", *, graph: Histo
     Prajapat et al., ICLR 2024, arXiv:2307.13372 (SubPO gradient; the paper's theorem number
     was not read, see docs).
     """
-    kern = _kernels(backend)
-    graph, theta, plan, pi = _prep(env, theta, policy, graph, reward)
-    kern = _fits(kern, graph)
+    graph, theta, plan, pi, kern = _prep(env, theta, policy, graph, reward, _kernels(backend))
     if kern is not None:
         V, g = kern.gradient(graph.layer_start, graph.H, graph.child, graph.prob, plan.r, graph.init_prob, pi,
                              plan.rows, plan.n_rows, graph.n_nodes, False)

@@ -10,8 +10,9 @@ operation, *in the same floating-point order*, so that the two backends agree bi
   (:func:`_pairwise` copies ``pairwise_sum`` of NumPy's ``loops_utils.h.src`` for rows of up to
   :data:`MAX_ROW` terms).
 
-The softmax (``np.exp``) and the dot products of the objective stay in NumPy: NumPy's SIMD
-``exp`` and BLAS ``ddot`` are not reproduced bit for bit by LLVM. Arrays only; callees live in
+The softmax's ``np.exp`` and the dot products of the objective stay in NumPy: NumPy's SIMD
+``exp`` and BLAS ``ddot`` are not reproduced bit for bit by LLVM (the max shift and the
+normalisation around ``exp`` are here). Arrays only; callees live in
 this file (numba's cache invalidation tracks only the defining file).
 """
 
@@ -58,6 +59,37 @@ def _pairwise(a, n):
 def _row_sum(a, n):
     """``a[:n].sum()`` as NumPy reduces a row: ``+0.0`` plus the pairwise sum."""
     return 0.0 + _pairwise(a, n)
+
+
+@njit(cache=True)
+def shift_rows(x):
+    """``x - np.max(x, axis=-1, keepdims=True)`` (the max is exact in any order; with both -0.0 and +0.0
+    in a row the shifted zeros may differ in sign only, which ``exp`` maps to the same 1.0)."""
+    R, A = x.shape
+    out = np.empty((R, A))
+    for r in range(R):
+        m = x[r, 0]
+        for a in range(1, A):
+            if x[r, a] > m:
+                m = x[r, a]
+        for a in range(A):
+            out[r, a] = x[r, a] - m
+    return out
+
+
+@njit(cache=True)
+def normalise_rows(z, rows):
+    """``(z / z.sum(-1, keepdims=True))[rows]``: the softmax's normalisation, one copy per node."""
+    R, A = z.shape
+    s = np.empty(R)
+    for r in range(R):
+        s[r] = _row_sum(z[r], A)
+    out = np.empty((rows.shape[0], A))
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        for a in range(A):
+            out[i, a] = z[r, a] / s[r]
+    return out
 
 
 @njit(cache=True)
