@@ -71,3 +71,15 @@ def test_importance_sampling_matches_the_all_layers_formula():
     match = np.all(cls.actions[:, glob] == ep.actions[None, :, :], axis=2)
     ref = (match * ep.returns[None, :]).mean(axis=1) * 2.0 ** 4
     assert res.estimates.tobytes() == ref.tobytes()
+
+
+def test_inverse_cdf_count_by_columns_equals_the_row_sum():
+    from pgtheory.agnostic._access import _count_below   # private on purpose: the helper is the unit
+
+    rng = np.random.default_rng(test_seed(1747))
+    for N in (1, 2, 5, 16, 17, 40):
+        cdf = np.cumsum(rng.dirichlet(np.full(N, 0.5), size=300), axis=1)
+        u = rng.random(300)
+        u[:5] = cdf[:5, 0]                                  # ties: strictly below counts
+        got, ref = _count_below(cdf, u), (u[:, None] > cdf).sum(axis=1)
+        assert got.dtype == ref.dtype and np.array_equal(got, ref)
