@@ -36,7 +36,7 @@ LAZY_INTERNAL = {"pgtheory.plotting", "pgtheory.estimators._numba", "pgtheory.es
                  "pgtheory.bounds.catalog"}
 LAZY_INTERNAL |= {"pgtheory.estimators._cuda"}  # imports numba.cuda (numba-cuda): GPU kernels, on use only
 LAZY_INTERNAL |= {"pgtheory.submodular._subrl_kernels", "pgtheory.algorithms._subpo_kernels",
-                  "pgtheory.agnostic._learner_kernels"}  # numba kernels
+                  "pgtheory.agnostic._kernels"}  # numba kernels
 #: Modules whose function-level imports are allowed wholesale, with the reason.
 LAZY_MODULE_PREFIXES = {
     # `pgtheory list` imports every experiment module to read the registry: each check imports

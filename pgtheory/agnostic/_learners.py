@@ -178,7 +178,7 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=
         ``details["checkpoint_index"]``: the empirical argmax at each).
     backend : {"auto", "numpy", "numba"} or None
         With a plain :class:`GenerativeAccess`, ``"numba"`` grows all the chunks of trees in one
-        compiled call (:mod:`pgtheory.agnostic._learner_kernels`) that draws the same uniforms from
+        compiled call (:mod:`pgtheory.agnostic._kernels`) that draws the same uniforms from
         ``access.rng`` in the same order as :meth:`GenerativeAccess.query`, so every output, the
         query count and the generator's state afterwards are the NumPy path's, bit for bit;
         ``"auto"`` (default) uses it when Numba is installed (:func:`pgtheory.backend.resolve_backend`).
@@ -197,7 +197,7 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=
     K, H, A, o = cls.size, mdp.H, mdp.A, mdp.offsets
     kern = None
     if use_numba and type(access) is GenerativeAccess:
-        from . import _learner_kernels as kern  # lazy: numba kernels
+        from . import _kernels as kern  # lazy: numba kernels
 
         P = tuple(np.ascontiguousarray(x, dtype=np.float64) for x in mdp.P) or (np.zeros((1, 1, 1)),)
         r = tuple(np.ascontiguousarray(x, dtype=np.float64) for x in mdp.r)

@@ -25,14 +25,16 @@ def _block(rng, A, sizes=(1, 3, 2), per=6):
     return ag.BlockMDP(lat, tuple(q))
 
 
+@pytest.mark.parametrize("backend", ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
+    __import__("importlib").util.find_spec("numba") is None, reason="numba not installed"))])
 @pytest.mark.parametrize("A", [1, 2, 3])
-def test_latent_policy_is_the_ordered_sum_of_its_definition(A):
-    """pibar_h(a | z) = sum_x q_h(x | z) 1{pi(x) = a}, summed in increasing x: bit for bit (the order
-    einsum used for A >= 2; for A = 1 its contiguous SIMD path rounds differently, within 4 ulp)."""
+def test_latent_policy_is_the_ordered_sum_of_its_definition(A, backend):
+    """pibar_h(a | z) = sum_x q_h(x | z) 1{pi(x) = a}, summed in increasing x: bit for bit on both paths
+    (the order einsum used for A >= 2; for A = 1 its contiguous SIMD path rounds differently, within 4 ulp)."""
     rng = np.random.default_rng(test_seed(1741 + A))
     blk = _block(rng, A)
     acts = [rng.integers(0, A, size=(4, X)) for X in blk.obs_sizes]
-    got = blk.latent_policy(acts)
+    got = blk.latent_policy(acts, backend=backend)
     for h, (x, a) in enumerate(zip(blk.q, acts)):
         K, (n, X) = a.shape[0], x.shape
         ref = np.zeros((K, n, A))
@@ -83,3 +85,24 @@ def test_inverse_cdf_count_by_columns_equals_the_row_sum():
         u[:5] = cdf[:5, 0]                                  # ties: strictly below counts
         got, ref = _count_below(cdf, u), (u[:, None] > cdf).sum(axis=1)
         assert got.dtype == ref.dtype and np.array_equal(got, ref)
+
+
+@pytest.mark.parametrize("backend", ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
+    __import__("importlib").util.find_spec("numba") is None, reason="numba not installed"))])
+def test_latent_policy_rejects_bad_actions_and_shapes_with_named_errors(backend):
+    from pgtheory.errors import ShapeError, ValidationError
+
+    rng = np.random.default_rng(test_seed(1748))
+    blk = _block(rng, 2)
+    acts = [rng.integers(0, 2, size=(3, X)) for X in blk.obs_sizes]
+    for bad in (-1, 2):
+        wrong = [a.copy() for a in acts]
+        wrong[1][2, 5] = bad                        # NumPy's one-hot used to wrap -1 around silently
+        with pytest.raises(ValidationError, match=r"obs_actions\[1\] must hold integer actions in 0..1"):
+            blk.latent_policy(wrong, backend=backend)
+    with pytest.raises(ShapeError, match="one array per layer"):
+        blk.latent_policy(acts[:2], backend=backend)
+    with pytest.raises(ShapeError, match=r"obs_actions\[2\] must have shape"):
+        blk.latent_policy(acts[:2] + [acts[2][:, :-1]], backend=backend)
+    with pytest.raises(ValidationError, match="integer actions"):
+        blk.latent_policy([a.astype(float) for a in acts], backend=backend)

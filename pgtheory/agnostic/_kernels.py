@@ -1,6 +1,7 @@
-"""Numba kernel of the trajectory-tree learner on a plain generative model (imported on first use).
+"""Numba kernels of pgtheory.agnostic (imported on first use): the trajectory-tree learner on a plain
+generative model, and the latent policy of a Block MDP.
 
-Mirrors ``_learners.trajectory_tree`` with ``GenerativeAccess.query`` draw for draw: per chunk and layer the
+The trajectory-tree kernel mirrors ``_learners.trajectory_tree`` with ``GenerativeAccess.query`` draw for draw: per chunk and layer the
 distinct ``(tree, state, action)`` triples in increasing key order (what ``np.unique`` returns),
 then one uniform per triple for the Bernoulli reward and one per triple for the inverse-CDF next
 state, from the same ``numpy.random.Generator`` (numba draws ``rng.random()`` from the generator's
@@ -104,3 +105,21 @@ def tree_run(actions, offsets, P, r, start, sizes, marks, rng):
             cp[i_cp] = best
             i_cp += 1
     return total, q, cp
+
+
+@njit(cache=True)
+def latent_sum(acts, z, w, n, A):
+    """``out[k, z[x], acts[k, x]] += w[x]`` over ``(k, x)`` in row-major order, observations with
+    ``w[x] > 0`` only: ``BlockMDP.latent_policy``'s weighted bincount, term for term, without its
+    (K, X) index and weight arrays. Returns ``(out, ok)``; ``ok`` is False (and ``out`` partial) at
+    the first action outside ``0..A-1``."""
+    K, X = acts.shape
+    out = np.zeros((K, n, A))
+    for k in range(K):
+        for x in range(X):
+            a = acts[k, x]
+            if a < 0 or a >= A:
+                return out, False
+            if w[x] > 0:
+                out[k, z[x], a] += w[x]
+    return out, True
