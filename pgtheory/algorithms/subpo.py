@@ -213,8 +213,8 @@ def subpo(env: SubRLEnv, *, policy: str | None = None, oracle=None, reward: str 
                 g = np.asarray(oracle.gradient(theta, rng=call_rng).mean)
         if t % eval_every == 0 or t == n_iter:
             J, se = evaluate(theta)
-            if exact_pass is None and graph is not None:
-                val = exact_objective(env, theta, policy, graph=graph, reward=reward)
+            if exact_pass is None and graph is not None:   # the submodular surrogate is J itself: one pass
+                val = J if reward == "submodular" else exact_objective(env, theta, policy, graph=graph, reward=reward)
             rec_it.append(t)
             rec_samples.append(before)
             obj.append(J)
@@ -225,11 +225,20 @@ def subpo(env: SubRLEnv, *, policy: str | None = None, oracle=None, reward: str 
         if optimizer == "sgd":
             theta = theta + eta * g
         else:
-            m = 0.9 * m + 0.1 * g
-            v = 0.999 * v + 0.001 * g * g
+            # m = 0.9 m + 0.1 g, v = 0.999 v + 0.001 g g, theta += eta mh / (sqrt(vh) + 1e-8): the same
+            # operations in place on the optimizer's own arrays (a history policy has ~10^6 logits; fresh
+            # temporaries cost more than the arithmetic)
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
             mh = m / (1 - 0.9 ** (t + 1))
             vh = v / (1 - 0.999 ** (t + 1))
-            theta = theta + eta * mh / (np.sqrt(vh) + 1e-8)
+            np.sqrt(vh, out=vh)
+            vh += 1e-8
+            mh *= eta
+            mh /= vh
+            theta = theta + mh
     metrics = {"objective": np.array(obj), "objective_stderr": np.array(obj_se), "surrogate": np.array(sur)}
     if opt is not None:
         metrics["ratio"] = metrics["objective"] / opt

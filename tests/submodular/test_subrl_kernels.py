@@ -169,3 +169,53 @@ def test_unknown_backend_is_a_named_error_before_work():
         exact_gradient(env, np.zeros((2, 5, 4)), backend="fortran")
     with pytest.raises(ValidationError, match="backend"):
         exact_objective(env, np.zeros((2, 5, 4)), backend="cupy")
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sampled_gradient_on_visited_rows_equals_the_dense_formula(policy):
+    """sample_gradient forms its mean and stderr on the rows a batch visits (issue 17); the numbers are
+    those of the dense formula over every row, bit for bit (unvisited rows: 0.0 and 0.0)."""
+    from pgtheory.submodular import sample_gradient, sample_subrl_trajectories
+
+    env = grid_env((3, 3), grid_disc_coverage((3, 3), np.arange(1, 10.0), radius=1), 5, start=4)
+    g = build_history_graph(env)
+    shape = policy_shape(env, policy, g)
+    th = np.random.default_rng(test_seed(1707)).normal(size=shape)
+    for reward in ("submodular", "modular"):
+        for n in (2, 7, 40):
+            est = sample_gradient(env, th, policy, n, rng=test_seed(1708), graph=g, reward=reward)
+            b = sample_subrl_trajectories(env, th, policy, n, test_seed(1708), graph=g)
+            r = b.gains if reward == "submodular" else b.modular
+            G = np.cumsum(r[:, ::-1], axis=1)[:, ::-1]
+            G = G - (G.sum(0, keepdims=True) - G) / (n - 1)
+            onehot = np.zeros_like(b.probs)
+            np.put_along_axis(onehot, b.actions[:, :, None], 1.0, axis=-1)
+            c = (onehot - b.probs) * G[:, :, None]
+            n_rows = int(np.prod(shape[:-1]))
+            tot, sq = np.zeros((n_rows, env.A)), np.zeros((n_rows, env.A))
+            np.add.at(tot, b.rows.ravel(), c.reshape(-1, env.A))
+            np.add.at(sq, b.rows.ravel(), (c ** 2).reshape(-1, env.A))
+            mean = tot / n
+            var = np.maximum(sq / n - mean ** 2, 0.0) * (n / max(n - 1, 1))
+            assert _same(est.mean, mean.reshape(shape))
+            assert _same(est.stderr, np.sqrt(var / n).reshape(shape))
+
+
+def test_subpo_adam_in_place_equals_the_textbook_update():
+    """subpo's Adam now updates its moments in place (issue 17): same iterates as the old expressions."""
+    from pgtheory.algorithms import subpo
+
+    env = _envs()["grid"]
+    g = build_history_graph(env)
+    tr = subpo(env, policy="history", n_iter=25, eta=0.3, optimizer="adam", graph=g, eval_every=25)
+    theta = np.zeros(policy_shape(env, "history", g))
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    for t in range(25):
+        grad = exact_gradient(env, theta, "history", graph=g)[1]
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad * grad
+        mh = m / (1 - 0.9 ** (t + 1))
+        vh = v / (1 - 0.999 ** (t + 1))
+        theta = theta + 0.3 * mh / (np.sqrt(vh) + 1e-8)
+    assert _same(tr.final["theta"], theta)
+    assert tr.metrics["objective"][-1] == exact_objective(env, theta, "history", graph=g)
