@@ -36,6 +36,8 @@ LAZY_INTERNAL = {"pgtheory.plotting", "pgtheory.estimators._numba", "pgtheory.es
                  "pgtheory.bounds.catalog"}
 LAZY_INTERNAL |= {"pgtheory.estimators._cuda"}  # imports numba.cuda (numba-cuda): GPU kernels, on use only
 LAZY_INTERNAL |= {"pgtheory.algorithms._ac_kernels"}  # numba kernels of nora_tabular, on use only
+LAZY_INTERNAL |= {"pgtheory.submodular._subrl_kernels", "pgtheory.algorithms._subpo_kernels",
+                  "pgtheory.agnostic._kernels"}  # numba kernels
 #: Modules whose function-level imports are allowed wholesale, with the reason.
 LAZY_MODULE_PREFIXES = {
     # `pgtheory list` imports every experiment module to read the registry: each check imports

@@ -42,11 +42,23 @@ def _rng(rng):
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
+def _count_below(cdf, u):
+    """``(u[:, None] > cdf).sum(axis=1)``: per row, the entries of ``cdf`` below ``u`` (the inverse-CDF index).
+
+    Column by column for short rows: the same integers without NumPy's per-row reduction overhead."""
+    if cdf.shape[1] > 16 or cdf.shape[1] == 0:
+        return (u[:, None] > cdf).sum(axis=1)
+    c = (u > cdf[:, 0]).astype(np.intp)
+    for j in range(1, cdf.shape[1]):
+        c += u > cdf[:, j]
+    return c
+
+
 def _draw_next(mdp, rng, h, s, a):
     """One next state per row of ``(s, a)`` at layer ``h`` (vectorised inverse-CDF draw)."""
-    cdf = np.cumsum(mdp.P[h][s, a, :], axis=-1)
+    cdf = mdp._cdf[h][s, a]                  # = np.cumsum(mdp.P[h][s, a, :], axis=-1), made once per MDP
     u = rng.random(len(s))
-    return np.minimum((u[:, None] > cdf).sum(axis=1), cdf.shape[1] - 1)
+    return np.minimum(_count_below(cdf, u), cdf.shape[1] - 1)
 
 
 def _draw_reward(mdp, rng, h, s, a):
@@ -234,14 +246,15 @@ class OnlineAccess:
         if pol.shape[0] != o[-1]:
             raise ShapeError(f"policy must have one row per state ({o[-1]}); got shape {pol.shape}.")
         s = self._starts(layer, n)
+        pol_cdf = np.cumsum(pol, axis=1) if stochastic else None     # rows gathered per layer below
         L = H - layer
         S_ = np.zeros((n, L), dtype=np.int64)
         A_ = np.zeros((n, L), dtype=np.int64)
         R_ = np.zeros((n, L))
         for j, h in enumerate(range(layer, H)):
             if stochastic:
-                cdf = np.cumsum(pol[o[h] + s], axis=1)
-                a = np.minimum((self.rng.random(n)[:, None] > cdf).sum(axis=1), mdp.A - 1)
+                cdf = pol_cdf[o[h] + s]
+                a = np.minimum(_count_below(cdf, self.rng.random(n)), mdp.A - 1)
             else:
                 a = pol[o[h] + s].astype(np.int64)
             if override is not None:

@@ -18,9 +18,11 @@ Statistically Tractable? NeurIPS 2023, arXiv:2310.06113 (setting: layered MDPs, 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
+from ..backend import resolve_backend
 from ..errors import InvalidProbabilityError, InvalidTransitionError, ShapeError, ValidationError
 
 __all__ = ["LayeredMDP", "BlockMDP"]
@@ -122,6 +124,12 @@ class LayeredMDP:
     def offsets(self) -> np.ndarray:
         """Global index of each layer's first state; last entry is the number of states."""
         return np.concatenate([[0], np.cumsum(self.layer_sizes)]).astype(np.int64)
+
+    @functools.cached_property
+    def _cdf(self) -> tuple:
+        """``cumsum(P[h], axis=-1)`` per layer, made once: the samplers' inverse-CDF draws gather its rows
+        (the same numbers as the cumulative sums of gathered rows, which they computed on every draw)."""
+        return tuple(np.cumsum(x, axis=-1) for x in self.P)
 
     @property
     def is_deterministic(self) -> bool:
@@ -264,7 +272,7 @@ class BlockMDP:
         """Observations per layer."""
         return tuple(int(x.shape[1]) for x in self.q)
 
-    def latent_policy(self, obs_actions) -> tuple:
+    def latent_policy(self, obs_actions, *, backend: str | None = "auto") -> tuple:
         r"""Latent stochastic policy :math:`\bar\pi_h(a \mid z)` of observation-level policies.
 
         Parameters
@@ -272,16 +280,60 @@ class BlockMDP:
         obs_actions : sequence of int arrays
             ``obs_actions[h]`` of shape ``(K, X_h)``: the action of each of ``K`` policies per
             observation of layer ``h``.
+        backend : {"auto", "numpy", "numba"} or None
+            ``"numba"`` adds the terms in a compiled loop (:mod:`pgtheory.agnostic._kernels`), in the
+            same order as the NumPy path, so the two agree bit for bit; ``"auto"`` uses it when Numba
+            is installed (:func:`pgtheory.backend.resolve_backend`).
 
         Returns
         -------
         tuple of arrays
             ``pibar[h]`` of shape ``(K, n_h, A)``.
+
+        Raises
+        ------
+        pgtheory.errors.ShapeError
+            ``obs_actions`` without one ``(K, X_h)`` integer array per layer.
+        pgtheory.errors.ValidationError
+            An action outside ``0..A-1``.
         """
         A = self.latent.A
+        kern = None
+        if resolve_backend(backend, allowed=("numba", "numpy")) == "numba":
+            from . import _kernels as kern  # lazy: numba kernels
+        if len(obs_actions) != len(self.q):
+            raise ShapeError(f"obs_actions must hold one array per layer ({len(self.q)}); got {len(obs_actions)}.")
+        acts_all = [np.asarray(a) for a in obs_actions]
+        for h, (acts, x) in enumerate(zip(acts_all, self.q)):
+            if acts.ndim != 2 or acts.shape[1] != x.shape[1] or acts.shape[0] != acts_all[0].shape[0]:
+                raise ShapeError(f"obs_actions[{h}] must have shape (K, X_{h}) = (K, {x.shape[1]}) with the same K "
+                                 f"in every layer; got {acts.shape}. Fix: one action per policy and observation.")
+            if not np.issubdtype(acts.dtype, np.integer) or (kern is None and acts.size and
+                                                             (acts.min() < 0 or acts.max() >= A)):
+                raise _bad_actions(h, A)
         out = []
         for h, x in enumerate(self.q):
-            acts = np.asarray(obs_actions[h])
-            onehot = np.eye(A)[acts]  # (K, X, A)
-            out.append(np.einsum("zx,kxa->kza", x, onehot))
+            acts = acts_all[h]
+            K, (n, X) = acts.shape[0], x.shape
+            # sum_x q[z, x] 1{acts[k, x] = a}: every observation has one latent state (disjoint supports), so
+            # one weighted bincount over (k, x) in order adds, per (k, z, a), the same terms in the same
+            # (increasing x) order as einsum("zx,kxa->kza", q, onehot) did, without the (K, X, A) one-hot
+            # array or the n-fold products with zeros (issue 17)
+            z = x.argmax(axis=0)                            # latent state of each observation
+            w = x[z, np.arange(X)]                          # its emission probability (0: emitted by none)
+            if kern is not None:                            # the kernel checks the actions as it goes
+                pibar, ok = kern.latent_sum(np.ascontiguousarray(acts, dtype=np.int64), z, w, n, A)
+                if not ok:
+                    raise _bad_actions(h, A)
+                out.append(pibar)
+                continue
+            keep = w > 0
+            idx = (np.arange(K)[:, None] * n + z[keep]) * A + acts[:, keep]
+            out.append(np.bincount(idx.ravel(), np.broadcast_to(w[keep], idx.shape).ravel(),
+                                   minlength=K * n * A).reshape(K, n, A))
         return tuple(out)
+
+
+def _bad_actions(h, A):
+    return ValidationError(f"obs_actions[{h}] must hold integer actions in 0..{A - 1}. "
+                           f"Fix: pass actions of the latent MDP's action set.")

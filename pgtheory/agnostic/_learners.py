@@ -31,8 +31,10 @@ import math
 
 import numpy as np
 
+from ..backend import resolve_backend
 from ..errors import AccessError, ValidationError
 from ..results import ResultMixin
+from ._access import GenerativeAccess
 from ._layered import LayeredMDP
 from ._measures import _check_mu
 
@@ -145,14 +147,17 @@ def importance_sampling(access, cls, n: int) -> LearnerResult:
     S = int(mdp.offsets[-1])
     ep = access.episodes(np.full((S, mdp.A), 1.0 / mdp.A), n)
     glob = ep.states + mdp.offsets[:-1][None, :]
-    match = np.all(cls.actions[:, glob] == ep.actions[None, :, :], axis=2)  # (K, n)
+    match = cls.actions[:, glob[:, 0]] == ep.actions[None, :, 0]            # (K, n): all layers agree
+    for h in range(1, mdp.H):
+        match &= cls.actions[:, glob[:, h]] == ep.actions[None, :, h]
     est = (match * ep.returns[None, :]).mean(axis=1) * float(mdp.A) ** mdp.H
     k = int(np.argmax(est))
     return LearnerResult(cls.actions[k].astype(np.int64), k, est, access.n_episodes, "episodes",
                          "importance_sampling")
 
 
-def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=()) -> LearnerResult:
+def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=(),
+                    backend: str | None = "auto") -> LearnerResult:
     r"""Trajectory-tree learner with generative access (reusable trajectories).
 
     One tree: walk every :math:`\pi \in \Pi` from :math:`s_1`; the first time a pair
@@ -171,6 +176,14 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=
     checkpoints : sequence of int
         Tree counts at which the running estimates are also recorded (``details["checkpoints"]``,
         ``details["checkpoint_index"]``: the empirical argmax at each).
+    backend : {"auto", "numpy", "numba"} or None
+        With a plain :class:`GenerativeAccess`, ``"numba"`` grows all the chunks of trees in one
+        compiled call (:mod:`pgtheory.agnostic._kernels`) that draws the same uniforms from
+        ``access.rng`` in the same order as :meth:`GenerativeAccess.query`, so every output, the
+        query count and the generator's state afterwards are the NumPy path's, bit for bit;
+        ``"auto"`` (default) uses it when Numba is installed (:func:`pgtheory.backend.resolve_backend`).
+        Other access models (e.g. a local simulator, whose query checks observed states) always take
+        the NumPy path.
 
     Returns
     -------
@@ -178,18 +191,36 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=
         ``per_round``: queries per tree, shape ``(n_trees,)``.
     """
     _need(access, ("generative", "local simulator"), "trajectory_tree")
+    use_numba = resolve_backend(backend, allowed=("numba", "numpy")) == "numba"
     mdp = access.mdp
     cls.check_mdp(mdp)
     K, H, A, o = cls.size, mdp.H, mdp.A, mdp.offsets
+    kern = None
+    if use_numba and type(access) is GenerativeAccess:
+        from . import _kernels as kern  # lazy: numba kernels
+
+        P = tuple(np.ascontiguousarray(x, dtype=np.float64) for x in mdp.P) or (np.zeros((1, 1, 1)),)
+        r = tuple(np.ascontiguousarray(x, dtype=np.float64) for x in mdp.r)
+        acts = np.ascontiguousarray(cls.actions)
     nS = max(mdp.layer_sizes)
-    total = np.zeros(K)
-    per_tree = []
-    done = 0
     cps = sorted({int(c) for c in checkpoints if 0 < int(c) <= n_trees})
-    cp_index = []
+    sizes, marks, done = [], [], 0     # chunks of at most `chunk` trees, ending at every checkpoint
     while done < n_trees:
         nxt = next((c for c in cps if c > done), n_trees)
         T = min(chunk, nxt - done)
+        done += T
+        sizes.append(T)
+        marks.append(done in cps)
+    total = np.zeros(K)
+    per_tree = []
+    cp_index = []
+    if kern is not None and sizes:
+        total, q, cp = kern.tree_run(acts, o, P, r, mdp.start, np.array(sizes, dtype=np.int64),
+                                     np.array(marks, dtype=np.bool_), access.rng)
+        access.n_queries += int(q.sum())
+        per_tree, cp_index = [q], cp.tolist()
+        sizes = []
+    for T, mark in zip(sizes, marks):
         st = np.full((T, K), mdp.start, dtype=np.int64)
         G = np.zeros((T, K))
         q = np.zeros(T, dtype=np.int64)
@@ -204,8 +235,7 @@ def trajectory_tree(access, cls, n_trees: int, *, chunk: int = 256, checkpoints=
             st = ns[inv]
         total += G.sum(axis=0)
         per_tree.append(q)
-        done += T
-        if done in cps:
+        if mark:
             cp_index.append(int(np.argmax(total)))
     est = total / n_trees
     k = int(np.argmax(est))

@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 
 from .._validate import check_positive, check_positive_int
+from ..backend import resolve_backend
 from ..errors import ValidationError
 from ..oracles import ExactSubRLOracle, SubRLOracle
 from ..results import Trace
@@ -212,8 +213,8 @@ def subpo(env: SubRLEnv, *, policy: str | None = None, oracle=None, reward: str 
                 g = np.asarray(oracle.gradient(theta, rng=call_rng).mean)
         if t % eval_every == 0 or t == n_iter:
             J, se = evaluate(theta)
-            if exact_pass is None and graph is not None:
-                val = exact_objective(env, theta, policy, graph=graph, reward=reward)
+            if exact_pass is None and graph is not None:   # the submodular surrogate is J itself: one pass
+                val = J if reward == "submodular" else exact_objective(env, theta, policy, graph=graph, reward=reward)
             rec_it.append(t)
             rec_samples.append(before)
             obj.append(J)
@@ -224,11 +225,20 @@ def subpo(env: SubRLEnv, *, policy: str | None = None, oracle=None, reward: str 
         if optimizer == "sgd":
             theta = theta + eta * g
         else:
-            m = 0.9 * m + 0.1 * g
-            v = 0.999 * v + 0.001 * g * g
+            # m = 0.9 m + 0.1 g, v = 0.999 v + 0.001 g g, theta += eta mh / (sqrt(vh) + 1e-8): the same
+            # operations in place on the optimizer's own arrays (a history policy has ~10^6 logits; fresh
+            # temporaries cost more than the arithmetic)
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
             mh = m / (1 - 0.9 ** (t + 1))
             vh = v / (1 - 0.999 ** (t + 1))
-            theta = theta + eta * mh / (np.sqrt(vh) + 1e-8)
+            np.sqrt(vh, out=vh)
+            vh += 1e-8
+            mh *= eta
+            mh /= vh
+            theta = theta + mh
     metrics = {"objective": np.array(obj), "objective_stderr": np.array(obj_se), "surrogate": np.array(sur)}
     if opt is not None:
         metrics["ratio"] = metrics["objective"] / opt
@@ -371,7 +381,10 @@ def _direct_oracle(env, oracle, graph, rng):
     return direct, oracle, (None if rng is None else np.random.default_rng(rng))
 
 
-def _project_simplex(y):
+def _project_simplex(y, kern=None):
+    """Row-wise Euclidean projection on the simplex (NumPy reference; ``kern``: its numba twin)."""
+    if kern is not None:
+        return kern.project_simplex_rows(y)
     u = np.sort(y, axis=1)[:, ::-1]
     css = np.cumsum(u, axis=1) - 1.0
     k = np.arange(1, y.shape[1] + 1)
@@ -406,8 +419,10 @@ def projected_gradient_ascent(env: SubRLEnv, *, n_iter: int | None = None, eta: 
         As in :func:`continuous_greedy` (default: the exact direct-parameterisation gradient).
     rng : Generator, int or None
         Randomness of a sampling oracle's calls.
-    backend : {"auto", "numpy"} or None
-        Driver loop (NumPy only).
+    backend : {"auto", "numpy", "numba"} or None
+        The simplex projection of the driver loop: ``"numba"`` a compiled kernel that agrees with the
+        NumPy reference bit for bit; ``"auto"`` uses it when Numba is installed (the rule of
+        :func:`pgtheory.backend.resolve_backend`).
     iterations, step_size
         Deprecated aliases of ``n_iter`` and ``eta``.
 
@@ -420,7 +435,9 @@ def projected_gradient_ascent(env: SubRLEnv, *, n_iter: int | None = None, eta: 
     iterations = check_positive_int(renamed_keyword(n_iter, iterations, "n_iter", "iterations", default=500),
                                     "n_iter (iterations)", minimum=0)
     step_size = check_positive(renamed_keyword(eta, step_size, "eta", "step_size", default=0.1), "eta (step_size)")
-    driver_backend(backend)
+    kern = None
+    if resolve_backend(backend, allowed=("numba", "numpy")) == "numba":
+        from . import _subpo_kernels as kern  # lazy: numba kernels
     direct, ext, gen = _direct_oracle(env, oracle, graph, rng)
     graph = direct.graph
     x = np.full((env.H, env.A), 1.0 / env.A) if pi0 is None else np.array(pi0, dtype=np.float64)
@@ -428,11 +445,11 @@ def projected_gradient_ascent(env: SubRLEnv, *, n_iter: int | None = None, eta: 
     for t in range(iterations + 1):
         J, g = direct.value_and_gradient(x)
         objs.append(J)
-        stat.append(float(np.abs(_project_simplex(x + g) - x).max()))
+        stat.append(float(np.abs(_project_simplex(x + g, kern) - x).max()))
         if t < iterations:
             if ext is not None:
                 g = np.asarray(ext.gradient(x, rng=gen).mean)
-            x = _project_simplex(x + step_size * g)
+            x = _project_simplex(x + step_size * g, kern)
     metrics = {"objective": np.array(objs), "stationarity": np.array(stat)}
     if opt is not None:
         metrics["ratio"] = metrics["objective"] / opt

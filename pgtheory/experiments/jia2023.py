@@ -229,9 +229,15 @@ def tree_bandit(cls, eps: float, rng):
     -------
     (LayeredMDP, SpanningCapacity)
     """
+    return _plant(_tree_bandit_base(cls), eps, rng)
+
+
+def _tree_bandit_base(cls):
+    """What :func:`tree_bandit` computes from the class alone (no randomness): the spanning capacity, its
+    maximiser and the pairs reached at the maximising layer. ``jia2023-generative`` makes it once per class
+    instead of once per seed (issue 17)."""
     from .. import agnostic as ag
 
-    rng = np.random.default_rng(rng)
     sc = ag.spanning_capacity(cls)
     M = sc.maximiser
     h = sc.argmax_layer
@@ -240,6 +246,15 @@ def tree_bandit(cls, eps: float, rng):
     reached = np.zeros((M.layer_sizes[h], M.A), dtype=bool)
     for a in range(M.A):
         reached[:, a] = np.any((d[h] > 0) & (acts == a), axis=0)
+    return sc, reached
+
+
+def _plant(base, eps, rng):
+    """:func:`tree_bandit` from :func:`_tree_bandit_base`'s output: the planted pair drawn from ``rng``."""
+    sc, reached = base
+    rng = np.random.default_rng(rng)
+    M = sc.maximiser
+    h = sc.argmax_layer
     r = [np.zeros((n, M.A)) for n in M.layer_sizes]
     r[h][reached] = 0.5
     pairs = np.argwhere(reached)
@@ -279,23 +294,26 @@ def jia2023_generative(config: RunConfig) -> CheckReport:
 
     def one(c):
         """One seed of one (class, eps) cell: (n*, max queries per round, reachable pairs, S value)."""
-        cls, eps, grid, child = c
+        cls, base, pairs, eps, grid, child = c
         rng = np.random.default_rng(child)
-        mdp, sc = tree_bandit(cls, eps, rng)
+        mdp, sc = _plant(base, eps, rng)
         V = ag.policy_values(mdp, cls)
         res = ag.trajectory_tree(ag.GenerativeAccess(mdp, rng), cls, int(grid[-1]), chunk=512, checkpoints=grid)
         ok = V[res.details["checkpoint_index"]] >= V.max() - eps / 2
         bad = np.flatnonzero(~ok)
         first = 0 if bad.size == 0 else bad[-1] + 1
-        return (grid[first] if first < grid.size else 2 * grid[-1], int(res.per_round.max()),
-                int(ag.reachable_pairs(mdp, cls).sum()), sc.value)
+        return (grid[first] if first < grid.size else 2 * grid[-1], int(res.per_round.max()), pairs, sc.value)
 
     for ci, cls in enumerate(classes):
+        # per class, once: the tree bandit's deterministic part and its reachable pairs (the rewards
+        # planted per seed do not change which pairs are reached)
+        base = _tree_bandit_base(cls)
+        pairs = int(ag.reachable_pairs(base[0].maximiser, cls).sum())
         cells = []  # seeds spawned in the serial order, before the map
         for j, eps in enumerate(epss):
             n_max = int(np.ceil(32 / eps**2))
             grid = np.unique(np.round(2.0 ** np.arange(0, np.log2(n_max) + 0.5, 0.25)).astype(int))
-            cells += [(cls, eps, grid, child) for child in ss.spawn(R)]
+            cells += [(cls, base, pairs, eps, grid, child) for child in ss.spawn(R)]
         got = config.map(one, cells)
         nstar = np.array([g[0] for g in got], dtype=float).reshape(n_eps, R).T
         q_max, q_sum, s_value = max(g[1] for g in got), got[-1][2], got[-1][3]

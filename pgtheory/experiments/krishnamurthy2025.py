@@ -315,7 +315,11 @@ def krishnamurthy2025_emulator(config: RunConfig) -> CheckReport:
                         pihat.append(np.eye(A)[acts[0][:, :1]].reshape(Npol, 1, A))
                         continue
                     samp = (np.arange(n)[:, None] * m + rng.integers(0, m, size=(n, int(k))))  # k obs per z
-                    pihat.append(np.eye(A)[acts[h][:, samp]].mean(axis=2))
+                    # the mean over the k samples of one-hot actions, as exact counts / k: the same float64
+                    # numbers as np.eye(A)[acts[h][:, samp]].mean(axis=2) (a sum of 0/1 values is exact in any
+                    # order; mean divides it by k) without the (Npol, n, k, A) float array (issue 17)
+                    x = acts[h][:, samp]
+                    pihat.append(np.stack([(x == a).sum(axis=2) for a in range(A)], axis=-1) / int(k))
                 Vh = ag.policy_values(lat, None, policy=tuple(pihat))
                 err[i, r_, j] = np.abs(Vh - V).max()
     claims.append(check_growth(ks, 1.0 / err[-1], 0.5, tol=0.1, name="emulator sup-error falls like k^-1/2",

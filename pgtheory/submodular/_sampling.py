@@ -218,17 +218,27 @@ def sample_gradient(env: SubRLEnv, theta, policy: str = "markov", n: int = 100, 
     c = (onehot - b.probs) * G[:, :, None]                         # (N, H, A)
     n_rows = int(np.prod(shape[:-1]))
     rows = b.rows.ravel()
-    tot = np.zeros((n_rows, env.A))
-    sq = np.zeros((n_rows, env.A))
-    np.add.at(tot, rows, c.reshape(-1, env.A))
-    np.add.at(sq, rows, (c ** 2).reshape(-1, env.A))               # rows are distinct within a trajectory
-    mean = tot / n
-    var = np.maximum(sq / n - mean ** 2, 0.0) * (n / max(n - 1, 1))
+    # sums, mean and variance on the rows the trajectories visited (a history policy has ~10^5 rows, a
+    # batch visits <= n H): a row never visited has mean 0.0 and stderr 0.0 either way, and add.at adds a
+    # visited row's terms in the same order whatever it is numbered (issue 17)
+    used, inv = (np.unique(rows, return_inverse=True) if n_rows > 4 * rows.size
+                 else (np.arange(n_rows), rows))
+    tot = np.zeros((used.size, env.A))
+    sq = np.zeros((used.size, env.A))
+    np.add.at(tot, inv, c.reshape(-1, env.A))
+    np.add.at(sq, inv, (c ** 2).reshape(-1, env.A))                # rows are distinct within a trajectory
+    mean_u = tot / n
+    var_u = np.maximum(sq / n - mean_u ** 2, 0.0) * (n / max(n - 1, 1))
+    if used.size == n_rows:
+        mean, se = mean_u, np.sqrt(var_u / n)
+    else:
+        mean, se = np.zeros((n_rows, env.A)), np.zeros((n_rows, env.A))
+        mean[used], se[used] = mean_u, np.sqrt(var_u / n)
     samples = None
     if return_samples:
         samples = np.zeros((n, n_rows, env.A))
         np.add.at(samples, (np.repeat(np.arange(n), env.H), rows), c.reshape(-1, env.A))
         samples = samples.reshape((n,) + tuple(shape))
-    return GradientEstimate(mean=mean.reshape(shape), stderr=np.sqrt(var / n).reshape(shape), n_trajectories=n,
+    return GradientEstimate(mean=mean.reshape(shape), stderr=se.reshape(shape), n_trajectories=n,
                             n_steps=n * env.H, samples=samples,
                             estimator=f"subpo[{reward},{baseline}]", backend="numpy")

@@ -46,10 +46,15 @@ arXiv:2307.13372 (SubRL, SubPO, the gradient estimator with history baseline).
 from __future__ import annotations
 
 import dataclasses
+import functools
+import weakref
+from typing import NamedTuple
+
 import numpy as np
 
 from .._math import softmax
 from .._validate import check_distribution, check_positive_int
+from ..backend import numba_available, resolve_backend
 from ..errors import InfeasibleSizeError, ShapeError, ValidationError
 from ..results import ResultMixin
 from ._functions import SetFunction, WeightedCoverage, masks_from_bits
@@ -452,8 +457,33 @@ def policy_shape(env: SubRLEnv, policy: str, graph: HistoryGraph | None = None) 
     raise ValidationError(f"policy: expected one of {POLICY_CLASSES}; got {policy!r}.")
 
 
+#: Per-graph tables that every exact pass reuses (issue 17: the reward table was rebuilt, and ``F``
+#: re-evaluated for the modular reward, on every gradient call). Keyed by the graph object (frozen,
+#: compared by identity) and dropped with it; the tables are read-only copies of what the passes
+#: computed before, so results are unchanged.
+_TABLES: "weakref.WeakKeyDictionary[HistoryGraph, dict]" = weakref.WeakKeyDictionary()
+
+
+def _cached(graph, key, make):
+    """``make()`` once per ``(graph, key)`` (the result is made read-only)."""
+    tables = _TABLES.get(graph)
+    if tables is None:
+        tables = _TABLES.setdefault(graph, {})
+    out = tables.get(key)
+    if out is None:
+        out = make()
+        if isinstance(out, np.ndarray):
+            out.setflags(write=False)
+        tables[key] = out
+    return out
+
+
 def _node_rows(env, graph, policy):
     """Row of the flattened ``theta.reshape(-1, A)`` used at each decision node."""
+    return _cached(graph, ("rows", policy, env.H, env.S), lambda: _make_node_rows(env, graph, policy))
+
+
+def _make_node_rows(env, graph, policy):
     nd = graph.n_decision
     h = np.repeat(np.arange(env.H), np.diff(graph.layer_start[:env.H + 1]))
     if policy == "markov":
@@ -468,21 +498,89 @@ def _check_theta(theta, shape):
     if theta.shape != shape:
         raise ShapeError(f"theta: expected shape {shape}; got {theta.shape}. "
                          "Fix: use np.zeros(policy_shape(env, policy, graph)).")
-    if not np.all(np.isfinite(theta)):
+    if not np.isfinite(theta).all():
         raise ValidationError("theta: contains NaN or inf.")
     return theta
 
 
-def _prep(env, theta, policy, graph):
+class _Plan(NamedTuple):
+    """What the exact passes of one ``(graph, env, policy, reward)`` reuse on every call."""
+
+    shape: tuple          # of theta
+    rows: np.ndarray      # row of theta.reshape(-1, A) at each decision node
+    n_rows: int
+    r: np.ndarray         # step rewards r[i, a, k]
+    init_r: np.ndarray    # reward of the layer-0 nodes
+    layer0: slice
+
+
+def _plan(env, graph, policy, reward):
+    """The cached :class:`_Plan` (validates ``policy`` and ``reward`` when it is first made)."""
+    return _cached(graph, ("plan", policy, reward, env), lambda: _make_plan(env, graph, policy, reward))
+
+
+def _make_plan(env, graph, policy, reward):
+    shape = policy_shape(env, policy, graph)
+    r = _rewards(env, graph, reward)
+    return _Plan(shape, _node_rows(env, graph, policy), int(np.prod(shape[:-1])), r,
+                 _initial_reward(env, graph, reward), graph.layer(0))
+
+
+def _prep(env, theta, policy, graph, reward="submodular", kern=None):
+    """``(graph, theta, plan, pi)`` with the node policies ``pi[i, a]``, and ``kern`` if it fits the graph."""
     if graph is None:
         graph = build_history_graph(env)
-    theta = _check_theta(theta, policy_shape(env, policy, graph))
-    rows = _node_rows(env, graph, policy)
-    pi = softmax(theta.reshape(-1, env.A)[rows], axis=-1)
-    return graph, theta, rows, pi
+    plan = _plan(env, graph, policy, reward)
+    theta = _check_theta(theta, plan.shape)
+    # pgtheory._math.softmax, ufunc for ufunc (np.max / np.sum are maximum.reduce / add.reduce behind a
+    # Python wrapper), on each logit row once, then one copy per node: the same numbers as the softmax of
+    # the gathered rows (row-wise operations), at (H S) instead of n_decision rows for Markov policies;
+    # the kernels do the shift and the normalisation (short rows: NumPy's per-row overhead), not exp
+    x = theta.reshape(-1, env.A)
+    kern = _fits(kern, graph)
+    if kern is not None:
+        pi = kern.normalise_rows(np.exp(kern.shift_rows(x)), plan.rows)
+    else:
+        z = np.exp(x - np.maximum.reduce(x, axis=-1, keepdims=True))
+        pi = (z / np.add.reduce(z, axis=-1, keepdims=True))[plan.rows]
+    return graph, theta, plan, pi, kern
 
 
-def _forward(graph, pi):
+@functools.lru_cache(maxsize=1)
+def _numba_installed() -> bool:
+    return numba_available()
+
+
+@functools.lru_cache(maxsize=1)
+def _kernel_module():
+    from . import _subrl_kernels  # lazy: numba kernels (compiled or loaded from cache on first use)
+
+    return _subrl_kernels
+
+
+def _kernels(backend):
+    """The numba kernel module for ``backend`` (``"auto"``: when Numba is installed), else None (NumPy).
+
+    The kernels agree with the NumPy passes bit for bit, so the choice changes speed only."""
+    if backend == "auto":
+        use = _numba_installed()
+    else:
+        use = resolve_backend(backend, allowed=("numba", "numpy")) == "numba"
+    return _kernel_module() if use else None
+
+
+def _fits(kern, graph):
+    """``kern`` when its row sums cover the graph's actions and successors, else None (the NumPy path)."""
+    if kern is not None and max(graph.child.shape[1:]) <= kern.MAX_ROW:
+        return kern
+    return None
+
+
+def _forward(graph, pi, kern=None):
+    kern = _fits(kern, graph)
+    if kern is not None:
+        return kern.forward(graph.layer_start, graph.H, graph.child, graph.prob, graph.init_prob, pi,
+                            graph.n_nodes)
     d = np.zeros(graph.n_nodes)
     d[graph.layer(0)] = graph.init_prob
     for h in range(graph.H):
@@ -495,25 +593,35 @@ def _forward(graph, pi):
 
 
 def _rewards(env, graph, reward):
-    """Step rewards ``r[i, a, k]`` of each transition of the graph."""
+    """Step rewards ``r[i, a, k]`` of each transition of the graph (cached per graph; the modular
+    table also per environment)."""
+    if reward not in ("submodular", "modular"):
+        raise ValidationError(f"reward: expected 'submodular' or 'modular'; got {reward!r}.")
+    key = ("rewards", reward) if reward == "submodular" else ("rewards", reward, env)
+    return _cached(graph, key, lambda: _make_rewards(env, graph, reward))
+
+
+def _make_rewards(env, graph, reward):
     c = graph.child
     if reward == "submodular":
         r = graph.value[np.maximum(c, 0)] - graph.value[:graph.n_decision, None, None]
-    elif reward == "modular":
-        r = env.singleton_values()[np.maximum(graph.next_state, 0)]
     else:
-        raise ValidationError(f"reward: expected 'submodular' or 'modular'; got {reward!r}.")
+        r = env.singleton_values()[np.maximum(graph.next_state, 0)]
     return np.where(c >= 0, r, 0.0)
 
 
 def _initial_reward(env, graph, reward):
     if reward == "submodular":
         return graph.value[graph.layer(0)]
-    return env.singleton_values()[graph.state[graph.layer(0)]]
+    return _cached(graph, ("initial", reward, env),
+                   lambda: env.singleton_values()[graph.state[graph.layer(0)]])
 
 
-def _backward(graph, pi, r):
+def _backward(graph, pi, r, kern=None):
     """Values ``V`` (all nodes) and ``Q`` (decision nodes) for step rewards ``r``."""
+    kern = _fits(kern, graph)
+    if kern is not None:
+        return kern.backward(graph.layer_start, graph.H, graph.child, graph.prob, r, pi, graph.n_nodes)
     V = np.zeros(graph.n_nodes)
     Q = np.zeros((graph.n_decision, graph.A))
     for h in range(graph.H - 1, -1, -1):
@@ -525,7 +633,7 @@ def _backward(graph, pi, r):
 
 
 def exact_objective(env: SubRLEnv, theta, policy: str = "markov", *, graph: HistoryGraph | None = None,
-                    reward: str = "submodular") -> float:
+                    reward: str = "submodular", backend: str | None = "auto") -> float:
     r"""Exact :math:`J(\pi_\theta) = \mathbb E[F(\text{visited set})]` (forward pass on the history graph).
 
     Parameters
@@ -538,6 +646,10 @@ def exact_objective(env: SubRLEnv, theta, policy: str = "markov", *, graph: Hist
         Reused when given (else built; may raise :class:`~pgtheory.errors.InfeasibleSizeError`).
     reward : {"submodular", "modular"}
         ``"modular"`` gives :math:`\mathbb E[\sum_{h=0}^{H} F(\{s_h\})]` (revisits counted).
+    backend : {"auto", "numpy", "numba"} or None
+        ``"numba"``: compiled passes (:mod:`pgtheory.submodular._subrl_kernels`) that agree with the
+        NumPy reference bit for bit; ``"auto"`` (default) uses them when Numba is installed; ``None``
+        reads ``PGTHEORY_BACKEND`` (:func:`pgtheory.backend.resolve_backend`).
 
     Returns
     -------
@@ -547,19 +659,17 @@ def exact_objective(env: SubRLEnv, theta, policy: str = "markov", *, graph: Hist
     ----------
     Prajapat et al., ICLR 2024, arXiv:2307.13372 (SubRL objective).
     """
-    graph, theta, rows, pi = _prep(env, theta, policy, graph)
+    graph, theta, plan, pi, kern = _prep(env, theta, policy, graph, reward, _kernels(backend))
     if reward == "submodular":
-        d = _forward(graph, pi)
+        d = _forward(graph, pi, kern)
         sl = graph.layer(graph.H)
         return float(d[sl] @ graph.value[sl])
-    r = _rewards(env, graph, reward)
-    V, _ = _backward(graph, pi, r)
-    sl = graph.layer(0)
-    return float(graph.init_prob @ (V[sl] + _initial_reward(env, graph, reward)))
+    V, _ = _backward(graph, pi, plan.r, kern)
+    return float(graph.init_prob @ (V[plan.layer0] + plan.init_r))
 
 
 def exact_gradient(env: SubRLEnv, theta, policy: str = "markov", *, graph: HistoryGraph | None = None,
-                   reward: str = "submodular") -> tuple[float, np.ndarray]:
+                   reward: str = "submodular", backend: str | None = "auto") -> tuple[float, np.ndarray]:
     r"""Exact objective and gradient :math:`\nabla_\theta J(\pi_\theta)` (the mean of the SubPO estimator).
 
     .. math::
@@ -581,6 +691,10 @@ def exact_gradient(env: SubRLEnv, theta, policy: str = "markov", *, graph: Histo
     policy : {"markov", "state_independent", "history"}
     graph : HistoryGraph, optional
     reward : {"submodular", "modular"}
+    backend : {"auto", "numpy", "numba"} or None
+        ``"numba"``: compiled passes (:mod:`pgtheory.submodular._subrl_kernels`) that agree with the
+        NumPy reference bit for bit; ``"auto"`` (default) uses them when Numba is installed; ``None``
+        reads ``PGTHEORY_BACKEND`` (:func:`pgtheory.backend.resolve_backend`).
 
     Returns
     -------
@@ -593,20 +707,23 @@ def exact_gradient(env: SubRLEnv, theta, policy: str = "markov", *, graph: Histo
     Prajapat et al., ICLR 2024, arXiv:2307.13372 (SubPO gradient; the paper's theorem number
     was not read, see docs).
     """
-    graph, theta, rows, pi = _prep(env, theta, policy, graph)
-    r = _rewards(env, graph, reward)
-    V, Q = _backward(graph, pi, r)
-    d = _forward(graph, pi)
-    nd = graph.n_decision
-    contrib = d[:nd, None] * pi * (Q - V[:nd, None])
-    g = np.zeros((int(np.prod(theta.shape[:-1])), env.A))
-    np.add.at(g, rows, contrib)
-    sl = graph.layer(0)
-    value = float(graph.init_prob @ (V[sl] + _initial_reward(env, graph, reward)))
+    graph, theta, plan, pi, kern = _prep(env, theta, policy, graph, reward, _kernels(backend))
+    if kern is not None:
+        V, g = kern.gradient(graph.layer_start, graph.H, graph.child, graph.prob, plan.r, graph.init_prob, pi,
+                             plan.rows, plan.n_rows, graph.n_nodes, False)
+    else:
+        V, Q = _backward(graph, pi, plan.r)
+        d = _forward(graph, pi)
+        nd = graph.n_decision
+        contrib = d[:nd, None] * pi * (Q - V[:nd, None])
+        g = np.zeros((plan.n_rows, env.A))
+        np.add.at(g, plan.rows, contrib)
+    value = float(graph.init_prob @ (V[plan.layer0] + plan.init_r))
     return value, g.reshape(theta.shape)
 
 
-def exact_gradient_direct(env: SubRLEnv, pi, *, graph: HistoryGraph | None = None) -> tuple[float, np.ndarray]:
+def exact_gradient_direct(env: SubRLEnv, pi, *, graph: HistoryGraph | None = None,
+                          backend: str | None = "auto") -> tuple[float, np.ndarray]:
     r""":math:`J` and :math:`\partial J / \partial \pi^h(a)` for a *direct* state-independent policy.
 
     For :math:`\pi^h(a)` (time-indexed, state-independent probabilities, no softmax)
@@ -624,6 +741,10 @@ def exact_gradient_direct(env: SubRLEnv, pi, *, graph: HistoryGraph | None = Non
     pi : array, shape (H, A)
         Non-negative rows (probability vectors for a valid policy).
     graph : HistoryGraph, optional
+    backend : {"auto", "numpy", "numba"} or None
+        ``"numba"``: compiled passes (:mod:`pgtheory.submodular._subrl_kernels`) that agree with the
+        NumPy reference bit for bit; ``"auto"`` (default) uses them when Numba is installed; ``None``
+        reads ``PGTHEORY_BACKEND`` (:func:`pgtheory.backend.resolve_backend`).
 
     Returns
     -------
@@ -635,23 +756,27 @@ def exact_gradient_direct(env: SubRLEnv, pi, *, graph: HistoryGraph | None = Non
     Prajapat et al., ICLR 2024, arXiv:2307.13372 (the policy class :math:`\pi^h(a)` of the
     guarantee on :math:`\varepsilon`-Bandit SMDPs).
     """
+    kern = _kernels(backend)
     if graph is None:
         graph = build_history_graph(env)
     pi = np.asarray(pi, dtype=np.float64)
     if pi.shape != (env.H, env.A):
         raise ShapeError(f"pi: expected shape ({env.H}, {env.A}); got {pi.shape}.")
-    if np.any(pi < 0) or not np.all(np.isfinite(pi)):
+    if (pi < 0).any() or not np.isfinite(pi).all():
         raise ValidationError("pi: entries must be finite and >= 0.")
-    rows = _node_rows(env, graph, "state_independent")
-    pin = pi[rows]
-    r = _rewards(env, graph, "submodular")
-    V, Q = _backward(graph, pin, r)
-    d = _forward(graph, pin)
-    nd = graph.n_decision
-    g = np.zeros((env.H, env.A))
-    np.add.at(g, rows, d[:nd, None] * Q)
-    sl = graph.layer(0)
-    return float(graph.init_prob @ (V[sl] + graph.value[sl])), g
+    plan = _plan(env, graph, "state_independent", "submodular")
+    pin = pi[plan.rows]
+    kern = _fits(kern, graph)
+    if kern is not None:
+        V, g = kern.gradient(graph.layer_start, graph.H, graph.child, graph.prob, plan.r, graph.init_prob, pin,
+                             plan.rows, env.H, graph.n_nodes, True)
+    else:
+        V, Q = _backward(graph, pin, plan.r)
+        d = _forward(graph, pin)
+        nd = graph.n_decision
+        g = np.zeros((env.H, env.A))
+        np.add.at(g, plan.rows, d[:nd, None] * Q)
+    return float(graph.init_prob @ (V[plan.layer0] + plan.init_r)), g
 
 
 def optimal_value(env: SubRLEnv, *, graph: HistoryGraph | None = None) -> tuple[float, np.ndarray]:
