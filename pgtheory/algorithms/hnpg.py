@@ -59,12 +59,12 @@ import time
 
 import numpy as np
 
-from .._math import log_softmax
+from .._math import log_softmax, log_softmax_finite
 from .._validate import as_float_array, check_distribution, check_positive_int
 from ..backend import resolve_backend
 from ..errors import InvalidStepSizeError, ShapeError, ValidationError
 from ..estimators import rollout_returns
-from ..mdp import (FiniteHorizonMDP, PolicySystem, TabularMDP, backward_induction, check_policy,
+from ..mdp import (FiniteHorizonMDP, TabularMDP, backward_induction, check_policy,
                    finite_horizon_evaluation, finite_horizon_occupancy, policy_evaluation, state_occupancy)
 from ..results import ResultMixin, Trace
 from .pg import _Evaluator, optimal_reference, record_schedule
@@ -694,19 +694,27 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
     logpi = np.full((n, S, A), -math.log(A))
     cum = np.zeros(n)
     t0 = time.perf_counter()
-    r, P2T, J = np.asarray(mdp.r), P2.T, ref["J_star"]
+    r, P, P2T, J = np.asarray(mdp.r), np.asarray(mdp.P), P2.T, ref["J_star"]
     eta3 = etas[:, None, None]
+    diag = slice(None, None, S + 1)  # the diagonal of an (S, S) matrix, flattened
     k = 0
+    # The loop runs max(Ts) times (1e5 in zhou2023-hac-exact) on tiny arrays, so its cost is the number of
+    # NumPy calls: the stacked system I - gamma P_pi of PolicySystem.stack is built in place here (the same
+    # einsum, product and diagonal update, hence the same bits) and the log-softmax is log_softmax_finite
+    # (bitwise equal to log_softmax on finite logits).
     for t in range(1, int(Ts[-1]) + 1):
         while Ts[k] < t:  # Ts is sorted: the live runs (T >= t) are the suffix k:, a view
             k += 1
         lp = logpi[k:]
         pi = np.exp(lp)
         # one stacked solve of (I - gamma P_pi) V = r_pi for every live run (the exact core, batched)
-        V = PolicySystem.stack(mdp, pi).solve(np.einsum("nsa,sa->ns", pi, r))
+        M = np.einsum("nsa,sat->nst", pi, P)
+        M *= -g
+        M.reshape(M.shape[0], S * S)[:, diag] += 1.0
+        V = np.linalg.solve(M, np.einsum("nsa,sa->ns", pi, r)[..., None])[..., 0]
         Q = r[None] + g * (V @ P2T).reshape(-1, S, A)
         cum[k:] += J - V @ rho
-        logpi[k:] = log_softmax(lp + eta3[k:] * Q, axis=-1)
+        logpi[k:] = log_softmax_finite(lp + eta3[k:] * Q, axis=-1)
     return Trace(iterations=Ts, samples=Ts.copy(), metrics={"regret": cum, "eta": etas}, algorithm="hac_exact_grid",
                  params={"gamma": g, "A": A, "seconds": time.perf_counter() - t0},
                  sample_unit="exact Q evaluations per run", final={})
@@ -941,6 +949,59 @@ def _mc_targets(mdp, pi, s, a, rng, backend):
 _MODES = ("hybrid", "on_policy", "offline")
 
 
+def _binned(idx, weights, K2, SA):
+    """``np.bincount(idx[k], weights[k], minlength=SA)`` for every row ``k`` at once, shape (K2, SA).
+
+    One bincount over the offset indices ``k * SA + idx[k]``: each bin receives the same terms in the
+    same order as the per-row call (bincount adds in input order), so the sums are bitwise equal."""
+    flat = (idx + (np.arange(K2) * SA)[:, None]).reshape(-1)
+    return np.bincount(flat, weights=None if weights is None else weights.reshape(-1),
+                       minlength=K2 * SA).reshape(K2, SA)
+
+
+def _hpe_box(f0, pi, g, vmax, lam, K1, K2, SA, m_on, m_off, idx_on, y, off):
+    r"""The ``K2`` sampled HPE iterations of :func:`hac` over the box class; returns :math:`\bar f`, shape (S, A).
+
+    Per iteration ``k`` and pair: ``num = [sum_{D_off(s,a)} (r + gamma V_{k-1}(s'))]/m_off + lam [sum_{D_on(s,a)}
+    y]/m_on``, ``den = n_off/m_off + lam n_on/m_on``, :math:`f_k=\mathrm{clip}(num/den)` where ``den > 0``, else
+    :math:`f_{k-1}`; :math:`\bar f` the mean of :math:`f_{K_1+1..K_2}` (summed in order). Everything that does not
+    depend on :math:`f_{k-1}` (counts, on-policy sums) is binned for all ``k`` at once (bitwise the per-iteration
+    values, see :func:`_binned`); only the offline targets :math:`r+\gamma V_{k-1}(s')` stay in the loop, and
+    without offline data (``off=None``) the iterations reduce to "last observed value" and need no loop.
+    ``idx_on``, ``y`` (K2, m_on) or None; ``off = (idx_off, r_off, s_next)``, each (K2, m_off), or None.
+    """
+    S, A = pi.shape
+    den = 0.0
+    if off is not None:
+        idx_off, ro, s2o = off
+        den = _binned(idx_off, None, K2, SA) / m_off
+    if idx_on is not None:
+        num_on = lam * _binned(idx_on, y, K2, SA) / m_on
+        den = den + lam * _binned(idx_on, None, K2, SA) / m_on
+    seen = den > 0
+    den_safe = np.where(seen, den, 1.0)
+    fsum = np.zeros(SA)
+    flat = f0.reshape(-1)  # f_0: the previous round's critic (any f_0 in F is allowed)
+    if off is None:
+        # f_k = clip(num_k / den_k) where seen at k, else f_{k-1}: the value of the last k' <= k that saw the pair
+        fit = np.clip(num_on / den_safe, 0.0, vmax)
+        last = np.maximum.accumulate(np.where(seen, np.arange(K2)[:, None], -1), axis=0)
+        cols = np.arange(SA)
+        F = np.where(last >= 0, fit[np.maximum(last, 0), cols], flat)
+        for k in range(K1, K2):
+            fsum += F[k]
+        return (fsum / (K2 - K1)).reshape(S, A)
+    for k in range(K2):
+        vnext = np.einsum("sa,sa->s", pi, flat.reshape(S, A))
+        num = np.bincount(idx_off[k], weights=ro[k] + g * vnext[s2o[k]], minlength=SA) / m_off
+        if idx_on is not None:
+            num = num + num_on[k]
+        flat = np.where(seen[k], np.clip(num / den_safe[k], 0.0, vmax), flat)
+        if k >= K1:
+            fsum += flat
+    return (fsum / (K2 - K1)).reshape(S, A)
+
+
 def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int, m_off: int, K1: int,
         K2: int, eta: float | None = None, mode: str = "hybrid", rng=None, backend: str = "auto",
         target=None, rho=None) -> Trace:
@@ -1062,24 +1123,8 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
                 so, ao, ro, s2o = (x[pick] for x in data)
             idx_off = (so * A + ao).reshape(K2, m_off)
             ro, s2o = ro.reshape(K2, m_off), s2o.reshape(K2, m_off)
-        fk = f.copy()  # f_0: the previous round's critic (any f_0 in F is allowed)
-        fsum = np.zeros(SA)
-        for k in range(K2):
-            num = np.zeros(SA)
-            den = np.zeros(SA)
-            if use_off:
-                vnext = np.einsum("sa,sa->s", pi, fk)
-                num += np.bincount(idx_off[k], weights=ro[k] + g * vnext[s2o[k]], minlength=SA) / m_off
-                den += np.bincount(idx_off[k], minlength=SA) / m_off
-            if use_on:
-                num += lam * np.bincount(idx_on[k], weights=y[k], minlength=SA) / m_on
-                den += lam * np.bincount(idx_on[k], minlength=SA) / m_on
-            flat = fk.reshape(-1)
-            flat = np.where(den > 0, np.clip(num / np.where(den > 0, den, 1.0), 0.0, vmax), flat)
-            fk = flat.reshape(S, A)
-            if k >= K1:
-                fsum += flat
-        f = (fsum / (K2 - K1)).reshape(S, A)
+        f = _hpe_box(f, pi, g, vmax, lam, K1, K2, SA, m_on, m_off, idx_on if use_on else None,
+                     y if use_on else None, (idx_off, ro, s2o) if use_off else None)
         d = ev.occupancy(pi, rho)[:, None] * pi
         reg.append(cum)
         sub.append(gap)
