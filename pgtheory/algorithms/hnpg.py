@@ -1421,27 +1421,32 @@ def _cg(Av, b, n_iter: int, tol: float):
     x = np.zeros_like(b)
     r = b.copy()
     p = b.copy()
-    rr = float(np.sum(r * r))
+    rr = float(_total(r * r))
     for _ in range(n_iter):
         if rr < tol:
             break
         Ap = Av(p)
-        pAp = float(np.sum(p * Ap))
+        pAp = float(_total(p * Ap))
         if pAp <= 0.0:
             break
         alpha = rr / pAp
         x += alpha * p
         r -= alpha * Ap
-        rr_new = float(np.sum(r * r))
+        rr_new = float(_total(r * r))
         p = r + (rr_new / rr) * p
         rr = rr_new
     return x
 
 
+def _total(x):
+    """``np.sum(x)`` (every axis) without its Python wrapper: the same reduction, hence the same bits."""
+    return np.add.reduce(x, axis=None)
+
+
 def _softmax_kl(logp, logq, w):
     """sum_s w(s) KL(p(.|s) || q(.|s)) for log-probability tables (S, A)."""
     p = np.exp(logp)
-    return float(np.sum(w * np.sum(p * (logp - logq), axis=1)))
+    return float(_total(w * np.add.reduce(p * (logp - logq), axis=1)))
 
 
 def _actor_step(theta, c, omega, fbar, *, max_kl, damping, cg_iters, max_backtracks, accept_ratio):
@@ -1449,33 +1454,45 @@ def _actor_step(theta, c, omega, fbar, *, max_kl, damping, cg_iters, max_backtra
 
     ``c`` (S, A): weights of the regression pairs (sum 1); ``omega`` (S,): state weights of the
     surrogate and the KL (the state marginal of ``c``); ``fbar`` (S, A): centred critic.
+    Hot loop of the practical checks (tens of thousands of calls): the logits are finite, so
+    :func:`~pgtheory._math.log_softmax_finite` (bitwise ``log_softmax``), and each line-search
+    candidate's log-policy is computed once for its KL and its gain.
     """
-    logpi = log_softmax(theta, axis=-1)
+    logpi = (log_softmax_finite if bool(np.isfinite(theta).all()) else log_softmax)(theta, axis=-1)
     pi = np.exp(logpi)
 
     def Fv(v, delta):  # (sum_{s,a} c phi phi^T + delta I) v with phi(s,a) = e_{s,a} - pi(.|s)
         u = v - np.einsum("sa,sa->s", pi, v)[:, None]
         cu = c * u
-        return cu - pi * cu.sum(axis=1, keepdims=True) + delta * v
+        return cu - pi * np.add.reduce(cu, axis=1, keepdims=True) + delta * v
 
-    g = c * fbar - pi * (c * fbar).sum(axis=1, keepdims=True)  # sum c fbar phi
-    scale = float(np.sum(g * g))
+    cf = c * fbar
+    g = cf - pi * np.add.reduce(cf, axis=1, keepdims=True)  # sum c fbar phi
+    scale = float(_total(g * g))
     w = _cg(lambda v: Fv(v, damping), g, cg_iters, 1e-20 * max(scale, 1e-300))
+    opi = omega[:, None] * pi
     centred = fbar - np.einsum("sa,sa->s", pi, fbar)[:, None]
-    slope = float(np.sum(omega[:, None] * pi * w * centred))  # grad L(theta)^T w, L = sum_s omega pi^T fbar
+    slope = float(_total(opi * w * centred))  # grad L(theta)^T w, L = sum_s omega pi^T fbar
     wc = w - np.einsum("sa,sa->s", pi, w)[:, None]
-    wFw = float(np.sum(omega[:, None] * pi * wc * wc))  # w^T (Hessian of the KL) w
+    wFw = float(_total(opi * wc * wc))  # w^T (Hessian of the KL) w
     if not (wFw > 0 and slope > 0):
         return theta, LineSearchStep(eta=0.0, accepted=False, kl=0.0, gain=0.0, n_tried=0, tried_eta=np.zeros(0),
                                      tried_kl=np.zeros(0), tried_gain=np.zeros(0), eta_max=0.0, slope=slope)
     eta_max = math.sqrt(2.0 * max_kl / wFw)
-    L0 = float(np.sum(omega[:, None] * pi * fbar))
+    L0 = float(_total(opi * fbar))
+    last = [None, None]  # (eta, log pi_{theta + eta w}) of the candidate being tried
+    lsm = log_softmax_finite if bool(np.isfinite(w).all()) else log_softmax  # (theta is finite here)
+
+    def logq(eta):
+        if last[0] != eta:
+            last[0], last[1] = eta, lsm(theta + eta * w, axis=-1)
+        return last[1]
 
     def gain(eta):
-        return float(np.sum(omega[:, None] * np.exp(log_softmax(theta + eta * w, axis=-1)) * fbar)) - L0
+        return float(_total(omega[:, None] * np.exp(logq(eta)) * fbar)) - L0
 
     def kl(eta):
-        return _softmax_kl(logpi, log_softmax(theta + eta * w, axis=-1), omega)
+        return _softmax_kl(logpi, logq(eta), omega)
 
     step = trpo_line_search(gain, kl, eta_max, slope, max_kl=max_kl, max_backtracks=max_backtracks,
                             accept_ratio=accept_ratio)
