@@ -889,10 +889,27 @@ def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
     rng = np.random.default_rng(rng)
     n = check_positive_int(n, "n")
     rho = mdp.rho if rho is None else np.asarray(rho, dtype=np.float64)
-    S, A = mdp.S, mdp.A
     pic = np.cumsum(pi, axis=1)
     Pc = np.cumsum(np.asarray(mdp.P), axis=2)
-    s = np.minimum(np.searchsorted(np.cumsum(rho), rng.random(n), side="right"), S - 1)
+    kernels = _kernels()
+    if kernels is None:
+        return _occupancy_pairs_numpy(pic, Pc, mdp.gamma, np.cumsum(rho), n, rng)
+    out_s, out_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    steps = [0]
+
+    def run(U):
+        used, steps[0] = kernels.occupancy_pairs_kernel(np.cumsum(rho), pic, Pc, float(mdp.gamma), n, U, out_s, out_a)
+        return used
+
+    # uniforms per pair: 1 start + 2 per step (action, stop) + 1 per continuation: 1 + (2 + gamma)/(1 - gamma)
+    _replay(run, rng, n * (1.0 + (2.0 + mdp.gamma) / (1.0 - mdp.gamma)))
+    return out_s, out_a, steps[0]
+
+
+def _occupancy_pairs_numpy(pic, Pc, gamma, rho_cum, n, rng):
+    """The NumPy reference of :func:`sample_occupancy_pairs` (the specification of its kernel)."""
+    S, A = Pc.shape[0], pic.shape[1]
+    s = np.minimum(np.searchsorted(rho_cum, rng.random(n), side="right"), S - 1)
     a = np.empty(n, dtype=np.int64)
     out_s, out_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     idx = np.arange(n)
@@ -901,7 +918,7 @@ def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
         u = rng.random(idx.size)
         a = np.minimum((u[:, None] > pic[s]).sum(axis=1), A - 1)
         steps += idx.size
-        stop = rng.random(idx.size) >= mdp.gamma
+        stop = rng.random(idx.size) >= gamma
         out_s[idx[stop]], out_a[idx[stop]] = s[stop], a[stop]
         keep = ~stop
         idx, s, a = idx[keep], s[keep], a[keep]
@@ -909,6 +926,36 @@ def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
             u = rng.random(idx.size)
             s = np.minimum((u[:, None] > Pc[s, a]).sum(axis=1), S - 1)
     return out_s, out_a, steps
+
+
+def _kernels():
+    """The numba kernels of the samplers (:mod:`._hnpg_kernels`), or None where numba does not import."""
+    try:
+        from . import _hnpg_kernels  # lazy: numba kernels (compiled on first use, cached)
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return None
+    return _hnpg_kernels
+
+
+def _replay(run, rng, expected: float) -> None:
+    """Run ``run(U)`` on uniforms pre-drawn from ``rng`` and leave ``rng`` where drawing the used ones leaves it.
+
+    ``run`` consumes ``U`` from the front, returns how many it used, or -1 when ``U`` was too short (then
+    a block twice as long is drawn from the same state). Doubles are drawn one generator output after
+    the other whatever the block sizes, so a kernel reading ``U`` in the order in which the NumPy code
+    draws its blocks sees the NumPy code's uniforms; the generator is then reset and advanced by
+    drawing exactly the used count."""
+    bg = rng.bit_generator
+    saved = bg.state
+    need = int(1.25 * expected) + 256
+    while True:
+        used = run(rng.random(need))
+        if used >= 0:
+            break
+        bg.state = saved
+        need *= 2
+    bg.state = saved
+    rng.random(used)
 
 
 def sample_offline_tuples(mdp, nu, n: int, rng):
@@ -940,9 +987,26 @@ def sample_offline_tuples(mdp, nu, n: int, rng):
 
 
 def _mc_targets(mdp, pi, s, a, rng, backend):
-    """Unbiased Monte-Carlo targets y, E[y] = Q^pi(s, a), from the estimator engine (geometric termination)."""
+    """Unbiased Monte-Carlo targets y, E[y] = Q^pi(s, a), from the estimator engine (geometric termination).
 
-    return rollout_returns(mdp, pi, s, a, rng=rng, backend=backend, termination="geometric")
+    With the NumPy engine on a dense MDP (one block: ``len(s) <= 4e6 / (S A)``) the engine's rollouts are
+    replayed by a numba kernel on the generator's uniforms (:mod:`._hnpg_kernels`): the same returns and
+    lengths, bit for bit, and the generator left where the engine leaves it (tested)."""
+    kernels = _kernels() if backend == "numpy" else None
+    S, A = mdp.S, mdp.A
+    if kernels is None or mdp.is_sparse or s.size > 4_000_000 // (S * A) or not isinstance(rng, np.random.Generator):
+        return rollout_returns(mdp, pi, s, a, rng=rng, backend=backend, termination="geometric")
+    pi_cum = kernels.cumulative_rows(np.ascontiguousarray(pi, dtype=np.float64))
+    p_cum = kernels.cumulative_rows(np.ascontiguousarray(np.asarray(mdp.P).reshape(S * A, S), dtype=np.float64))
+    s0 = np.ascontiguousarray(s, dtype=np.int64)
+    a0 = np.ascontiguousarray(a, dtype=np.int64)
+    R, L = np.empty(s0.size), np.empty(s0.size, dtype=np.int64)
+    r = np.ascontiguousarray(mdp.r, dtype=np.float64)
+    g = float(mdp.gamma)
+    # uniforms per rollout: 3 per step (action, next state, coin) but no action draw at the first: 3/(1-gamma) - 1
+    _replay(lambda U: kernels.geometric_returns_kernel(pi_cum, p_cum, S, r, g, s0, a0, U, R, L), rng,
+            s0.size * (3.0 / (1.0 - g) - 1.0))
+    return R, int(np.sum(L))
 
 
 # --------------------------------------------------------------------------- sampled HAC
