@@ -229,3 +229,4 @@ def geometric_returns_kernel(pi_cum, p_cum, S, r, cont, s0, a0, U, out_R, out_le
     T = max(t, 1)
     out_R[:] = row_sums(np.ascontiguousarray(rew[:, :T]))
     return pos
+

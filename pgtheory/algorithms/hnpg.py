@@ -1583,6 +1583,100 @@ def _actor_step(theta, c, omega, fbar, *, max_kl, damping, cg_iters, max_backtra
     return theta + step.eta * w, step
 
 
+def _actor_steps_loop(theta, c, fbar, **kw):
+    """:func:`_actor_step` for every step ``h`` in turn: new ``theta`` (H, S, A) and per-step eta, KL, accepted."""
+    H = theta.shape[0]
+    theta = theta.copy()
+    e_t, k_t, a_t = np.zeros(H), np.zeros(H), np.zeros(H, dtype=bool)
+    for h in range(H):
+        theta[h], step = _actor_step(theta[h], c[h], c[h].sum(axis=1), fbar[h], **kw)
+        e_t[h], k_t[h], a_t[h] = step.eta, step.kl, step.accepted
+    return theta, e_t, k_t, a_t
+
+
+def _actor_steps(theta, c, fbar, *, max_kl, damping, cg_iters, max_backtracks, accept_ratio):
+    """:func:`_actor_steps_loop` with the ``H`` steps advanced together: the same values, bit for bit.
+
+    Every step runs :func:`_actor_step`'s arithmetic on its slice of stacked (H, S, A) arrays (reductions
+    over a slice's axes and the batched einsum sum each slice as the single-step calls do); CG iterations
+    and line-search candidates run on the steps still active (not converged, not yet accepted), in
+    :func:`_cg`'s and :func:`trpo_line_search`'s order. Non-finite logits or directions fall back to the loop.
+    """
+    kw = dict(max_kl=max_kl, damping=damping, cg_iters=cg_iters, max_backtracks=max_backtracks,
+              accept_ratio=accept_ratio)
+    if not bool(np.isfinite(theta).all()):
+        return _actor_steps_loop(theta, c, fbar, **kw)
+    H = theta.shape[0]
+    omega = np.add.reduce(c, axis=2)
+    logpi = log_softmax_finite(theta, axis=-1)
+    pi = np.exp(logpi)
+
+    def Fv(i, v):  # _actor_step's Fv(v, damping) for the steps i
+        u = v - np.einsum("hsa,hsa->hs", pi[i], v)[..., None]
+        cu = c[i] * u
+        return cu - pi[i] * np.add.reduce(cu, axis=2, keepdims=True) + damping * v
+
+    def tot(x):  # _total of each step's slice
+        return np.add.reduce(x, axis=(1, 2))
+
+    cf = c * fbar
+    g = cf - pi * np.add.reduce(cf, axis=2, keepdims=True)
+    tol = 1e-20 * np.maximum(tot(g * g), 1e-300)
+    # _cg for every step: x0 = 0, r = p = g, stop when r.r < tol or p.Ap <= 0
+    w = np.zeros_like(g)
+    r, p = g.copy(), g.copy()
+    rr = tot(r * r)
+    live = np.ones(H, dtype=bool)
+    for _ in range(cg_iters):
+        live &= ~(rr < tol)
+        i = np.flatnonzero(live)
+        if i.size == 0:
+            break
+        Ap = Fv(i, p[i])
+        pAp = tot(p[i] * Ap)
+        bad = pAp <= 0.0
+        live[i[bad]] = False
+        i, Ap, pAp = i[~bad], Ap[~bad], pAp[~bad]
+        if i.size == 0:
+            break
+        alpha = (rr[i] / pAp)[:, None, None]
+        w[i] += alpha * p[i]
+        r[i] -= alpha * Ap
+        rr_new = tot(r[i] * r[i])
+        p[i] = r[i] + (rr_new / rr[i])[:, None, None] * p[i]
+        rr[i] = rr_new
+    if not bool(np.isfinite(w).all()):
+        return _actor_steps_loop(theta, c, fbar, **kw)
+    opi = omega[..., None] * pi
+    centred = fbar - np.einsum("hsa,hsa->hs", pi, fbar)[..., None]
+    slope = tot(opi * w * centred)
+    wc = w - np.einsum("hsa,hsa->hs", pi, w)[..., None]
+    wFw = tot(opi * wc * wc)
+    ok = (wFw > 0) & (slope > 0)  # else _actor_step returns theta unchanged (no step, eta 0)
+    eta_max = np.zeros(H)
+    eta_max[ok] = np.sqrt(2.0 * max_kl / wFw[ok])
+    if not bool(np.isfinite(eta_max).all()):  # trpo_line_search rejects it: let the loop raise its error
+        return _actor_steps_loop(theta, c, fbar, **kw)
+    L0 = tot(opi * fbar)
+    e_t, k_t, a_t = np.zeros(H), np.zeros(H), np.zeros(H, dtype=bool)
+    todo = ok.copy()
+    for k in range(max_backtracks):  # trpo_line_search, candidates eta_max 2^-k
+        i = np.flatnonzero(todo)
+        if i.size == 0:
+            break
+        eta = eta_max[i] * 0.5 ** k
+        logq = log_softmax_finite(theta[i] + eta[:, None, None] * w[i], axis=-1)
+        d_kl = np.add.reduce(omega[i] * np.add.reduce(np.exp(logpi[i]) * (logpi[i] - logq), axis=2), axis=1)
+        gain = tot(omega[i][..., None] * np.exp(logq) * fbar[i]) - L0[i]
+        acc = (d_kl <= max_kl) & (gain > 0.0) & (gain >= accept_ratio * eta * slope[i])
+        j = i[acc]
+        e_t[j], k_t[j], a_t[j] = eta[acc], d_kl[acc], True
+        todo[j] = False
+    new = theta.copy()
+    new[ok] = theta[ok] + e_t[ok][:, None, None] * w[ok]
+    return new, e_t, k_t, a_t
+
+
 def sample_finite_horizon_episodes(fh_mdp, pi, n: int, rng):
     r"""``n`` episodes of a non-stationary policy in a finite-horizon MDP (vectorised NumPy, inverse-CDF draws).
 
@@ -1612,16 +1706,22 @@ def sample_finite_horizon_episodes(fh_mdp, pi, n: int, rng):
 
 
 def _sample_fh_episodes(fh, pi, n, rng):
-    """n episodes of the non-stationary policy pi (H, S, A): states, actions (n, H) and rewards (n, H)."""
+    """n episodes of the non-stationary policy pi (H, S, A): states, actions (n, H) and rewards (n, H).
+
+    Inverse-CDF draws in the order start states (n), then per step the actions (n) and the next states
+    (n): a fixed count, drawn in one block (the same doubles as one draw per purpose and step)."""
     H, S, A = fh.H, fh.S, fh.A
-    s = np.minimum(np.searchsorted(np.cumsum(fh.rho), rng.random(n), side="right"), S - 1)
+    U = rng.random(n * (1 + 2 * H))
+    rho_cum = np.cumsum(fh.rho)
     st, ac, rw = np.empty((n, H), np.int64), np.empty((n, H), np.int64), np.empty((n, H))
     pic = np.cumsum(pi, axis=-1)
     Pc = np.cumsum(fh.P, axis=-1)
+    s = np.minimum(np.searchsorted(rho_cum, U[:n], side="right"), S - 1)
     for h in range(H):
-        a = np.minimum((rng.random(n)[:, None] > pic[h, s]).sum(axis=1), A - 1)
+        o = n * (1 + 2 * h)
+        a = np.minimum((U[o:o + n][:, None] > pic[h, s]).sum(axis=1), A - 1)
         st[:, h], ac[:, h], rw[:, h] = s, a, fh.r[h, s, a]
-        s = np.minimum((rng.random(n)[:, None] > Pc[h, s, a]).sum(axis=1), S - 1)
+        s = np.minimum((U[o + n:o + 2 * n][:, None] > Pc[h, s, a]).sum(axis=1), S - 1)
     return st, ac, rw
 
 
@@ -1645,6 +1745,15 @@ def _practical_common(fh, T, lam, mode, max_kl, damping, cg_iters, max_backtrack
     return (T, lam, check_positive_int(cg_iters, "cg_iters"), check_positive_int(max_backtracks, "max_backtracks"))
 
 
+def _fh_objective(fh, pi) -> float:
+    """``finite_horizon_evaluation(fh, pi).certificate["objective"]`` (the same recursion and arithmetic) without
+    its validation and its Solution: :math:`\rho^\top V_0^\pi` for a policy ``pi`` (H, S, A) built here."""
+    V = np.zeros(fh.S)
+    for h in range(fh.H - 1, -1, -1):
+        V = np.einsum("sa,sa->s", pi[h], fh.r[h] + fh.P[h] @ V)
+    return float(fh.rho @ V)
+
+
 def _run_practical(fh, T, critic, *, lam, mode, max_kl, damping, cg_iters, max_backtracks, accept_ratio, target,
                    algorithm, params, sample_unit):
     """The loop of Algorithm 4 shared by the exact and sampled variants: ``critic(pi, f_prev)`` returns
@@ -1657,8 +1766,8 @@ def _run_practical(fh, T, critic, *, lam, mode, max_kl, damping, cg_iters, max_b
     cum, n_used, reached = 0.0, 0, False
     t0 = time.perf_counter()
     for _ in range(T):
-        pi = np.exp(log_softmax(theta, axis=-1))
-        gap = v_star - float(finite_horizon_evaluation(fh, pi).certificate["objective"])
+        pi = np.exp((log_softmax_finite if bool(np.isfinite(theta).all()) else log_softmax)(theta, axis=-1))
+        gap = v_star - _fh_objective(fh, pi)
         cum += gap
         reg.append(cum)
         sub.append(gap)
@@ -1673,11 +1782,8 @@ def _run_practical(fh, T, critic, *, lam, mode, max_kl, damping, cg_iters, max_b
         n_used += n
         used.append(n_used)
         fbar = f - np.einsum("hsa,hsa->hs", pi, f)[..., None]
-        e_t, k_t, a_t = np.zeros(H), np.zeros(H), np.zeros(H, dtype=bool)
-        for h in range(H):
-            theta[h], step = _actor_step(theta[h], c[h], c[h].sum(axis=1), fbar[h], max_kl=max_kl, damping=damping,
-                                         cg_iters=cg_iters, max_backtracks=max_backtracks, accept_ratio=accept_ratio)
-            e_t[h], k_t[h], a_t[h] = step.eta, step.kl, step.accepted
+        theta, e_t, k_t, a_t = _actor_steps(theta, c, fbar, max_kl=max_kl, damping=damping, cg_iters=cg_iters,
+                                            max_backtracks=max_backtracks, accept_ratio=accept_ratio)
         etas.append(e_t)
         kls.append(k_t)
         acc.append(a_t)
@@ -1850,32 +1956,46 @@ def hnpg_practical(fh_mdp, T: int, *, m_on: int, m_off: int, nu=None, offline_da
     SA = S * A
     Pc = np.cumsum(fh.P, axis=-1)
 
+    hs = np.arange(H)
+
     def critic(pi, f_prev):
+        # FHPE (eq. 49) backwards in h. What does not depend on f_{h+1} -- the on-policy sums and counts, and
+        # with nu the offline tuples, drawn here in one block in the loop's order (step H-1 first: pairs, then
+        # next states) -- is formed for every step at once; bincount adds each bin's terms in input order, so
+        # the sums are bitwise the per-step ones. The offline targets r + V_{h+1}(s') stay in the loop.
         st, ac, rw = _sample_fh_episodes(fh, pi, m_on, rng)
         y = np.cumsum(rw[:, ::-1], axis=1)[:, ::-1]  # reward-to-go
+        idx_on = (st * A + ac).T  # (H, m_on): step h's pairs in sample order
+        num_on = lam * _binned(idx_on, y.T, H, SA) / m_on
+        den = lam * _binned(idx_on, None, H, SA) / m_on
         f = f_prev.copy()
+        if mode != "hybrid":
+            c = (den / lam).reshape(H, S, A)
+            f = np.where(den > 0, num_on / np.where(den > 0, den, 1.0), f.reshape(H, SA)).reshape(H, S, A)
+            return f, c, m_on
+        if data is None:
+            U = rng.random(2 * H * m_off).reshape(H, 2, m_off)[::-1]  # row h: step h's (pair, next-state) uniforms
+            # searchsorted(nu_c[h], u, "right") on the nondecreasing cumulative sums = the count of entries <= u
+            flat = np.minimum((nu_c[:, None, :] <= U[:, 0, :, None]).sum(axis=2), SA - 1)
+            so, ao = flat // A, flat % A
+            s2_all = np.minimum((U[:, 1, :, None] > Pc[hs[:, None], so, ao]).sum(axis=2), S - 1)
+            ro_all = fh.r[hs[:, None], so, ao]
+            idx_off_all = so * A + ao
+            den = den + _binned(idx_off_all, None, H, SA) / m_off
         c = np.zeros((H, S, A))
         v_next = np.zeros(S)
         for h in range(H - 1, -1, -1):
-            idx_on = st[:, h] * A + ac[:, h]
-            num = lam * np.bincount(idx_on, weights=y[:, h], minlength=SA) / m_on
-            den = lam * np.bincount(idx_on, minlength=SA) / m_on
-            if mode == "hybrid":
-                if data is None:
-                    flat = np.minimum(np.searchsorted(nu_c[h], rng.random(m_off), side="right"), SA - 1)
-                    so, ao = flat // A, flat % A
-                    s2 = np.minimum((rng.random(m_off)[:, None] > Pc[h, so, ao]).sum(axis=1), S - 1)
-                    ro = fh.r[h, so, ao]
-                else:
-                    pick = by_h[h][rng.integers(0, by_h[h].size, size=m_off)]
-                    so, ao, ro, s2 = data[1][pick], data[2][pick], data[3][pick], data[4][pick]
+            if data is None:
+                idx_off, ro, s2 = idx_off_all[h], ro_all[h], s2_all[h]
+                den_h = den[h]
+            else:
+                pick = by_h[h][rng.integers(0, by_h[h].size, size=m_off)]
+                so, ao, ro, s2 = data[1][pick], data[2][pick], data[3][pick], data[4][pick]
                 idx_off = so * A + ao
-                num += np.bincount(idx_off, weights=ro + v_next[s2], minlength=SA) / m_off
-                dn = np.bincount(idx_off, minlength=SA) / m_off
-                den += dn
-            c[h] = (den / (1.0 + lam if mode == "hybrid" else lam)).reshape(S, A)
-            fl = f[h].reshape(-1)
-            f[h] = np.where(den > 0, num / np.where(den > 0, den, 1.0), fl).reshape(S, A)
+                den_h = den[h] + np.bincount(idx_off, minlength=SA) / m_off
+            num = num_on[h] + np.bincount(idx_off, weights=ro + v_next[s2], minlength=SA) / m_off
+            c[h] = (den_h / (1.0 + lam)).reshape(S, A)
+            f[h] = np.where(den_h > 0, num / np.where(den_h > 0, den_h, 1.0), f[h].reshape(-1)).reshape(S, A)
             v_next = np.einsum("sa,sa->s", pi[h], f[h])
         return f, c, m_on
 
