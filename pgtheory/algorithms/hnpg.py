@@ -885,7 +885,7 @@ hnpg_population.__citation__ = ("zhou2023.thm2_complete",)
 
 # --------------------------------------------------------------------------- samplers
 def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
-    r"""Draw ``n`` pairs :math:`(s,a)\sim d^\pi` by geometric rollouts (vectorised NumPy).
+    r"""Draw ``n`` pairs :math:`(s,a)\sim d^\pi` by geometric rollouts (NumPy loop, replayed by a numba kernel).
 
     Start :math:`s_0\sim\rho`, :math:`a_t\sim\pi(s_t)`; after each step stop w.p. :math:`1-\gamma`
     and return the current pair, else move :math:`s_{t+1}\sim P(s_t,a_t)`. Since
@@ -909,20 +909,25 @@ def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
     rng = np.random.default_rng(rng)
     n = check_positive_int(n, "n")
     rho = mdp.rho if rho is None else np.asarray(rho, dtype=np.float64)
-    pic = np.cumsum(pi, axis=1)
-    Pc = np.cumsum(np.asarray(mdp.P), axis=2)
+    return _occupancy_pairs(np.cumsum(pi, axis=1), np.cumsum(np.asarray(mdp.P), axis=2), mdp.gamma, np.cumsum(rho),
+                            n, rng)
+
+
+def _occupancy_pairs(pic, Pc, gamma, rho_cum, n, rng):
+    """:func:`sample_occupancy_pairs` from its cumulative tables (``cumsum`` of ``pi``, ``P`` and ``rho``): the
+    numba kernel on the generator's uniforms, or the NumPy reference where numba does not import."""
     kernels = _kernels()
     if kernels is None:
-        return _occupancy_pairs_numpy(pic, Pc, mdp.gamma, np.cumsum(rho), n, rng)
+        return _occupancy_pairs_numpy(pic, Pc, gamma, rho_cum, n, rng)
     out_s, out_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     steps = [0]
 
     def run(U):
-        used, steps[0] = kernels.occupancy_pairs_kernel(np.cumsum(rho), pic, Pc, float(mdp.gamma), n, U, out_s, out_a)
+        used, steps[0] = kernels.occupancy_pairs_kernel(rho_cum, pic, Pc, float(gamma), n, U, out_s, out_a)
         return used
 
     # uniforms per pair: 1 start + 2 per step (action, stop) + 1 per continuation: 1 + (2 + gamma)/(1 - gamma)
-    _replay(run, rng, n * (1.0 + (2.0 + mdp.gamma) / (1.0 - mdp.gamma)))
+    _replay(run, rng, n * (1.0 + (2.0 + gamma) / (1.0 - gamma)))
     return out_s, out_a, steps[0]
 
 
@@ -998,26 +1003,32 @@ def sample_offline_tuples(mdp, nu, n: int, rng):
     rng = np.random.default_rng(rng)
     n = check_positive_int(n, "n")
     nu = _check_nu(mdp, nu)
+    return _offline_tuples(mdp, np.cumsum(nu.reshape(-1)), np.cumsum(np.asarray(mdp.P), axis=2), n, rng)
+
+
+def _offline_tuples(mdp, nu_cum, Pc, n, rng):
+    """:func:`sample_offline_tuples` from the cumulative tables ``cumsum(nu.reshape(-1))`` and ``cumsum(P, axis=2)``."""
     S, A = mdp.S, mdp.A
-    flat = np.minimum(np.searchsorted(np.cumsum(nu.reshape(-1)), rng.random(n), side="right"), S * A - 1)
+    flat = np.minimum(np.searchsorted(nu_cum, rng.random(n), side="right"), S * A - 1)
     s, a = flat // A, flat % A
-    Pc = np.cumsum(np.asarray(mdp.P), axis=2)
     s2 = np.minimum((rng.random(n)[:, None] > Pc[s, a]).sum(axis=1), S - 1)
     return s, a, mdp.r[s, a], s2
 
 
-def _mc_targets(mdp, pi, s, a, rng, backend):
+def _mc_targets(mdp, pi, s, a, rng, backend, p_cum=None):
     """Unbiased Monte-Carlo targets y, E[y] = Q^pi(s, a), from the estimator engine (geometric termination).
 
     With the NumPy engine on a dense MDP (one block: ``len(s) <= 4e6 / (S A)``) the engine's rollouts are
     replayed by a numba kernel on the generator's uniforms (:mod:`._hnpg_kernels`): the same returns and
-    lengths, bit for bit, and the generator left where the engine leaves it (tested)."""
+    lengths, bit for bit, and the generator left where the engine leaves it (tested). ``p_cum``: the
+    engine's cumulative transition table (``cumulative_rows`` of ``P`` as (S A, S)), when already built."""
     kernels = _kernels() if backend == "numpy" else None
     S, A = mdp.S, mdp.A
     if kernels is None or mdp.is_sparse or s.size > 4_000_000 // (S * A) or not isinstance(rng, np.random.Generator):
         return rollout_returns(mdp, pi, s, a, rng=rng, backend=backend, termination="geometric")
     pi_cum = kernels.cumulative_rows(np.ascontiguousarray(pi, dtype=np.float64))
-    p_cum = kernels.cumulative_rows(np.ascontiguousarray(np.asarray(mdp.P).reshape(S * A, S), dtype=np.float64))
+    if p_cum is None:
+        p_cum = kernels.cumulative_rows(np.ascontiguousarray(np.asarray(mdp.P).reshape(S * A, S), dtype=np.float64))
     s0 = np.ascontiguousarray(s, dtype=np.int64)
     a0 = np.ascontiguousarray(a, dtype=np.int64)
     R, L = np.empty(s0.size), np.empty(s0.size, dtype=np.int64)
@@ -1187,21 +1198,27 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     reg, sub, used, steps, cerr, cov = [], [], [], [], [], []
     cum, n_used, n_steps, reached = 0.0, 0, 0, False
     use_on, use_off = mode != "offline", mode != "on_policy"
+    # the samplers' cumulative tables that do not change with the policy, built once per run
+    Pc, rho_cum = np.cumsum(np.asarray(mdp.P), axis=2), np.cumsum(rho)
+    nu_cum = None if nu is None else np.cumsum(nu.reshape(-1))
+    kernels = _kernels() if use_on and backend == "numpy" and not mdp.is_sparse else None
+    p_cum = None if kernels is None else kernels.cumulative_rows(
+        np.ascontiguousarray(np.asarray(mdp.P).reshape(SA, S), dtype=np.float64))
     for t in range(1, T + 1):
         pi = np.exp(logpi)
         V, Q = ev.values(pi)
         gap = ref["J_star"] - float(rho @ V)
         cum += gap
         if use_on:
-            s_on, a_on, st1 = sample_occupancy_pairs(mdp, pi, K2 * m_on, rng, rho)
-            y, st2 = _mc_targets(mdp, pi, s_on, a_on, rng, backend)
+            s_on, a_on, st1 = _occupancy_pairs(np.cumsum(pi, axis=1), Pc, mdp.gamma, rho_cum, K2 * m_on, rng)
+            y, st2 = _mc_targets(mdp, pi, s_on, a_on, rng, backend, p_cum)
             n_used += K2 * m_on
             n_steps += st1 + st2
             idx_on = (s_on * A + a_on).reshape(K2, m_on)
             y = y.reshape(K2, m_on)
         if use_off:
             if nu is not None:
-                so, ao, ro, s2o = sample_offline_tuples(mdp, nu, K2 * m_off, rng)
+                so, ao, ro, s2o = _offline_tuples(mdp, nu_cum, Pc, K2 * m_off, rng)
             else:
                 pick = rng.integers(0, data[0].size, size=K2 * m_off)
                 so, ao, ro, s2o = (x[pick] for x in data)
