@@ -65,7 +65,7 @@ from .._validate import as_float_array, check_distribution, check_positive_int
 from ..backend import resolve_backend
 from ..errors import InvalidStepSizeError, ShapeError, ValidationError
 from ..estimators import rollout_returns
-from ..mdp import (FiniteHorizonMDP, TabularMDP, backward_induction, check_policy,
+from ..mdp import (FiniteHorizonMDP, PolicySystem, TabularMDP, backward_induction, check_policy,
                    finite_horizon_evaluation, finite_horizon_occupancy, policy_evaluation, state_occupancy)
 from ..results import ResultMixin, Trace
 from .pg import _Evaluator, optimal_reference, record_schedule
@@ -716,22 +716,17 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
     t0 = time.perf_counter()
     r, P, P2T, J = np.asarray(mdp.r), np.asarray(mdp.P), P2.T, ref["J_star"]
     eta3 = etas[:, None, None]
-    diag = slice(None, None, S + 1)  # the diagonal of an (S, S) matrix, flattened
     k = 0
     # The loop runs max(Ts) times (1e5 in zhou2023-hac-exact) on tiny arrays, so its cost is the number of
-    # NumPy calls: the stacked system I - gamma P_pi of PolicySystem.stack is built in place here (the same
-    # einsum, product and diagonal update, hence the same bits) and the log-softmax is log_softmax_finite
-    # (bitwise equal to log_softmax on finite logits).
+    # NumPy calls: the stacked system is built from PolicySystem.stack's einsum without its validation, and
+    # the log-softmax is log_softmax_finite (bitwise equal to log_softmax on finite logits).
     for t in range(1, int(Ts[-1]) + 1):
         while Ts[k] < t:  # Ts is sorted: the live runs (T >= t) are the suffix k:, a view
             k += 1
         lp = logpi[k:]
         pi = np.exp(lp)
         # one stacked solve of (I - gamma P_pi) V = r_pi for every live run (the exact core, batched)
-        M = np.einsum("nsa,sat->nst", pi, P)
-        M *= -g
-        M.reshape(M.shape[0], S * S)[:, diag] += 1.0
-        V = np.linalg.solve(M, np.einsum("nsa,sa->ns", pi, r)[..., None])[..., 0]
+        V = PolicySystem(np.einsum("nsa,sat->nst", pi, P), g).solve(np.einsum("nsa,sa->ns", pi, r))
         Q = r[None] + g * (V @ P2T).reshape(-1, S, A)
         cum[k:] += J - V @ rho
         logpi[k:] = log_softmax_finite(lp + eta3[k:] * Q, axis=-1)
@@ -1763,7 +1758,7 @@ def _practical_common(fh, T, lam, mode, max_kl, damping, cg_iters, max_backtrack
 
 
 def _fh_objective(fh, pi) -> float:
-    """``finite_horizon_evaluation(fh, pi).certificate["objective"]`` (the same recursion and arithmetic) without
+    r"""``finite_horizon_evaluation(fh, pi).certificate["objective"]`` (the same recursion and arithmetic) without
     its validation and its Solution: :math:`\rho^\top V_0^\pi` for a policy ``pi`` (H, S, A) built here."""
     V = np.zeros(fh.S)
     for h in range(fh.H - 1, -1, -1):

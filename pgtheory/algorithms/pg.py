@@ -404,21 +404,9 @@ def _flow_gradient(P, r, gamma, mu, mult, theta):
     z = theta - theta.max(axis=1, keepdims=True)
     e = np.exp(z)
     pi = e / e.sum(axis=1, keepdims=True)
-    # The two systems of PolicySystem(P_pi, gamma), M V = r_pi and M^T d = (1-gamma) mu, built as it builds M and
-    # solved in one stacked LAPACK call (numpy.linalg.solve runs the same gesv on each slice as on a single system,
-    # so V and d have the bits of the two separate solves); the flow evaluates this tens of thousands of times.
-    S = r.shape[0]
-    MM = np.empty((2, S, S))
-    M = MM[0]
-    np.einsum("sa,sat->st", pi, P, out=M)
-    M *= -gamma
-    M.flat[:: S + 1] += 1.0
-    MM[1] = M.T
-    b = np.empty((2, S, 1))
-    b[0, :, 0] = (pi * r).sum(axis=1)
-    b[1, :, 0] = (1.0 - gamma) * mu
-    x = np.linalg.solve(MM, b)
-    V, d = x[0, :, 0], x[1, :, 0]
+    # M V = r_pi and M^T d = (1-gamma) mu in one stacked LAPACK call (the same bits as two solves); the flow
+    # evaluates this tens of thousands of times
+    V, d = PolicySystem(np.einsum("sa,sat->st", pi, P), gamma).solve_pair((pi * r).sum(axis=1), (1.0 - gamma) * mu)
     Q = r + gamma * (P @ V)
     adv = np.einsum("sb,sab->sa", pi, Q[:, :, None] - Q[:, None, :])
     w = np.maximum(d, 0.0) / mult / (1.0 - gamma)
@@ -428,8 +416,8 @@ def _flow_gradient(P, r, gamma, mu, mult, theta):
 def _flow_values(P, r, gamma, thetas, block: int = 256):
     r"""Values :math:`V^{\pi_\theta}` of many logits at once, shape (n, S): the ``V`` of :func:`_flow_gradient`.
 
-    ``thetas`` (n, S, A), ``-inf`` on masked actions. The same softmax, the same :math:`M = I-\gamma P_\pi`
-    and one stacked solve per ``block`` of policies (each slice is the single-system ``gesv``), so every row
+    ``thetas`` (n, S, A), ``-inf`` on masked actions. The same softmax and one stacked
+    :class:`~pgtheory.mdp.PolicySystem` solve per ``block`` of policies (each slice is the single-system ``gesv``), so every row
     has the bits of :func:`_flow_gradient`'s ``V`` (tested); used on the integrator's step points, where a
     loop of single solves cost a third of the flow's time.
     """
@@ -439,10 +427,7 @@ def _flow_values(P, r, gamma, thetas, block: int = 256):
         th = thetas[lo:lo + block]
         e = np.exp(th - th.max(axis=2, keepdims=True))
         pi = e / e.sum(axis=2, keepdims=True)
-        M = np.einsum("nsa,sat->nst", pi, P)
-        M *= -gamma
-        M.reshape(M.shape[0], S * S)[:, :: S + 1] += 1.0
-        out[lo:lo + block] = np.linalg.solve(M, (pi * r).sum(axis=2)[..., None])[..., 0]
+        out[lo:lo + block] = PolicySystem(np.einsum("nsa,sat->nst", pi, P), gamma).solve((pi * r).sum(axis=2))
     return out
 
 
