@@ -64,3 +64,18 @@ def test_centred_is_exact_zero_mean_and_keeps_the_dominant_entry():
         want0 = float(-(mp.mpf(1e-18) * (-1) + mp.mpf(2e-18) * mp.mpf(1.5)))
     np.testing.assert_allclose(c[0], want0, rtol=8 * EPS)  # few roundings on each of two terms
     np.testing.assert_allclose(c[1:], [-1.0, 1.5], rtol=4 * EPS)
+
+
+def test_log_softmax_finite_is_log_softmax_bit_for_bit():
+    """The hot-loop variant claims log_softmax's bits on finite input: ties, large scales, any axis."""
+    from pgtheory._math import log_softmax_finite
+
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        shape = tuple(int(d) for d in rng.integers(1, 7, size=rng.integers(1, 4)))
+        x = rng.standard_normal(shape) * 10.0 ** int(rng.integers(-3, 15))
+        if rng.random() < 0.3:
+            x = np.round(x)  # ties at the maximum (k > 1)
+        axis = int(rng.integers(-len(shape), len(shape)))
+        got, want = log_softmax_finite(x, axis=axis), log_softmax(x, axis=axis)
+        assert got.dtype == want.dtype and np.array_equal(got, want), (shape, axis)
