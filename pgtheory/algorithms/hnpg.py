@@ -40,7 +40,10 @@ sampler here (the estimator engine has no "draw the stopping pair" mode); the un
 Monte-Carlo targets :math:`y` (roll from :math:`(s,a)`, stop w.p. :math:`1-\gamma` per step,
 undiscounted sum) go through the estimator engine :mod:`pgtheory.estimators` (numba by
 default); offline tuples :math:`(s,a,r,s')` with :math:`(s,a)\sim\nu` are drawn here (the engine
-has no offline-tuple sampler).
+has no offline-tuple sampler). The pair sampler and, with ``backend="numpy"``, the engine's NumPy
+rollouts are replayed by numba kernels (:mod:`._hnpg_kernels`) that read the generator's uniforms in
+the order the NumPy code draws them: the same samples bit for bit, a fraction of the time (the NumPy
+loops stay as the reference and the fallback).
 
 References
 ----------
@@ -1131,7 +1134,8 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     mode : {"hybrid", "on_policy", "offline"}
     rng : Generator or seed
     backend : {"auto", "numpy", "numba"}
-        Engine backend of the Monte-Carlo targets.
+        Engine backend of the Monte-Carlo targets. ``"numpy"`` gives the NumPy engine's samples (on dense
+        MDPs replayed by a numba kernel from the same uniforms: identical returns and generator state).
     target : float, optional
         Stop early once :math:`V^*(\rho)-V^{\pi_t}(\rho)\le` ``target`` (for samples-to-epsilon).
     rho : array, shape (S,), optional

@@ -417,9 +417,9 @@ def _flow_values(P, r, gamma, thetas, block: int = 256):
     r"""Values :math:`V^{\pi_\theta}` of many logits at once, shape (n, S): the ``V`` of :func:`_flow_gradient`.
 
     ``thetas`` (n, S, A), ``-inf`` on masked actions. The same softmax and one stacked
-    :class:`~pgtheory.mdp.PolicySystem` solve per ``block`` of policies (each slice is the single-system ``gesv``), so every row
-    has the bits of :func:`_flow_gradient`'s ``V`` (tested); used on the integrator's step points, where a
-    loop of single solves cost a third of the flow's time.
+    :class:`~pgtheory.mdp.PolicySystem` solve per ``block`` of policies (each slice is the single-system
+    ``gesv``), so every row has the bits of :func:`_flow_gradient`'s ``V`` (tested); used on the integrator's
+    step points, where a loop of single solves cost a third of the flow's time.
     """
     n, S, _ = thetas.shape
     out = np.empty((n, S))

@@ -210,9 +210,8 @@ class PolicySystem:
             return solve_sparse_certified(M.tocsr(), b, target, x0=x0)
         return spla.spsolve(M.tocsc(), b)
 
-
     def solve_pair(self, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        r"""``(solve(b), solve(c, transpose=True))``: :math:`M^{-1}b` and :math:`M^{-\top}c` (e.g. values and occupancy).
+        r"""``(solve(b), solve(c, transpose=True))``: :math:`M^{-1}b` and :math:`M^{-\top}c` (values and occupancy).
 
         For an unfactored dense single system both go to LAPACK in one stacked call (``gesv`` on
         :math:`M` and on :math:`M^\top`, slice by slice, the call sequence of the two separate solves, so
