@@ -952,12 +952,14 @@ def _occupancy_pairs_numpy(pic, Pc, gamma, rho_cum, n, rng):
 
 
 def _kernels():
-    """The numba kernels of the samplers (:mod:`._hnpg_kernels`), or None where numba does not import."""
+    """The numba kernels of the samplers (:mod:`._hnpg_kernels`), or None where numba does not import or runs
+    with ``NUMBA_DISABLE_JIT`` (interpreted kernels would be slower than the NumPy loops they replay)."""
     try:
         from . import _hnpg_kernels  # lazy: numba kernels (compiled on first use, cached)
+        from numba import config  # lazy: numba (imported by the kernels already)
     except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    return _hnpg_kernels
+    return None if config.DISABLE_JIT else _hnpg_kernels
 
 
 def _replay(run, rng, expected: float) -> None:

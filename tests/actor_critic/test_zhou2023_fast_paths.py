@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from pgtheory._math import log_softmax
+from pgtheory.algorithms import _hnpg_kernels as K
 from pgtheory.algorithms import hnpg as M
 from pgtheory.algorithms import pg
 from pgtheory.estimators import rollout_returns
@@ -75,7 +76,6 @@ def test_replay_draws_a_longer_block_when_the_first_runs_out():
     """An expected count far too small makes the kernel run out of uniforms: _replay redraws from the saved
     state, and the samples and the generator's state are still the NumPy sampler's."""
     mdp, pi, n = instances.garnet(6, 3, 3, gamma=0.95, seed=2), np.full((6, 3), 1 / 3), 3000
-    K = M._kernels()
     pic, Pc, rc = np.cumsum(pi, axis=1), np.cumsum(np.asarray(mdp.P), axis=2), np.cumsum(mdp.rho)
     out_s, out_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     calls = []
@@ -96,7 +96,7 @@ def test_replay_draws_a_longer_block_when_the_first_runs_out():
 def test_row_sums_follow_numpys_summation_order(T):
     rng = np.random.default_rng(T)
     X = rng.standard_normal((7, T)) * 10.0 ** rng.integers(-8, 8, size=(7, T))
-    assert np.array_equal(M._kernels().row_sums(X), X.sum(axis=1))
+    assert np.array_equal(K.row_sums(X), X.sum(axis=1))
 
 
 def test_cumulative_rows_kernel_matches_the_engine_tables():
@@ -106,7 +106,7 @@ def test_cumulative_rows_kernel_matches_the_engine_tables():
     p = rng.dirichlet(np.ones(7), size=50)
     p[::3, 4:] = 0.0
     p /= p.sum(axis=1, keepdims=True)
-    assert np.array_equal(M._kernels().cumulative_rows(p), _tables.cumulative_rows(p))
+    assert np.array_equal(K.cumulative_rows(p), _tables.cumulative_rows(p))
 
 
 def _hpe_reference(f, pi, g, vmax, lam, K1, K2, SA, m_on, m_off, idx_on, y, off):
