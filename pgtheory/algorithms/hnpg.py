@@ -968,8 +968,8 @@ def _replay(run, rng, expected: float) -> None:
     ``run`` consumes ``U`` from the front, returns how many it used, or -1 when ``U`` was too short (then
     a block twice as long is drawn from the same state). Doubles are drawn one generator output after
     the other whatever the block sizes, so a kernel reading ``U`` in the order in which the NumPy code
-    draws its blocks sees the NumPy code's uniforms; the generator is then reset and advanced by
-    drawing exactly the used count."""
+    draws its blocks sees the NumPy code's uniforms; the generator is then reset and advanced by the used
+    count (PCG64 with no buffered 32-bit half: ``advance``, one step per double; otherwise by drawing them)."""
     bg = rng.bit_generator
     saved = bg.state
     need = int(1.25 * expected) + 256
@@ -980,7 +980,10 @@ def _replay(run, rng, expected: float) -> None:
         bg.state = saved
         need *= 2
     bg.state = saved
-    rng.random(used)
+    if isinstance(bg, np.random.PCG64) and not saved.get("has_uint32", 1):
+        bg.advance(used)
+    else:
+        rng.random(used)
 
 
 def sample_offline_tuples(mdp, nu, n: int, rng):

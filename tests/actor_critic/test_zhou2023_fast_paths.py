@@ -92,6 +92,37 @@ def test_replay_draws_a_longer_block_when_the_first_runs_out():
     assert r1.bit_generator.state == r2.bit_generator.state
 
 
+def _same_state(a, b):
+    """Bit-generator states (nested dicts, with arrays for MT19937 and Philox) are equal."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
+    return bool(np.array_equal(a, b))
+
+
+def _generator(kind, seed):
+    if kind == "pcg64, half a draw buffered":
+        g = np.random.default_rng(seed)
+        g.random(dtype=np.float32)  # leaves a buffered 32-bit half (has_uint32 = 1)
+        return g
+    return np.random.Generator({"pcg64": np.random.PCG64, "mt19937": np.random.MT19937,
+                                "philox": np.random.Philox}[kind](seed))
+
+
+@pytest.mark.parametrize("kind", ["pcg64", "pcg64, half a draw buffered", "mt19937", "philox"])
+def test_replayed_samplers_leave_every_generator_where_the_numpy_code_does(kind):
+    """_replay advances PCG64 with advance() and other generators (or a buffered half) by drawing."""
+    mdp, pi = instances.garnet(5, 3, 3, gamma=0.8, seed=1), np.full((5, 3), 1 / 3)
+    r1, r2 = _generator(kind, 4), _generator(kind, 4)
+    s1, a1, _ = M.sample_occupancy_pairs(mdp, pi, 500, r1)
+    s2, a2, _ = M._occupancy_pairs_numpy(np.cumsum(pi, axis=1), np.cumsum(np.asarray(mdp.P), axis=2), mdp.gamma,
+                                         np.cumsum(mdp.rho), 500, r2)
+    y1, _ = M._mc_targets(mdp, pi, s1, a1, r1, "numpy")
+    y2, _ = rollout_returns(mdp, pi, s2, a2, rng=r2, backend="numpy", termination="geometric")
+    assert np.array_equal(s1, s2) and np.array_equal(a1, a2) and np.array_equal(y1, y2)
+    assert _same_state(r1.bit_generator.state, r2.bit_generator.state)
+    assert r1.random(dtype=np.float32) == r2.random(dtype=np.float32)  # the buffered half too
+
+
 @pytest.mark.parametrize("T", [1, 2, 5, 7, 8, 9, 16, 127, 128, 129, 130, 255, 256, 1000, 1031])
 def test_row_sums_follow_numpys_summation_order(T):
     rng = np.random.default_rng(T)
