@@ -105,6 +105,10 @@ def log_softmax_finite(x: np.ndarray, axis: int = -1) -> np.ndarray:
     m = np.maximum.reduce(x, axis=axis, keepdims=True)
     z = x - m
     at_max = z == 0.0
-    k = np.add.reduce(at_max, axis=axis, keepdims=True)  # >= 1: the maximum itself (finite rows)
     rest = np.add.reduce(np.where(at_max, 0.0, np.exp(z)), axis=axis, keepdims=True)
+    if np.count_nonzero(at_max) * x.shape[axis] == x.size:
+        # one maximum per row (every row has at least one): k = 1, and log(1) + log1p(rest / 1) is exactly
+        # log1p(rest) (0.0 + y = y for y >= 0)
+        return z - np.log1p(rest)
+    k = np.add.reduce(at_max, axis=axis, keepdims=True)  # >= 1: the maximum itself (finite rows)
     return z - (np.log(k) + np.log1p(rest / k))

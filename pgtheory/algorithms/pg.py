@@ -401,11 +401,11 @@ def _flow_gradient(P, r, gamma, mu, mult, theta):
     grad : array, shape (S, A)
     V : array, shape (S,)
     """
-    z = theta - theta.max(axis=1, keepdims=True)
+    # the flow evaluates this tens of thousands of times: reductions without their method wrappers (the same
+    # ufunc reductions), and M V = r_pi, M^T d = (1-gamma) mu in one stacked LAPACK call (the bits of two solves)
+    z = theta - np.maximum.reduce(theta, axis=1, keepdims=True)
     e = np.exp(z)
-    pi = e / e.sum(axis=1, keepdims=True)
-    # M V = r_pi and M^T d = (1-gamma) mu in one stacked LAPACK call (the same bits as two solves); the flow
-    # evaluates this tens of thousands of times
+    pi = e / np.add.reduce(e, axis=1, keepdims=True)
     V, d = PolicySystem(np.einsum("sa,sat->st", pi, P), gamma).solve_pair((pi * r).sum(axis=1), (1.0 - gamma) * mu)
     Q = r + gamma * (P @ V)
     adv = np.einsum("sb,sab->sa", pi, Q[:, :, None] - Q[:, None, :])
@@ -564,14 +564,20 @@ def softmax_pg_flow(mdp, T: float, *, thresholds=None, record_values=None, n_rec
         th[:, live] = X.T
         return _flow_values(P, r, gamma, th)
 
+    buf = np.full(shape, -np.inf)  # the logits of the right-hand side, filled in place (it is not kept)
+
+    def into_buf(x):
+        buf[live] = x
+        return buf
+
     if log_time:
         def f(u, x):
-            return np.exp(u) * _flow_gradient(P, r, gamma, mu, mult, full(x))[0][live]
+            return np.exp(u) * _flow_gradient(P, r, gamma, mu, mult, into_buf(x))[0][live]
 
         to_t, to_u = np.expm1, np.log1p
     else:
         def f(_, x):
-            return _flow_gradient(P, r, gamma, mu, mult, full(x))[0][live]
+            return _flow_gradient(P, r, gamma, mu, mult, into_buf(x))[0][live]
 
         to_t = to_u = (lambda z: np.asarray(z, dtype=np.float64))  # noqa: E731
 
