@@ -35,7 +35,6 @@ LAZY_INTERNAL = {"pgtheory.plotting", "pgtheory.estimators._numba", "pgtheory.es
                  "pgtheory.algorithms._pg_kernels", "pgtheory.algorithms._igt_kernels",
                  "pgtheory.bounds.catalog"}
 LAZY_INTERNAL |= {"pgtheory.estimators._cuda"}  # imports numba.cuda (numba-cuda): GPU kernels, on use only
-LAZY_INTERNAL |= {"pgtheory.algorithms._hnpg_kernels"}  # numba kernels of the HAC samplers, on use only
 #: Modules whose function-level imports are allowed wholesale, with the reason.
 LAZY_MODULE_PREFIXES = {
     # `pgtheory list` imports every experiment module to read the registry: each check imports
@@ -209,6 +208,9 @@ def test_no_import_cycles_through_function_level_imports():
 
 
 # ----------------------------------------------------------------------------- lazy imports
+LAZY_INTERNAL |= {"pgtheory.algorithms._hnpg_kernels"}  # numba kernels of the HAC samplers, on use only
+
+
 def _allowed_lazy(imp: Import) -> bool:
     if imp.lazy_alias:
         return True
