@@ -105,3 +105,25 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, axis: int = -1) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(p > 0, p * (np.log(p) - np.log(q)), 0.0)
     return np.sum(terms, axis=axis)
+
+
+def log_softmax_finite(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """:func:`log_softmax` for arrays of finite float64 entries, with fewer array operations (hot loops).
+
+    The same arithmetic as ``log_softmax`` (row maximum ``m``, ``z = x - m``, ``k`` entries at the
+    maximum, ``L = log(k) + log1p(rest / k)``) without the branches that only matter for infinite
+    entries (an infinite or NaN maximum, rows without an entry at a finite maximum) and without the
+    Python wrappers around the reductions, so its result is bitwise equal to ``log_softmax(x, axis)``
+    for every float64 array of finite entries (tested); it is about twice as fast on small arrays.
+    No validation: pass a float64 array of finite values.
+    """
+    m = np.maximum.reduce(x, axis=axis, keepdims=True)
+    z = x - m
+    at_max = z == 0.0
+    rest = np.add.reduce(np.where(at_max, 0.0, np.exp(z)), axis=axis, keepdims=True)
+    if np.count_nonzero(at_max) * x.shape[axis] == x.size:
+        # one maximum per row (every row has at least one): k = 1, and log(1) + log1p(rest / 1) is exactly
+        # log1p(rest) (0.0 + y = y for y >= 0)
+        return z - np.log1p(rest)
+    k = np.add.reduce(at_max, axis=axis, keepdims=True)  # >= 1: the maximum itself (finite rows)
+    return z - (np.log(k) + np.log1p(rest / k))

@@ -211,6 +211,9 @@ def test_no_import_cycles_through_function_level_imports():
 
 
 # ----------------------------------------------------------------------------- lazy imports
+LAZY_INTERNAL |= {"pgtheory.algorithms._hnpg_kernels"}  # numba kernels of the HAC samplers, on use only
+
+
 def _allowed_lazy(imp: Import) -> bool:
     if imp.lazy_alias:
         return True

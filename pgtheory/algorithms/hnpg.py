@@ -40,7 +40,10 @@ sampler here (the estimator engine has no "draw the stopping pair" mode); the un
 Monte-Carlo targets :math:`y` (roll from :math:`(s,a)`, stop w.p. :math:`1-\gamma` per step,
 undiscounted sum) go through the estimator engine :mod:`pgtheory.estimators` (numba by
 default); offline tuples :math:`(s,a,r,s')` with :math:`(s,a)\sim\nu` are drawn here (the engine
-has no offline-tuple sampler).
+has no offline-tuple sampler). The pair sampler and, with ``backend="numpy"``, the engine's NumPy
+rollouts are replayed by numba kernels (:mod:`._hnpg_kernels`) that read the generator's uniforms in
+the order the NumPy code draws them: the same samples bit for bit, a fraction of the time (the NumPy
+loops stay as the reference and the fallback).
 
 References
 ----------
@@ -53,13 +56,14 @@ github.com/YifeiZhou02/HNPG (``trpo.py``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import numbers
 import time
 
 import numpy as np
 
-from .._math import log_softmax
+from .._math import log_softmax, log_softmax_finite
 from .._validate import as_float_array, check_distribution, check_positive_int
 from ..backend import resolve_backend
 from ..errors import InvalidStepSizeError, ShapeError, ValidationError
@@ -463,7 +467,21 @@ hpe_population.__citation__ = ("zhou2023.lemma5_on",)
 
 
 def _linf_fit(X, g):
-    """min_x ||X x - g||_inf by linear programming (HiGHS); returns the optimal value."""
+    """min_x ||X x - g||_inf by linear programming (HiGHS); returns the optimal value.
+
+    The last few results are kept by the bytes of ``(X, g)``: the same LP (e.g. the first iterate's,
+    ``T^pi 0 = r``, in every run of a sweep over lam with one class) is solved once, and a repeated
+    solve of an identical LP returns the identical value anyway."""
+    X = np.asarray(X, dtype=np.float64)
+    return _linf_fit_cached(X.shape, X.tobytes(), np.asarray(g, dtype=np.float64).tobytes())
+
+
+@functools.lru_cache(maxsize=64)
+def _linf_fit_cached(shape, X_bytes, g_bytes):
+    return _linf_fit_solve(np.frombuffer(X_bytes).reshape(shape), np.frombuffer(g_bytes))
+
+
+def _linf_fit_solve(X, g):
     from scipy.optimize import linprog  # lazy: scipy.optimize costs ~0.1 s to import
 
     n, k = X.shape
@@ -562,16 +580,21 @@ def hpe_linear(mdp, pi, nu, lam: float, features, *, n_iter: int, K1: int, rho=N
     on, off = np.empty(n_iter + 1), np.empty(n_iter + 1)
     fsum = np.zeros_like(Q)
     eps_be = 0.0
+    # the loop of eq. (1) in closed form, with bellman_operator's arithmetic written out (r + gamma P (pi . f))
+    # and the iteration-independent lam d Q formed once: the same values, a third of the NumPy calls
+    P2, r, g = mdp.P_matrix(), mdp.r, mdp.gamma
+    nu1, XT = nu.reshape(-1), X.T
+    on_target = lam * d.reshape(-1) * Q.reshape(-1)
     for k in range(n_iter + 1):
-        on[k] = float(np.sum(d * (f - Q) ** 2))
-        Tf = bellman_operator(mdp, pi, f)
-        off[k] = float(np.sum(nu * (f - Tf) ** 2))
+        on[k] = float(_total(d * (f - Q) ** 2))
+        Tf = r + g * (P2 @ np.einsum("sa,sa->s", pi, f)).reshape(Q.shape)
+        off[k] = float(_total(nu * (f - Tf) ** 2))
         if k % be_every == 0:
             eps_be = max(eps_be, _linf_fit(X, Tf.reshape(-1)))
         if k > K1:
             fsum += f
         if k < n_iter:
-            rhs = X.T @ (nu.reshape(-1) * Tf.reshape(-1) + lam * d.reshape(-1) * Q.reshape(-1))
+            rhs = XT @ (nu1 * Tf.reshape(-1) + on_target)
             f = (X @ (Ginv @ rhs)).reshape(Q.shape)
     f_bar = fsum / (n_iter - K1)
     Tb = bellman_operator(mdp, pi, f_bar)
@@ -694,19 +717,22 @@ def hac_exact_grid(mdp, Ts, *, rho=None) -> Trace:
     logpi = np.full((n, S, A), -math.log(A))
     cum = np.zeros(n)
     t0 = time.perf_counter()
-    r, P2T, J = np.asarray(mdp.r), P2.T, ref["J_star"]
+    r, P, P2T, J = np.asarray(mdp.r), np.asarray(mdp.P), P2.T, ref["J_star"]
     eta3 = etas[:, None, None]
     k = 0
+    # The loop runs max(Ts) times (1e5 in zhou2023-hac-exact) on tiny arrays, so its cost is the number of
+    # NumPy calls: the stacked system is built from PolicySystem.stack's einsum without its validation, and
+    # the log-softmax is log_softmax_finite (bitwise equal to log_softmax on finite logits).
     for t in range(1, int(Ts[-1]) + 1):
         while Ts[k] < t:  # Ts is sorted: the live runs (T >= t) are the suffix k:, a view
             k += 1
         lp = logpi[k:]
         pi = np.exp(lp)
         # one stacked solve of (I - gamma P_pi) V = r_pi for every live run (the exact core, batched)
-        V = PolicySystem.stack(mdp, pi).solve(np.einsum("nsa,sa->ns", pi, r))
+        V = PolicySystem(np.einsum("nsa,sat->nst", pi, P), g).solve(np.einsum("nsa,sa->ns", pi, r))
         Q = r[None] + g * (V @ P2T).reshape(-1, S, A)
         cum[k:] += J - V @ rho
-        logpi[k:] = log_softmax(lp + eta3[k:] * Q, axis=-1)
+        logpi[k:] = log_softmax_finite(lp + eta3[k:] * Q, axis=-1)
     return Trace(iterations=Ts, samples=Ts.copy(), metrics={"regret": cum, "eta": etas}, algorithm="hac_exact_grid",
                  params={"gamma": g, "A": A, "seconds": time.perf_counter() - t0},
                  sample_unit="exact Q evaluations per run", final={})
@@ -857,7 +883,7 @@ hnpg_population.__citation__ = ("zhou2023.thm2_complete",)
 
 # --------------------------------------------------------------------------- samplers
 def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
-    r"""Draw ``n`` pairs :math:`(s,a)\sim d^\pi` by geometric rollouts (vectorised NumPy).
+    r"""Draw ``n`` pairs :math:`(s,a)\sim d^\pi` by geometric rollouts (NumPy loop, replayed by a numba kernel).
 
     Start :math:`s_0\sim\rho`, :math:`a_t\sim\pi(s_t)`; after each step stop w.p. :math:`1-\gamma`
     and return the current pair, else move :math:`s_{t+1}\sim P(s_t,a_t)`. Since
@@ -881,10 +907,32 @@ def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
     rng = np.random.default_rng(rng)
     n = check_positive_int(n, "n")
     rho = mdp.rho if rho is None else np.asarray(rho, dtype=np.float64)
-    S, A = mdp.S, mdp.A
-    pic = np.cumsum(pi, axis=1)
-    Pc = np.cumsum(np.asarray(mdp.P), axis=2)
-    s = np.minimum(np.searchsorted(np.cumsum(rho), rng.random(n), side="right"), S - 1)
+    return _occupancy_pairs(np.cumsum(pi, axis=1), np.cumsum(np.asarray(mdp.P), axis=2), mdp.gamma, np.cumsum(rho),
+                            n, rng)
+
+
+def _occupancy_pairs(pic, Pc, gamma, rho_cum, n, rng):
+    """:func:`sample_occupancy_pairs` from its cumulative tables (``cumsum`` of ``pi``, ``P`` and ``rho``): the
+    numba kernel on the generator's uniforms, or the NumPy reference where numba does not import."""
+    kernels = _kernels()
+    if kernels is None:
+        return _occupancy_pairs_numpy(pic, Pc, gamma, rho_cum, n, rng)
+    out_s, out_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    steps = [0]
+
+    def run(U):
+        used, steps[0] = kernels.occupancy_pairs_kernel(rho_cum, pic, Pc, float(gamma), n, U, out_s, out_a)
+        return used
+
+    # uniforms per pair: 1 start + 2 per step (action, stop) + 1 per continuation: 1 + (2 + gamma)/(1 - gamma)
+    _replay(run, rng, n * (1.0 + (2.0 + gamma) / (1.0 - gamma)))
+    return out_s, out_a, steps[0]
+
+
+def _occupancy_pairs_numpy(pic, Pc, gamma, rho_cum, n, rng):
+    """The NumPy reference of :func:`sample_occupancy_pairs` (the specification of its kernel)."""
+    S, A = Pc.shape[0], pic.shape[1]
+    s = np.minimum(np.searchsorted(rho_cum, rng.random(n), side="right"), S - 1)
     a = np.empty(n, dtype=np.int64)
     out_s, out_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     idx = np.arange(n)
@@ -893,7 +941,7 @@ def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
         u = rng.random(idx.size)
         a = np.minimum((u[:, None] > pic[s]).sum(axis=1), A - 1)
         steps += idx.size
-        stop = rng.random(idx.size) >= mdp.gamma
+        stop = rng.random(idx.size) >= gamma
         out_s[idx[stop]], out_a[idx[stop]] = s[stop], a[stop]
         keep = ~stop
         idx, s, a = idx[keep], s[keep], a[keep]
@@ -901,6 +949,41 @@ def sample_occupancy_pairs(mdp, pi, n: int, rng, rho=None):
             u = rng.random(idx.size)
             s = np.minimum((u[:, None] > Pc[s, a]).sum(axis=1), S - 1)
     return out_s, out_a, steps
+
+
+def _kernels():
+    """The numba kernels of the samplers (:mod:`._hnpg_kernels`), or None where numba does not import or runs
+    with ``NUMBA_DISABLE_JIT`` (interpreted kernels would be slower than the NumPy loops they replay)."""
+    try:
+        from . import _hnpg_kernels  # lazy: numba kernels (compiled on first use, cached)
+        from numba import config  # lazy: numba (imported by the kernels already)
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return None
+    return None if config.DISABLE_JIT else _hnpg_kernels
+
+
+def _replay(run, rng, expected: float) -> None:
+    """Run ``run(U)`` on uniforms pre-drawn from ``rng`` and leave ``rng`` where drawing the used ones leaves it.
+
+    ``run`` consumes ``U`` from the front, returns how many it used, or -1 when ``U`` was too short (then
+    a block twice as long is drawn from the same state). Doubles are drawn one generator output after
+    the other whatever the block sizes, so a kernel reading ``U`` in the order in which the NumPy code
+    draws its blocks sees the NumPy code's uniforms; the generator is then reset and advanced by the used
+    count (PCG64 with no buffered 32-bit half: ``advance``, one step per double; otherwise by drawing them)."""
+    bg = rng.bit_generator
+    saved = bg.state
+    need = int(1.25 * expected) + 256
+    while True:
+        used = run(rng.random(need))
+        if used >= 0:
+            break
+        bg.state = saved
+        need *= 2
+    bg.state = saved
+    if isinstance(bg, np.random.PCG64) and not saved.get("has_uint32", 1):
+        bg.advance(used)
+    else:
+        rng.random(used)
 
 
 def sample_offline_tuples(mdp, nu, n: int, rng):
@@ -923,22 +1006,98 @@ def sample_offline_tuples(mdp, nu, n: int, rng):
     rng = np.random.default_rng(rng)
     n = check_positive_int(n, "n")
     nu = _check_nu(mdp, nu)
+    return _offline_tuples(mdp, np.cumsum(nu.reshape(-1)), np.cumsum(np.asarray(mdp.P), axis=2), n, rng)
+
+
+def _offline_tuples(mdp, nu_cum, Pc, n, rng):
+    """:func:`sample_offline_tuples` from the cumulative tables ``cumsum(nu.reshape(-1))`` and ``cumsum(P, axis=2)``."""
     S, A = mdp.S, mdp.A
-    flat = np.minimum(np.searchsorted(np.cumsum(nu.reshape(-1)), rng.random(n), side="right"), S * A - 1)
+    flat = np.minimum(np.searchsorted(nu_cum, rng.random(n), side="right"), S * A - 1)
     s, a = flat // A, flat % A
-    Pc = np.cumsum(np.asarray(mdp.P), axis=2)
     s2 = np.minimum((rng.random(n)[:, None] > Pc[s, a]).sum(axis=1), S - 1)
     return s, a, mdp.r[s, a], s2
 
 
-def _mc_targets(mdp, pi, s, a, rng, backend):
-    """Unbiased Monte-Carlo targets y, E[y] = Q^pi(s, a), from the estimator engine (geometric termination)."""
+def _mc_targets(mdp, pi, s, a, rng, backend, p_cum=None):
+    """Unbiased Monte-Carlo targets y, E[y] = Q^pi(s, a), from the estimator engine (geometric termination).
 
-    return rollout_returns(mdp, pi, s, a, rng=rng, backend=backend, termination="geometric")
+    With the NumPy engine on a dense MDP (one block: ``len(s) <= 4e6 / (S A)``) the engine's rollouts are
+    replayed by a numba kernel on the generator's uniforms (:mod:`._hnpg_kernels`): the same returns and
+    lengths, bit for bit, and the generator left where the engine leaves it (tested). ``p_cum``: the
+    engine's cumulative transition table (``cumulative_rows`` of ``P`` as (S A, S)), when already built."""
+    kernels = _kernels() if backend == "numpy" else None
+    S, A = mdp.S, mdp.A
+    if kernels is None or mdp.is_sparse or s.size > 4_000_000 // (S * A) or not isinstance(rng, np.random.Generator):
+        return rollout_returns(mdp, pi, s, a, rng=rng, backend=backend, termination="geometric")
+    pi_cum = kernels.cumulative_rows(np.ascontiguousarray(pi, dtype=np.float64))
+    if p_cum is None:
+        p_cum = kernels.cumulative_rows(np.ascontiguousarray(np.asarray(mdp.P).reshape(S * A, S), dtype=np.float64))
+    s0 = np.ascontiguousarray(s, dtype=np.int64)
+    a0 = np.ascontiguousarray(a, dtype=np.int64)
+    R, L = np.empty(s0.size), np.empty(s0.size, dtype=np.int64)
+    r = np.ascontiguousarray(mdp.r, dtype=np.float64)
+    g = float(mdp.gamma)
+    # uniforms per rollout: 3 per step (action, next state, coin) but no action draw at the first: 3/(1-gamma) - 1
+    _replay(lambda U: kernels.geometric_returns_kernel(pi_cum, p_cum, S, r, g, s0, a0, U, R, L), rng,
+            s0.size * (3.0 / (1.0 - g) - 1.0))
+    return R, int(np.sum(L))
 
 
 # --------------------------------------------------------------------------- sampled HAC
 _MODES = ("hybrid", "on_policy", "offline")
+
+
+def _binned(idx, weights, K2, SA):
+    """``np.bincount(idx[k], weights[k], minlength=SA)`` for every row ``k`` at once, shape (K2, SA).
+
+    One bincount over the offset indices ``k * SA + idx[k]``: each bin receives the same terms in the
+    same order as the per-row call (bincount adds in input order), so the sums are bitwise equal."""
+    flat = (idx + (np.arange(K2) * SA)[:, None]).reshape(-1)
+    return np.bincount(flat, weights=None if weights is None else weights.reshape(-1),
+                       minlength=K2 * SA).reshape(K2, SA)
+
+
+def _hpe_box(f0, pi, g, vmax, lam, K1, K2, SA, m_on, m_off, idx_on, y, off):
+    r"""The ``K2`` sampled HPE iterations of :func:`hac` over the box class; returns :math:`\bar f`, shape (S, A).
+
+    Per iteration ``k`` and pair: ``num = [sum_{D_off(s,a)} (r + gamma V_{k-1}(s'))]/m_off + lam [sum_{D_on(s,a)}
+    y]/m_on``, ``den = n_off/m_off + lam n_on/m_on``, :math:`f_k=\mathrm{clip}(num/den)` where ``den > 0``, else
+    :math:`f_{k-1}`; :math:`\bar f` the mean of :math:`f_{K_1+1..K_2}` (summed in order). Everything that does not
+    depend on :math:`f_{k-1}` (counts, on-policy sums) is binned for all ``k`` at once (bitwise the per-iteration
+    values, see :func:`_binned`); only the offline targets :math:`r+\gamma V_{k-1}(s')` stay in the loop, and
+    without offline data (``off=None``) the iterations reduce to "last observed value" and need no loop.
+    ``idx_on``, ``y`` (K2, m_on) or None; ``off = (idx_off, r_off, s_next)``, each (K2, m_off), or None.
+    """
+    S, A = pi.shape
+    den = 0.0
+    if off is not None:
+        idx_off, ro, s2o = off
+        den = _binned(idx_off, None, K2, SA) / m_off
+    if idx_on is not None:
+        num_on = lam * _binned(idx_on, y, K2, SA) / m_on
+        den = den + lam * _binned(idx_on, None, K2, SA) / m_on
+    seen = den > 0
+    den_safe = np.where(seen, den, 1.0)
+    fsum = np.zeros(SA)
+    flat = f0.reshape(-1)  # f_0: the previous round's critic (any f_0 in F is allowed)
+    if off is None:
+        # f_k = clip(num_k / den_k) where seen at k, else f_{k-1}: the value of the last k' <= k that saw the pair
+        fit = np.clip(num_on / den_safe, 0.0, vmax)
+        last = np.maximum.accumulate(np.where(seen, np.arange(K2)[:, None], -1), axis=0)
+        cols = np.arange(SA)
+        F = np.where(last >= 0, fit[np.maximum(last, 0), cols], flat)
+        for k in range(K1, K2):
+            fsum += F[k]
+        return (fsum / (K2 - K1)).reshape(S, A)
+    for k in range(K2):
+        vnext = np.einsum("sa,sa->s", pi, flat.reshape(S, A))
+        num = np.bincount(idx_off[k], weights=ro[k] + g * vnext[s2o[k]], minlength=SA) / m_off
+        if idx_on is not None:
+            num = num + num_on[k]
+        flat = np.where(seen[k], np.clip(num / den_safe[k], 0.0, vmax), flat)
+        if k >= K1:
+            fsum += flat
+    return (fsum / (K2 - K1)).reshape(S, A)
 
 
 def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int, m_off: int, K1: int,
@@ -980,7 +1139,8 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     mode : {"hybrid", "on_policy", "offline"}
     rng : Generator or seed
     backend : {"auto", "numpy", "numba"}
-        Engine backend of the Monte-Carlo targets.
+        Engine backend of the Monte-Carlo targets. ``"numpy"`` gives the NumPy engine's samples (on dense
+        MDPs replayed by a numba kernel from the same uniforms: identical returns and generator state).
     target : float, optional
         Stop early once :math:`V^*(\rho)-V^{\pi_t}(\rho)\le` ``target`` (for samples-to-epsilon).
     rho : array, shape (S,), optional
@@ -1042,44 +1202,34 @@ def hac(mdp, T: int, *, nu=None, offline_data=None, lam: float = 1.0, m_on: int,
     reg, sub, used, steps, cerr, cov = [], [], [], [], [], []
     cum, n_used, n_steps, reached = 0.0, 0, 0, False
     use_on, use_off = mode != "offline", mode != "on_policy"
+    # the samplers' cumulative tables that do not change with the policy, built once per run
+    Pc, rho_cum = np.cumsum(np.asarray(mdp.P), axis=2), np.cumsum(rho)
+    nu_cum = None if nu is None else np.cumsum(nu.reshape(-1))
+    kernels = _kernels() if use_on and backend == "numpy" and not mdp.is_sparse else None
+    p_cum = None if kernels is None else kernels.cumulative_rows(
+        np.ascontiguousarray(np.asarray(mdp.P).reshape(SA, S), dtype=np.float64))
     for t in range(1, T + 1):
         pi = np.exp(logpi)
         V, Q = ev.values(pi)
         gap = ref["J_star"] - float(rho @ V)
         cum += gap
         if use_on:
-            s_on, a_on, st1 = sample_occupancy_pairs(mdp, pi, K2 * m_on, rng, rho)
-            y, st2 = _mc_targets(mdp, pi, s_on, a_on, rng, backend)
+            s_on, a_on, st1 = _occupancy_pairs(np.cumsum(pi, axis=1), Pc, mdp.gamma, rho_cum, K2 * m_on, rng)
+            y, st2 = _mc_targets(mdp, pi, s_on, a_on, rng, backend, p_cum)
             n_used += K2 * m_on
             n_steps += st1 + st2
             idx_on = (s_on * A + a_on).reshape(K2, m_on)
             y = y.reshape(K2, m_on)
         if use_off:
             if nu is not None:
-                so, ao, ro, s2o = sample_offline_tuples(mdp, nu, K2 * m_off, rng)
+                so, ao, ro, s2o = _offline_tuples(mdp, nu_cum, Pc, K2 * m_off, rng)
             else:
                 pick = rng.integers(0, data[0].size, size=K2 * m_off)
                 so, ao, ro, s2o = (x[pick] for x in data)
             idx_off = (so * A + ao).reshape(K2, m_off)
             ro, s2o = ro.reshape(K2, m_off), s2o.reshape(K2, m_off)
-        fk = f.copy()  # f_0: the previous round's critic (any f_0 in F is allowed)
-        fsum = np.zeros(SA)
-        for k in range(K2):
-            num = np.zeros(SA)
-            den = np.zeros(SA)
-            if use_off:
-                vnext = np.einsum("sa,sa->s", pi, fk)
-                num += np.bincount(idx_off[k], weights=ro[k] + g * vnext[s2o[k]], minlength=SA) / m_off
-                den += np.bincount(idx_off[k], minlength=SA) / m_off
-            if use_on:
-                num += lam * np.bincount(idx_on[k], weights=y[k], minlength=SA) / m_on
-                den += lam * np.bincount(idx_on[k], minlength=SA) / m_on
-            flat = fk.reshape(-1)
-            flat = np.where(den > 0, np.clip(num / np.where(den > 0, den, 1.0), 0.0, vmax), flat)
-            fk = flat.reshape(S, A)
-            if k >= K1:
-                fsum += flat
-        f = (fsum / (K2 - K1)).reshape(S, A)
+        f = _hpe_box(f, pi, g, vmax, lam, K1, K2, SA, m_on, m_off, idx_on if use_on else None,
+                     y if use_on else None, (idx_off, ro, s2o) if use_off else None)
         d = ev.occupancy(pi, rho)[:, None] * pi
         reg.append(cum)
         sub.append(gap)
@@ -1376,27 +1526,32 @@ def _cg(Av, b, n_iter: int, tol: float):
     x = np.zeros_like(b)
     r = b.copy()
     p = b.copy()
-    rr = float(np.sum(r * r))
+    rr = float(_total(r * r))
     for _ in range(n_iter):
         if rr < tol:
             break
         Ap = Av(p)
-        pAp = float(np.sum(p * Ap))
+        pAp = float(_total(p * Ap))
         if pAp <= 0.0:
             break
         alpha = rr / pAp
         x += alpha * p
         r -= alpha * Ap
-        rr_new = float(np.sum(r * r))
+        rr_new = float(_total(r * r))
         p = r + (rr_new / rr) * p
         rr = rr_new
     return x
 
 
+def _total(x):
+    """``np.sum(x)`` (every axis) without its Python wrapper: the same reduction, hence the same bits."""
+    return np.add.reduce(x, axis=None)
+
+
 def _softmax_kl(logp, logq, w):
     """sum_s w(s) KL(p(.|s) || q(.|s)) for log-probability tables (S, A)."""
     p = np.exp(logp)
-    return float(np.sum(w * np.sum(p * (logp - logq), axis=1)))
+    return float(_total(w * np.add.reduce(p * (logp - logq), axis=1)))
 
 
 def _actor_step(theta, c, omega, fbar, *, max_kl, damping, cg_iters, max_backtracks, accept_ratio):
@@ -1404,37 +1559,143 @@ def _actor_step(theta, c, omega, fbar, *, max_kl, damping, cg_iters, max_backtra
 
     ``c`` (S, A): weights of the regression pairs (sum 1); ``omega`` (S,): state weights of the
     surrogate and the KL (the state marginal of ``c``); ``fbar`` (S, A): centred critic.
+    Hot loop of the practical checks (tens of thousands of calls): the logits are finite, so
+    :func:`~pgtheory._math.log_softmax_finite` (bitwise ``log_softmax``), and each line-search
+    candidate's log-policy is computed once for its KL and its gain.
     """
-    logpi = log_softmax(theta, axis=-1)
+    logpi = (log_softmax_finite if bool(np.isfinite(theta).all()) else log_softmax)(theta, axis=-1)
     pi = np.exp(logpi)
 
     def Fv(v, delta):  # (sum_{s,a} c phi phi^T + delta I) v with phi(s,a) = e_{s,a} - pi(.|s)
         u = v - np.einsum("sa,sa->s", pi, v)[:, None]
         cu = c * u
-        return cu - pi * cu.sum(axis=1, keepdims=True) + delta * v
+        return cu - pi * np.add.reduce(cu, axis=1, keepdims=True) + delta * v
 
-    g = c * fbar - pi * (c * fbar).sum(axis=1, keepdims=True)  # sum c fbar phi
-    scale = float(np.sum(g * g))
+    cf = c * fbar
+    g = cf - pi * np.add.reduce(cf, axis=1, keepdims=True)  # sum c fbar phi
+    scale = float(_total(g * g))
     w = _cg(lambda v: Fv(v, damping), g, cg_iters, 1e-20 * max(scale, 1e-300))
+    opi = omega[:, None] * pi
     centred = fbar - np.einsum("sa,sa->s", pi, fbar)[:, None]
-    slope = float(np.sum(omega[:, None] * pi * w * centred))  # grad L(theta)^T w, L = sum_s omega pi^T fbar
+    slope = float(_total(opi * w * centred))  # grad L(theta)^T w, L = sum_s omega pi^T fbar
     wc = w - np.einsum("sa,sa->s", pi, w)[:, None]
-    wFw = float(np.sum(omega[:, None] * pi * wc * wc))  # w^T (Hessian of the KL) w
+    wFw = float(_total(opi * wc * wc))  # w^T (Hessian of the KL) w
     if not (wFw > 0 and slope > 0):
         return theta, LineSearchStep(eta=0.0, accepted=False, kl=0.0, gain=0.0, n_tried=0, tried_eta=np.zeros(0),
                                      tried_kl=np.zeros(0), tried_gain=np.zeros(0), eta_max=0.0, slope=slope)
     eta_max = math.sqrt(2.0 * max_kl / wFw)
-    L0 = float(np.sum(omega[:, None] * pi * fbar))
+    L0 = float(_total(opi * fbar))
+    last = [None, None]  # (eta, log pi_{theta + eta w}) of the candidate being tried
+    lsm = log_softmax_finite if bool(np.isfinite(w).all()) else log_softmax  # (theta is finite here)
+
+    def logq(eta):
+        if last[0] != eta:
+            last[0], last[1] = eta, lsm(theta + eta * w, axis=-1)
+        return last[1]
 
     def gain(eta):
-        return float(np.sum(omega[:, None] * np.exp(log_softmax(theta + eta * w, axis=-1)) * fbar)) - L0
+        return float(_total(omega[:, None] * np.exp(logq(eta)) * fbar)) - L0
 
     def kl(eta):
-        return _softmax_kl(logpi, log_softmax(theta + eta * w, axis=-1), omega)
+        return _softmax_kl(logpi, logq(eta), omega)
 
     step = trpo_line_search(gain, kl, eta_max, slope, max_kl=max_kl, max_backtracks=max_backtracks,
                             accept_ratio=accept_ratio)
     return theta + step.eta * w, step
+
+
+def _actor_steps_loop(theta, c, fbar, **kw):
+    """:func:`_actor_step` for every step ``h`` in turn: new ``theta`` (H, S, A) and per-step eta, KL, accepted."""
+    H = theta.shape[0]
+    theta = theta.copy()
+    e_t, k_t, a_t = np.zeros(H), np.zeros(H), np.zeros(H, dtype=bool)
+    for h in range(H):
+        theta[h], step = _actor_step(theta[h], c[h], c[h].sum(axis=1), fbar[h], **kw)
+        e_t[h], k_t[h], a_t[h] = step.eta, step.kl, step.accepted
+    return theta, e_t, k_t, a_t
+
+
+def _actor_steps(theta, c, fbar, *, max_kl, damping, cg_iters, max_backtracks, accept_ratio):
+    """:func:`_actor_steps_loop` with the ``H`` steps advanced together: the same values, bit for bit.
+
+    Every step runs :func:`_actor_step`'s arithmetic on its slice of stacked (H, S, A) arrays (reductions
+    over a slice's axes and the batched einsum sum each slice as the single-step calls do); CG iterations
+    and line-search candidates run on the steps still active (not converged, not yet accepted), in
+    :func:`_cg`'s and :func:`trpo_line_search`'s order. Non-finite logits or directions fall back to the loop.
+    """
+    kw = dict(max_kl=max_kl, damping=damping, cg_iters=cg_iters, max_backtracks=max_backtracks,
+              accept_ratio=accept_ratio)
+    if not bool(np.isfinite(theta).all()):
+        return _actor_steps_loop(theta, c, fbar, **kw)
+    H = theta.shape[0]
+    omega = np.add.reduce(c, axis=2)
+    logpi = log_softmax_finite(theta, axis=-1)
+    pi = np.exp(logpi)
+
+    def Fv(i, v):  # _actor_step's Fv(v, damping) for the steps i
+        u = v - np.einsum("hsa,hsa->hs", pi[i], v)[..., None]
+        cu = c[i] * u
+        return cu - pi[i] * np.add.reduce(cu, axis=2, keepdims=True) + damping * v
+
+    def tot(x):  # _total of each step's slice
+        return np.add.reduce(x, axis=(1, 2))
+
+    cf = c * fbar
+    g = cf - pi * np.add.reduce(cf, axis=2, keepdims=True)
+    tol = 1e-20 * np.maximum(tot(g * g), 1e-300)
+    # _cg for every step: x0 = 0, r = p = g, stop when r.r < tol or p.Ap <= 0
+    w = np.zeros_like(g)
+    r, p = g.copy(), g.copy()
+    rr = tot(r * r)
+    live = np.ones(H, dtype=bool)
+    for _ in range(cg_iters):
+        live &= ~(rr < tol)
+        i = np.flatnonzero(live)
+        if i.size == 0:
+            break
+        Ap = Fv(i, p[i])
+        pAp = tot(p[i] * Ap)
+        bad = pAp <= 0.0
+        live[i[bad]] = False
+        i, Ap, pAp = i[~bad], Ap[~bad], pAp[~bad]
+        if i.size == 0:
+            break
+        alpha = (rr[i] / pAp)[:, None, None]
+        w[i] += alpha * p[i]
+        r[i] -= alpha * Ap
+        rr_new = tot(r[i] * r[i])
+        p[i] = r[i] + (rr_new / rr[i])[:, None, None] * p[i]
+        rr[i] = rr_new
+    if not bool(np.isfinite(w).all()):
+        return _actor_steps_loop(theta, c, fbar, **kw)
+    opi = omega[..., None] * pi
+    centred = fbar - np.einsum("hsa,hsa->hs", pi, fbar)[..., None]
+    slope = tot(opi * w * centred)
+    wc = w - np.einsum("hsa,hsa->hs", pi, w)[..., None]
+    wFw = tot(opi * wc * wc)
+    ok = (wFw > 0) & (slope > 0)  # else _actor_step returns theta unchanged (no step, eta 0)
+    eta_max = np.zeros(H)
+    eta_max[ok] = np.sqrt(2.0 * max_kl / wFw[ok])
+    if not bool(np.isfinite(eta_max).all()):  # trpo_line_search rejects it: let the loop raise its error
+        return _actor_steps_loop(theta, c, fbar, **kw)
+    L0 = tot(opi * fbar)
+    e_t, k_t, a_t = np.zeros(H), np.zeros(H), np.zeros(H, dtype=bool)
+    todo = ok.copy()
+    for k in range(max_backtracks):  # trpo_line_search, candidates eta_max 2^-k
+        i = np.flatnonzero(todo)
+        if i.size == 0:
+            break
+        eta = eta_max[i] * 0.5 ** k
+        logq = log_softmax_finite(theta[i] + eta[:, None, None] * w[i], axis=-1)
+        d_kl = np.add.reduce(omega[i] * np.add.reduce(np.exp(logpi[i]) * (logpi[i] - logq), axis=2), axis=1)
+        gain = tot(omega[i][..., None] * np.exp(logq) * fbar[i]) - L0[i]
+        acc = (d_kl <= max_kl) & (gain > 0.0) & (gain >= accept_ratio * eta * slope[i])
+        j = i[acc]
+        e_t[j], k_t[j], a_t[j] = eta[acc], d_kl[acc], True
+        todo[j] = False
+    new = theta.copy()
+    new[ok] = theta[ok] + e_t[ok][:, None, None] * w[ok]
+    return new, e_t, k_t, a_t
 
 
 def sample_finite_horizon_episodes(fh_mdp, pi, n: int, rng):
@@ -1466,16 +1727,22 @@ def sample_finite_horizon_episodes(fh_mdp, pi, n: int, rng):
 
 
 def _sample_fh_episodes(fh, pi, n, rng):
-    """n episodes of the non-stationary policy pi (H, S, A): states, actions (n, H) and rewards (n, H)."""
+    """n episodes of the non-stationary policy pi (H, S, A): states, actions (n, H) and rewards (n, H).
+
+    Inverse-CDF draws in the order start states (n), then per step the actions (n) and the next states
+    (n): a fixed count, drawn in one block (the same doubles as one draw per purpose and step)."""
     H, S, A = fh.H, fh.S, fh.A
-    s = np.minimum(np.searchsorted(np.cumsum(fh.rho), rng.random(n), side="right"), S - 1)
+    U = rng.random(n * (1 + 2 * H))
+    rho_cum = np.cumsum(fh.rho)
     st, ac, rw = np.empty((n, H), np.int64), np.empty((n, H), np.int64), np.empty((n, H))
     pic = np.cumsum(pi, axis=-1)
     Pc = np.cumsum(fh.P, axis=-1)
+    s = np.minimum(np.searchsorted(rho_cum, U[:n], side="right"), S - 1)
     for h in range(H):
-        a = np.minimum((rng.random(n)[:, None] > pic[h, s]).sum(axis=1), A - 1)
+        o = n * (1 + 2 * h)
+        a = np.minimum((U[o:o + n][:, None] > pic[h, s]).sum(axis=1), A - 1)
         st[:, h], ac[:, h], rw[:, h] = s, a, fh.r[h, s, a]
-        s = np.minimum((rng.random(n)[:, None] > Pc[h, s, a]).sum(axis=1), S - 1)
+        s = np.minimum((U[o + n:o + 2 * n][:, None] > Pc[h, s, a]).sum(axis=1), S - 1)
     return st, ac, rw
 
 
@@ -1499,6 +1766,15 @@ def _practical_common(fh, T, lam, mode, max_kl, damping, cg_iters, max_backtrack
     return (T, lam, check_positive_int(cg_iters, "cg_iters"), check_positive_int(max_backtracks, "max_backtracks"))
 
 
+def _fh_objective(fh, pi) -> float:
+    r"""``finite_horizon_evaluation(fh, pi).certificate["objective"]`` (the same recursion and arithmetic) without
+    its validation and its Solution: :math:`\rho^\top V_0^\pi` for a policy ``pi`` (H, S, A) built here."""
+    V = np.zeros(fh.S)
+    for h in range(fh.H - 1, -1, -1):
+        V = np.einsum("sa,sa->s", pi[h], fh.r[h] + fh.P[h] @ V)
+    return float(fh.rho @ V)
+
+
 def _run_practical(fh, T, critic, *, lam, mode, max_kl, damping, cg_iters, max_backtracks, accept_ratio, target,
                    algorithm, params, sample_unit):
     """The loop of Algorithm 4 shared by the exact and sampled variants: ``critic(pi, f_prev)`` returns
@@ -1511,8 +1787,8 @@ def _run_practical(fh, T, critic, *, lam, mode, max_kl, damping, cg_iters, max_b
     cum, n_used, reached = 0.0, 0, False
     t0 = time.perf_counter()
     for _ in range(T):
-        pi = np.exp(log_softmax(theta, axis=-1))
-        gap = v_star - float(finite_horizon_evaluation(fh, pi).certificate["objective"])
+        pi = np.exp((log_softmax_finite if bool(np.isfinite(theta).all()) else log_softmax)(theta, axis=-1))
+        gap = v_star - _fh_objective(fh, pi)
         cum += gap
         reg.append(cum)
         sub.append(gap)
@@ -1527,11 +1803,8 @@ def _run_practical(fh, T, critic, *, lam, mode, max_kl, damping, cg_iters, max_b
         n_used += n
         used.append(n_used)
         fbar = f - np.einsum("hsa,hsa->hs", pi, f)[..., None]
-        e_t, k_t, a_t = np.zeros(H), np.zeros(H), np.zeros(H, dtype=bool)
-        for h in range(H):
-            theta[h], step = _actor_step(theta[h], c[h], c[h].sum(axis=1), fbar[h], max_kl=max_kl, damping=damping,
-                                         cg_iters=cg_iters, max_backtracks=max_backtracks, accept_ratio=accept_ratio)
-            e_t[h], k_t[h], a_t[h] = step.eta, step.kl, step.accepted
+        theta, e_t, k_t, a_t = _actor_steps(theta, c, fbar, max_kl=max_kl, damping=damping, cg_iters=cg_iters,
+                                            max_backtracks=max_backtracks, accept_ratio=accept_ratio)
         etas.append(e_t)
         kls.append(k_t)
         acc.append(a_t)
@@ -1704,32 +1977,46 @@ def hnpg_practical(fh_mdp, T: int, *, m_on: int, m_off: int, nu=None, offline_da
     SA = S * A
     Pc = np.cumsum(fh.P, axis=-1)
 
+    hs = np.arange(H)
+
     def critic(pi, f_prev):
+        # FHPE (eq. 49) backwards in h. What does not depend on f_{h+1} -- the on-policy sums and counts, and
+        # with nu the offline tuples, drawn here in one block in the loop's order (step H-1 first: pairs, then
+        # next states) -- is formed for every step at once; bincount adds each bin's terms in input order, so
+        # the sums are bitwise the per-step ones. The offline targets r + V_{h+1}(s') stay in the loop.
         st, ac, rw = _sample_fh_episodes(fh, pi, m_on, rng)
         y = np.cumsum(rw[:, ::-1], axis=1)[:, ::-1]  # reward-to-go
+        idx_on = (st * A + ac).T  # (H, m_on): step h's pairs in sample order
+        num_on = lam * _binned(idx_on, y.T, H, SA) / m_on
+        den = lam * _binned(idx_on, None, H, SA) / m_on
         f = f_prev.copy()
+        if mode != "hybrid":
+            c = (den / lam).reshape(H, S, A)
+            f = np.where(den > 0, num_on / np.where(den > 0, den, 1.0), f.reshape(H, SA)).reshape(H, S, A)
+            return f, c, m_on
+        if data is None:
+            U = rng.random(2 * H * m_off).reshape(H, 2, m_off)[::-1]  # row h: step h's (pair, next-state) uniforms
+            # searchsorted(nu_c[h], u, "right") on the nondecreasing cumulative sums = the count of entries <= u
+            flat = np.minimum((nu_c[:, None, :] <= U[:, 0, :, None]).sum(axis=2), SA - 1)
+            so, ao = flat // A, flat % A
+            s2_all = np.minimum((U[:, 1, :, None] > Pc[hs[:, None], so, ao]).sum(axis=2), S - 1)
+            ro_all = fh.r[hs[:, None], so, ao]
+            idx_off_all = so * A + ao
+            den = den + _binned(idx_off_all, None, H, SA) / m_off
         c = np.zeros((H, S, A))
         v_next = np.zeros(S)
         for h in range(H - 1, -1, -1):
-            idx_on = st[:, h] * A + ac[:, h]
-            num = lam * np.bincount(idx_on, weights=y[:, h], minlength=SA) / m_on
-            den = lam * np.bincount(idx_on, minlength=SA) / m_on
-            if mode == "hybrid":
-                if data is None:
-                    flat = np.minimum(np.searchsorted(nu_c[h], rng.random(m_off), side="right"), SA - 1)
-                    so, ao = flat // A, flat % A
-                    s2 = np.minimum((rng.random(m_off)[:, None] > Pc[h, so, ao]).sum(axis=1), S - 1)
-                    ro = fh.r[h, so, ao]
-                else:
-                    pick = by_h[h][rng.integers(0, by_h[h].size, size=m_off)]
-                    so, ao, ro, s2 = data[1][pick], data[2][pick], data[3][pick], data[4][pick]
+            if data is None:
+                idx_off, ro, s2 = idx_off_all[h], ro_all[h], s2_all[h]
+                den_h = den[h]
+            else:
+                pick = by_h[h][rng.integers(0, by_h[h].size, size=m_off)]
+                so, ao, ro, s2 = data[1][pick], data[2][pick], data[3][pick], data[4][pick]
                 idx_off = so * A + ao
-                num += np.bincount(idx_off, weights=ro + v_next[s2], minlength=SA) / m_off
-                dn = np.bincount(idx_off, minlength=SA) / m_off
-                den += dn
-            c[h] = (den / (1.0 + lam if mode == "hybrid" else lam)).reshape(S, A)
-            fl = f[h].reshape(-1)
-            f[h] = np.where(den > 0, num / np.where(den > 0, den, 1.0), fl).reshape(S, A)
+                den_h = den[h] + np.bincount(idx_off, minlength=SA) / m_off
+            num = num_on[h] + np.bincount(idx_off, weights=ro + v_next[s2], minlength=SA) / m_off
+            c[h] = (den_h / (1.0 + lam)).reshape(S, A)
+            f[h] = np.where(den_h > 0, num / np.where(den_h > 0, den_h, 1.0), f[h].reshape(-1)).reshape(S, A)
             v_next = np.einsum("sa,sa->s", pi[h], f[h])
         return f, c, m_on
 

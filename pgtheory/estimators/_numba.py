@@ -565,7 +565,9 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     # thread of the pool for one chunk cost 25x the work itself per call on a loaded 2-core
     # machine (33 ms against 1.3 ms per call for one GPOMDP trajectory); the results do not depend
     # on the thread count (see pg_kernel), so they are unchanged.
-    with _threads(n_workers):
+    # A small table (a few thousand entries) is built on one thread: waking a second costs more than the
+    # work on a loaded machine (the table does not depend on the thread count).
+    with _threads(n_workers if (env.p_indptr.shape[0] - 1) * K > 65536 else 1):
         guide = build_guides(env.p_indptr, env.p_cum, K)
     r_arr = np.ascontiguousarray(env.r)
     pi_arr = np.ascontiguousarray(pmap.pi)
@@ -586,7 +588,8 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
                  n_workers=n_workers, replicate=int(replicate))
     with _threads(n_workers):
         pg_kernel(model, pol, est, draws, out, cfg)
-        mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks, d)
+        # d = 0 (rollout_returns: returns only) leaves nothing to combine: no parallel launch
+        mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks, d) if d > 0 else (np.empty(0), np.empty(0))
     return {"mean": mean, "m2": m2, "samples": samples if keep_samples else None, "returns": returns,
             "lengths": lengths}
 

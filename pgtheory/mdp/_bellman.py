@@ -130,7 +130,7 @@ class PolicySystem:
 
     def __init__(self, P_pi, gamma: float, *, factor: bool = False):
         self.gamma = gamma
-        self.sparse = sp.issparse(P_pi)
+        self.sparse = not isinstance(P_pi, np.ndarray) and sp.issparse(P_pi)  # (an ndarray test is cheaper)
         self.S = P_pi.shape[-1]
         #: number of stacked systems (None: a single system)
         self.n = None if self.sparse or np.ndim(P_pi) == 2 else int(P_pi.shape[0])
@@ -148,8 +148,11 @@ class PolicySystem:
                 raise ValidationError("stacked policy systems are solved unfactored. Fix: pass factor=False (or build "
                                       "one PolicySystem per policy to reuse factors).")
             M = P_pi * (-gamma)
-            i = np.arange(self.S)
-            M[:, i, i] += 1.0
+            if M.flags.c_contiguous:  # the diagonals as one strided view: the same additions, fewer calls
+                M.reshape(M.shape[0], self.S * self.S)[:, :: self.S + 1] += 1.0
+            else:
+                i = np.arange(self.S)
+                M[:, i, i] += 1.0
             self.M = M
         self._lu = None
         if factor:
@@ -206,6 +209,25 @@ class PolicySystem:
                 target = 1e-13 * max(1.0, float(np.max(np.abs(b))))
             return solve_sparse_certified(M.tocsr(), b, target, x0=x0)
         return spla.spsolve(M.tocsc(), b)
+
+    def solve_pair(self, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""``(solve(b), solve(c, transpose=True))``: :math:`M^{-1}b` and :math:`M^{-\top}c` (values and occupancy).
+
+        For an unfactored dense single system both go to LAPACK in one stacked call (``gesv`` on
+        :math:`M` and on :math:`M^\top`, slice by slice, the call sequence of the two separate solves, so
+        the same bits); other systems make the two calls. ``b`` and ``c`` have shape (S,).
+        """
+        if self.n is not None or self.sparse or self._lu is not None:
+            return self.solve(b), self.solve(c, transpose=True)
+        S = self.S
+        MM = np.empty((2, S, S))
+        MM[0] = self.M
+        MM[1] = self.M.T
+        rhs = np.empty((2, S, 1))
+        rhs[0, :, 0] = b
+        rhs[1, :, 0] = c
+        x = np.linalg.solve(MM, rhs)
+        return x[0, :, 0], x[1, :, 0]
 
 
 def solve_policy_system(mdp: TabularMDP, pi, b: np.ndarray, *, transpose: bool = False) -> np.ndarray:
