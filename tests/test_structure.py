@@ -35,6 +35,7 @@ LAZY_INTERNAL = {"pgtheory.plotting", "pgtheory.estimators._numba", "pgtheory.es
                  "pgtheory.algorithms._pg_kernels", "pgtheory.algorithms._igt_kernels",
                  "pgtheory.bounds.catalog"}
 LAZY_INTERNAL |= {"pgtheory.estimators._cuda"}  # imports numba.cuda (numba-cuda): GPU kernels, on use only
+LAZY_INTERNAL |= {"pgtheory._preference_kernels"}  # numba kernels of sampled preference queries, on use only
 #: Modules whose function-level imports are allowed wholesale, with the reason.
 LAZY_MODULE_PREFIXES = {
     # `pgtheory list` imports every experiment module to read the registry: each check imports
