@@ -59,12 +59,13 @@ _BATCH_BYTES = 2**25
 def _nash_mp_kl(games, beta, K):
     r"""KL(pi*||pi_k) of Nash-MP (eta = 2 beta, pi_0 = mu), k = 0..K, for each ``(game, mu)``: array (R, K+1).
 
-    The games advance together, stacked as the prompts of one batch: every step
-    (:func:`~pgtheory.algorithms.nash_mp_update`: payoff, mirror steps) and the KL
-    (:func:`~pgtheory.games.kl_rows`) act row by row, so row ``r`` is bitwise the ``kl`` metric of
-    ``nash_mp(game_r, beta, K, mu=mu_r)`` (same validation, equilibrium, step and iterates; tested
-    in ``tests/games/test_tiapkin2025.py``), at one NumPy call per step for all games instead of one
-    per game (Nash-MP on small games costs its call overhead, ~100 us a step).
+    The games (plain :class:`~pgtheory.games.PreferenceGame` s of one size) advance together,
+    stacked as the prompts of one batch: every step (:func:`~pgtheory.algorithms.nash_mp_update`:
+    payoff, mirror steps) and the KL (:func:`~pgtheory.games.kl_rows`) act row by row, so row ``r``
+    is bitwise the ``kl`` metric of ``nash_mp(game_r, beta, K, mu=mu_r)`` (same validation,
+    equilibrium, step and iterates; tested in ``tests/games/test_preference_kernels.py``), at one
+    NumPy call per step for all games instead of one per game (Nash-MP on small games costs its
+    call overhead, ~100 us a step).
     """
     from ..algorithms import nash as A
     from ..games import kl_rows, prepare_regularized_game, regularized_nash
