@@ -599,7 +599,7 @@ class SampledPreferenceOracle(ExactPreferenceOracle):
     backend : {"auto", "numpy", "numba"} or None
         Where :meth:`payoff` draws its queries: ``"numba"`` (what ``"auto"`` picks when Numba is
         installed) in one compiled pass (:func:`pgtheory._preference_kernels.sampled_payoff`, on the
-        same uniforms in the same order: the estimate is bitwise that of ``"numpy"``, about 5x
+        same uniforms in the same order: the estimate is bitwise that of ``"numpy"``, about 4x
         faster at ``n = 20000``), ``"numpy"`` the reference passes over ``(X, m n)`` temporaries.
 
     References

@@ -784,7 +784,7 @@ def stochastic_nash_mp(game, beta, n_iter, *, n_inner: int, batch: int, eta=None
         two classes, whose ``compare`` is the reference one): ``"numba"`` (what ``"auto"`` picks
         when Numba is installed) runs them in a compiled kernel that draws the same uniforms in
         the same order and rounds the same way, so the trace is bitwise that of ``"numpy"``, the
-        reference loop, about 8x faster per sample; any other oracle always runs the NumPy loop.
+        reference loop, about 7x faster per sample; any other oracle always runs the NumPy loop.
 
     Returns
     -------

@@ -312,7 +312,7 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500, *, executor=Non
             replaces=("nash-rate-vs-beta",),
             papers=("tiapkin2025",),
             bounds=("tiapkin2025.kl_rate",),
-            algorithms=("nash_mp",))
+            algorithms=("nash_mp", "nash_mp_update", "nash_mp_max_step"))
 def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     """Experiment (b): one rate claim per beta (the registered, inferred Nash-MP bound, rate only)."""
     from .. import ratecheck
@@ -403,7 +403,7 @@ def _timed(item, fn):
             replaces=("nash-response-independence",),
             papers=("tiapkin2025",),
             bounds=("tiapkin2025.kl_rate",),
-            algorithms=("nash_mp",))
+            algorithms=("nash_mp", "nash_mp_update", "nash_mp_max_step"))
 def run_response_independence(config: RunConfig) -> CheckReport:
     """Experiment (c): one claim per |Y| (the registered, inferred bound at every query and its rate)."""
     from .. import ratecheck
