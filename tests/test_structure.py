@@ -38,6 +38,7 @@ LAZY_INTERNAL |= {"pgtheory.estimators._cuda"}  # imports numba.cuda (numba-cuda
 LAZY_INTERNAL |= {"pgtheory.algorithms._ac_kernels"}  # numba kernels of nora_tabular, on use only
 LAZY_INTERNAL |= {"pgtheory.submodular._subrl_kernels", "pgtheory.algorithms._subpo_kernels",
                   "pgtheory.agnostic._kernels"}  # numba kernels
+LAZY_INTERNAL |= {"pgtheory._preference_kernels"}  # numba kernels of sampled preference queries, on use only
 #: Modules whose function-level imports are allowed wholesale, with the reason.
 LAZY_MODULE_PREFIXES = {
     # `pgtheory list` imports every experiment module to read the registry: each check imports

@@ -59,7 +59,7 @@ def driver_backend(backend) -> str:
     r"""Resolve the ``backend`` keyword of an algorithm whose loop exists in NumPy only.
 
     Every algorithm accepts ``backend`` (one calling convention, ``docs/explanation/architecture.md``);
-    for the loops without a compiled kernel (NPG, SubPO, the Nash family) it selects the driver loop,
+    for the loops without a compiled kernel (NPG, SubPO, the exact Nash family) it selects the driver loop,
     so ``"auto"`` / ``None`` / ``"numpy"`` give NumPy and an explicit ``"numba"`` or ``"cupy"`` raises.
     A sampled oracle's own ``backend`` (set on the oracle) chooses where its samples are drawn.
 

@@ -52,18 +52,63 @@ __all__ = ["compare_traces", "rate_vs_beta_data", "response_independence_data", 
 TIAPKIN = "Tiapkin et al. 2025 (arXiv:2505.19731v1), Nash-MP KL rate"
 
 
-def _one_kl(game_mu, beta, K):
-    from ..algorithms import nash as A
+#: Bytes of stacked preference matrices per batch of games (:func:`_chunks`): 32 MiB, 4 games of 1000 responses.
+_BATCH_BYTES = 2**25
 
-    g, mu = game_mu
-    tr = A.nash_mp(g, beta, K, mu=mu)
-    return tr.samples.astype(float), tr.metric("kl") / tr.metric("kl")[0]
+
+def _nash_mp_kl(games, beta, K):
+    r"""KL(pi*||pi_k) of Nash-MP (eta = 2 beta, pi_0 = mu), k = 0..K, for each ``(game, mu)``: array (R, K+1).
+
+    The games (plain :class:`~pgtheory.games.PreferenceGame` s of one size) advance together,
+    stacked as the prompts of one batch: every step (:func:`~pgtheory.algorithms.nash_mp_update`:
+    payoff, mirror steps) and the KL (:func:`~pgtheory.games.kl_rows`) act row by row, so row ``r``
+    is bitwise the ``kl`` metric of ``nash_mp(game_r, beta, K, mu=mu_r)`` (same validation,
+    equilibrium, step and iterates; tested in ``tests/games/test_preference_kernels.py``), at one
+    NumPy call per step for all games instead of one per game (Nash-MP on small games costs its
+    call overhead, ~100 us a step).
+    """
+    from ..algorithms import nash as A
+    from ..games import kl_rows, prepare_regularized_game, regularized_nash
+
+    prep = [prepare_regularized_game(g, beta, mu) for g, mu in games]  # what nash_mp validates
+    beta = prep[0][3]
+    A_, log_mu = np.concatenate([p[0] for p in prep]), np.concatenate([p[2] for p in prep])
+    log_star = np.concatenate([np.atleast_2d(regularized_nash(g, beta, mu).log_pi) for g, mu in games])
+    eta = A.nash_mp_max_step(beta)
+    theta = log_mu.copy()
+    kl = np.empty((len(games), K + 1))
+    for k in range(K + 1):
+        kl[:, k] = kl_rows(log_star, theta)
+        if k < K:
+            theta, _ = A.nash_mp_update(theta, A_, log_mu, beta, eta)
+    return kl
+
+
+def _chunks(items, n):
+    """``items`` cut into consecutive batches of at most ``_BATCH_BYTES`` of (n, n) matrices each."""
+    size = max(1, _BATCH_BYTES // (8 * n * n))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _kl_of_seeds(seeds_n, beta, K):
+    """The games drawn from their seeds (in the worker: a seed is 8 bytes, a game of 1000 responses 16 MB)."""
+    seeds, n = seeds_n
+    return _nash_mp_kl([_instance(np.random.default_rng(s), n) for s in seeds], beta, K)
+
+
+def _queries(K):
+    """Preference queries of Nash-MP at k = 0..K (two per iteration), as floats."""
+    return (2 * np.arange(K + 1, dtype=np.int64)).astype(float)
 
 
 def _normalised_kl(games, beta, K, executor=None):
-    """Nash-MP for ``K`` iterations on each ``(game, mu)``: queries ``N`` (K+1,) and KL/KL_0 (R, K+1)."""
-    runs = parallel_map(functools.partial(_one_kl, beta=beta, K=K), games, executor)
-    return runs[-1][0], np.stack([y for _, y in runs])
+    """Nash-MP for ``K`` iterations on each ``(game, mu)``: queries ``N`` (K+1,) and KL/KL_0 (R, K+1).
+
+    Batches of games (:func:`_chunks`) are mapped over ``executor``; rows are independent, so the
+    result does not depend on the batching or the executor."""
+    n = games[0][0].n
+    kl = np.concatenate(parallel_map(functools.partial(_nash_mp_kl, beta=beta, K=K), _chunks(games, n), executor))
+    return _queries(K), kl / kl[:, :1]
 
 
 def _map(config, fn, items):
@@ -267,7 +312,7 @@ def rate_vs_beta_data(rngs, n: int, betas, max_iter: int = 1500, *, executor=Non
             replaces=("nash-rate-vs-beta",),
             papers=("tiapkin2025",),
             bounds=("tiapkin2025.kl_rate",),
-            algorithms=("nash_mp",))
+            algorithms=("nash_mp", "nash_mp_update", "nash_mp_max_step"))
 def run_rate_vs_beta(config: RunConfig) -> CheckReport:
     """Experiment (b): one rate claim per beta (the registered, inferred Nash-MP bound, rate only)."""
     from .. import ratecheck
@@ -327,16 +372,30 @@ def response_independence_data(rngs, sizes, beta: float, *, executor=None) -> di
     Returns
     -------
     dict
-        ``{n: (N, KL/KL_0 array (R, K), seconds)}``.
+        ``{n: (N, KL/KL_0 array (R, K), seconds)}``; ``seconds`` is the time the runs of that size
+        took, summed over their batches wherever they ran.
     """
     K = int(np.ceil(np.log(1e12) / np.log1p(2 * beta)))
-    out = {}
+    # one seed per game and size, drawn in the serial order (size by size, stream by stream); the
+    # games are drawn from them where they run, and all sizes share one map
+    items, groups = [], []
     for n in sizes:
-        t0 = time.perf_counter()
-        games = [_instance(np.random.default_rng(r.integers(2**63)), n) for r in rngs]
-        N, y = _normalised_kl(games, beta, K, executor)
-        out[n] = (N, y, time.perf_counter() - t0)
+        chunks = _chunks([r.integers(2**63) for r in rngs], n)
+        items += [(c, n) for c in chunks]
+        groups.append((n, len(chunks)))
+    runs = parallel_map(functools.partial(_timed, fn=functools.partial(_kl_of_seeds, beta=beta, K=K)), items, executor)
+    out, i = {}, 0
+    for n, m in groups:
+        kl = np.concatenate([k for k, _ in runs[i:i + m]])
+        out[n] = (_queries(K), kl / kl[:, :1], sum(t for _, t in runs[i:i + m]))
+        i += m
     return out
+
+
+def _timed(item, fn):
+    """``(fn(item), seconds it took)``."""
+    t0 = time.perf_counter()
+    return fn(item), time.perf_counter() - t0
 
 
 @experiment("tiapkin2025-response-independence", "Nash-MP rate for |Y| = 3 ... 1000 responses (must not degrade)",
@@ -344,7 +403,7 @@ def response_independence_data(rngs, sizes, beta: float, *, executor=None) -> di
             replaces=("nash-response-independence",),
             papers=("tiapkin2025",),
             bounds=("tiapkin2025.kl_rate",),
-            algorithms=("nash_mp",))
+            algorithms=("nash_mp", "nash_mp_update", "nash_mp_max_step"))
 def run_response_independence(config: RunConfig) -> CheckReport:
     """Experiment (c): one claim per |Y| (the registered, inferred bound at every query and its rate)."""
     from .. import ratecheck
