@@ -32,13 +32,28 @@ draws and imports matplotlib.
 Files are created with the user's umask (``0o666 & ~umask``, as ``open`` would), not the
 ``0o600`` of :func:`tempfile.mkstemp`. JSON is strict (RFC 8259): non-finite floats are written
 as the strings ``"nan"``, ``"inf"`` and ``"-inf"`` (:func:`strict_json`), never as bare ``NaN``.
+
+Cost of saving (measured on the 60 figures of ``pgtheory reproduce --quick``, issue 17): drawing
+is matplotlib text layout (tick labels of log axes are mathtext, parsed and measured once per
+renderer: the layout at the figure's dpi, the PNG at ``savefig.dpi``, the PDF at 72 dpi) and,
+for the PDF, subsetting the embedded TrueType fonts (``pdf.fonttype`` 42) with fontTools.
+:func:`save_figure` therefore (1) saves without the layout engine placeholder that
+``Figure.tight_layout`` leaves behind, which made every ``savefig`` draw the figure twice
+(a layout pre-draw, then the real one) although there is nothing to lay out; and (2) embeds the
+PDF's font subsets without their OpenType layout tables (GSUB, GPOS, GDEF, MATH, BASE, JSTF),
+which fontTools otherwise decompiles and subsets in full for every PDF (the slowest step of
+the save). A PDF places every glyph itself, so no viewer reads those tables: the PNGs are
+pixel-identical and the PDFs render pixel-identically (and extract the same text) to before,
+and are smaller. See ``docs/explanation/architecture.md`` for the numbers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -151,7 +166,14 @@ def atomic_write_text(path, text: str) -> Path:
 
 
 def save_figure(fig, stem, *, close: bool = True) -> tuple:
-    """Save ``fig`` as ``stem.png`` and ``stem.pdf`` atomically.
+    """Save ``fig`` as ``stem.png`` and ``stem.pdf`` atomically, drawing it once per format.
+
+    The figure is saved as laid out (call ``fig.tight_layout()`` or :func:`add_verdict` before):
+    the layout placeholder that ``tight_layout`` leaves on the figure is set aside while saving,
+    so that ``savefig`` does not draw the figure a second time before drawing it (it is put
+    back when ``close`` is False). Figures with an active layout engine (``layout="constrained"``)
+    are laid out by each ``savefig`` as usual. The PDF embeds its fonts (``pdf.fonttype`` 42)
+    without their OpenType layout tables, which no PDF viewer reads (see the module docstring).
 
     Parameters
     ----------
@@ -171,22 +193,102 @@ def save_figure(fig, stem, *, close: bool = True) -> tuple:
     stem = stem.with_suffix("") if stem.suffix in (".png", ".pdf") else stem
     stem.parent.mkdir(parents=True, exist_ok=True)
     out = []
-    for ext in ("png", "pdf"):
-        final = stem.parent / f"{stem.name}.{ext}"
-        fd, tmp = tempfile.mkstemp(dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{ext}")
-        os.close(fd)
-        try:
-            os.chmod(tmp, _umask_mode())
-            fig.savefig(tmp, format=ext)
-            os.replace(tmp, final)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        out.append(str(final))
+    with _SAVE_LOCK, _without_layout_placeholder(fig):
+        for ext in ("png", "pdf"):
+            final = stem.parent / f"{stem.name}.{ext}"
+            fd, tmp = tempfile.mkstemp(dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{ext}")
+            os.close(fd)
+            try:
+                os.chmod(tmp, _umask_mode())
+                with _pdf_fonts_without_layout_tables() if ext == "pdf" else contextlib.nullcontext():
+                    fig.savefig(tmp, format=ext)
+                os.replace(tmp, final)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+            out.append(str(final))
     if close:
         plt.close(fig)
     return tuple(out)
+
+
+#: Held while :func:`save_figure` saves: the PDF font hook below is process-wide while it is set.
+_SAVE_LOCK = threading.RLock()
+
+#: OpenType layout tables left out of the font subsets embedded in PDFs: glyph substitution and
+#: positioning, their glyph classes, math layout, baselines and justification. Text in a PDF is
+#: placed glyph by glyph (matplotlib shapes it before writing), so viewers never read them.
+_PDF_DROPPED_FONT_TABLES = ("GSUB", "GPOS", "GDEF", "MATH", "BASE", "JSTF")
+
+
+@contextlib.contextmanager
+def _without_layout_placeholder(fig):
+    """Set aside the ``PlaceHolderLayoutEngine`` that ``Figure.tight_layout`` leaves on ``fig``.
+
+    ``savefig`` draws a figure once more before drawing it whenever it has a layout engine, to
+    let the engine lay it out; a placeholder lays out nothing, so that draw is wasted (a third
+    to a half of the time of a save). Restored on exit.
+    """
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine  # lazy: matplotlib, plots only
+
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, PlaceHolderLayoutEngine):
+        yield
+        return
+    import matplotlib  # lazy: matplotlib, plots only
+
+    # set_layout_engine(None) means "none" only while the rcParams ask for no automatic layout
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
+
+
+class _SubsetWithoutLayoutTables:
+    """``fontTools.subset`` whose ``Options()`` also drop :data:`_PDF_DROPPED_FONT_TABLES`."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def Options(self, *args, **kwargs):  # noqa: N802 (the name matplotlib calls)
+        options = self._module.Options(*args, **kwargs)
+        options.drop_tables = list(options.drop_tables) + [t for t in _PDF_DROPPED_FONT_TABLES
+                                                           if t not in options.drop_tables]
+        return options
+
+
+@contextlib.contextmanager
+def _pdf_fonts_without_layout_tables():
+    """While saving a PDF, let matplotlib subset its Type 42 fonts without the layout tables.
+
+    matplotlib's PDF backend subsets each embedded TrueType font with ``fontTools.subset``
+    (``matplotlib.backends._backend_pdf_ps.get_glyphs_subset``, which reads the module through
+    its attribute ``subset``). Decompiling and subsetting DejaVu Sans's GSUB/GPOS tables is more
+    than half of that work (66 ms per font and PDF, 29 ms without them). This hook swaps that
+    attribute for :class:`_SubsetWithoutLayoutTables` for the duration of one ``savefig`` (under
+    :data:`_SAVE_LOCK`). Where matplotlib has no such attribute (another version's internals) it
+    does nothing, and the PDF is written as matplotlib writes it.
+    """
+    try:
+        from matplotlib.backends import _backend_pdf_ps as pdf_ps  # lazy: matplotlib, plots only
+    except ImportError:  # pragma: no cover - another matplotlib layout
+        yield
+        return
+    module = getattr(pdf_ps, "subset", None)
+    if module is None or not callable(getattr(module, "Options", None)) or isinstance(module, _SubsetWithoutLayoutTables):
+        yield
+        return
+    pdf_ps.subset = _SubsetWithoutLayoutTables(module)
+    try:
+        yield
+    finally:
+        pdf_ps.subset = module
 
 
 def write_csv(path, columns: dict) -> str:

@@ -15,7 +15,8 @@ Output layout of ``run_all(out_dir=DIR)``: ``DIR/<name>/`` holds the experiment'
 JSON), its figures (PNG + PDF) and ``DIR/<name>/report.json`` its report, written atomically
 (temporary file + ``os.replace``) once the check has finished, and rewritten with the figures
 once they are drawn. A report file therefore exists only for a finished experiment, which is
-what resuming relies on (a resumed report keeps the figures it drew). The tables of the whole run:
+what resuming relies on (a resumed report keeps the figures it drew; one written with figures off,
+``--no-figures``, has its figure drawn when resumed by a run that draws). The tables of the whole run:
 
 ``DIR/summary.json``
     Every report (as in ``report.json``).
@@ -441,7 +442,9 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         Check parameters (:attr:`RunConfig.params`) for every experiment run.
     figures : str, Path, bool or None
         Folder of the figure scripts, None to look it up, False to draw nothing (see
-        :func:`run_one`). Resumed reports keep the figures they drew.
+        :func:`run_one`). Resumed reports keep the figures they drew; a resumed report written
+        with figures off (``figures=False``, ``--no-figures``: it has no ``details["figure"]``)
+        gets its figure drawn here, in this process, before the other checks run.
 
     Returns
     -------
@@ -483,6 +486,9 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
             else:
                 why = settings_mismatch(rep.settings, current)
                 if not why:
+                    if figures is not False and "figure" not in rep.details and getattr(get(n), "figure", True):
+                        # written with figures off (--no-figures): its figure is drawn now, from its folder
+                        rep = draw_report_figures(rep, out / n, figures=figures)
                     rep = dataclasses.replace(rep, details={**rep.details, "resumed": True})
                     results[n] = rep
                     if on_result:

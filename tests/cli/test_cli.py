@@ -92,3 +92,45 @@ def test_workers_use_a_process_pool(tmp_path):
     assert [r.name for r in reps] == FAST and all(r.verdict == "consistent" for r in reps)
     table = format_table(reps)
     assert table.splitlines()[0].startswith("check")
+
+
+def test_no_figures_writes_data_only_and_a_later_run_draws_them(tmp_path, capsys):
+    name = "cen2022-fig1"
+    folder = tmp_path / name
+    argv = ["reproduce", "--quick", "--out", str(tmp_path), "--only", name]
+    assert cli.main(argv + ["--no-figures"]) == 0
+    assert "figures not drawn: --no-figures" in capsys.readouterr().out
+    off = load_report(folder / "report.json")
+    assert not list(folder.glob("*.png")) and not list(folder.glob("*.pdf"))
+    assert not off.figures and "figure" not in off.details
+    data = folder / "cen2022_fig1.json"
+    data_mtime = data.stat().st_mtime_ns
+    # a run that draws resumes the report (nothing recomputed) and draws its figure
+    assert cli.main(argv) == 0
+    assert "1 resumed" in capsys.readouterr().out
+    on = load_report(folder / "report.json")
+    assert on.details["figure"]["status"] == "drawn" and "resumed" not in on.details
+    assert (folder / "cen2022_fig1.png").stat().st_size > 10_000 and (folder / "cen2022_fig1.pdf").exists()
+    assert sorted(on.figures) == sorted(str(p) for p in folder.glob("*.p[nd][gf]"))
+    assert (on.verdict, on.claims, on.measured) == (off.verdict, off.claims, off.measured)
+    assert data.stat().st_mtime_ns == data_mtime
+    # the next resume keeps that figure and does not draw it again
+    png_mtime = (folder / "cen2022_fig1.png").stat().st_mtime_ns
+    assert cli.main(argv) == 0
+    capsys.readouterr()
+    assert (folder / "cen2022_fig1.png").stat().st_mtime_ns == png_mtime
+
+
+def test_no_figures_excludes_a_figures_folder(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["check", "cen2022-fig1", "--quick", "--out", str(tmp_path), "--figures", str(tmp_path),
+                  "--no-figures"])
+    assert exc.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_check_with_no_figures_draws_nothing(tmp_path, capsys):
+    assert cli.main(["check", "cen2022-fig1", "--quick", "--out", str(tmp_path), "--no-figures"]) == 0
+    assert "figures:" not in capsys.readouterr().out
+    assert (tmp_path / "report.json").exists() and (tmp_path / "cen2022_fig1.json").exists()
+    assert not list(tmp_path.glob("*.png"))
