@@ -837,11 +837,17 @@ class ExactSubRLOracle:
         (:func:`pgtheory.submodular.exact_gradient_direct`; ``policy="state_independent"``,
         submodular reward), as used by :func:`pgtheory.algorithms.continuous_greedy` and
         :func:`~pgtheory.algorithms.projected_gradient_ascent`.
+    backend : {"auto", "numpy", "numba"} or None
+        Engine of the forward and backward passes (:func:`pgtheory.backend.resolve_backend`;
+        ``"auto"``: the Numba kernels when Numba is installed). Both engines give the same floats
+        bit for bit, so the choice changes speed only.
 
     Attributes
     ----------
     env, policy, reward, graph, parameterization
         As given (``graph`` built if omitted); :func:`pgtheory.algorithms.subpo` reads them.
+    backend : str
+        The resolved engine, ``"numpy"`` or ``"numba"``.
 
     References
     ----------
@@ -849,11 +855,11 @@ class ExactSubRLOracle:
     """
 
     exact = True
-    backend = "numpy"
 
     def __init__(self, env, policy: str = "markov", *, reward: str = "submodular", graph=None,
-                 parameterization: str = "softmax"):
+                 parameterization: str = "softmax", backend: str | None = "auto"):
         _subrl_options(env, policy, reward)
+        self.backend = resolve_backend(backend, allowed=("numpy", "numba"))
         if parameterization not in ("softmax", "direct"):
             raise ValidationError(f"parameterization: expected 'softmax' or 'direct'; got {parameterization!r}.")
         if parameterization == "direct" and (policy != "state_independent" or reward != "submodular"):
@@ -877,8 +883,9 @@ class ExactSubRLOracle:
         """
         self.samples_used += 1
         if self.parameterization == "direct":
-            return exact_gradient_direct(self.env, theta, graph=self.graph)
-        return subrl_exact_gradient(self.env, theta, self.policy, graph=self.graph, reward=self.reward)
+            return exact_gradient_direct(self.env, theta, graph=self.graph, backend=self.backend)
+        return subrl_exact_gradient(self.env, theta, self.policy, graph=self.graph, reward=self.reward,
+                                    backend=self.backend)
 
     def gradient(self, theta, *, rng=None) -> GradientEstimate:
         r"""Exact :math:`\nabla_\theta J(\pi_\theta)`.

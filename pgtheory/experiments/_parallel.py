@@ -17,8 +17,11 @@ and ``pgtheory sweep``):
     :class:`concurrent.futures.ThreadPoolExecutor` (only useful for code that releases the GIL).
 ``process`` (the default of the command line)
     :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes. Each worker gets
-    ``cores // workers`` threads for parallel Numba kernels and BLAS (so a pool never runs more
-    threads than cores). Workers ignore SIGINT (Ctrl-C reaches the whole process group; the
+    ``cores // workers`` threads for parallel Numba kernels (so their kernels never run more
+    threads than cores). The same count goes to ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` /
+    ``MKL_NUM_THREADS``, which a BLAS reads only when it is loaded: a worker forked after NumPy was
+    imported keeps the parent's BLAS thread count. That is kept on purpose: BLAS reductions round
+    differently with another thread count, and reports must not depend on ``--workers``. Workers ignore SIGINT (Ctrl-C reaches the whole process group; the
     parent decides) and are terminated by the parent when the run is interrupted.
 ``dask`` / ``dask=ADDRESS``
     Dask distributed (extra ``pgtheory[dask]``): a ``distributed.LocalCluster`` with ``workers``
@@ -170,8 +173,9 @@ def _init_worker(paths, threads: int) -> None:
 
 
 def _limit_threads(threads: int) -> None:
-    """Give a pool worker its share of the cores: parallel Numba kernels (``prange``) and BLAS
-    would otherwise start one thread per core in every worker (``workers x cores`` threads)."""
+    """Give a pool worker its share of the cores for parallel Numba kernels (``prange`` would
+    otherwise start one thread per core in every worker). The BLAS variables take effect only
+    for a BLAS loaded after this point (not in a forked worker; see the module docstring)."""
     for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
     if "numba" in sys.modules:  # already imported by the parent before the fork
