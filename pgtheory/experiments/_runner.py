@@ -76,6 +76,7 @@ import traceback
 from pathlib import Path
 
 from ..results import CheckReport
+from ._durations import expected_seconds
 from ._figures import NO_FIGURES_HINT, defined_in, draw_figures, figure_script, figures_dir
 from ._parallel import SerialExecutor, open_executor, parse_executor
 from ._registry import RunConfig, get, list_experiments
@@ -392,14 +393,18 @@ def _group_worker(names: list, cfgs: list, figures=None) -> list:
     return [_worker(n, c, figures) for n, c in zip(names, cfgs)]
 
 
-def _previous_seconds(out: Path | None, name: str) -> float:
-    """Seconds an earlier report of ``name`` in ``out`` took (any settings), or -1 when none."""
-    if out is None:
-        return -1.0
-    try:
-        return float(json.loads((out / name / REPORT_FILE).read_text()).get("seconds", -1.0))
-    except Exception:
-        return -1.0
+def _expected_seconds(out: Path | None, name: str, quick: bool) -> float:
+    """How long check ``name`` is expected to take: the ``seconds`` of an earlier report in ``out``
+    written in the same mode (quick or full), else the shipped table
+    (:data:`pgtheory.experiments._durations.EXPECTED_SECONDS`). A scheduling hint only."""
+    if out is not None:
+        try:
+            rep = json.loads((out / name / REPORT_FILE).read_text())
+            if bool((rep.get("settings") or {}).get("quick")) == bool(quick):
+                return max(float(rep["seconds"]), 0.0)
+        except Exception:  # no earlier report, or one without seconds: the table
+            pass
+    return expected_seconds(name, quick)
 
 
 def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None = None, seed: int = 0,
@@ -433,8 +438,9 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         Where to run: a spec for :func:`~pgtheory.experiments.open_executor` (``"serial"``,
         ``"process"``, ``"thread"``, ``"dask[=ADDRESS]"``, ``"ray[=ADDRESS]"``; opened with
         ``workers`` and closed at the end) or an open Executor (left open). Several checks are
-        sent to it whole, longest first when an earlier report in ``out_dir`` says how long
-        each took (checks with the same ``Experiment.shares`` key as one task, so a cache they
+        sent to it whole, longest first (by an earlier report in ``out_dir`` of the same mode,
+        else by the shipped table of expected seconds, ``pgtheory.experiments._durations``; the
+        order changes no number) (checks with the same ``Experiment.shares`` key as one task, so a cache they
         share is computed once), and run their seeds serially inside (so nested pools never
         multiply processes); a single check runs here and maps its seeds over it. Reports are identical
         whatever the executor (seeds are spawned before any map).
@@ -529,12 +535,12 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                             bar.set_postfix_str(n)
                         finish(n, run_one(n, RunConfig(**c), figures=figures))
                 else:
-                    # checks sharing a cache go together; longest first (from earlier reports) so the
-                    # last tasks do not leave workers idle
+                    # checks sharing a cache go together; longest first (earlier reports, else the
+                    # shipped table) so that the last tasks do not leave workers idle
                     groups: dict = {}
                     for n in todo:
                         groups.setdefault(get(n).shares or n, []).append(n)
-                    tasks = sorted(groups.values(), key=lambda g: -sum(_previous_seconds(out, n) for n in g))
+                    tasks = sorted(groups.values(), key=lambda g: -sum(_expected_seconds(out, n, quick) for n in g))
                     fig_arg = str(figures) if isinstance(figures, Path) else figures
                     futs = {ex.submit(_group_worker, g, [cfg_for(n) for n in g], fig_arg): g for g in tasks}
                     for fut in cf.as_completed(futs):
