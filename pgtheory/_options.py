@@ -1,6 +1,6 @@
 """Option types shared by the ``pgtheory`` command (:mod:`pgtheory.cli`) and the figure scripts'
 command line (:func:`pgtheory.experiments.figure_main`), so both check ``--seeds``, ``--seed``,
-``--workers`` and ``--out`` the same way, before any work starts.
+``--workers``, ``--formats`` and ``--out`` the same way, before any work starts.
 
 Each is an ``argparse`` ``type=``: it returns the converted value or raises
 :class:`argparse.ArgumentTypeError` with the fix, which ``argparse`` prints as
@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+
+from .errors import ValidationError
 
 
 def integer(text: str) -> int:
@@ -36,6 +38,16 @@ def seed(text: str) -> int:
     if v < 0:
         raise argparse.ArgumentTypeError(f"{v} is negative; give a seed >= 0 (NumPy seeds are non-negative)")
     return v
+
+
+def formats(text: str) -> tuple:
+    """Figure formats, comma-separated (``--formats png,pdf``), from :data:`pgtheory.plotting.FIGURE_FORMATS`."""
+    from .plotting import check_formats  # lazy: plotting is imported on use only (matplotlib stays optional)
+
+    try:
+        return check_formats(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("formats: ")) from None
 
 
 def out_dir(text: str) -> Path:

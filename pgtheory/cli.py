@@ -6,9 +6,9 @@ Usage
     Registered experiments (name, title) and bounds (``--bounds``); ``--map`` prints, per paper
     key, its places (bound catalog, experiments, figures, proofs_check, tests, algorithms, BibTeX
     key), computed from the code (:func:`pgtheory.experiments.paper_map`).
-``pgtheory check NAME [--seeds N] [--quick] [--out DIR] [--seed S] [--figures DIR | --no-figures]``
+``pgtheory check NAME [--seeds N] [--quick] [--out DIR] [--seed S] [--figures DIR | --no-figures] [--formats LIST]``
     Run one experiment, print its row and every claim with its verdict and reason.
-``pgtheory reproduce [--quick] [--out DIR] [--executor KIND] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S] [--figures DIR | --no-figures]``
+``pgtheory reproduce [--quick] [--out DIR] [--executor KIND] [--workers N] [--force] [--only NAME ...] [--seeds N] [--seed S] [--figures DIR | --no-figures] [--formats LIST]``
     Run every experiment (resuming those whose finished report in ``DIR`` was made with the same
     result-determining settings: quick, seeds, seed, pgtheory version; ``--force`` reruns all),
     print the table (check, source, stated, measured rate with CI, verdict, tightness, seconds)
@@ -43,6 +43,12 @@ Usage
     ``reproduce --quick``; the verdicts are the same). A later ``reproduce --out DIR`` without
     it resumes those reports and draws their figures (in the main process, one after the other),
     and ``python figures/<name>.py --from DIR`` draws one.
+``--formats LIST`` (``check``, ``reproduce``)
+    Figure formats, comma-separated from ``png``, ``pdf``, ``svg``. Default: ``png`` with
+    ``--quick`` (a quick run is for looking; writing the PDFs, with their embedded fonts, was a
+    fifth of its CPU time), ``png,pdf`` for a full run
+    (:func:`pgtheory.experiments.default_formats`). A resumed report whose figures lack a format
+    asked for now gets them drawn; its numbers are not recomputed.
 ``--module MODULE`` (``list``, ``check``, ``reproduce``; repeatable)
     Also load checks registered in a user module: an importable module name or a path to a
     ``.py`` file whose functions carry ``@pgtheory.experiments.experiment(NAME, TITLE)``. They run
@@ -87,7 +93,7 @@ import threading
 import warnings
 from pathlib import Path
 
-from ._options import out_dir as _out_dir, positive_int as _positive_int, seed as _seed  # shared with figure_main
+from ._options import formats as formats_type, out_dir as _out_dir, positive_int as _positive_int, seed as _seed  # shared with figure_main
 
 __all__ = ["main", "build_parser"]
 
@@ -118,6 +124,9 @@ def _figures_options(sub: argparse.ArgumentParser) -> None:
                    help="folder of the figure scripts (default: $PGTHEORY_FIGURES, else figures/ beside the source)")
     g.add_argument("--no-figures", action="store_true",
                    help="draw no figure (data and reports only; the verdicts are the same)")
+    sub.add_argument("--formats", type=formats_type, default=None, metavar="LIST",
+                     help="figure formats, comma-separated from png, pdf, svg (default: png with --quick, "
+                          "else png,pdf)")
 
 
 def _module_option(sub: argparse.ArgumentParser) -> None:
@@ -342,7 +351,7 @@ def _main(argv=None) -> int:
             with open_executor(args.executor, args.workers) as ex:
                 cfg = RunConfig(quick=args.quick, seeds=args.seeds, out_dir=args.out, seed=args.seed, progress=tty,
                                 executor=ex)
-                rep = run_one(names[0], cfg, figures=figures)
+                rep = run_one(names[0], cfg, figures=figures, formats=args.formats)
         except KeyboardInterrupt as exc:
             return _interrupted(exc, f"{names[0]} did not finish; nothing was written for it")
         print(format_table([rep]))
@@ -360,7 +369,7 @@ def _main(argv=None) -> int:
     try:
         reports = run_all(names or None, quick=args.quick, out_dir=args.out, seeds=args.seeds, seed=args.seed,
                           force=args.force, workers=args.workers or default_workers(), executor=args.executor,
-                          progress=tty, on_result=done.append, figures=figures)
+                          progress=tty, on_result=done.append, figures=figures, formats=args.formats)
     except KeyboardInterrupt as exc:
         kept = sum(1 for r in done if r.verdict != "error" and not r.details.get("resumed"))
         where = (f"{kept} report(s) finished in this run are kept in {args.out}; rerun the same command to resume"

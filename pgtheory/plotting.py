@@ -50,6 +50,7 @@ and are smaller. See ``docs/explanation/architecture.md`` for the numbers.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import os
 import tempfile
@@ -66,12 +67,85 @@ __all__ = ["STYLE", "use_style", "new_axes", "save_figure", "write_csv", "write_
            "plot_rate_check", "fit_band", "add_verdict", "legend_outside", "legends_inside", "strict_json",
            "plain_label", "short_verdict", "read_csv", "read_json", "rate_check_data", "rate_check_figure",
            "informative_ylim", "plot_rate_series", "shared_legend", "decade_ylim", "DATA_HELPERS"]
-__all__ += ["read_data", "plot_rate_curves"]
+__all__ += ["read_data", "plot_rate_curves", "FIGURE_FORMATS", "figure_formats", "check_formats"]
 
 #: The functions of this module that touch no matplotlib (data files and the numbers a figure
 #: draws): the only ones the experiment modules may import (``tests/test_structure.py``).
 DATA_HELPERS = ("write_csv", "write_json", "atomic_write_text", "strict_json", "read_csv", "read_json",
-                "rate_check_data", "fit_band", "read_data")
+                "rate_check_data", "fit_band", "read_data", "check_formats", "figure_formats", "FIGURE_FORMATS")
+
+#: File formats :func:`save_figure` can write (matplotlib's Agg PNG, PDF and SVG backends).
+FIGURE_FORMATS = ("png", "pdf", "svg")
+
+#: The formats :func:`save_figure` writes when it is not told (set by :func:`figure_formats`).
+_FORMATS: contextvars.ContextVar = contextvars.ContextVar("pgtheory_figure_formats", default=("png", "pdf"))
+
+
+def check_formats(formats) -> tuple:
+    """Validate figure formats: a comma-separated string or an iterable of names from :data:`FIGURE_FORMATS`.
+
+    Parameters
+    ----------
+    formats : str or iterable of str
+        For example ``"png,pdf"`` or ``("png",)``; case and spaces are ignored, repeats dropped.
+
+    Returns
+    -------
+    tuple of str
+        The formats, lower case, in the order given.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        For an empty list or a format that is not in :data:`FIGURE_FORMATS`.
+
+    Examples
+    --------
+    >>> from pgtheory.plotting import check_formats
+    >>> check_formats("PNG, pdf")
+    ('png', 'pdf')
+    """
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValidationError(f"formats: {item!r} is not a format name. Fix: give names from {FIGURE_FORMATS}.")
+        name = item.strip().lower().lstrip(".")
+        if not name:
+            continue  # "png," or "": blank items are no format
+        if name not in FIGURE_FORMATS:
+            raise ValidationError(f"formats: unknown figure format {item.strip()!r}. "
+                                  f"Fix: give a comma-separated list from {', '.join(FIGURE_FORMATS)}.")
+        if name not in out:
+            out.append(name)
+    if not out:
+        raise ValidationError(f"formats: empty. Fix: give at least one of {', '.join(FIGURE_FORMATS)}.")
+    return tuple(out)
+
+
+@contextlib.contextmanager
+def figure_formats(formats):
+    """Within the block, :func:`save_figure` writes these formats unless told otherwise.
+
+    The figure scripts call :func:`save_figure` without formats; the runner (``pgtheory
+    reproduce --formats``) chooses them this way. Outside any block the formats are PNG and PDF.
+
+    Parameters
+    ----------
+    formats : str or iterable of str
+        See :func:`check_formats`.
+
+    Examples
+    --------
+    >>> from pgtheory.plotting import figure_formats
+    >>> with figure_formats("png"):
+    ...     pass  # save_figure(fig, stem) writes stem.png only here
+    """
+    token = _FORMATS.set(check_formats(formats))
+    try:
+        yield _FORMATS.get()
+    finally:
+        _FORMATS.reset(token)
 
 #: rcParams shared by every pgtheory figure.
 STYLE = {
@@ -165,8 +239,8 @@ def atomic_write_text(path, text: str) -> Path:
     return path
 
 
-def save_figure(fig, stem, *, close: bool = True) -> tuple:
-    """Save ``fig`` as ``stem.png`` and ``stem.pdf`` atomically, drawing it once per format.
+def save_figure(fig, stem, *, close: bool = True, formats=None) -> tuple:
+    """Save ``fig`` as ``stem.png`` and ``stem.pdf`` (or ``formats``) atomically, drawing it once per format.
 
     The figure is saved as laid out (call ``fig.tight_layout()`` or :func:`add_verdict` before):
     the layout placeholder that ``tight_layout`` leaves on the figure is set aside while saving,
@@ -182,19 +256,28 @@ def save_figure(fig, stem, *, close: bool = True) -> tuple:
         Path without suffix (a suffix, if given, is replaced).
     close : bool
         Close the figure afterwards (default True).
+    formats : str or iterable of str, optional
+        Formats to write (:func:`check_formats`); default those of the enclosing
+        :func:`figure_formats` block, else PNG and PDF.
 
     Returns
     -------
     tuple of str
-        The two paths written.
+        The paths written, one per format, in the order of ``formats``.
+
+    Raises
+    ------
+    pgtheory.errors.ValidationError
+        For an unknown format, before anything is drawn.
     """
+    formats = _FORMATS.get() if formats is None else check_formats(formats)
     _, plt = _mpl()
     stem = Path(stem)
-    stem = stem.with_suffix("") if stem.suffix in (".png", ".pdf") else stem
+    stem = stem.with_suffix("") if stem.suffix.lstrip(".") in FIGURE_FORMATS else stem
     stem.parent.mkdir(parents=True, exist_ok=True)
     out = []
     with _SAVE_LOCK, _without_layout_placeholder(fig):
-        for ext in ("png", "pdf"):
+        for ext in formats:
             final = stem.parent / f"{stem.name}.{ext}"
             fd, tmp = tempfile.mkstemp(dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{ext}")
             os.close(fd)

@@ -14,7 +14,7 @@ run_one, run_all, format_table, report_from_claims, report_from_checks
 load_report, run_settings, format_reasons
     Reading a ``report.json`` back, the settings a report records (and resume compares), and the
     printed claim-by-claim reasons.
-write_data_csv, write_data_json, figures_dir, figure_script, draw_report_figures, figure_main, figure_caption, FIGURES_ENV
+write_data_csv, write_data_json, figures_dir, figure_script, draw_report_figures, figure_main, figure_caption, FIGURES_ENV, default_formats
     Experiments compute, figures draw: a check writes the data its figure needs; the runner
     finds its script ``figures/<name>.py`` and calls its ``draw(folder)``; the scripts' command
     line and verdict captions (``docs/explanation/architecture.md``).
@@ -30,7 +30,7 @@ from ._registry import Experiment, RunConfig, experiment, get, list_experiments,
 from ._runner import (format_reasons, format_table, load_report, report_from_checks,
                       report_from_claims, run_all, run_one, run_settings)
 from ._figures import FIGURES_ENV, figure_script, figures_dir
-from ._runner import draw_report_figures, write_data_csv, write_data_json
+from ._runner import default_formats, draw_report_figures, write_data_csv, write_data_json
 from ._script import figure_caption, figure_main
 
 from ._parallel import SerialExecutor, default_workers, open_executor, parallel_map, parse_executor
@@ -43,4 +43,4 @@ __all__ = ["RunConfig", "Experiment", "experiment", "get", "list_experiments", "
 __all__ += ["parallel_map", "open_executor", "SerialExecutor", "default_workers", "parse_executor", "sweep", "load_sweep",
             "SweepResult", "parse_grid"]
 __all__ += ["write_data_csv", "write_data_json", "figures_dir", "figure_script", "draw_report_figures",
-            "figure_main", "figure_caption", "FIGURES_ENV"]
+            "figure_main", "figure_caption", "FIGURES_ENV", "default_formats"]

@@ -252,7 +252,26 @@ def load_report(path) -> CheckReport:
     return _report_from_dict(d)
 
 
-def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True, figures=None) -> CheckReport:
+def default_formats(quick: bool) -> tuple:
+    """The figure formats a run draws when not told: PNG for a quick run, PNG and PDF for a full one.
+
+    A quick run is for looking (PDF writing, with its font embedding, was a fifth of the CPU of
+    ``reproduce --quick``); the figures for a paper come from the full run, or from
+    ``--formats png,pdf``.
+
+    Parameters
+    ----------
+    quick : bool
+
+    Returns
+    -------
+    tuple of str
+    """
+    return ("png",) if quick else ("png", "pdf")
+
+
+def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True, figures=None,
+            formats=None) -> CheckReport:
     """Run experiment ``name``, write its report and draw its figure (when ``config.out_dir`` is set).
 
     Parameters
@@ -267,6 +286,9 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True, f
         Where the figure scripts are (:func:`figures_dir`): None looks them up
         (``$PGTHEORY_FIGURES``, then the ``figures/`` folder beside the source), a path names the
         folder, False draws nothing.
+    formats : str or iterable of str, optional
+        Figure formats (:func:`pgtheory.plotting.check_formats`); default
+        :func:`default_formats` of ``config.quick``.
 
     Returns
     -------
@@ -283,9 +305,10 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True, f
         When ``figures`` (or ``$PGTHEORY_FIGURES``) names a folder that does not exist, before
         anything runs.
     """
-    from ..plotting import write_json
+    from ..plotting import check_formats, write_json
 
     config = config or RunConfig()
+    formats = default_formats(config.quick) if formats is None else check_formats(formats)
     if figures is not False:
         figures_dir(figures)  # a bad folder fails before the check runs
     t0 = time.perf_counter()
@@ -303,7 +326,7 @@ def run_one(name: str, config: RunConfig | None = None, *, catch: bool = True, f
     if config.out_dir is not None:
         write_json(Path(config.out_dir) / REPORT_FILE, rep)
         if figures is not False and getattr(get(name), "figure", True):
-            rep = draw_report_figures(rep, config.out_dir, figures=figures)
+            rep = draw_report_figures(rep, config.out_dir, figures=figures, formats=formats)
     return rep
 
 
@@ -311,7 +334,7 @@ _SAID_NO_FIGURES = False
 _DRAW_LOCK = threading.Lock()
 
 
-def draw_report_figures(report: CheckReport, folder, *, figures=None, draw=None) -> CheckReport:
+def draw_report_figures(report: CheckReport, folder, *, figures=None, draw=None, formats=None) -> CheckReport:
     """Draw a finished check's figure from its output folder and record how it went in its report.
 
     The report (already in ``folder/report.json``, which the script reads for its caption) is
@@ -336,6 +359,8 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None, draw=None)
         The script's own ``draw(folder)``, called instead of looking the script up (what
         :func:`pgtheory.experiments.figure_main` passes when a script runs its check);
         ``details["figure"]["script"]`` is then the file that defines it.
+    formats : str or iterable of str, optional
+        Figure formats (:func:`pgtheory.plotting.figure_formats`); default PNG and PDF.
 
     Returns
     -------
@@ -343,8 +368,9 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None, draw=None)
         The updated report (also written to ``folder/report.json``).
     """
     global _SAID_NO_FIGURES
-    from ..plotting import write_json
+    from ..plotting import check_formats, figure_formats, write_json
 
+    formats = ("png", "pdf") if formats is None else check_formats(formats)
     folder = Path(folder)
     status: dict
     drawn: tuple = ()
@@ -366,7 +392,8 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None, draw=None)
                       "reason": f"no script {report.name.replace('-', '_')}.py in {where}"}
         else:
             try:
-                with _DRAW_LOCK:  # pyplot keeps global state: one figure at a time per process (thread executors)
+                # pyplot keeps global state: one figure at a time per process (thread executors)
+                with _DRAW_LOCK, figure_formats(formats):
                     drawn = draw_figures(report.name, folder, figures, draw=draw)
                 status = {"status": "drawn", "script": str(script), "reason": ""}
             except Exception as exc:
@@ -380,17 +407,29 @@ def draw_report_figures(report: CheckReport, folder, *, figures=None, draw=None)
     return rep
 
 
-def _worker(name: str, cfg: dict, figures=None) -> dict:
+def _worker(name: str, cfg: dict, figures=None, formats=None) -> dict:
     # executor entry point: the report travels back as plain data
     cfg = dict(cfg)
     cfg["out_dir"] = Path(cfg["out_dir"]) if cfg["out_dir"] is not None else None
-    rep = run_one(name, RunConfig(**cfg), figures=figures)
+    rep = run_one(name, RunConfig(**cfg), figures=figures, formats=formats)
     return rep.to_dict()
 
 
-def _group_worker(names: list, cfgs: list, figures=None) -> list:
+def _group_worker(names: list, cfgs: list, figures=None, formats=None) -> list:
     # checks sharing an in-process cache (Experiment.shares) run one after the other in one worker
-    return [_worker(n, c, figures) for n, c in zip(names, cfgs)]
+    return [_worker(n, c, figures, formats) for n, c in zip(names, cfgs)]
+
+
+def _needs_drawing(rep: CheckReport, formats: tuple) -> bool:
+    """Whether a resumed report must have its figure drawn: written with figures off (no
+    ``details["figure"]``), or drawn without one of ``formats`` (a quick run's PNG, now PDF too)."""
+    fig = rep.details.get("figure")
+    if not isinstance(fig, dict):
+        return True
+    if fig.get("status") != "drawn":
+        return False  # failed or not drawn: as it was (rerun with --force to retry)
+    have = {Path(f).suffix.lstrip(".").lower() for f in rep.figures}
+    return not set(formats) <= have
 
 
 def _expected_seconds(out: Path | None, name: str, quick: bool) -> float:
@@ -409,7 +448,7 @@ def _expected_seconds(out: Path | None, name: str, quick: bool) -> float:
 
 def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None = None, seed: int = 0,
             force: bool = False, workers: int = 1, progress: bool = False, on_result=None,
-            executor=None, params: dict | None = None, figures=None) -> list:
+            executor=None, params: dict | None = None, figures=None, formats=None) -> list:
     """Run experiments (default: all registered), resuming from finished reports in ``out_dir``.
 
     Parameters
@@ -451,6 +490,10 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         :func:`run_one`). Resumed reports keep the figures they drew; a resumed report written
         with figures off (``figures=False``, ``--no-figures``: it has no ``details["figure"]``)
         gets its figure drawn here, in this process, before the other checks run.
+    formats : str or iterable of str, optional
+        Figure formats (:func:`pgtheory.plotting.check_formats`); default
+        :func:`default_formats` of ``quick`` (PNG for a quick run, PNG and PDF for a full one).
+        A resumed report whose figures lack a requested format gets them drawn here.
 
     Returns
     -------
@@ -473,6 +516,9 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
     spec = executor if executor is not None else ("process" if workers > 1 else "serial")
     if isinstance(spec, str):
         parse_executor(spec)  # a bad spec fails before anything runs
+    from ..plotting import check_formats
+
+    formats = default_formats(quick) if formats is None else check_formats(formats)  # fails before work too
     if figures is not False:
         figures = figures_dir(figures) if figures is not None else None  # a bad folder fails here too
     out = Path(out_dir) if out_dir is not None else None
@@ -492,9 +538,10 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
             else:
                 why = settings_mismatch(rep.settings, current)
                 if not why:
-                    if figures is not False and "figure" not in rep.details and getattr(get(n), "figure", True):
-                        # written with figures off (--no-figures): its figure is drawn now, from its folder
-                        rep = draw_report_figures(rep, out / n, figures=figures)
+                    if figures is not False and getattr(get(n), "figure", True) and _needs_drawing(rep, formats):
+                        # written with figures off (--no-figures) or without a format asked for now:
+                        # its figure is drawn now, from its folder
+                        rep = draw_report_figures(rep, out / n, figures=figures, formats=formats)
                     rep = dataclasses.replace(rep, details={**rep.details, "resumed": True})
                     results[n] = rep
                     if on_result:
@@ -533,7 +580,7 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                         c["executor"] = inner
                         if bar is not None:
                             bar.set_postfix_str(n)
-                        finish(n, run_one(n, RunConfig(**c), figures=figures))
+                        finish(n, run_one(n, RunConfig(**c), figures=figures, formats=formats))
                 else:
                     # checks sharing a cache go together; longest first (earlier reports, else the
                     # shipped table) so that the last tasks do not leave workers idle
@@ -542,7 +589,7 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                         groups.setdefault(get(n).shares or n, []).append(n)
                     tasks = sorted(groups.values(), key=lambda g: -sum(_expected_seconds(out, n, quick) for n in g))
                     fig_arg = str(figures) if isinstance(figures, Path) else figures
-                    futs = {ex.submit(_group_worker, g, [cfg_for(n) for n in g], fig_arg): g for g in tasks}
+                    futs = {ex.submit(_group_worker, g, [cfg_for(n) for n in g], fig_arg, formats): g for g in tasks}
                     for fut in cf.as_completed(futs):
                         group = futs[fut]
                         try:

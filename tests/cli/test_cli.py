@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,8 +37,23 @@ def test_check_writes_figures_and_data(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "consistent" in out and "Cen et al." in out
     assert (tmp_path / "cen2022_fig1.png").stat().st_size > 10_000
-    assert (tmp_path / "cen2022_fig1.pdf").exists() and (tmp_path / "cen2022_fig1.json").exists()
-    assert (tmp_path / "report.json").exists()
+    assert (tmp_path / "cen2022_fig1.json").exists() and (tmp_path / "report.json").exists()
+    assert not (tmp_path / "cen2022_fig1.pdf").exists()  # a quick run draws PNG only (default_formats)
+    # --formats asks for more (`check` always runs its check, then draws every format asked for)
+    assert cli.main(["check", "cen2022-fig1", "--quick", "--out", str(tmp_path), "--formats", "png,pdf,svg"]) == 0
+    capsys.readouterr()
+    for ext in ("png", "pdf", "svg"):
+        assert (tmp_path / f"cen2022_fig1.{ext}").stat().st_size > 1_000
+    rep = load_report(tmp_path / "report.json")
+    assert sorted(Path(f).suffix for f in rep.figures) == [".pdf", ".png", ".svg"]
+
+
+def test_formats_are_checked_before_any_work(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["check", "cen2022-fig1", "--quick", "--out", str(tmp_path), "--formats", "png,eps"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "argument --formats: unknown figure format 'eps'" in err and "png, pdf, svg" in err
+    assert not (tmp_path / "report.json").exists()
 
 
 def test_reproduce_quick_subset_and_resume(tmp_path, capsys):
@@ -110,7 +126,7 @@ def test_no_figures_writes_data_only_and_a_later_run_draws_them(tmp_path, capsys
     assert "1 resumed" in capsys.readouterr().out
     on = load_report(folder / "report.json")
     assert on.details["figure"]["status"] == "drawn" and "resumed" not in on.details
-    assert (folder / "cen2022_fig1.png").stat().st_size > 10_000 and (folder / "cen2022_fig1.pdf").exists()
+    assert (folder / "cen2022_fig1.png").stat().st_size > 10_000 and not (folder / "cen2022_fig1.pdf").exists()
     assert sorted(on.figures) == sorted(str(p) for p in folder.glob("*.p[nd][gf]"))
     assert (on.verdict, on.claims, on.measured) == (off.verdict, off.claims, off.measured)
     assert data.stat().st_mtime_ns == data_mtime
@@ -119,6 +135,14 @@ def test_no_figures_writes_data_only_and_a_later_run_draws_them(tmp_path, capsys
     assert cli.main(argv) == 0
     capsys.readouterr()
     assert (folder / "cen2022_fig1.png").stat().st_mtime_ns == png_mtime
+    # asking for a format the figure lacks resumes the report and draws it (nothing recomputed)
+    assert cli.main(argv + ["--formats", "png,pdf"]) == 0
+    assert "1 resumed" in capsys.readouterr().out
+    both = load_report(folder / "report.json")
+    assert (folder / "cen2022_fig1.pdf").stat().st_size > 1_000
+    assert sorted(both.figures) == sorted(str(p) for p in folder.glob("*.p[nd][gf]")) and len(both.figures) == 2
+    assert (both.verdict, both.claims, both.measured, both.seconds) == (on.verdict, on.claims, on.measured, on.seconds)
+    assert data.stat().st_mtime_ns == data_mtime
 
 
 def test_no_figures_excludes_a_figures_folder(tmp_path, capsys):

@@ -33,6 +33,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import PlaceHolderLayoutEngine  # noqa: E402
 
 from pgtheory import plotting  # noqa: E402
+from pgtheory.errors import ValidationError  # noqa: E402
+from pgtheory.plotting import check_formats, figure_formats, save_figure  # noqa: E402
 
 LAYOUT_TABLES = {"GSUB", "GPOS", "GDEF", "MATH", "BASE", "JSTF"}
 
@@ -219,3 +221,26 @@ def test_a_constrained_layout_is_still_laid_out_by_savefig(tmp_path):
     plain = _figure(layout="constrained")
     plain.savefig(tmp_path / "plain.png")
     assert np.array_equal(mpimg.imread(png), mpimg.imread(tmp_path / "plain.png"))
+
+
+# ----------------------------------------------------------------------------- formats (issue 17)
+def test_check_formats_normalises_and_names_the_fix():
+    assert check_formats(" PNG, pdf ,png") == ("png", "pdf")
+    assert check_formats([".svg"]) == ("svg",)
+    for bad, msg in (("png,eps", "unknown figure format 'eps'"), ("", "empty"), ([1], "not a format name")):
+        with pytest.raises(ValidationError, match=msg):
+            check_formats(bad)
+
+
+def test_save_figure_writes_the_formats_asked_for(tmp_path):
+    fig = _figure()
+    assert save_figure(fig, tmp_path / "a", close=False) == (str(tmp_path / "a.png"), str(tmp_path / "a.pdf"))
+    with figure_formats("svg,png"):
+        assert save_figure(fig, tmp_path / "b.png", close=False) == (str(tmp_path / "b.svg"), str(tmp_path / "b.png"))
+        assert save_figure(fig, tmp_path / "c", close=False, formats="pdf") == (str(tmp_path / "c.pdf"),)
+    assert save_figure(fig, tmp_path / "d") == (str(tmp_path / "d.png"), str(tmp_path / "d.pdf"))  # restored
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "a.png", "b.png", "b.svg", "c.pdf", "d.pdf", "d.png"]
+    assert (tmp_path / "b.svg").read_text().lstrip().startswith("<?xml")
+    with pytest.raises(ValidationError, match="unknown figure format"):
+        save_figure(fig, tmp_path / "e", formats="jpeg")
+    assert not list(tmp_path.glob("e*"))
