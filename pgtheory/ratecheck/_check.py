@@ -354,6 +354,9 @@ def check_rate(bound, x, y, *, params=None, var=None, check: str = "both", tail=
         raise ValidationError(f"check must be 'both', 'inequality' or 'rate'; got {check!r}.")
     var = bound.variable if var is None else var
     params = dict(params or {})
+    if var in params:
+        raise ValidationError(f"params: {var!r} is the bound's variable, whose values are x; it cannot also be a "
+                              f"constant. Fix: drop params[{var!r}] (or pass var= to name another variable).")
     x = as_float_array(x, "x", ndim=1)
     y2 = _seed_matrix(y, x.size)
     R = y2.shape[0]

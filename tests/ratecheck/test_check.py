@@ -91,6 +91,9 @@ def test_errors():
         check_rate("agarwal2021.npg_softmax", T, 1 / T, params=NPG, check="vibes")
     with pytest.raises(ValidationError, match="shape"):
         check_rate("agarwal2021.npg_softmax", T, np.ones(3), params=NPG)
+    # the variable given as a constant too was an untyped TypeError deep inside the evaluation
+    with pytest.raises(ValidationError, match=r"'T' is the bound's variable.*drop params\['T'\]"):
+        check_rate("agarwal2021.npg_softmax", T, 1 / T, params={**NPG, "T": 3.0})
 
 
 def test_combine_verdicts():
