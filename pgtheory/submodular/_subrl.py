@@ -708,18 +708,25 @@ def exact_gradient(env: SubRLEnv, theta, policy: str = "markov", *, graph: Histo
     was not read, see docs).
     """
     graph, theta, plan, pi, kern = _prep(env, theta, policy, graph, reward, _kernels(backend))
-    if kern is not None:
-        V, g = kern.gradient(graph.layer_start, graph.H, graph.child, graph.prob, plan.r, graph.init_prob, pi,
-                             plan.rows, plan.n_rows, graph.n_nodes, False)
-    else:
-        V, Q = _backward(graph, pi, plan.r)
-        d = _forward(graph, pi)
-        nd = graph.n_decision
-        contrib = d[:nd, None] * pi * (Q - V[:nd, None])
-        g = np.zeros((plan.n_rows, env.A))
-        np.add.at(g, plan.rows, contrib)
+    V, g = _gradient_pass(graph, plan, pi, kern, plan.n_rows, env.A, direct=False)
     value = float(graph.init_prob @ (V[plan.layer0] + plan.init_r))
     return value, g.reshape(theta.shape)
+
+
+def _gradient_pass(graph, plan, pin, kern, n_rows: int, A: int, *, direct: bool):
+    """Values ``V`` and the gradient summed into ``n_rows`` parameter rows, by the kernel or by NumPy
+    (bit for bit the same). ``pin``: the policy at each decision node. Softmax (``direct=False``):
+    :math:`\sum d\,\pi\,(Q - V)`; direct (``True``): :math:`\sum d\,Q`."""
+    if kern is not None:
+        return kern.gradient(graph.layer_start, graph.H, graph.child, graph.prob, plan.r, graph.init_prob, pin,
+                             plan.rows, n_rows, graph.n_nodes, direct)
+    V, Q = _backward(graph, pin, plan.r)
+    d = _forward(graph, pin)
+    nd = graph.n_decision
+    contrib = d[:nd, None] * Q if direct else d[:nd, None] * pin * (Q - V[:nd, None])
+    g = np.zeros((n_rows, A))
+    np.add.at(g, plan.rows, contrib)
+    return V, g
 
 
 def exact_gradient_direct(env: SubRLEnv, pi, *, graph: HistoryGraph | None = None,
@@ -766,16 +773,7 @@ def exact_gradient_direct(env: SubRLEnv, pi, *, graph: HistoryGraph | None = Non
         raise ValidationError("pi: entries must be finite and >= 0.")
     plan = _plan(env, graph, "state_independent", "submodular")
     pin = pi[plan.rows]
-    kern = _fits(kern, graph)
-    if kern is not None:
-        V, g = kern.gradient(graph.layer_start, graph.H, graph.child, graph.prob, plan.r, graph.init_prob, pin,
-                             plan.rows, env.H, graph.n_nodes, True)
-    else:
-        V, Q = _backward(graph, pin, plan.r)
-        d = _forward(graph, pin)
-        nd = graph.n_decision
-        g = np.zeros((env.H, env.A))
-        np.add.at(g, plan.rows, d[:nd, None] * Q)
+    V, g = _gradient_pass(graph, plan, pin, _fits(kern, graph), env.H, env.A, direct=True)
     return float(graph.init_prob @ (V[plan.layer0] + plan.init_r)), g
 
 
