@@ -1,5 +1,5 @@
 r"""Helpers of the Nash-learning tests (``test_nash_algorithms.py``, ``test_munos2024.py``,
-``test_tiapkin2025.py``, ``test_nash_subpo_verdicts.py``).
+``test_tiapkin2025.py``, ``test_prajapat2024_verdicts.py``).
 
 * :func:`instances`: hypothesis strategy for random (contextual) preference games with reference
   policies, some with tiny masses, and optional initial policies;

@@ -2,7 +2,7 @@
 
 The classic and Fatkhullin checks are covered by ``test_figures.py``, the Nash and SubPO checks by
 ``tests/games/test_munos2024.py``, ``tests/games/test_tiapkin2025.py`` and
-``tests/games/test_nash_subpo_verdicts.py``, and the LLM checks by
+``tests/games/test_prajapat2024_verdicts.py``, and the LLM checks by
 ``tests/bandits/test_llm_claims.py``; this file runs every *other* registered check in quick mode
 and draws it with its script in ``figures/`` (``test_figures._run``: the check draws nothing, the
 script draws from its folder), so a new family cannot ship a figure whose legend sticks out or
@@ -16,7 +16,7 @@ from test_figures import FAST, SLOW, _run  # same folder (pytest's default prepe
 from pgtheory.experiments import list_experiments
 from pgtheory.experiments.llm import ALL_CHECKS as LLM_CHECKS
 
-#: names (or prefixes) of the checks covered by tests/games (test_<key>.py, test_nash_subpo_verdicts.py) and
+#: names (or prefixes) of the checks covered by tests/games (test_<key>.py, test_prajapat2024_verdicts.py) and
 #: tests/bandits
 COVERED_ELSEWHERE_PREFIXES = ("tiapkin2025-compare", "tiapkin2025-rate-vs-beta", "tiapkin2025-response-independence",
                               "tiapkin2025-stochastic-floor", "munos2024-", "prajapat2024-") + tuple(LLM_CHECKS)
