@@ -530,7 +530,9 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
         max_steps = env.max_steps
         seeds = chunk_seeds(rng, n_chunks)
         use_u = 0
-    key = np.uint64(np.random.SeedSequence([int(x) for x in seeds]).generate_state(1, dtype=np.uint64)[0])
+    # the SplitMix64 key (only that generator reads it; Mersenne Twister chunks are seeded by `seeds`)
+    key = (np.uint64(np.random.SeedSequence([int(x) for x in seeds]).generate_state(1, dtype=np.uint64)[0])
+           if rng_kind == "splitmix64" else np.uint64(0))
     if hvp is None:
         sv = np.zeros(1)
         hv_soft = np.zeros((1, 1))

@@ -714,7 +714,7 @@ def exact_gradient(env: SubRLEnv, theta, policy: str = "markov", *, graph: Histo
 
 
 def _gradient_pass(graph, plan, pin, kern, n_rows: int, A: int, *, direct: bool):
-    """Values ``V`` and the gradient summed into ``n_rows`` parameter rows, by the kernel or by NumPy
+    r"""Values ``V`` and the gradient summed into ``n_rows`` parameter rows, by the kernel or by NumPy
     (bit for bit the same). ``pin``: the policy at each decision node. Softmax (``direct=False``):
     :math:`\sum d\,\pi\,(Q - V)`; direct (``True``): :math:`\sum d\,Q`."""
     if kern is not None:

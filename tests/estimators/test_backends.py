@@ -238,3 +238,27 @@ def test_cupy_agrees_with_numpy_in_distribution():  # pragma: no cover - needs a
         b = f(m, "softmax", th, 40_000, rng=test_seed(2), backend="cupy")
         assert b.backend in ("cupy", "cuda")  # "cuda": the kernels ran on CuPy arrays (numba-cuda installed)
         assert np.all(np.abs(a.mean - b.mean) <= z * np.hypot(a.stderr, b.stderr))
+
+
+def test_env_table_is_built_once_per_model_and_options():
+    """A TabularMDP's sampling tables are cached on the (read-only) model per (termination, horizon):
+    the same object comes back, other options get their own tables, bad options still raise, and the
+    cached tables equal freshly built ones entry for entry (so the estimates cannot change)."""
+    from pgtheory.estimators import _tables
+
+    m = _mdp(S=5, A=3, seed=2)
+    a = _tables.env_table(m)
+    assert _tables.env_table(m) is a
+    t30 = _tables.env_table(m, termination="truncate", horizon=30)
+    assert t30 is not a and t30.max_steps == 30 and _tables.env_table(m, termination="truncate", horizon=30) is t30
+    with pytest.raises(ValidationError, match="needs horizon"):
+        _tables.env_table(m, termination="truncate")
+    with pytest.raises(ValidationError, match="termination"):
+        _tables.env_table(m, termination="never")
+    fresh = _tables._tabular_env_table(m, "geometric", None)
+    for f in ("rho_cum", "p_indptr", "p_indices", "p_cum", "r"):
+        assert np.array_equal(getattr(a, f), getattr(fresh, f)), f
+    assert (a.S, a.A, a.discount, a.cont_prob, a.max_steps, a.p_dense) == \
+        (fresh.S, fresh.A, fresh.discount, fresh.cont_prob, fresh.max_steps, fresh.p_dense)
+    other = _mdp(S=5, A=3, seed=3)
+    assert _tables.env_table(other) is not a  # per model, not per shape
