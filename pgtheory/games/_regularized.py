@@ -52,7 +52,7 @@ import numpy as np
 
 from .._math import log_softmax
 from .._validate import as_float_array, check_distribution, check_positive, check_positive_int
-from ..errors import ConvergenceWarning, ShapeError, ValidationError
+from ..errors import ConvergenceWarning, ShapeError, SolverError, ValidationError
 from ..results import ResultMixin
 from ._preference import ContextualPreferenceGame, PreferenceGame
 
@@ -380,22 +380,46 @@ def regularized_nash_cvxpy(game, beta, mu=None, *, solver: str | None = None) ->
     Returns
     -------
     ndarray, shape (n,) or (X, n)
+
+    Raises
+    ------
+    pgtheory.errors.SolverError
+        When the solver returns no solution (status other than ``optimal`` /
+        ``optimal_inaccurate``); the message gives the status, the prompt and the fix.
+
+    Warns
+    -----
+    pgtheory.errors.ConvergenceWarning
+        When the solver stopped with ``optimal_inaccurate`` on some prompts (named): the result may
+        be less accurate than the solver's usual tolerance; check it with :func:`duality_gap`.
     """
     import cvxpy as cp  # lazy: optional cvxpy
 
     A, rho, log_mu, beta, contextual = prepare_regularized_game(game, beta, mu)
     X, n = log_mu.shape
     out = np.empty((X, n))
+    inaccurate = []
     for x in range(X):
         mu_x = np.exp(log_mu[x])
         p = cp.Variable(n, nonneg=True)
         obj = beta * cp.log_sum_exp(log_mu[x] + (A[x] @ p) / beta) + beta * cp.sum(cp.rel_entr(p, mu_x))
         prob = cp.Problem(cp.Minimize(obj), [cp.sum(p) == 1])
-        prob.solve(solver=solver)
-        if p.value is None:  # pragma: no cover
-            raise RuntimeError(f"CVXPY failed: status {prob.status}")
+        with warnings.catch_warnings():  # CVXPY's generic note; said below with the prompt and the fix
+            warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
+            prob.solve(solver=solver)
+        if prob.status not in ("optimal", "optimal_inaccurate") or p.value is None:
+            raise SolverError(f"regularized_nash_cvxpy: CVXPY returned status {prob.status!r} for prompt {x} "
+                              f"(n={n}, beta={beta:g}). Fix: try another conic solver (solver='SCS' or "
+                              f"'CLARABEL'), or use regularized_nash (Newton), which does not need one.")
+        if prob.status == "optimal_inaccurate":
+            inaccurate.append(x)
         v = np.clip(p.value, 0.0, None)
         out[x] = v / v.sum()
+    if inaccurate:
+        warnings.warn(f"regularized_nash_cvxpy: the conic solver stopped with status 'optimal_inaccurate' on "
+                      f"prompt(s) {inaccurate}; the result may miss its usual ~1e-7 accuracy. Check it with "
+                      f"duality_gap, or try another solver (solver='SCS' or 'CLARABEL').",
+                      ConvergenceWarning, stacklevel=2)
     return out if contextual else out[0]
 
 
