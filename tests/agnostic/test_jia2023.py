@@ -27,6 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _agnostic_checks import assert_exact_check_consistent  # same folder (pytest's default prepend import mode)
 from pgtheory import agnostic as ag
 from pgtheory.experiments import RunConfig, get, run_one
 from pgtheory.experiments.jia2023 import tree_bandit
@@ -37,12 +38,7 @@ EXACT = ["jia2023-spanning-capacity", "jia2023-coverability"]
 
 @pytest.mark.parametrize("name", EXACT)
 def test_exact_check_consistent(name, tmp_path):
-    rep = run_one(name, RunConfig(quick=True, out_dir=tmp_path), catch=False)
-    assert rep.verdict == "consistent", rep.reason
-    assert rep.details["figure"]["status"] == "drawn", rep.details["figure"]
-    assert any(str(f).endswith(".png") for f in rep.figures)
-    for c in rep.claims:
-        assert c["source"], f"{name}: claim {c['name']} has no source"
+    assert_exact_check_consistent(name, tmp_path)
 
 
 def test_online_check_is_consistent_at_its_default_seed():

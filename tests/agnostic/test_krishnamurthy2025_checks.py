@@ -5,17 +5,11 @@ exercised by ``pgtheory check NAME --quick``, not here, to keep this suite fast.
 D1-D4 are tested in ``test_jia2023.py``.)"""
 
 import pytest
-
-from pgtheory.experiments import RunConfig, run_one
+from _agnostic_checks import assert_exact_check_consistent  # same folder (pytest's default prepend import mode)
 
 EXACT = ["krishnamurthy2025-psdp-cpi", "krishnamurthy2025-regime", "krishnamurthy2025-coverage"]
 
 
 @pytest.mark.parametrize("name", EXACT)
 def test_exact_check_consistent(name, tmp_path):
-    rep = run_one(name, RunConfig(quick=True, out_dir=tmp_path), catch=False)
-    assert rep.verdict == "consistent", rep.reason
-    assert rep.details["figure"]["status"] == "drawn", rep.details["figure"]
-    assert any(str(f).endswith(".png") for f in rep.figures)
-    for c in rep.claims:
-        assert c["source"], f"{name}: claim {c['name']} has no source"
+    assert_exact_check_consistent(name, tmp_path)
