@@ -20,7 +20,7 @@ CHECK = "chang2024-dataset-reset"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     v, b = read_data(folder, "chang2024_dataset_reset_values.csv", "chang2024_dataset_reset_bound.csv")
     fig, (a1, a2) = new_axes(1, 2, figsize=(12.5, 4.6))

@@ -21,7 +21,7 @@ CHECK = "chen2025b-sec-proxy"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     c, s = read_data(folder, "chen2025b_sec_proxy.csv", "chen2025b_sec_proxy_summary.json")
     fig, ax = new_axes()

@@ -34,7 +34,8 @@ def draw(folder: Path) -> list:
     Returns
     -------
     list of pathlib.Path
-        The PNG and PDF written.
+        The files written (PNG + PDF unless the runner asks for other formats:
+        :func:`pgtheory.plotting.figure_formats`).
     """
     folder = Path(folder)
     rem, sc, curvature = plotting.read_data(folder, f"{CHECK}_remainder.csv", f"{CHECK}_scores.csv",

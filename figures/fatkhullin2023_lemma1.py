@@ -31,7 +31,8 @@ def draw(folder: Path) -> list:
     Returns
     -------
     list of pathlib.Path
-        The PNG and PDF written.
+        The files written (PNG + PDF unless the runner asks for other formats:
+        :func:`pgtheory.plotting.figure_formats`).
     """
     folder = Path(folder)
     cols = plotting.read_csv(folder / f"{CHECK}.csv")

@@ -34,7 +34,8 @@ def draw(folder: Path) -> list:
     Returns
     -------
     list of pathlib.Path
-        The PNG and PDF written.
+        The files written (PNG + PDF unless the runner asks for other formats:
+        :func:`pgtheory.plotting.figure_formats`).
     """
     folder = Path(folder)
     inst, regret = plotting.read_data(folder, f"{CHECK}_instance.csv", f"{CHECK}_regret.csv")

@@ -32,7 +32,8 @@ def draw(folder: Path) -> list:
     Returns
     -------
     list of pathlib.Path
-        The PNG and PDF written.
+        The files written (PNG + PDF unless the runner asks for other formats:
+        :func:`pgtheory.plotting.figure_formats`).
     """
     folder = Path(folder)
     curves, alloc = plotting.read_data(folder, f"{CHECK}_curves.csv", f"{CHECK}_allocation.csv")

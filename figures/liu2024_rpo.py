@@ -18,7 +18,7 @@ CHECK = "liu2024-rpo"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     c = read_csv(folder / "liu2024_rpo.csv")
     K = sum(1 for k in c if k.startswith("rpo_pi"))

@@ -30,7 +30,8 @@ def draw(folder: Path) -> list:
     Returns
     -------
     list of pathlib.Path
-        The PNG and PDF written.
+        The files written (PNG + PDF unless the runner asks for other formats:
+        :func:`pgtheory.plotting.figure_formats`).
     """
     folder = Path(folder)
     d = plotting.read_json(folder / "mei2020_mdp_panels.json")

@@ -38,7 +38,8 @@ def draw(folder: Path) -> list:
     Returns
     -------
     list of pathlib.Path
-        The PNG and PDF written.
+        The files written (PNG + PDF unless the runner asks for other formats:
+        :func:`pgtheory.plotting.figure_formats`).
     """
     folder = Path(folder)
     res = plotting.read_csv(folder / "prajapat2024_bandit_ratio.csv")

@@ -19,7 +19,7 @@ CHECK = "rosset2024-dno"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     c = read_csv(folder / "rosset2024_dno.csv")
     etas = sorted({k.split("eta")[1] for k in c if k.startswith("exploitability_eta")}, key=float)

@@ -19,7 +19,7 @@ CHECK = "simoni2025-conflict-tokens"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     c = read_csv(folder / "simoni2025_conflict_tokens.csv")
     fig, ax = new_axes()

@@ -20,7 +20,7 @@ CHECK = "tajwar2024-mode-seeking"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     c, meta = read_data(folder, "tajwar2024_mode_seeking.csv", "tajwar2024_mode_seeking_levels.json")
     fig, axes = new_axes(1, 2, figsize=(12.5, 4.6))

@@ -17,7 +17,7 @@ DATA = "tan2025_hybrid_noff_horizon.json"
 
 
 def draw(folder):
-    """Draw the check's figure from ``folder/tan2025_hybrid_noff_horizon.json``; return the PNG and PDF paths.
+    """Draw the check's figure from ``folder/tan2025_hybrid_noff_horizon.json``; return the paths of the files written (PNG + PDF by default).
 
     Parameters
     ----------

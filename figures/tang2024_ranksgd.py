@@ -22,7 +22,7 @@ CHECK = "tang2024-ranksgd"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     from scipy.stats import norm
 
     folder = Path(folder)

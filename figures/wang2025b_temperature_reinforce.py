@@ -19,7 +19,7 @@ CHECK = "wang2025b-temperature-reinforce"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     c, meta = read_data(folder, "wang2025b_entropy.csv", "wang2025b_entropy_targets.json")
     fig, ax = new_axes()

@@ -21,7 +21,7 @@ CHECK = "zhang2025b-learning-cliff"
 
 
 def draw(folder: Path) -> list:
-    """Draw the figure from the check's data in ``folder``; returns the PNG and PDF paths."""
+    """Draw the figure from the check's data in ``folder``; returns the paths of the files written (PNG + PDF by default)."""
     folder = Path(folder)
     c, pts = read_data(folder, "zhang2025b_learning_cliff.csv", "zhang2025b_learning_cliff_points.csv")
     Gs = sorted({int(k.split("G")[1]) for k in c if k.startswith("P_zero_G")})

@@ -17,7 +17,7 @@ DATA = "zhou2023_hac_sampled_rates.json"
 
 
 def draw(folder):
-    """Draw the check's figure from ``folder/zhou2023_hac_sampled_rates.json``; return the PNG and PDF paths.
+    """Draw the check's figure from ``folder/zhou2023_hac_sampled_rates.json``; return the paths of the files written (PNG + PDF by default).
 
     Parameters
     ----------

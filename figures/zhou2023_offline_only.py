@@ -18,7 +18,7 @@ KINDS = (("eps-greedy pi*", "C0", "o"), ("bad mixture", "C3", "s"))
 
 
 def draw(folder):
-    """Draw the check's figure from ``folder/zhou2023_offline_only.json``; return the PNG and PDF paths.
+    """Draw the check's figure from ``folder/zhou2023_offline_only.json``; return the paths of the files written (PNG + PDF by default).
 
     Parameters
     ----------

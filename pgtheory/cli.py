@@ -12,7 +12,7 @@ Usage
     Run every experiment (resuming those whose finished report in ``DIR`` was made with the same
     result-determining settings: quick, seeds, seed, pgtheory version; ``--force`` reruns all),
     print the table (check, source, stated, measured rate with CI, verdict, tightness, seconds)
-    and every check's claims with their verdicts and reasons, and write figures (PNG + PDF), data
+    and every check's claims with their verdicts and reasons, and write figures (``--formats``), data
     (CSV / JSON), ``DIR/<name>/report.json`` and ``DIR/summary.{json,csv,md}`` and
     ``DIR/claims.csv`` (layouts in :mod:`pgtheory.experiments._runner`). A report that cannot be
     resumed is rerun and the reason printed (``rerun NAME: settings differ: quick True -> False``).

@@ -3,7 +3,7 @@ r"""Shared matplotlib style and helpers for pgtheory figures (imported lazily).
 Nothing here is imported by ``import pgtheory``; matplotlib is imported inside the functions
 and forced to the non-interactive ``Agg`` backend when no backend was chosen, so figures can
 be written on a headless machine. Every figure pgtheory writes goes through
-:func:`save_figure` (PNG + PDF, written atomically) and its data through :func:`write_csv` /
+:func:`save_figure` (PNG + PDF unless :func:`figure_formats` says otherwise, written atomically) and its data through :func:`write_csv` /
 :func:`write_json` (atomic: a temporary file then ``os.replace``), so an interrupted run never
 leaves a half-written file behind.
 
@@ -1116,7 +1116,7 @@ def rate_check_figure(checks, stem, *, title: str = "", labels=None, ncols: int 
                       xlabel: str | None = None, ylabel: str | None = None, bound_label: str | None = None,
                       figsize=None, verdict=None) -> tuple:
     """Rate checks side by side (one :func:`plot_rate_check` panel each, log axes, bound beside the
-    measurement), one shared legend, the verdict under the figure; saved as PNG + PDF.
+    measurement), one shared legend, the verdict under the figure; saved by :func:`save_figure`.
 
     Each panel's title is its label followed by the fitted slope (polynomial rates) or contraction
     (linear rates); the legend, beside the top-right panel, names the entries generically
@@ -1146,7 +1146,7 @@ def rate_check_figure(checks, stem, *, title: str = "", labels=None, ncols: int 
     Returns
     -------
     tuple of str
-        The two paths written (empty when ``checks`` is empty).
+        The paths written, one per format (empty when ``checks`` is empty).
     """
     if not checks:
         return ()

@@ -250,7 +250,7 @@ class CheckReport(ResultMixin):
     details : dict
         The numbers behind the verdict (JSON-serialisable).
     figures : tuple of str
-        Paths of figures written (PNG and PDF).
+        Paths of figures written (PNG + PDF by default; see ``--formats``).
     data_files : tuple of str
         Paths of data written (CSV / JSON).
     seconds : float

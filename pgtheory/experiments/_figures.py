@@ -3,7 +3,7 @@
 A check's experiment writes the data its figure needs into its output folder (CSV / JSON) and
 its ``report.json``; it never imports matplotlib. The drawing code of check ``NAME`` is the
 function ``draw(folder) -> list[Path]`` of the script ``figures/<NAME with - as _>.py``, which
-reads that folder and writes PNG + PDF into it. After a check finishes, the runner
+reads that folder and writes its figure into it (:func:`pgtheory.plotting.save_figure`). After a check finishes, the runner
 (:func:`pgtheory.experiments.run_one`) looks the script up here and calls its ``draw``.
 
 Where the scripts are (:func:`figures_dir`), first match wins:
@@ -126,7 +126,7 @@ def load_figure_script(path):
     if not callable(getattr(mod, "draw", None)):
         raise ValidationError(f"figure script {path}: defines no draw(folder) function. Fix: add "
                               f"`def draw(folder: pathlib.Path) -> list[pathlib.Path]` that reads the check's "
-                              f"output folder and writes its PNG + PDF there (see figures/README.md).")
+                              f"output folder and writes its figure there with pgtheory.plotting.save_figure (see figures/README.md).")
     return mod
 
 
@@ -148,7 +148,7 @@ def draw_figures(name: str, folder, figures=None, *, draw=None) -> tuple:
     Returns
     -------
     tuple of str
-        The files ``draw`` wrote (PNG and PDF), each checked to exist and be non-empty.
+        The files ``draw`` wrote (one per format), each checked to exist and be non-empty.
 
     Raises
     ------
@@ -176,7 +176,7 @@ def draw_figures(name: str, folder, figures=None, *, draw=None) -> tuple:
     bad = [p for p in paths if not Path(p).is_file() or Path(p).stat().st_size == 0]
     if bad or not paths:
         raise ValidationError(f"{script}: draw() reported {'no file' if not paths else 'missing or empty files'} "
-                              f"{bad if bad else ''}; it must write and return its PNG + PDF files.")
+                              f"{bad if bad else ''}; it must write and return its figure files.")
     return paths
 
 

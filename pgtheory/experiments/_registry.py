@@ -72,7 +72,7 @@ class RunConfig:
     seeds : int or None
         Number of seeds for stochastic experiments (None: the experiment's default).
     out_dir : Path or None
-        Where to write figures (PNG + PDF) and data (CSV/JSON); None writes nothing.
+        Where to write figures and data (CSV/JSON); None writes nothing.
     seed : int
         Base seed; per-run streams are spawned from it with ``numpy.random.SeedSequence``.
     progress : bool

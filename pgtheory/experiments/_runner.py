@@ -9,10 +9,10 @@ Experiments compute, figures draw: an experiment writes data files and states cl
 imports matplotlib; after it finishes, :func:`run_one` writes ``report.json`` and calls the
 ``draw(folder)`` of the check's script in ``figures/`` (:func:`draw_report_figures`, found by
 :func:`~pgtheory.experiments.figure_script`), which reads the data and the report and writes
-PNG + PDF beside them.
+the figure beside them (:func:`default_formats`: PNG + PDF, PNG only in a quick run).
 
 Output layout of ``run_all(out_dir=DIR)``: ``DIR/<name>/`` holds the experiment's data (CSV /
-JSON), its figures (PNG + PDF) and ``DIR/<name>/report.json`` its report, written atomically
+JSON), its figures (PNG + PDF, or the ``formats`` asked for) and ``DIR/<name>/report.json`` its report, written atomically
 (temporary file + ``os.replace``) once the check has finished, and rewritten with the figures
 once they are drawn. A report file therefore exists only for a finished experiment, which is
 what resuming relies on (a resumed report keeps the figures it drew; one written with figures off,
