@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pgtheory.bandits as B
-from pgtheory.experiments import RunConfig, run_one
-from pgtheory.ratecheck import combine
 from pgtheory.testing import assert_close
 
+from _findings import run_with_our_finding
 from _ordered import EPS, softmax
 
 
@@ -91,9 +90,5 @@ def test_off_policy_update_is_not_parallel_to_grad_J_beta():
 def test_biased_subresult_is_listed_as_our_finding():
     """(moved from test_llm_claims.py) Before: 'holds exactly' from the first sub-result; the bias found by another
     sub-result was hidden. The paper makes no unbiasedness claim, so the bias is our finding (consistent = confirmed)."""
-    rep = run_one("fletberliac2024-copg", RunConfig(quick=True), catch=False)
-    c = {c["name"]: c for c in rep.claims}["CoPG's off-policy update is not parallel to grad J_beta"]
-    assert c["verdict"] == "consistent" and c["stated"].startswith("finding (ours")
-    assert rep.verdict == combine(rep.claims)[0] == "consistent"
-    assert rep.reason == f"all {len(rep.claims)} claims consistent"
+    rep = run_with_our_finding("fletberliac2024-copg", "CoPG's off-policy update is not parallel to grad J_beta")
     assert rep.details["subchecks"][0]["numbers"]["rel_err"] < 1e-12

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 import pgtheory.bandits as B
-from pgtheory.experiments import RunConfig, run_one
 from pgtheory.testing import assert_close
 
+from _findings import run_with_our_finding
 from _ordered import EPS, policy_gradient, softmax, tol
 
 
@@ -114,10 +114,4 @@ def test_batch_fit_expectation_by_joint_ordered_enumeration():
 def test_biased_subresult_is_listed_as_our_finding():
     """(moved from test_llm_claims.py) Before: 'holds exactly' from the first sub-result; the bias found by another
     sub-result was hidden. The paper makes no unbiasedness claim, so the bias is our finding (consistent = confirmed)."""
-    from pgtheory.ratecheck import combine
-
-    rep = run_one("xiao2025-bnpo", RunConfig(quick=True), catch=False)
-    c = {c["name"]: c for c in rep.claims}["BNPO's expected gradient is biased for grad J (prompt re-weighting)"]
-    assert c["verdict"] == "consistent" and c["stated"].startswith("finding (ours")
-    assert rep.verdict == combine(rep.claims)[0] == "consistent"
-    assert rep.reason == f"all {len(rep.claims)} claims consistent"
+    run_with_our_finding("xiao2025-bnpo", "BNPO's expected gradient is biased for grad J (prompt re-weighting)")

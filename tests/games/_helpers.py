@@ -22,6 +22,20 @@ from pgtheory import plotting
 from pgtheory.experiments import RunConfig, run_one
 from pgtheory.games import random_preference_game
 
+#: Additive floor of the KL comparisons near the equilibrium (tests of munos2024, tiapkin2025 and the
+#: Nash algorithms). Fixed, not derived per instance: the rounding of a float64 KL of n log-probabilities,
+#: about n * eps * max|log pi|, reaches it at n = 30, |log pi| = 15 (see the closing note of issue 13).
+ROUND = 1e-13
+EPS = np.finfo(float).eps
+#: mpmath digits of the 40-digit ground truth below
+DPS = 40
+
+
+def ctx(game):
+    """A game's preference matrices and prompt weights, (A, rho), through its contextual form."""
+    c = game.as_contextual()
+    return c.A, c.rho
+
 
 # ----------------------------------------------------------------------------- hypothesis
 @st.composite

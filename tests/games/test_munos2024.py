@@ -30,6 +30,9 @@ from pgtheory.experiments import RunConfig, list_experiments, run_one
 from pgtheory.games import random_preference_game
 
 from ._helpers import (
+    DPS,
+    EPS,
+    ROUND,
     check_claims_and_figures,
     instances,
     mp_equilibrium,
@@ -38,10 +41,6 @@ from ._helpers import (
     mp_vector,
     run_recording,
 )
-
-ROUND = 1e-13  # floating-point floor of KL evaluations near the equilibrium
-EPS = np.finfo(float).eps
-DPS = 40
 
 
 def test_registered():

@@ -30,14 +30,11 @@ from pgtheory.errors import InvalidStepSizeError, ValidationError
 from pgtheory.games import random_preference_game, regularized_nash
 from pgtheory.testing import assert_close
 
-from ._helpers import instances
-
-ROUND = 1e-13  # floating-point floor of KL evaluations near the equilibrium
-
-
-def _ctx(game):
-    c = game.as_contextual()
-    return c.A, c.rho
+from ._helpers import (
+    ROUND,
+    ctx,
+    instances,
+)
 
 
 # ---------------------------------------------------------------- update rules
@@ -45,7 +42,7 @@ def _ctx(game):
 @given(inst=instances(max_n=12))
 def test_egpo_ipo_gradient_equals_policy_space_extragradient(inst):
     game, beta, mu, _ = inst
-    A, _ = _ctx(game)
+    A, _ = ctx(game)
     lmu = np.log(np.atleast_2d(mu))
     th = np.log(np.random.default_rng(0).dirichlet(np.ones(game.n)))[None]
     eta = 1 / (1 + beta)

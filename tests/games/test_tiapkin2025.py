@@ -43,7 +43,11 @@ from pgtheory.games import (
 from pgtheory.testing import assert_close, test_seed
 
 from ._helpers import (
+    DPS,
+    EPS,
+    ROUND,
     check_claims_and_figures,
+    ctx,
     instances,
     mp_best_response,
     mp_equilibrium,
@@ -53,18 +57,10 @@ from ._helpers import (
     run_recording,
 )
 
-ROUND = 1e-13  # floating-point floor of KL evaluations near the equilibrium
-EPS = np.finfo(float).eps
-DPS = 40
 NAMES = ["tiapkin2025-compare", "tiapkin2025-rate-vs-beta", "tiapkin2025-response-independence",
          "tiapkin2025-stochastic-floor", "tiapkin2025-sampled"]
 FAST = ["tiapkin2025-compare", "tiapkin2025-rate-vs-beta", "tiapkin2025-response-independence",
         "tiapkin2025-stochastic-floor"]
-
-
-def _ctx(game):
-    c = game.as_contextual()
-    return c.A, c.rho
 
 
 def test_registered():
@@ -79,7 +75,7 @@ def test_nash_mp_half_step_is_the_proximal_maximiser(inst, seed):
     """For J(pi) = <pi, P pi_k>/beta - KL(pi||mu) - KL(pi||pi_k)/eta: J(pi) = J(half) - (1+1/eta) KL(pi||half)."""
     game, beta, mu, _ = inst
     rng = np.random.default_rng(seed)
-    A, _ = _ctx(game)
+    A, _ = ctx(game)
     lmu = np.log(mu)[None]
     th = np.log(rng.dirichlet(np.ones(game.n)))[None]
     eta = 2 * beta
