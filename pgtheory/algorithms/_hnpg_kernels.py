@@ -182,7 +182,9 @@ def geometric_returns_kernel(pi_cum, p_cum, S, r, cont, s0, a0, U, out_R, out_le
     while k > 0:
         if t >= cap:  # grow the reward rows (padding stays 0)
             new = np.zeros((n, 2 * cap))
-            new[:, :cap] = rew
+            for i in range(n):  # element loops, not slice assignment: see the note at the end
+                for j in range(cap):
+                    new[i, j] = rew[i, j]
             rew = new
             cap *= 2
         if t == 0:
@@ -227,6 +229,11 @@ def geometric_returns_kernel(pi_cum, p_cum, S, r, cont, s0, a0, U, out_R, out_le
         pos += k
         k = m
     T = max(t, 1)
-    out_R[:] = row_sums(np.ascontiguousarray(rew[:, :T]))
+    # row_sums of rew[:, :T] read in place (row i starts at i * cap). Broadcasting slice assignments
+    # (`out_R[:] = ...`, `new[:, :cap] = rew`) made this kernel's first compile 3 s longer (Numba's
+    # shape-mismatch error path); the loops copy the same numbers.
+    flat = rew.reshape(n * cap)
+    for i in range(n):
+        out_R[i] = 0.0 + _pairwise_sum(flat, i * cap, T)
     return pos
 
