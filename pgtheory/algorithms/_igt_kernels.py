@@ -29,7 +29,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["bandit_chunk", "lqr_chunk"]
+from .._jit import serial_twin
+
+__all__ = ["bandit_chunk", "bandit_chunk_serial", "lqr_chunk", "lqr_chunk_serial"]
 
 
 @njit(cache=True)
@@ -174,6 +176,9 @@ def bandit_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, 
             _direction(kind, eta, g, v, dd)
             _step(th, tp, dd, gams[k], normalized, new)
             _accept(th, tp, new)
+
+
+bandit_chunk_serial = serial_twin(bandit_chunk, "bandit_chunk_serial")
 
 
 @njit(cache=True)
@@ -325,3 +330,6 @@ def lqr_chunk(kind, normalized, a_exp, b_exp, gamma0, t0, theta, theta_prev, d, 
                     tp[j] = th[j]
             else:
                 _accept(th, tp, new)
+
+
+lqr_chunk_serial = serial_twin(lqr_chunk, "lqr_chunk_serial")

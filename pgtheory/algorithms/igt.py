@@ -45,6 +45,7 @@ import math
 
 import numpy as np
 
+from .._jit import pick
 from .._validate import check_positive, check_positive_int
 from ..backend import resolve_backend
 from ..bandits import CauchyContextualBandit
@@ -289,11 +290,12 @@ class _BanditAdapter:
         return np.linalg.norm(self.model.gradient(theta), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ._igt_kernels import bandit_chunk  # lazy: numba kernels
+        from ._igt_kernels import bandit_chunk, bandit_chunk_serial  # lazy: numba kernels
 
         m = self.model
-        bandit_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
-                     theta, theta_prev, d, m.features, m.targets, m.sigma, np.cumsum(m.context_probs), n1, q, n2)
+        kernel = pick(bandit_chunk, bandit_chunk_serial, theta.shape[0])  # one thread: no parallel compile
+        kernel(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
+               theta, theta_prev, d, m.features, m.targets, m.sigma, np.cumsum(m.context_probs), n1, q, n2)
 
 
 class _LQRAdapter:
@@ -348,12 +350,13 @@ class _LQRAdapter:
         return np.linalg.norm(self.model.gradient(self._K(theta)).reshape(theta.shape[0], -1), axis=-1)
 
     def run_numba(self, spec, gamma0, t0, theta, theta_prev, d, rejected, n1, q, n2):
-        from ._igt_kernels import lqr_chunk  # lazy: numba kernels
+        from ._igt_kernels import lqr_chunk, lqr_chunk_serial  # lazy: numba kernels
 
         m = self.model
-        lqr_chunk(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
-                  theta, theta_prev, d, rejected, m.A, m.B, m.Q, m.R, self.L0, self.LW, m.gamma, m.sigma,
-                  self.rho_max, n1[0], n1[1], n1[2], q, n2[0], n2[1], n2[2])
+        kernel = pick(lqr_chunk, lqr_chunk_serial, theta.shape[0])  # one thread: no parallel compile
+        kernel(spec.kind, spec.normalized, spec.step_exponent, spec.momentum_exponent, gamma0, t0,
+               theta, theta_prev, d, rejected, m.A, m.B, m.Q, m.R, self.L0, self.LW, m.gamma, m.sigma,
+               self.rho_max, n1[0], n1[1], n1[2], q, n2[0], n2[1], n2[2])
 
 
 class _OracleAdapter:

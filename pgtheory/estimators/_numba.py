@@ -41,6 +41,7 @@ from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .._jit import pick, serial_twin
 from ..errors import ValidationError
 from ._tables import (
     ESTIMATOR_GPOMDP,
@@ -177,6 +178,9 @@ def build_guides(p_indptr, p_cum, K):
                 j += 1
             g[row, b] = j - lo
     return g
+
+
+build_guides_serial = serial_twin(build_guides, "build_guides_serial")
 
 
 @intrinsic
@@ -429,6 +433,9 @@ def pg_kernel(model, pol, est, draws, out, cfg):
             _chunk(c, w_model, w_pol, est, draws, out, cfg, scr)
 
 
+pg_kernel_serial = serial_twin(pg_kernel, "pg_kernel_serial")
+
+
 def guide_size(env: EnvTable) -> int:
     """Buckets per row of the guide table: ``min(128, widest row)`` (expected scan <= width/128 + 1)."""
     return int(max(1, min(128, int(np.max(np.diff(env.p_indptr))))))
@@ -468,6 +475,9 @@ def _combine_kernel(out_sum, out_sq, counts, n, d, mean, m2):
                 m2[x] += m2c + cnt * (dev * dev)
 
 
+_combine_kernel_serial = serial_twin(_combine_kernel, "_combine_kernel_serial")
+
+
 def combine_chunks(out_sum: np.ndarray, out_sq: np.ndarray, n: int, n_chunks: int, d: int | None = None):
     """Mean and sum of squared deviations from per-chunk sums (Chan et al.'s pairwise rule).
 
@@ -481,7 +491,7 @@ def combine_chunks(out_sum: np.ndarray, out_sq: np.ndarray, n: int, n_chunks: in
     counts = np.diff(bounds).astype(np.float64)
     mean = np.empty(d)
     m2 = np.empty(d)
-    _combine_kernel(out_sum, out_sq, counts, float(n), int(d), mean, m2)
+    pick(_combine_kernel, _combine_kernel_serial, (d + 255) // 256)(out_sum, out_sq, counts, float(n), int(d), mean, m2)
     return mean, m2
 
 
@@ -570,7 +580,7 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
     # A small table (a few thousand entries) is built on one thread: waking a second costs more than the
     # work on a loaded machine (the table does not depend on the thread count).
     with _threads(n_workers if (env.p_indptr.shape[0] - 1) * K > 65536 else 1):
-        guide = build_guides(env.p_indptr, env.p_cum, K)
+        guide = pick(build_guides, build_guides_serial, env.p_indptr.shape[0] - 1)(env.p_indptr, env.p_cum, K)
     r_arr = np.ascontiguousarray(env.r)
     pi_arr = np.ascontiguousarray(pmap.pi)
     table_bytes = sum(x.nbytes for x in (env.p_indptr, env.p_indices, env.p_cum, guide, r_arr, pi_cum, pi_arr))
@@ -589,7 +599,8 @@ def run(env: EnvTable, sample_pi: np.ndarray, pmap: PolicyMap, n: int, *, est_mo
                  use_u=int(use_u), keep=int(keep_samples), rng_kind=int(kinds[rng_kind]), key=key, d=int(d),
                  n_workers=n_workers, replicate=int(replicate))
     with _threads(n_workers):
-        pg_kernel(model, pol, est, draws, out, cfg)
+        # one worker: the serial twin (same results, no parallel compile; see pgtheory._jit)
+        pick(pg_kernel, pg_kernel_serial, n_workers)(model, pol, est, draws, out, cfg)
         # d = 0 (rollout_returns: returns only) leaves nothing to combine: no parallel launch
         mean, m2 = combine_chunks(out_sum, out_sq, n, n_chunks, d) if d > 0 else (np.empty(0), np.empty(0))
     return {"mean": mean, "m2": m2, "samples": samples if keep_samples else None, "returns": returns,
