@@ -10,11 +10,15 @@
     installed); wall time, the speed-up over serial, and whether every executor stored the same
     cells (bitwise, timings left out). Dask's time includes starting the cluster (reported apart).
 
+With ``--cold`` (a) adds a third run, 2 workers with an empty ``NUMBA_CACHE_DIR``: the first run
+after installing (or after editing a kernel), which compiles every Numba kernel it calls; the
+difference from the warm 2-worker run is what that one-time compilation costs.
+
 The workers' thread counts are not pinned here (unlike the other benchmarks): the point is how
 the run uses the machine. On a shared machine the wall times depend on other processes; the two
 parts interleave nothing, so compare ratios from one run.
 
-Run: ``python benchmarks/bench_scale.py [--full] [--only NAME ...] [--sweep-check NAME] [--sweep-seeds N]``
+Run: ``python benchmarks/bench_scale.py [--full] [--cold] [--only NAME ...] [--sweep-check NAME] [--sweep-seeds N]``
 (or ``python -m benchmarks scale`` with ``--flag=value`` forms).
 """
 
@@ -45,8 +49,10 @@ def _strip(x):
     return x
 
 
-def _reproduce(out: Path, workers: int, full: bool, only) -> dict:
+def _reproduce(out: Path, workers: int, full: bool, only, numba_cache: Path | None = None) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    if numba_cache is not None:  # an empty cache: every kernel the run calls is compiled
+        env["NUMBA_CACHE_DIR"] = str(numba_cache)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         env.pop(var, None)  # python -m benchmarks pins them to 1; the reproduction picks its own
     cmd = [sys.executable, "-m", "pgtheory", "reproduce", "--out", str(out), "--workers", str(workers)]
@@ -59,7 +65,7 @@ def _reproduce(out: Path, workers: int, full: bool, only) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     reports = {p.parent.name: _strip(json.loads(p.read_text())) for p in out.glob("*/report.json")}
-    return {"workers": workers, "wall_s": wall, "cpu_s": cpu, "exit": proc.returncode, "reports": reports,
+    return {"workers": workers, "numba_cache": "warm" if numba_cache is None else "empty", "wall_s": wall, "cpu_s": cpu, "exit": proc.returncode, "reports": reports,
             "stderr": proc.stderr[-2000:]}
 
 
@@ -103,7 +109,8 @@ def main(argv=None) -> int:
     argv : list of str, optional
         ``--full`` (the full reproduction instead of ``--quick``), ``--only NAME ...`` (a subset of
         checks), ``--sweep-check NAME`` (default ``tiapkin2025-sampled``), ``--sweep-seeds N``
-        (default 8), ``--skip-reproduce``, ``--skip-sweep``.
+        (default 8), ``--cold`` (also 2 workers on an empty Numba cache), ``--skip-reproduce``,
+        ``--skip-sweep``.
 
     Returns
     -------
@@ -114,6 +121,7 @@ def main(argv=None) -> int:
 
     p = argparse.ArgumentParser(prog="bench_scale")
     p.add_argument("--full", action="store_true")
+    p.add_argument("--cold", action="store_true")
     p.add_argument("--only", nargs="+", default=None)
     p.add_argument("--sweep-check", default="tiapkin2025-sampled")
     p.add_argument("--sweep-seeds", type=int, default=8)
@@ -125,17 +133,20 @@ def main(argv=None) -> int:
         what = ("full" if a.full else "--quick") + (f", {len(a.only)} checks" if a.only else ", all checks")
         print(f"(a) pgtheory reproduce ({what}), 1 vs 2 workers, {os.cpu_count()} cores")
         runs = []
-        for w in (1, 2):
+        for w, cold in [(1, False), (2, False)] + ([(2, True)] if a.cold else []):
             tmp = Path(tempfile.mkdtemp(prefix=f"pgtheory-bench-repro-{w}-"))
             try:
-                runs.append(_reproduce(tmp, w, a.full, a.only))
+                runs.append(_reproduce(tmp / "out", w, a.full, a.only, tmp / "numba-cache" if cold else None))
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-        same = runs[0]["reports"] == runs[1]["reports"]
-        print(table([{"workers": r["workers"], "wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "exit": r["exit"],
-                      "reports": len(r["reports"])} for r in runs]))
+        same = all(r["reports"] == runs[0]["reports"] for r in runs[1:])
+        print(table([{"workers": r["workers"], "numba_cache": r["numba_cache"], "wall_s": r["wall_s"],
+                      "cpu_s": r["cpu_s"], "exit": r["exit"], "reports": len(r["reports"])} for r in runs]))
         print(f"wall ratio 1 worker / 2 workers: {runs[0]['wall_s'] / runs[1]['wall_s']:.2f}x; "
               f"cpu ratio: {runs[0]['cpu_s'] / runs[1]['cpu_s']:.2f}; reports identical: {same}")
+        if a.cold:
+            print(f"empty Numba cache, 2 workers: +{runs[2]['wall_s'] - runs[1]['wall_s']:.1f} s wall, "
+                  f"+{runs[2]['cpu_s'] - runs[1]['cpu_s']:.1f} CPU-s (the one-time compilation)")
         ok = ok and same and all(r["exit"] in (0, 1) for r in runs)
         for r in runs:
             if r["exit"] not in (0, 1):
