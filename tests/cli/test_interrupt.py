@@ -41,7 +41,6 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker pids from /proc")
 def _has(mod: str) -> bool:
     import importlib.util
 
@@ -55,6 +54,7 @@ def _has(mod: str) -> bool:
         not _has("distributed"), reason="dask distributed not installed (extra pgtheory[dask])")]),
     pytest.param(signal.SIGINT, 130, "ray", marks=[pytest.mark.slow, pytest.mark.skipif(
         not _has("ray"), reason="ray not installed (extra pgtheory[ray])")])])
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker pids from /proc")
 def test_interrupt_exits_fast_and_keeps_finished_reports(tmp_path, sig, code, executor):
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     env.pop("PGTHEORY_EXPERIMENT_MODULES", None)
