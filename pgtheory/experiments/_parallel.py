@@ -175,12 +175,23 @@ def _init_worker(paths, threads: int) -> None:
 def _limit_threads(threads: int) -> None:
     """Give a pool worker its share of the cores for parallel Numba kernels (``prange`` would
     otherwise start one thread per core in every worker). The BLAS variables take effect only
-    for a BLAS loaded after this point (not in a forked worker; see the module docstring)."""
-    for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for a BLAS loaded after this point (not in a forked worker; see the module docstring).
+
+    ``NUMBA_NUM_THREADS`` (the size of Numba's thread pool) is set only when Numba is not loaded
+    yet. Once it is (imported by the parent before the fork, or by the worker's start-up), the
+    pool size is fixed: Numba rereads its variables at every compilation and raised
+    "Cannot set NUMBA_NUM_THREADS to a different value once the threads have been launched"
+    in every check that compiled a kernel. The share is then set with ``numba.set_num_threads``,
+    which gives the same kernels the same thread count.
+    """
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
-    if "numba" in sys.modules:  # already imported by the parent before the fork
-        with contextlib.suppress(Exception):
-            sys.modules["numba"].set_num_threads(min(threads, sys.modules["numba"].config.NUMBA_NUM_THREADS))
+    numba = sys.modules.get("numba")
+    if numba is None:
+        os.environ["NUMBA_NUM_THREADS"] = str(threads)
+        return
+    with contextlib.suppress(Exception):
+        numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
 def _call_pickled(blob: bytes, item):

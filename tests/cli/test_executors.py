@@ -143,3 +143,36 @@ def test_a_config_captured_by_a_closure_travels_to_a_pool_without_its_executor()
         cfg = RunConfig(seed=11, params={"p": 0.5}, executor=ex)
         got = cfg.map(lambda k: (cfg.seed + k, cfg.param("p"), cfg.executor), range(3))
     assert got == [(11, 0.5, None), (12, 0.5, None), (13, 0.5, None)]
+
+
+def test_process_pool_compiles_when_the_parent_loaded_numba(tmp_path):
+    """A parent that imported Numba before opening the pool (a notebook, a script that ran a kernel)
+    forks workers with Numba loaded; a compilation in such a worker raised "Cannot set
+    NUMBA_NUM_THREADS ... once the threads have been launched" because the worker set that variable
+    after its thread pool was sized. Each worker still gets its share of threads."""
+    import subprocess
+    import sys
+    import textwrap
+
+    pytest.importorskip("numba")
+    script = textwrap.dedent("""
+        import numba
+        import numpy as np
+        from pgtheory.experiments import open_executor, parallel_map
+
+        def compile_and_call(x):
+            f = numba.njit(lambda v: v * v + 1.0)  # a fresh compilation in the worker
+            return float(f(x)), numba.get_num_threads()
+
+        if __name__ == "__main__":
+            numba.njit(lambda v: v + 1)(1)  # the parent compiles (and may start its threads) first
+            with open_executor("process", 2) as ex:
+                out = parallel_map(compile_and_call, [1.0, 2.0, 3.0], ex)
+            assert [v for v, _ in out] == [2.0, 5.0, 10.0], out
+            assert all(1 <= t <= max(1, numba.config.NUMBA_NUM_THREADS // 2) for _, t in out), out
+            print("ok")
+    """)
+    (tmp_path / "s.py").write_text(script)
+    r = subprocess.run([sys.executable, str(tmp_path / "s.py")], capture_output=True, text=True, timeout=120,
+                       cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-3000:]
