@@ -415,6 +415,22 @@ def _worker(name: str, cfg: dict, figures=None, formats=None) -> dict:
     return rep.to_dict()
 
 
+def _draw_worker(folder: str, figures=None, formats=None) -> dict:
+    # executor entry point for a resumed report whose figure is missing or lacks a format
+    folder = Path(folder)
+    return draw_report_figures(load_report(folder / REPORT_FILE), folder, figures=figures, formats=formats).to_dict()
+
+
+def _drawn(fut, folder: Path) -> CheckReport:
+    """The report a :func:`_draw_worker` future returned; the report as it is on disk when the worker
+    died (a drawing that raised is recorded by :func:`draw_report_figures` itself)."""
+    try:
+        return _report_from_dict(fut.result())
+    except Exception as exc:
+        log.error("drawing the figure of %s stopped: %s: %s", folder.name, type(exc).__name__, exc)
+        return load_report(folder / REPORT_FILE)
+
+
 def _group_worker(names: list, cfgs: list, figures=None, formats=None) -> list:
     # checks sharing an in-process cache (Experiment.shares) run one after the other in one worker
     return [_worker(n, c, figures, formats) for n, c in zip(names, cfgs)]
@@ -489,11 +505,12 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         Folder of the figure scripts, None to look it up, False to draw nothing (see
         :func:`run_one`). Resumed reports keep the figures they drew; a resumed report written
         with figures off (``figures=False``, ``--no-figures``: it has no ``details["figure"]``)
-        gets its figure drawn here, in this process, before the other checks run.
+        gets its figure drawn now, on the executor with the checks that run (after them, as
+        short tasks), or in this process with the serial executor.
     formats : str or iterable of str, optional
         Figure formats (:func:`pgtheory.plotting.check_formats`); default
         :func:`default_formats` of ``quick`` (PNG for a quick run, PNG and PDF for a full one).
-        A resumed report whose figures lack a requested format gets them drawn here.
+        A resumed report whose figures lack a requested format gets them drawn the same way.
 
     Returns
     -------
@@ -527,6 +544,14 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
     results: dict = {}
     rerun: dict = {}
     todo = []
+    redraw = []
+
+    def resumed(n, rep):
+        rep = dataclasses.replace(rep, details={**rep.details, "resumed": True})
+        results[n] = rep
+        if on_result:
+            on_result(rep)
+
     for n in names:
         rp = out / n / REPORT_FILE if out is not None else None
         if rp is not None and rp.exists() and not force:
@@ -540,12 +565,10 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                 if not why:
                     if figures is not False and getattr(get(n), "figure", True) and _needs_drawing(rep, formats):
                         # written with figures off (--no-figures) or without a format asked for now:
-                        # its figure is drawn now, from its folder
-                        rep = draw_report_figures(rep, out / n, figures=figures, formats=formats)
-                    rep = dataclasses.replace(rep, details={**rep.details, "resumed": True})
-                    results[n] = rep
-                    if on_result:
-                        on_result(rep)
+                        # its figure is drawn from its folder, on the executor with the checks below
+                        redraw.append(n)
+                    else:
+                        resumed(n, rep)
                     continue
                 rerun[n] = why
                 log.info("re-running %s: %s", n, why)  # the CLI prints it; here only with --verbose
@@ -569,11 +592,20 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="experiments", unit="exp")
+    fig_arg = str(figures) if isinstance(figures, Path) else figures
     try:
-        if todo:
+        if todo or redraw:
             with open_executor(spec, int(workers)) as ex:
-                if len(todo) == 1 or isinstance(ex, SerialExecutor):
+                if isinstance(ex, SerialExecutor) or len(todo) == 1 or not todo:
                     inner = None if isinstance(ex, SerialExecutor) else ex
+                    # resumed figures: on the pool (while a single check runs here), else here first
+                    drawing = {}
+                    for n in redraw:
+                        if inner is None:
+                            resumed(n, draw_report_figures(load_report(out / n / REPORT_FILE), out / n,
+                                                           figures=figures, formats=formats))
+                        else:
+                            drawing[n] = inner.submit(_draw_worker, str(out / n), fig_arg, formats)
                     for n in todo:
                         c = cfg_for(n)
                         c["out_dir"] = Path(c["out_dir"]) if c["out_dir"] is not None else None
@@ -581,6 +613,8 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                         if bar is not None:
                             bar.set_postfix_str(n)
                         finish(n, run_one(n, RunConfig(**c), figures=figures, formats=formats))
+                    for n, fut in drawing.items():
+                        resumed(n, _drawn(fut, out / n))
                 else:
                     # checks sharing a cache go together; longest first (earlier reports, else the
                     # shipped table) so that the last tasks do not leave workers idle
@@ -588,9 +622,13 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                     for n in todo:
                         groups.setdefault(get(n).shares or n, []).append(n)
                     tasks = sorted(groups.values(), key=lambda g: -sum(_expected_seconds(out, n, quick) for n in g))
-                    fig_arg = str(figures) if isinstance(figures, Path) else figures
                     futs = {ex.submit(_group_worker, g, [cfg_for(n) for n in g], fig_arg, formats): g for g in tasks}
-                    for fut in cf.as_completed(futs):
+                    # resumed figures after the checks (short tasks: they fill the end of the run)
+                    draws = {ex.submit(_draw_worker, str(out / n), fig_arg, formats): n for n in redraw}
+                    for fut in cf.as_completed([*futs, *draws]):
+                        if fut in draws:
+                            resumed(draws[fut], _drawn(fut, out / draws[fut]))
+                            continue
                         group = futs[fut]
                         try:
                             reps = [_report_from_dict(d) for d in fut.result()]

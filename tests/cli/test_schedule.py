@@ -73,3 +73,40 @@ def test_regeneration_reads_report_seconds(tmp_path):
         (d / "report.json").write_text(json.dumps({"name": "x-check", "seconds": secs}))
     src = _durations._table_source(tmp_path / "q", tmp_path / "f")
     assert src == '    "x-check": (0.2, 45.1),\n'
+
+
+def test_resumed_figures_are_drawn_on_the_executor_and_match_a_serial_draw(tmp_path):
+    """Reports written with figures off get their figures when resumed: on the executor (all cores),
+    one task per figure, with the same reports as drawing them in this process."""
+    import shutil
+
+    names = ["krishnamurthy2025-regime", "liu2025-grpo-weights", "wu2023-reward-invariance"]  # fast, with figures
+    base = tmp_path / "base"
+    run_all(names, quick=True, out_dir=base, figures=False)
+    for kind in ("serial", "thread", "process"):
+        shutil.copytree(base, tmp_path / kind)
+
+    class Recording(cf.ThreadPoolExecutor):
+        def __init__(self):
+            super().__init__(max_workers=2)
+            self.fns = []
+
+        def submit(self, fn, *args, **kwargs):
+            self.fns.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    rec = Recording()
+    with rec:
+        by = {"thread": run_all(names, quick=True, out_dir=tmp_path / "thread", executor=rec)}
+    assert rec.fns == ["_draw_worker"] * len(names)  # nothing recomputed, every figure a task
+    by["serial"] = run_all(names, quick=True, out_dir=tmp_path / "serial")
+    by["process"] = run_all(names, quick=True, out_dir=tmp_path / "process", workers=2)
+
+    def plain(rep, kind):
+        return json.loads(json.dumps(rep.to_dict()).replace(str(tmp_path / kind), "OUT"))
+
+    for kind, reps in by.items():
+        for rep in reps:
+            assert rep.details["figure"]["status"] == "drawn" and rep.details["resumed"], (kind, rep.name)
+            assert rep.figures and all(Path(f).stat().st_size > 10_000 for f in rep.figures)
+        assert [plain(r, kind) for r in reps] == [plain(r, "serial") for r in by["serial"]], kind
