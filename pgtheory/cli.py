@@ -41,8 +41,8 @@ Usage
 ``--no-figures`` (``check``, ``reproduce``)
     Write the data and reports but draw no figure (drawing is about a fifth of the CPU time of
     ``reproduce --quick``; the verdicts are the same). A later ``reproduce --out DIR`` without
-    it resumes those reports and draws their figures (in the main process, one after the other),
-    and ``python figures/<name>.py --from DIR`` draws one.
+    it resumes those reports and draws their figures (one task per figure on the executor, so on
+    every core by default), and ``python figures/<name>.py --from DIR`` draws one.
 ``--formats LIST`` (``check``, ``reproduce``)
     Figure formats, comma-separated from ``png``, ``pdf``, ``svg``. Default: ``png`` with
     ``--quick`` (a quick run is for looking; writing the PDFs, with their embedded fonts, was a
