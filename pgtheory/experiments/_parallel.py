@@ -25,7 +25,8 @@ and ``pgtheory sweep``):
     parent decides) and are terminated by the parent when the run is interrupted.
 ``dask`` / ``dask=ADDRESS``
     Dask distributed (extra ``pgtheory[dask]``): a ``distributed.LocalCluster`` with ``workers``
-    single-threaded worker processes, or the scheduler at ``ADDRESS``
+    single-threaded worker processes (each with ``cores // workers`` threads for parallel Numba
+    kernels, as in the process pool), or the scheduler at ``ADDRESS``
     (``dask=tcp://10.0.0.1:8786``); the executor is ``Client.get_executor()``.
 ``ray`` / ``ray=ADDRESS``
     Ray (extra ``pgtheory[ray]``): ``ray.init(num_cpus=workers)`` or ``ray.init(address=ADDRESS)``;
@@ -429,7 +430,11 @@ def open_executor(spec="process", workers: int | None = None):
             raise ValidationError("executor: 'dask' needs Dask distributed. Fix: pip install 'pgtheory[dask]' "
                                   "(or choose --executor process).") from exc
         if address is None:
-            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+            # each worker's share of the cores for parallel Numba kernels, as in the process pool (the
+            # workers are fresh interpreters, so the variable sizes their thread pool); the BLAS
+            # variables are left alone: BLAS rounds differently with another thread count
+            share = {"NUMBA_NUM_THREADS": str(max(1, default_workers() // n))}
+            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, env=share,
                                                dashboard_address=None, silence_logs=logging.ERROR)
             handle["cluster"] = cluster
             client = distributed.Client(cluster)

@@ -88,6 +88,24 @@ def test_dask_local_cluster_gives_identical_reports():
     assert _result(reps[0]) == _result(base)
 
 
+def _numba_threads(_):
+    import numba
+
+    return numba.config.NUMBA_NUM_THREADS
+
+
+def test_dask_executor_gives_each_worker_its_share_of_numba_threads():
+    """open_executor("dask", n) starts a LocalCluster whose worker processes size Numba's thread pool
+    to cores // n, as the process pool does (n workers with all cores each would oversubscribe)."""
+    pytest.importorskip("distributed")
+    pytest.importorskip("numba")
+    from pgtheory.experiments import default_workers
+
+    with open_executor("dask", 2) as ex:
+        got = parallel_map(_numba_threads, [0, 1], ex)
+    assert got == [max(1, default_workers() // 2)] * 2
+
+
 @pytest.mark.slow
 def test_ray_gives_identical_reports():
     pytest.importorskip("ray")
