@@ -544,7 +544,7 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
     results: dict = {}
     rerun: dict = {}
     todo = []
-    redraw = []
+    redraw: dict = {}  # resumed reports whose figure is drawn below
 
     def resumed(n, rep):
         rep = dataclasses.replace(rep, details={**rep.details, "resumed": True})
@@ -566,7 +566,7 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                     if figures is not False and getattr(get(n), "figure", True) and _needs_drawing(rep, formats):
                         # written with figures off (--no-figures) or without a format asked for now:
                         # its figure is drawn from its folder, on the executor with the checks below
-                        redraw.append(n)
+                        redraw[n] = rep
                     else:
                         resumed(n, rep)
                     continue
@@ -600,10 +600,9 @@ def run_all(names=None, *, quick: bool = False, out_dir=None, seeds: int | None 
                     inner = None if isinstance(ex, SerialExecutor) else ex
                     # resumed figures: on the pool (while a single check runs here), else here first
                     drawing = {}
-                    for n in redraw:
+                    for n, rep in redraw.items():
                         if inner is None:
-                            resumed(n, draw_report_figures(load_report(out / n / REPORT_FILE), out / n,
-                                                           figures=figures, formats=formats))
+                            resumed(n, draw_report_figures(rep, out / n, figures=figures, formats=formats))
                         else:
                             drawing[n] = inner.submit(_draw_worker, str(out / n), fig_arg, formats)
                     for n in todo:
